@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmview: make a process's virtual memory visible.
+ *
+ * Loading the module creates /sys/kernel/debug/vmview/ (the inspector) and
+ * /proc/vmview (a read-only status file).  Unloading removes both.  This
+ * file owns only module init and exit; see Documentation/vmview.rst.
+ */
+#include <linux/init.h>
+#include <linux/module.h>
+
+#include "vmview.h"
+
+static int __init vmview_init(void)
+{
+	int ret;
+
+	ret = vmv_debugfs_init();
+	if (ret)
+		return ret;
+
+	ret = vmv_procfs_init();
+	if (ret)
+		goto err_debugfs;
+
+	pr_info("version %s loaded\n", VMVIEW_VERSION);
+	return 0;
+
+err_debugfs:
+	vmv_debugfs_exit();
+	return ret;
+}
+
+static void __exit vmview_exit(void)
+{
+	vmv_procfs_exit();
+	vmv_debugfs_exit();
+	pr_info("unloaded\n");
+}
+
+module_init(vmview_init);
+module_exit(vmview_exit);
+
+MODULE_DESCRIPTION("Inspect a process's page tables, VMAs and THP state");
+MODULE_AUTHOR("vmview developers");
+MODULE_LICENSE("GPL");
+MODULE_VERSION(VMVIEW_VERSION);

@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /proc/vmview: a small read-only status file.
+ *
+ * It owns nothing but the file; every figure comes from the other parts.
+ * Readable by everyone: it shows no addresses, only the module's state.
+ */
+#include <linux/pgtable.h>
+#include <linux/proc_fs.h>
+#include <linux/seq_file.h>
+#include <linux/utsname.h>
+
+#include "vmview.h"
+
+static struct proc_dir_entry *vmv_proc;
+
+static int vmv_status_show(struct seq_file *m, void *v)
+{
+	seq_printf(m, "version: %s\n", VMVIEW_VERSION);
+	seq_printf(m, "kernel: %s\n", init_utsname()->release);
+	seq_printf(m, "levels: %d\n", pgtable_l5_enabled() ? 5 : 4);
+	seq_printf(m, "tracked: %u\n", vmv_nr_tracked());
+	if (vmv_debugfs_error)
+		seq_printf(m, "debugfs: unavailable (error %d)\n",
+			   vmv_debugfs_error);
+	else
+		seq_puts(m, "debugfs: /sys/kernel/debug/vmview\n");
+	return 0;
+}
+
+int vmv_procfs_init(void)
+{
+	vmv_proc = proc_create_single("vmview", 0444, NULL, vmv_status_show);
+	return vmv_proc ? 0 : -ENOMEM;
+}
+
+void vmv_procfs_exit(void)
+{
+	proc_remove(vmv_proc);
+}

@@ -1,0 +1,119 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# `make check`: every vmview test, ending with one line
+#   N passed, N failed, N skipped
+# counted over the TAP lines of all host tests and all kselftests on the
+# three guests.  Exits non-zero on any failure.  Logs: build/check/.
+#
+#   GUESTS="g61-4l g612-5l g612-4l"   which guests to boot (default all)
+#   VMVIEW_ONLY=vmview_load           run only these selftests (a glob)
+set -u
+cd "$(dirname "$0")/.."
+top=$PWD
+logs=$top/build/check
+rm -rf "$logs"
+mkdir -p "$logs"
+all=$logs/all.tap
+: >"$all"
+started=$(date +%s)
+
+# Record a TAP stream: show it, keep it for the count.
+record() {
+	tee -a "$all"
+}
+
+# Run a step; its own output goes to a log.  A step that fails gets a
+# "not ok" line; the log's tail is shown.
+step() { # name command...
+	local name=$1 log=$logs/$1.log
+	shift
+	if "$@" >"$log" 2>&1; then
+		echo "ok - $name" | record
+	else
+		echo "not ok - $name (see build/check/$name.log)" | record
+		tail -n 25 "$log" | sed 's/^/# /'
+		return 1
+	fi
+}
+
+echo "# vmview make check: $(date -u '+%F %T') UTC"
+if ! scripts/deps.sh test; then
+	echo "not ok - dependencies installed" | record
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+K61=$(scripts/kernels.sh 6.1)
+K612=$(scripts/kernels.sh 6.12)
+echo "# kernels: $K61, $K612"
+
+# --- build -----------------------------------------------------------------
+step build-cli make -s cli
+step kselftest-headers make -s ksrc
+step build-selftests make -s selftests
+
+warnfree() { # kver: build the module with W=1, fail on any warning
+	local d=build/kmod/$1
+	rm -rf "$d" && mkdir -p "$d" && cp -r Kbuild module include "$d/" &&
+	find "$d" \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' -o -name '*.mod*' \) -delete &&
+	make -C "/usr/src/linux-headers-$1" M="$top/$d" W=1 modules >"$d/build.log" 2>&1
+	local rc=$?
+	cat "$d/build.log"
+	[ $rc -eq 0 ] && ! grep -q 'warning:' "$d/build.log"
+}
+for k in "$K61" "$K612"; do
+	step "module-w1-$k" warnfree "$k"
+done
+
+# --- host unit tests ---------------------------------------------------------
+echo "# host unit tests"
+make -s -C tests >"$logs/host-tests.log" 2>&1
+hrc=$?
+grep -E '^(not )?ok ' "$logs/host-tests.log" | record
+if [ $hrc -ne 0 ] && ! grep -q '^not ok' "$logs/host-tests.log"; then
+	echo "not ok - host unit tests (build failed, see build/check/host-tests.log)" | record
+	tail -n 25 "$logs/host-tests.log" | sed 's/^/# /'
+fi
+grep '^#   ' "$logs/host-tests.log" | head -n 40
+
+# --- kselftests in the guests -------------------------------------------------
+guest() { # name kver kargs levels
+	local name=$1 kver=$2 kargs=$3 levels=$4
+	local pl=$top/build/guest/$name/payload
+	rm -rf "$pl"
+	mkdir -p "$pl/selftests"
+	cp "build/kmod/$kver/module/vmview.ko" "$pl/" || return 1
+	[ -x tools/vmview-cli/vmview-cli ] && cp tools/vmview-cli/vmview-cli "$pl/"
+	find build/selftests -maxdepth 1 -type f -perm -u+x -exec cp {} "$pl/selftests/" \;
+	{
+		echo "export VMVIEW_EXPECT_LEVELS=$levels"
+		echo "export VMVIEW_GUEST=$name"
+		[ -n "${VMVIEW_ONLY:-}" ] && echo "export VMVIEW_ONLY='$VMVIEW_ONLY'"
+		cat scripts/guest-run.sh
+	} >"$pl/run.sh"
+	echo "# guest $name: $kver ${kargs:-(5-level if the CPU has la57)}"
+	scripts/vm.sh -k "$kver" -a "$kargs" -n "$name" -p "$pl" \
+		-o "build/guest/$name" -t "${VM_TIMEOUT:-900}" >"$logs/guest-$name.log" 2>&1
+	grep -E '^(not )?ok ' "$logs/guest-$name.log" | sed "s/^\(\(not \)\?ok [0-9-]*\)/\1 [$name]/" | record
+	grep -E '^# (dmesg|console)|^#  ' "$logs/guest-$name.log" | head -n 60
+}
+for g in ${GUESTS:-g61-4l g612-5l g612-4l}; do
+	case $g in
+	g61-4l) guest "$g" "$K61" no5lvl 4 ;;
+	g612-5l) guest "$g" "$K612" "" 5 ;;
+	g612-4l) guest "$g" "$K612" no5lvl 4 ;;
+	*) echo "not ok - unknown guest $g" | record ;;
+	esac
+done
+
+# --- the count ---------------------------------------------------------------
+skipped=$(grep -Ec '^ok .*# SKIP' "$all")
+passed=$(( $(grep -Ec '^ok ' "$all") - skipped ))
+failed=$(grep -Ec '^not ok ' "$all")
+echo "# took $(( $(date +%s) - started ))s"
+if [ "$failed" -gt 0 ]; then
+	echo "# failures:"
+	grep '^not ok ' "$all" | sed 's/^/#   /'
+fi
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

@@ -1,0 +1,107 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Install, with apt-get, what vmview's build and tests use.  Idempotent: on a
+# machine that has everything it only asks dpkg and returns (well under 2 s).
+#
+#   scripts/deps.sh build   compiler, libelf, json-c, kernel headers to build
+#   scripts/deps.sh test    all of "build", plus the two Debian guest kernels
+#                           (6.1 and 6.12, images and headers), QEMU, busybox,
+#                           cpio, kmod, sparse, clang/libFuzzer and
+#                           linux-source-6.1 (kselftest headers, checkpatch)
+#
+# Without root it prints the apt-get command to run and fails.
+set -euo pipefail
+
+profile=${1:-test}
+here=$(cd "$(dirname "$0")" && pwd)
+
+build_pkgs=(gcc make pkg-config libelf-dev zlib1g-dev libjson-c-dev xz-utils)
+test_pkgs=(qemu-system-x86 busybox-static cpio kmod sparse clang-14
+	   libfuzzer-14-dev linux-image-amd64 linux-headers-amd64
+	   linux-source-6.1 python3)
+
+case "$profile" in
+build) want=("${build_pkgs[@]}") ;;
+test) want=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;
+*) echo "usage: $0 build|test" >&2; exit 2 ;;
+esac
+
+installed() {
+	dpkg-query -W -f='${db:Status-Abbrev}' "$1" 2>/dev/null | grep -q '^ii'
+}
+
+missing=()
+for p in "${want[@]}"; do
+	installed "$p" || missing+=("$p")
+done
+
+# A 6.12 guest kernel: any installed 6.12 image with its headers will do;
+# otherwise the newest version the archive has both packages for.
+need_612=
+if [ "$profile" = test ] && [ -z "$("$here/kernels.sh" 6.12)" ]; then
+	need_612=1
+fi
+# 'make' alone needs headers for some kernel: the running one's, or any
+# Debian one under /usr/src.
+if [ "$profile" = build ] && [ ! -d "/lib/modules/$(uname -r)/build" ] &&
+   ! ls -d /usr/src/linux-headers-*-amd64 >/dev/null 2>&1; then
+	missing+=(linux-headers-amd64)
+fi
+
+[ ${#missing[@]} -eq 0 ] && [ -z "$need_612" ] && exit 0
+
+if ! command -v apt-get >/dev/null 2>&1; then
+	echo "deps: missing ${missing[*]} ${need_612:+and a 6.12 kernel}; install them with your package manager" >&2
+	exit 1
+fi
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps: not root; run as root: apt-get install ${missing[*]}${need_612:+ linux-image-6.12.<N>+deb12-amd64-unsigned linux-headers-6.12.<N>+deb12-amd64}" >&2
+	exit 1
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+apt_updated=
+apt_update() {
+	[ -n "$apt_updated" ] && return 0
+	echo "deps: apt-get update" >&2
+	apt-get update -qq
+	apt_updated=1
+}
+# A fresh machine has no package lists: update before the first look-up.
+if ! apt-cache show linux-source-6.1 >/dev/null 2>&1; then
+	apt_update
+fi
+
+if [ -n "$need_612" ]; then
+	v612=
+	for v in $(apt-cache pkgnames linux-image-6.12. 2>/dev/null |
+		   sed -n 's/^linux-image-\(6\.12\.[0-9]*+deb12\)-amd64-unsigned$/\1/p' |
+		   sort -rV); do
+		if apt-cache show "linux-headers-$v-amd64" >/dev/null 2>&1; then
+			v612=$v
+			break
+		fi
+	done
+	if [ -z "$v612" ]; then
+		apt_update
+		for v in $(apt-cache pkgnames linux-image-6.12. |
+			   sed -n 's/^linux-image-\(6\.12\.[0-9]*+deb12\)-amd64-unsigned$/\1/p' |
+			   sort -rV); do
+			if apt-cache show "linux-headers-$v-amd64" >/dev/null 2>&1; then
+				v612=$v
+				break
+			fi
+		done
+	fi
+	[ -n "$v612" ] || { echo "deps: no 6.12 kernel with headers in the archive" >&2; exit 1; }
+	missing+=("linux-image-$v612-amd64-unsigned" "linux-headers-$v612-amd64")
+fi
+
+echo "deps: installing ${missing[*]}" >&2
+# Kernel images trigger initramfs-tools; the guests boot their own
+# initramfs, so skip generating one for the build machine.
+if ! apt-get install -y -q --no-install-recommends "${missing[@]}" >&2; then
+	apt_update
+	apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
+fi

@@ -1,0 +1,201 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boot a Debian kernel under QEMU (TCG), run a script inside as root, bring
+# its output and exit status back, and judge the guest's health.
+#
+#   scripts/vm.sh -k KVER -p PAYLOAD -o OUTDIR [-n NAME] [-a KARGS]
+#                 [-t SECONDS] [-m MEM_MB] [-s SCRIPT]
+#
+#   -k  guest kernel version (an image in /boot, modules in /lib/modules)
+#   -p  directory copied to /vmview in the guest (module, CLI, selftests);
+#       the shared libraries of every ELF program in it come along
+#   -s  script run with busybox sh from /vmview (default: PAYLOAD/run.sh)
+#   -a  extra kernel command line (for example "no5lvl")
+#   -n  name used in the TAP lines (default: KVER)
+#   -o  where console.log (kernel console), output.log (the script's
+#       output), dmesg.log and initramfs.cpio are written
+#
+# The guest sets up swap on zram (the zram module and its dependencies are
+# taken from the guest kernel's own modules.dep), mounts proc, sysfs,
+# debugfs, devtmpfs and tmpfs, runs the script, dumps dmesg and powers off.
+# The host side has a hard timeout (qemu is killed; nothing can hang) and
+# prints TAP lines for the guest itself:
+#   ok - NAME: guest ran to the end        (script finished, no timeout)
+#   ok - NAME: script exit status 0
+#   ok - NAME: dmesg clean                 (no BUG, WARNING, Oops, ...)
+#   ok - NAME: kernel not tainted          (beyond out-of-tree/unsigned)
+# after copying the script's own output (its TAP lines) to stdout.
+# Exit status: 0 when all of these pass, 1 otherwise.
+#
+# A guest that dies before the script starts (before vmview is loaded) is
+# booted once more: under TCG a 6.12 guest rarely oopses while loading
+# zram.  A failure after the script started is never retried.
+set -u
+
+kver= payload= outdir= name= kargs= timeout=900 mem=2048 script=
+while getopts "k:p:o:n:a:t:m:s:" opt; do
+	case $opt in
+	k) kver=$OPTARG ;;
+	p) payload=$OPTARG ;;
+	o) outdir=$OPTARG ;;
+	n) name=$OPTARG ;;
+	a) kargs=$OPTARG ;;
+	t) timeout=$OPTARG ;;
+	m) mem=$OPTARG ;;
+	s) script=$OPTARG ;;
+	*) exit 2 ;;
+	esac
+done
+[ -n "$kver" ] && [ -n "$payload" ] && [ -n "$outdir" ] ||
+	{ echo "usage: vm.sh -k KVER -p PAYLOAD -o OUTDIR [...]" >&2; exit 2; }
+name=${name:-$kver}
+kimg=/boot/vmlinuz-$kver
+mdir=/lib/modules/$kver
+[ -r "$kimg" ] || { echo "vm.sh: no kernel image $kimg" >&2; exit 2; }
+[ -d "$mdir" ] || { echo "vm.sh: no modules in $mdir" >&2; exit 2; }
+[ -d "$payload" ] || { echo "vm.sh: no payload directory $payload" >&2; exit 2; }
+
+mkdir -p "$outdir"
+outdir=$(cd "$outdir" && pwd)
+root=$(mktemp -d "${TMPDIR:-/tmp}/vmview-initramfs.XXXXXX")
+trap 'rm -rf "$root"' EXIT
+
+# --- the initramfs -------------------------------------------------------
+mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,etc,lib/vmview-mods,root,vmview}
+cp /bin/busybox "$root/bin/busybox"
+cp -a "$payload"/. "$root/vmview/"
+[ -n "$script" ] && cp "$script" "$root/vmview/run.sh"
+echo 'root:x:0:0:root:/root:/bin/sh' >"$root/etc/passwd"
+echo 'nobody:x:65534:65534:nobody:/:/bin/sh' >>"$root/etc/passwd"
+printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
+
+# Shared libraries (and the dynamic loader) of every ELF file in the payload.
+copy_libs() {
+	local f lib
+	for f in "$@"; do
+		ldd "$f" 2>/dev/null | grep -o '/[^ ]*' | while read -r lib; do
+			[ -e "$root$lib" ] && continue
+			mkdir -p "$root$(dirname "$lib")"
+			cp -L "$lib" "$root$lib"
+		done
+	done
+}
+mapfile -t elves < <(find "$root/vmview" -type f -perm -u+x -exec sh -c \
+	'head -c 4 "$1" | grep -q ELF && echo "$1"' _ {} \;)
+[ ${#elves[@]} -gt 0 ] && copy_libs "${elves[@]}"
+
+# zram and what it depends on, in load order, decompressed.
+resolve() {
+	local mod=$1 line deps d
+	line=$(grep -E "(^|/)$mod\.ko(\.xz|\.zst|\.gz)?:" "$mdir/modules.dep") || return 0
+	deps=${line#*:}
+	for d in $(echo $deps | tr ' ' '\n' | tac); do
+		echo "$d"
+	done
+	echo "${line%%:*}"
+}
+: >"$root/lib/vmview-mods/order"
+for rel in $(resolve zram | awk '!seen[$0]++'); do
+	base=$(basename "$rel")
+	case "$base" in
+	*.xz) xz -dc "$mdir/$rel" >"$root/lib/vmview-mods/${base%.xz}"; base=${base%.xz} ;;
+	*.zst) zstd -qdc "$mdir/$rel" >"$root/lib/vmview-mods/${base%.zst}"; base=${base%.zst} ;;
+	*.gz) gzip -dc "$mdir/$rel" >"$root/lib/vmview-mods/${base%.gz}"; base=${base%.gz} ;;
+	*) cp "$mdir/$rel" "$root/lib/vmview-mods/$base" ;;
+	esac
+	echo "$base" >>"$root/lib/vmview-mods/order"
+done
+
+cat >"$root/init" <<'INIT'
+#!/bin/busybox sh
+/bin/busybox --install -s /bin
+/bin/busybox --install -s /sbin
+export PATH=/vmview:/vmview/bin:/bin:/sbin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mount -t debugfs debugfs /sys/kernel/debug
+mount -t tmpfs tmpfs /tmp
+mkdir -p /dev/shm /dev/pts && mount -t tmpfs tmpfs /dev/shm
+exec 3>/dev/ttyS1
+echo VMVIEW-BOOTED >&3
+for m in $(cat /lib/vmview-mods/order); do
+	insmod /lib/vmview-mods/$m 2>&3 || echo "insmod $m failed" >&3
+done
+if [ -e /sys/block/zram0/disksize ] &&
+   echo 256M >/sys/block/zram0/disksize && mkswap /dev/zram0 >/dev/null &&
+   swapon /dev/zram0; then
+	echo "VMVIEW-SWAP zram0" >&3
+else
+	echo "VMVIEW-SWAP none" >&3
+fi
+echo VMVIEW-START >&3
+cd /vmview
+sh /vmview/run.sh >&3 2>&3
+echo "VMVIEW-RC $?" >&3
+echo "VMVIEW-TAINT $(cat /proc/sys/kernel/tainted)" >&3
+echo VMVIEW-DMESG-BEGIN >&3
+dmesg >&3
+echo VMVIEW-DMESG-END >&3
+sync
+poweroff -f
+INIT
+chmod +x "$root/init"
+(cd "$root" && find . | cpio -o -H newc --quiet) >"$outdir/initramfs.cpio"
+
+# --- boot ---------------------------------------------------------------
+boot() {
+	: >"$outdir/console.log"
+	: >"$outdir/output.log"
+	timeout -k 10 "$timeout" qemu-system-x86_64 \
+		-accel tcg -cpu max -smp 2 -m "$mem" \
+		-nodefaults -display none -no-reboot \
+		-kernel "$kimg" -initrd "$outdir/initramfs.cpio" \
+		-append "console=ttyS0 quiet panic=-1 oops=panic $kargs" \
+		-serial "file:$outdir/console.log" \
+		-serial "file:$outdir/output.log" </dev/null
+}
+start=$(date +%s)
+boot
+qrc=$?
+if ! grep -q '^VMVIEW-START' "$outdir/output.log"; then
+	echo "# $name: guest died before the script started (qemu rc $qrc); booting once more" >&2
+	boot
+	qrc=$?
+fi
+secs=$(( $(date +%s) - start ))
+
+# --- judge --------------------------------------------------------------
+out=$outdir/output.log
+sed -n '/^VMVIEW-START/,/^VMVIEW-RC /p' "$out" | sed '1d;$d' | tr -d '\r'
+sed -n '/^VMVIEW-DMESG-BEGIN/,/^VMVIEW-DMESG-END/p' "$out" | sed '1d;$d' | tr -d '\r' >"$outdir/dmesg.log"
+
+fail=0
+tap() { # ok? description
+	if [ "$1" = 0 ]; then echo "ok - $name: $2"; else echo "not ok - $name: $2"; fail=1; fi
+}
+rc=$(sed -n 's/^VMVIEW-RC \([0-9]*\).*/\1/p' "$out" | tr -d '\r')
+if [ -n "$rc" ] && grep -q '^VMVIEW-DMESG-END' "$out"; then
+	tap 0 "guest ran to the end (${secs}s, $(grep '^VMVIEW-SWAP' "$out" | tr -d '\r'))"
+else
+	[ "$qrc" = 124 ] && why="timed out after ${timeout}s" || why="qemu exit $qrc"
+	tap 1 "guest ran to the end ($why; see $outdir/console.log)"
+	tail -n 30 "$outdir/console.log" | sed 's/^/# console: /'
+fi
+tap "$([ "$rc" = 0 ] && echo 0 || echo 1)" "script exit status ${rc:-missing}"
+bad='BUG|WARNING|Oops|general protection|refcount_t|Call Trace|RCU stall|rcu_sched detected|soft lockup|hung_task|blocked for more than|kernel panic|UBSAN|KASAN|kmemleak'
+if grep -Eq "$bad" "$outdir/dmesg.log" "$outdir/console.log"; then
+	tap 1 "dmesg clean"
+	grep -Eh -B2 -A20 "$bad" "$outdir/dmesg.log" "$outdir/console.log" | head -n 60 | sed 's/^/# dmesg: /'
+else
+	tap 0 "dmesg clean"
+fi
+taint=$(sed -n 's/^VMVIEW-TAINT \([0-9]*\).*/\1/p' "$out" | tr -d '\r')
+# 4096: out-of-tree module (O), 8192: unsigned module (E).
+if [ -n "$taint" ] && [ $(( taint & ~(4096 | 8192) )) -eq 0 ]; then
+	tap 0 "kernel not tainted beyond O/E (tainted=$taint)"
+else
+	tap 1 "kernel not tainted beyond O/E (tainted=${taint:-unknown})"
+fi
+exit $fail
