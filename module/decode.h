@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * decode: raw x86-64 page-table entry -> kind, PFN, swap type/offset and
+ * flags.  Plain C, no kernel state: the module fills a struct vmv_layout
+ * from the running kernel's constants once at load, and the host tests
+ * fill it for 6.1 and 6.12 by hand.
+ */
+#ifndef _VMV_DECODE_H
+#define _VMV_DECODE_H
+
+#include "vmv_types.h"
+
+/* Where an entry was found. */
+enum vmv_level {
+	VMV_LEVEL_PTE,
+	VMV_LEVEL_PMD,
+	VMV_LEVEL_PUD,
+	VMV_LEVEL_P4D,
+	VMV_LEVEL_PGD,
+	VMV_NR_LEVELS,
+};
+
+/* What an entry is. */
+enum vmv_kind {
+	VMV_KIND_NONE,			/* empty */
+	VMV_KIND_TABLE,			/* points to the next level's table */
+	VMV_KIND_PRESENT,		/* maps a frame */
+	VMV_KIND_PROTNONE,		/* maps a frame, no access (NUMA hint) */
+	VMV_KIND_SWAP,			/* page is in swap: type and offset */
+	VMV_KIND_MIGRATION,		/* page under migration: PFN */
+	VMV_KIND_DEVICE_PRIVATE,	/* device private memory: PFN */
+	VMV_KIND_DEVICE_EXCLUSIVE,	/* exclusive device access: PFN */
+	VMV_KIND_HWPOISON,		/* poisoned frame: PFN */
+	VMV_KIND_MARKER,		/* PTE marker (uffd-wp, poison, ...) */
+	VMV_NR_KINDS,
+};
+
+/* Flags of an entry; names (in this order) in vmv_flag_names[]. */
+enum vmv_flag {
+	/* present (and protnone) entries */
+	VMV_F_PRESENT,
+	VMV_F_RW,
+	VMV_F_USER,
+	VMV_F_PWT,
+	VMV_F_PCD,
+	VMV_F_ACCESSED,
+	VMV_F_DIRTY,
+	VMV_F_PSE,
+	VMV_F_PAT,
+	VMV_F_GLOBAL,
+	VMV_F_NX,
+	VMV_F_SOFTDIRTY,
+	VMV_F_SPECIAL,
+	VMV_F_UFFD_WP,
+	VMV_F_DEVMAP,
+	VMV_F_PROTNONE,
+	/* non-present entries (softdirty and uffd-wp are shared) */
+	VMV_F_EXCLUSIVE,
+	VMV_NR_FLAGS,
+};
+
+#define VMV_FLAG(f)	(1U << (f))
+#define VMV_NO_PFN	(~0ULL)
+
+/*
+ * What differs between kernels: the swap types the kernel reserves for
+ * special entries (MAX_SWAPFILES and the ones after it; VMV_NO_TYPE when
+ * the kernel has none), the bits a PFN takes in a swap entry's offset
+ * (SWP_PFN_BITS: 40 with 5-level paging, 34 with 4-level), and the
+ * software bits that moved (devmap: bit 58 on 6.1, 57 on 6.12; 6.12
+ * keeps a written page's dirty bit in "saved dirty", bit 58, when the
+ * page is write-protected).
+ */
+#define VMV_NO_TYPE	0xffU
+struct vmv_layout {
+	u8 max_swapfiles;
+	u8 type_hwpoison;
+	u8 type_migration_read;
+	u8 type_migration_read_exclusive;
+	u8 type_migration_write;
+	u8 type_device_private_read;
+	u8 type_device_private_write;
+	u8 type_device_exclusive_read;
+	u8 type_device_exclusive_write;
+	u8 type_marker;
+	u8 type_swapin_error;		/* 6.1's poison marker */
+	u8 swp_pfn_bits;
+	u64 devmap_mask;
+	u64 saved_dirty_mask;		/* 0 when the kernel has none */
+};
+
+struct vmv_decoded {
+	enum vmv_kind kind;
+	u64 pfn;		/* frame, or VMV_NO_PFN */
+	u32 flags;		/* VMV_FLAG(VMV_F_*) */
+	u8 swap_type;		/* for swap-format entries */
+	u64 swap_offset;	/* for swap-format entries */
+	u8 page_shift;		/* size mapped by a leaf: 12, 21 or 30 */
+	bool writable;		/* a present leaf allows writes */
+};
+
+/* Name of a kind ("present", "swap", ...) and of a level ("pte", ...). */
+extern const char * const vmv_kind_names[VMV_NR_KINDS];
+extern const char * const vmv_level_names[VMV_NR_LEVELS];
+extern const char * const vmv_flag_names[VMV_NR_FLAGS];
+
+/*
+ * Decode one entry found at a level.  Upper levels (pgd, p4d) only hold
+ * tables; pud and pmd entries are leaves when PSE is set (or, not
+ * present, when they hold a swap-format entry), tables otherwise.
+ */
+void vmv_decode(const struct vmv_layout *l, u64 entry, enum vmv_level level,
+		struct vmv_decoded *d);
+
+/* Build an entry's swap-format bits (for tests and for checks at load). */
+u64 vmv_swp_entry(u8 type, u64 offset);
+
+#endif /* _VMV_DECODE_H */

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Types and a few helpers for vmview's kernel-independent C (decode.c,
+ * fmt.c, shadow.c), which builds both into the module and into the host
+ * unit tests (tests/) and fuzzers.  Nothing here may reach kernel state.
+ */
+#ifndef _VMV_TYPES_H
+#define _VMV_TYPES_H
+
+#ifdef __KERNEL__
+#include <linux/errno.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/types.h>
+
+static inline void *vmv_zalloc(size_t size)
+{
+	return kzalloc(size, GFP_KERNEL);
+}
+
+static inline void vmv_free(void *p)
+{
+	kfree(p);
+}
+#else /* host */
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef uint64_t u64;
+typedef uint32_t u32;
+typedef uint16_t u16;
+typedef uint8_t u8;
+typedef int64_t s64;
+
+/*
+ * Host allocation: calloc, with a hook so tests can make the Nth
+ * allocation fail (vmv_host_fail_after = N; 0 means never).
+ */
+extern unsigned long vmv_host_fail_after;
+extern unsigned long vmv_host_allocs;
+
+static inline void *vmv_zalloc(size_t size)
+{
+	if (vmv_host_fail_after && ++vmv_host_allocs >= vmv_host_fail_after)
+		return NULL;
+	return calloc(1, size);
+}
+
+static inline void vmv_free(void *p)
+{
+	free(p);
+}
+#endif /* __KERNEL__ */
+
+#endif /* _VMV_TYPES_H */
