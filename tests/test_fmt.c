@@ -1,0 +1,572 @@
+// SPDX-License-Identifier: GPL-2.0
+// units: decode.c fmt.c
+/*
+ * Host unit tests for module/fmt.c: the small formatters and whole ptes
+ * lines, compared with lines written by hand from the contract in
+ * fmt.h and Documentation/vmview.rst (PID/ptes):
+ *
+ *   VADDR LEVEL ENTRY KIND pfn=PFN [swap=TYPE:OFFSET] flags=F,...
+ *         [page=P,... order=N mapcount=N]
+ */
+#include <limits.h>
+
+#include "unit.h"
+#include "fmt.h"
+
+unsigned long vmv_host_fail_after, vmv_host_allocs;
+
+#define F(x)	VMV_FLAG(VMV_F_##x)
+#define P(x)	VMV_FLAG(VMV_P_##x)
+
+/* ---- vmv_fmt_hex, vmv_fmt_dec ---- */
+
+#define GUARD	'#'
+
+/*
+ * The helpers return what they wrote: no "0x", no NUL; the byte after
+ * the returned length stays untouched.
+ */
+static void check_piece(int line, const char *what, char *buf, size_t len,
+			const char *want)
+{
+	if (len != strlen(want) || memcmp(buf, want, len))
+		UNIT_FAIL("line %d: %s gave \"%.*s\" (%zu), want \"%s\"",
+			  line, what, (int)(len < 64 ? len : 64), buf, len,
+			  want);
+	else if (buf[len] != GUARD)
+		UNIT_FAIL("line %d: %s wrote past its length %zu", line,
+			  what, len);
+}
+
+#define HEX(v, min, want)						\
+	do {								\
+		char b_[40];						\
+		size_t n_;						\
+									\
+		memset(b_, GUARD, sizeof(b_));				\
+		n_ = vmv_fmt_hex(b_, (v), (min));			\
+		check_piece(__LINE__, "vmv_fmt_hex(" #v ", " #min ")",	\
+			    b_, n_, (want));				\
+	} while (0)
+
+#define DEC(v, want)							\
+	do {								\
+		char b_[40];						\
+		size_t n_;						\
+									\
+		memset(b_, GUARD, sizeof(b_));				\
+		n_ = vmv_fmt_dec(b_, (v));				\
+		check_piece(__LINE__, "vmv_fmt_dec(" #v ")", b_, n_,	\
+			    (want));					\
+	} while (0)
+
+UNIT_TEST(fmt_hex)
+{
+	HEX(0, 0, "0");
+	HEX(0, 1, "0");
+	HEX(0, 4, "0000");
+	HEX(0, 16, "0000000000000000");
+	HEX(1, 0, "1");
+	HEX(0xf, 0, "f");
+	HEX(0x10, 0, "10");
+	HEX(0x12345, 0, "12345");
+	HEX(0x12345, 3, "12345");
+	HEX(0x12345, 5, "12345");
+	HEX(0x12345, 8, "00012345");
+	HEX(0xabcdef, 0, "abcdef");
+	HEX(0x7f1234560000ULL, 16, "00007f1234560000");
+	HEX(0x8000000000000000ULL, 0, "8000000000000000");
+	HEX(0x8000000012345867ULL, 16, "8000000012345867");
+	HEX(0x0123456789abcdefULL, 0, "123456789abcdef");
+	HEX(~0ULL, 0, "ffffffffffffffff");
+	HEX(~0ULL, 16, "ffffffffffffffff");
+	HEX(~0ULL, 4, "ffffffffffffffff");
+}
+
+UNIT_TEST(fmt_dec)
+{
+	DEC(0, "0");
+	DEC(1, "1");
+	DEC(9, "9");
+	DEC(10, "10");
+	DEC(255, "255");
+	DEC(1000, "1000");
+	DEC(1234567890, "1234567890");
+	DEC(2147483647, "2147483647");
+	DEC(10000000000000000000ULL, "10000000000000000000");
+	DEC(~0ULL, "18446744073709551615");
+}
+
+/* ---- vmv_fmt_names ---- */
+
+#define NAMES(mask, names, nr, want)					\
+	do {								\
+		char b_[400];						\
+		size_t n_;						\
+									\
+		memset(b_, GUARD, sizeof(b_));				\
+		n_ = vmv_fmt_names(b_, (mask), (names), (nr));		\
+		check_piece(__LINE__, "vmv_fmt_names(" #mask ")", b_,	\
+			    n_, (want));				\
+	} while (0)
+
+UNIT_TEST(fmt_names)
+{
+	static const char * const abc[] = { "a", "bb", "ccc", "dddd" };
+
+	NAMES(0, abc, 4, "-");
+	NAMES(0x1, abc, 4, "a");
+	NAMES(0x8, abc, 4, "dddd");
+	NAMES(0x5, abc, 4, "a,ccc");
+	NAMES(0xa, abc, 4, "bb,dddd");
+	NAMES(0xf, abc, 4, "a,bb,ccc,dddd");
+	/* bits at and above nr name nothing */
+	NAMES(0x10, abc, 4, "-");
+	NAMES(0xfffffff0, abc, 4, "-");
+	NAMES(0x18, abc, 4, "dddd");
+	NAMES(0xc, abc, 3, "ccc");
+	NAMES(0xf, abc, 0, "-");
+
+	/* the real tables, in bit order whatever the mask's history */
+	NAMES(F(NX) | F(PRESENT) | F(DIRTY), vmv_flag_names, VMV_NR_FLAGS,
+	      "present,dirty,nx");
+	NAMES(F(EXCLUSIVE) | F(SOFTDIRTY) | F(UFFD_WP), vmv_flag_names,
+	      VMV_NR_FLAGS, "softdirty,uffd-wp,exclusive");
+	NAMES((1U << VMV_NR_FLAGS) - 1, vmv_flag_names, VMV_NR_FLAGS,
+	      "present,rw,user,pwt,pcd,accessed,dirty,pse,pat,global,nx,"
+	      "softdirty,special,uffd-wp,devmap,protnone,exclusive");
+	NAMES((1U << VMV_NR_PAGE_FLAGS) - 1, vmv_page_flag_names,
+	      VMV_NR_PAGE_FLAGS,
+	      "anon,file,ksm,zero,lru,active,referenced,unevictable,"
+	      "mlocked,swapcache,swapbacked,dirty,writeback,large");
+	NAMES(P(LARGE) | P(ANON) | P(SWAPBACKED), vmv_page_flag_names,
+	      VMV_NR_PAGE_FLAGS, "anon,swapbacked,large");
+}
+
+UNIT_TEST(page_flag_names)
+{
+	static const char * const want[VMV_NR_PAGE_FLAGS] = {
+		[VMV_P_ANON]		= "anon",
+		[VMV_P_FILE]		= "file",
+		[VMV_P_KSM]		= "ksm",
+		[VMV_P_ZERO]		= "zero",
+		[VMV_P_LRU]		= "lru",
+		[VMV_P_ACTIVE]		= "active",
+		[VMV_P_REFERENCED]	= "referenced",
+		[VMV_P_UNEVICTABLE]	= "unevictable",
+		[VMV_P_MLOCKED]		= "mlocked",
+		[VMV_P_SWAPCACHE]	= "swapcache",
+		[VMV_P_SWAPBACKED]	= "swapbacked",
+		[VMV_P_DIRTY]		= "dirty",
+		[VMV_P_WRITEBACK]	= "writeback",
+		[VMV_P_LARGE]		= "large",
+	};
+	unsigned int i;
+
+	EXPECT_EQ(VMV_NR_PAGE_FLAGS, 14);
+	for (i = 0; i < VMV_NR_PAGE_FLAGS; i++) {
+		ASSERT(vmv_page_flag_names[i] != NULL);
+		EXPECT_STREQ(vmv_page_flag_names[i], want[i]);
+	}
+}
+
+/* ---- vmv_fmt_pte ---- */
+
+/*
+ * Format into a heap buffer of exactly VMV_PTE_LINE_MAX bytes (ASan
+ * catches any write past it) and compare with want.  fmt.h promises the
+ * line and its length, no NUL: the first n bytes must be want (so n is
+ * strlen(want)), ending with the line's only newline.
+ */
+static void check_line(int line, u64 vaddr, enum vmv_level level, u64 entry,
+		       const struct vmv_decoded *d,
+		       const struct vmv_page_info *pi, const char *want)
+{
+	char *buf = malloc(VMV_PTE_LINE_MAX);
+	size_t n;
+
+	if (!buf) {
+		UNIT_FAIL("line %d: out of memory", line);
+		return;
+	}
+	memset(buf, GUARD, VMV_PTE_LINE_MAX);
+	n = vmv_fmt_pte(buf, vaddr, level, entry, d, pi);
+	if (n > VMV_PTE_LINE_MAX)
+		UNIT_FAIL("line %d: length %zu, max %d", line, n,
+			  VMV_PTE_LINE_MAX);
+	else if (n != strlen(want) || memcmp(buf, want, n))
+		UNIT_FAIL("line %d:\n#     got  \"%.*s\" (%zu)\n"
+			  "#     want \"%s\" (%zu)", line, (int)n, buf, n,
+			  want, strlen(want));
+	free(buf);
+}
+
+#define LINE(vaddr, level, entry, d, pi, want)				\
+	check_line(__LINE__, (vaddr), (level), (entry), (d), (pi), (want))
+
+UNIT_TEST(pte_line_present_with_page)
+{
+	/* 0x867: present, rw, user, accessed, dirty, softdirty (bit 11) */
+	const struct vmv_decoded d = {
+		.kind = VMV_KIND_PRESENT, .pfn = 0x12345,
+		.flags = F(PRESENT) | F(RW) | F(USER) | F(ACCESSED) |
+			 F(DIRTY) | F(SOFTDIRTY) | F(NX),
+		.page_shift = 12, .writable = true,
+	};
+	const struct vmv_page_info pi = {
+		.valid = true, .flags = P(ANON) | P(LRU) | P(SWAPBACKED),
+		.order = 0, .mapcount = 1,
+	};
+
+	LINE(0x7f1234560000ULL, VMV_LEVEL_PTE, 0x8000000012345867ULL, &d,
+	     &pi,
+	     "0x00007f1234560000 pte 0x8000000012345867 present pfn=0x12345"
+	     " flags=present,rw,user,accessed,dirty,nx,softdirty"
+	     " page=anon,lru,swapbacked order=0 mapcount=1\n");
+}
+
+UNIT_TEST(pte_line_no_page_info)
+{
+	const struct vmv_decoded d = {
+		.kind = VMV_KIND_PRESENT, .pfn = 0x12345,
+		.flags = F(PRESENT) | F(RW) | F(USER) | F(ACCESSED) |
+			 F(DIRTY) | F(SOFTDIRTY) | F(NX),
+		.page_shift = 12, .writable = true,
+	};
+	const struct vmv_page_info invalid = {
+		.valid = false, .flags = P(ANON) | P(LRU), .order = 3,
+		.mapcount = 7,
+	};
+	const char *want =
+		"0x00007f1234560000 pte 0x8000000012345867 present pfn=0x12345"
+		" flags=present,rw,user,accessed,dirty,nx,softdirty\n";
+
+	LINE(0x7f1234560000ULL, VMV_LEVEL_PTE, 0x8000000012345867ULL, &d,
+	     NULL, want);
+	LINE(0x7f1234560000ULL, VMV_LEVEL_PTE, 0x8000000012345867ULL, &d,
+	     &invalid, want);
+}
+
+/*
+ * The zero page after a read fault: PAGE_COPY (present, user, accessed,
+ * nx; 0x025) made special (bit 9): 0x225.
+ */
+UNIT_TEST(pte_line_zero_page)
+{
+	const struct vmv_decoded d = {
+		.kind = VMV_KIND_PRESENT, .pfn = 0x2a1b,
+		.flags = F(PRESENT) | F(USER) | F(ACCESSED) | F(SPECIAL) |
+			 F(NX),
+		.page_shift = 12,
+	};
+	const struct vmv_page_info pi = {
+		.valid = true, .flags = P(ZERO), .order = 0, .mapcount = 0,
+	};
+
+	LINE(0x555555554000ULL, VMV_LEVEL_PTE, 0x8000000002a1b225ULL, &d,
+	     &pi,
+	     "0x0000555555554000 pte 0x8000000002a1b225 present pfn=0x2a1b"
+	     " flags=present,user,accessed,nx,special"
+	     " page=zero order=0 mapcount=0\n");
+}
+
+/* A struct page with no flag of the vocabulary: "page=-". */
+UNIT_TEST(pte_line_page_without_flags)
+{
+	const struct vmv_decoded d = {
+		.kind = VMV_KIND_PRESENT, .pfn = 0x100,
+		.flags = F(PRESENT) | F(USER), .page_shift = 12,
+	};
+	const struct vmv_page_info pi = {
+		.valid = true, .flags = 0, .order = 0, .mapcount = 2,
+	};
+
+	LINE(0x1000, VMV_LEVEL_PTE, 0x0000000000100005ULL, &d, &pi,
+	     "0x0000000000001000 pte 0x0000000000100005 present pfn=0x100"
+	     " flags=present,user page=- order=0 mapcount=2\n");
+}
+
+/* Swap type 0 offset 3, exclusive (bit 3): ~3 in bits 9..58. */
+UNIT_TEST(pte_line_swap)
+{
+	const struct vmv_decoded d = {
+		.kind = VMV_KIND_SWAP, .pfn = VMV_NO_PFN,
+		.flags = F(EXCLUSIVE), .swap_type = 0, .swap_offset = 3,
+		.page_shift = 12,
+	};
+	const struct vmv_decoded d2 = {
+		.kind = VMV_KIND_SWAP, .pfn = VMV_NO_PFN, .flags = 0,
+		.swap_type = 25, .swap_offset = 0x3ffffffffffffULL,
+		.page_shift = 12,
+	};
+
+	LINE(0x7f1234561000ULL, VMV_LEVEL_PTE, 0x07fffffffffff808ULL, &d,
+	     NULL,
+	     "0x00007f1234561000 pte 0x07fffffffffff808 swap pfn=-"
+	     " swap=0:0x3 flags=exclusive\n");
+	LINE(0x7f1234561000ULL, VMV_LEVEL_PTE, 0xc800000000000000ULL, &d2,
+	     NULL,
+	     "0x00007f1234561000 pte 0xc800000000000000 swap pfn=-"
+	     " swap=25:0x3ffffffffffff flags=-\n");
+}
+
+/* 6.1 SWP_MIGRATION_WRITE (29), pfn 0x12345, swap soft-dirty (bit 1). */
+UNIT_TEST(pte_line_migration)
+{
+	const struct vmv_decoded d = {
+		.kind = VMV_KIND_MIGRATION, .pfn = 0x12345,
+		.flags = F(SOFTDIRTY), .swap_type = 29,
+		.swap_offset = 0x12345, .page_shift = 12,
+	};
+
+	LINE(0x7f1234562000ULL, VMV_LEVEL_PTE, 0xeffffffffdb97402ULL, &d,
+	     NULL,
+	     "0x00007f1234562000 pte 0xeffffffffdb97402 migration"
+	     " pfn=0x12345 swap=29:0x12345 flags=softdirty\n");
+}
+
+UNIT_TEST(pte_line_other_swap_kinds)
+{
+	const struct vmv_decoded hwp = {
+		.kind = VMV_KIND_HWPOISON, .pfn = 0x4321,
+		.swap_type = 27, .swap_offset = 0x4321, .page_shift = 12,
+	};
+	const struct vmv_decoded marker = {
+		.kind = VMV_KIND_MARKER, .pfn = VMV_NO_PFN,
+		.swap_type = 31, .swap_offset = 1, .page_shift = 12,
+	};
+	const struct vmv_decoded devp = {
+		.kind = VMV_KIND_DEVICE_PRIVATE, .pfn = 0x1234,
+		.flags = F(EXCLUSIVE), .swap_type = 28,
+		.swap_offset = 0x1234, .page_shift = 12,
+	};
+	const struct vmv_decoded devx = {
+		.kind = VMV_KIND_DEVICE_EXCLUSIVE, .pfn = 0xabcde,
+		.swap_type = 30, .swap_offset = 0xabcde, .page_shift = 12,
+	};
+
+	LINE(0x7f1234563000ULL, VMV_LEVEL_PTE, 0xdfffffffff79bc00ULL, &hwp,
+	     NULL,
+	     "0x00007f1234563000 pte 0xdfffffffff79bc00 hwpoison"
+	     " pfn=0x4321 swap=27:0x4321 flags=-\n");
+	LINE(0x7f1234564000ULL, VMV_LEVEL_PTE, 0xfffffffffffffc00ULL,
+	     &marker, NULL,
+	     "0x00007f1234564000 pte 0xfffffffffffffc00 marker pfn=-"
+	     " swap=31:0x1 flags=-\n");
+	LINE(0x7f1234565000ULL, VMV_LEVEL_PTE, 0xe7ffffffffdb9608ULL, &devp,
+	     NULL,
+	     "0x00007f1234565000 pte 0xe7ffffffffdb9608 device-private"
+	     " pfn=0x1234 swap=28:0x1234 flags=exclusive\n");
+	LINE(0x7f1234566000ULL, VMV_LEVEL_PTE, 0xf7ffffffea864200ULL, &devx,
+	     NULL,
+	     "0x00007f1234566000 pte 0xf7ffffffea864200 device-exclusive"
+	     " pfn=0xabcde swap=30:0xabcde flags=-\n");
+}
+
+/* Protnone is present for the kernel: no swap= part. */
+UNIT_TEST(pte_line_protnone)
+{
+	const struct vmv_decoded d = {
+		.kind = VMV_KIND_PROTNONE, .pfn = 0x12345,
+		.flags = F(ACCESSED) | F(PROTNONE), .page_shift = 12,
+	};
+
+	LINE(0x7f1234567000ULL, VMV_LEVEL_PTE, 0x000fffffedcba120ULL, &d,
+	     NULL,
+	     "0x00007f1234567000 pte 0x000fffffedcba120 protnone"
+	     " pfn=0x12345 flags=accessed,protnone\n");
+}
+
+UNIT_TEST(pmd_pud_lines)
+{
+	/* 0x8e7: present, rw, user, accessed, dirty, pse, softdirty */
+	const struct vmv_decoded pmd = {
+		.kind = VMV_KIND_PRESENT, .pfn = 0x23400,
+		.flags = F(PRESENT) | F(RW) | F(USER) | F(ACCESSED) |
+			 F(DIRTY) | F(PSE) | F(SOFTDIRTY) | F(NX),
+		.page_shift = 21, .writable = true,
+	};
+	const struct vmv_page_info thp = {
+		.valid = true, .flags = P(ANON) | P(SWAPBACKED) | P(LARGE),
+		.order = 9, .mapcount = 1,
+	};
+	const struct vmv_decoded pud = {
+		.kind = VMV_KIND_PRESENT, .pfn = 0x40000,
+		.flags = F(PRESENT) | F(RW) | F(USER) | F(ACCESSED) |
+			 F(DIRTY) | F(PSE) | F(NX),
+		.page_shift = 30, .writable = true,
+	};
+	const struct vmv_decoded pmd_mig = {
+		.kind = VMV_KIND_MIGRATION, .pfn = 0x23400,
+		.swap_type = 30, .swap_offset = 0x23400, .page_shift = 21,
+	};
+
+	LINE(0x7f1234600000ULL, VMV_LEVEL_PMD, 0x80000000234008e7ULL, &pmd,
+	     &thp,
+	     "0x00007f1234600000 pmd 0x80000000234008e7 present pfn=0x23400"
+	     " flags=present,rw,user,accessed,dirty,pse,nx,softdirty"
+	     " page=anon,swapbacked,large order=9 mapcount=1\n");
+	LINE(0x7f0000000000ULL, VMV_LEVEL_PUD, 0x80000000400000e7ULL, &pud,
+	     NULL,
+	     "0x00007f0000000000 pud 0x80000000400000e7 present pfn=0x40000"
+	     " flags=present,rw,user,accessed,dirty,pse,nx\n");
+	/* 6.12 SWP_MIGRATION_WRITE (30), pfn 0x23400 */
+	LINE(0x7f1234800000ULL, VMV_LEVEL_PMD, 0xf7fffffffb97fe00ULL,
+	     &pmd_mig, NULL,
+	     "0x00007f1234800000 pmd 0xf7fffffffb97fe00 migration"
+	     " pfn=0x23400 swap=30:0x23400 flags=-\n");
+}
+
+UNIT_TEST(pte_line_negative_mapcount)
+{
+	const struct vmv_decoded d = {
+		.kind = VMV_KIND_PRESENT, .pfn = 1, .flags = F(PRESENT),
+		.page_shift = 12,
+	};
+	const struct vmv_page_info pi = {
+		.valid = true, .flags = P(FILE), .order = 0, .mapcount = -1,
+	};
+
+	LINE(0x2000, VMV_LEVEL_PTE, 0x1001, &d, &pi,
+	     "0x0000000000002000 pte 0x0000000000001001 present pfn=0x1"
+	     " flags=present page=file order=0 mapcount=-1\n");
+}
+
+/*
+ * The longest line: every flag, every page flag, the longest kind,
+ * 16-digit numbers everywhere, the largest order and mapcount.
+ */
+#define ALL_FLAGS							\
+	"present,rw,user,pwt,pcd,accessed,dirty,pse,pat,global,nx,"	\
+	"softdirty,special,uffd-wp,devmap,protnone,exclusive"
+#define ALL_PAGE_FLAGS							\
+	"anon,file,ksm,zero,lru,active,referenced,unevictable,"		\
+	"mlocked,swapcache,swapbacked,dirty,writeback,large"
+
+UNIT_TEST(pte_line_longest)
+{
+	const struct vmv_decoded d = {
+		.kind = VMV_KIND_DEVICE_EXCLUSIVE,
+		.pfn = 0xfffffffffffffffeULL,
+		.flags = (1U << VMV_NR_FLAGS) - 1,
+		.swap_type = 31, .swap_offset = ~0ULL, .page_shift = 12,
+	};
+	const struct vmv_page_info pi = {
+		.valid = true, .flags = (1U << VMV_NR_PAGE_FLAGS) - 1,
+		.order = 255, .mapcount = INT_MAX,
+	};
+	const char *want =
+		"0xffffffffffffffff pte 0xffffffffffffffff device-exclusive"
+		" pfn=0xfffffffffffffffe swap=31:0xffffffffffffffff"
+		" flags=" ALL_FLAGS " page=" ALL_PAGE_FLAGS
+		" order=255 mapcount=2147483647\n";
+
+	LINE(~0ULL, VMV_LEVEL_PTE, ~0ULL, &d, &pi, want);
+	EXPECT(strlen(want) < VMV_PTE_LINE_MAX);
+}
+
+/*
+ * Whatever the kind and level, with everything at its widest (swap
+ * type 255, mapcount INT_MIN), the line fits in VMV_PTE_LINE_MAX, has
+ * exactly one newline, at its end, and nothing past VMV_PTE_LINE_MAX is
+ * touched.
+ */
+#define CANARY		0xa5
+#define CANARY_LEN	256
+
+UNIT_TEST(pte_line_fits_canary)
+{
+	static unsigned char buf[VMV_PTE_LINE_MAX + CANARY_LEN];
+	const int mapcounts[] = { INT_MIN, INT_MAX, -1, 0 };
+	unsigned int kind, level, m, i, nl;
+	struct vmv_page_info pi = {
+		.valid = true, .flags = ~0U, .order = 255,
+	};
+	struct vmv_decoded d = {
+		.pfn = 0xfffffffffffffffeULL, .flags = ~0U,
+		.swap_type = 255, .swap_offset = ~0ULL, .page_shift = 30,
+		.writable = true,
+	};
+	size_t n, longest = 0;
+
+	for (kind = 0; kind < VMV_NR_KINDS; kind++) {
+		for (level = 0; level < VMV_NR_LEVELS; level++) {
+			for (m = 0; m < 4; m++) {
+				d.kind = kind;
+				pi.mapcount = mapcounts[m];
+				memset(buf, CANARY, sizeof(buf));
+				n = vmv_fmt_pte((char *)buf, ~0ULL, level,
+						~0ULL, &d, &pi);
+				for (i = VMV_PTE_LINE_MAX;
+				     i < sizeof(buf); i++)
+					if (buf[i] != CANARY)
+						break;
+				if (i != sizeof(buf)) {
+					UNIT_FAIL("kind %u level %u: byte "
+						  "%u past the max written",
+						  kind, level, i);
+					continue;
+				}
+				if (n == 0 || n > VMV_PTE_LINE_MAX) {
+					UNIT_FAIL("kind %u level %u: "
+						  "length %zu", kind, level,
+						  n);
+					continue;
+				}
+				if (n > longest)
+					longest = n;
+				for (i = 0, nl = 0; i < n; i++)
+					nl += buf[i] == '\n';
+				if (nl != 1 || buf[n - 1] != '\n')
+					UNIT_FAIL("kind %u level %u: %u "
+						  "newlines, last byte 0x%02x",
+						  kind, level, nl, buf[n - 1]);
+			}
+		}
+	}
+	/* the longest line worked out by hand: 365 bytes */
+	EXPECT_EQ(longest, 365);
+}
+
+/* decode + fmt together, on 6.12 with 5-level paging. */
+UNIT_TEST(decode_then_format)
+{
+	const struct vmv_layout l612 = {
+		.max_swapfiles = 27, .type_hwpoison = 27,
+		.type_migration_read = 28,
+		.type_migration_read_exclusive = 29,
+		.type_migration_write = 30,
+		.type_device_private_read = VMV_NO_TYPE,
+		.type_device_private_write = VMV_NO_TYPE,
+		.type_device_exclusive_read = VMV_NO_TYPE,
+		.type_device_exclusive_write = VMV_NO_TYPE,
+		.type_marker = 31, .type_swapin_error = VMV_NO_TYPE,
+		.swp_pfn_bits = 40, .devmap_mask = 1ULL << 57,
+		.saved_dirty_mask = 1ULL << 58,
+	};
+	struct vmv_decoded d;
+
+	vmv_decode(&l612, 0x8000000012345867ULL, VMV_LEVEL_PTE, &d);
+	LINE(0x7f1234560000ULL, VMV_LEVEL_PTE, 0x8000000012345867ULL, &d,
+	     NULL,
+	     "0x00007f1234560000 pte 0x8000000012345867 present pfn=0x12345"
+	     " flags=present,rw,user,accessed,dirty,nx,softdirty\n");
+	vmv_decode(&l612, 0x07fffffffffff808ULL, VMV_LEVEL_PTE, &d);
+	LINE(0x7f1234561000ULL, VMV_LEVEL_PTE, 0x07fffffffffff808ULL, &d,
+	     NULL,
+	     "0x00007f1234561000 pte 0x07fffffffffff808 swap pfn=-"
+	     " swap=0:0x3 flags=exclusive\n");
+	/* saved dirty, read-only: pte_dirty() says dirty */
+	vmv_decode(&l612, 0x8400000012345825ULL, VMV_LEVEL_PTE, &d);
+	LINE(0x7f1234562000ULL, VMV_LEVEL_PTE, 0x8400000012345825ULL, &d,
+	     NULL,
+	     "0x00007f1234562000 pte 0x8400000012345825 present pfn=0x12345"
+	     " flags=present,user,accessed,dirty,nx,softdirty\n");
+	vmv_decode(&l612, 0x80000000234008e7ULL, VMV_LEVEL_PMD, &d);
+	LINE(0x7f1234600000ULL, VMV_LEVEL_PMD, 0x80000000234008e7ULL, &d,
+	     NULL,
+	     "0x00007f1234600000 pmd 0x80000000234008e7 present pfn=0x23400"
+	     " flags=present,rw,user,accessed,dirty,pse,nx,softdirty\n");
+}
+
+UNIT_MAIN()
