@@ -2,20 +2,316 @@
 /*
  * The /sys/kernel/debug/vmview tree.
  *
- * This file owns the directory and its files: it parses what userspace
- * writes, calls into the rest of the module and formats what comes back.
+ * This file owns the files: it checks the opener's capability, parses
+ * what userspace writes, and hands reads to inspect.c.  Every file needs
+ * CAP_SYS_ADMIN to open (they show physical addresses); modes are 0400
+ * for reading and 0200 for writing (0600 for translate, which does both).
  */
+#include <linux/capability.h>
+#include <linux/ctype.h>
 #include <linux/debugfs.h>
 #include <linux/err.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/seq_file.h>
+#include <linux/threads.h>
+#include <linux/uaccess.h>
 
+#include "inspect.h"
+#include "target.h"
 #include "vmview.h"
 
 static struct dentry *vmv_root;
 int vmv_debugfs_error;
 
-unsigned int vmv_nr_tracked(void)
+static int vmv_may_open(void)
 {
+	return capable(CAP_SYS_ADMIN) ? 0 : -EPERM;
+}
+
+/*
+ * Copy a short write into buf, NUL-terminated, without its one optional
+ * trailing newline.  Only a whole write at offset 0 is accepted, and it
+ * must hold no NUL byte.
+ */
+static int vmv_copy_word(char *buf, size_t size, const char __user *ubuf,
+			 size_t count, loff_t *ppos)
+{
+	if (*ppos || !count || count >= size)
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = '\0';
+	if (buf[count - 1] == '\n')
+		buf[--count] = '\0';
+	if (!count || strlen(buf) != count)
+		return -EINVAL;
 	return 0;
+}
+
+static bool vmv_all(const char *s, int (*test)(int c))
+{
+	for (; *s; s++)
+		if (!test(*s))
+			return false;
+	return true;
+}
+
+static int vmv_isdigit(int c)
+{
+	return isdigit(c);
+}
+
+static int vmv_isxdigit(int c)
+{
+	return isxdigit(c);
+}
+
+/* A decimal PID from 1 to PID_MAX_LIMIT. */
+static int vmv_parse_pid(const char __user *ubuf, size_t count, loff_t *ppos,
+			 pid_t *pid)
+{
+	char buf[16];
+	int ret, v;
+
+	ret = vmv_copy_word(buf, sizeof(buf), ubuf, count, ppos);
+	if (ret)
+		return ret;
+	if (!vmv_all(buf, vmv_isdigit) || kstrtoint(buf, 10, &v) ||
+	    v < 1 || v > PID_MAX_LIMIT)
+		return -EINVAL;
+	*pid = v;
+	return 0;
+}
+
+/* A user address: 0x-hex or decimal, below TASK_SIZE_MAX. */
+static int vmv_parse_addr(const char __user *ubuf, size_t count, loff_t *ppos,
+			  unsigned long *addr)
+{
+	char buf[32], *s = buf;
+	unsigned long long v;
+	int ret, base = 10;
+
+	ret = vmv_copy_word(buf, sizeof(buf), ubuf, count, ppos);
+	if (ret)
+		return ret;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		s += 2;
+		base = 16;
+	}
+	if (!*s || !vmv_all(s, base == 16 ? vmv_isxdigit : vmv_isdigit) ||
+	    kstrtoull(s, base, &v) || v >= TASK_SIZE_MAX)
+		return -EINVAL;
+	*addr = v;
+	return 0;
+}
+
+/* --- track, untrack ------------------------------------------------------ */
+
+static int vmv_ctl_open(struct inode *inode, struct file *file)
+{
+	return vmv_may_open() ?: nonseekable_open(inode, file);
+}
+
+static ssize_t vmv_track_write(struct file *file, const char __user *ubuf,
+			       size_t count, loff_t *ppos)
+{
+	pid_t pid;
+	int ret;
+
+	ret = vmv_parse_pid(ubuf, count, ppos, &pid);
+	if (!ret)
+		ret = vmv_target_track(pid);
+	return ret ?: count;
+}
+
+static ssize_t vmv_untrack_write(struct file *file, const char __user *ubuf,
+				 size_t count, loff_t *ppos)
+{
+	pid_t pid;
+	int ret;
+
+	ret = vmv_parse_pid(ubuf, count, ppos, &pid);
+	if (!ret)
+		ret = vmv_target_untrack(pid);
+	return ret ?: count;
+}
+
+static const struct file_operations vmv_track_fops = {
+	.owner	= THIS_MODULE,
+	.open	= vmv_ctl_open,
+	.write	= vmv_track_write,
+};
+
+static const struct file_operations vmv_untrack_fops = {
+	.owner	= THIS_MODULE,
+	.open	= vmv_ctl_open,
+	.write	= vmv_untrack_write,
+};
+
+/* --- PID/mm, PID/translate (single_open) ----------------------------------- */
+
+static int vmv_mm_show(struct seq_file *m, void *v)
+{
+	return vmv_show_mm(m, m->private);
+}
+
+static int vmv_translate_show(struct seq_file *m, void *v)
+{
+	return vmv_show_translate(m, m->private);
+}
+
+static int vmv_single_open(struct inode *inode, struct file *file,
+			   int (*show)(struct seq_file *, void *))
+{
+	struct vmv_target *t = inode->i_private;
+	int ret;
+
+	ret = vmv_may_open();
+	if (ret)
+		return ret;
+	vmv_target_get(t);
+	ret = single_open(file, show, t);
+	if (ret)
+		vmv_target_put(t);
+	return ret;
+}
+
+static int vmv_single_release(struct inode *inode, struct file *file)
+{
+	struct vmv_target *t = ((struct seq_file *)file->private_data)->private;
+
+	single_release(inode, file);
+	vmv_target_put(t);
+	return 0;
+}
+
+static int vmv_mm_open(struct inode *inode, struct file *file)
+{
+	return vmv_single_open(inode, file, vmv_mm_show);
+}
+
+static int vmv_translate_open(struct inode *inode, struct file *file)
+{
+	return vmv_single_open(inode, file, vmv_translate_show);
+}
+
+static ssize_t vmv_translate_write(struct file *file, const char __user *ubuf,
+				   size_t count, loff_t *ppos)
+{
+	struct vmv_target *t = ((struct seq_file *)file->private_data)->private;
+	unsigned long addr;
+	int ret;
+
+	ret = vmv_parse_addr(ubuf, count, ppos, &addr);
+	if (ret)
+		return ret;
+	mutex_lock(&t->lock);
+	t->translate_addr = addr;
+	t->translate_set = true;
+	mutex_unlock(&t->lock);
+	return count;
+}
+
+static const struct file_operations vmv_mm_fops = {
+	.owner		= THIS_MODULE,
+	.open		= vmv_mm_open,
+	.read		= seq_read,
+	.llseek		= seq_lseek,
+	.release	= vmv_single_release,
+};
+
+static const struct file_operations vmv_translate_fops = {
+	.owner		= THIS_MODULE,
+	.open		= vmv_translate_open,
+	.read		= seq_read,
+	.write		= vmv_translate_write,
+	.llseek		= seq_lseek,
+	.release	= vmv_single_release,
+};
+
+/* --- PID/vmas, PID/ptes (seq_operations resuming by address) ---------- */
+
+static int vmv_iter_open(struct inode *inode, struct file *file,
+			 const struct seq_operations *sops)
+{
+	struct vmv_target *t = inode->i_private;
+	struct vmv_iter *it;
+	int ret;
+
+	ret = vmv_may_open();
+	if (ret)
+		return ret;
+	it = __seq_open_private(file, sops, sizeof(*it));
+	if (!it)
+		return -ENOMEM;
+	vmv_stat_inc(VMV_STAT_ITERS);
+	vmv_target_get(t);
+	it->t = t;
+	return 0;
+}
+
+static int vmv_iter_release(struct inode *inode, struct file *file)
+{
+	struct vmv_iter *it = ((struct seq_file *)file->private_data)->private;
+
+	vmv_target_put(it->t);
+	vmv_stat_dec(VMV_STAT_ITERS);
+	return seq_release_private(inode, file);
+}
+
+static int vmv_vmas_open(struct inode *inode, struct file *file)
+{
+	return vmv_iter_open(inode, file, &vmv_vmas_sops);
+}
+
+static int vmv_ptes_open(struct inode *inode, struct file *file)
+{
+	return vmv_iter_open(inode, file, &vmv_ptes_sops);
+}
+
+static const struct file_operations vmv_vmas_fops = {
+	.owner		= THIS_MODULE,
+	.open		= vmv_vmas_open,
+	.read		= seq_read,
+	.llseek		= seq_lseek,
+	.release	= vmv_iter_release,
+};
+
+static const struct file_operations vmv_ptes_fops = {
+	.owner		= THIS_MODULE,
+	.open		= vmv_ptes_open,
+	.read		= seq_read,
+	.llseek		= seq_lseek,
+	.release	= vmv_iter_release,
+};
+
+/* --- the tree ---------------------------------------------------------- */
+
+int vmv_debugfs_add_target(struct vmv_target *t)
+{
+	char name[16];
+	struct dentry *dir;
+
+	if (!vmv_root)
+		return -ENODEV;
+	snprintf(name, sizeof(name), "%d", t->nr);
+	dir = debugfs_create_dir(name, vmv_root);
+	if (IS_ERR(dir))
+		return PTR_ERR(dir);
+	debugfs_create_file("mm", 0400, dir, t, &vmv_mm_fops);
+	debugfs_create_file("vmas", 0400, dir, t, &vmv_vmas_fops);
+	debugfs_create_file("ptes", 0400, dir, t, &vmv_ptes_fops);
+	debugfs_create_file("translate", 0600, dir, t, &vmv_translate_fops);
+	t->dir = dir;
+	return 0;
+}
+
+void vmv_debugfs_remove_target(struct vmv_target *t)
+{
+	/* Waits for reads in flight; later ones on open files get -EIO. */
+	debugfs_remove(t->dir);
+	t->dir = NULL;
 }
 
 int vmv_debugfs_init(void)
@@ -29,12 +325,17 @@ int vmv_debugfs_init(void)
 		vmv_debugfs_error = PTR_ERR(vmv_root);
 		vmv_root = NULL;
 		pr_warn("debugfs unavailable (%d)\n", vmv_debugfs_error);
+		return 0;
 	}
+	debugfs_create_file("track", 0200, vmv_root, NULL, &vmv_track_fops);
+	debugfs_create_file("untrack", 0200, vmv_root, NULL,
+			    &vmv_untrack_fops);
 	return 0;
 }
 
 void vmv_debugfs_exit(void)
 {
+	vmv_target_untrack_all();
 	debugfs_remove(vmv_root);
 	vmv_root = NULL;
 }

@@ -2,18 +2,31 @@
 /*
  * vmview: make a process's virtual memory visible.
  *
- * Loading the module creates /sys/kernel/debug/vmview/ (the inspector) and
- * /proc/vmview (a read-only status file).  Unloading removes both.  This
- * file owns only module init and exit; see Documentation/vmview.rst.
+ * Loading the module creates /sys/kernel/debug/vmview/ (the inspector:
+ * track a PID, then read its mm, vmas, ptes and translate files) and
+ * /proc/vmview (a read-only status file).  Unloading untracks everything
+ * and removes both.  This file owns only module init and exit; see
+ * Documentation/vmview.rst.
  */
 #include <linux/init.h>
 #include <linux/module.h>
 
 #include "vmview.h"
+#include "walk.h"
+
+atomic_long_t vmv_stats[VMV_NR_STATS];
+const char * const vmv_stat_names[VMV_NR_STATS] = {
+	[VMV_STAT_TARGETS]	= "targets",
+	[VMV_STAT_ITERS]	= "readers",
+};
 
 static int __init vmview_init(void)
 {
 	int ret;
+
+	ret = vmv_layout_init();
+	if (ret)
+		return ret;
 
 	ret = vmv_debugfs_init();
 	if (ret)

@@ -10,16 +10,22 @@
 #include <linux/seq_file.h>
 #include <linux/utsname.h>
 
+#include "target.h"
 #include "vmview.h"
 
 static struct proc_dir_entry *vmv_proc;
 
 static int vmv_status_show(struct seq_file *m, void *v)
 {
+	int i;
+
 	seq_printf(m, "version: %s\n", VMVIEW_VERSION);
 	seq_printf(m, "kernel: %s\n", init_utsname()->release);
 	seq_printf(m, "levels: %d\n", pgtable_l5_enabled() ? 5 : 4);
 	seq_printf(m, "tracked: %u\n", vmv_nr_tracked());
+	for (i = 0; i < VMV_NR_STATS; i++)
+		seq_printf(m, "alloc_%s: %ld\n", vmv_stat_names[i],
+			   atomic_long_read(&vmv_stats[i]));
 	if (vmv_debugfs_error)
 		seq_printf(m, "debugfs: unavailable (error %d)\n",
 			   vmv_debugfs_error);

@@ -1,31 +1,51 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * vmview: internal interfaces between the module's files.
+ * vmview: what the module's files share.
  *
  * Data flows one way: a debugfs file (debugfs.c) resolves its target
  * (target.c), asks the walker (walk.c) for entries, decodes them
- * (decode.c) and formats them (fmt.c).  procfs.c only reports status.
+ * (decode.c) and formats them (fmt.c, inspect.c).  procfs.c only
+ * reports status.
  */
 #ifndef _VMVIEW_H
 #define _VMVIEW_H
 
+#include <linux/atomic.h>
 #include <linux/types.h>
 
 #define VMVIEW_VERSION "0.1.0"
 
-struct dentry;
-
 /* debugfs.c: the /sys/kernel/debug/vmview tree. */
 int vmv_debugfs_init(void);
 void vmv_debugfs_exit(void);
+/* Why debugfs could not be used (0 when it is), for /proc/vmview. */
+extern int vmv_debugfs_error;
 
 /* procfs.c: the /proc/vmview status file. */
 int vmv_procfs_init(void);
 void vmv_procfs_exit(void);
 
-/* Why debugfs could not be used (0 when it is), for /proc/vmview. */
-extern int vmv_debugfs_error;
+/*
+ * The module's own allocations, live: /proc/vmview shows them, and the
+ * tests check that they return to zero after untrack.
+ */
+enum vmv_stat {
+	VMV_STAT_TARGETS,	/* struct vmv_target */
+	VMV_STAT_ITERS,		/* open vmas/ptes readers */
+	VMV_NR_STATS,
+};
 
-unsigned int vmv_nr_tracked(void);
+extern atomic_long_t vmv_stats[VMV_NR_STATS];
+extern const char * const vmv_stat_names[VMV_NR_STATS];
+
+static inline void vmv_stat_inc(enum vmv_stat s)
+{
+	atomic_long_inc(&vmv_stats[s]);
+}
+
+static inline void vmv_stat_dec(enum vmv_stat s)
+{
+	atomic_long_dec(&vmv_stats[s]);
+}
 
 #endif /* _VMVIEW_H */

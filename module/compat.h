@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The few things vmview reads differently on 6.1 and 6.12, each behind a
+ * helper named for what it does.  Only this file tests the version.
+ */
+#ifndef _VMV_COMPAT_H
+#define _VMV_COMPAT_H
+
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/version.h>
+
+/*
+ * An RSS counter as /proc/PID/status reads it: 6.12 sums the per-CPU
+ * counters exactly; 6.1 reads the shared atomic (per-task caches are
+ * folded in at sync points, for status and for us alike).
+ */
+static inline unsigned long vmv_mm_counter(struct mm_struct *mm, int member)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+	return get_mm_counter_sum(mm, member);
+#else
+	return get_mm_counter(mm, member);
+#endif
+}
+
+/*
+ * How many times this page of the folio is mapped, as pagemap's
+ * "exclusively mapped" bit counts it (page_mapcount() on 6.1,
+ * folio_precise_page_mapcount() in fs/proc on 6.12).
+ */
+static inline int vmv_page_mapcount(struct folio *folio, struct page *page)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+	int mapcount = atomic_read(&page->_mapcount) + 1;
+
+	if (page_mapcount_is_type(mapcount))
+		mapcount = 0;
+	if (folio_test_large(folio))
+		mapcount += atomic_read(&folio->_entire_mapcount) + 1;
+	return mapcount;
+#else
+	return page_mapcount(page);
+#endif
+}
+
+/* The path a file was opened with, as /proc/PID/maps prints it. */
+static inline const struct path *vmv_file_path(struct file *file)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
+	return file_user_path(file);
+#else
+	return &file->f_path;
+#endif
+}
+
+#endif /* _VMV_COMPAT_H */

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * inspect: what the PID/mm, vmas, ptes and translate files say.  Each
+ * show function takes the target's mm and mmap lock itself and drops
+ * them before returning; nothing is held between two reads.
+ */
+#ifndef _VMV_INSPECT_H
+#define _VMV_INSPECT_H
+
+#include <linux/seq_file.h>
+
+struct vmv_target;
+
+/* Per-open state of the vmas and ptes files (seq_file private). */
+struct vmv_iter {
+	struct vmv_target *t;
+	struct mm_struct *mm;		/* between start and stop */
+	struct vm_area_struct *vma;	/* vmas: the VMA of this record */
+	unsigned long addr;		/* where record @idx starts */
+	unsigned long next;		/* where the following one starts */
+	loff_t idx;
+	size_t emitted;			/* ptes: bytes in this record */
+};
+
+extern const struct seq_operations vmv_vmas_sops;
+extern const struct seq_operations vmv_ptes_sops;
+
+int vmv_show_mm(struct seq_file *m, struct vmv_target *t);
+int vmv_show_translate(struct seq_file *m, struct vmv_target *t);
+
+#endif /* _VMV_INSPECT_H */

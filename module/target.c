@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * target: resolving a PID, holding the task's mm, and the list of
+ * tracked processes.  Lifetime rules are in target.h.
+ */
+#include <linux/atomic.h>
+#include <linux/pid.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+
+#include "target.h"
+#include "vmview.h"
+
+static LIST_HEAD(vmv_targets);
+static DEFINE_MUTEX(vmv_targets_lock);
+static atomic_t vmv_nr_targets = ATOMIC_INIT(0);
+
+unsigned int vmv_nr_tracked(void)
+{
+	return atomic_read(&vmv_nr_targets);
+}
+
+void vmv_target_get(struct vmv_target *t)
+{
+	kref_get(&t->ref);
+}
+
+static void vmv_target_release(struct kref *ref)
+{
+	struct vmv_target *t = container_of(ref, struct vmv_target, ref);
+
+	mmdrop(t->mm);
+	put_pid(t->pid);
+	mutex_destroy(&t->lock);
+	kfree(t);
+	vmv_stat_dec(VMV_STAT_TARGETS);
+}
+
+void vmv_target_put(struct vmv_target *t)
+{
+	kref_put(&t->ref, vmv_target_release);
+}
+
+struct mm_struct *vmv_target_get_mm(struct vmv_target *t)
+{
+	return mmget_not_zero(t->mm) ? t->mm : NULL;
+}
+
+void vmv_target_comm(struct vmv_target *t, char *buf)
+{
+	struct task_struct *task = get_pid_task(t->pid, PIDTYPE_PID);
+
+	if (task) {
+		get_task_comm(t->comm, task);
+		put_task_struct(task);
+	}
+	strscpy(buf, t->comm, TASK_COMM_LEN);
+}
+
+/* Called with vmv_targets_lock held. */
+static struct vmv_target *vmv_target_find(pid_t nr, struct pid *pid)
+{
+	struct vmv_target *t;
+
+	list_for_each_entry(t, &vmv_targets, node)
+		if (t->nr == nr || (pid && t->pid == pid))
+			return t;
+	return NULL;
+}
+
+/**
+ * vmv_target_track - start tracking a process
+ * @nr: its PID in the caller's PID namespace
+ *
+ * Return: 0, -ESRCH (no such process, or it is exiting), -EINVAL (a
+ * kernel thread: it has no mm), -EEXIST (tracked already) or -ENOMEM.
+ */
+int vmv_target_track(pid_t nr)
+{
+	struct task_struct *task;
+	struct vmv_target *t;
+	struct mm_struct *mm;
+	struct pid *pid;
+	int ret;
+
+	pid = find_get_pid(nr);
+	if (!pid)
+		return -ESRCH;
+	task = get_pid_task(pid, PIDTYPE_PID);
+	if (!task) {
+		ret = -ESRCH;
+		goto err_pid;
+	}
+	if (task->flags & PF_KTHREAD) {
+		ret = -EINVAL;
+		goto err_task;
+	}
+	mm = get_task_mm(task);
+	if (!mm) {
+		ret = -ESRCH;	/* exiting */
+		goto err_task;
+	}
+
+	t = kzalloc(sizeof(*t), GFP_KERNEL);
+	if (!t) {
+		ret = -ENOMEM;
+		goto err_mm;
+	}
+	vmv_stat_inc(VMV_STAT_TARGETS);
+	kref_init(&t->ref);
+	mutex_init(&t->lock);
+	t->pid = pid;
+	t->nr = nr;
+	get_task_comm(t->comm, task);
+	mmgrab(mm);
+	t->mm = mm;
+
+	mutex_lock(&vmv_targets_lock);
+	if (vmv_target_find(nr, pid)) {
+		ret = -EEXIST;
+		goto err_unlock;
+	}
+	ret = vmv_debugfs_add_target(t);
+	if (ret)
+		goto err_unlock;
+	list_add_tail(&t->node, &vmv_targets);
+	atomic_inc(&vmv_nr_targets);
+	mutex_unlock(&vmv_targets_lock);
+
+	mmput(mm);
+	put_task_struct(task);
+	return 0;
+
+err_unlock:
+	mutex_unlock(&vmv_targets_lock);
+	vmv_target_put(t);	/* drops the mmgrab and the pid */
+	mmput(mm);
+	put_task_struct(task);
+	return ret;
+err_mm:
+	mmput(mm);
+err_task:
+	put_task_struct(task);
+err_pid:
+	put_pid(pid);
+	return ret;
+}
+
+/* Called with vmv_targets_lock held. */
+static void vmv_target_remove(struct vmv_target *t)
+{
+	list_del(&t->node);
+	atomic_dec(&vmv_nr_targets);
+	vmv_debugfs_remove_target(t);
+	vmv_target_put(t);
+}
+
+/**
+ * vmv_target_untrack - stop tracking a process
+ * @nr: the PID it was tracked as
+ *
+ * Return: 0 or -ENOENT when @nr is not tracked.
+ */
+int vmv_target_untrack(pid_t nr)
+{
+	struct vmv_target *t;
+	int ret = -ENOENT;
+
+	mutex_lock(&vmv_targets_lock);
+	t = vmv_target_find(nr, NULL);
+	if (t) {
+		vmv_target_remove(t);
+		ret = 0;
+	}
+	mutex_unlock(&vmv_targets_lock);
+	return ret;
+}
+
+void vmv_target_untrack_all(void)
+{
+	struct vmv_target *t, *tmp;
+
+	mutex_lock(&vmv_targets_lock);
+	list_for_each_entry_safe(t, tmp, &vmv_targets, node)
+		vmv_target_remove(t);
+	mutex_unlock(&vmv_targets_lock);
+}

@@ -1,0 +1,499 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * walk: vmview's own page-table walker.  The rules (return values,
+ * locking) are in walk.h; this file owns only the walk and the reading
+ * of struct page state behind a leaf.  It never writes to a table.
+ */
+#include <linux/mm.h>
+#include <linux/pgtable.h>
+#include <linux/rcupdate.h>
+#include <linux/sched/signal.h>
+#include <linux/swap.h>
+#include <linux/swapops.h>
+
+#include "compat.h"
+#include "walk.h"
+
+struct vmv_layout vmv_layout;
+
+static int vmv_layout_check(const char *what, u64 entry, enum vmv_kind kind,
+			    u64 pfn, int type, u64 offset)
+{
+	struct vmv_decoded d;
+
+	vmv_decode(&vmv_layout, entry, VMV_LEVEL_PTE, &d);
+	if (d.kind == kind && d.pfn == pfn &&
+	    (type < 0 || (d.swap_type == type && d.swap_offset == offset)))
+		return 0;
+	pr_err("decoding a %s entry 0x%016llx disagrees with this kernel\n",
+	       what, entry);
+	return -EINVAL;
+}
+
+/*
+ * Fill vmv_layout from the running kernel's constants, then check the
+ * decoder against entries made by the kernel's own helpers, so that a
+ * kernel whose layout vmview does not know refuses to load.
+ */
+int vmv_layout_init(void)
+{
+	pte_t pte;
+	int ret;
+
+	struct vmv_layout *l = &vmv_layout;
+
+	memset(l, 0xff, sizeof(*l));	/* every type VMV_NO_TYPE */
+	l->max_swapfiles = MAX_SWAPFILES;
+#if SWP_HWPOISON_NUM
+	l->type_hwpoison = SWP_HWPOISON;
+#endif
+#if SWP_MIGRATION_NUM
+	l->type_migration_read = SWP_MIGRATION_READ;
+	l->type_migration_read_exclusive = SWP_MIGRATION_READ_EXCLUSIVE;
+	l->type_migration_write = SWP_MIGRATION_WRITE;
+#endif
+#if SWP_DEVICE_NUM
+	l->type_device_private_read = SWP_DEVICE_READ;
+	l->type_device_private_write = SWP_DEVICE_WRITE;
+	l->type_device_exclusive_read = SWP_DEVICE_EXCLUSIVE_READ;
+	l->type_device_exclusive_write = SWP_DEVICE_EXCLUSIVE_WRITE;
+#endif
+#if SWP_PTE_MARKER_NUM
+	l->type_marker = SWP_PTE_MARKER;
+#endif
+#ifdef SWP_SWAPIN_ERROR_NUM
+	l->type_swapin_error = SWP_SWAPIN_ERROR;
+#endif
+	l->swp_pfn_bits = SWP_PFN_BITS;
+	l->devmap_mask = _PAGE_DEVMAP;
+#ifdef _PAGE_SAVED_DIRTY
+	l->saved_dirty_mask = _PAGE_SAVED_DIRTY;
+#else
+	l->saved_dirty_mask = 0;
+#endif
+
+	pte = pfn_pte(0x12345, PAGE_SHARED);
+	ret = vmv_layout_check("present", pte_val(pte), VMV_KIND_PRESENT,
+			       pte_pfn(pte), -1, 0);
+	/* A protnone PFN is stored inverted (L1TF). */
+	pte = pfn_pte(0x12345, PAGE_NONE);
+	ret = ret ?: vmv_layout_check("protnone", pte_val(pte),
+				      VMV_KIND_PROTNONE, 0x12345, -1, 0);
+	pte = swp_entry_to_pte(swp_entry(1, 0x1234));
+	ret = ret ?: vmv_layout_check("swap", pte_val(pte), VMV_KIND_SWAP,
+				      VMV_NO_PFN, 1, 0x1234);
+	pte = pte_swp_mkexclusive(pte_swp_mksoft_dirty(pte));
+	ret = ret ?: vmv_layout_check("swap", pte_val(pte), VMV_KIND_SWAP,
+				      VMV_NO_PFN, 1, 0x1234);
+#if SWP_MIGRATION_NUM
+	pte = swp_entry_to_pte(make_writable_migration_entry(0x4321));
+	ret = ret ?: vmv_layout_check("migration", pte_val(pte),
+				      VMV_KIND_MIGRATION, 0x4321,
+				      SWP_MIGRATION_WRITE, 0x4321);
+#endif
+	return ret;
+}
+
+static int vmv_walk_stop(struct vmv_walk *w, int ret, unsigned long next)
+{
+	if (ret > 0)
+		w->next = next;
+	return ret;
+}
+
+/* Between PMD ranges: let others run, give up on a fatal signal. */
+static int vmv_walk_pmd_done(struct vmv_walk *w, unsigned long next)
+{
+	int ret = 0;
+
+	if (w->ops->pmd_done)
+		ret = w->ops->pmd_done(w, next);
+	if (!ret && fatal_signal_pending(current))
+		ret = -EINTR;
+	cond_resched();
+	return vmv_walk_stop(w, ret, next);
+}
+
+static int vmv_walk_leaf(struct vmv_walk *w, void *entryp, unsigned long addr,
+			 enum vmv_level level, u64 entry,
+			 const struct vmv_decoded *d)
+{
+	int ret;
+
+	if (!w->ops->leaf)
+		return 0;
+	w->entryp = entryp;
+	ret = w->ops->leaf(w, addr, level, entry, d);
+	w->entryp = NULL;
+	return vmv_walk_stop(w, ret, addr + (1UL << d->page_shift));
+}
+
+/* The PTE level, from a pmd snapshot that is a present table. */
+static int vmv_walk_pte(struct vmv_walk *w, pmd_t *pmdval, unsigned long addr,
+			unsigned long end)
+{
+	struct vmv_decoded d;
+	pte_t *ptep;
+	int ret = 0;
+
+	rcu_read_lock();
+	ptep = pte_offset_kernel(pmdval, addr);
+	do {
+		pte_t pte = ptep_get(ptep);
+
+		if (pte_none(pte))
+			continue;
+		vmv_decode(&vmv_layout, pte_val(pte), VMV_LEVEL_PTE, &d);
+		ret = vmv_walk_leaf(w, ptep, addr, VMV_LEVEL_PTE, pte_val(pte),
+				    &d);
+		if (ret)
+			break;
+	} while (ptep++, addr += PAGE_SIZE, addr != end);
+	rcu_read_unlock();
+	return ret;
+}
+
+static int vmv_walk_pmd(struct vmv_walk *w, pud_t *pudval, unsigned long addr,
+			unsigned long end)
+{
+	pmd_t *pmdp = pmd_offset(pudval, addr);
+	struct vmv_decoded d;
+	unsigned long next;
+	int ret;
+
+	do {
+		/* One 64-bit read: on x86-64 pmdp_get_lockless() is this. */
+		pmd_t pmd = READ_ONCE(*pmdp);
+
+		next = pmd_addr_end(addr, end);
+		if (pmd_none(pmd))
+			continue;
+		vmv_decode(&vmv_layout, pmd_val(pmd), VMV_LEVEL_PMD, &d);
+		if (d.kind == VMV_KIND_TABLE) {
+			if (pmd_bad(pmd))
+				continue;
+			if (w->ops->table) {
+				ret = w->ops->table(w, addr, VMV_LEVEL_PMD,
+						    pmd_val(pmd));
+				if (ret)
+					return vmv_walk_stop(w, ret, addr);
+			}
+			ret = vmv_walk_pte(w, &pmd, addr, next);
+		} else if (d.kind != VMV_KIND_NONE) {
+			ret = vmv_walk_leaf(w, pmdp, addr, VMV_LEVEL_PMD,
+					    pmd_val(pmd), &d);
+		} else {
+			continue;
+		}
+		if (ret)
+			return ret;
+		ret = vmv_walk_pmd_done(w, next);
+		if (ret)
+			return ret;
+	} while (pmdp++, addr = next, addr != end);
+	return 0;
+}
+
+static int vmv_walk_pud(struct vmv_walk *w, p4d_t *p4dval, unsigned long addr,
+			unsigned long end)
+{
+	pud_t *pudp = pud_offset(p4dval, addr);
+	struct vmv_decoded d;
+	unsigned long next;
+	int ret;
+
+	do {
+		pud_t pud = READ_ONCE(*pudp);
+
+		next = pud_addr_end(addr, end);
+		if (pud_none(pud))
+			continue;
+		vmv_decode(&vmv_layout, pud_val(pud), VMV_LEVEL_PUD, &d);
+		if (d.kind == VMV_KIND_TABLE) {
+			if (pud_bad(pud))
+				continue;
+			if (w->ops->table) {
+				ret = w->ops->table(w, addr, VMV_LEVEL_PUD,
+						    pud_val(pud));
+				if (ret)
+					return vmv_walk_stop(w, ret, addr);
+			}
+			ret = vmv_walk_pmd(w, &pud, addr, next);
+		} else if (d.kind != VMV_KIND_NONE) {
+			ret = vmv_walk_leaf(w, pudp, addr, VMV_LEVEL_PUD,
+					    pud_val(pud), &d);
+			if (!ret)
+				ret = vmv_walk_pmd_done(w, next);
+		} else {
+			continue;
+		}
+		if (ret)
+			return ret;
+	} while (pudp++, addr = next, addr != end);
+	return 0;
+}
+
+static int vmv_walk_p4d(struct vmv_walk *w, pgd_t *pgdp, unsigned long addr,
+			unsigned long end)
+{
+	/* With 4-level paging this is the pgd entry itself (folded). */
+	p4d_t *p4dp = p4d_offset(pgdp, addr);
+	unsigned long next;
+	int ret;
+
+	do {
+		p4d_t p4d = READ_ONCE(*p4dp);
+
+		next = p4d_addr_end(addr, end);
+		if (p4d_none(p4d) || p4d_bad(p4d))
+			continue;
+		if (w->ops->table) {
+			ret = w->ops->table(w, addr, VMV_LEVEL_P4D,
+					    p4d_val(p4d));
+			if (ret)
+				return vmv_walk_stop(w, ret, addr);
+		}
+		ret = vmv_walk_pud(w, &p4d, addr, next);
+		if (ret)
+			return ret;
+	} while (p4dp++, addr = next, addr != end);
+	return 0;
+}
+
+static int vmv_walk_pgd(struct vmv_walk *w, unsigned long addr,
+			unsigned long end)
+{
+	pgd_t *pgdp = pgd_offset(w->mm, addr);
+	unsigned long next;
+	int ret;
+
+	do {
+		pgd_t pgd = READ_ONCE(*pgdp);
+
+		next = pgd_addr_end(addr, end);
+		/* Both are false with 4-level paging: the p4d decides. */
+		if (pgd_none(pgd) || pgd_bad(pgd))
+			continue;
+		if (pgtable_l5_enabled() && w->ops->table) {
+			ret = w->ops->table(w, addr, VMV_LEVEL_PGD,
+					    pgd_val(pgd));
+			if (ret)
+				return vmv_walk_stop(w, ret, addr);
+		}
+		ret = vmv_walk_p4d(w, pgdp, addr, next);
+		if (ret)
+			return ret;
+	} while (pgdp++, addr = next, addr != end);
+	return 0;
+}
+
+/**
+ * vmv_walk - walk the page tables under the VMAs of [start, end)
+ * @w: the walk, with ->ops and ->mm set
+ * @start: first address
+ * @end: end of the range (exclusive)
+ *
+ * Locking: the caller holds mmap_read_lock(w->mm) and a reference on
+ * w->mm; see walk.h for why that is enough and what runs under RCU.
+ *
+ * Return: 0 when the range is done (->next is @end), a callback's
+ * positive value when it stopped the walk (->next is where to resume),
+ * or a negative errno.
+ */
+int vmv_walk(struct vmv_walk *w, unsigned long start, unsigned long end)
+{
+	struct vm_area_struct *vma;
+	unsigned long addr = start, vend;
+	int ret;
+
+	mmap_assert_locked(w->mm);
+	w->next = end;
+	while (addr < end) {
+		vma = find_vma(w->mm, addr);
+		if (!vma || vma->vm_start >= end)
+			break;
+		if (addr < vma->vm_start)
+			addr = vma->vm_start;
+		vend = min(end, vma->vm_end);
+		w->vma = vma;
+		if (w->ops->vma) {
+			ret = w->ops->vma(w, vma);
+			if (ret)
+				return vmv_walk_stop(w, ret, addr);
+		}
+		ret = vmv_walk_pgd(w, addr, vend);
+		if (ret)
+			return ret;
+		addr = vend;
+		ret = vmv_walk_pmd_done(w, addr);
+		if (ret)
+			return ret;
+	}
+	w->next = end;
+	return 0;
+}
+
+/* The folio tests differ in constness between kernels: no table here. */
+static u32 vmv_folio_flags(struct folio *folio)
+{
+	u32 f = 0;
+
+	f |= folio_test_lru(folio) ? VMV_FLAG(VMV_P_LRU) : 0;
+	f |= folio_test_active(folio) ? VMV_FLAG(VMV_P_ACTIVE) : 0;
+	f |= folio_test_referenced(folio) ? VMV_FLAG(VMV_P_REFERENCED) : 0;
+	f |= folio_test_unevictable(folio) ? VMV_FLAG(VMV_P_UNEVICTABLE) : 0;
+	f |= folio_test_mlocked(folio) ? VMV_FLAG(VMV_P_MLOCKED) : 0;
+	f |= folio_test_swapcache(folio) ? VMV_FLAG(VMV_P_SWAPCACHE) : 0;
+	f |= folio_test_swapbacked(folio) ? VMV_FLAG(VMV_P_SWAPBACKED) : 0;
+	f |= folio_test_dirty(folio) ? VMV_FLAG(VMV_P_DIRTY) : 0;
+	f |= folio_test_writeback(folio) ? VMV_FLAG(VMV_P_WRITEBACK) : 0;
+	f |= folio_test_large(folio) ? VMV_FLAG(VMV_P_LARGE) : 0;
+	return f;
+}
+
+static void vmv_page_info(void *entryp, struct vm_area_struct *vma,
+			  enum vmv_level level, u64 entry,
+			  const struct vmv_decoded *d, struct vmv_page_info *pi)
+{
+	struct folio *folio;
+	struct page *page;
+
+	memset(pi, 0, sizeof(*pi));
+	if (d->kind != VMV_KIND_PRESENT && d->kind != VMV_KIND_PROTNONE)
+		return;
+	/* Special and devmap entries have no struct page to speak of. */
+	if (d->flags & (VMV_FLAG(VMV_F_SPECIAL) | VMV_FLAG(VMV_F_DEVMAP)))
+		return;
+	if (!pfn_valid(d->pfn))
+		return;
+	page = pfn_to_page(d->pfn);
+	if (is_zero_pfn(d->pfn)) {
+		/* Reserved for ever: no reference needed. */
+		pi->valid = true;
+		pi->flags = VMV_FLAG(VMV_P_ZERO);
+		return;
+	}
+
+	/*
+	 * As GUP-fast does: a speculative reference, then check that the
+	 * page is still this folio's and the entry still maps it, so the
+	 * folio cannot be freed or split while we read it.
+	 */
+	folio = page_folio(page);
+	if (!folio_try_get(folio))
+		return;
+	if (page_folio(page) != folio || !entryp ||
+	    READ_ONCE(*(u64 *)entryp) != entry)
+		goto out;
+
+	pi->valid = true;
+	pi->flags = vmv_folio_flags(folio);
+	if (folio_test_anon(folio)) {
+		pi->flags |= VMV_FLAG(VMV_P_ANON);
+		if (folio_test_ksm(folio))
+			pi->flags |= VMV_FLAG(VMV_P_KSM);
+	} else if (level == VMV_LEVEL_PMD && vma_is_anonymous(vma)) {
+		/* Not anon in an anonymous VMA: the huge zero page. */
+		pi->flags |= VMV_FLAG(VMV_P_ZERO);
+	} else if (folio->mapping) {
+		pi->flags |= VMV_FLAG(VMV_P_FILE);
+	}
+	pi->order = folio_order(folio);
+	pi->mapcount = vmv_page_mapcount(folio, page);
+out:
+	folio_put(folio);
+}
+
+void vmv_walk_page_info(struct vmv_walk *w, enum vmv_level level, u64 entry,
+			const struct vmv_decoded *d, struct vmv_page_info *pi)
+{
+	vmv_page_info(w->entryp, w->vma, level, entry, d, pi);
+}
+
+static void vmv_trace_add(struct vmv_trace *tr, enum vmv_level level,
+			  unsigned int index, u64 entry)
+{
+	tr->level[tr->nr] = level;
+	tr->index[tr->nr] = index;
+	tr->entry[tr->nr] = entry;
+	tr->nr++;
+	vmv_decode(&vmv_layout, entry, level, &tr->leaf);
+}
+
+/**
+ * vmv_walk_trace - the path of one address through the tables
+ * @mm: the address space
+ * @vma: the VMA holding @addr
+ * @addr: the address
+ * @tr: where the path goes
+ *
+ * Locking: as vmv_walk(): mmap_read_lock(@mm) held, the PTE level read
+ * under RCU from a pmd snapshot.
+ */
+void vmv_walk_trace(struct mm_struct *mm, struct vm_area_struct *vma,
+		    unsigned long addr, struct vmv_trace *tr)
+{
+	pgd_t *pgdp, pgd;
+	p4d_t *p4dp, p4d;
+	pud_t *pudp, pud;
+	pmd_t *pmdp, pmd;
+	pte_t *ptep, pte;
+
+	mmap_assert_locked(mm);
+	memset(tr, 0, sizeof(*tr));
+	pgdp = pgd_offset(mm, addr);
+	pgd = READ_ONCE(*pgdp);
+	if (pgtable_l5_enabled()) {
+		vmv_trace_add(tr, VMV_LEVEL_PGD, pgd_index(addr), pgd_val(pgd));
+		if (pgd_none(pgd))
+			return;
+		if (pgd_bad(pgd))
+			goto bad;
+	}
+	p4dp = p4d_offset(pgdp, addr);
+	p4d = READ_ONCE(*p4dp);
+	/* With 4-level paging the p4d entry is the pgd entry. */
+	vmv_trace_add(tr, pgtable_l5_enabled() ? VMV_LEVEL_P4D : VMV_LEVEL_PGD,
+		      pgtable_l5_enabled() ? p4d_index(addr) : pgd_index(addr),
+		      p4d_val(p4d));
+	if (p4d_none(p4d))
+		return;
+	if (p4d_bad(p4d))
+		goto bad;
+
+	pudp = pud_offset(&p4d, addr);
+	pud = READ_ONCE(*pudp);
+	vmv_trace_add(tr, VMV_LEVEL_PUD, pud_index(addr), pud_val(pud));
+	if (tr->leaf.kind != VMV_KIND_TABLE) {
+		tr->leaf_addr = addr & PUD_MASK;
+		vmv_page_info(pudp, vma, VMV_LEVEL_PUD, pud_val(pud),
+			      &tr->leaf, &tr->pi);
+		return;
+	}
+	if (pud_bad(pud))
+		goto bad;
+
+	pmdp = pmd_offset(&pud, addr);
+	pmd = READ_ONCE(*pmdp);
+	vmv_trace_add(tr, VMV_LEVEL_PMD, pmd_index(addr), pmd_val(pmd));
+	if (tr->leaf.kind != VMV_KIND_TABLE) {
+		tr->leaf_addr = addr & PMD_MASK;
+		vmv_page_info(pmdp, vma, VMV_LEVEL_PMD, pmd_val(pmd),
+			      &tr->leaf, &tr->pi);
+		return;
+	}
+	if (pmd_bad(pmd))
+		goto bad;
+
+	rcu_read_lock();
+	ptep = pte_offset_kernel(&pmd, addr);
+	pte = ptep_get(ptep);
+	vmv_trace_add(tr, VMV_LEVEL_PTE, pte_index(addr), pte_val(pte));
+	tr->leaf_addr = addr & PAGE_MASK;
+	vmv_page_info(ptep, vma, VMV_LEVEL_PTE, pte_val(pte), &tr->leaf,
+		      &tr->pi);
+	rcu_read_unlock();
+	return;
+bad:
+	tr->bad = true;
+}

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * walk: vmview's own pgd -> p4d -> pud -> pmd -> pte walker.
+ *
+ * The kernel's walk_page_range() is not exported to modules, so vmview
+ * walks the tables itself, in the shape of mm/pagewalk.c: one ops table
+ * with a callback per kind of entry, the walk state in struct vmv_walk
+ * with a private pointer, and one return rule for every callback:
+ *
+ *   0         go on
+ *   positive  stop; vmv_walk() returns that value and ->next says where
+ *             to resume
+ *   negative  an error; vmv_walk() returns it
+ *
+ * Locking: the caller holds a reference on the mm (mmget) and its mmap
+ * lock for reading (mmap_assert_locked() checks it).  Only VMA ranges
+ * are walked: with the mmap lock held no VMA can be unmapped, so the
+ * pgd, p4d, pud and pmd tables under a VMA cannot be freed (munmap frees
+ * tables only after taking the VMAs out of the tree).  Entries are read
+ * once each, locklessly (READ_ONCE), and may change under us; a walker
+ * never writes.  PTE tables are read inside rcu_read_lock() from a pmd
+ * snapshot that is present and not huge, as __pte_offset_map() does on
+ * 6.5+: khugepaged can free a PTE table with only the pmd lock held, but
+ * only after an RCU grace period (pte_free_defer()).  The ->leaf
+ * callback for a pte runs inside that RCU section and must not sleep;
+ * ->pmd_done runs outside it, between PMD ranges, where the walker also
+ * calls cond_resched() and gives up with -EINTR on a fatal signal.
+ */
+#ifndef _VMV_WALK_H
+#define _VMV_WALK_H
+
+#include <linux/mm_types.h>
+
+#include "decode.h"
+#include "fmt.h"
+
+struct vmv_walk;
+
+struct vmv_walk_ops {
+	/*
+	 * @entry at @level points to the next level's table (for pgd
+	 * only with 5-level paging: with 4 levels the p4d is folded).
+	 */
+	int (*table)(struct vmv_walk *w, unsigned long addr,
+		     enum vmv_level level, u64 entry);
+	/* A non-empty leaf at @level (pte, pmd or pud), decoded in @d. */
+	int (*leaf)(struct vmv_walk *w, unsigned long addr,
+		    enum vmv_level level, u64 entry,
+		    const struct vmv_decoded *d);
+	/* The range up to @next is done (a PMD range or a VMA's end). */
+	int (*pmd_done)(struct vmv_walk *w, unsigned long next);
+	/* A VMA is about to be walked. */
+	int (*vma)(struct vmv_walk *w, struct vm_area_struct *vma);
+};
+
+struct vmv_walk {
+	const struct vmv_walk_ops *ops;
+	struct mm_struct *mm;
+	struct vm_area_struct *vma;	/* the VMA being walked */
+	void *private;
+	unsigned long next;		/* where to resume after a stop */
+	/* private to walk.c */
+	void *entryp;			/* the live entry of the current leaf */
+};
+
+/* The decoding layout of the running kernel (filled at module load). */
+extern struct vmv_layout vmv_layout;
+int vmv_layout_init(void);
+
+int vmv_walk(struct vmv_walk *w, unsigned long start, unsigned long end);
+
+/*
+ * What the struct page behind a present leaf says, read under a
+ * speculative folio reference that is dropped again (the entry is
+ * re-read after the reference is taken; if it changed, nothing is
+ * reported).  Call only from ->leaf.
+ */
+void vmv_walk_page_info(struct vmv_walk *w, enum vmv_level level, u64 entry,
+			const struct vmv_decoded *d,
+			struct vmv_page_info *pi);
+
+/* The path of one address through the tables, for PID/translate. */
+struct vmv_trace {
+	int nr;				/* levels visited */
+	enum vmv_level level[VMV_NR_LEVELS];
+	unsigned int index[VMV_NR_LEVELS];
+	u64 entry[VMV_NR_LEVELS];
+	struct vmv_decoded leaf;	/* the last entry, decoded */
+	unsigned long leaf_addr;	/* first address the leaf maps */
+	bool bad;			/* the last entry was a corrupt table */
+	struct vmv_page_info pi;
+};
+
+void vmv_walk_trace(struct mm_struct *mm, struct vm_area_struct *vma,
+		    unsigned long addr, struct vmv_trace *tr);
+
+#endif /* _VMV_WALK_H */
