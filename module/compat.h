@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The few things vmview reads differently on 6.1 and 6.12, each behind a
- * helper named for what it does.  Only this file tests the version.
+ * helper named for what it does.  Which way a kernel goes is found by
+ * module/Kbuild, which looks for the newer interface in the kernel's
+ * headers and defines VMV_HAVE_* (no version numbers are compared).
  */
 #ifndef _VMV_COMPAT_H
 #define _VMV_COMPAT_H
 
 #include <linux/fs.h>
 #include <linux/mm.h>
-#include <linux/version.h>
 
 /*
  * An RSS counter as /proc/PID/status reads it: 6.12 sums the per-CPU
@@ -17,7 +18,7 @@
  */
 static inline unsigned long vmv_mm_counter(struct mm_struct *mm, int member)
 {
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+#ifdef VMV_HAVE_MM_COUNTER_SUM
 	return get_mm_counter_sum(mm, member);
 #else
 	return get_mm_counter(mm, member);
@@ -31,7 +32,7 @@ static inline unsigned long vmv_mm_counter(struct mm_struct *mm, int member)
  */
 static inline int vmv_page_mapcount(struct folio *folio, struct page *page)
 {
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#ifdef VMV_HAVE_PAGE_MAPCOUNT_IS_TYPE
 	int mapcount = atomic_read(&page->_mapcount) + 1;
 
 	if (page_mapcount_is_type(mapcount))
@@ -47,7 +48,7 @@ static inline int vmv_page_mapcount(struct folio *folio, struct page *page)
 /* The path a file was opened with, as /proc/PID/maps prints it. */
 static inline const struct path *vmv_file_path(struct file *file)
 {
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
+#ifdef VMV_HAVE_FILE_USER_PATH
 	return file_user_path(file);
 #else
 	return &file->f_path;

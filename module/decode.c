@@ -17,8 +17,9 @@
  *
  * Not present and not protnone, an entry is in swap format: type in bits
  * 59..63, the offset inverted in bits 9..58, and bits 1, 2 and 3 carry
- * softdirty, uffd-wp and exclusive.  A protnone entry keeps its PFN
- * inverted (the L1TF mitigation), as pte_pfn() undoes.
+ * softdirty, uffd-wp and exclusive.  A non-present leaf (protnone, or a
+ * THP pmd being split) keeps its PFN inverted (the L1TF mitigation), as
+ * pte_pfn() undoes.
  */
 #include "decode.h"
 
@@ -176,7 +177,8 @@ static void vmv_decode_leaf(const struct vmv_layout *l, u64 entry,
 			    unsigned int shift, struct vmv_decoded *d)
 {
 	bool protnone = (entry & (X86_PRESENT | X86_PROTNONE)) == X86_PROTNONE;
-	u64 raw = protnone ? ~entry : entry;
+	/* Any non-present entry keeps its PFN inverted (protnone_mask()). */
+	u64 raw = (entry & X86_PRESENT) ? entry : ~entry;
 
 	d->kind = protnone ? VMV_KIND_PROTNONE : VMV_KIND_PRESENT;
 	d->page_shift = shift;
@@ -208,7 +210,8 @@ void vmv_decode(const struct vmv_layout *l, u64 entry, enum vmv_level level,
 	memset(d, 0, sizeof(*d));
 	d->kind = VMV_KIND_NONE;
 	d->pfn = VMV_NO_PFN;
-	if (!entry)
+	/* As pte_none() and friends: A and D alone (a KNL erratum) are none. */
+	if (!(entry & ~(X86_ACCESSED | X86_DIRTY)))
 		return;
 
 	switch (level) {

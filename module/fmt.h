@@ -8,7 +8,7 @@
  *         [page=P,... order=N mapcount=N]
  * for example
  *   0x00007f1234560000 pte 0x8000000012345867 present pfn=0x12345
- *     flags=present,rw,user,accessed,dirty,nx
+ *     flags=present,rw,user,accessed,dirty,nx,softdirty
  *     page=anon,lru,swapbacked order=0 mapcount=1
  * (one line).  VADDR and ENTRY are 0x and 16 hex digits; PFN is 0x-hex
  * or "-"; TYPE is decimal and OFFSET 0x-hex; an empty flag list is "-".

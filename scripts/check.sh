@@ -52,17 +52,30 @@ step build-cli make -s cli
 step kselftest-headers make -s ksrc
 step build-selftests make -s selftests
 
-warnfree() { # kver: build the module with W=1, fail on any warning
+warnfree() { # kver: build the module with W=1 and sparse, fail on any warning
 	local d=build/kmod/$1
 	rm -rf "$d" && mkdir -p "$d" && cp -r Kbuild module include "$d/" &&
 	find "$d" \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' -o -name '*.mod*' \) -delete &&
-	make -C "/usr/src/linux-headers-$1" M="$top/$d" W=1 modules >"$d/build.log" 2>&1
+	make -C "/usr/src/linux-headers-$1" M="$top/$d" W=1 C=1 modules >"$d/build.log" 2>&1
 	local rc=$?
 	cat "$d/build.log"
 	[ $rc -eq 0 ] && ! grep -q 'warning:' "$d/build.log"
 }
 for k in "$K61" "$K612"; do
-	step "module-w1-$k" warnfree "$k"
+	step "module-w1-sparse-$k" warnfree "$k"
+done
+
+# --- kernel style ------------------------------------------------------------
+echo "# checkpatch --strict"
+for f in module/*.[ch] selftests/*.[ch]; do
+	case $f in *.mod.c) continue ;; esac
+	if out=$(perl build/ksrc/scripts/checkpatch.pl --strict --no-tree -q -f "$f" 2>&1) &&
+	   ! echo "$out" | grep -Eq '^(WARNING|ERROR|CHECK)'; then
+		echo "ok - checkpatch --strict $f" | record
+	else
+		echo "not ok - checkpatch --strict $f" | record
+		echo "$out" | head -n 20 | sed 's/^/# /'
+	fi
 done
 
 # --- host unit tests ---------------------------------------------------------
