@@ -26,6 +26,7 @@ static inline void vmv_free(void *p)
 #include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
