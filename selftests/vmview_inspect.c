@@ -1,0 +1,1765 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmview_inspect: the inspector's answers (PID/ptes, PID/vmas, PID/mm,
+ * PID/translate; Documentation/vmview.rst) compared with the kernel's
+ * own views of the same process (issue 3, "Correctness"):
+ *
+ *  ptes_format     every ptes line parses per the contract, ascending,
+ *                  aligned, inside a VMA; every region has lines
+ *  ptes_pagemap    present pages, PFNs, swap type:offset, softdirty and
+ *                  mapcount=1 against /proc/PID/pagemap
+ *  ptes_kpageflags page=anon, zero, ksm, large against /proc/kpageflags
+ *  vmas_maps       PID/vmas against /proc/PID/maps and /proc/PID/smaps
+ *  mm_status       PID/mm against /proc/PID/status, smaps, maps, sysfs
+ *                  and the ptes file (the table accounting rule)
+ *  translate       PID/translate against ptes and pagemap for chosen
+ *                  addresses (written, zero page, THP, hugetlb, swapped,
+ *                  holes, first and last pages of VMAs)
+ *  read_chunks     ptes and vmas read 1, 7, 4096 and 1 MiB at a time
+ *
+ * Each test runs on a workload (vmview_workload.h) with one kind of
+ * memory (a variant each), and on one with all of them at once.  The
+ * workload sits still while it is inspected, but the kernel may still
+ * change it (khugepaged, compaction, reclaim): a comparison that fails
+ * is made once more from fresh reads before it counts as a failure.
+ *
+ * Readings of the contract chosen here (a kernel engineer's):
+ *  - "thp" (vmas) and "thp_pmd" (mm) count transparent huge pages only,
+ *    not hugetlb pages, as smaps' AnonHugePages/ShmemPmdMapped do;
+ *  - "rss" of a VMA is smaps' Rss, which leaves hugetlb pages out;
+ *  - translate of a non-present leaf (a swap entry) prints the "leaf:"
+ *    line (it is a ptes line) before "stop: LEVEL KIND";
+ *  - soft-dirty is compared only outside hugetlb VMAs (pagemap reports
+ *    no hugetlb soft-dirty bit) and VMAs with VM_SOFTDIRTY (pagemap then
+ *    reports every page soft-dirty).
+ */
+#include <ctype.h>
+#include <limits.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+
+/* The harness's timeout handler has an unused parameter: not ours. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+#include "kselftest_harness.h"
+#pragma GCC diagnostic pop
+#include "vmview_util.h"
+#include "vmview_workload.h"
+
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ	22
+#endif
+
+#ifndef BIT_ULL
+#define BIT_ULL(n)	(1ULL << (n))
+#endif
+#define PG		4096UL
+#define PMD_SZ		(2UL << 20)
+#define PUD_SZ		(512 * PMD_SZ)
+#define MIB		(1024 * 1024)
+
+/* /proc/PID/pagemap (Documentation/admin-guide/mm/pagemap.rst). */
+#define PM_PFN_MASK	((1ULL << 55) - 1)
+#define PM_SWAP_TYPE(e)	((e) & 0x1f)
+#define PM_SWAP_OFF(e)	(((e) & PM_PFN_MASK) >> 5)
+#define PM_SOFT_DIRTY	BIT_ULL(55)
+#define PM_EXCLUSIVE	BIT_ULL(56)
+#define PM_SWAP		BIT_ULL(62)
+#define PM_PRESENT	BIT_ULL(63)
+
+/* /proc/kpageflags bits. */
+#define KPF_ANON		12
+#define KPF_COMPOUND_HEAD	15
+#define KPF_COMPOUND_TAIL	16
+#define KPF_KSM			21
+#define KPF_ZERO_PAGE		24
+
+/* Mismatches logged per comparison; the rest are only counted. */
+#define LOG_MAX		20
+#define LINE_MAX_LEN	512
+
+/* --- the contract's vocabularies ------------------------------------------ */
+
+enum { L_PTE, L_PMD, L_PUD, NR_LEVELS };
+static const char * const level_names[NR_LEVELS] = { "pte", "pmd", "pud" };
+static const unsigned long level_size[NR_LEVELS] = { PG, PMD_SZ, PUD_SZ };
+
+enum {
+	K_PRESENT, K_PROTNONE, K_SWAP, K_MIGRATION, K_DEVICE_PRIVATE,
+	K_DEVICE_EXCLUSIVE, K_HWPOISON, K_MARKER, NR_KINDS
+};
+
+static const char * const kind_names[NR_KINDS] = {
+	"present", "protnone", "swap", "migration", "device-private",
+	"device-exclusive", "hwpoison", "marker",
+};
+
+enum {
+	F_PRESENT, F_RW, F_USER, F_PWT, F_PCD, F_ACCESSED, F_DIRTY, F_PSE,
+	F_PAT, F_GLOBAL, F_NX, F_SOFTDIRTY, F_SPECIAL, F_UFFD_WP, F_DEVMAP,
+	F_PROTNONE, F_EXCLUSIVE, NR_FLAGS
+};
+
+static const char * const flag_names[NR_FLAGS] = {
+	"present", "rw", "user", "pwt", "pcd", "accessed", "dirty", "pse",
+	"pat", "global", "nx", "softdirty", "special", "uffd-wp", "devmap",
+	"protnone", "exclusive",
+};
+
+#define F_NONPRESENT	(BIT_ULL(F_EXCLUSIVE) | BIT_ULL(F_SOFTDIRTY) | \
+			 BIT_ULL(F_UFFD_WP))
+
+enum {
+	P_ANON, P_FILE, P_KSM, P_ZERO, P_LRU, P_ACTIVE, P_REFERENCED,
+	P_UNEVICTABLE, P_MLOCKED, P_SWAPCACHE, P_SWAPBACKED, P_DIRTY,
+	P_WRITEBACK, P_LARGE, NR_PFLAGS
+};
+
+static const char * const pflag_names[NR_PFLAGS] = {
+	"anon", "file", "ksm", "zero", "lru", "active", "referenced",
+	"unevictable", "mlocked", "swapcache", "swapbacked", "dirty",
+	"writeback", "large",
+};
+
+/* smaps VmFlags codes and vmview's words for them (Documentation). */
+static const char * const vmflag_map[][2] = {
+	{ "rd", "read" }, { "wr", "write" }, { "ex", "exec" },
+	{ "sh", "shared" }, { "mr", "mayread" }, { "mw", "maywrite" },
+	{ "me", "mayexec" }, { "ms", "mayshare" }, { "gd", "growsdown" },
+	{ "pf", "pfnmap" }, { "lf", "lockonfault" }, { "sl", "sealed" },
+	{ "lo", "locked" }, { "io", "io" }, { "sr", "seqread" },
+	{ "rr", "randread" }, { "dc", "dontcopy" }, { "de", "dontexpand" },
+	{ "ac", "account" }, { "nr", "noreserve" }, { "ht", "hugetlb" },
+	{ "sf", "sync" }, { "ar", "arch1" }, { "wf", "wipeonfork" },
+	{ "dd", "dontdump" }, { "sd", "softdirty" }, { "mm", "mixedmap" },
+	{ "hg", "hugepage" }, { "nh", "nohugepage" }, { "mg", "mergeable" },
+	{ "um", "uffd_missing" }, { "uw", "uffd_wp" }, { "ui", "uffd_minor" },
+	{ "ss", "shadowstack" },
+};
+
+#define NR_VMFLAGS	ARRAY_SIZE(vmflag_map)
+
+static int vmflag_index(const char *w, size_t len, int col)
+{
+	unsigned int i;
+
+	for (i = 0; i < NR_VMFLAGS; i++)
+		if (strlen(vmflag_map[i][col]) == len &&
+		    !strncmp(vmflag_map[i][col], w, len))
+			return i;
+	return -1;
+}
+
+/* --- comparisons: count mismatches, log the first few --------------------- */
+
+struct cmp {
+	struct __test_metadata *md;
+	bool log;	/* the last try: say what is wrong */
+	int bad;
+};
+
+#define MISMATCH(c, fmt, ...) do {					\
+	struct cmp *_c = (c);						\
+	struct __test_metadata *_metadata = _c->md;			\
+									\
+	if (_c->log && _c->bad < LOG_MAX)				\
+		TH_LOG(fmt, ##__VA_ARGS__);				\
+	_c->bad++;							\
+} while (0)
+
+/* --- parsing helpers ------------------------------------------------------ */
+
+static bool parse_hex(const char *s, unsigned long long *v, int digits)
+{
+	int i;
+
+	if (s[0] != '0' || s[1] != 'x' || !s[2])
+		return false;
+	for (i = 2; s[i]; i++)
+		if (!isxdigit((unsigned char)s[i]))
+			return false;
+	if ((digits && i - 2 != digits) || i - 2 > 16)
+		return false;
+	*v = strtoull(s + 2, NULL, 16);
+	return true;
+}
+
+static bool parse_dec(const char *s, long long *v)
+{
+	const char *p = s;
+	char *end;
+
+	if (*p == '-')
+		p++;
+	if (!isdigit((unsigned char)*p))
+		return false;
+	errno = 0;
+	*v = strtoll(s, &end, 10);
+	return !*end && !errno;
+}
+
+/* "a,b,c" or "-" into a mask over names[]; false on an unknown word. */
+static bool parse_words(const char *s, const char * const *names, int nr,
+			unsigned long long *mask)
+{
+	const char *p = s, *e;
+	int i;
+
+	*mask = 0;
+	if (!strcmp(s, "-"))
+		return true;
+	while (*p) {
+		e = strchrnul(p, ',');
+		for (i = 0; i < nr; i++)
+			if (strlen(names[i]) == (size_t)(e - p) &&
+			    !strncmp(names[i], p, e - p))
+				break;
+		if (i == nr || (*mask & BIT_ULL(i)))
+			return false;
+		*mask |= BIT_ULL(i);
+		if (!*e)
+			break;
+		p = e + 1;
+		if (!*p)
+			return false;
+	}
+	return true;
+}
+
+static int lookup(const char *s, const char * const *names, int nr)
+{
+	int i;
+
+	for (i = 0; i < nr; i++)
+		if (!strcmp(s, names[i]))
+			return i;
+	return -1;
+}
+
+/* Split a copy of line into at most max space-separated tokens. */
+static int split(char *buf, char **tok, int max)
+{
+	char *save = NULL, *t;
+	int n = 0;
+
+	for (t = strtok_r(buf, " ", &save); t; t = strtok_r(NULL, " ", &save))
+		if (n < max)
+			tok[n++] = t;
+		else
+			return max + 1;
+	return n;
+}
+
+/* --- PID/ptes ------------------------------------------------------------- */
+
+struct pte_line {
+	unsigned long va;
+	int level;
+	unsigned long long entry;
+	int kind;
+	bool has_pfn;
+	unsigned long long pfn;
+	bool has_swap;
+	int swap_type;
+	unsigned long long swap_off;
+	unsigned long long flags;	/* BIT_ULL(F_*) */
+	bool has_page;
+	unsigned long long pflags;	/* BIT_ULL(P_*) */
+	int order;
+	long long mapcount;
+	const char *text;		/* the line, without its newline */
+	int len;
+};
+
+static unsigned long pte_end(const struct pte_line *l)
+{
+	return l->va + level_size[l->level];
+}
+
+static bool pte_is_present(const struct pte_line *l)
+{
+	return l->kind == K_PRESENT || l->kind == K_PROTNONE;
+}
+
+/* Parse one ptes line; returns NULL or what is wrong with it. */
+static const char *parse_pte_line(const char *text, int len,
+				  struct pte_line *l)
+{
+	char buf[LINE_MAX_LEN], *tok[12];
+	unsigned long long v;
+	long long d;
+	int n, i = 4;
+	char *colon;
+
+	memset(l, 0, sizeof(*l));
+	l->text = text;
+	l->len = len;
+	if (len >= LINE_MAX_LEN)
+		return "line too long";
+	memcpy(buf, text, len);
+	buf[len] = '\0';
+	n = split(buf, tok, 11);
+	if (n < 6 || n > 10)
+		return "wrong number of fields";
+	if (!parse_hex(tok[0], &v, 16))
+		return "VADDR is not 0x and 16 hex digits";
+	l->va = v;
+	l->level = lookup(tok[1], level_names, NR_LEVELS);
+	if (l->level < 0)
+		return "unknown LEVEL";
+	if (!parse_hex(tok[2], &l->entry, 16))
+		return "ENTRY is not 0x and 16 hex digits";
+	l->kind = lookup(tok[3], kind_names, NR_KINDS);
+	if (l->kind < 0)
+		return "unknown KIND";
+	if (strncmp(tok[i], "pfn=", 4))
+		return "no pfn=";
+	if (!strcmp(tok[i] + 4, "-")) {
+		if (l->kind != K_SWAP && l->kind != K_MARKER)
+			return "pfn=- for a kind that holds a frame";
+	} else {
+		if (!parse_hex(tok[i] + 4, &l->pfn, 0))
+			return "bad pfn=";
+		if (l->kind == K_SWAP || l->kind == K_MARKER)
+			return "a pfn for a swap or marker entry";
+		l->has_pfn = true;
+	}
+	i++;
+	if (!pte_is_present(l)) {
+		if (i >= n || strncmp(tok[i], "swap=", 5))
+			return "no swap= for a non-present entry";
+		colon = strchr(tok[i] + 5, ':');
+		if (!colon)
+			return "bad swap=";
+		*colon = '\0';
+		if (!parse_dec(tok[i] + 5, &d) || d < 0 || d > 31 ||
+		    !parse_hex(colon + 1, &l->swap_off, 0))
+			return "bad swap=TYPE:OFFSET";
+		l->swap_type = d;
+		l->has_swap = true;
+		i++;
+	}
+	if (i >= n || strncmp(tok[i], "flags=", 6))
+		return "no flags=";
+	if (!parse_words(tok[i] + 6, flag_names, NR_FLAGS, &l->flags))
+		return "unknown or repeated flag";
+	if (pte_is_present(l) ? (l->flags & BIT_ULL(F_EXCLUSIVE)) :
+	    (l->flags & ~F_NONPRESENT))
+		return "flag not allowed for this kind";
+	i++;
+	if (i == n)
+		return NULL;
+	if (n - i != 3 || strncmp(tok[i], "page=", 5) ||
+	    strncmp(tok[i + 1], "order=", 6) ||
+	    strncmp(tok[i + 2], "mapcount=", 9))
+		return "trailing fields are not page= order= mapcount=";
+	if (!parse_words(tok[i] + 5, pflag_names, NR_PFLAGS, &l->pflags))
+		return "unknown or repeated page flag";
+	if (!parse_dec(tok[i + 1] + 6, &d) || d < 0 || d > 20)
+		return "bad order=";
+	l->order = d;
+	if (!parse_dec(tok[i + 2] + 9, &l->mapcount))
+		return "bad mapcount=";
+	l->has_page = true;
+	return NULL;
+}
+
+/*
+ * Parse a whole ptes file: every line per the contract, ascending and
+ * not overlapping, each leaf aligned to its size.
+ */
+static int parse_ptes(struct cmp *c, const char *text, struct pte_line **out)
+{
+	const char *p = text, *e, *why;
+	struct pte_line *v = NULL, *nv;
+	int n = 0, cap = 0;
+	unsigned long prev_end = 0;
+
+	for (; *p; p = *e ? e + 1 : e) {
+		e = strchrnul(p, '\n');
+		if (*p == '#')
+			continue;
+		if (!*e)
+			MISMATCH(c, "ptes: last line has no newline: %.*s",
+				 (int)(e - p), p);
+		if (n == cap) {
+			cap = cap ? 2 * cap : 1024;
+			nv = realloc(v, cap * sizeof(*v));
+			if (!nv)
+				break;
+			v = nv;
+		}
+		why = parse_pte_line(p, e - p, &v[n]);
+		if (why) {
+			MISMATCH(c, "ptes: %s: '%.*s'", why, (int)(e - p), p);
+			continue;
+		}
+		if (v[n].va & (level_size[v[n].level] - 1))
+			MISMATCH(c, "ptes: leaf not aligned to its size: %.*s",
+				 (int)(e - p), p);
+		if (n && v[n].va < prev_end)
+			MISMATCH(c, "ptes: not ascending: %.*s after %.*s",
+				 (int)(e - p), p, v[n - 1].len, v[n - 1].text);
+		if (v[n].level != L_PTE && pte_is_present(&v[n]) &&
+		    !(v[n].flags & BIT_ULL(F_PSE)))
+			MISMATCH(c, "ptes: huge leaf without pse: %.*s",
+				 (int)(e - p), p);
+		prev_end = pte_end(&v[n]);
+		n++;
+	}
+	*out = v;
+	return n;
+}
+
+/* The line mapping va, or NULL. */
+static struct pte_line *pte_find(struct pte_line *v, int n, unsigned long va)
+{
+	int lo = 0, hi = n;
+
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+
+		if (pte_end(&v[mid]) <= va)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && v[lo].va <= va ? &v[lo] : NULL;
+}
+
+/* --- /proc/PID/maps and smaps, and PID/vmas ------------------------------- */
+
+struct vma {
+	unsigned long start, end;
+	char range[64], perms[8], pgoff[24], dev[16], inode[24];
+	char *name;
+	bool anon_private;	/* no file, private: smaps Swap is its swap */
+	/* From smaps, in kB. */
+	bool smaps;
+	long long rss, swap, anon_huge, shmem_pmd, file_pmd;
+	unsigned long long vmflags;	/* BIT_ULL(index in vmflag_map) */
+	unsigned long long *pm;		/* pagemap, one entry a page */
+};
+
+static bool vma_has(const struct vma *v, const char *code)
+{
+	int i = vmflag_index(code, strlen(code), 0);
+
+	return i >= 0 && (v->vmflags & BIT_ULL(i));
+}
+
+/*
+ * The first five fields of a maps line (START-END PERMS PGOFF MAJ:MIN
+ * INODE) and the rest (NAME, leading blanks skipped).
+ */
+static bool parse_maps_line(const char *p, int len, struct vma *v)
+{
+	char buf[LINE_MAX_LEN + PATH_MAX];
+	int off = 0;
+
+	if (len >= (int)sizeof(buf))
+		return false;
+	memcpy(buf, p, len);
+	buf[len] = '\0';
+	if (sscanf(buf, "%63s %7s %23s %15s %23s %n", v->range, v->perms,
+		   v->pgoff, v->dev, v->inode, &off) != 5 || !off)
+		return false;
+	if (sscanf(v->range, "%lx-%lx", &v->start, &v->end) != 2)
+		return false;
+	while (buf[off] == ' ')
+		off++;
+	v->name = strdup(buf + off);
+	v->anon_private = !strcmp(v->inode, "0") && v->perms[3] == 'p';
+	return v->name;
+}
+
+static void free_vmas(struct vma *v, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].name);
+		free(v[i].pm);
+	}
+	free(v);
+}
+
+/* The VMAs of maps, without [vsyscall] (not a VMA of the mm). */
+static int parse_maps(struct cmp *c, const char *text, struct vma **out)
+{
+	struct vma *v = NULL, *nv;
+	const char *p, *e;
+	int n = 0, cap = 0;
+
+	for (p = text; *p; p = *e ? e + 1 : e) {
+		e = strchrnul(p, '\n');
+		if (n == cap) {
+			cap = cap ? 2 * cap : 64;
+			nv = realloc(v, cap * sizeof(*v));
+			if (!nv)
+				break;
+			v = nv;
+		}
+		memset(&v[n], 0, sizeof(v[n]));
+		if (!parse_maps_line(p, e - p, &v[n])) {
+			MISMATCH(c, "maps: cannot parse '%.*s'", (int)(e - p),
+				 p);
+			free(v[n].name);
+			continue;
+		}
+		if (!strcmp(v[n].name, "[vsyscall]")) {
+			free(v[n].name);
+			continue;
+		}
+		n++;
+	}
+	*out = v;
+	return n;
+}
+
+static struct vma *vma_find(struct vma *v, int n, unsigned long va)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (va >= v[i].start && va < v[i].end)
+			return &v[i];
+	return NULL;
+}
+
+/* Add smaps' figures to the VMAs of maps. */
+static void parse_smaps(struct cmp *c, const char *text, struct vma *v,
+			int n)
+{
+	struct vma *cur = NULL;
+	const char *p, *e, *q;
+	unsigned long start, end;
+	char key[32];
+	long long val;
+	int i, k;
+
+	for (p = text; *p; p = *e ? e + 1 : e) {
+		e = strchrnul(p, '\n');
+		for (q = p; q < e && isxdigit((unsigned char)*q); q++)
+			;
+		if (q > p && *q == '-' &&
+		    sscanf(p, "%lx-%lx", &start, &end) == 2) {
+			cur = vma_find(v, n, start);
+			if (cur && (cur->start != start || cur->end != end))
+				cur = NULL;
+			if (cur)
+				cur->smaps = true;
+			else if (e - p < 10 ||
+				 strncmp(e - 10, "[vsyscall]", 10))
+				MISMATCH(c, "smaps: VMA not in maps: %.*s",
+					 (int)(e - p), p);
+			continue;
+		}
+		if (!cur)
+			continue;
+		if (!strncmp(p, "VmFlags:", 8)) {
+			for (q = p + 8; q < e; q += k) {
+				while (q < e && *q == ' ')
+					q++;
+				for (k = 0; q + k < e && q[k] != ' '; k++)
+					;
+				i = k ? vmflag_index(q, k, 0) : -1;
+				if (i >= 0)
+					cur->vmflags |= BIT_ULL(i);
+			}
+			continue;
+		}
+		if (sscanf(p, "%31[^:]: %lld kB", key, &val) != 2)
+			continue;
+		if (!strcmp(key, "Rss"))
+			cur->rss = val;
+		else if (!strcmp(key, "Swap"))
+			cur->swap = val;
+		else if (!strcmp(key, "AnonHugePages"))
+			cur->anon_huge = val;
+		else if (!strcmp(key, "ShmemPmdMapped"))
+			cur->shmem_pmd = val;
+		else if (!strcmp(key, "FilePmdMapped"))
+			cur->file_pmd = val;
+	}
+	for (i = 0; i < n; i++)
+		if (!v[i].smaps)
+			MISMATCH(c, "smaps: no entry for %s", v[i].range);
+}
+
+struct vmas_line {
+	char f[5][64];		/* START-END PERMS PGOFF MAJ:MIN INODE */
+	long long rss, swap, thp;
+	unsigned long long flags;	/* BIT_ULL(index in vmflag_map) */
+	char name[PATH_MAX];
+};
+
+static const char *parse_vmas_line(const char *p, int len,
+				   struct vmas_line *l)
+{
+	static const char * const keys[] = { "rss=", "swap=", "thp=" };
+	char buf[LINE_MAX_LEN + PATH_MAX], *tok[9], *rest, *w, *save = NULL;
+	long long *num[] = { &l->rss, &l->swap, &l->thp };
+	int i, k, off = 0;
+
+	memset(l, 0, sizeof(*l));
+	if (len >= (int)sizeof(buf))
+		return "line too long";
+	memcpy(buf, p, len);
+	buf[len] = '\0';
+	/* Nine fields, then NAME: the rest, which may hold blanks. */
+	for (i = 0, rest = buf; i < 9; i++) {
+		while (*rest == ' ')
+			rest++;
+		tok[i] = rest;
+		rest = strchrnul(rest, ' ');
+		if (rest == tok[i])
+			return "too few fields";
+		if (*rest)
+			*rest++ = '\0';
+	}
+	for (i = 0; i < 5; i++) {
+		if (strlen(tok[i]) >= sizeof(l->f[i]))
+			return "field too long";
+		strcpy(l->f[i], tok[i]);
+	}
+	for (i = 0; i < 3; i++) {
+		k = strlen(keys[i]);
+		if (strncmp(tok[5 + i], keys[i], k) ||
+		    !parse_dec(tok[5 + i] + k, num[i]) || *num[i] < 0)
+			return "bad rss=, swap= or thp=";
+	}
+	if (strncmp(tok[8], "flags=", 6))
+		return "no flags=";
+	if (strcmp(tok[8] + 6, "-")) {
+		for (w = strtok_r(tok[8] + 6, ",", &save); w;
+		     w = strtok_r(NULL, ",", &save)) {
+			i = vmflag_index(w, strlen(w), 1);
+			if (i < 0)
+				return "unknown flag word";
+			l->flags |= BIT_ULL(i);
+		}
+	}
+	off = strlen(rest);
+	if (off >= (int)sizeof(l->name))
+		return "NAME too long";
+	strcpy(l->name, rest);
+	return NULL;
+}
+
+/* --- reading the files ---------------------------------------------------- */
+
+struct snap {
+	char *ptes, *maps, *smaps, *vmas, *mm, *status;
+	struct pte_line *pte;
+	int npte;
+	struct vma *vma;
+	int nvma;
+};
+
+enum {
+	S_PTES = 1, S_MAPS = 2, S_SMAPS = 4, S_VMAS = 8, S_MM = 16,
+	S_STATUS = 32, S_PAGEMAP = 64,
+};
+
+static void snap_free(struct snap *s)
+{
+	free(s->ptes);
+	free(s->maps);
+	free(s->smaps);
+	free(s->vmas);
+	free(s->mm);
+	free(s->status);
+	free(s->pte);
+	free_vmas(s->vma, s->nvma);
+	memset(s, 0, sizeof(*s));
+}
+
+static char *read_proc(struct cmp *c, int pid, const char *file)
+{
+	char path[64];
+	char *t;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", pid, file);
+	t = vmv_read_file(path, NULL);
+	if (!t)
+		MISMATCH(c, "cannot read %s: %s", path, strerror(errno));
+	return t;
+}
+
+static char *read_vmv(struct cmp *c, int pid, const char *file)
+{
+	char path[64];
+	char *t;
+
+	snprintf(path, sizeof(path), VMVIEW_DEBUGFS_DIR "/%d/%s", pid, file);
+	t = vmv_read_file(path, NULL);
+	if (!t)
+		MISMATCH(c, "cannot read %s: %s", path, strerror(errno));
+	return t;
+}
+
+/* Every VMA's pagemap entries. */
+static void read_pagemap(struct cmp *c, int pid, struct vma *v, int n)
+{
+	char path[64];
+	size_t len;
+	int fd, i;
+
+	snprintf(path, sizeof(path), "/proc/%d/pagemap", pid);
+	fd = open(path, O_RDONLY);
+	if (fd < 0) {
+		MISMATCH(c, "cannot open %s: %s", path, strerror(errno));
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		len = (v[i].end - v[i].start) / PG * sizeof(v[i].pm[0]);
+		v[i].pm = malloc(len);
+		if (!v[i].pm || pread(fd, v[i].pm, len, v[i].start / PG *
+				      sizeof(v[i].pm[0])) != (ssize_t)len) {
+			MISMATCH(c, "cannot read pagemap of %s", v[i].range);
+			free(v[i].pm);
+			v[i].pm = NULL;
+		}
+	}
+	close(fd);
+}
+
+static unsigned long long pagemap_of(const struct vma *v, unsigned long va)
+{
+	return v->pm ? v->pm[(va - v->start) / PG] : 0;
+}
+
+/* Read what a comparison needs; what fails to read or parse is a mismatch. */
+static void snap_take(struct cmp *c, int pid, unsigned int what,
+		      struct snap *s)
+{
+	memset(s, 0, sizeof(*s));
+	if (what & (S_SMAPS | S_PAGEMAP))
+		what |= S_MAPS;
+	if (what & S_MAPS) {
+		s->maps = read_proc(c, pid, "maps");
+		if (s->maps)
+			s->nvma = parse_maps(c, s->maps, &s->vma);
+	}
+	if (what & S_SMAPS) {
+		s->smaps = read_proc(c, pid, "smaps");
+		if (s->smaps)
+			parse_smaps(c, s->smaps, s->vma, s->nvma);
+	}
+	if (what & S_STATUS)
+		s->status = read_proc(c, pid, "status");
+	if (what & S_PTES) {
+		s->ptes = read_vmv(c, pid, "ptes");
+		if (s->ptes)
+			s->npte = parse_ptes(c, s->ptes, &s->pte);
+	}
+	if (what & S_VMAS)
+		s->vmas = read_vmv(c, pid, "vmas");
+	if (what & S_MM)
+		s->mm = read_vmv(c, pid, "mm");
+	if (what & S_PAGEMAP)
+		read_pagemap(c, pid, s->vma, s->nvma);
+}
+
+/* --- the fixture ---------------------------------------------------------- */
+
+FIXTURE(inspect) {
+	struct vmv_workload wl;
+	int pid;
+	bool tracked;
+	bool skip;
+};
+
+FIXTURE_VARIANT(inspect) {
+	unsigned int regions;
+};
+
+FIXTURE_VARIANT_ADD(inspect, anon) {
+	.regions = VMV_WL(VMV_WL_ANON),
+};
+
+FIXTURE_VARIANT_ADD(inspect, file_private) {
+	.regions = VMV_WL(VMV_WL_FILE_PRIVATE),
+};
+
+FIXTURE_VARIANT_ADD(inspect, file_shared) {
+	.regions = VMV_WL(VMV_WL_FILE_SHARED),
+};
+
+FIXTURE_VARIANT_ADD(inspect, file_ro) {
+	.regions = VMV_WL(VMV_WL_FILE_RO),
+};
+
+FIXTURE_VARIANT_ADD(inspect, shared_anon) {
+	.regions = VMV_WL(VMV_WL_SHARED_ANON),
+};
+
+FIXTURE_VARIANT_ADD(inspect, populate) {
+	.regions = VMV_WL(VMV_WL_POPULATE),
+};
+
+FIXTURE_VARIANT_ADD(inspect, mlock) {
+	.regions = VMV_WL(VMV_WL_MLOCK),
+};
+
+FIXTURE_VARIANT_ADD(inspect, thp) {
+	.regions = VMV_WL(VMV_WL_THP),
+};
+
+FIXTURE_VARIANT_ADD(inspect, hugetlb) {
+	.regions = VMV_WL(VMV_WL_HUGETLB),
+};
+
+FIXTURE_VARIANT_ADD(inspect, swap) {
+	.regions = VMV_WL(VMV_WL_SWAP),
+};
+
+FIXTURE_VARIANT_ADD(inspect, softdirty) {
+	.regions = VMV_WL(VMV_WL_SOFTDIRTY) | VMV_WL(VMV_WL_ANON),
+};
+
+FIXTURE_VARIANT_ADD(inspect, cow) {
+	.regions = VMV_WL(VMV_WL_COW) | VMV_WL(VMV_WL_ANON),
+};
+
+FIXTURE_VARIANT_ADD(inspect, all) {
+	.regions = VMV_WL_ALL,
+};
+
+static bool swap_configured(void)
+{
+	const char *s = getenv("VMVIEW_SWAP");
+
+	return !s || strcmp(s, "none");
+}
+
+/*
+ * Map every page of our own file mappings (the test program, libc, ...).
+ * The workload maps the same files; were a page of them mapped by the
+ * workload alone, this test faulting it in later (running code for the
+ * first time) would change its mapcount between two reads.
+ */
+static void populate_own_files(void)
+{
+	char *maps = vmv_read_file("/proc/self/maps", NULL), *p, *e;
+	unsigned long start, end, inode;
+	char perms[8];
+
+	for (p = maps; p && *p; p = *e ? e + 1 : e) {
+		e = strchrnul(p, '\n');
+		if (sscanf(p, "%lx-%lx %7s %*s %*s %lu", &start, &end, perms,
+			   &inode) == 4 && inode && perms[0] == 'r')
+			madvise((void *)start, end - start, MADV_POPULATE_READ);
+	}
+	free(maps);
+}
+
+static long long smaps_kb(int pid, unsigned long start, const char *key)
+{
+	struct cmp c = { 0 };
+	struct snap s;
+	struct vma *v;
+	long long kb = -1;
+
+	snap_take(&c, pid, S_SMAPS, &s);
+	v = vma_find(s.vma, s.nvma, start);
+	if (v && !strcmp(key, "AnonHugePages"))
+		kb = v->anon_huge;
+	snap_free(&s);
+	return kb;
+}
+
+FIXTURE_SETUP(inspect)
+{
+	unsigned int want = variant->regions, missing, r;
+	bool one = !(want & (want - 1));
+	char buf[32];
+
+	ASSERT_EQ(0, vmv_ensure_loaded());
+	if ((want & VMV_WL(VMV_WL_SWAP)) && !swap_configured()) {
+		want &= ~VMV_WL(VMV_WL_SWAP);
+		if (one) {
+			self->skip = true;
+			SKIP(return, "no swap here (VMVIEW_SWAP=none)");
+		}
+	}
+	populate_own_files();
+	ASSERT_EQ(0, vmv_wl_start(&self->wl, want));
+	self->pid = self->wl.pid;
+	missing = want & ~self->wl.have;
+	for (r = 0; r < VMV_WL_NR; r++)
+		if (missing & VMV_WL(r))
+			TH_LOG("workload: no %s region: %s", vmv_wl_name(r),
+			       strerror(-self->wl.rerr[r]));
+	if (missing && (one || (missing & variant->regions &
+				~VMV_WL(VMV_WL_ANON)) ==
+			(variant->regions & ~VMV_WL(VMV_WL_ANON)))) {
+		self->skip = true;
+		SKIP(return, "the workload could not set up its %s memory",
+		     vmv_wl_name(__builtin_ctz(missing)));
+	}
+	if (vmv_wl_has(&self->wl, VMV_WL_THP) &&
+	    smaps_kb(self->pid, self->wl.start[VMV_WL_THP],
+		     "AnonHugePages") != VMV_WL_HUGE / 1024) {
+		TH_LOG("workload: the THP region is not a THP (AnonHugePages)");
+		if (one) {
+			self->skip = true;
+			SKIP(return, "no THP could be allocated");
+		}
+	}
+	snprintf(buf, sizeof(buf), "%d\n", self->pid);
+	ASSERT_EQ(0, vmv_write_file(VMVIEW_DEBUGFS_DIR "/track", buf));
+	self->tracked = true;
+}
+
+FIXTURE_TEARDOWN(inspect)
+{
+	char buf[32];
+
+	if (self->tracked) {
+		snprintf(buf, sizeof(buf), "%d\n", self->pid);
+		EXPECT_EQ(0, vmv_write_file(VMVIEW_DEBUGFS_DIR "/untrack",
+					    buf));
+	}
+	vmv_wl_stop(&self->wl);
+}
+
+/*
+ * Read what fn needs and compare; on mismatches read everything again
+ * and compare once more (khugepaged, compaction or reclaim may have
+ * changed the workload between two reads), logging this time.  Returns
+ * the mismatches of the last try.
+ */
+static int compare_twice(struct __test_metadata *_metadata,
+			 const struct vmv_workload *wl, unsigned int what,
+			 void (*fn)(struct cmp *c, struct snap *s,
+				    const struct vmv_workload *wl))
+{
+	struct cmp c = { .md = _metadata };
+	struct snap s;
+	int attempt;
+
+	for (attempt = 0; attempt < 2; attempt++) {
+		c.log = attempt == 1;
+		c.bad = 0;
+		snap_take(&c, wl->pid, what, &s);
+		fn(&c, &s, wl);
+		snap_free(&s);
+		if (!c.bad)
+			break;
+		if (!c.log)
+			TH_LOG("%d mismatches; reading everything again",
+			       c.bad);
+	}
+	return c.bad;
+}
+
+/* --- ptes_format ---------------------------------------------------------- */
+
+static void cmp_format(struct cmp *c, struct snap *s,
+		       const struct vmv_workload *wl)
+{
+	unsigned int r;
+	int i;
+
+	if (!s->ptes)
+		return;
+	if (!s->npte)
+		MISMATCH(c, "ptes: no lines at all");
+	for (i = 0; i < s->npte; i++) {
+		struct pte_line *l = &s->pte[i];
+		struct vma *v = vma_find(s->vma, s->nvma, l->va);
+
+		if (!v || pte_end(l) > v->end)
+			MISMATCH(c, "ptes: leaf outside the VMAs of maps: %.*s",
+				 l->len, l->text);
+	}
+	/* Every region of the workload has something mapped. */
+	for (r = 0; r < VMV_WL_NR; r++) {
+		struct pte_line *l;
+
+		if (!vmv_wl_has(wl, r))
+			continue;
+		l = pte_find(s->pte, s->npte, wl->start[r]);
+		if (!l || l->va >= wl->end[r])
+			MISMATCH(c, "ptes: nothing for the %s region at %#lx",
+				 vmv_wl_name(r), wl->start[r]);
+	}
+}
+
+TEST_F_TIMEOUT(inspect, ptes_format, 120)
+{
+	if (self->skip)
+		return;
+	EXPECT_EQ(0, compare_twice(_metadata, &self->wl, S_PTES | S_MAPS,
+				   cmp_format));
+}
+
+/* --- ptes_pagemap --------------------------------------------------------- */
+
+/* One page of a leaf against its pagemap entry. */
+static void cmp_page(struct cmp *c, const struct vma *v,
+		     const struct pte_line *l, unsigned long va,
+		     unsigned long long pm)
+{
+	unsigned long long idx = (va - l->va) / PG, want;
+	bool sd = l->flags & BIT_ULL(F_SOFTDIRTY);
+	bool excl;
+
+	if (pm & PM_PRESENT) {
+		if (!pte_is_present(l)) {
+			MISMATCH(c, "%#lx: pagemap present (%#llx), ptes: %.*s",
+				 va, pm, l->len, l->text);
+			return;
+		}
+		if (l->pfn + idx != (pm & PM_PFN_MASK))
+			MISMATCH(c, "%#lx: pagemap pfn %#llx, ptes: %.*s", va,
+				 pm & PM_PFN_MASK, l->len, l->text);
+		/* Exclusively mapped (bit 56) is mapcount 1, for 4 KiB. */
+		excl = l->has_page && l->mapcount == 1;
+		if (l->level == L_PTE && excl != !!(pm & PM_EXCLUSIVE))
+			MISMATCH(c, "%#lx: pagemap exclusive=%d, ptes: %.*s",
+				 va, !!(pm & PM_EXCLUSIVE), l->len, l->text);
+	} else if (pm & PM_SWAP) {
+		if (pte_is_present(l) || !l->has_swap) {
+			MISMATCH(c, "%#lx: pagemap swap (%#llx), ptes: %.*s",
+				 va, pm, l->len, l->text);
+			return;
+		}
+		/* Entries that hold a frame show it as pagemap's offset. */
+		want = l->kind == K_SWAP || l->kind == K_MARKER ?
+		       l->swap_off : l->pfn;
+		if ((int)PM_SWAP_TYPE(pm) != l->swap_type ||
+		    PM_SWAP_OFF(pm) != want + idx)
+			MISMATCH(c, "%#lx: pagemap swap %llu:%#llx, ptes: %.*s",
+				 va, PM_SWAP_TYPE(pm), PM_SWAP_OFF(pm),
+				 l->len, l->text);
+	} else {
+		MISMATCH(c, "%#lx: pagemap has nothing (%#llx), ptes: %.*s",
+			 va, pm, l->len, l->text);
+		return;
+	}
+	/*
+	 * Soft-dirty (bit 55): pagemap also sets it for the whole of a VMA
+	 * with VM_SOFTDIRTY, and ignores it for hugetlb pages.
+	 */
+	if (!vma_has(v, "sd") && !vma_has(v, "ht") &&
+	    sd != !!(pm & PM_SOFT_DIRTY))
+		MISMATCH(c, "%#lx: pagemap soft-dirty=%d, ptes: %.*s", va,
+			 !!(pm & PM_SOFT_DIRTY), l->len, l->text);
+}
+
+static void cmp_pagemap(struct cmp *c, struct snap *s,
+			const struct vmv_workload *wl)
+{
+	int i, present = 0, swapped = 0;
+	unsigned long va;
+
+	for (i = 0; i < s->nvma; i++) {
+		struct vma *v = &s->vma[i];
+
+		if (!v->pm)
+			continue;
+		for (va = v->start; va < v->end; va += PG) {
+			unsigned long long pm = pagemap_of(v, va);
+			struct pte_line *l = pte_find(s->pte, s->npte, va);
+
+			if (!l) {
+				if (pm & (PM_PRESENT | PM_SWAP))
+					MISMATCH(c,
+						 "%#lx: in pagemap (%#llx), not in ptes",
+						 va, pm);
+				continue;
+			}
+			present += !!(pm & PM_PRESENT);
+			swapped += !!(pm & PM_SWAP);
+			cmp_page(c, v, l, va, pm);
+		}
+	}
+	/* Leaves outside every VMA would have been missed above. */
+	for (i = 0; i < s->npte; i++)
+		if (!vma_find(s->vma, s->nvma, s->pte[i].va))
+			MISMATCH(c, "ptes: leaf outside the VMAs: %.*s",
+				 s->pte[i].len, s->pte[i].text);
+	if (!present)
+		MISMATCH(c, "no present page compared");
+	if (vmv_wl_has(wl, VMV_WL_SWAP) && !swapped)
+		MISMATCH(c, "no swapped page compared");
+}
+
+TEST_F_TIMEOUT(inspect, ptes_pagemap, 120)
+{
+	if (self->skip)
+		return;
+	EXPECT_EQ(0, compare_twice(_metadata, &self->wl, S_PTES | S_PAGEMAP,
+				   cmp_pagemap));
+}
+
+/* --- ptes_kpageflags ------------------------------------------------------ */
+
+static void cmp_kpageflags(struct cmp *c, struct snap *s,
+			   const struct vmv_workload *wl)
+{
+	static const struct {
+		int pflag;
+		unsigned long long kpf;
+	} map[] = {
+		{ P_ANON, BIT_ULL(KPF_ANON) },
+		{ P_ZERO, BIT_ULL(KPF_ZERO_PAGE) },
+		{ P_KSM, BIT_ULL(KPF_KSM) },
+		{ P_LARGE, BIT_ULL(KPF_COMPOUND_HEAD) |
+			   BIT_ULL(KPF_COMPOUND_TAIL) },
+	};
+	unsigned long long kpf;
+	int fd, i, seen = 0, zero = 0;
+	unsigned int j;
+
+	fd = open("/proc/kpageflags", O_RDONLY);
+	if (fd < 0) {
+		MISMATCH(c, "cannot open /proc/kpageflags: %s",
+			 strerror(errno));
+		return;
+	}
+	for (i = 0; i < s->npte; i++) {
+		struct pte_line *l = &s->pte[i];
+
+		if (!pte_is_present(l))
+			continue;
+		if (pread(fd, &kpf, sizeof(kpf), l->pfn * sizeof(kpf)) !=
+		    sizeof(kpf))
+			continue;	/* no struct page there */
+		if (kpf & BIT_ULL(KPF_ZERO_PAGE)) {
+			zero++;
+			if (!l->has_page || !(l->pflags & BIT_ULL(P_ZERO)))
+				MISMATCH(c,
+					 "pfn %#llx is the zero page (kpageflags %#llx), ptes: %.*s",
+					 l->pfn, kpf, l->len, l->text);
+		}
+		if (!l->has_page)
+			continue;
+		seen++;
+		for (j = 0; j < ARRAY_SIZE(map); j++) {
+			bool want = kpf & map[j].kpf;
+			bool got = l->pflags & BIT_ULL(map[j].pflag);
+
+			if (want != got)
+				MISMATCH(c,
+					 "pfn %#llx: kpageflags %#llx says %s=%d, ptes: %.*s",
+					 l->pfn, kpf, pflag_names[map[j].pflag],
+					 want, l->len, l->text);
+		}
+	}
+	close(fd);
+	if (!seen)
+		MISMATCH(c, "no page= line compared");
+	if (vmv_wl_has(wl, VMV_WL_ANON) && !zero)
+		MISMATCH(c,
+			 "the anon region's read pages are not the zero page");
+}
+
+TEST_F_TIMEOUT(inspect, ptes_kpageflags, 120)
+{
+	if (self->skip)
+		return;
+	EXPECT_EQ(0, compare_twice(_metadata, &self->wl, S_PTES,
+				   cmp_kpageflags));
+}
+
+/* --- vmas_maps ------------------------------------------------------------ */
+
+static void cmp_vmas(struct cmp *c, struct snap *s,
+		     const struct vmv_workload *wl)
+{
+	static const char * const what[] = {
+		"START-END", "PERMS", "PGOFF", "MAJ:MIN", "INODE",
+	};
+	const char *p, *e, *why;
+	struct vmas_line *l;
+	int n = 0, i;
+
+	(void)wl;
+	if (!s->vmas)
+		return;
+	l = malloc(sizeof(*l));
+	if (!l)
+		return;
+	for (p = s->vmas; *p; p = *e ? e + 1 : e, n++) {
+		struct vma *v = n < s->nvma ? &s->vma[n] : NULL;
+		const char *mf[5];
+		long long thp;
+
+		e = strchrnul(p, '\n');
+		why = parse_vmas_line(p, e - p, l);
+		if (why) {
+			MISMATCH(c, "vmas: %s: '%.*s'", why, (int)(e - p), p);
+			continue;
+		}
+		if (!v) {
+			MISMATCH(c, "vmas: more lines than maps: %.*s",
+				 (int)(e - p), p);
+			continue;
+		}
+		mf[0] = v->range;
+		mf[1] = v->perms;
+		mf[2] = v->pgoff;
+		mf[3] = v->dev;
+		mf[4] = v->inode;
+		for (i = 0; i < 5; i++)
+			if (strcmp(mf[i], l->f[i]))
+				MISMATCH(c, "vmas %s '%s', maps '%s' (VMA %s)",
+					 what[i], l->f[i], mf[i], v->range);
+		if (strcmp(v->name, l->name))
+			MISMATCH(c, "vmas NAME '%s', maps '%s' (VMA %s)",
+				 l->name, v->name, v->range);
+		if (!v->smaps)
+			continue;
+		if (l->rss != v->rss / 4)
+			MISMATCH(c, "vmas rss=%lld, smaps Rss %lld kB (VMA %s)",
+				 l->rss, v->rss, v->range);
+		if (v->anon_private && l->swap != v->swap / 4)
+			MISMATCH(c,
+				 "vmas swap=%lld, smaps Swap %lld kB (VMA %s)",
+				 l->swap, v->swap, v->range);
+		thp = (v->anon_huge + v->shmem_pmd + v->file_pmd) / 2048;
+		if (l->thp != thp)
+			MISMATCH(c,
+				 "vmas thp=%lld, smaps %lld+%lld+%lld kB (VMA %s)",
+				 l->thp, v->anon_huge, v->shmem_pmd,
+				 v->file_pmd, v->range);
+		for (i = 0; i < (int)NR_VMFLAGS; i++)
+			if (!!(l->flags & BIT_ULL(i)) !=
+			    !!(v->vmflags & BIT_ULL(i)))
+				MISMATCH(c,
+					 "vmas flag %s=%d, smaps VmFlags %s=%d (VMA %s)",
+					 vmflag_map[i][1],
+					 !!(l->flags & BIT_ULL(i)),
+					 vmflag_map[i][0],
+					 !!(v->vmflags & BIT_ULL(i)), v->range);
+	}
+	free(l);
+	if (n != s->nvma)
+		MISMATCH(c,
+			 "vmas has %d lines, maps %d VMAs (without [vsyscall])",
+			 n, s->nvma);
+}
+
+TEST_F_TIMEOUT(inspect, vmas_maps, 120)
+{
+	if (self->skip)
+		return;
+	EXPECT_EQ(0, compare_twice(_metadata, &self->wl,
+				   S_VMAS | S_MAPS | S_SMAPS, cmp_vmas));
+}
+
+/* --- mm_status ------------------------------------------------------------ */
+
+static void thp_mode(char *out, size_t len)
+{
+	char *t = vmv_read_file("/sys/kernel/mm/transparent_hugepage/enabled",
+				NULL);
+	char *a = t ? strchr(t, '[') : NULL;
+	char *b = a ? strchr(a, ']') : NULL;
+
+	snprintf(out, len, "%.*s", b ? (int)(b - a - 1) : 1,
+		 b ? a + 1 : "?");
+	free(t);
+}
+
+static void cmp_mm(struct cmp *c, struct snap *s,
+		   const struct vmv_workload *wl)
+{
+	static const struct {
+		const char *mm;
+		const char *status[2];	/* summed, in kB */
+	} kb[] = {
+		{ "rss_anon", { "RssAnon" } },
+		{ "rss_file", { "RssFile" } },
+		{ "rss_shmem", { "RssShmem" } },
+		{ "swapents", { "VmSwap" } },
+		{ "total_vm", { "VmSize" } },
+		{ "locked_vm", { "VmLck" } },
+		{ "pinned_vm", { "VmPin" } },
+		{ "data_vm", { "VmData" } },
+		{ "exec_vm", { "VmExe", "VmLib" } },
+		{ "stack_vm", { "VmStk" } },
+	};
+	long long got, want, v, tables[4], deposited, walk, pgd;
+	int levels = vmv_expected_levels(), i, j, pmd_leaves = 0, anon_pmd = 0;
+	unsigned long last_pte = ~0UL, last_pmd = ~0UL, last_pud = ~0UL;
+	int pte_tables = 0, pmd_tables = 0, pud_tables = 0;
+	char str[64], want_str[64];
+
+	if (!s->mm || !s->status)
+		return;
+	if (vmv_kv_num(s->mm, "pid") != wl->pid)
+		MISMATCH(c, "mm pid %lld, workload %d",
+			 vmv_kv_num(s->mm, "pid"), wl->pid);
+	if (!vmv_kv(s->mm, "comm", str, sizeof(str)) ||
+	    strcmp(str, VMV_WL_COMM))
+		MISMATCH(c, "mm comm '%s', workload '%s'", str, VMV_WL_COMM);
+	if (vmv_kv_num(s->mm, "levels") != levels)
+		MISMATCH(c, "mm levels %lld, this guest %d",
+			 vmv_kv_num(s->mm, "levels"), levels);
+	pgd = vmv_kv_num(s->mm, "pgd");
+	if (pgd <= 0 || (pgd & (PG - 1)))
+		MISMATCH(c, "mm pgd %#llx: not a page-aligned address", pgd);
+
+	/* pgtables_bytes is VmPTE; the walk accounts for all of it. */
+	want = vmv_kv_num(s->status, "VmPTE") * 1024;
+	got = vmv_kv_num(s->mm, "pgtables_bytes");
+	if (got != want)
+		MISMATCH(c, "mm pgtables_bytes %lld, status VmPTE %lld bytes",
+			 got, want);
+	walk = vmv_kv_num(s->mm, "walk_pgtables_bytes");
+	if (walk != got)
+		MISMATCH(c, "mm walk_pgtables_bytes %lld, pgtables_bytes %lld",
+			 walk, got);
+	tables[0] = vmv_kv_num(s->mm, "table_p4d");
+	tables[1] = vmv_kv_num(s->mm, "table_pud");
+	tables[2] = vmv_kv_num(s->mm, "table_pmd");
+	tables[3] = vmv_kv_num(s->mm, "table_pte");
+	deposited = vmv_kv_num(s->mm, "table_deposited");
+	for (i = 0; i < 4; i++)
+		if (tables[i] < 0)
+			MISMATCH(c, "mm: a table_* count is missing");
+	if (deposited < 0)
+		MISMATCH(c, "mm: table_deposited is missing");
+	if (walk != (long long)PG * (tables[1] + tables[2] + tables[3] +
+				     deposited))
+		MISMATCH(c,
+			 "mm walk_pgtables_bytes %lld != %lu * (table_pud %lld + table_pmd %lld + table_pte %lld + table_deposited %lld)",
+			 walk, PG, tables[1], tables[2], tables[3], deposited);
+	if (levels == 4 ? tables[0] != 0 : tables[0] < 1)
+		MISMATCH(c, "mm table_p4d %lld with %d levels", tables[0],
+			 levels);
+
+	/* Tables the ptes lines need, at least; THP leaves and deposits. */
+	for (i = 0; i < s->npte; i++) {
+		struct pte_line *l = &s->pte[i];
+		struct vma *v = vma_find(s->vma, s->nvma, l->va);
+		bool hugetlb = v && vma_has(v, "ht");
+
+		if (l->level == L_PTE && l->va >> 21 != last_pte) {
+			last_pte = l->va >> 21;
+			pte_tables++;
+		}
+		if (l->level <= L_PMD && l->va >> 30 != last_pmd) {
+			last_pmd = l->va >> 30;
+			pmd_tables++;
+		}
+		if (l->va >> 39 != last_pud) {
+			last_pud = l->va >> 39;
+			pud_tables++;
+		}
+		if (l->level != L_PMD || hugetlb || !pte_is_present(l))
+			continue;
+		pmd_leaves++;
+		if (l->has_page && (l->pflags & (BIT_ULL(P_ANON) |
+						 BIT_ULL(P_ZERO))))
+			anon_pmd++;
+	}
+	if (tables[3] < pte_tables || tables[2] < pmd_tables ||
+	    tables[1] < pud_tables)
+		MISMATCH(c,
+			 "mm tables pud %lld pmd %lld pte %lld, but ptes needs %d %d %d at least",
+			 tables[1], tables[2], tables[3], pud_tables,
+			 pmd_tables, pte_tables);
+	if (deposited != anon_pmd)
+		MISMATCH(c,
+			 "mm table_deposited %lld, anonymous THP pmd leaves in ptes %d",
+			 deposited, anon_pmd);
+	if (vmv_kv_num(s->mm, "thp_pmd") != pmd_leaves)
+		MISMATCH(c, "mm thp_pmd %lld, THP pmd leaves in ptes %d",
+			 vmv_kv_num(s->mm, "thp_pmd"), pmd_leaves);
+
+	/* Counters, as /proc/PID/status shows them (kB). */
+	for (i = 0; i < (int)ARRAY_SIZE(kb); i++) {
+		want = 0;
+		for (j = 0; j < 2 && kb[i].status[j]; j++) {
+			v = vmv_kv_num(s->status, kb[i].status[j]);
+			if (v < 0)
+				MISMATCH(c, "status has no %s",
+					 kb[i].status[j]);
+			want += v;
+		}
+		got = vmv_kv_num(s->mm, kb[i].mm);
+		if (got * 4 != want)
+			MISMATCH(c, "mm %s %lld pages, status %s%s%s %lld kB",
+				 kb[i].mm, got, kb[i].status[0],
+				 kb[i].status[1] ? "+" : "",
+				 kb[i].status[1] ?: "", want);
+	}
+	if (vmv_kv_num(s->mm, "map_count") != s->nvma)
+		MISMATCH(c,
+			 "mm map_count %lld, maps %d VMAs (without [vsyscall])",
+			 vmv_kv_num(s->mm, "map_count"), s->nvma);
+	thp_mode(want_str, sizeof(want_str));
+	if (!vmv_kv(s->mm, "thp_enabled", str, sizeof(str)) ||
+	    strcmp(str, want_str))
+		MISMATCH(c, "mm thp_enabled '%s', sysfs '%s'", str, want_str);
+}
+
+TEST_F_TIMEOUT(inspect, mm_status, 120)
+{
+	char *comm;
+
+	if (self->skip)
+		return;
+	/* The workload's comm, as the kernel shows it. */
+	comm = read_proc(&(struct cmp){ .md = _metadata, .log = true },
+			 self->pid, "comm");
+	ASSERT_NE(NULL, comm);
+	EXPECT_STREQ(VMV_WL_COMM "\n", comm);
+	free(comm);
+	EXPECT_EQ(0, compare_twice(_metadata, &self->wl,
+				   S_MM | S_STATUS | S_PTES | S_MAPS, cmp_mm));
+}
+
+/* --- translate ------------------------------------------------------------ */
+
+struct tcase {
+	unsigned long va;
+	const char *what;
+};
+
+#define NR_TCASES	(4 * VMV_WL_NR + 16)
+
+static void tcase_add(struct tcase *t, int *n, unsigned long va,
+		      const char *what)
+{
+	t[*n].va = va;
+	t[*n].what = what;
+	(*n)++;
+}
+
+static int translate_cases(const struct vmv_workload *wl, struct tcase *t)
+{
+	unsigned int r;
+	int n = 0;
+
+	for (r = 0; r < VMV_WL_NR; r++) {
+		if (!vmv_wl_has(wl, r))
+			continue;
+		tcase_add(t, &n, wl->start[r] + 0x10, "first page");
+		tcase_add(t, &n, wl->end[r] - 8, "last page");
+	}
+	if (vmv_wl_has(wl, VMV_WL_ANON)) {
+		tcase_add(t, &n, vmv_wl_page(wl, VMV_WL_ANON, 5) + 0x123,
+			  "written anon page");
+		tcase_add(t, &n, vmv_wl_page(wl, VMV_WL_ANON, 40) + 7,
+			  "zero page");
+		tcase_add(t, &n, vmv_wl_page(wl, VMV_WL_ANON, 50),
+			  "untouched page in a VMA");
+	}
+	if (vmv_wl_has(wl, VMV_WL_THP))
+		tcase_add(t, &n, wl->start[VMV_WL_THP] + 0x12345, "THP page");
+	if (vmv_wl_has(wl, VMV_WL_HUGETLB))
+		tcase_add(t, &n, wl->start[VMV_WL_HUGETLB] + 0x154321,
+			  "hugetlb page");
+	if (vmv_wl_has(wl, VMV_WL_SWAP)) {
+		tcase_add(t, &n, vmv_wl_page(wl, VMV_WL_SWAP, 3) + 0x80,
+			  "swapped page");
+		tcase_add(t, &n, vmv_wl_page(wl, VMV_WL_SWAP, 40),
+			  "resident page next to swapped ones");
+	}
+	if (vmv_wl_has(wl, VMV_WL_COW))
+		tcase_add(t, &n, vmv_wl_page(wl, VMV_WL_COW, 20),
+			  "page shared with the COW child");
+	tcase_add(t, &n, wl->hole, "hole between regions");
+	tcase_add(t, &n, 0x10000, "hole at the bottom");
+	return n;
+}
+
+static int table_index(unsigned long va, int lvl, int levels)
+{
+	/* lvl: 0 pgd, 1 p4d, 2 pud, 3 pmd, 4 pte */
+	static const int shift[] = { 48, 39, 30, 21, 12 };
+
+	if (lvl == 0 && levels == 4)
+		return (va >> 39) & 511;
+	return (va >> shift[lvl]) & 511;
+}
+
+/* The lines of one translate output. */
+struct tout {
+	const char *line[16];
+	int len[16];
+	int n;
+};
+
+/* Line k, or "" past the end (for messages). */
+static const char *tline(const struct tout *o, int k, int *len)
+{
+	*len = k < o->n ? o->len[k] : 0;
+	return k < o->n ? o->line[k] : "";
+}
+
+static bool tline_is(const struct tout *o, int k, const char *want)
+{
+	int len;
+	const char *l = tline(o, k, &len);
+
+	return k < o->n && len == (int)strlen(want) && !strncmp(l, want, len);
+}
+
+/* Line k must be want. */
+static void expect_tline(struct cmp *c, const struct tcase *t,
+			 const struct tout *o, int k, const char *want)
+{
+	const char *l;
+	int len;
+
+	if (tline_is(o, k, want))
+		return;
+	l = tline(o, k, &len);
+	MISMATCH(c, "translate %#lx (%s): line %d is '%.*s', want '%s'",
+		 t->va, t->what, k, len, l, want);
+}
+
+#define BAD(fmt, ...) MISMATCH(c, "translate %#lx (%s): " fmt, t->va, \
+			       t->what, ##__VA_ARGS__)
+
+/* Check one translate output for va against the snapshot. */
+static void cmp_one_translate(struct cmp *c, struct snap *s, int levels,
+			      const struct tcase *t, const char *out)
+{
+	static const char * const names[] = { "pgd", "p4d", "pud", "pmd",
+					       "pte" };
+	struct vma *v = vma_find(s->vma, s->nvma, t->va);
+	struct pte_line *l = pte_find(s->pte, s->npte, t->va);
+	unsigned long long pm = v ? pagemap_of(v, t->va) : 0;
+	unsigned long long entry = 0, phys, entries[5];
+	int order[5], n_order = 0, nlevels = 0, i, k = 0, last = -1;
+	char want[LINE_MAX_LEN + 8];
+	struct tout o = { .n = 0 };
+	const char *p, *e;
+
+	/* The levels of this guest, in walk order. */
+	for (i = 0; i < 5; i++)
+		if (i != 1 || levels == 5)
+			order[n_order++] = i;
+	for (p = out; *p && o.n < 16; p = *e ? e + 1 : e) {
+		e = strchrnul(p, '\n');
+		o.line[o.n] = p;
+		o.len[o.n++] = e - p;
+	}
+
+	snprintf(want, sizeof(want), "vaddr: 0x%016lx", t->va);
+	expect_tline(c, t, &o, k++, want);
+	if (v)
+		snprintf(want, sizeof(want), "vma: 0x%016lx-0x%016lx %s",
+			 v->start, v->end, v->perms);
+	else
+		snprintf(want, sizeof(want), "vma: none");
+	expect_tline(c, t, &o, k++, want);
+
+	/* The level lines: a prefix of the walk order. */
+	for (i = 0; i < n_order && k < o.n; i++, k++) {
+		const char *name = names[order[i]];
+		char head[32];
+		int hl;
+
+		hl = snprintf(head, sizeof(head), "%s[0x%03x] = ", name,
+			      table_index(t->va, order[i], levels));
+		if (strncmp(o.line[k], name, 3) || o.line[k][3] != '[')
+			break;
+		if (o.len[k] != hl + 18 || strncmp(o.line[k], head, hl)) {
+			BAD("level line '%.*s', want '%s0x<16 digits>'",
+			    o.len[k], o.line[k], head);
+			break;
+		}
+		memcpy(want, o.line[k] + hl, 18);
+		want[18] = '\0';
+		if (!parse_hex(want, &entry, 16))
+			BAD("bad entry in '%.*s'", o.len[k], o.line[k]);
+		last = order[i];
+		entries[nlevels++] = entry;
+	}
+	/* The entries above the last: tables, present and not huge. */
+	for (i = 0; i + 1 < nlevels; i++)
+		if (!(entries[i] & 1) || (entries[i] & 0x80))
+			BAD("%s entry %#llx is not a table entry",
+			    names[order[i]], entries[i]);
+
+	if (!v) {
+		if (nlevels)
+			BAD("level lines for an address in no VMA");
+		expect_tline(c, t, &o, k++, "stop: no vma");
+	} else if (!l) {
+		/* Nothing mapped: the walk stops at an empty entry. */
+		if (pm & (PM_PRESENT | PM_SWAP))
+			BAD("no ptes line, but pagemap %#llx", pm);
+		if (!nlevels) {
+			BAD("no level lines");
+		} else {
+			/* pte_none() ignores accessed and dirty (KNL). */
+			if (entry & ~0x60ULL)
+				BAD("the last entry %#llx is not empty", entry);
+			snprintf(want, sizeof(want), "stop: %s none",
+				 names[last]);
+			expect_tline(c, t, &o, k, want);
+		}
+		k++;
+	} else {
+		/* A leaf: its level is the last, its line is the ptes line. */
+		if (last != 4 - l->level)
+			BAD("walk ends at %s, ptes has a %s leaf",
+			    last >= 0 ? names[last] : "-",
+			    level_names[l->level]);
+		else if (entry != l->entry)
+			BAD("leaf entry %#llx, ptes: %.*s", entry, l->len,
+			    l->text);
+		snprintf(want, sizeof(want), "leaf: %.*s", l->len, l->text);
+		expect_tline(c, t, &o, k++, want);
+		if (pte_is_present(l)) {
+			phys = (l->pfn << 12) + (t->va - l->va);
+			snprintf(want, sizeof(want), "phys: 0x%016llx", phys);
+			expect_tline(c, t, &o, k++, want);
+			if (!(pm & PM_PRESENT) ||
+			    ((pm & PM_PFN_MASK) << 12 | (t->va & (PG - 1))) !=
+			    phys)
+				BAD("phys %#llx, pagemap %#llx", phys, pm);
+		} else {
+			snprintf(want, sizeof(want), "stop: %s %s",
+				 level_names[l->level], kind_names[l->kind]);
+			expect_tline(c, t, &o, k++, want);
+		}
+	}
+	if (k < o.n && o.len[k])
+		BAD("extra line '%.*s'", o.len[k], o.line[k]);
+}
+
+#undef BAD
+
+static void cmp_translate(struct cmp *c, struct snap *s,
+			  const struct vmv_workload *wl)
+{
+	struct tcase t[NR_TCASES];
+	int levels = vmv_expected_levels(), n, i, err;
+	char path[64], buf[32], *out;
+
+	n = translate_cases(wl, t);
+	snprintf(path, sizeof(path), VMVIEW_DEBUGFS_DIR "/%d/translate",
+		 wl->pid);
+	for (i = 0; i < n; i++) {
+		snprintf(buf, sizeof(buf), "%#lx", t[i].va);
+		err = vmv_write_file(path, buf);
+		if (err) {
+			MISMATCH(c, "writing %s to translate: %s", buf,
+				 strerror(-err));
+			continue;
+		}
+		out = vmv_read_file(path, NULL);
+		if (!out) {
+			MISMATCH(c, "reading translate: %s", strerror(errno));
+			continue;
+		}
+		cmp_one_translate(c, s, levels, &t[i], out);
+		free(out);
+	}
+}
+
+TEST_F_TIMEOUT(inspect, translate, 120)
+{
+	if (self->skip)
+		return;
+	EXPECT_EQ(0, compare_twice(_metadata, &self->wl, S_PTES | S_PAGEMAP,
+				   cmp_translate));
+}
+
+/* --- read_chunks ---------------------------------------------------------- */
+
+/* Read a whole file chunk bytes at a time; NULL on error. */
+static char *read_chunked(const char *path, size_t chunk, size_t *lenp)
+{
+	size_t len = 0, cap = 1 << 20;
+	char *buf = malloc(cap), *nb;
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY);
+	if (fd < 0 || !buf)
+		goto fail;
+	for (;;) {
+		if (cap - len < chunk) {
+			cap = 2 * cap + chunk;
+			nb = realloc(buf, cap);
+			if (!nb)
+				goto fail;
+			buf = nb;
+		}
+		n = read(fd, buf + len, chunk);
+		if (n < 0 || (size_t)n > chunk)
+			goto fail;
+		if (!n)
+			break;
+		len += n;
+	}
+	close(fd);
+	nb = realloc(buf, len + 1);
+	if (!nb) {
+		free(buf);
+		return NULL;
+	}
+	nb[len] = '\0';
+	*lenp = len;
+	return nb;
+fail:
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	return NULL;
+}
+
+static void cmp_chunks(struct cmp *c, struct snap *s,
+		       const struct vmv_workload *wl)
+{
+	static const size_t sizes[] = { 1 << 20, 1, 7, 4096 };
+	static const char * const files[] = { "ptes", "vmas" };
+	char path[64], *ref, *got;
+	size_t rlen, glen, i, f, at;
+
+	(void)s;
+	for (f = 0; f < ARRAY_SIZE(files); f++) {
+		snprintf(path, sizeof(path), VMVIEW_DEBUGFS_DIR "/%d/%s",
+			 wl->pid, files[f]);
+		ref = read_chunked(path, sizes[0], &rlen);
+		if (!ref) {
+			MISMATCH(c, "cannot read %s: %s", path,
+				 strerror(errno));
+			continue;
+		}
+		if (!rlen || ref[rlen - 1] != '\n')
+			MISMATCH(c, "%s is empty or does not end a line",
+				 files[f]);
+		for (i = 1; i < ARRAY_SIZE(sizes); i++) {
+			got = read_chunked(path, sizes[i], &glen);
+			if (!got) {
+				MISMATCH(c, "cannot read %s %zu at a time",
+					 files[f], sizes[i]);
+				continue;
+			}
+			for (at = 0; at < glen && at < rlen; at++)
+				if (got[at] != ref[at])
+					break;
+			if (glen != rlen || at != rlen)
+				MISMATCH(c,
+					 "%s read %zu at a time: %zu bytes, %zu in one read; first difference at %zu: '%.40s' vs '%.40s'",
+					 files[f], sizes[i], glen, rlen, at,
+					 at < glen ? got + at : "",
+					 at < rlen ? ref + at : "");
+			free(got);
+		}
+		free(ref);
+	}
+}
+
+TEST_F_TIMEOUT(inspect, read_chunks, 300)
+{
+	if (self->skip)
+		return;
+	EXPECT_EQ(0, compare_twice(_metadata, &self->wl, 0, cmp_chunks));
+}
+
+TEST_HARNESS_MAIN
