@@ -82,6 +82,12 @@ static unsigned int sh_index(u64 va, unsigned int level)
 	return (va >> sh_shift(level)) & (SH_ENTRIES - 1);
 }
 
+/* The entry of an upper node at @level that covers @va. */
+static u64 *sh_slot(void *dir, u64 va, unsigned int level)
+{
+	return &((struct vmv_shadow_dir *)dir)->e[sh_index(va, level)];
+}
+
 static void *sh_ptr(u64 e)
 {
 	return (void *)(uintptr_t)(e & ~SH_TAGS);
@@ -275,7 +281,7 @@ int vmv_shadow_set(struct vmv_shadow *s, u64 va, u64 pfn, unsigned int shift,
 	node = s->root;
 	level = s->levels - 1;
 	while (node && level > target) {
-		slot = &((struct vmv_shadow_dir *)node)->e[sh_index(va, level)];
+		slot = sh_slot(node, va, level);
 		if (*slot & SH_LEAF)
 			return -EEXIST;
 		node = sh_ptr(*slot);
@@ -304,8 +310,7 @@ int vmv_shadow_set(struct vmv_shadow *s, u64 va, u64 pfn, unsigned int shift,
 			*slot = sh_child(node, level == 0 && big);
 		sh_node_add(s, level, level == 0 && big);
 		if (level > target)
-			slot = &((struct vmv_shadow_dir *)node)->e[sh_index(va,
-								     level)];
+			slot = sh_slot(node, va, level);
 	}
 
 	if (wide) {
@@ -317,8 +322,8 @@ int vmv_shadow_set(struct vmv_shadow *s, u64 va, u64 pfn, unsigned int shift,
 	}
 
 	e = pfn << SH_PFN_SHIFT | (writable ? SH_W : 0) | SH_LEAF;
-	i = sh_index(va, target);
 	if (target == 0) {
+		i = sh_index(va, 0);
 		old = sh_pte_get(node, *slot & SH_WIDE, i);
 		if (old)
 			s->st.leaves[0]--;
@@ -326,7 +331,7 @@ int vmv_shadow_set(struct vmv_shadow *s, u64 va, u64 pfn, unsigned int shift,
 		if (sh_big(old) && !big)
 			sh_pte_narrow(s, slot);
 	} else {
-		slot = &((struct vmv_shadow_dir *)node)->e[i];
+		slot = sh_slot(node, va, target);
 		old = *slot;
 		if (old & SH_LEAF)
 			s->st.leaves[target]--;

@@ -9,8 +9,14 @@
  * Locking: none inside.  The caller serialises vmv_shadow_set(),
  * vmv_shadow_invalidate() and vmv_shadow_destroy() against every other
  * call on the same table; vmv_shadow_lookup(), vmv_shadow_for_each() and
- * vmv_shadow_stats() may run concurrently with each other.  Every call
- * may sleep in the kernel (allocations are GFP_KERNEL).
+ * vmv_shadow_stats() may run concurrently with each other.
+ *
+ * Memory: nodes come from vmv_zalloc() (vmv_types.h decides the GFP
+ * flags).  vmv_shadow_set() allocates and can fail with -ENOMEM;
+ * vmv_shadow_invalidate() cannot fail but may try one allocation, to
+ * shrink a node back to its compact form, and carries on without it, so
+ * vmv_zalloc() must be usable wherever the caller invalidates (an MMU
+ * notifier: no direct reclaim).  Nothing else allocates.
  */
 #ifndef _VMV_SHADOW_H
 #define _VMV_SHADOW_H

@@ -1,0 +1,570 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libFuzzer target for the shadow page table (module/shadow.c).
+ *
+ * The input is a program: one header byte (bit 0: 5 levels instead of 4)
+ * and then operations, each an opcode byte and its operands.  Every
+ * operation runs on the shadow and on a reference model (a sorted array of
+ * leaves), and the two must agree on the result, on every leaf (through
+ * vmv_shadow_for_each() and vmv_shadow_lookup()), on the leaf counts and on
+ * the nodes per level and bytes the leaves need (shadow.c's layout).  At
+ * the end everything is invalidated and the node memory must be zero.
+ * Any disagreement aborts.
+ *
+ * Build: clang -fsanitize=fuzzer,address,undefined (tests/Makefile, fuzz).
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "shadow.h"
+
+unsigned long vmv_host_fail_after;
+unsigned long vmv_host_allocs;
+
+#define K4	(1ULL << 12)
+#define M2	(1ULL << 21)
+#define G1	(1ULL << 30)
+#define BIG_PFN	(1ULL << 30)
+#define MAX_PFN	(1ULL << 40)
+
+#define MODEL_MAX	2048
+
+struct mleaf {
+	u64 va;
+	u64 pfn;
+	unsigned int shift;
+	bool w;
+};
+
+/* The reference model: leaves sorted by address, never overlapping. */
+static struct mleaf model[MODEL_MAX];
+static int model_n;
+
+static struct vmv_shadow sh;
+static bool sh_loose;	/* a narrowing may have failed: bytes not exact */
+static unsigned long op_no;
+
+struct input {
+	const uint8_t *p;
+	size_t left;
+};
+
+static u64 get(struct input *in, unsigned int bytes)
+{
+	u64 v = 0;
+
+	while (bytes--) {
+		v <<= 8;
+		if (in->left) {
+			v |= *in->p++;
+			in->left--;
+		}
+	}
+	return v;
+}
+
+#define FAIL(...)							\
+	do {								\
+		fprintf(stderr, "fuzz_shadow: op %lu: ", op_no);	\
+		fprintf(stderr, __VA_ARGS__);				\
+		fprintf(stderr, "\n");					\
+		abort();						\
+	} while (0)
+
+static u64 mend(const struct mleaf *l)
+{
+	return l->va + (1ULL << l->shift);
+}
+
+static unsigned int size_index(unsigned int shift)
+{
+	return shift == 12 ? 0 : shift == 21 ? 1 : 2;
+}
+
+/* The model leaf containing va, or -1. */
+static int model_find(u64 va)
+{
+	int lo = 0, hi = model_n;
+
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+
+		if (mend(&model[mid]) <= va)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < model_n && model[lo].va <= va)
+		return lo;
+	return -1;
+}
+
+/* The first model leaf ending after start. */
+static int model_first(u64 start)
+{
+	int lo = 0, hi = model_n;
+
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+
+		if (mend(&model[mid]) <= start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static void model_drop(u64 start, u64 end)
+{
+	int i, j = 0;
+
+	for (i = 0; i < model_n; i++)
+		if (mend(&model[i]) <= start || model[i].va >= end)
+			model[j++] = model[i];
+	model_n = j;
+}
+
+static void model_insert(u64 va, u64 pfn, unsigned int shift, bool w)
+{
+	int i = model_first(va);
+
+	memmove(&model[i + 1], &model[i], (model_n - i) * sizeof(model[0]));
+	model[i].va = va;
+	model[i].pfn = pfn;
+	model[i].shift = shift;
+	model[i].w = w;
+	model_n++;
+}
+
+/* What a for_each walk saw. */
+struct seen {
+	int n;
+	int stop_at;
+	int stop_ret;
+	u64 start, end;
+	int first;	/* the model leaf expected next: model_first(start) */
+};
+
+static int compare_leaf(void *priv, u64 va, const struct vmv_shadow_leaf *leaf)
+{
+	struct seen *sn = priv;
+	const struct mleaf *m;
+	int i = sn->first + sn->n;
+
+	if (i >= model_n || model[i].va >= sn->end)
+		FAIL("for_each [0x%llx, 0x%llx): extra leaf at 0x%llx",
+		     (unsigned long long)sn->start,
+		     (unsigned long long)sn->end, (unsigned long long)va);
+	m = &model[i];
+	if (va != m->va || leaf->pfn != m->pfn || leaf->shift != m->shift ||
+	    leaf->writable != m->w)
+		FAIL("for_each leaf %d: 0x%llx pfn 0x%llx shift %u w %d, want 0x%llx pfn 0x%llx shift %u w %d",
+		     sn->n, (unsigned long long)va,
+		     (unsigned long long)leaf->pfn, leaf->shift,
+		     leaf->writable, (unsigned long long)m->va,
+		     (unsigned long long)m->pfn, m->shift, m->w);
+	sn->n++;
+	if (sn->stop_at && sn->n == sn->stop_at)
+		return sn->stop_ret;
+	return 0;
+}
+
+/* Walk [start, end) and compare with the model; stop_at 0: no stop. */
+static void check_walk(u64 start, u64 end, int stop_at)
+{
+	struct seen sn = {
+		.stop_at = stop_at, .stop_ret = 1000 + stop_at,
+		.start = start, .end = end,
+	};
+	u64 lim = vmv_shadow_limit(&sh);
+	int want_n = 0, i, ret;
+
+	if (sn.end > lim)
+		sn.end = lim;
+	if (start < sn.end) {
+		sn.first = model_first(start);
+		for (i = sn.first; i < model_n && model[i].va < sn.end; i++)
+			want_n++;
+	}
+	/* the shadow is given the unclamped end */
+	ret = vmv_shadow_for_each(&sh, start, end, compare_leaf, &sn);
+	if (stop_at && stop_at <= want_n) {
+		if (ret != 1000 + stop_at || sn.n != stop_at)
+			FAIL("for_each stop at %d: ret %d after %d", stop_at,
+			     ret, sn.n);
+		return;
+	}
+	if (ret || sn.n != want_n)
+		FAIL("for_each [0x%llx, 0x%llx): ret %d, %d leaves, want %d",
+		     (unsigned long long)start, (unsigned long long)end, ret,
+		     sn.n, want_n);
+}
+
+static void check_lookup(u64 va)
+{
+	struct vmv_shadow_leaf leaf;
+	int i = va < vmv_shadow_limit(&sh) ? model_find(va) : -1;
+	int ret = vmv_shadow_lookup(&sh, va, &leaf);
+	u64 phys;
+
+	if (i < 0) {
+		if (ret != -ENOENT)
+			FAIL("lookup 0x%llx: %d, want -ENOENT",
+			     (unsigned long long)va, ret);
+		return;
+	}
+	if (ret || leaf.pfn != model[i].pfn || leaf.shift != model[i].shift ||
+	    leaf.writable != model[i].w)
+		FAIL("lookup 0x%llx: %d pfn 0x%llx shift %u, want pfn 0x%llx shift %u",
+		     (unsigned long long)va, ret,
+		     (unsigned long long)leaf.pfn, leaf.shift,
+		     (unsigned long long)model[i].pfn, model[i].shift);
+	phys = (model[i].pfn << 12) + (va - model[i].va);
+	if (vmv_shadow_phys(&leaf, va) != phys)
+		FAIL("phys 0x%llx", (unsigned long long)va);
+}
+
+/* Nodes per level, wide nodes and bytes that the model's leaves need. */
+static void model_stats(struct vmv_shadow_stats *st)
+{
+	unsigned int level, top = sh.levels - 1;
+	u64 prefix, prev = 0;
+	bool any;
+	int i;
+
+	memset(st, 0, sizeof(*st));
+	for (i = 0; i < model_n; i++)
+		st->leaves[size_index(model[i].shift)]++;
+	if (!model_n)
+		return;
+	st->nodes[top] = 1;
+	for (level = 0; level < top; level++) {
+		any = false;
+		for (i = 0; i < model_n; i++) {
+			if (size_index(model[i].shift) > level)
+				continue;
+			prefix = model[i].va >> (12 + 9 * (level + 1));
+			if (!any || prefix != prev)
+				st->nodes[level]++;
+			any = true;
+			prev = prefix;
+		}
+	}
+	any = false;
+	for (i = 0; i < model_n; i++) {
+		if (model[i].shift != 12 || model[i].pfn < BIG_PFN)
+			continue;
+		prefix = model[i].va >> 21;
+		if (!any || prefix != prev)
+			st->wide++;
+		any = true;
+		prev = prefix;
+	}
+	for (level = 1; level < sh.levels; level++)
+		st->bytes += st->nodes[level] * 4096;
+	st->bytes += st->nodes[0] * 2048 + st->wide * 2048;
+}
+
+static void check_stats(void)
+{
+	struct vmv_shadow_stats st, want;
+	unsigned int i;
+
+	vmv_shadow_stats(&sh, &st);
+	model_stats(&want);
+	for (i = 0; i < VMV_SHADOW_MAX_LEVELS; i++)
+		if (st.nodes[i] != want.nodes[i])
+			FAIL("nodes[%u] %llu, want %llu", i,
+			     (unsigned long long)st.nodes[i],
+			     (unsigned long long)want.nodes[i]);
+	for (i = 0; i < VMV_SHADOW_NR_SIZES; i++)
+		if (st.leaves[i] != want.leaves[i])
+			FAIL("leaves[%u] %llu, want %llu", i,
+			     (unsigned long long)st.leaves[i],
+			     (unsigned long long)want.leaves[i]);
+	if (!model_n)
+		sh_loose = false;
+	if (sh_loose) {
+		/* a failed narrowing leaves a node wide: at most all of them */
+		if (st.wide < want.wide || st.wide > st.nodes[0] ||
+		    st.bytes != want.bytes + (st.wide - want.wide) * 2048)
+			FAIL("loose: wide %llu bytes %llu, want wide %llu bytes %llu",
+			     (unsigned long long)st.wide,
+			     (unsigned long long)st.bytes,
+			     (unsigned long long)want.wide,
+			     (unsigned long long)want.bytes);
+	} else if (st.wide != want.wide || st.bytes != want.bytes) {
+		FAIL("wide %llu bytes %llu, want wide %llu bytes %llu",
+		     (unsigned long long)st.wide, (unsigned long long)st.bytes,
+		     (unsigned long long)want.wide,
+		     (unsigned long long)want.bytes);
+	}
+	if (!model_n && sh.root)
+		FAIL("an empty table keeps its root");
+}
+
+static void check_all(void)
+{
+	int i;
+
+	check_stats();
+	check_walk(0, ~0ULL, 0);
+	for (i = 0; i < model_n; i++) {
+		check_lookup(model[i].va);
+		check_lookup(mend(&model[i]) - 1);
+	}
+}
+
+/* An index in a node: one of the first or the last eight. */
+static u64 edge(unsigned int k)
+{
+	k &= 15;
+	return k < 8 ? k : 512 - 16 + k;
+}
+
+/* An address in one of a few regions, so that operations collide. */
+static u64 gen_va(struct input *in)
+{
+	u64 lim = vmv_shadow_limit(&sh), base, v;
+	unsigned int sel = get(in, 1);
+	unsigned int f = get(in, 2);
+
+	switch (sel & 7) {
+	case 0:
+		base = 0;
+		break;
+	case 1:
+		base = lim - 4 * G1;		/* the top of the range */
+		break;
+	case 2:
+		base = (1ULL << 39) - 2 * G1;	/* across a pud node */
+		break;
+	case 3:
+		base = (1ULL << 48) - 2 * G1;	/* across a p4d node */
+		break;
+	case 4:
+		base = (get(in, 2) << 30) % lim;	/* anywhere, sparse */
+		break;
+	case 5:
+		return get(in, 8) % lim;
+	case 6:
+		base = (1ULL << 47) - 2 * G1;	/* the 4-level top */
+		break;
+	default:
+		return get(in, 8);		/* anything, out of range too */
+	}
+	v = base + (f & 3) * G1 + edge(f >> 2) * M2 + edge(f >> 6) * K4;
+	switch ((f >> 10) & 3) {
+	case 1:
+		v += 1;
+		break;
+	case 2:
+		v += K4 - 1;
+		break;
+	case 3:
+		v += (f >> 12) * 0x111;
+		break;
+	}
+	return v;
+}
+
+static u64 gen_len(struct input *in)
+{
+	unsigned int sel = get(in, 1);
+
+	switch (sel & 7) {
+	case 0:
+		return get(in, 1);
+	case 1:
+		return (get(in, 1) + 1) * K4;
+	case 2:
+		return get(in, 2) * K4 + get(in, 1);
+	case 3:
+		return (get(in, 1) + 1) * M2 - (sel >> 3);
+	case 4:
+		return (get(in, 1) % 8 + 1) * G1 + (sel >> 3);
+	case 5:
+		return get(in, 8);
+	case 6:
+		return ~0ULL;
+	default:
+		return 0;
+	}
+}
+
+static u64 gen_pfn(struct input *in)
+{
+	unsigned int sel = get(in, 1);
+
+	switch (sel & 7) {
+	case 0:
+	case 1:
+		return get(in, 2);
+	case 2:
+		return BIG_PFN - 8 + get(in, 1) % 16;	/* the compact limit */
+	case 3:
+		return get(in, 8) % MAX_PFN;
+	case 4:
+		return MAX_PFN - 1 - get(in, 1);
+	case 5:
+		return get(in, 8);			/* maybe too large */
+	default:
+		return get(in, 4) << 12;
+	}
+}
+
+static int model_set_result(u64 va, u64 pfn, unsigned int shift)
+{
+	u64 size;
+	int i;
+
+	if (shift != 12 && shift != 21 && shift != 30)
+		return -EINVAL;
+	size = 1ULL << shift;
+	if (va & (size - 1) || va >= vmv_shadow_limit(&sh) ||
+	    pfn >= MAX_PFN || pfn & ((size >> 12) - 1))
+		return -EINVAL;
+	i = model_find(va);
+	if (i >= 0 && model[i].shift > shift)
+		return -EEXIST;
+	return 0;
+}
+
+static void do_set(struct input *in, bool inject)
+{
+	static const unsigned int shifts[8] = { 12, 12, 12, 12, 21, 21, 30 };
+	unsigned int sel = get(in, 1), shift = shifts[sel & 7];
+	u64 va = gen_va(in), pfn = gen_pfn(in), size;
+	bool w = sel & 8;
+	int want, ret;
+
+	if (shift == 0)
+		shift = get(in, 1);	/* usually invalid */
+	if (shift < 64) {
+		size = 1ULL << shift;
+		if (!(sel & 16))
+			va &= ~(size - 1);
+		if (!(sel & 32) && shift >= 12)
+			pfn &= ~((size >> 12) - 1);
+	}
+	want = model_set_result(va, pfn, shift);
+	if (!want && model_n >= MODEL_MAX - 1)
+		return;
+	if (inject) {
+		vmv_host_allocs = 0;
+		vmv_host_fail_after = 1 + get(in, 1) % 8;
+	}
+	ret = vmv_shadow_set(&sh, va, pfn, shift, w);
+	vmv_host_fail_after = 0;
+	if (inject && !want && ret == -ENOMEM)
+		return;		/* check_all() proves nothing changed */
+	if (ret != want)
+		FAIL("set 0x%llx pfn 0x%llx shift %u: %d, want %d",
+		     (unsigned long long)va, (unsigned long long)pfn, shift,
+		     ret, want);
+	if (ret)
+		return;
+	if (inject)
+		sh_loose = true;
+	size = 1ULL << shift;
+	model_drop(va, va + size);
+	model_insert(va, pfn, shift, w);
+}
+
+static void do_invalidate(struct input *in, bool inject)
+{
+	u64 start = gen_va(in), len = gen_len(in);
+	u64 end = start + len < start ? ~0ULL : start + len;
+
+	if (inject) {
+		vmv_host_allocs = 0;
+		vmv_host_fail_after = 1;
+		sh_loose = true;
+	}
+	vmv_shadow_invalidate(&sh, start, end);
+	vmv_host_fail_after = 0;
+	if (end > vmv_shadow_limit(&sh))
+		end = vmv_shadow_limit(&sh);
+	if (start < end)
+		model_drop(start, end);
+}
+
+static void do_for_each(struct input *in)
+{
+	u64 start = gen_va(in), len = gen_len(in);
+	u64 end = start + len < start ? ~0ULL : start + len;
+
+	check_walk(start, end, get(in, 1) % 8);
+}
+
+static void reset(unsigned int levels)
+{
+	vmv_shadow_destroy(&sh);
+	if (sh.root || sh.st.bytes)
+		FAIL("destroy left %llu bytes", (unsigned long long)sh.st.bytes);
+	if (vmv_shadow_init(&sh, levels))
+		FAIL("init %u", levels);
+	model_n = 0;
+	sh_loose = false;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct input in = { .p = data, .left = size };
+	struct vmv_shadow_stats st;
+	unsigned int op;
+
+	memset(&sh, 0, sizeof(sh));
+	if (vmv_shadow_init(&sh, 3) != -EINVAL ||
+	    vmv_shadow_init(&sh, 6) != -EINVAL)
+		FAIL("init accepts 3 or 6 levels");
+	if (vmv_shadow_init(&sh, get(&in, 1) & 1 ? 5 : 4))
+		FAIL("init");
+	model_n = 0;
+	sh_loose = false;
+	op_no = 0;
+	while (in.left) {
+		op = get(&in, 1);
+		op_no++;
+		switch (op % 10) {
+		case 0:
+		case 1:
+		case 2:
+		case 3:
+			do_set(&in, false);
+			break;
+		case 4:
+			do_set(&in, true);
+			break;
+		case 5:
+		case 6:
+			do_invalidate(&in, op & 16);
+			break;
+		case 7:
+			check_lookup(gen_va(&in));
+			break;
+		case 8:
+			do_for_each(&in);
+			break;
+		default:
+			if (op & 16)
+				reset(op & 32 ? 5 : 4);
+			break;
+		}
+		check_all();
+	}
+	vmv_shadow_invalidate(&sh, 0, ~0ULL);
+	model_n = 0;
+	check_all();
+	vmv_shadow_stats(&sh, &st);
+	if (st.bytes || sh.root)
+		FAIL("%llu bytes after invalidating everything",
+		     (unsigned long long)st.bytes);
+	vmv_shadow_destroy(&sh);
+	return 0;
+}
