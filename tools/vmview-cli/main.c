@@ -1,14 +1,380 @@
 // SPDX-License-Identifier: GPL-2.0
-/* vmview-cli: placeholder until the commands land (issue 5). */
+/*
+ * vmview-cli: show a process's virtual memory through the vmview module.
+ *
+ * main.c owns the command line: global options (-j, -p, --symbolize,
+ * --root, --color, -n, -h, -V), the few per-command options, and the
+ * command table ({name, func}, any unique prefix matches, as bpftool's).
+ * A bare PID means "summary PID".  Each command lives in cmd_NAME.c.
+ */
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "vmview-cli.h"
+
+struct vmv_opts opts = { .root = "", .interval_ms = 200 };
+
+/* Per-command options, as bits of struct cmd.opts. */
+#define O_RANGE		(1U << 0)
+#define O_KIND		(1U << 1)
+#define O_FOLLOW	(1U << 2)
+#define O_INTERVAL	(1U << 3)
+#define O_OUTPUT	(1U << 4)
+#define O_FILE		(1U << 5)
+#define O_SCENARIO	(1U << 6)
+
+static int cmd_help(int argc, char **argv);
+
+static const struct cmd {
+	const char *name;
+	int (*func)(int argc, char **argv);
+	unsigned int opts;
+	const char *args;
+	const char *help;
+} cmds[] = {
+	{ "summary", cmd_summary, 0, "PID",
+	  "paging, page tables, RSS, swap, THP, VMAs" },
+	{ "maps", cmd_maps, O_OUTPUT, "PID [-o COLUMNS]",
+	  "the VMAs: resident, swapped, huge pages" },
+	{ "ptes", cmd_ptes, O_RANGE | O_KIND, "PID [--range A-B] [--kind KIND]",
+	  "the page-table leaf entries, decoded" },
+	{ "translate", cmd_translate, 0, "PID ADDR",
+	  "walk one address from CR3 to the frame" },
+	{ "map", cmd_map, 0, "PID",
+	  "a one-screen picture of the address space" },
+	{ "verify", cmd_verify, O_RANGE, "PID [--range A-B]",
+	  "the walk against the shadow page table" },
+	{ "events", cmd_events, O_FOLLOW | O_INTERVAL,
+	  "PID [--follow [--interval MS]]",
+	  "the MMU-notifier invalidations" },
+	{ "faults", cmd_faults, O_FILE | O_SCENARIO,
+	  "[--file FILE] [--scenario N,...]",
+	  "make page faults happen and show them" },
+	{ "help", cmd_help, 0, "[COMMAND]",
+	  "this text, or one command's" },
+};
+
+/* Run by faults in the process it starts; never matched by a prefix. */
+static const struct cmd target_cmd = { "__target", cmd_target, 0, "", "" };
+
+enum {
+	OPT_SYMBOLIZE = 256,
+	OPT_ROOT,
+	OPT_COLOR,
+	OPT_RANGE,
+	OPT_KIND,
+	OPT_INTERVAL,
+	OPT_FILE,
+	OPT_SCENARIO,
+};
+
+static const struct option long_opts[] = {
+	{ "json",	no_argument,		NULL, 'j' },
+	{ "pretty",	no_argument,		NULL, 'p' },
+	{ "symbolize",	no_argument,		NULL, OPT_SYMBOLIZE },
+	{ "noheadings",	no_argument,		NULL, 'n' },
+	{ "color",	required_argument,	NULL, OPT_COLOR },
+	{ "root",	required_argument,	NULL, OPT_ROOT },
+	{ "help",	no_argument,		NULL, 'h' },
+	{ "version",	no_argument,		NULL, 'V' },
+	{ "range",	required_argument,	NULL, OPT_RANGE },
+	{ "kind",	required_argument,	NULL, OPT_KIND },
+	{ "follow",	no_argument,		NULL, 'f' },
+	{ "interval",	required_argument,	NULL, OPT_INTERVAL },
+	{ "output",	required_argument,	NULL, 'o' },
+	{ "file",	required_argument,	NULL, OPT_FILE },
+	{ "scenario",	required_argument,	NULL, OPT_SCENARIO },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f,
+		"Usage: vmview-cli [OPTIONS] COMMAND [ARGS]\n"
+		"       vmview-cli [OPTIONS] PID      (the same as: summary PID)\n"
+		"\n"
+		"Show a process's virtual memory through the vmview kernel module.\n"
+		"\n"
+		"Commands (any unique prefix will do):\n");
+	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
+		int n = fprintf(f, "  %s %s", cmds[i].name, cmds[i].args);
+
+		if (n > 30)
+			fprintf(f, "\n%32s", "");
+		else
+			fprintf(f, "%*s", 32 - n, "");
+		fprintf(f, "%s\n", cmds[i].help);
+	}
+	fprintf(f,
+		"\n"
+		"Options:\n"
+		"  -j, --json          JSON output, errors included\n"
+		"  -p, --pretty        indented JSON (implies --json)\n"
+		"      --symbolize     ELF section and symbol of file-backed pages\n"
+		"  -n, --noheadings    no header line over tables\n"
+		"      --color WHEN    auto (a terminal, no NO_COLOR), always, never\n"
+		"      --root DIR      read DIR/proc and DIR/sys (also $VMVIEW_ROOT)\n"
+		"  -h, --help          this help; after a command, that command's\n"
+		"  -V, --version       print the version\n"
+		"\n"
+		"Needs root and the vmview module.  Exit codes and the JSON schema:\n"
+		"man vmview-cli.\n");
+}
+
+static const char * const cmd_details[] = {
+	"summary", "The paging mode, the page-table pages per level and what\n"
+		"the kernel counts for them, RSS by kind, swap and THP, then one\n"
+		"row a VMA.  'vmview-cli PID' does the same.\n",
+	"maps", "  -o, --output COLUMNS  pick columns, comma-separated, from:\n"
+		"      START END SIZE PERM OFFSET DEV INODE RSS SWAP THP FLAGS NAME\n"
+		"      (default START,END,SIZE,PERM,RSS,SWAP,THP,NAME)\n",
+	"ptes", "  --range A-B   only entries mapping addresses from A to B (hex)\n"
+		"  --kind KIND   only entries of this kind: present, protnone, swap,\n"
+		"                migration, device-private, device-exclusive,\n"
+		"                hwpoison, marker\n"
+		"  --symbolize   add the ELF section and symbol of file pages\n"
+		"FLAGS letters: p present (n protnone), w rw, u user, a accessed,\n"
+		"d dirty, h huge leaf, x executable, s soft-dirty, g global,\n"
+		"e exclusive.\n",
+	"translate", "ADDR is 0x-hex or decimal.  Shows the index used at each\n"
+		"level, each entry, the leaf's flags and the physical address.\n",
+	"map", "A bar a VMA (or a region of a large one): H huge, # mostly\n"
+		"resident, + partly resident, 0 zero page, S/s swapped, . nothing.\n",
+	"verify", "  --range A-B   check only from A to B (hex); exits 1 on any\n"
+		"                mismatch.\n",
+	"events", "  -f, --follow      keep printing new events until interrupted\n"
+		"                    or the process exits\n"
+		"      --interval MS polling period for --follow (default 200)\n",
+	"faults", "  --file FILE       a file (or block device) whose pages can be\n"
+		"                    dropped from the page cache, for scenario 4\n"
+		"  --scenario N,...  run only these scenarios (1-7)\n"
+		"Exits 1 when any scenario FAILED.\n",
+	"help", "",
+};
+
+static int cmd_help(int argc, char **argv)
+{
+	size_t i, j;
+
+	if (argc < 1) {
+		usage(stdout);
+		return 0;
+	}
+	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
+		if (strcmp(cmds[i].name, argv[0]))
+			continue;
+		printf("Usage: vmview-cli [OPTIONS] %s %s\n\n%c%s.\n",
+		       cmds[i].name, cmds[i].args, cmds[i].help[0] - 32,
+		       cmds[i].help + 1);
+		for (j = 0; j < ARRAY_SIZE(cmd_details); j += 2)
+			if (!strcmp(cmd_details[j], cmds[i].name) &&
+			    *cmd_details[j + 1])
+				printf("\n%s", cmd_details[j + 1]);
+		return 0;
+	}
+	return vmv_err(VMV_EXIT_USAGE,
+		       "no command '%s': see 'vmview-cli --help'", argv[0]);
+}
+
+/* Exact name, else the one command the word is a prefix of. */
+static const struct cmd *find_cmd(const char *word)
+{
+	const struct cmd *found = NULL;
+	char names[128] = "";
+	size_t i, n = 0;
+
+	if (!strcmp(word, target_cmd.name))
+		return &target_cmd;
+	for (i = 0; i < ARRAY_SIZE(cmds); i++)
+		if (!strcmp(cmds[i].name, word))
+			return &cmds[i];
+	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
+		if (strncmp(cmds[i].name, word, strlen(word)))
+			continue;
+		found = &cmds[i];
+		snprintf(names + strlen(names), sizeof(names) - strlen(names),
+			 "%s%s", n++ ? ", " : "", cmds[i].name);
+	}
+	if (n == 1)
+		return found;
+	if (n > 1)
+		vmv_err(VMV_EXIT_USAGE,
+			"'%s' is ambiguous (%s): type more of the command",
+			word, names);
+	else
+		vmv_err(VMV_EXIT_USAGE,
+			"unknown command '%s': see 'vmview-cli --help'", word);
+	return NULL;
+}
+
+static bool is_pid_word(const char *s)
+{
+	return *s && strspn(s, "0123456789") == strlen(s);
+}
+
+static const char *opt_name(unsigned int bit)
+{
+	switch (bit) {
+	case O_RANGE: return "--range";
+	case O_KIND: return "--kind";
+	case O_FOLLOW: return "--follow";
+	case O_INTERVAL: return "--interval";
+	case O_OUTPUT: return "--output";
+	case O_FILE: return "--file";
+	default: return "--scenario";
+	}
+}
+
+static bool want_color(const char *when)
+{
+	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+
+	if (!strcmp(when, "always"))
+		return true;
+	if (!strcmp(when, "never"))
+		return false;
+	return isatty(STDOUT_FILENO) && !(nc && *nc) &&
+	       !(term && !strcmp(term, "dumb"));
+}
 
 int main(int argc, char **argv)
 {
-	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-		printf("usage: vmview-cli PID\n");
+	const char *color = "auto", *env = getenv("VMVIEW_ROOT");
+	unsigned int given = 0, bit;
+	bool help = false, version = false;
+	const struct cmd *cmd;
+	int c, ret;
+	char *end;
+
+	if (env)
+		opts.root = env;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "jpnhVfo:", long_opts,
+				NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			opts.json = true;
+			break;
+		case 'p':
+			opts.json = opts.pretty = true;
+			break;
+		case 'n':
+			opts.noheadings = true;
+			break;
+		case 'h':
+			help = true;
+			break;
+		case 'V':
+			version = true;
+			break;
+		case OPT_SYMBOLIZE:
+			opts.symbolize = true;
+			break;
+		case OPT_COLOR:
+			if (strcmp(optarg, "auto") && strcmp(optarg, "always") &&
+			    strcmp(optarg, "never"))
+				return vmv_err(VMV_EXIT_USAGE,
+					       "--color takes auto, always or never, not '%s'",
+					       optarg);
+			color = optarg;
+			break;
+		case OPT_ROOT:
+			opts.root = optarg;
+			break;
+		case OPT_RANGE:
+			opts.range = optarg;
+			given |= O_RANGE;
+			break;
+		case OPT_KIND:
+			opts.kind = optarg;
+			given |= O_KIND;
+			break;
+		case 'f':
+			opts.follow = true;
+			given |= O_FOLLOW;
+			break;
+		case OPT_INTERVAL:
+			opts.interval_ms = strtoul(optarg, &end, 10);
+			if (*end || !*optarg || opts.interval_ms < 10 ||
+			    opts.interval_ms > 60000)
+				return vmv_err(VMV_EXIT_USAGE,
+					       "--interval takes milliseconds from 10 to 60000, not '%s'",
+					       optarg);
+			given |= O_INTERVAL;
+			break;
+		case 'o':
+			opts.output = optarg;
+			given |= O_OUTPUT;
+			break;
+		case OPT_FILE:
+			opts.file = optarg;
+			given |= O_FILE;
+			break;
+		case OPT_SCENARIO:
+			opts.only = optarg;
+			given |= O_SCENARIO;
+			break;
+		default:
+			if (optopt && optopt < 256)
+				return vmv_err(VMV_EXIT_USAGE,
+					       "%s -%c: see 'vmview-cli --help'",
+					       strchr("o", optopt) ?
+					       "missing argument for" :
+					       "unknown option", optopt);
+			return vmv_err(VMV_EXIT_USAGE,
+				       "unknown option or missing argument: '%s'; see 'vmview-cli --help'",
+				       argv[optind - 1]);
+		}
+	}
+	opts.color = !opts.json && want_color(color);
+
+	if (version) {
+		if (opts.json) {
+			struct json_object *o = json_object_new_object();
+
+			vmv_json_add_str(o, "version", VMV_CLI_VERSION);
+			vmv_json_print(o);
+			json_object_put(o);
+		} else {
+			printf("vmview-cli %s\n", VMV_CLI_VERSION);
+		}
 		return 0;
 	}
-	fprintf(stderr, "vmview-cli: no commands yet\n");
-	return 1;
+	if (optind >= argc) {
+		if (help) {
+			usage(stdout);
+			return 0;
+		}
+		usage(stderr);
+		return VMV_EXIT_USAGE;
+	}
+
+	if (is_pid_word(argv[optind])) {
+		cmd = &cmds[0];
+		optind--;	/* the PID is summary's argument */
+		argv[optind] = (char *)"summary";
+	} else {
+		cmd = find_cmd(argv[optind]);
+		if (!cmd)
+			return VMV_EXIT_USAGE;
+	}
+	if (help)
+		return cmd_help(1, (char *[]){ (char *)cmd->name, NULL });
+	for (bit = 1; bit <= O_SCENARIO; bit <<= 1)
+		if ((given & bit) && !(cmd->opts & bit))
+			return vmv_err(VMV_EXIT_USAGE,
+				       "%s does not apply to '%s': see 'vmview-cli help %s'",
+				       opt_name(bit), cmd->name, cmd->name);
+
+	if (cmd != &target_cmd)
+		vmv_track_signals();
+	ret = cmd->func(argc - optind - 1, argv + optind + 1);
+	vmv_symbolize_cleanup();
+	fflush(stdout);
+	return ret;
 }

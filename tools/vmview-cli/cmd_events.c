@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cmd_events.c: "events PID [--follow]", the ring of MMU-notifier
+ * invalidations (PID/events).  --follow re-reads the ring every
+ * --interval ms and prints what is new (by sequence number), saying how
+ * many were lost when the ring overtook it; it ends when the process
+ * exits (exit 0) or on a signal.  With --json, --follow prints one JSON
+ * object a line.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "vmview-cli.h"
+
+static struct json_object *event_json(const struct vmv_event *e)
+{
+	struct json_object *o = json_object_new_object();
+
+	vmv_json_add_u64(o, "seq", e->seq);
+	vmv_json_add_str(o, "event", e->event);
+	vmv_json_add_hex(o, "start", e->start);
+	vmv_json_add_hex(o, "end", e->end);
+	vmv_json_add_u64(o, "size_bytes", e->end - e->start);
+	return o;
+}
+
+static void print_event(const struct vmv_event *e)
+{
+	char s[24];
+
+	if (opts.json) {
+		struct json_object *o = event_json(e);
+
+		vmv_json_print(o);
+		json_object_put(o);
+		return;
+	}
+	printf("%8" PRIu64 " %-16s %012" PRIx64 "  %012" PRIx64 " %6s\n",
+	       e->seq, e->event, e->start, e->end,
+	       vmv_size(s, sizeof(s), e->end - e->start));
+}
+
+static void print_header(void)
+{
+	if (!opts.json && !opts.noheadings)
+		printf("%8s %-16s %-12s  %-12s %6s\n", "SEQ", "EVENT", "START",
+		       "END", "SIZE");
+}
+
+static int read_events(pid_t pid, struct vmv_events *ev, bool quiet_exit)
+{
+	char *text;
+	int ret;
+
+	ret = vmv_read_pid_raw(pid, "events", &text);
+	if (ret && quiet_exit && (ret == -ESRCH || ret == -EIO ||
+				  ret == -ENOENT))
+		return -ESRCH;
+	if (ret)
+		return vmv_pid_errno(pid, "events", ret);
+	ret = vmv_parse_events(text, ev);
+	free(text);
+	if (ret)
+		return vmv_err(VMV_EXIT_FAIL,
+			       "PID %d: cannot parse line %d of events",
+			       (int)pid, ret);
+	return 0;
+}
+
+static int follow(pid_t pid, uint64_t last, bool seen)
+{
+	struct timespec ts = {
+		.tv_sec = opts.interval_ms / 1000,
+		.tv_nsec = (opts.interval_ms % 1000) * 1000000L,
+	};
+	struct vmv_events ev;
+	size_t i;
+	int ret;
+
+	for (;;) {
+		nanosleep(&ts, NULL);
+		ret = read_events(pid, &ev, true);
+		if (ret == -ESRCH) {
+			fflush(stdout);
+			fprintf(stderr, "vmview-cli: PID %d exited\n",
+				(int)pid);
+			return 0;
+		}
+		if (ret)
+			return ret;
+		for (i = 0; i < ev.n; i++) {
+			if (seen && ev.v[i].seq <= last)
+				continue;
+			if (seen && ev.v[i].seq > last + 1 && !opts.json)
+				printf("# dropped: %" PRIu64 "\n",
+				       ev.v[i].seq - last - 1);
+			print_event(&ev.v[i]);
+			last = ev.v[i].seq;
+			seen = true;
+		}
+		fflush(stdout);
+		vmv_events_free(&ev);
+	}
+}
+
+int cmd_events(int argc, char **argv)
+{
+	struct vmv_events ev;
+	uint64_t last = 0;
+	bool seen = false;
+	pid_t pid;
+	size_t i;
+	int ret;
+
+	ret = vmv_begin("events", "PID [--follow]", argc, argv, 1, &pid);
+	if (ret)
+		return ret;
+	ret = read_events(pid, &ev, false);
+	if (ret)
+		return ret;
+	if (opts.json && !opts.follow) {
+		struct json_object *o = json_object_new_object();
+		struct json_object *a = json_object_new_array();
+
+		vmv_json_add_i64(o, "pid", pid);
+		vmv_json_add_u64(o, "dropped", ev.dropped);
+		for (i = 0; i < ev.n; i++)
+			json_object_array_add(a, event_json(&ev.v[i]));
+		vmv_json_add(o, "events", a);
+		vmv_json_print(o);
+		json_object_put(o);
+		vmv_events_free(&ev);
+		return 0;
+	}
+	print_header();
+	if (ev.dropped && !opts.json)
+		printf("# dropped: %" PRIu64 "\n", ev.dropped);
+	for (i = 0; i < ev.n; i++) {
+		print_event(&ev.v[i]);
+		last = ev.v[i].seq;
+		seen = true;
+	}
+	fflush(stdout);
+	vmv_events_free(&ev);
+	return opts.follow ? follow(pid, last, seen) : 0;
+}

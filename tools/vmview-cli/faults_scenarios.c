@@ -1,0 +1,500 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * faults_scenarios.c: the seven page-fault scenarios of "faults", each a
+ * short story told through the target's page tables:
+ *   1 demand-zero  read of fresh anonymous memory maps the zero page
+ *                  read-only; the write replaces it with a private frame
+ *   2 cow          after fork both share one read-only frame; the child's
+ *                  write copies it, the parent keeps (and reuses) it
+ *   3 swap         MADV_PAGEOUT turns the entry into a swap entry; the
+ *                  next access is a major fault
+ *   4 file         a file page dropped from the page cache is read back
+ *                  by a major fault
+ *   5 thp          a 2M-aligned MADV_HUGEPAGE range is one PMD leaf;
+ *                  mprotect of one page splits it into PTEs
+ *   6 segv         a write to a read-only VMA and a read of an unmapped
+ *                  address kill a child with SIGSEGV, and why
+ *   7 soft-dirty   clear_refs 4 clears the bit, a write sets it again
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include "faults.h"
+
+#define P		WHO_PARENT
+#define C		WHO_CHILD
+#define PAGE		VMV_PAGE_SIZE
+#define HUGE		(2ULL << 20)
+#define TMPFS_MAGIC	0x01021994
+#define RAMFS_MAGIC	0x858458f6
+#define FILE_PAGES	16
+
+static char scratch[VMV_PATH_MAX];	/* a file we made for scenario 4 */
+
+/* Run one step: remember the counters, ask, then observe addr. */
+#define STEP(x, who, label, addr, ...)					\
+	({								\
+		struct snap _b;						\
+		int _r = step_begin(x, who, &_b);			\
+		if (!_r)						\
+			_r = ask(x, who, NULL, 0, __VA_ARGS__);		\
+		if (!_r)						\
+			_r = step_end(x, who, label, addr, &_b);	\
+		_r;							\
+	})
+
+static void anon_intro(struct fctx *x, uint64_t a, uint64_t len,
+		       const char *what)
+{
+	char s[24];
+
+	x->range_start = a;
+	x->range_end = a + len;
+	note(x, "%s anonymous at 0x%" PRIx64 " (%s), page 0x%" PRIx64,
+	     vmv_size(s, sizeof(s), len), a, what, a);
+}
+
+static void demand_zero(struct fctx *x)
+{
+	uint64_t a, zero_pfn;
+
+	if (ask_addr(x, P, &a, "anon %llx nohuge", 4 * PAGE))
+		return;
+	anon_intro(x, a, 4 * PAGE, "MADV_NOHUGEPAGE");
+	if (show(x, P, "before", a))
+		return;
+	expect(x, !x->last.t.has_leaf,
+	       "fresh memory should have no entry, found %s",
+	       x->last.t.leaf.kind);
+
+	if (STEP(x, P, "read", a, "read %" PRIx64, a))
+		return;
+	zero_pfn = leaf_pfn(&x->last);
+	expect(x, leaf_is(&x->last, "pte", "present"),
+	       "the read should map a page (stop: %s)", stop_of(&x->last));
+	expect(x, leaf_page(&x->last, "zero") ||
+	       (!x->last.t.leaf.has_page && leaf_flag(&x->last, "special")),
+	       "the read should map the zero page (page=%s)",
+	       x->last.t.leaf.page);
+	expect(x, !leaf_flag(&x->last, "rw"),
+	       "the zero page should be mapped read-only");
+
+	if (STEP(x, P, "write", a, "write %" PRIx64, a))
+		return;
+	expect(x, leaf_is(&x->last, "pte", "present") &&
+	       leaf_flag(&x->last, "rw") && leaf_page(&x->last, "anon"),
+	       "the write should map a private writable anonymous page (flags=%s page=%s)",
+	       x->last.t.leaf.flags, x->last.t.leaf.page);
+	expect(x, leaf_pfn(&x->last) != zero_pfn,
+	       "the write should move the page off the zero page's frame");
+	expect(x, !x->have_events || events_cover(&x->last_events, a),
+	       "the write should invalidate the zero page's mapping (no notifier event)");
+	if (x->result == RES_OK)
+		note(x, "the read mapped the shared zero page read-only, the write a private frame: minor faults, no I/O");
+}
+
+static void cow(struct fctx *x)
+{
+	uint64_t a, frame;
+	struct snap parent;
+
+	if (ask_addr(x, P, &a, "anon %llx nohuge", 4 * PAGE))
+		return;
+	anon_intro(x, a, 4 * PAGE, "MADV_NOHUGEPAGE");
+	if (STEP(x, P, "write", a, "write %" PRIx64, a))
+		return;
+	frame = leaf_pfn(&x->last);
+	expect(x, leaf_flag(&x->last, "rw"), "the parent's page should be writable");
+	if (start_child(x))
+		return;
+	note(x, "fork: child PID %d", (int)x->ch[C].pid);
+	if (show(x, P, "parent", a))
+		return;
+	expect(x, leaf_pfn(&x->last) == frame && !leaf_flag(&x->last, "rw"),
+	       "after fork the parent's entry should be read-only on the same frame");
+	if (show(x, C, "child", a))
+		return;
+	expect(x, leaf_pfn(&x->last) == frame && !leaf_flag(&x->last, "rw"),
+	       "after fork the child's entry should be read-only on the parent's frame 0x%" PRIx64,
+	       frame);
+
+	if (STEP(x, C, "child w", a, "write %" PRIx64, a))
+		return;
+	expect(x, leaf_flag(&x->last, "rw") && leaf_pfn(&x->last) != frame &&
+	       leaf_pfn(&x->last) != VMV_NO_PFN,
+	       "the child's write should give it a new writable frame");
+	expect(x, x->last.minflt >= 1, "the child's write should be a fault");
+	expect(x, !x->have_events || events_cover(&x->last_events, a),
+	       "the copy should invalidate the child's old mapping (no notifier event)");
+	if (snap_take(x, P, a, &parent))
+		return;
+	x->last = parent;
+	if (show(x, P, "parent", a))
+		return;
+	expect(x, leaf_pfn(&x->last) == frame,
+	       "the parent should keep its frame 0x%" PRIx64, frame);
+
+	if (STEP(x, P, "parent w", a, "write %" PRIx64, a))
+		return;
+	expect(x, leaf_pfn(&x->last) == frame && leaf_flag(&x->last, "rw"),
+	       "the parent's write should reuse its frame, now its alone (no copy)");
+	if (x->result == RES_OK)
+		note(x, "fork shared frame 0x%" PRIx64 " read-only; the child's write copied it, the parent's reused it",
+		     frame);
+}
+
+static bool have_swap(void)
+{
+	char path[VMV_PATH_MAX], *text, *nl;
+	bool yes = false;
+
+	vmv_path(path, sizeof(path), "/proc/swaps");
+	if (vmv_read_path(path, &text, NULL))
+		return false;
+	nl = strchr(text, '\n');
+	yes = nl && nl[1];
+	free(text);
+	return yes;
+}
+
+static void swap(struct fctx *x)
+{
+	uint64_t a, major;
+	int tries;
+
+	if (!have_swap()) {
+		skip(x, "no swap device in /proc/swaps (enable one, e.g. zram: swapon /dev/zram0)");
+		return;
+	}
+	if (ask_addr(x, P, &a, "anon %llx nohuge", 4 * PAGE))
+		return;
+	anon_intro(x, a, 4 * PAGE, "MADV_NOHUGEPAGE");
+	if (STEP(x, P, "write", a, "fill %" PRIx64 " %llx", a, PAGE))
+		return;
+	for (tries = 0; tries < 3; tries++) {
+		if (STEP(x, P, "pageout", a, "pageout %" PRIx64 " %llx", a,
+			 PAGE))
+			return;
+		if (leaf_is(&x->last, NULL, "swap"))
+			break;
+	}
+	expect(x, leaf_is(&x->last, "pte", "swap") && x->last.t.leaf.has_swap,
+	       "MADV_PAGEOUT should leave a swap entry (found %s)",
+	       x->last.t.has_leaf ? x->last.t.leaf.kind : x->last.t.stop);
+	expect(x, !x->have_events || events_cover(&x->last_events, a),
+	       "unmapping the page for swap-out should raise a notifier event");
+	if (x->last.t.has_leaf && x->last.t.leaf.has_swap)
+		note(x, "swap entry: type %u (the swap device), offset 0x%" PRIx64 " (the slot)",
+		     x->last.t.leaf.swap_type, x->last.t.leaf.swap_offset);
+	major = x->last.majflt;
+	if (STEP(x, P, "read", a, "read %" PRIx64, a))
+		return;
+	expect(x, leaf_is(&x->last, "pte", "present"),
+	       "the read should bring the page back");
+	expect(x, x->last.majflt > major,
+	       "the read should be a major fault (majflt did not move)");
+	if (x->result == RES_OK)
+		note(x, "the page went to swap and came back with a major fault");
+}
+
+static bool droppable(const char *path)
+{
+	struct statfs sf;
+
+	if (statfs(path, &sf))
+		return false;
+	return sf.f_type != TMPFS_MAGIC && sf.f_type != (typeof(sf.f_type))RAMFS_MAGIC;
+}
+
+/* A scratch file of FILE_PAGES pages on a filesystem that can drop them. */
+static int make_scratch(char *why, size_t len)
+{
+	const char *dirs[] = { getenv("TMPDIR"), "/var/tmp", "/tmp", "." };
+	char buf[PAGE];
+	size_t i, k;
+	int fd;
+
+	for (i = 0; i < ARRAY_SIZE(dirs); i++) {
+		if (!dirs[i] || access(dirs[i], W_OK) || !droppable(dirs[i]))
+			continue;
+		snprintf(scratch, sizeof(scratch), "%s/vmview-faults.XXXXXX",
+			 dirs[i]);
+		fd = mkstemp(scratch);
+		if (fd < 0)
+			continue;
+		vmv_track_tmpfile(scratch);
+		for (k = 0; k < FILE_PAGES; k++) {
+			memset(buf, 'a' + k, sizeof(buf));
+			if (write(fd, buf, sizeof(buf)) != sizeof(buf))
+				break;
+		}
+		if (k < FILE_PAGES || fsync(fd)) {
+			close(fd);
+			unlink(scratch);
+			scratch[0] = '\0';
+			continue;
+		}
+		close(fd);
+		return 0;
+	}
+	snprintf(why, len, "no directory on a disk filesystem ($TMPDIR, /var/tmp, /tmp and . are tmpfs/ramfs or not writable; their pages cannot be dropped from the page cache): pass --file FILE on a disk filesystem, or a block device");
+	return -1;
+}
+
+static void file(struct fctx *x)
+{
+	const char *path = opts.file;
+	char why[512], cached[64];
+	struct stat sb;
+	uint64_t a, major;
+
+	if (path) {
+		if (stat(path, &sb)) {
+			skip(x, "--file %s: %s", path, strerror(errno));
+			return;
+		}
+		if (!S_ISBLK(sb.st_mode) &&
+		    (!S_ISREG(sb.st_mode) || sb.st_size < (off_t)(FILE_PAGES * PAGE))) {
+			skip(x, "--file %s: give a regular file of at least %d pages, or a block device",
+			     path, FILE_PAGES);
+			return;
+		}
+		if (!S_ISBLK(sb.st_mode) && !droppable(path)) {
+			skip(x, "--file %s is on tmpfs/ramfs, whose pages cannot be dropped from the page cache",
+			     path);
+			return;
+		}
+	} else {
+		if (make_scratch(why, sizeof(why))) {
+			skip(x, "%s", why);
+			return;
+		}
+		path = scratch;
+	}
+	if (ask_addr(x, P, &a, "mapfile %s", path))
+		return;
+	x->range_start = a;
+	x->range_end = a + FILE_PAGES * PAGE;
+	note(x, "%s mapped read-only, shared, at 0x%" PRIx64, path, a);
+	if (STEP(x, P, "read", a, "read %" PRIx64, a))
+		return;
+	expect(x, leaf_is(&x->last, "pte", "present") &&
+	       leaf_page(&x->last, "file"),
+	       "the read should map the file's page (page=%s)",
+	       x->last.t.leaf.page);
+
+	if (STEP(x, P, "drop", a, "dontneed %" PRIx64 " %llx", a, PAGE))
+		return;
+	if (ask(x, P, NULL, 0, "dropcache") ||
+	    ask(x, P, cached, sizeof(cached), "mincore %" PRIx64, a))
+		return;
+	note(x, "MADV_DONTNEED unmapped it, POSIX_FADV_DONTNEED dropped it: in the page cache: %s",
+	     atoi(cached) ? "still (FAILED to drop)" : "no");
+	expect(x, !x->last.t.has_leaf,
+	       "MADV_DONTNEED should leave no entry");
+	expect(x, !atoi(cached),
+	       "the page stayed in the page cache (is someone else mapping %s?)",
+	       path);
+	major = x->last.majflt;
+	if (STEP(x, P, "read", a, "read %" PRIx64, a))
+		return;
+	expect(x, leaf_is(&x->last, "pte", "present") &&
+	       leaf_page(&x->last, "file"),
+	       "the read should map the page again");
+	expect(x, x->last.majflt > major,
+	       "reading a page that is not in the page cache should be a major fault");
+	if (x->result == RES_OK)
+		note(x, "the page left the page cache and came back from the file with a major fault");
+}
+
+static bool thp_mode(char *mode, size_t len)
+{
+	char path[VMV_PATH_MAX], *text, *l, *r;
+
+	vmv_path(path, sizeof(path),
+		 "/sys/kernel/mm/transparent_hugepage/enabled");
+	if (vmv_read_path(path, &text, NULL))
+		return false;
+	l = strchr(text, '[');
+	r = l ? strchr(l, ']') : NULL;
+	snprintf(mode, len, "%.*s", l && r ? (int)(r - l - 1) : 7,
+		 l && r ? l + 1 : "unknown");
+	free(text);
+	return true;
+}
+
+static void thp(struct fctx *x)
+{
+	char mode[32];
+	uint64_t a;
+
+	if (!thp_mode(mode, sizeof(mode))) {
+		skip(x, "no /sys/kernel/mm/transparent_hugepage: this kernel has no THP");
+		return;
+	}
+	if (!strcmp(mode, "never")) {
+		skip(x, "THP is disabled (transparent_hugepage/enabled is [never])");
+		return;
+	}
+	if (ask_addr(x, P, &a, "anon %llx huge2m", HUGE))
+		return;
+	x->range_start = a;
+	x->range_end = a + HUGE;
+	note(x, "2M anonymous at 0x%" PRIx64 " (2M-aligned, MADV_HUGEPAGE; THP mode %s)",
+	     a, mode);
+	if (STEP(x, P, "write", a, "write %" PRIx64, a))
+		return;
+	expect(x, leaf_is(&x->last, "pmd", "present") && leaf_flag(&x->last, "pse"),
+	       "the write should map a 2M page with one PMD leaf (got a %s entry: memory too fragmented? see thp_fault_fallback in /proc/vmstat)",
+	       x->last.t.has_leaf ? x->last.t.leaf.level : "missing");
+	if (x->result != RES_OK)
+		return;
+	note(x, "one PMD entry maps 512 pages: no PTE table below it");
+	if (STEP(x, P, "protect", a, "protect %" PRIx64 " %llx r", a, PAGE))
+		return;
+	expect(x, leaf_is(&x->last, "pte", "present") && !leaf_flag(&x->last, "rw"),
+	       "mprotect of the first page should split the PMD: a read-only PTE");
+	expect(x, !x->have_events || events_cover(&x->last_events, a),
+	       "the split should raise a notifier event");
+	if (show(x, P, "next", a + PAGE))
+		return;
+	expect(x, leaf_is(&x->last, "pte", "present") && leaf_flag(&x->last, "rw"),
+	       "the next page should now be a writable PTE");
+	if (x->result == RES_OK)
+		note(x, "the PMD leaf was split into a PTE table: the first page read-only, the rest still writable");
+}
+
+static void segv_one(struct fctx *x, uint64_t a, const char *access,
+		     int want_code, const char *code_name)
+{
+	char reply[128];
+	int sig = 0, code = 0;
+	unsigned long long addr = 0;
+
+	if (ask(x, P, reply, sizeof(reply), "segv %" PRIx64 " %s", a, access))
+		return;
+	sscanf(reply, "%d %d %llx", &sig, &code, &addr);
+	note(x, "the child died of signal %d, si_code %d (%s), si_addr 0x%llx",
+	     sig, code, code == 1 ? "SEGV_MAPERR" : code == 2 ? "SEGV_ACCERR" :
+	     "?", addr);
+	expect(x, sig == 11 && code == want_code && addr == a,
+	       "expected SIGSEGV with %s at 0x%" PRIx64, code_name, a);
+}
+
+static void segv(struct fctx *x)
+{
+	uint64_t a, b;
+
+	if (ask_addr(x, P, &a, "anon %llx nohuge", PAGE))
+		return;
+	x->range_start = a;
+	x->range_end = a + PAGE;
+	if (STEP(x, P, "write", a, "write %" PRIx64, a) ||
+	    STEP(x, P, "protect", a, "protect %" PRIx64 " %llx r", a, PAGE))
+		return;
+	note(x, "the VMA is now %s and the PTE %s: a write has no way to succeed",
+	     x->last.t.has_vma ? x->last.t.vma_perms : "?",
+	     leaf_flag(&x->last, "rw") ? "writable (?)" :
+	     "present but not writable (rw clear)");
+	note(x, "so the CPU's protection fault is not COW nor a missing page: the kernel finds no write right in the VMA and sends SIGSEGV");
+	segv_one(x, a, "w", 2, "SEGV_ACCERR");
+
+	if (ask_addr(x, P, &b, "anon %llx nohuge", PAGE) ||
+	    ask(x, P, NULL, 0, "unmap %" PRIx64 " %llx", b, PAGE))
+		return;
+	if (show(x, P, "unmapped", b))
+		return;
+	expect(x, !x->last.t.has_vma,
+	       "no VMA should cover 0x%" PRIx64 " after munmap", b);
+	note(x, "no VMA covers 0x%" PRIx64 ": the fault handler finds nothing to map and sends SIGSEGV",
+	     b);
+	segv_one(x, b, "r", 1, "SEGV_MAPERR");
+}
+
+static void soft_dirty(struct fctx *x)
+{
+	char path[VMV_PATH_MAX];
+	pid_t pid = x->ch[P].pid;
+	uint64_t a;
+	int ret, bit;
+
+	vmv_path(path, sizeof(path), "/proc/%d/clear_refs", (int)pid);
+	if (!vmv_exists(path)) {
+		skip(x, "no %s (a kernel without CONFIG_PROC_PAGE_MONITOR)",
+		     path);
+		return;
+	}
+	if (ask_addr(x, P, &a, "anon %llx nohuge", 4 * PAGE))
+		return;
+	anon_intro(x, a, 4 * PAGE, "MADV_NOHUGEPAGE");
+	if (STEP(x, P, "write", a, "write %" PRIx64, a))
+		return;
+	expect(x, leaf_flag(&x->last, "softdirty"),
+	       "a freshly written page should be soft-dirty");
+
+	{
+		struct snap b;
+
+		if (step_begin(x, P, &b))
+			return;
+		ret = vmv_write_path(path, "4\n");
+		if (ret) {
+			expect(x, false, "writing 4 to %s: %s", path,
+			       strerror(-ret));
+			return;
+		}
+		if (step_end(x, P, "clear", a, &b))
+			return;
+	}
+	bit = pagemap_softdirty(pid, a);
+	note(x, "clear_refs 4: soft-dirty cleared and the page write-protected; pagemap bit 55 = %d",
+	     bit);
+	expect(x, leaf_is(&x->last, "pte", "present") &&
+	       !leaf_flag(&x->last, "softdirty") && !leaf_flag(&x->last, "rw"),
+	       "after clear_refs the entry should be clean and read-only (flags=%s)",
+	       x->last.t.leaf.flags);
+	expect(x, bit == 0, "pagemap should say not soft-dirty after clear_refs");
+	expect(x, !x->have_events || events_cover(&x->last_events, a),
+	       "clear_refs should raise a notifier event");
+
+	if (STEP(x, P, "write", a, "write %" PRIx64, a))
+		return;
+	bit = pagemap_softdirty(pid, a);
+	note(x, "the write faulted, the kernel set soft-dirty again; pagemap bit 55 = %d",
+	     bit);
+	expect(x, leaf_flag(&x->last, "softdirty") && leaf_flag(&x->last, "rw"),
+	       "after the write the entry should be soft-dirty and writable (flags=%s)",
+	       x->last.t.leaf.flags);
+	expect(x, bit == 1, "pagemap should say soft-dirty after the write");
+}
+
+const struct scenario scenarios[] = {
+	{ "demand-zero", "read fresh anonymous memory, then write it",
+	  demand_zero },
+	{ "cow", "copy-on-write after fork", cow },
+	{ "swap", "a major fault from swap (MADV_PAGEOUT, then touch)", swap },
+	{ "file", "a major fault from a file (page dropped from the cache)",
+	  file },
+	{ "thp", "a transparent huge page, then split by mprotect", thp },
+	{ "segv", "SIGSEGV from a permission fault and an unmapped access",
+	  segv },
+	{ "soft-dirty", "clear_refs, write, see the soft-dirty bit",
+	  soft_dirty },
+};
+const size_t nr_scenarios = ARRAY_SIZE(scenarios);
+
+void scenario_cleanup(void)
+{
+	if (scratch[0]) {
+		unlink(scratch);
+		scratch[0] = '\0';
+		vmv_track_tmpfile(NULL);
+	}
+}

@@ -1,0 +1,248 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * format.c: text and JSON forms of the parsed records, shared by the
+ * commands: sizes in human units, the ptes row (with its ten-letter flag
+ * mask, legend in Documentation/vmview-cli.rst), the JSON objects of a
+ * ptes line and of a VMA, and colours (only when opts.color is set).
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "vmview-cli.h"
+
+/* 0B, 4K, 1.5M, 2G: one decimal at most, none when it is .0 (lsmem). */
+char *vmv_size(char *buf, size_t len, uint64_t bytes)
+{
+	static const char units[] = "BKMGTPE";
+	unsigned int u = 0;
+	uint64_t div = 1, tenths;
+
+	while (u + 1 < sizeof(units) - 1 && bytes >= div * 1024) {
+		div *= 1024;
+		u++;
+	}
+	if (!u) {
+		snprintf(buf, len, "%" PRIu64 "B", bytes);
+		return buf;
+	}
+	/* rounded to the nearest tenth, without overflowing */
+	tenths = bytes / div * 10 + ((bytes % div) * 10 + div / 2) / div;
+	if (tenths % 10)
+		snprintf(buf, len, "%" PRIu64 ".%" PRIu64 "%c", tenths / 10,
+			 tenths % 10, units[u]);
+	else
+		snprintf(buf, len, "%" PRIu64 "%c", tenths / 10, units[u]);
+	return buf;
+}
+
+/*
+ * Ten letters, one place each, '-' when clear:
+ *   p present (n: protnone)  w rw  u user  a accessed  d dirty
+ *   h huge leaf (pse)  x executable (nx clear)  s softdirty  g global
+ *   e exclusive (swap and migration entries)
+ */
+void vmv_flag_letters(char *buf, const struct vmv_pte *pte)
+{
+	const char *f = pte->flags;
+	bool present = vmv_pte_present(pte);
+
+	memset(buf, '-', 10);
+	buf[10] = '\0';
+	if (present)
+		buf[0] = vmv_has_word(f, "protnone") ||
+			 !strcmp(pte->kind, "protnone") ? 'n' : 'p';
+	if (vmv_has_word(f, "rw"))
+		buf[1] = 'w';
+	if (vmv_has_word(f, "user"))
+		buf[2] = 'u';
+	if (vmv_has_word(f, "accessed"))
+		buf[3] = 'a';
+	if (vmv_has_word(f, "dirty"))
+		buf[4] = 'd';
+	if (vmv_has_word(f, "pse"))
+		buf[5] = 'h';
+	if (present && !vmv_has_word(f, "nx"))
+		buf[6] = 'x';
+	if (vmv_has_word(f, "softdirty"))
+		buf[7] = 's';
+	if (vmv_has_word(f, "global"))
+		buf[8] = 'g';
+	if (vmv_has_word(f, "exclusive"))
+		buf[9] = 'e';
+}
+
+/* What a page is, first of its kinds: anon, file, ksm, zero. */
+static const char *page_kind(const struct vmv_pte *pte)
+{
+	static const char * const kinds[] = { "zero", "ksm", "anon", "file" };
+	size_t i;
+
+	if (!pte->has_page)
+		return "";
+	for (i = 0; i < ARRAY_SIZE(kinds); i++)
+		if (vmv_has_word(pte->page, kinds[i]))
+			return kinds[i];
+	return "other";
+}
+
+/* The PFN/SWAP column: "1234a", "0:3f" (swap type:offset) or "-". */
+static void pfn_col(char *buf, size_t len, const struct vmv_pte *pte)
+{
+	if (pte->pfn != VMV_NO_PFN)
+		snprintf(buf, len, "%" PRIx64, pte->pfn);
+	else if (pte->has_swap)
+		snprintf(buf, len, "%u:%" PRIx64, pte->swap_type,
+			 pte->swap_offset);
+	else
+		snprintf(buf, len, "-");
+}
+
+#define PTE_ROW "%-12s  %-3s %-16s %-8s %-11s %-10s %-7s %4s"
+
+/* The header over vmv_fmt_pte_row()'s rows. */
+void vmv_pte_header(char *buf, size_t len)
+{
+	snprintf(buf, len, PTE_ROW, "ADDRESS", "LVL", "ENTRY", "KIND",
+		 "PFN/SWAP", "FLAGS", "PAGE", "MAPS");
+}
+
+/* One row under vmv_pte_header(), no newline. */
+void vmv_fmt_pte_row(char *buf, size_t len, const struct vmv_pte *pte)
+{
+	char letters[11], pfn[24], page[24] = "", maps[12] = "";
+
+	vmv_flag_letters(letters, pte);
+	pfn_col(pfn, sizeof(pfn), pte);
+	if (pte->has_page) {
+		if (pte->order > 0)
+			snprintf(page, sizeof(page), "%s:%d", page_kind(pte),
+				 pte->order);
+		else
+			snprintf(page, sizeof(page), "%s", page_kind(pte));
+		if (pte->mapcount >= 0)
+			snprintf(maps, sizeof(maps), "%d", pte->mapcount);
+	}
+	char addr[24], entry[24];
+
+	snprintf(addr, sizeof(addr), "%012" PRIx64, pte->vaddr);
+	snprintf(entry, sizeof(entry), "%016" PRIx64, pte->entry);
+	snprintf(buf, len, PTE_ROW, addr, pte->level, entry, pte->kind, pfn,
+		 letters, page, maps);
+	/* no trailing blanks */
+	len = strlen(buf);
+	while (len && buf[len - 1] == ' ')
+		buf[--len] = '\0';
+}
+
+/* In words, for the faults walk-through: "pte present pfn 0x1234a rw". */
+void vmv_fmt_pte_where(char *buf, size_t len, const struct vmv_pte *pte)
+{
+	char pfn[24];
+
+	pfn_col(pfn, sizeof(pfn), pte);
+	snprintf(buf, len, "%s %s %s%s flags=%s%s%s", pte->level, pte->kind,
+		 pte->pfn != VMV_NO_PFN ? "pfn=0x" :
+		 pte->has_swap ? "swap=" : "pfn=", pfn, pte->flags,
+		 pte->has_page ? " page=" : "", pte->has_page ? pte->page : "");
+}
+
+struct json_object *vmv_pte_json(const struct vmv_pte *pte)
+{
+	struct json_object *o = json_object_new_object();
+
+	vmv_json_add_hex(o, "vaddr", pte->vaddr);
+	vmv_json_add_str(o, "level", pte->level);
+	vmv_json_add_hex(o, "entry", pte->entry);
+	vmv_json_add_str(o, "kind", pte->kind);
+	vmv_json_add_u64(o, "size_bytes", vmv_pte_size(pte));
+	vmv_json_add(o, "pfn", pte->pfn == VMV_NO_PFN ? NULL :
+		     vmv_json_hex(pte->pfn));
+	if (pte->has_swap) {
+		struct json_object *s = json_object_new_object();
+
+		vmv_json_add_u64(s, "type", pte->swap_type);
+		vmv_json_add_hex(s, "offset", pte->swap_offset);
+		vmv_json_add(o, "swap", s);
+	}
+	vmv_json_add(o, "flags", vmv_json_list(pte->flags));
+	if (pte->has_page) {
+		struct json_object *pg = json_object_new_object();
+
+		vmv_json_add(pg, "flags", vmv_json_list(pte->page));
+		vmv_json_add_i64(pg, "order", pte->order);
+		vmv_json_add_i64(pg, "mapcount", pte->mapcount);
+		vmv_json_add(o, "page", pg);
+	} else {
+		vmv_json_add(o, "page", NULL);
+	}
+	return o;
+}
+
+struct json_object *vmv_vma_json(const struct vmv_vma *vma)
+{
+	struct json_object *o = json_object_new_object();
+	char dev[16];
+
+	snprintf(dev, sizeof(dev), "%02x:%02x", vma->dev_major,
+		 vma->dev_minor);
+	vmv_json_add_hex(o, "start", vma->start);
+	vmv_json_add_hex(o, "end", vma->end);
+	vmv_json_add_u64(o, "size_bytes", vma->end - vma->start);
+	vmv_json_add_str(o, "perms", vma->perms);
+	vmv_json_add_u64(o, "offset", vma->pgoff);
+	vmv_json_add_str(o, "dev", dev);
+	vmv_json_add_u64(o, "inode", vma->inode);
+	vmv_json_add_u64(o, "rss_pages", vma->rss);
+	vmv_json_add_u64(o, "swap_pages", vma->swap);
+	vmv_json_add_u64(o, "thp_pmds", vma->thp);
+	vmv_json_add(o, "flags", vmv_json_list(vma->flags));
+	vmv_json_add_str(o, "name", vma->name);
+	return o;
+}
+
+/* Hex digits the widest address takes (at least 12). */
+int vmv_addr_digits(const struct vmv_vmas *vmas)
+{
+	int digits = 12;
+	size_t i;
+
+	for (i = 0; i < vmas->n; i++) {
+		uint64_t a = vmas->v[i].end - 1;
+		int d = 0;
+
+		while (a) {
+			d++;
+			a >>= 4;
+		}
+		if (d > digits)
+			digits = d;
+	}
+	return digits;
+}
+
+const char *vmv_color(const char *what)
+{
+	static const struct {
+		const char *what, *esc;
+	} colors[] = {
+		{ "reset", "\033[0m" },
+		{ "bold", "\033[1m" },
+		{ "dim", "\033[2m" },
+		{ "resident", "\033[32m" },
+		{ "huge", "\033[35m" },
+		{ "swap", "\033[33m" },
+		{ "zero", "\033[36m" },
+		{ "ok", "\033[1;32m" },
+		{ "fail", "\033[1;31m" },
+		{ "skip", "\033[1;33m" },
+	};
+	size_t i;
+
+	if (!opts.color)
+		return "";
+	for (i = 0; i < ARRAY_SIZE(colors); i++)
+		if (!strcmp(colors[i].what, what))
+			return colors[i].esc;
+	return "";
+}

@@ -1,0 +1,573 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * parse.c: the module's text formats into structs.
+ *
+ * One parser for each file in Documentation/vmview.rst: key: value files
+ * (/proc/vmview, PID/mm, PID/shadow), PID/vmas, PID/ptes, PID/translate,
+ * PID/verify and PID/events.  Unknown key=value words and unknown keys
+ * are skipped, so a newer module that adds fields still parses.  The
+ * list parsers return 0, a line number (1-based) for a line they cannot
+ * read, or -ENOMEM.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vmview-cli.h"
+
+static const char *skip_spaces(const char *p)
+{
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return p;
+}
+
+/* Copy [p, p + n) into dst (NUL-terminated, truncated to len). */
+static void copy_word(char *dst, size_t len, const char *p, size_t n)
+{
+	if (n >= len)
+		n = len - 1;
+	memcpy(dst, p, n);
+	dst[n] = '\0';
+}
+
+static size_t word_len(const char *p)
+{
+	return strcspn(p, " \t\n");
+}
+
+static int grow(void **v, size_t n, size_t *cap, size_t size)
+{
+	void *nv;
+
+	if (n < *cap)
+		return 0;
+	*cap = *cap ? *cap * 2 : 64;
+	nv = realloc(*v, *cap * size);
+	if (!nv)
+		return -ENOMEM;
+	*v = nv;
+	return 0;
+}
+
+int vmv_parse_kvs(const char *text, struct vmv_kvs *kvs)
+{
+	const char *p = text, *colon, *eol, *v;
+	size_t cap = 0;
+
+	memset(kvs, 0, sizeof(*kvs));
+	while (*p) {
+		eol = strchrnul(p, '\n');
+		colon = memchr(p, ':', eol - p);
+		if (*p != '#' && colon && colon > p) {
+			if (grow((void **)&kvs->v, kvs->n, &cap,
+				 sizeof(*kvs->v)))
+				return -ENOMEM;
+			v = skip_spaces(colon + 1);
+			kvs->v[kvs->n].key = strndup(p, colon - p);
+			kvs->v[kvs->n].val = strndup(v, eol - v);
+			if (!kvs->v[kvs->n].key || !kvs->v[kvs->n].val)
+				return -ENOMEM;
+			kvs->n++;
+		}
+		p = *eol ? eol + 1 : eol;
+	}
+	return 0;
+}
+
+const char *vmv_kv_get(const struct vmv_kvs *kvs, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < kvs->n; i++)
+		if (!strcmp(kvs->v[i].key, key))
+			return kvs->v[i].val;
+	return NULL;
+}
+
+uint64_t vmv_kv_u64(const struct vmv_kvs *kvs, const char *key,
+		    uint64_t dflt)
+{
+	const char *v = vmv_kv_get(kvs, key);
+	char *end;
+	uint64_t n;
+
+	if (!v || !isdigit((unsigned char)*v))
+		return dflt;
+	n = strtoull(v, &end, 0);
+	return end == v ? dflt : n;
+}
+
+void vmv_kvs_free(struct vmv_kvs *kvs)
+{
+	size_t i;
+
+	for (i = 0; i < kvs->n; i++) {
+		free(kvs->v[i].key);
+		free(kvs->v[i].val);
+	}
+	free(kvs->v);
+	memset(kvs, 0, sizeof(*kvs));
+}
+
+/* A "key=" word: lower-case letters, digits, '_' then '='. */
+static size_t key_len(const char *p)
+{
+	size_t n = 0;
+
+	while (islower((unsigned char)p[n]) || p[n] == '_' ||
+	       (n && isdigit((unsigned char)p[n])))
+		n++;
+	return n && p[n] == '=' ? n : 0;
+}
+
+static int hex_u64(const char **pp, uint64_t *v)
+{
+	const char *p = *pp;
+	char *end;
+
+	if (!isxdigit((unsigned char)*p))
+		return -1;
+	*v = strtoull(p, &end, 16);
+	*pp = end;
+	return 0;
+}
+
+static int dec_u64(const char **pp, uint64_t *v)
+{
+	const char *p = *pp;
+	char *end;
+
+	if (!isdigit((unsigned char)*p))
+		return -1;
+	*v = strtoull(p, &end, 10);
+	*pp = end;
+	return 0;
+}
+
+/* START-END PERMS PGOFF MAJ:MIN INODE rss=N swap=N thp=N flags=F NAME */
+int vmv_parse_vma_line(const char *line, struct vmv_vma *vma)
+{
+	const char *p = line, *eol = strchrnul(line, '\n');
+	uint64_t maj, min;
+	size_t k, n;
+
+	memset(vma, 0, sizeof(*vma));
+	if (hex_u64(&p, &vma->start) || *p++ != '-' ||
+	    hex_u64(&p, &vma->end) || *p++ != ' ')
+		return -1;
+	p = skip_spaces(p);
+	if (word_len(p) != 4)
+		return -1;
+	copy_word(vma->perms, sizeof(vma->perms), p, 4);
+	p = skip_spaces(p + 4);
+	if (hex_u64(&p, &vma->pgoff))
+		return -1;
+	p = skip_spaces(p);
+	if (hex_u64(&p, &maj) || *p++ != ':' || hex_u64(&p, &min))
+		return -1;
+	vma->dev_major = maj;
+	vma->dev_minor = min;
+	p = skip_spaces(p);
+	if (dec_u64(&p, &vma->inode))
+		return -1;
+	for (;;) {
+		p = skip_spaces(p);
+		k = key_len(p);
+		if (!k)
+			break;
+		n = word_len(p);
+		if (!strncmp(p, "rss=", 4))
+			vma->rss = strtoull(p + 4, NULL, 10);
+		else if (!strncmp(p, "swap=", 5))
+			vma->swap = strtoull(p + 5, NULL, 10);
+		else if (!strncmp(p, "thp=", 4))
+			vma->thp = strtoull(p + 4, NULL, 10);
+		else if (!strncmp(p, "flags=", 6))
+			vma->flags = strndup(p + 6, n - 6);
+		p += n;
+	}
+	vma->name = strndup(p, eol - p);
+	if (!vma->flags)
+		vma->flags = strdup("");
+	if (!vma->name || !vma->flags)
+		return -ENOMEM;
+	return vma->end > vma->start ? 0 : -1;
+}
+
+int vmv_parse_vmas(const char *text, struct vmv_vmas *vmas)
+{
+	const char *p = text, *eol;
+	size_t cap = 0;
+	int lineno = 0, ret;
+
+	memset(vmas, 0, sizeof(*vmas));
+	while (*p) {
+		eol = strchrnul(p, '\n');
+		lineno++;
+		if (*p != '#' && eol > p) {
+			if (grow((void **)&vmas->v, vmas->n, &cap,
+				 sizeof(*vmas->v)))
+				return -ENOMEM;
+			ret = vmv_parse_vma_line(p, &vmas->v[vmas->n]);
+			if (ret) {
+				vmas->n++;
+				return ret == -ENOMEM ? ret : lineno;
+			}
+			vmas->n++;
+		}
+		p = *eol ? eol + 1 : eol;
+	}
+	return 0;
+}
+
+void vmv_vmas_free(struct vmv_vmas *vmas)
+{
+	size_t i;
+
+	for (i = 0; i < vmas->n; i++) {
+		free(vmas->v[i].flags);
+		free(vmas->v[i].name);
+	}
+	free(vmas->v);
+	memset(vmas, 0, sizeof(*vmas));
+}
+
+const struct vmv_vma *vmv_vma_find(const struct vmv_vmas *vmas,
+				   uint64_t addr)
+{
+	size_t lo = 0, hi = vmas->n, mid;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (addr < vmas->v[mid].start)
+			hi = mid;
+		else if (addr >= vmas->v[mid].end)
+			lo = mid + 1;
+		else
+			return &vmas->v[mid];
+	}
+	return NULL;
+}
+
+/* VADDR LEVEL ENTRY KIND pfn=PFN [swap=T:O] flags=F [page=P order=N mapcount=N] */
+int vmv_parse_pte_line(const char *line, struct vmv_pte *pte)
+{
+	const char *p = line;
+	size_t n;
+
+	memset(pte, 0, sizeof(*pte));
+	pte->pfn = VMV_NO_PFN;
+	pte->order = -1;
+	pte->mapcount = -1;
+	strcpy(pte->flags, "-");
+	if (strncmp(p, "0x", 2))
+		return -1;
+	p += 2;
+	if (hex_u64(&p, &pte->vaddr) || *p != ' ')
+		return -1;
+	p = skip_spaces(p);
+	n = word_len(p);
+	if (!n || n >= sizeof(pte->level))
+		return -1;
+	copy_word(pte->level, sizeof(pte->level), p, n);
+	p = skip_spaces(p + n);
+	if (strncmp(p, "0x", 2))
+		return -1;
+	p += 2;
+	if (hex_u64(&p, &pte->entry) || *p != ' ')
+		return -1;
+	p = skip_spaces(p);
+	n = word_len(p);
+	if (!n)
+		return -1;
+	copy_word(pte->kind, sizeof(pte->kind), p, n);
+	p += n;
+	for (;;) {
+		p = skip_spaces(p);
+		if (!*p || *p == '\n')
+			break;
+		n = word_len(p);
+		if (!strncmp(p, "pfn=", 4)) {
+			if (p[4] != '-')
+				pte->pfn = strtoull(p + 4, NULL, 16);
+		} else if (!strncmp(p, "swap=", 5)) {
+			const char *q = p + 5;
+			char *end;
+
+			pte->swap_type = strtoul(q, &end, 10);
+			if (*end != ':')
+				return -1;
+			pte->swap_offset = strtoull(end + 1, NULL, 16);
+			pte->has_swap = true;
+		} else if (!strncmp(p, "flags=", 6)) {
+			copy_word(pte->flags, sizeof(pte->flags), p + 6,
+				  n - 6);
+		} else if (!strncmp(p, "page=", 5)) {
+			copy_word(pte->page, sizeof(pte->page), p + 5, n - 5);
+			pte->has_page = true;
+		} else if (!strncmp(p, "order=", 6)) {
+			pte->order = atoi(p + 6);
+		} else if (!strncmp(p, "mapcount=", 9)) {
+			pte->mapcount = atoi(p + 9);
+		}
+		p += n;
+	}
+	return 0;
+}
+
+int vmv_parse_ptes(const char *text, struct vmv_ptes *ptes)
+{
+	const char *p = text, *eol;
+	size_t cap = 0;
+	int lineno = 0;
+
+	memset(ptes, 0, sizeof(*ptes));
+	while (*p) {
+		eol = strchrnul(p, '\n');
+		lineno++;
+		if (*p == '#') {
+			ptes->comments++;
+		} else if (eol > p) {
+			if (grow((void **)&ptes->v, ptes->n, &cap,
+				 sizeof(*ptes->v)))
+				return -ENOMEM;
+			if (vmv_parse_pte_line(p, &ptes->v[ptes->n]))
+				return lineno;
+			ptes->n++;
+		}
+		p = *eol ? eol + 1 : eol;
+	}
+	return 0;
+}
+
+void vmv_ptes_free(struct vmv_ptes *ptes)
+{
+	free(ptes->v);
+	memset(ptes, 0, sizeof(*ptes));
+}
+
+int vmv_parse_translate(const char *text, struct vmv_translate *t)
+{
+	const char *p = text, *eol, *q;
+	int lineno = 0;
+	char *end;
+
+	memset(t, 0, sizeof(*t));
+	while (*p) {
+		eol = strchrnul(p, '\n');
+		lineno++;
+		if (*p == '#' || eol == p) {
+			/* comment or empty */
+		} else if (!strncmp(p, "vaddr: ", 7)) {
+			t->vaddr = strtoull(p + 7, NULL, 16);
+		} else if (!strncmp(p, "vma: ", 5)) {
+			q = skip_spaces(p + 5);
+			if (strncmp(q, "none", 4)) {
+				t->vma_start = strtoull(q, &end, 16);
+				if (*end != '-')
+					return lineno;
+				t->vma_end = strtoull(end + 1, &end, 16);
+				q = skip_spaces(end);
+				copy_word(t->vma_perms, sizeof(t->vma_perms),
+					  q, word_len(q));
+				t->has_vma = true;
+			}
+		} else if (!strncmp(p, "leaf: ", 6)) {
+			if (vmv_parse_pte_line(p + 6, &t->leaf))
+				return lineno;
+			t->has_leaf = true;
+		} else if (!strncmp(p, "phys: ", 6)) {
+			t->phys = strtoull(p + 6, NULL, 16);
+			t->has_phys = true;
+		} else if (!strncmp(p, "stop: ", 6)) {
+			copy_word(t->stop, sizeof(t->stop), p + 6,
+				  eol - (p + 6));
+		} else if (p[3] == '[' && t->nr_levels < VMV_MAX_LEVELS) {
+			int i = t->nr_levels;
+
+			copy_word(t->level[i].name, sizeof(t->level[i].name),
+				  p, 3);
+			t->level[i].index = strtoul(p + 4, &end, 16);
+			if (strncmp(end, "] = ", 4))
+				return lineno;
+			t->level[i].entry = strtoull(end + 4, NULL, 16);
+			t->nr_levels++;
+		} else {
+			return lineno;
+		}
+		p = *eol ? eol + 1 : eol;
+	}
+	return 0;
+}
+
+int vmv_parse_verify(const char *text, struct vmv_verify *v)
+{
+	const char *p = text, *eol, *w, *s;
+	size_t cap = 0;
+	int lineno = 0;
+
+	memset(v, 0, sizeof(*v));
+	while (*p) {
+		eol = strchrnul(p, '\n');
+		lineno++;
+		if (!strncmp(p, "mismatch ", 9)) {
+			struct vmv_mismatch *m;
+
+			if (grow((void **)&v->v, v->n, &cap, sizeof(*v->v)))
+				return -ENOMEM;
+			m = &v->v[v->n];
+			memset(m, 0, sizeof(*m));
+			m->vaddr = strtoull(p + 9, NULL, 16);
+			w = strstr(p, " walk=");
+			s = strstr(p, " shadow=");
+			if (!w || !s || w > eol || s > eol)
+				return lineno;
+			copy_word(m->walk, sizeof(m->walk), w + 6,
+				  word_len(w + 6));
+			copy_word(m->shadow, sizeof(m->shadow), s + 8,
+				  word_len(s + 8));
+			v->n++;
+		} else if (!strncmp(p, "verify: ", 8)) {
+			if (sscanf(p + 8, "checked=%lu mismatches=%lu resynced=%lu",
+				   &v->checked, &v->mismatches,
+				   &v->resynced) != 3)
+				return lineno;
+			v->has_summary = true;
+		} else if (*p != '#' && eol > p) {
+			return lineno;
+		}
+		p = *eol ? eol + 1 : eol;
+	}
+	return v->has_summary ? 0 : lineno + 1;
+}
+
+void vmv_verify_free(struct vmv_verify *v)
+{
+	free(v->v);
+	memset(v, 0, sizeof(*v));
+}
+
+int vmv_parse_events(const char *text, struct vmv_events *ev)
+{
+	const char *p = text, *eol, *q;
+	size_t cap = 0;
+	int lineno = 0;
+	char *end;
+
+	memset(ev, 0, sizeof(*ev));
+	while (*p) {
+		eol = strchrnul(p, '\n');
+		lineno++;
+		if (!strncmp(p, "# dropped: ", 11)) {
+			ev->dropped = strtoull(p + 11, NULL, 10);
+		} else if (*p != '#' && eol > p) {
+			struct vmv_event *e;
+
+			if (grow((void **)&ev->v, ev->n, &cap, sizeof(*ev->v)))
+				return -ENOMEM;
+			e = &ev->v[ev->n];
+			q = p;
+			if (dec_u64(&q, &e->seq) || *q != ' ')
+				return lineno;
+			q = skip_spaces(q);
+			copy_word(e->event, sizeof(e->event), q, word_len(q));
+			q = skip_spaces(q + word_len(q));
+			e->start = strtoull(q, &end, 16);
+			if (*end != '-')
+				return lineno;
+			e->end = strtoull(end + 1, NULL, 16);
+			ev->n++;
+		}
+		p = *eol ? eol + 1 : eol;
+	}
+	return 0;
+}
+
+void vmv_events_free(struct vmv_events *ev)
+{
+	free(ev->v);
+	memset(ev, 0, sizeof(*ev));
+}
+
+bool vmv_has_word(const char *commas, const char *word)
+{
+	size_t n = strlen(word);
+	const char *p = commas;
+
+	while (p && *p) {
+		if (!strncmp(p, word, n) && (p[n] == ',' || p[n] == '\0'))
+			return true;
+		p = strchr(p, ',');
+		if (p)
+			p++;
+	}
+	return false;
+}
+
+/* An address: 0x-hex or decimal, as PID/translate takes it. */
+int vmv_parse_addr(const char *s, uint64_t *addr)
+{
+	char *end;
+	int base = 10;
+
+	if (!s || !*s)
+		return -EINVAL;
+	if (!strncasecmp(s, "0x", 2)) {
+		base = 16;
+		s += 2;
+		if (!isxdigit((unsigned char)*s))
+			return -EINVAL;
+	} else if (!isdigit((unsigned char)*s)) {
+		return -EINVAL;
+	}
+	errno = 0;
+	*addr = strtoull(s, &end, base);
+	if (errno || *end)
+		return -EINVAL;
+	return 0;
+}
+
+/* START-END, both hex (0x optional) as in /proc/PID/maps; START < END. */
+int vmv_parse_range(const char *s, uint64_t *start, uint64_t *end)
+{
+	const char *dash = s ? strchr(s, '-') : NULL;
+	char a[40], b[40];
+	char *e;
+
+	if (!dash || dash == s || dash - s >= (long)sizeof(a) ||
+	    strlen(dash + 1) >= sizeof(b) || !dash[1])
+		return -EINVAL;
+	copy_word(a, sizeof(a), s, dash - s);
+	copy_word(b, sizeof(b), dash + 1, strlen(dash + 1));
+	e = a + (strncasecmp(a, "0x", 2) ? 0 : 2);
+	if (!isxdigit((unsigned char)*e))
+		return -EINVAL;
+	errno = 0;
+	*start = strtoull(e, &e, 16);
+	if (errno || *e)
+		return -EINVAL;
+	e = b + (strncasecmp(b, "0x", 2) ? 0 : 2);
+	if (!isxdigit((unsigned char)*e))
+		return -EINVAL;
+	*end = strtoull(e, &e, 16);
+	if (errno || *e || *end <= *start)
+		return -EINVAL;
+	return 0;
+}
+
+uint64_t vmv_pte_size(const struct vmv_pte *pte)
+{
+	if (!strcmp(pte->level, "pmd"))
+		return 1ULL << 21;
+	if (!strcmp(pte->level, "pud"))
+		return 1ULL << 30;
+	return VMV_PAGE_SIZE;
+}
+
+bool vmv_pte_present(const struct vmv_pte *pte)
+{
+	return !strcmp(pte->kind, "present") || !strcmp(pte->kind, "protnone");
+}

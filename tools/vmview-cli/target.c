@@ -1,0 +1,342 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * target.c: "__target", the process faults starts (a re-exec of the CLI,
+ * so it begins with a small, clean address space) and drives over pipes.
+ *
+ * The CLI passes four pipe ends: commands come in on fd 3 and replies go
+ * out on fd 4; after "fork", the child reads fd 5 and replies on fd 6
+ * while the parent keeps 3 and 4.  A command is one line, a reply is one
+ * line, "ok ..." or "err MESSAGE".  Memory touched here is touched one
+ * byte at a time with volatile accesses, so each command makes exactly
+ * the faults it names; at start the target touches its stack and locks
+ * what it has mapped (MCL_CURRENT only: later mappings fault as usual),
+ * so that running a command does not fault on anything else.
+ *
+ * Commands (ADDR, LEN in hex with 0x):
+ *   anon LEN nohuge|huge2m   map anonymous memory; huge2m: 2M-aligned,
+ *                            MADV_HUGEPAGE                  -> ok ADDR
+ *   read ADDR | write ADDR | fill ADDR LEN                   -> ok
+ *   pageout|dontneed ADDR LEN   madvise                      -> ok
+ *   protect ADDR LEN r|rw|none  mprotect                     -> ok
+ *   unmap ADDR LEN                                           -> ok
+ *   mapfile PATH             map 16 pages read-only, shared  -> ok ADDR
+ *   dropcache                posix_fadvise(DONTNEED) on it   -> ok
+ *   mincore ADDR             is the page in the page cache   -> ok 0|1
+ *   fork                     -> ok CHILD_PID (the child: ok on fd 6)
+ *   segv ADDR r|w            a grandchild makes the access and dies
+ *                            -> ok SIGNAL SI_CODE SI_ADDR
+ *   exit
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "vmview-cli.h"
+
+#ifndef MADV_PAGEOUT
+#define MADV_PAGEOUT 21
+#endif
+
+#define FILE_PAGES 16
+
+static int cmd_fd = 3, reply_fd = 4;
+static int file_fd = -1;
+static int segv_pipe = -1;
+
+static void reply(const char *fmt, ...) __printf(1, 2);
+static void reply(const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf) - 1, fmt, ap);
+	va_end(ap);
+	if (n < 0 || n > (int)sizeof(buf) - 2)
+		n = sizeof(buf) - 2;
+	buf[n++] = '\n';
+	if (write(reply_fd, buf, n) != n)
+		_exit(1);
+}
+
+/* One line from fd, without buffering beyond it. */
+static int read_line(int fd, char *buf, size_t len)
+{
+	size_t n = 0;
+	char c;
+
+	while (n + 1 < len) {
+		ssize_t r = read(fd, &c, 1);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		if (c == '\n')
+			break;
+		buf[n++] = c;
+	}
+	buf[n] = '\0';
+	return 0;
+}
+
+static void segv_handler(int sig, siginfo_t *si, void *uc)
+{
+	char buf[64];
+	int n;
+
+	(void)uc;
+	n = snprintf(buf, sizeof(buf), "%d %d 0x%lx\n", sig, si->si_code,
+		     (unsigned long)si->si_addr);
+	if (write(segv_pipe, buf, n) != n) {
+		/* the parent reports what it sees anyway */
+	}
+	/* SA_RESETHAND: returning re-runs the access, which now kills */
+}
+
+static void do_segv(uintptr_t addr, bool write_access)
+{
+	struct sigaction sa = { .sa_sigaction = segv_handler,
+				.sa_flags = SA_SIGINFO | SA_RESETHAND };
+	char buf[64] = "";
+	int p[2], status;
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe(p)) {
+		reply("err pipe: %s", strerror(errno));
+		return;
+	}
+	pid = fork();
+	if (pid < 0) {
+		reply("err fork: %s", strerror(errno));
+		return;
+	}
+	if (!pid) {
+		close(p[0]);
+		segv_pipe = p[1];
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGSEGV, &sa, NULL);
+		if (write_access)
+			*(volatile char *)addr = 1;
+		else
+			(void)*(volatile char *)addr;
+		_exit(0);
+	}
+	close(p[1]);
+	n = read(p[0], buf, sizeof(buf) - 1);
+	buf[n > 0 ? n : 0] = '\0';
+	close(p[0]);
+	if (waitpid(pid, &status, 0) < 0) {
+		reply("err waitpid: %s", strerror(errno));
+		return;
+	}
+	if (!WIFSIGNALED(status)) {
+		reply("ok 0 0 0x0 exited %d", WEXITSTATUS(status));
+		return;
+	}
+	if (!*buf)
+		snprintf(buf, sizeof(buf), "%d 0 0x0", WTERMSIG(status));
+	buf[strcspn(buf, "\n")] = '\0';
+	/* what the handler saw; the signal that ended the grandchild */
+	reply("ok %s killed %d", buf, WTERMSIG(status));
+}
+
+static void *map_anon(size_t len, const char *how)
+{
+	char *p;
+
+	if (!strcmp(how, "huge2m")) {
+		size_t huge = 2UL << 20;
+		uintptr_t a;
+
+		p = mmap(NULL, len + huge, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED)
+			return NULL;
+		a = ((uintptr_t)p + huge - 1) & ~(huge - 1);
+		if (a > (uintptr_t)p)
+			munmap(p, a - (uintptr_t)p);
+		if ((uintptr_t)p + len + huge > a + len)
+			munmap((void *)(a + len),
+			       (uintptr_t)p + len + huge - (a + len));
+		p = (char *)a;
+		madvise(p, len, MADV_HUGEPAGE);
+		return p;
+	}
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	if (!strcmp(how, "nohuge"))
+		madvise(p, len, MADV_NOHUGEPAGE);
+	return p;
+}
+
+static void *map_file(const char *path)
+{
+	void *p;
+
+	if (file_fd >= 0)
+		close(file_fd);
+	file_fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (file_fd < 0)
+		return NULL;
+	p = mmap(NULL, FILE_PAGES * VMV_PAGE_SIZE, PROT_READ, MAP_SHARED,
+		 file_fd, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	/* one page a fault: no readahead around it */
+	madvise(p, FILE_PAGES * VMV_PAGE_SIZE, MADV_RANDOM);
+	return p;
+}
+
+static int prot_of(const char *s)
+{
+	if (!strcmp(s, "rw"))
+		return PROT_READ | PROT_WRITE;
+	if (!strcmp(s, "r"))
+		return PROT_READ;
+	return PROT_NONE;
+}
+
+/* Warm up: touch stack, then lock what is mapped now (not later maps). */
+static void settle(void)
+{
+	volatile char stack[64 * 1024];
+	size_t i;
+
+	for (i = 0; i < sizeof(stack); i += 4096)
+		stack[i] = 0;
+	mlockall(MCL_CURRENT);
+}
+
+static void serve(void)
+{
+	static unsigned char counter = 1;
+	char line[4200], a1[4096], a2[64];
+	unsigned long addr, len;
+	size_t i;
+	void *p;
+
+	while (!read_line(cmd_fd, line, sizeof(line))) {
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			;	/* a child that was told to exit */
+		a1[0] = a2[0] = '\0';
+		addr = len = 0;
+		if (sscanf(line, "anon %lx %63s", &len, a2) == 2) {
+			p = map_anon(len, a2);
+			if (p)
+				reply("ok 0x%lx", (unsigned long)p);
+			else
+				reply("err mmap: %s", strerror(errno));
+		} else if (sscanf(line, "read %lx", &addr) == 1) {
+			reply("ok %d", *(volatile unsigned char *)addr);
+		} else if (sscanf(line, "write %lx", &addr) == 1) {
+			*(volatile unsigned char *)addr = counter++;
+			reply("ok");
+		} else if (sscanf(line, "fill %lx %lx", &addr, &len) == 2) {
+			for (i = 0; i < len; i += 64)
+				*(volatile unsigned char *)(addr + i) =
+					(unsigned char)(i * 131 + counter);
+			counter++;
+			reply("ok");
+		} else if (sscanf(line, "pageout %lx %lx", &addr, &len) == 2) {
+			if (madvise((void *)addr, len, MADV_PAGEOUT))
+				reply("err madvise(MADV_PAGEOUT): %s",
+				      strerror(errno));
+			else
+				reply("ok");
+		} else if (sscanf(line, "dontneed %lx %lx", &addr, &len) == 2) {
+			if (madvise((void *)addr, len, MADV_DONTNEED))
+				reply("err madvise(MADV_DONTNEED): %s",
+				      strerror(errno));
+			else
+				reply("ok");
+		} else if (sscanf(line, "protect %lx %lx %63s", &addr, &len,
+				  a2) == 3) {
+			if (mprotect((void *)addr, len, prot_of(a2)))
+				reply("err mprotect: %s", strerror(errno));
+			else
+				reply("ok");
+		} else if (sscanf(line, "unmap %lx %lx", &addr, &len) == 2) {
+			if (munmap((void *)addr, len))
+				reply("err munmap: %s", strerror(errno));
+			else
+				reply("ok");
+		} else if (sscanf(line, "mapfile %4095s", a1) == 1) {
+			p = map_file(a1);
+			if (p)
+				reply("ok 0x%lx", (unsigned long)p);
+			else
+				reply("err %s: %s", a1, strerror(errno));
+		} else if (!strcmp(line, "dropcache")) {
+			int err = file_fd < 0 ? EBADF :
+				  posix_fadvise(file_fd, 0, 0,
+						POSIX_FADV_DONTNEED);
+
+			if (err)
+				reply("err posix_fadvise: %s", strerror(err));
+			else
+				reply("ok");
+		} else if (sscanf(line, "mincore %lx", &addr) == 1) {
+			unsigned char vec = 0;
+
+			if (mincore((void *)(addr & ~4095UL), 4096, &vec))
+				reply("err mincore: %s", strerror(errno));
+			else
+				reply("ok %d", vec & 1);
+		} else if (!strcmp(line, "fork")) {
+			pid_t pid = fork();
+
+			if (pid < 0) {
+				reply("err fork: %s", strerror(errno));
+			} else if (!pid) {
+				prctl(PR_SET_PDEATHSIG, SIGKILL);
+				cmd_fd = 5;
+				reply_fd = 6;
+				reply("ok 0");
+			} else {
+				reply("ok %d", (int)pid);
+			}
+		} else if (sscanf(line, "segv %lx %63s", &addr, a2) == 2) {
+			do_segv(addr, !strcmp(a2, "w"));
+		} else if (!strcmp(line, "exit")) {
+			reply("ok");
+			_exit(0);
+		} else {
+			reply("err unknown command '%s'", line);
+		}
+	}
+	_exit(0);
+}
+
+int cmd_target(int argc, char **argv)
+{
+	struct stat sb;
+	int fd;
+
+	(void)argv;
+	for (fd = 3; fd <= 6; fd++)
+		if (fstat(fd, &sb) || !S_ISFIFO(sb.st_mode))
+			break;
+	if (argc || fd <= 6)
+		return vmv_err(VMV_EXIT_USAGE,
+			       "__target is run by 'vmview-cli faults', not by hand");
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	settle();
+	reply("ok %d", (int)getpid());
+	serve();
+	return 0;
+}

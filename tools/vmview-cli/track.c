@@ -1,0 +1,496 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * track.c: checks before any command, tracking the target PID, and
+ * reading its files.
+ *
+ * The order of the checks gives each failure its own exit code:
+ * /proc/vmview missing (module not loaded), then the debugfs directory
+ * (EACCES: not root; missing: debugfs not mounted), then /proc/PID (no
+ * such PID) and the PF_KTHREAD flag of /proc/PID/stat (kernel thread),
+ * and last what the module's track file answers.
+ *
+ * A PID this process started tracking (the write to track succeeded) is
+ * untracked at exit, from atexit() or from the handler of SIGINT,
+ * SIGTERM, SIGHUP and SIGPIPE, which then re-raises the signal.  A PID
+ * that was tracked already (EEXIST) belongs to someone else and is left
+ * alone.  The handler only uses async-signal-safe calls on paths built
+ * beforehand.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "vmview-cli.h"
+
+#define PF_KTHREAD	0x00200000UL
+#define PID_MAX_LIMIT	4194304
+#define MAX_TRACKED	8
+#define MAX_CHILDREN	8
+
+static struct {
+	char untrack[VMV_PATH_MAX];
+	char line[16];
+	pid_t pid;
+} tracked[MAX_TRACKED];
+static volatile sig_atomic_t nr_tracked;
+static volatile pid_t children[MAX_CHILDREN];
+static volatile sig_atomic_t nr_children;
+static char tmpfile_path[VMV_PATH_MAX];
+static int paging_levels;
+
+static const int cleanup_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
+
+int vmv_levels(void)
+{
+	return paging_levels ? paging_levels : 4;
+}
+
+int vmv_preflight(void)
+{
+	char path[VMV_PATH_MAX], dir[VMV_PATH_MAX];
+	struct vmv_kvs st = { 0 };
+	const char *dbg;
+	struct stat sb;
+	char *text;
+	int ret;
+
+	vmv_path(path, sizeof(path), "/proc/vmview");
+	ret = vmv_read_path(path, &text, NULL);
+	if (ret == -ENOENT)
+		return vmv_err(VMV_EXIT_NO_MODULE,
+			       "the vmview module is not loaded (no %s): load it with 'insmod vmview.ko' or 'modprobe vmview'",
+			       path);
+	if (ret)
+		return vmv_err(VMV_EXIT_FAIL, "cannot read %s: %s", path,
+			       strerror(-ret));
+	vmv_parse_kvs(text, &st);
+	free(text);
+	paging_levels = vmv_kv_u64(&st, "levels", 4);
+
+	vmv_path(dir, sizeof(dir), "/sys/kernel/debug/vmview");
+	if (stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		vmv_kvs_free(&st);
+		return 0;
+	}
+	ret = errno;
+	dbg = vmv_kv_get(&st, "debugfs");
+	if (ret == EACCES || ret == EPERM)
+		ret = vmv_err(VMV_EXIT_NOT_ROOT,
+			      "permission denied on %s: vmview's debugfs files need root (CAP_SYS_ADMIN); run vmview-cli as root (sudo)",
+			      dir);
+	else if (dbg && !strncmp(dbg, "unavailable", 11))
+		ret = vmv_err(VMV_EXIT_NO_DEBUGFS,
+			      "the vmview module could not create its debugfs directory (/proc/vmview says \"debugfs: %s\"): mount debugfs, boot without debugfs=off, then reload the module",
+			      dbg);
+	else
+		ret = vmv_err(VMV_EXIT_NO_DEBUGFS,
+			      "debugfs is not mounted (no %s): mount it with 'mount -t debugfs none /sys/kernel/debug'",
+			      dir);
+	vmv_kvs_free(&st);
+	return ret;
+}
+
+int vmv_parse_pid(const char *s, pid_t *pid)
+{
+	unsigned long v;
+	char *end;
+
+	if (!s || !*s || *s < '0' || *s > '9')
+		goto bad;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v < 1 || v > PID_MAX_LIMIT)
+		goto bad;
+	*pid = v;
+	return 0;
+bad:
+	return vmv_err(VMV_EXIT_USAGE,
+		       "'%s' is not a PID: give a decimal process ID (see 'vmview-cli help')",
+		       s ? s : "");
+}
+
+/* Is this process a kernel thread?  From field 9 (flags) of its stat. */
+static int pid_kthread(pid_t pid, char *comm, size_t len)
+{
+	char path[VMV_PATH_MAX], *text, *p, *q;
+	unsigned long flags = 0;
+	int i, ret = 0;
+
+	comm[0] = '\0';
+	vmv_path(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if (vmv_read_path(path, &text, NULL))
+		return 0;
+	p = strchr(text, '(');
+	q = strrchr(text, ')');
+	if (p && q && q > p) {
+		snprintf(comm, len, "%.*s", (int)(q - p - 1), p + 1);
+		p = q + 1;
+		/* state ppid pgrp session tty_nr tpgid flags */
+		for (i = 0; i < 7 && p; i++) {
+			while (*p == ' ')
+				p++;
+			if (i == 6)
+				flags = strtoul(p, NULL, 10);
+			p = strchr(p, ' ');
+		}
+		ret = !!(flags & PF_KTHREAD);
+	}
+	free(text);
+	return ret;
+}
+
+static void block_signals(sigset_t *old)
+{
+	sigset_t set;
+	size_t i;
+
+	sigemptyset(&set);
+	for (i = 0; i < ARRAY_SIZE(cleanup_signals); i++)
+		sigaddset(&set, cleanup_signals[i]);
+	sigprocmask(SIG_BLOCK, &set, old);
+}
+
+int vmv_track(pid_t pid)
+{
+	char path[VMV_PATH_MAX], comm[64], line[16];
+	sigset_t old;
+	int ret, slot;
+
+	vmv_path(path, sizeof(path), "/proc/%d", (int)pid);
+	if (!vmv_exists(path))
+		return vmv_err(VMV_EXIT_NO_PID,
+			       "no process with PID %d (no %s): check the PID with ps",
+			       (int)pid, path);
+	if (pid_kthread(pid, comm, sizeof(comm)))
+		return vmv_err(VMV_EXIT_KTHREAD,
+			       "PID %d (%s) is a kernel thread: it has no user address space to show; pick a user process",
+			       (int)pid, comm);
+
+	snprintf(line, sizeof(line), "%d\n", (int)pid);
+	vmv_path(path, sizeof(path), "/sys/kernel/debug/vmview/track");
+	block_signals(&old);
+	slot = nr_tracked;
+	ret = vmv_write_path(path, line);
+	if (!ret && slot < MAX_TRACKED) {
+		vmv_path(tracked[slot].untrack, sizeof(tracked[slot].untrack),
+			 "/sys/kernel/debug/vmview/untrack");
+		memcpy(tracked[slot].line, line, sizeof(line));
+		tracked[slot].pid = pid;
+		nr_tracked = slot + 1;
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+
+	switch (ret) {
+	case 0:
+	case -EEXIST:		/* tracked already: not ours to untrack */
+		break;
+	case -ESRCH:
+		return vmv_err(VMV_EXIT_NO_PID,
+			       "no process with PID %d (the module says ESRCH): check the PID with ps",
+			       (int)pid);
+	case -EINVAL:
+		return vmv_err(VMV_EXIT_KTHREAD,
+			       "the module refused PID %d (EINVAL): it is a kernel thread, with no user address space; pick a user process",
+			       (int)pid);
+	case -EPERM:
+	case -EACCES:
+		return vmv_err(VMV_EXIT_NOT_ROOT,
+			       "permission denied writing %s: run vmview-cli as root (CAP_SYS_ADMIN)",
+			       path);
+	case -ENOENT:
+		return vmv_err(VMV_EXIT_NO_FEATURE,
+			       "%s is missing: this vmview module cannot track processes yet; load a newer vmview.ko",
+			       path);
+	default:
+		return vmv_err(VMV_EXIT_FAIL, "writing %d to %s: %s",
+			       (int)pid, path, strerror(-ret));
+	}
+
+	vmv_path(path, sizeof(path), "/sys/kernel/debug/vmview/%d", (int)pid);
+	if (!vmv_exists(path)) {
+		vmv_path(comm, sizeof(comm), "/proc/%d", (int)pid);
+		if (!vmv_exists(comm))
+			return vmv_err(VMV_EXIT_EXITED,
+				       "PID %d exited before it could be read",
+				       (int)pid);
+		return vmv_err(VMV_EXIT_FAIL,
+			       "tracking PID %d did not create %s: is the module's debugfs tree intact?",
+			       (int)pid, path);
+	}
+	return 0;
+}
+
+/* Async-signal-safe: open, write, close on paths built in vmv_track(). */
+static void untrack_all_unsafe(void)
+{
+	int i, fd;
+
+	for (i = nr_tracked - 1; i >= 0; i--) {
+		fd = open(tracked[i].untrack, O_WRONLY | O_CLOEXEC);
+		if (fd >= 0) {
+			if (write(fd, tracked[i].line,
+				  strlen(tracked[i].line)) < 0) {
+				/* gone already: nothing to undo */
+			}
+			close(fd);
+		}
+	}
+	nr_tracked = 0;
+}
+
+void vmv_untrack_all(void)
+{
+	sigset_t old;
+
+	block_signals(&old);
+	untrack_all_unsafe();
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+void vmv_track_add_child(pid_t pid)
+{
+	sigset_t old;
+
+	block_signals(&old);
+	if (pid > 0 && nr_children < MAX_CHILDREN)
+		children[nr_children++] = pid;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+/* A file to remove at exit or on a signal (faults' scratch file). */
+void vmv_track_tmpfile(const char *path)
+{
+	sigset_t old;
+
+	block_signals(&old);
+	snprintf(tmpfile_path, sizeof(tmpfile_path), "%s", path ? path : "");
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+static void cleanup_handler(int sig)
+{
+	int i, saved = errno;
+
+	for (i = 0; i < nr_children; i++)
+		kill(children[i], SIGKILL);
+	if (tmpfile_path[0])
+		unlink(tmpfile_path);
+	untrack_all_unsafe();
+	signal(sig, SIG_DFL);
+	errno = saved;
+	raise(sig);
+}
+
+void vmv_track_signals(void)
+{
+	struct sigaction sa = { .sa_handler = cleanup_handler };
+	size_t i;
+
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < ARRAY_SIZE(cleanup_signals); i++)
+		sigaddset(&sa.sa_mask, cleanup_signals[i]);
+	for (i = 0; i < ARRAY_SIZE(cleanup_signals); i++)
+		sigaction(cleanup_signals[i], &sa, NULL);
+	atexit(vmv_untrack_all);
+}
+
+/*
+ * What a failed read or write of PID/name means, reported; returns the
+ * exit code.
+ */
+int vmv_pid_errno(pid_t pid, const char *name, int err)
+{
+	char file[VMV_PATH_MAX], path[VMV_PATH_MAX];
+
+	vmv_path(file, sizeof(file), "/sys/kernel/debug/vmview/%d/%s",
+		 (int)pid, name);
+	vmv_path(path, sizeof(path), "/proc/%d", (int)pid);
+	switch (err) {
+	case -ESRCH:
+		return vmv_err(VMV_EXIT_EXITED,
+			       "PID %d exited (%s: ESRCH); nothing left to show",
+			       (int)pid, file);
+	case -EPERM:
+	case -EACCES:
+		return vmv_err(VMV_EXIT_NOT_ROOT,
+			       "permission denied on %s: run vmview-cli as root (CAP_SYS_ADMIN)",
+			       file);
+	case -EIO:
+	case -ENOENT:
+		if (!vmv_exists(path))
+			return vmv_err(VMV_EXIT_EXITED,
+				       "PID %d exited while it was read (%s: %s)",
+				       (int)pid, file, strerror(-err));
+		if (err == -EIO)
+			return vmv_err(VMV_EXIT_FAIL,
+				       "%s: I/O error (its directory is being removed: was PID %d untracked or the module unloaded?)",
+				       file, (int)pid);
+		vmv_path(path, sizeof(path), "/sys/kernel/debug/vmview/%d",
+			 (int)pid);
+		if (vmv_exists(path))
+			return vmv_err(VMV_EXIT_NO_FEATURE,
+				       "this vmview module has no %s: load a newer vmview.ko",
+				       file);
+		return vmv_err(VMV_EXIT_FAIL,
+			       "%s vanished: PID %d was untracked by someone else, or the module was unloaded",
+			       file, (int)pid);
+	default:
+		return vmv_err(VMV_EXIT_FAIL, "%s: %s", file, strerror(-err));
+	}
+}
+
+/* Read PID/name whole; on error report it and return the exit code. */
+int vmv_read_pid_file(pid_t pid, const char *name, char **out)
+{
+	int ret = vmv_read_pid_raw(pid, name, out);
+
+	return ret ? vmv_pid_errno(pid, name, ret) : 0;
+}
+
+int vmv_read_pid_raw(pid_t pid, const char *name, char **out)
+{
+	char path[VMV_PATH_MAX];
+
+	vmv_path(path, sizeof(path), "/sys/kernel/debug/vmview/%d/%s",
+		 (int)pid, name);
+	return vmv_read_path(path, out, NULL);
+}
+
+/* Returns 0 or -errno, unreported (the caller knows what EINVAL means). */
+int vmv_write_pid_file(pid_t pid, const char *name, const char *s)
+{
+	char path[VMV_PATH_MAX];
+
+	vmv_path(path, sizeof(path), "/sys/kernel/debug/vmview/%d/%s",
+		 (int)pid, name);
+	return vmv_write_path(path, s);
+}
+
+int vmv_load_mm(pid_t pid, struct vmv_kvs *mm)
+{
+	char *text;
+	int ret;
+
+	ret = vmv_read_pid_file(pid, "mm", &text);
+	if (ret)
+		return ret;
+	ret = vmv_parse_kvs(text, mm);
+	free(text);
+	if (ret)
+		return vmv_err(VMV_EXIT_FAIL, "PID %d: cannot parse mm",
+			       (int)pid);
+	return 0;
+}
+
+int vmv_load_vmas(pid_t pid, struct vmv_vmas *vmas)
+{
+	char *text;
+	int ret;
+
+	ret = vmv_read_pid_file(pid, "vmas", &text);
+	if (ret)
+		return ret;
+	ret = vmv_parse_vmas(text, vmas);
+	free(text);
+	if (ret > 0)
+		return vmv_err(VMV_EXIT_FAIL,
+			       "PID %d: cannot parse line %d of vmas (module and CLI disagree on the format?)",
+			       (int)pid, ret);
+	if (ret)
+		return vmv_err(VMV_EXIT_FAIL, "PID %d: out of memory",
+			       (int)pid);
+	return 0;
+}
+
+int vmv_load_ptes(pid_t pid, struct vmv_ptes *ptes)
+{
+	char *text;
+	int ret;
+
+	ret = vmv_read_pid_file(pid, "ptes", &text);
+	if (ret)
+		return ret;
+	ret = vmv_parse_ptes(text, ptes);
+	free(text);
+	if (ret > 0)
+		return vmv_err(VMV_EXIT_FAIL,
+			       "PID %d: cannot parse line %d of ptes (module and CLI disagree on the format?)",
+			       (int)pid, ret);
+	if (ret)
+		return vmv_err(VMV_EXIT_FAIL, "PID %d: out of memory",
+			       (int)pid);
+	return 0;
+}
+
+int vmv_load_translate(pid_t pid, uint64_t addr, struct vmv_translate *t)
+{
+	char line[32], *text;
+	int ret;
+
+	snprintf(line, sizeof(line), "0x%" PRIx64 "\n", addr);
+	ret = vmv_write_pid_file(pid, "translate", line);
+	if (ret == -EINVAL)
+		return vmv_err(VMV_EXIT_BAD_ADDR,
+			       "0x%" PRIx64 " is not a user address of PID %d (the module said EINVAL): give one below 0x%s",
+			       addr, (int)pid,
+			       vmv_levels() == 5 ? "00ffffffffffffff" :
+						   "00007fffffffffff");
+	if (ret)
+		return vmv_pid_errno(pid, "translate", ret);
+	ret = vmv_read_pid_file(pid, "translate", &text);
+	if (ret)
+		return ret;
+	ret = vmv_parse_translate(text, t);
+	free(text);
+	if (ret)
+		return vmv_err(VMV_EXIT_FAIL,
+			       "PID %d: cannot parse line %d of translate",
+			       (int)pid, ret);
+	return 0;
+}
+
+int vmv_pid_comm(pid_t pid, char *buf, size_t len)
+{
+	char path[VMV_PATH_MAX], *text;
+
+	buf[0] = '\0';
+	vmv_path(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	if (vmv_read_path(path, &text, NULL))
+		return -1;
+	text[strcspn(text, "\n")] = '\0';
+	snprintf(buf, len, "%s", text);
+	free(text);
+	return 0;
+}
+
+/*
+ * The start of every command on one PID: exactly nargs arguments, the
+ * first a PID; then the module checks and tracking.
+ */
+int vmv_begin(const char *cmd, const char *synopsis, int argc, char **argv,
+	      int nargs, pid_t *pid)
+{
+	int ret;
+
+	if (argc < nargs)
+		return vmv_err(VMV_EXIT_USAGE, "usage: vmview-cli %s %s",
+			       cmd, synopsis);
+	if (argc > nargs)
+		return vmv_err(VMV_EXIT_USAGE,
+			       "unexpected argument '%s': usage: vmview-cli %s %s",
+			       argv[nargs], cmd, synopsis);
+	ret = vmv_parse_pid(argv[0], pid);
+	if (ret)
+		return ret;
+	ret = vmv_preflight();
+	if (ret)
+		return ret;
+	return vmv_track(*pid);
+}

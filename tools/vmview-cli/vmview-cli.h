@@ -1,0 +1,261 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vmview-cli: what the command files share.
+ *
+ * Data flows one way: a file of the module (fs.c) is read, parsed into the
+ * structs below (parse.c), then each command (cmd_*.c) formats it as text
+ * (format.c) or JSON (json.c).  Errors go through one helper (error.c);
+ * tracking a PID and untracking it at exit is track.c's.
+ */
+#ifndef VMVIEW_CLI_H
+#define VMVIEW_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <json-c/json.h>
+
+#define VMV_CLI_VERSION	"0.1.0"
+#define VMV_PAGE_SIZE	4096ULL
+#define VMV_PAGE_SHIFT	12
+
+#define __printf(a, b)	__attribute__((format(printf, a, b)))
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+/*
+ * Exit codes, documented in Documentation/vmview-cli.rst.  A command
+ * returns one of these; main() exits with it.
+ */
+enum vmv_exit {
+	VMV_EXIT_OK		= 0,
+	VMV_EXIT_FAIL		= 1,	/* I/O error, mismatches, FAILED */
+	VMV_EXIT_USAGE		= 2,	/* bad command line */
+	VMV_EXIT_NOT_ROOT	= 3,	/* EPERM/EACCES on debugfs */
+	VMV_EXIT_NO_MODULE	= 4,	/* no /proc/vmview */
+	VMV_EXIT_NO_DEBUGFS	= 5,	/* no /sys/kernel/debug/vmview */
+	VMV_EXIT_NO_PID		= 6,	/* no such process */
+	VMV_EXIT_KTHREAD	= 7,	/* a kernel thread: no mm */
+	VMV_EXIT_BAD_ADDR	= 8,	/* not a user address or range */
+	VMV_EXIT_EXITED		= 9,	/* the target exited (ESRCH) */
+	VMV_EXIT_NO_FEATURE	= 10,	/* the module lacks a file */
+};
+
+/* Global options and the few per-command ones (main.c fills it). */
+struct vmv_opts {
+	bool json;
+	bool pretty;
+	bool symbolize;
+	bool color;		/* resolved from --color, isatty, NO_COLOR */
+	bool noheadings;
+	const char *root;	/* "" or the --root / VMVIEW_ROOT prefix */
+	const char *range;	/* ptes, verify: "A-B" */
+	const char *kind;	/* ptes: a KIND */
+	const char *output;	/* maps: -o columns */
+	const char *file;	/* faults: --file */
+	const char *only;	/* faults: --scenario N[,N...] */
+	bool follow;		/* events */
+	unsigned int interval_ms; /* events --follow */
+};
+extern struct vmv_opts opts;
+
+/* error.c: the one error helper. */
+int vmv_err(int code, const char *fmt, ...) __printf(2, 3);
+void vmv_warn(const char *fmt, ...) __printf(1, 2);
+const char *vmv_exit_name(int code);
+
+/* json.c: the one JSON writer. */
+void vmv_json_print(struct json_object *obj);
+struct json_object *vmv_json_hex(uint64_t v);
+void vmv_json_add(struct json_object *o, const char *key,
+		  struct json_object *v);
+void vmv_json_add_str(struct json_object *o, const char *key,
+		      const char *s);
+void vmv_json_add_u64(struct json_object *o, const char *key, uint64_t v);
+void vmv_json_add_i64(struct json_object *o, const char *key, int64_t v);
+void vmv_json_add_hex(struct json_object *o, const char *key, uint64_t v);
+void vmv_json_add_bool(struct json_object *o, const char *key, bool v);
+/* "a,b,c" (or "-") as a JSON array of strings. */
+struct json_object *vmv_json_list(const char *commas);
+
+/* fs.c: every path goes through the root prefix. */
+const char *vmv_path(char *buf, size_t len, const char *fmt, ...)
+	__printf(3, 4);
+#define VMV_PATH_MAX 4096
+int vmv_read_path(const char *path, char **out, size_t *lenp);
+int vmv_write_path(const char *path, const char *s);
+bool vmv_exists(const char *path);
+
+/* track.c: the PID a command looks at. */
+struct vmv_kv;
+int vmv_preflight(void);
+int vmv_parse_pid(const char *s, pid_t *pid);
+int vmv_track(pid_t pid);
+void vmv_untrack_all(void);
+void vmv_track_signals(void);
+void vmv_track_add_child(pid_t pid);
+void vmv_track_tmpfile(const char *path);
+int vmv_read_pid_file(pid_t pid, const char *name, char **out);
+int vmv_read_pid_raw(pid_t pid, const char *name, char **out);
+int vmv_pid_errno(pid_t pid, const char *name, int err);
+int vmv_write_pid_file(pid_t pid, const char *name, const char *s);
+int vmv_levels(void);
+int vmv_begin(const char *cmd, const char *synopsis, int argc, char **argv,
+	      int nargs, pid_t *pid);
+
+/* parse.c: the module's formats (Documentation/vmview.rst). */
+struct vmv_kv {
+	char *key;
+	char *val;
+};
+
+struct vmv_kvs {
+	struct vmv_kv *v;
+	size_t n;
+};
+
+struct vmv_vma {
+	uint64_t start, end;
+	char perms[5];
+	uint64_t pgoff;			/* bytes, as /proc/PID/maps */
+	unsigned int dev_major, dev_minor;
+	uint64_t inode;
+	uint64_t rss, swap, thp;	/* pages, pages, PMD leaves */
+	char *flags;			/* "read,write,..." */
+	char *name;			/* "" when anonymous */
+};
+
+struct vmv_vmas {
+	struct vmv_vma *v;
+	size_t n;
+};
+
+#define VMV_NO_PFN	(~0ULL)
+
+struct vmv_pte {
+	uint64_t vaddr;
+	char level[4];			/* pte, pmd, pud */
+	uint64_t entry;
+	char kind[24];
+	uint64_t pfn;			/* VMV_NO_PFN for "-" */
+	bool has_swap;
+	unsigned int swap_type;
+	uint64_t swap_offset;
+	char flags[160];		/* "present,rw,..." or "-" */
+	bool has_page;
+	char page[160];			/* "anon,lru,..." */
+	int order;
+	int mapcount;
+};
+
+struct vmv_ptes {
+	struct vmv_pte *v;
+	size_t n;
+	size_t comments;
+};
+
+#define VMV_MAX_LEVELS 5
+struct vmv_translate {
+	uint64_t vaddr;
+	bool has_vma;
+	uint64_t vma_start, vma_end;
+	char vma_perms[5];
+	int nr_levels;
+	struct {
+		char name[4];		/* pgd, p4d, pud, pmd, pte */
+		unsigned int index;
+		uint64_t entry;
+	} level[VMV_MAX_LEVELS];
+	bool has_leaf;
+	struct vmv_pte leaf;
+	bool has_phys;
+	uint64_t phys;
+	char stop[48];			/* "pte swap", "no vma", ... or "" */
+};
+
+struct vmv_verify {
+	uint64_t checked, mismatches, resynced;
+	bool has_summary;
+	size_t n;
+	struct vmv_mismatch {
+		uint64_t vaddr;
+		char walk[64];
+		char shadow[64];
+	} *v;
+};
+
+struct vmv_events {
+	uint64_t dropped;
+	size_t n;
+	struct vmv_event {
+		uint64_t seq;
+		char event[32];
+		uint64_t start, end;
+	} *v;
+};
+
+int vmv_parse_kvs(const char *text, struct vmv_kvs *kvs);
+const char *vmv_kv_get(const struct vmv_kvs *kvs, const char *key);
+uint64_t vmv_kv_u64(const struct vmv_kvs *kvs, const char *key,
+		    uint64_t dflt);
+void vmv_kvs_free(struct vmv_kvs *kvs);
+int vmv_parse_vma_line(const char *line, struct vmv_vma *vma);
+int vmv_parse_vmas(const char *text, struct vmv_vmas *vmas);
+void vmv_vmas_free(struct vmv_vmas *vmas);
+const struct vmv_vma *vmv_vma_find(const struct vmv_vmas *vmas,
+				   uint64_t addr);
+int vmv_parse_pte_line(const char *line, struct vmv_pte *pte);
+int vmv_parse_ptes(const char *text, struct vmv_ptes *ptes);
+void vmv_ptes_free(struct vmv_ptes *ptes);
+int vmv_parse_translate(const char *text, struct vmv_translate *t);
+int vmv_parse_verify(const char *text, struct vmv_verify *v);
+void vmv_verify_free(struct vmv_verify *v);
+int vmv_parse_events(const char *text, struct vmv_events *ev);
+void vmv_events_free(struct vmv_events *ev);
+bool vmv_has_word(const char *commas, const char *word);
+int vmv_parse_addr(const char *s, uint64_t *addr);
+int vmv_parse_range(const char *s, uint64_t *start, uint64_t *end);
+uint64_t vmv_pte_size(const struct vmv_pte *pte);
+bool vmv_pte_present(const struct vmv_pte *pte);
+
+/* format.c: text output. */
+char *vmv_size(char *buf, size_t len, uint64_t bytes);
+void vmv_flag_letters(char *buf, const struct vmv_pte *pte);
+void vmv_fmt_pte_row(char *buf, size_t len, const struct vmv_pte *pte);
+void vmv_fmt_pte_where(char *buf, size_t len, const struct vmv_pte *pte);
+struct json_object *vmv_pte_json(const struct vmv_pte *pte);
+struct json_object *vmv_vma_json(const struct vmv_vma *vma);
+int vmv_addr_digits(const struct vmv_vmas *vmas);
+const char *vmv_color(const char *what);
+void vmv_pte_header(char *buf, size_t len);
+
+/* symbolize.c: section and nearest symbol of a file offset in an ELF. */
+int vmv_symbolize(const char *path, uint64_t file_off, char *buf,
+		  size_t len);
+int vmv_symbolize_pte(pid_t pid, const struct vmv_vmas *vmas,
+		      uint64_t vaddr, char *buf, size_t len);
+void vmv_symbolize_cleanup(void);
+
+/* The commands: cmd_*.c.  argv[0] is the command's first argument. */
+int cmd_summary(int argc, char **argv);
+int cmd_maps(int argc, char **argv);
+int cmd_ptes(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+int cmd_events(int argc, char **argv);
+int cmd_translate(int argc, char **argv);
+int cmd_map(int argc, char **argv);
+int cmd_faults(int argc, char **argv);
+int cmd_target(int argc, char **argv);	/* hidden: faults' target */
+
+/* cmd_maps.c: the VMA table, also summary's. */
+int vmv_print_vma_table(const struct vmv_vmas *vmas, const char *columns);
+
+/* Helpers shared by commands (track.c). */
+int vmv_load_vmas(pid_t pid, struct vmv_vmas *vmas);
+int vmv_load_ptes(pid_t pid, struct vmv_ptes *ptes);
+int vmv_load_mm(pid_t pid, struct vmv_kvs *mm);
+int vmv_load_translate(pid_t pid, uint64_t addr, struct vmv_translate *t);
+int vmv_pid_comm(pid_t pid, char *buf, size_t len);
+
+#endif /* VMVIEW_CLI_H */
