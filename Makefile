@@ -80,3 +80,8 @@ clean:
 	$(MAKE) -C tools/vmview-cli clean
 	$(MAKE) -C tests clean
 	rm -rf $(BUILD)
+
+# The shadow table's fuzzer, for FUZZ_TIME seconds (default 600).
+.PHONY: fuzz
+fuzz: deps-test
+	$(MAKE) -C tests fuzz

@@ -13,11 +13,13 @@
 #include <linux/err.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
+#include <linux/sched/mm.h>
 #include <linux/seq_file.h>
 #include <linux/threads.h>
 #include <linux/uaccess.h>
 
 #include "inspect.h"
+#include "mirror.h"
 #include "target.h"
 #include "vmview.h"
 
@@ -84,26 +86,69 @@ static int vmv_parse_pid(const char __user *ubuf, size_t count, loff_t *ppos,
 	return 0;
 }
 
-/* A user address: 0x-hex or decimal, below TASK_SIZE_MAX. */
-static int vmv_parse_addr(const char __user *ubuf, size_t count, loff_t *ppos,
-			  unsigned long *addr)
+/* An address: 0x-hex or decimal, at most @max. */
+static int vmv_str_to_addr(char *s, unsigned long max, unsigned long *addr)
 {
-	char buf[32], *s = buf;
 	unsigned long long v;
-	int ret, base = 10;
+	int base = 10;
 
-	ret = vmv_copy_word(buf, sizeof(buf), ubuf, count, ppos);
-	if (ret)
-		return ret;
 	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
 		s += 2;
 		base = 16;
 	}
 	if (!*s || !vmv_all(s, base == 16 ? vmv_isxdigit : vmv_isdigit) ||
-	    kstrtoull(s, base, &v) || v >= TASK_SIZE_MAX)
+	    kstrtoull(s, base, &v) || v > max)
 		return -EINVAL;
 	*addr = v;
 	return 0;
+}
+
+/* A user address: 0x-hex or decimal, below TASK_SIZE_MAX. */
+static int vmv_parse_addr(const char __user *ubuf, size_t count, loff_t *ppos,
+			  unsigned long *addr)
+{
+	char buf[32];
+	int ret;
+
+	ret = vmv_copy_word(buf, sizeof(buf), ubuf, count, ppos);
+	if (ret)
+		return ret;
+	return vmv_str_to_addr(buf, TASK_SIZE_MAX - 1, addr);
+}
+
+/*
+ * A range START-END of user addresses (START < END <= TASK_SIZE_MAX), or
+ * a lone newline for "everything" (both 0).
+ */
+static int vmv_parse_range(const char __user *ubuf, size_t count,
+			   loff_t *ppos, unsigned long *start,
+			   unsigned long *end)
+{
+	char buf[64], *dash;
+	int ret;
+
+	if (count == 1 && !*ppos) {
+		if (get_user(buf[0], ubuf))
+			return -EFAULT;
+		if (buf[0] != '\n')
+			return -EINVAL;
+		*start = 0;
+		*end = 0;
+		return 0;
+	}
+	ret = vmv_copy_word(buf, sizeof(buf), ubuf, count, ppos);
+	if (ret)
+		return ret;
+	dash = strchr(buf, '-');
+	if (!dash)
+		return -EINVAL;
+	*dash = '\0';
+	ret = vmv_str_to_addr(buf, TASK_SIZE_MAX - 1, start);
+	if (!ret)
+		ret = vmv_str_to_addr(dash + 1, TASK_SIZE_MAX, end);
+	if (!ret && *start >= *end)
+		ret = -EINVAL;
+	return ret;
 }
 
 /* --- track, untrack ------------------------------------------------------ */
@@ -161,6 +206,35 @@ static int vmv_translate_show(struct seq_file *m, void *v)
 	return vmv_show_translate(m, m->private);
 }
 
+static int vmv_verify_show(struct seq_file *m, void *v)
+{
+	struct vmv_target *t = m->private;
+	struct mm_struct *mm = vmv_target_get_mm(t);
+	int ret;
+
+	if (!mm)
+		return -ESRCH;
+	ret = vmv_mirror_verify(t->mirror, mm, m);
+	mmput(mm);
+	return ret;
+}
+
+static int vmv_shadow_show(struct seq_file *m, void *v)
+{
+	struct vmv_target *t = m->private;
+
+	vmv_mirror_show_stats(t->mirror, m);
+	return 0;
+}
+
+static int vmv_events_show(struct seq_file *m, void *v)
+{
+	struct vmv_target *t = m->private;
+
+	vmv_mirror_show_events(t->mirror, m);
+	return 0;
+}
+
 static int vmv_single_open(struct inode *inode, struct file *file,
 			   int (*show)(struct seq_file *, void *))
 {
@@ -196,6 +270,53 @@ static int vmv_translate_open(struct inode *inode, struct file *file)
 	return vmv_single_open(inode, file, vmv_translate_show);
 }
 
+static int vmv_verify_open(struct inode *inode, struct file *file)
+{
+	return vmv_single_open(inode, file, vmv_verify_show);
+}
+
+static int vmv_shadow_open(struct inode *inode, struct file *file)
+{
+	return vmv_single_open(inode, file, vmv_shadow_show);
+}
+
+static int vmv_events_open(struct inode *inode, struct file *file)
+{
+	return vmv_single_open(inode, file, vmv_events_show);
+}
+
+static ssize_t vmv_verify_write(struct file *file, const char __user *ubuf,
+				size_t count, loff_t *ppos)
+{
+	struct vmv_target *t = ((struct seq_file *)file->private_data)->private;
+	unsigned long start, end;
+	int ret;
+
+	ret = vmv_parse_range(ubuf, count, ppos, &start, &end);
+	if (ret)
+		return ret;
+	vmv_mirror_set_range(t->mirror, start, end);
+	return count;
+}
+
+static int vmv_inject_open(struct inode *inode, struct file *file)
+{
+	return vmv_may_open() ?: nonseekable_open(inode, file);
+}
+
+static ssize_t vmv_inject_write(struct file *file, const char __user *ubuf,
+				size_t count, loff_t *ppos)
+{
+	struct vmv_target *t = file_inode(file)->i_private;
+	unsigned long addr;
+	int ret;
+
+	ret = vmv_parse_addr(ubuf, count, ppos, &addr);
+	if (!ret)
+		ret = vmv_mirror_inject(t->mirror, addr);
+	return ret ?: count;
+}
+
 static ssize_t vmv_translate_write(struct file *file, const char __user *ubuf,
 				   size_t count, loff_t *ppos)
 {
@@ -219,6 +340,37 @@ static const struct file_operations vmv_mm_fops = {
 	.read		= seq_read,
 	.llseek		= seq_lseek,
 	.release	= vmv_single_release,
+};
+
+static const struct file_operations vmv_verify_fops = {
+	.owner		= THIS_MODULE,
+	.open		= vmv_verify_open,
+	.read		= seq_read,
+	.write		= vmv_verify_write,
+	.llseek		= seq_lseek,
+	.release	= vmv_single_release,
+};
+
+static const struct file_operations vmv_shadow_fops = {
+	.owner		= THIS_MODULE,
+	.open		= vmv_shadow_open,
+	.read		= seq_read,
+	.llseek		= seq_lseek,
+	.release	= vmv_single_release,
+};
+
+static const struct file_operations vmv_events_fops = {
+	.owner		= THIS_MODULE,
+	.open		= vmv_events_open,
+	.read		= seq_read,
+	.llseek		= seq_lseek,
+	.release	= vmv_single_release,
+};
+
+static const struct file_operations vmv_inject_fops = {
+	.owner		= THIS_MODULE,
+	.open		= vmv_inject_open,
+	.write		= vmv_inject_write,
 };
 
 static const struct file_operations vmv_translate_fops = {
@@ -303,6 +455,11 @@ int vmv_debugfs_add_target(struct vmv_target *t)
 	debugfs_create_file("vmas", 0400, dir, t, &vmv_vmas_fops);
 	debugfs_create_file("ptes", 0400, dir, t, &vmv_ptes_fops);
 	debugfs_create_file("translate", 0600, dir, t, &vmv_translate_fops);
+	debugfs_create_file("verify", 0600, dir, t, &vmv_verify_fops);
+	debugfs_create_file("shadow", 0400, dir, t, &vmv_shadow_fops);
+	debugfs_create_file("events", 0400, dir, t, &vmv_events_fops);
+	if (vmv_test_hooks)
+		debugfs_create_file("inject", 0200, dir, t, &vmv_inject_fops);
 	t->dir = dir;
 	return 0;
 }

@@ -10,6 +10,7 @@
  */
 #include <linux/init.h>
 #include <linux/module.h>
+#include <linux/moduleparam.h>
 
 #include "vmview.h"
 #include "walk.h"
@@ -18,7 +19,16 @@ atomic_long_t vmv_stats[VMV_NR_STATS];
 const char * const vmv_stat_names[VMV_NR_STATS] = {
 	[VMV_STAT_TARGETS]	= "targets",
 	[VMV_STAT_ITERS]	= "readers",
+	[VMV_STAT_MIRRORS]	= "mirrors",
 };
+
+/*
+ * test_hooks: for the selftests only.  It adds PID/inject, which
+ * corrupts one leaf of the shadow table, to prove that verify can fail.
+ */
+bool vmv_test_hooks;
+module_param_named(test_hooks, vmv_test_hooks, bool, 0400);
+MODULE_PARM_DESC(test_hooks, "Add test-only files such as PID/inject (default: off)");
 
 static int __init vmview_init(void)
 {

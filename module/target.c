@@ -9,6 +9,7 @@
 #include <linux/sched/task.h>
 #include <linux/slab.h>
 
+#include "mirror.h"
 #include "target.h"
 #include "vmview.h"
 
@@ -30,6 +31,8 @@ static void vmv_target_release(struct kref *ref)
 {
 	struct vmv_target *t = container_of(ref, struct vmv_target, ref);
 
+	if (t->mirror)
+		vmv_mirror_destroy(t->mirror);
 	mmdrop(t->mm);
 	put_pid(t->pid);
 	mutex_destroy(&t->lock);
@@ -115,6 +118,12 @@ int vmv_target_track(pid_t nr)
 	get_task_comm(t->comm, task);
 	mmgrab(mm);
 	t->mm = mm;
+	t->mirror = vmv_mirror_create(mm);
+	if (IS_ERR(t->mirror)) {
+		ret = PTR_ERR(t->mirror);
+		t->mirror = NULL;
+		goto err_put;
+	}
 
 	mutex_lock(&vmv_targets_lock);
 	if (vmv_target_find(nr, pid)) {
@@ -134,6 +143,7 @@ int vmv_target_track(pid_t nr)
 
 err_unlock:
 	mutex_unlock(&vmv_targets_lock);
+err_put:
 	vmv_target_put(t);	/* drops the mmgrab and the pid */
 	mmput(mm);
 	put_task_struct(task);

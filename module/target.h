@@ -30,6 +30,7 @@ struct vmv_target {
 	pid_t nr;			/* as named in debugfs */
 	struct mm_struct *mm;		/* mmgrab()ed */
 	struct dentry *dir;
+	struct vmv_mirror *mirror;	/* the shadow page table */
 	char comm[TASK_COMM_LEN];
 
 	struct mutex lock;		/* protects what follows */

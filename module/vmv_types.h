@@ -13,9 +13,14 @@
 #include <linux/string.h>
 #include <linux/types.h>
 
+/*
+ * No direct reclaim: the shadow allocates under the mirror's lock, which
+ * the MMU notifier takes, and reclaim may unmap the tracked process's
+ * pages and so call that notifier.  A failure is -ENOMEM, retried later.
+ */
 static inline void *vmv_zalloc(size_t size)
 {
-	return kzalloc(size, GFP_KERNEL);
+	return kzalloc(size, GFP_NOWAIT | __GFP_NOWARN);
 }
 
 static inline void vmv_free(void *p)

@@ -15,6 +15,9 @@
 
 #define VMVIEW_VERSION "0.1.0"
 
+/* main.c: test_hooks=1 adds the files that only tests may use. */
+extern bool vmv_test_hooks;
+
 /* debugfs.c: the /sys/kernel/debug/vmview tree. */
 int vmv_debugfs_init(void);
 void vmv_debugfs_exit(void);
@@ -32,6 +35,7 @@ void vmv_procfs_exit(void);
 enum vmv_stat {
 	VMV_STAT_TARGETS,	/* struct vmv_target */
 	VMV_STAT_ITERS,		/* open vmas/ptes readers */
+	VMV_STAT_MIRRORS,	/* struct vmv_mirror (with a notifier) */
 	VMV_NR_STATS,
 };
 

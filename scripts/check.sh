@@ -89,6 +89,12 @@ if [ $hrc -ne 0 ] && ! grep -q '^not ok' "$logs/host-tests.log"; then
 fi
 grep '^#   ' "$logs/host-tests.log" | head -n 40
 
+# A bounded run of the shadow table's fuzzer (make fuzz runs it longer).
+make -s -C tests fuzz-smoke >"$logs/fuzz.log" 2>&1
+grep -E '^(not )?ok ' "$logs/fuzz.log" | record
+grep -Eq '^(not )?ok ' "$logs/fuzz.log" ||
+	echo "not ok - fuzz_shadow (see build/check/fuzz.log)" | record
+
 # --- kselftests in the guests -------------------------------------------------
 guest() { # name kver kargs levels
 	local name=$1 kver=$2 kargs=$3 levels=$4

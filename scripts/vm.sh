@@ -62,6 +62,7 @@ root=$(mktemp -d "${TMPDIR:-/tmp}/vmview-initramfs.XXXXXX")
 trap 'rm -rf "$root"' EXIT
 
 # --- the initramfs -------------------------------------------------------
+chmod 0755 "$root"
 mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,etc,lib/vmview-mods,root,vmview}
 cp /bin/busybox "$root/bin/busybox"
 cp -a "$payload"/. "$root/vmview/"

@@ -1,0 +1,601 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mirror: each tracked process's shadow page table (shadow.c), filled by
+ * hmm_range_fault() and kept in sync by an mmu_interval_notifier, in the
+ * shape of lib/test_hmm.c's dmirror.
+ *
+ * Filling follows the mmu_interval_read_begin() / read_retry() protocol:
+ * take the notifier's sequence number, walk with hmm_range_fault()
+ * under mmap_read_lock() (no HMM_PFN_REQ_FAULT: nothing is faulted in),
+ * then, under m->lock, store the result only if no invalidation ran
+ * meanwhile; otherwise do it again.  Fills go in 2 MiB chunks aligned to
+ * PMD boundaries, so a PMD-mapped huge page is always seen whole.
+ *
+ * Invalidation: the notifier callback, under m->lock, bumps the
+ * sequence (mmu_interval_set_seq()), drops the range from the shadow,
+ * records the event in a ring and remembers the range as dirty.  Dirty
+ * ranges are refilled lazily, before the next verify.
+ *
+ * Locking order: mmap_lock, then m->lock.  The callback runs with the
+ * mutator's locks held (mmap_lock, and for reclaim or migration the
+ * folio lock and rmap locks), so nothing done under m->lock may wait
+ * for those: the shadow allocates its nodes with GFP_NOWAIT (a direct
+ * reclaim could unmap pages of the tracked process and re-enter the
+ * callback), and hmm_range_fault() runs without m->lock.
+ */
+#include <linux/hmm.h>
+#include <linux/mm.h>
+#include <linux/mmu_notifier.h>
+#include <linux/mutex.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+
+#include "mirror.h"
+#include "shadow.h"
+#include "vmview.h"
+#include "walk.h"
+
+#define VMV_CHUNK		PMD_SIZE
+#define VMV_CHUNK_PAGES		(VMV_CHUNK >> PAGE_SHIFT)
+#define VMV_NR_DIRTY		64	/* ranges; more: refill everything */
+#define VMV_NR_EVENTS		256
+#define VMV_FILL_TRIES		64
+#define VMV_VERIFY_TRIES	8
+#define VMV_MISMATCH_LINES	64
+
+struct vmv_range {
+	unsigned long start, end;
+};
+
+struct vmv_event {
+	u64 seq;
+	unsigned long start, end;
+	u8 event;
+};
+
+struct vmv_mirror {
+	struct mmu_interval_notifier notifier;
+	struct mutex lock;		/* protects everything below */
+	struct vmv_shadow shadow;
+	struct vmv_range dirty[VMV_NR_DIRTY];
+	unsigned int nr_dirty;
+	bool all_dirty;
+	unsigned long verify_start, verify_end;
+	u64 fills, invalidations, retries, resynced;
+	u64 nr_events;			/* events ever recorded */
+	struct vmv_event events[VMV_NR_EVENTS];
+	unsigned long pfns[VMV_CHUNK_PAGES];	/* hmm_range_fault() output */
+	struct mutex fill_lock;		/* one filler at a time (pfns[]) */
+};
+
+static const char * const vmv_event_names[] = {
+	[MMU_NOTIFY_UNMAP]		= "unmap",
+	[MMU_NOTIFY_CLEAR]		= "clear",
+	[MMU_NOTIFY_PROTECTION_VMA]	= "protection_vma",
+	[MMU_NOTIFY_PROTECTION_PAGE]	= "protection_page",
+	[MMU_NOTIFY_SOFT_DIRTY]		= "soft_dirty",
+	[MMU_NOTIFY_RELEASE]		= "release",
+	[MMU_NOTIFY_MIGRATE]		= "migrate",
+	[MMU_NOTIFY_EXCLUSIVE]		= "exclusive",
+};
+
+/* Called with m->lock held. */
+static void vmv_mark_dirty(struct vmv_mirror *m, unsigned long start,
+			   unsigned long end)
+{
+	unsigned int i;
+
+	start = ALIGN_DOWN(start, VMV_CHUNK);
+	end = ALIGN(end, VMV_CHUNK);
+	if (m->all_dirty)
+		return;
+	for (i = 0; i < m->nr_dirty; i++) {
+		struct vmv_range *r = &m->dirty[i];
+
+		if (start <= r->end && end >= r->start) {
+			r->start = min(r->start, start);
+			r->end = max(r->end, end);
+			return;
+		}
+	}
+	if (m->nr_dirty == VMV_NR_DIRTY) {
+		m->all_dirty = true;
+		m->nr_dirty = 0;
+		return;
+	}
+	m->dirty[m->nr_dirty].start = start;
+	m->dirty[m->nr_dirty].end = end;
+	m->nr_dirty++;
+}
+
+static bool vmv_invalidate(struct mmu_interval_notifier *mni,
+			   const struct mmu_notifier_range *range,
+			   unsigned long cur_seq)
+{
+	struct vmv_mirror *m = container_of(mni, struct vmv_mirror, notifier);
+	struct vmv_event *ev;
+
+	if (mmu_notifier_range_blockable(range))
+		mutex_lock(&m->lock);
+	else if (!mutex_trylock(&m->lock))
+		return false;
+
+	mmu_interval_set_seq(mni, cur_seq);
+	vmv_shadow_invalidate(&m->shadow, range->start, range->end);
+	if (range->event == MMU_NOTIFY_RELEASE)
+		m->nr_dirty = 0;	/* the address space is gone */
+	else
+		vmv_mark_dirty(m, range->start, range->end);
+	m->invalidations++;
+	ev = &m->events[m->nr_events % VMV_NR_EVENTS];
+	ev->seq = m->nr_events++;
+	ev->event = range->event;
+	ev->start = range->start;
+	ev->end = range->end;
+	mutex_unlock(&m->lock);
+	return true;
+}
+
+static const struct mmu_interval_notifier_ops vmv_notifier_ops = {
+	.invalidate = vmv_invalidate,
+};
+
+/* Store one chunk's hmm_range_fault() result.  Called with m->lock. */
+static int vmv_store(struct vmv_mirror *m, unsigned long start,
+		     unsigned long end)
+{
+	unsigned long npages = (end - start) >> PAGE_SHIFT, i, step;
+	int ret;
+
+	vmv_shadow_invalidate(&m->shadow, start, end);
+	for (i = 0; i < npages; i += step) {
+		unsigned long p = m->pfns[i], va = start + (i << PAGE_SHIFT);
+		unsigned int shift = PAGE_SHIFT + hmm_pfn_to_map_order(p);
+		unsigned long base, pfn;
+
+		step = 1;
+		if (!(p & HMM_PFN_VALID) || (p & HMM_PFN_ERROR))
+			continue;
+		if (shift != PMD_SHIFT && shift != PUD_SHIFT)
+			shift = PAGE_SHIFT;
+		/* The leaf's first address and frame, from any of its pages. */
+		base = va & ~((1UL << shift) - 1);
+		pfn = (p & ~HMM_PFN_FLAGS) - ((va - base) >> PAGE_SHIFT);
+		ret = vmv_shadow_set(&m->shadow, base, pfn, shift,
+				     p & HMM_PFN_WRITE);
+		if (ret)
+			return ret;
+		step = min(npages - i, (base + (1UL << shift) - va) >> PAGE_SHIFT);
+		m->resynced += step;
+	}
+	return 0;
+}
+
+/*
+ * Fill [addr, end) of one chunk.  Returns the address to go on from, or a
+ * negative errno.  Holes before the next VMA are skipped.
+ */
+static long vmv_fill_chunk(struct vmv_mirror *m, struct mm_struct *mm,
+			   unsigned long addr, unsigned long end)
+{
+	struct hmm_range range = {
+		.notifier = &m->notifier,
+		.hmm_pfns = m->pfns,
+	};
+	struct vm_area_struct *vma;
+	int ret, tries = 0;
+
+again:
+	if (++tries > VMV_FILL_TRIES)
+		return -EBUSY;
+	range.notifier_seq = mmu_interval_read_begin(&m->notifier);
+	ret = mmap_read_lock_killable(mm);
+	if (ret)
+		return ret;
+	vma = find_vma(mm, addr);
+	if (!vma || vma->vm_start >= end) {
+		mmap_read_unlock(mm);
+		return end;
+	}
+	/* Skip the hole before the VMA, keeping chunks PMD-aligned. */
+	addr = max(addr, ALIGN_DOWN(vma->vm_start, VMV_CHUNK));
+	range.start = addr;
+	range.end = min(end, ALIGN_DOWN(addr, VMV_CHUNK) + VMV_CHUNK);
+	ret = hmm_range_fault(&range);
+	mmap_read_unlock(mm);
+	if (ret == -EBUSY) {
+		mutex_lock(&m->lock);
+		m->retries++;
+		mutex_unlock(&m->lock);
+		goto again;
+	}
+	if (ret)
+		return ret;
+
+	mutex_lock(&m->lock);
+	if (mmu_interval_read_retry(&m->notifier, range.notifier_seq)) {
+		m->retries++;
+		mutex_unlock(&m->lock);
+		goto again;
+	}
+	ret = vmv_store(m, range.start, range.end);
+	if (!ret)
+		m->fills++;
+	else
+		vmv_mark_dirty(m, range.start, range.end);
+	mutex_unlock(&m->lock);
+	return ret ?: (long)range.end;
+}
+
+static int vmv_fill_range(struct vmv_mirror *m, struct mm_struct *mm,
+			  unsigned long start, unsigned long end)
+{
+	unsigned long addr = start;
+	long next;
+
+	while (addr < end) {
+		next = vmv_fill_chunk(m, mm, addr, end);
+		if (next < 0)
+			return next;
+		addr = next;
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		cond_resched();
+	}
+	return 0;
+}
+
+/* Refill every dirty range; what fails stays dirty. */
+static int vmv_refill(struct vmv_mirror *m, struct mm_struct *mm)
+{
+	struct vmv_range r;
+	int ret = 0;
+
+	mutex_lock(&m->fill_lock);
+	for (;;) {
+		mutex_lock(&m->lock);
+		if (m->all_dirty) {
+			m->all_dirty = false;
+			m->nr_dirty = 0;
+			r.start = 0;
+			r.end = TASK_SIZE_MAX;
+		} else if (m->nr_dirty) {
+			r = m->dirty[--m->nr_dirty];
+		} else {
+			mutex_unlock(&m->lock);
+			break;
+		}
+		mutex_unlock(&m->lock);
+		ret = vmv_fill_range(m, mm, r.start, r.end);
+		if (ret) {
+			mutex_lock(&m->lock);
+			vmv_mark_dirty(m, r.start, r.end);
+			mutex_unlock(&m->lock);
+			break;
+		}
+	}
+	mutex_unlock(&m->fill_lock);
+	return ret;
+}
+
+struct vmv_mirror *vmv_mirror_create(struct mm_struct *mm)
+{
+	struct vmv_mirror *m;
+	int ret;
+
+	m = kvzalloc(sizeof(*m), GFP_KERNEL);
+	if (!m)
+		return ERR_PTR(-ENOMEM);
+	mutex_init(&m->lock);
+	mutex_init(&m->fill_lock);
+	ret = vmv_shadow_init(&m->shadow, pgtable_l5_enabled() ? 5 : 4);
+	if (ret)
+		goto err_free;
+	m->all_dirty = true;
+	ret = mmu_interval_notifier_insert(&m->notifier, mm, 0, TASK_SIZE_MAX,
+					   &vmv_notifier_ops);
+	if (ret)
+		goto err_free;
+	vmv_stat_inc(VMV_STAT_MIRRORS);
+	ret = vmv_refill(m, mm);
+	if (ret) {
+		vmv_mirror_destroy(m);
+		return ERR_PTR(ret);
+	}
+	return m;
+
+err_free:
+	kvfree(m);
+	return ERR_PTR(ret);
+}
+
+void vmv_mirror_destroy(struct vmv_mirror *m)
+{
+	/* Waits for callbacks in flight; none comes after it. */
+	mmu_interval_notifier_remove(&m->notifier);
+	vmv_shadow_destroy(&m->shadow);
+	mutex_destroy(&m->fill_lock);
+	mutex_destroy(&m->lock);
+	kvfree(m);
+	vmv_stat_dec(VMV_STAT_MIRRORS);
+}
+
+/* --- verify ----------------------------------------------------------- */
+
+struct vmv_verify {
+	struct vmv_mirror *m;
+	struct seq_file *seq;
+	unsigned long checked, mismatches, matched;
+};
+
+static void vmv_side(struct seq_file *seq, const char *name, bool present,
+		     u64 pfn, bool writable, unsigned int shift)
+{
+	seq_printf(seq, " %s=", name);
+	if (!present) {
+		seq_puts(seq, "none");
+		return;
+	}
+	seq_printf(seq, "present:0x%llx:%s:%s", pfn, writable ? "rw" : "ro",
+		   shift == PUD_SHIFT ? "1g" : shift == PMD_SHIFT ? "2m" : "4k");
+}
+
+static void vmv_mismatch(struct vmv_verify *v, unsigned long addr,
+			 const struct vmv_decoded *d,
+			 const struct vmv_shadow_leaf *sl)
+{
+	if (++v->mismatches > VMV_MISMATCH_LINES)
+		return;
+	seq_printf(v->seq, "mismatch 0x%016lx", addr);
+	vmv_side(v->seq, "walk", d, d ? d->pfn : 0, d && d->writable,
+		 d ? d->page_shift : 0);
+	vmv_side(v->seq, "shadow", sl, sl ? sl->pfn : 0, sl && sl->writable,
+		 sl ? sl->shift : 0);
+	seq_putc(v->seq, '\n');
+}
+
+/* What hmm_range_fault() reports as a mapping, vmview's walk must too. */
+static bool vmv_mirrorable_vma(struct vm_area_struct *vma)
+{
+	return !(vma->vm_flags & (VM_IO | VM_PFNMAP)) &&
+	       (vma->vm_flags & VM_READ);
+}
+
+static bool vmv_mirrorable_leaf(const struct vmv_decoded *d)
+{
+	if (d->kind != VMV_KIND_PRESENT)
+		return false;	/* hmm sees protnone and swap as absent */
+	if (d->flags & VMV_FLAG(VMV_F_SPECIAL))
+		return is_zero_pfn(d->pfn);
+	return true;
+}
+
+/* Runs under RCU for ptes: no sleeping, no locks taken. */
+static int vmv_verify_leaf(struct vmv_walk *w, unsigned long addr,
+			   enum vmv_level level, u64 entry,
+			   const struct vmv_decoded *d)
+{
+	struct vmv_verify *v = w->private;
+	struct vmv_shadow_leaf sl;
+	bool have;
+
+	if (!vmv_mirrorable_vma(w->vma) || !vmv_mirrorable_leaf(d))
+		return 0;
+	have = !vmv_shadow_lookup(&v->m->shadow, addr, &sl);
+	if (!have || sl.pfn != d->pfn || sl.writable != d->writable ||
+	    sl.shift != d->page_shift) {
+		vmv_mismatch(v, addr, d, have ? &sl : NULL);
+		return 0;
+	}
+	v->matched++;
+	return 0;
+}
+
+static const struct vmv_walk_ops vmv_verify_ops = {
+	.leaf	= vmv_verify_leaf,
+};
+
+struct vmv_extra {
+	struct vmv_verify *v;
+	struct mm_struct *mm;
+	unsigned long leaves;
+};
+
+/* A shadow leaf: has the walk one there?  (Only when counts differ.) */
+static int vmv_verify_extra(void *priv, u64 va,
+			    const struct vmv_shadow_leaf *sl)
+{
+	struct vmv_extra *x = priv;
+	struct vm_area_struct *vma = find_vma(x->mm, va);
+	struct vmv_trace *tr;
+	bool same = false;
+
+	tr = kmalloc(sizeof(*tr), GFP_NOWAIT | __GFP_NOWARN);
+	if (!tr)
+		return -ENOMEM;
+	if (vma && vma->vm_start <= va && vmv_mirrorable_vma(vma)) {
+		vmv_walk_trace(x->mm, vma, va, tr);
+		/* A leaf that differs was reported by the walk already. */
+		same = vmv_mirrorable_leaf(&tr->leaf) && tr->leaf_addr == va;
+	}
+	kfree(tr);
+	if (!same)
+		vmv_mismatch(x->v, va, NULL, sl);
+	return 0;
+}
+
+static unsigned long vmv_mirrorable_pages(struct mm_struct *mm,
+					  unsigned long start,
+					  unsigned long end)
+{
+	struct vm_area_struct *vma;
+	unsigned long pages = 0, addr = start;
+
+	while (addr < end && (vma = find_vma(mm, addr)) &&
+	       vma->vm_start < end) {
+		if (vmv_mirrorable_vma(vma))
+			pages += (min(end, vma->vm_end) -
+				  max(addr, vma->vm_start)) >> PAGE_SHIFT;
+		addr = vma->vm_end;
+	}
+	return pages;
+}
+
+static int vmv_count_leaf(void *priv, u64 va, const struct vmv_shadow_leaf *l)
+{
+	(*(unsigned long *)priv)++;
+	return 0;
+}
+
+/**
+ * vmv_mirror_verify - compare vmview's walk with the shadow
+ * @m: the mirror
+ * @mm: its address space, with a user reference held
+ * @seq: where mismatch lines and the summary line go
+ *
+ * Locking: refills without locks held (see vmv_fill_chunk()); then, under
+ * mmap_read_lock() and m->lock, walks and looks every leaf up in the
+ * shadow.  If an invalidation ran meanwhile (the notifier's sequence
+ * moved), the result may be stale: refill and compare again.
+ */
+int vmv_mirror_verify(struct vmv_mirror *m, struct mm_struct *mm,
+		      struct seq_file *seq)
+{
+	struct vmv_verify v = { .m = m, .seq = seq };
+	struct vmv_walk w = { .ops = &vmv_verify_ops, .mm = mm,
+			      .private = &v };
+	unsigned long start, end, seq_nr, shadow_leaves;
+	size_t count0 = seq->count;
+	u64 resynced;
+	int ret, tries = 0;
+
+	mutex_lock(&m->lock);
+	start = m->verify_start;
+	end = m->verify_end ?: TASK_SIZE_MAX;
+	mutex_unlock(&m->lock);
+
+again:
+	ret = vmv_refill(m, mm);
+	if (ret)
+		return ret;
+	seq_nr = mmu_interval_read_begin(&m->notifier);
+	ret = mmap_read_lock_killable(mm);
+	if (ret)
+		return ret;
+	mutex_lock(&m->lock);
+	if (m->nr_dirty || m->all_dirty) {
+		/* Invalidated since the refill: refill first. */
+		mutex_unlock(&m->lock);
+		mmap_read_unlock(mm);
+		if (++tries < VMV_VERIFY_TRIES)
+			goto again;
+		return -EBUSY;
+	}
+	seq->count = count0;
+	v.checked = vmv_mirrorable_pages(mm, start, end);
+	v.mismatches = 0;
+	v.matched = 0;
+	ret = vmv_walk(&w, start, end);
+	shadow_leaves = 0;
+	if (!ret)
+		ret = vmv_shadow_for_each(&m->shadow, start, end,
+					  vmv_count_leaf, &shadow_leaves);
+	if (!ret && shadow_leaves != v.matched) {
+		struct vmv_extra x = { .v = &v, .mm = mm };
+
+		ret = vmv_shadow_for_each(&m->shadow, start, end,
+					  vmv_verify_extra, &x);
+	}
+	if (!ret && mmu_interval_read_retry(&m->notifier, seq_nr) &&
+	    ++tries < VMV_VERIFY_TRIES) {
+		mutex_unlock(&m->lock);
+		mmap_read_unlock(mm);
+		goto again;
+	}
+	resynced = m->resynced;
+	m->resynced = 0;
+	mutex_unlock(&m->lock);
+	mmap_read_unlock(mm);
+	if (ret)
+		return ret;
+	if (v.mismatches > VMV_MISMATCH_LINES)
+		seq_printf(seq, "# %lu more mismatches not shown\n",
+			   v.mismatches - VMV_MISMATCH_LINES);
+	seq_printf(seq, "verify: checked=%lu mismatches=%lu resynced=%llu\n",
+		   v.checked, v.mismatches, resynced);
+	return 0;
+}
+
+void vmv_mirror_set_range(struct vmv_mirror *m, unsigned long start,
+			  unsigned long end)
+{
+	mutex_lock(&m->lock);
+	m->verify_start = start;
+	m->verify_end = end;
+	mutex_unlock(&m->lock);
+}
+
+void vmv_mirror_show_stats(struct vmv_mirror *m, struct seq_file *seq)
+{
+	static const char * const level[] = { "pte", "pmd", "pud", "p4d",
+					      "pgd" };
+	struct vmv_shadow_stats st;
+	int i;
+
+	mutex_lock(&m->lock);
+	vmv_shadow_stats(&m->shadow, &st);
+	seq_printf(seq, "levels: %u\n", m->shadow.levels);
+	for (i = m->shadow.levels - 1; i >= 0; i--)
+		seq_printf(seq, "nodes_%s: %llu\n", level[i], st.nodes[i]);
+	seq_printf(seq, "nodes_pte_wide: %llu\n", st.wide);
+	seq_printf(seq, "bytes: %llu\n", st.bytes);
+	seq_printf(seq, "leaves_4k: %llu\n", st.leaves[VMV_SHADOW_4K]);
+	seq_printf(seq, "leaves_2m: %llu\n", st.leaves[VMV_SHADOW_2M]);
+	seq_printf(seq, "leaves_1g: %llu\n", st.leaves[VMV_SHADOW_1G]);
+	seq_printf(seq, "fills: %llu\n", m->fills);
+	seq_printf(seq, "invalidations: %llu\n", m->invalidations);
+	seq_printf(seq, "retries: %llu\n", m->retries);
+	seq_printf(seq, "dirty_ranges: %u%s\n", m->nr_dirty,
+		   m->all_dirty ? " (all)" : "");
+	mutex_unlock(&m->lock);
+}
+
+void vmv_mirror_show_events(struct vmv_mirror *m, struct seq_file *seq)
+{
+	u64 first, i;
+
+	mutex_lock(&m->lock);
+	first = m->nr_events > VMV_NR_EVENTS ? m->nr_events - VMV_NR_EVENTS : 0;
+	if (first)
+		seq_printf(seq, "# dropped: %llu\n", first);
+	for (i = first; i < m->nr_events; i++) {
+		struct vmv_event *ev = &m->events[i % VMV_NR_EVENTS];
+		const char *name = ev->event < ARRAY_SIZE(vmv_event_names) &&
+				   vmv_event_names[ev->event] ?
+				   vmv_event_names[ev->event] : "unknown";
+
+		seq_printf(seq, "%llu %s 0x%016lx-0x%016lx\n", ev->seq, name,
+			   ev->start, ev->end);
+	}
+	mutex_unlock(&m->lock);
+}
+
+int vmv_mirror_inject(struct vmv_mirror *m, unsigned long addr)
+{
+	struct vmv_shadow_leaf sl;
+	unsigned long base;
+	int ret;
+
+	mutex_lock(&m->lock);
+	ret = vmv_shadow_lookup(&m->shadow, addr, &sl);
+	if (!ret) {
+		/* Another frame of the same alignment: one wrong leaf. */
+		base = addr & ~((1UL << sl.shift) - 1);
+		ret = vmv_shadow_set(&m->shadow, base,
+				     sl.pfn ^ (1ULL << (sl.shift - PAGE_SHIFT)),
+				     sl.shift, sl.writable);
+	}
+	mutex_unlock(&m->lock);
+	return ret;
+}
