@@ -53,13 +53,15 @@ static int read_line(int fd, char *buf, size_t len)
 
 int ask(struct fctx *x, int who, char *reply, size_t len, const char *fmt, ...)
 {
-	char line[4200], buf[512];
+	char line[4200], buf[256];
 	va_list ap;
 	int n;
 
 	va_start(ap, fmt);
 	n = vsnprintf(line, sizeof(line) - 1, fmt, ap);
 	va_end(ap);
+	if (n < 0 || n > (int)sizeof(line) - 2)
+		n = sizeof(line) - 2;
 	line[n++] = '\n';
 	if (write(x->ch[who].cmd, line, n) != n ||
 	    read_line(x->ch[who].reply, buf, sizeof(buf))) {
@@ -68,6 +70,7 @@ int ask(struct fctx *x, int who, char *reply, size_t len, const char *fmt, ...)
 				   who ? "child" : "target", (int)x->ch[who].pid);
 		return -2;
 	}
+	snprintf(x->last_reply, sizeof(x->last_reply), "%s", buf);
 	if (!strncmp(buf, "ok", 2)) {
 		if (reply)
 			snprintf(reply, len, "%s", buf[2] ? buf + 3 : "");
@@ -108,7 +111,7 @@ void note(struct fctx *x, const char *fmt, ...)
 	if (opts.json)
 		json_object_array_add(notes, json_object_new_string(buf));
 	else
-		printf(INDENT "%s\n", buf);
+		vmv_print_wrapped(INDENT, buf, 80);
 }
 
 void expect(struct fctx *x, bool cond, const char *fmt, ...)
@@ -347,9 +350,21 @@ int show(struct fctx *x, int who, const char *label, uint64_t addr)
 	return 0;
 }
 
+/* "minflt=N majflt=N" of the target's reply: the access's own faults. */
+static void acc_faults(struct fctx *x)
+{
+	const char *mn = strstr(x->last_reply, "minflt=");
+	const char *mj = strstr(x->last_reply, "majflt=");
+
+	x->has_acc = mn && mj;
+	x->acc_min = mn ? atol(mn + 7) : 0;
+	x->acc_maj = mj ? atol(mj + 7) : 0;
+}
+
 int step_begin(struct fctx *x, int who, struct snap *before)
 {
 	memset(before, 0, sizeof(*before));
+	x->last_reply[0] = '\0';
 	if (read_counters(x->ch[who].pid, &before->minflt, &before->majflt))
 		x->fatal = vmv_err(VMV_EXIT_EXITED,
 				   "cannot read /proc/%d/stat",
@@ -369,6 +384,7 @@ int step_end(struct fctx *x, int who, const char *label, uint64_t addr,
 
 	if (snap_take(x, who, addr, &x->last))
 		return x->fatal;
+	acc_faults(x);
 	dmin = x->last.minflt - before->minflt;
 	dmaj = x->last.majflt - before->majflt;
 	vmv_events_free(ev);
@@ -384,6 +400,10 @@ int step_end(struct fctx *x, int who, const char *label, uint64_t addr,
 		o = step_json(who, x->ch[who].pid, label, addr, &x->last);
 		vmv_json_add_i64(o, "minflt", dmin);
 		vmv_json_add_i64(o, "majflt", dmaj);
+		if (x->has_acc) {
+			vmv_json_add_i64(o, "access_minflt", x->acc_min);
+			vmv_json_add_i64(o, "access_majflt", x->acc_maj);
+		}
 		a = NULL;
 		if (x->have_events) {
 			a = json_object_new_array();
@@ -413,11 +433,14 @@ int step_end(struct fctx *x, int who, const char *label, uint64_t addr,
 		print_snap(label, &x->last);
 		printf(INDENT "        minflt %+" PRId64 ", majflt %+" PRId64,
 		       dmin, dmaj);
-		if (x->last_has_verify)
-			printf("; verify: %" PRIu64 " checked, %" PRIu64
-			       " mismatches, %" PRIu64 " resynced",
-			       v->checked, v->mismatches, v->resynced);
+		if (x->has_acc)
+			printf("; the access alone: %ld minor, %ld major",
+			       x->acc_min, x->acc_maj);
 		printf("\n");
+		if (x->last_has_verify)
+			printf(INDENT "        verify: %" PRIu64 " checked, %"
+			       PRIu64 " mismatches, %" PRIu64 " resynced\n",
+			       v->checked, v->mismatches, v->resynced);
 		for (i = 0; i < ev->n; i++)
 			printf(INDENT "        event %" PRIu64 " %s %" PRIx64
 			       "-%" PRIx64 " (%s)\n", ev->v[i].seq,

@@ -59,8 +59,8 @@ static void print_text(pid_t pid, const struct vmv_kvs *mm,
 	       sz(c, pages(mm, "rss_file")), sz(d, pages(mm, "rss_shmem")));
 	printf(KEY "%s\n", "swap", sz(a, pages(mm, "swapents")));
 	thp = vmv_kv_get(mm, "thp_enabled");
-	printf(KEY "%" PRIu64 " PMD leaf%s (%s); THP mode: %s\n", "huge pages",
-	       thp_pmd, thp_pmd == 1 ? "" : "s", sz(a, thp_pmd << 21),
+	printf(KEY "%" PRIu64 " PMD lea%s (%s); THP mode: %s\n", "huge pages",
+	       thp_pmd, thp_pmd == 1 ? "f" : "ves", sz(a, thp_pmd << 21),
 	       thp ? thp : "?");
 	printf(KEY "locked %s, pinned %s\n", "", sz(a, pages(mm, "locked_vm")),
 	       sz(b, pages(mm, "pinned_vm")));

@@ -2,8 +2,9 @@
 /*
  * cmd_verify.c: "verify PID [--range A-B]", the shadow page table
  * against vmview's walk (PID/verify).  A range is written to PID/verify
- * before the read and the whole address space restored after it.  Exits
- * 1 when there is any mismatch.
+ * before the read and the whole address space restored after it.  The
+ * shadow's own figures (PID/shadow) follow.  Exits 1 when there is any
+ * mismatch.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -12,10 +13,49 @@
 
 #include "vmview-cli.h"
 
+static struct json_object *shadow_json(const struct vmv_kvs *sh)
+{
+	struct json_object *o = json_object_new_object();
+	size_t i;
+
+	for (i = 0; i < sh->n; i++)
+		vmv_json_add_u64(o, sh->v[i].key,
+				 strtoull(sh->v[i].val, NULL, 0));
+	return o;
+}
+
+static void shadow_text(const struct vmv_kvs *sh)
+{
+	static const char * const lv[] = { "pgd", "p4d", "pud", "pmd", "pte" };
+	uint64_t nodes = 0;
+	char key[16], s[24];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(lv); i++) {
+		snprintf(key, sizeof(key), "nodes_%s", lv[i]);
+		nodes += vmv_kv_u64(sh, key, 0);
+	}
+	printf("shadow: %" PRIu64 " nodes in %s:", nodes,
+	       vmv_size(s, sizeof(s), vmv_kv_u64(sh, "bytes", 0)));
+	for (i = 0; i < ARRAY_SIZE(lv); i++) {
+		snprintf(key, sizeof(key), "nodes_%s", lv[i]);
+		if (vmv_kv_get(sh, key))
+			printf(" %s %" PRIu64, lv[i], vmv_kv_u64(sh, key, 0));
+	}
+	printf("\n        leaves: %" PRIu64 " x 4K, %" PRIu64 " x 2M, %" PRIu64
+	       " x 1G; %" PRIu64 " fills, %" PRIu64 " invalidations, %"
+	       PRIu64 " retries\n", vmv_kv_u64(sh, "leaves_4k", 0),
+	       vmv_kv_u64(sh, "leaves_2m", 0), vmv_kv_u64(sh, "leaves_1g", 0),
+	       vmv_kv_u64(sh, "fills", 0), vmv_kv_u64(sh, "invalidations", 0),
+	       vmv_kv_u64(sh, "retries", 0));
+}
+
 int cmd_verify(int argc, char **argv)
 {
 	uint64_t start = 0, end = 0;
+	struct vmv_kvs sh = { 0 };
 	struct vmv_verify v;
+	bool has_shadow;
 	char line[64], *text;
 	pid_t pid;
 	size_t i;
@@ -46,7 +86,13 @@ int cmd_verify(int argc, char **argv)
 		return ret;
 	ret = vmv_parse_verify(text, &v);
 	free(text);
+	has_shadow = !vmv_read_pid_raw(pid, "shadow", &text);
+	if (has_shadow) {
+		vmv_parse_kvs(text, &sh);
+		free(text);
+	}
 	if (ret) {
+		vmv_kvs_free(&sh);
 		vmv_verify_free(&v);
 		return vmv_err(VMV_EXIT_FAIL,
 			       "PID %d: cannot parse line %d of verify",
@@ -76,6 +122,7 @@ int cmd_verify(int argc, char **argv)
 			json_object_array_add(a, m);
 		}
 		vmv_json_add(o, "list", a);
+		vmv_json_add(o, "shadow", has_shadow ? shadow_json(&sh) : NULL);
 		vmv_json_print(o);
 		json_object_put(o);
 	} else {
@@ -89,7 +136,10 @@ int cmd_verify(int argc, char **argv)
 		       " mismatch%s, %" PRIu64 " resynced\n", v.checked,
 		       v.mismatches, v.mismatches == 1 ? "" : "es",
 		       v.resynced);
+		if (has_shadow)
+			shadow_text(&sh);
 	}
+	vmv_kvs_free(&sh);
 	ret = v.mismatches ? VMV_EXIT_FAIL : 0;
 	vmv_verify_free(&v);
 	return ret;

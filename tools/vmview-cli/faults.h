@@ -39,6 +39,9 @@ struct fctx {
 	struct vmv_events last_events;
 	struct vmv_verify last_verify;
 	bool last_has_verify;
+	char last_reply[256];		/* the target's last reply */
+	long acc_min, acc_maj;		/* the faults of the access alone */
+	bool has_acc;
 };
 
 /* cmd_faults.c */

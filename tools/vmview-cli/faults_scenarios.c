@@ -77,6 +77,9 @@ static void demand_zero(struct fctx *x)
 	if (STEP(x, P, "read", a, "read %" PRIx64, a))
 		return;
 	zero_pfn = leaf_pfn(&x->last);
+	expect(x, x->acc_min == 1 && !x->acc_maj,
+	       "the read should be one minor fault (%ld minor, %ld major)",
+	       x->acc_min, x->acc_maj);
 	expect(x, leaf_is(&x->last, "pte", "present"),
 	       "the read should map a page (stop: %s)", stop_of(&x->last));
 	expect(x, leaf_page(&x->last, "zero") ||
@@ -92,6 +95,9 @@ static void demand_zero(struct fctx *x)
 	       leaf_flag(&x->last, "rw") && leaf_page(&x->last, "anon"),
 	       "the write should map a private writable anonymous page (flags=%s page=%s)",
 	       x->last.t.leaf.flags, x->last.t.leaf.page);
+	expect(x, x->acc_min == 1 && !x->acc_maj,
+	       "the write should be one minor fault (%ld minor, %ld major)",
+	       x->acc_min, x->acc_maj);
 	expect(x, leaf_pfn(&x->last) != zero_pfn,
 	       "the write should move the page off the zero page's frame");
 	expect(x, !x->have_events || events_cover(&x->last_events, a),
@@ -130,7 +136,9 @@ static void cow(struct fctx *x)
 	expect(x, leaf_flag(&x->last, "rw") && leaf_pfn(&x->last) != frame &&
 	       leaf_pfn(&x->last) != VMV_NO_PFN,
 	       "the child's write should give it a new writable frame");
-	expect(x, x->last.minflt >= 1, "the child's write should be a fault");
+	expect(x, x->acc_min == 1 && !x->acc_maj,
+	       "the child's write should be one minor fault (%ld minor, %ld major)",
+	       x->acc_min, x->acc_maj);
 	expect(x, !x->have_events || events_cover(&x->last_events, a),
 	       "the copy should invalidate the child's old mapping (no notifier event)");
 	if (snap_take(x, P, a, &parent))
@@ -166,7 +174,7 @@ static bool have_swap(void)
 
 static void swap(struct fctx *x)
 {
-	uint64_t a, major;
+	uint64_t a;
 	int tries;
 
 	if (!have_swap()) {
@@ -193,13 +201,13 @@ static void swap(struct fctx *x)
 	if (x->last.t.has_leaf && x->last.t.leaf.has_swap)
 		note(x, "swap entry: type %u (the swap device), offset 0x%" PRIx64 " (the slot)",
 		     x->last.t.leaf.swap_type, x->last.t.leaf.swap_offset);
-	major = x->last.majflt;
 	if (STEP(x, P, "read", a, "read %" PRIx64, a))
 		return;
 	expect(x, leaf_is(&x->last, "pte", "present"),
 	       "the read should bring the page back");
-	expect(x, x->last.majflt > major,
-	       "the read should be a major fault (majflt did not move)");
+	expect(x, x->acc_maj == 1,
+	       "the read should be one major fault (%ld minor, %ld major)",
+	       x->acc_min, x->acc_maj);
 	if (x->result == RES_OK)
 		note(x, "the page went to swap and came back with a major fault");
 }
@@ -253,7 +261,7 @@ static void file(struct fctx *x)
 	const char *path = opts.file;
 	char why[512], cached[64];
 	struct stat sb;
-	uint64_t a, major;
+	uint64_t a;
 
 	if (path) {
 		if (stat(path, &sb)) {
@@ -302,14 +310,14 @@ static void file(struct fctx *x)
 	expect(x, !atoi(cached),
 	       "the page stayed in the page cache (is someone else mapping %s?)",
 	       path);
-	major = x->last.majflt;
 	if (STEP(x, P, "read", a, "read %" PRIx64, a))
 		return;
 	expect(x, leaf_is(&x->last, "pte", "present") &&
 	       leaf_page(&x->last, "file"),
 	       "the read should map the page again");
-	expect(x, x->last.majflt > major,
-	       "reading a page that is not in the page cache should be a major fault");
+	expect(x, x->acc_maj == 1,
+	       "reading a page that is not in the page cache should be one major fault (%ld minor, %ld major)",
+	       x->acc_min, x->acc_maj);
 	if (x->result == RES_OK)
 		note(x, "the page left the page cache and came back from the file with a major fault");
 }
@@ -354,9 +362,12 @@ static void thp(struct fctx *x)
 	expect(x, leaf_is(&x->last, "pmd", "present") && leaf_flag(&x->last, "pse"),
 	       "the write should map a 2M page with one PMD leaf (got a %s entry: memory too fragmented? see thp_fault_fallback in /proc/vmstat)",
 	       x->last.t.has_leaf ? x->last.t.leaf.level : "missing");
+	expect(x, x->acc_min == 1,
+	       "one fault should map the whole 2M (%ld minor faults)",
+	       x->acc_min);
 	if (x->result != RES_OK)
 		return;
-	note(x, "one PMD entry maps 512 pages: no PTE table below it");
+	note(x, "one fault, one PMD entry for 512 pages: no PTE table below it");
 	if (STEP(x, P, "protect", a, "protect %" PRIx64 " %llx r", a, PAGE))
 		return;
 	expect(x, leaf_is(&x->last, "pte", "present") && !leaf_flag(&x->last, "rw"),
@@ -469,6 +480,9 @@ static void soft_dirty(struct fctx *x)
 	bit = pagemap_softdirty(pid, a);
 	note(x, "the write faulted, the kernel set soft-dirty again; pagemap bit 55 = %d",
 	     bit);
+	expect(x, x->acc_min == 1,
+	       "the write to the write-protected page should be one minor fault (%ld)",
+	       x->acc_min);
 	expect(x, leaf_flag(&x->last, "softdirty") && leaf_flag(&x->last, "rw"),
 	       "after the write the entry should be soft-dirty and writable (flags=%s)",
 	       x->last.t.leaf.flags);

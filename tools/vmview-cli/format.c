@@ -246,3 +246,29 @@ const char *vmv_color(const char *what)
 			return colors[i].esc;
 	return "";
 }
+
+/*
+ * Print text after indent, broken at spaces to fit width columns; the
+ * lines after the first are indented two more.
+ */
+void vmv_print_wrapped(const char *indent, const char *text, int width)
+{
+	int room = width - (int)strlen(indent), first = 1;
+	const char *p = text;
+
+	while (*p) {
+		int n = strlen(p), cut = n, avail = room - (first ? 0 : 2);
+
+		if (n > avail) {
+			for (cut = avail; cut > 0 && p[cut] != ' '; cut--)
+				;
+			if (!cut)
+				cut = strcspn(p, " ");
+		}
+		printf("%s%s%.*s\n", indent, first ? "" : "  ", cut, p);
+		p += cut;
+		while (*p == ' ')
+			p++;
+		first = 0;
+	}
+}

@@ -8,14 +8,18 @@
  * while the parent keeps 3 and 4.  A command is one line, a reply is one
  * line, "ok ..." or "err MESSAGE".  Memory touched here is touched one
  * byte at a time with volatile accesses, so each command makes exactly
- * the faults it names; at start the target touches its stack and locks
- * what it has mapped (MCL_CURRENT only: later mappings fault as usual),
- * so that running a command does not fault on anything else.
+ * the faults it names; at start the target touches its stack, locks
+ * what it has mapped (MCL_CURRENT only: later mappings fault as usual)
+ * so that running a command seldom faults on anything else, and pins
+ * itself to one CPU, so that a page it faults in is on that CPU's LRU
+ * batch when MADV_PAGEOUT drains it.
  *
  * Commands (ADDR, LEN in hex with 0x):
  *   anon LEN nohuge|huge2m   map anonymous memory; huge2m: 2M-aligned,
  *                            MADV_HUGEPAGE                  -> ok ADDR
- *   read ADDR | write ADDR | fill ADDR LEN                   -> ok
+ *   read ADDR | write ADDR | fill ADDR LEN
+ *                            -> ok [VALUE] minflt=N majflt=N (getrusage
+ *                               around the access alone)
  *   pageout|dontneed ADDR LEN   madvise                      -> ok
  *   protect ADDR LEN r|rw|none  mprotect                     -> ok
  *   unmap ADDR LEN                                           -> ok
@@ -36,7 +40,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sched.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -211,24 +217,81 @@ static int prot_of(const char *s)
 	return PROT_NONE;
 }
 
-/* Warm up: touch stack, then lock what is mapped now (not later maps). */
+enum access { ACC_READ, ACC_WRITE, ACC_FILL };
+
+/*
+ * Make one access and count the faults it took, with getrusage() right
+ * before and after (the structs are written first, so that breaking COW
+ * on this stack page, after a fork, happens outside the window).
+ */
+static int measure(enum access how, uintptr_t addr, size_t len,
+		   long *minflt, long *majflt)
+{
+	static unsigned char counter = 1;
+	struct rusage r0, r1;
+	int val = 0;
+	size_t i;
+
+	memset(&r0, 0, sizeof(r0));
+	memset(&r1, 0, sizeof(r1));
+	getrusage(RUSAGE_SELF, &r0);
+	switch (how) {
+	case ACC_READ:
+		val = *(volatile unsigned char *)addr;
+		break;
+	case ACC_WRITE:
+		*(volatile unsigned char *)addr = counter;
+		break;
+	case ACC_FILL:
+		for (i = 0; i < len; i += 64)
+			*(volatile unsigned char *)(addr + i) =
+				(unsigned char)(i * 131 + counter);
+		break;
+	}
+	getrusage(RUSAGE_SELF, &r1);
+	counter++;
+	*minflt = r1.ru_minflt - r0.ru_minflt;
+	*majflt = r1.ru_majflt - r0.ru_majflt;
+	return val;
+}
+
+/* Run the code of measure() once, so that it is mapped when it counts. */
+static void warm_up(void)
+{
+	volatile unsigned char byte = 0;
+	long mn, mj;
+
+	measure(ACC_READ, (uintptr_t)&byte, 1, &mn, &mj);
+	measure(ACC_WRITE, (uintptr_t)&byte, 1, &mn, &mj);
+	measure(ACC_FILL, (uintptr_t)&byte, 1, &mn, &mj);
+}
+
+/*
+ * Warm up: touch the stack, run the measuring code, lock what is mapped
+ * now (not later maps), and stay on this CPU.
+ */
 static void settle(void)
 {
 	volatile char stack[64 * 1024];
+	cpu_set_t set;
 	size_t i;
 
 	for (i = 0; i < sizeof(stack); i += 4096)
 		stack[i] = 0;
+	warm_up();
 	mlockall(MCL_CURRENT);
+	CPU_ZERO(&set);
+	CPU_SET(sched_getcpu() >= 0 ? sched_getcpu() : 0, &set);
+	sched_setaffinity(0, sizeof(set), &set);
 }
 
 static void serve(void)
 {
-	static unsigned char counter = 1;
 	char line[4200], a1[4096], a2[64];
 	unsigned long addr, len;
-	size_t i;
+	long mn, mj;
 	void *p;
+	int v;
 
 	while (!read_line(cmd_fd, line, sizeof(line))) {
 		while (waitpid(-1, NULL, WNOHANG) > 0)
@@ -242,16 +305,14 @@ static void serve(void)
 			else
 				reply("err mmap: %s", strerror(errno));
 		} else if (sscanf(line, "read %lx", &addr) == 1) {
-			reply("ok %d", *(volatile unsigned char *)addr);
+			v = measure(ACC_READ, addr, 1, &mn, &mj);
+			reply("ok %d minflt=%ld majflt=%ld", v, mn, mj);
 		} else if (sscanf(line, "write %lx", &addr) == 1) {
-			*(volatile unsigned char *)addr = counter++;
-			reply("ok");
+			measure(ACC_WRITE, addr, 1, &mn, &mj);
+			reply("ok minflt=%ld majflt=%ld", mn, mj);
 		} else if (sscanf(line, "fill %lx %lx", &addr, &len) == 2) {
-			for (i = 0; i < len; i += 64)
-				*(volatile unsigned char *)(addr + i) =
-					(unsigned char)(i * 131 + counter);
-			counter++;
-			reply("ok");
+			measure(ACC_FILL, addr, len, &mn, &mj);
+			reply("ok minflt=%ld majflt=%ld", mn, mj);
 		} else if (sscanf(line, "pageout %lx %lx", &addr, &len) == 2) {
 			if (madvise((void *)addr, len, MADV_PAGEOUT))
 				reply("err madvise(MADV_PAGEOUT): %s",
@@ -304,6 +365,7 @@ static void serve(void)
 				reply("err fork: %s", strerror(errno));
 			} else if (!pid) {
 				prctl(PR_SET_PDEATHSIG, SIGKILL);
+				warm_up();
 				cmd_fd = 5;
 				reply_fd = 6;
 				reply("ok 0");

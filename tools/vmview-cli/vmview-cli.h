@@ -228,6 +228,7 @@ struct json_object *vmv_pte_json(const struct vmv_pte *pte);
 struct json_object *vmv_vma_json(const struct vmv_vma *vma);
 int vmv_addr_digits(const struct vmv_vmas *vmas);
 const char *vmv_color(const char *what);
+void vmv_print_wrapped(const char *indent, const char *text, int width);
 void vmv_pte_header(char *buf, size_t len);
 
 /* symbolize.c: section and nearest symbol of a file offset in an ELF. */
