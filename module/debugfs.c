@@ -292,6 +292,14 @@ static ssize_t vmv_verify_write(struct file *file, const char __user *ubuf,
 	unsigned long start, end;
 	int ret;
 
+	char word[16];
+
+	/* "full" or "changed" set the mode; anything else is a range. */
+	if (!vmv_copy_word(word, sizeof(word), ubuf, count, ppos) &&
+	    (!strcmp(word, "full") || !strcmp(word, "changed"))) {
+		vmv_mirror_set_mode(t->mirror, word[0] == 'c');
+		return count;
+	}
 	ret = vmv_parse_range(ubuf, count, ppos, &start, &end);
 	if (ret)
 		return ret;
@@ -385,7 +393,7 @@ static const struct file_operations vmv_translate_fops = {
 /* --- PID/vmas, PID/ptes (seq_operations resuming by address) ---------- */
 
 static int vmv_iter_open(struct inode *inode, struct file *file,
-			 const struct seq_operations *sops)
+			 const struct seq_operations *sops, bool binary)
 {
 	struct vmv_target *t = inode->i_private;
 	struct vmv_iter *it;
@@ -400,6 +408,7 @@ static int vmv_iter_open(struct inode *inode, struct file *file,
 	vmv_stat_inc(VMV_STAT_ITERS);
 	vmv_target_get(t);
 	it->t = t;
+	it->binary = binary;
 	return 0;
 }
 
@@ -414,12 +423,17 @@ static int vmv_iter_release(struct inode *inode, struct file *file)
 
 static int vmv_vmas_open(struct inode *inode, struct file *file)
 {
-	return vmv_iter_open(inode, file, &vmv_vmas_sops);
+	return vmv_iter_open(inode, file, &vmv_vmas_sops, false);
 }
 
 static int vmv_ptes_open(struct inode *inode, struct file *file)
 {
-	return vmv_iter_open(inode, file, &vmv_ptes_sops);
+	return vmv_iter_open(inode, file, &vmv_ptes_sops, false);
+}
+
+static int vmv_ptes_bin_open(struct inode *inode, struct file *file)
+{
+	return vmv_iter_open(inode, file, &vmv_ptes_sops, true);
 }
 
 static const struct file_operations vmv_vmas_fops = {
@@ -433,6 +447,14 @@ static const struct file_operations vmv_vmas_fops = {
 static const struct file_operations vmv_ptes_fops = {
 	.owner		= THIS_MODULE,
 	.open		= vmv_ptes_open,
+	.read		= seq_read,
+	.llseek		= seq_lseek,
+	.release	= vmv_iter_release,
+};
+
+static const struct file_operations vmv_ptes_bin_fops = {
+	.owner		= THIS_MODULE,
+	.open		= vmv_ptes_bin_open,
 	.read		= seq_read,
 	.llseek		= seq_lseek,
 	.release	= vmv_iter_release,
@@ -454,6 +476,7 @@ int vmv_debugfs_add_target(struct vmv_target *t)
 	debugfs_create_file("mm", 0400, dir, t, &vmv_mm_fops);
 	debugfs_create_file("vmas", 0400, dir, t, &vmv_vmas_fops);
 	debugfs_create_file("ptes", 0400, dir, t, &vmv_ptes_fops);
+	debugfs_create_file("ptes.bin", 0400, dir, t, &vmv_ptes_bin_fops);
 	debugfs_create_file("translate", 0600, dir, t, &vmv_translate_fops);
 	debugfs_create_file("verify", 0600, dir, t, &vmv_verify_fops);
 	debugfs_create_file("shadow", 0400, dir, t, &vmv_shadow_fops);

@@ -23,6 +23,15 @@ const char * const vmv_page_flag_names[VMV_NR_PAGE_FLAGS] = {
 	[VMV_P_LARGE]		= "large",
 };
 
+/* The binary records number kinds, levels and flags as decode does. */
+static_assert((int)VMV_KIND_MARKER == (int)VMVIEW_KIND_MARKER);
+static_assert((int)VMV_KIND_PRESENT == (int)VMVIEW_KIND_PRESENT);
+static_assert((int)VMV_LEVEL_PUD == (int)VMVIEW_LEVEL_PUD);
+static_assert((int)VMV_F_EXCLUSIVE == (int)VMVIEW_F_EXCLUSIVE);
+static_assert((int)VMV_F_PROTNONE == (int)VMVIEW_F_PROTNONE);
+static_assert((int)VMV_P_LARGE == (int)VMVIEW_P_LARGE);
+static_assert(VMV_NR_FLAGS <= 17 && VMV_NR_PAGE_FLAGS <= 14);
+
 static const char vmv_hex_digits[16] = "0123456789abcdef";
 
 size_t vmv_fmt_hex(char *buf, u64 v, unsigned int min_digits)
@@ -127,4 +136,36 @@ size_t vmv_fmt_pte(char *buf, u64 vaddr, enum vmv_level level, u64 entry,
 	}
 	*p++ = '\n';
 	return p - buf;
+}
+
+void vmv_fmt_rec(struct vmview_pte *rec, u64 vaddr, enum vmv_level level,
+		 u64 entry, const struct vmv_decoded *d,
+		 const struct vmv_page_info *pi)
+{
+	u64 meta = (u64)d->kind << VMVIEW_META_KIND_SHIFT |
+		   (u64)level << VMVIEW_META_LEVEL_SHIFT |
+		   (u64)d->flags << VMVIEW_META_FLAGS_SHIFT;
+
+	rec->vaddr = vaddr;
+	rec->entry = entry;
+	rec->pfn = d->pfn;
+	if (vmv_kind_is_swap_format(d->kind)) {
+		meta |= ((u64)d->swap_type & VMVIEW_META_SWAP_MASK) <<
+			VMVIEW_META_SWAP_SHIFT;
+		if (d->kind == VMV_KIND_SWAP)
+			rec->pfn = d->swap_offset;
+	}
+	if (pi && pi->valid) {
+		u64 mapcount = pi->mapcount < 0 ? 0 : pi->mapcount;
+
+		if (mapcount > VMVIEW_META_MAPCOUNT_MASK)
+			mapcount = VMVIEW_META_MAPCOUNT_MASK;
+		meta |= VMVIEW_META_PAGE |
+			((u64)pi->order & VMVIEW_META_ORDER_MASK) <<
+			VMVIEW_META_ORDER_SHIFT |
+			((u64)pi->flags & VMVIEW_META_PFLAGS_MASK) <<
+			VMVIEW_META_PFLAGS_SHIFT |
+			mapcount << VMVIEW_META_MAPCOUNT_SHIFT;
+	}
+	rec->meta = meta;
 }

@@ -16,6 +16,8 @@
 #ifndef _VMV_FMT_H
 #define _VMV_FMT_H
 
+#include <uapi/vmview.h>
+
 #include "decode.h"
 
 /* Flags of the struct page an entry maps; names in vmv_page_flag_names[]. */
@@ -56,6 +58,11 @@ struct vmv_page_info {
  */
 size_t vmv_fmt_pte(char *buf, u64 vaddr, enum vmv_level level, u64 entry,
 		   const struct vmv_decoded *d, const struct vmv_page_info *pi);
+
+/* The same leaf as one PID/ptes.bin record (include/uapi/vmview.h). */
+void vmv_fmt_rec(struct vmview_pte *rec, u64 vaddr, enum vmv_level level,
+		 u64 entry, const struct vmv_decoded *d,
+		 const struct vmv_page_info *pi);
 
 /* Small pieces, also used elsewhere; each returns the bytes written. */
 size_t vmv_fmt_hex(char *buf, u64 v, unsigned int min_digits);

@@ -395,6 +395,7 @@ const struct seq_operations vmv_vmas_sops = {
 struct vmv_ptes_walk {
 	struct seq_file *m;
 	size_t start_count;
+	bool binary;
 };
 
 static int vmv_ptes_leaf(struct vmv_walk *w, unsigned long addr,
@@ -404,11 +405,17 @@ static int vmv_ptes_leaf(struct vmv_walk *w, unsigned long addr,
 	struct vmv_ptes_walk *pw = w->private;
 	struct vmv_page_info pi;
 	char line[VMV_PTE_LINE_MAX];
-	size_t n;
 
 	vmv_walk_page_info(w, level, entry, d, &pi);
-	n = vmv_fmt_pte(line, addr, level, entry, d, &pi);
-	seq_write(pw->m, line, n);
+	if (pw->binary) {
+		struct vmview_pte rec;
+
+		vmv_fmt_rec(&rec, addr, level, entry, d, &pi);
+		seq_write(pw->m, &rec, sizeof(rec));
+	} else {
+		seq_write(pw->m, line,
+			  vmv_fmt_pte(line, addr, level, entry, d, &pi));
+	}
 	return 0;
 }
 
@@ -453,11 +460,18 @@ static void *vmv_ptes_next(struct seq_file *m, void *v, loff_t *pos)
 	return it->addr >= TASK_SIZE_MAX ? NULL : it;
 }
 
-/* One record: the leaves from it->addr to a PMD boundary past 16 KiB. */
+/*
+ * One seq_file record: the leaves from it->addr up to the first PMD
+ * boundary after 16 KiB of output.
+ */
 static int vmv_ptes_show(struct seq_file *m, void *v)
 {
 	struct vmv_iter *it = m->private;
-	struct vmv_ptes_walk pw = { .m = m, .start_count = m->count };
+	struct vmv_ptes_walk pw = {
+		.m = m,
+		.start_count = m->count,
+		.binary = it->binary,
+	};
 	struct vmv_walk w = {
 		.ops = &vmv_ptes_ops,
 		.mm = it->mm,
@@ -465,7 +479,7 @@ static int vmv_ptes_show(struct seq_file *m, void *v)
 	};
 	int ret;
 
-	if (it->idx == 0)
+	if (it->idx == 0 && !it->binary)
 		seq_puts(m, "# VADDR LEVEL ENTRY KIND pfn=PFN [swap=TYPE:OFFSET] flags=F,... [page=P,... order=N mapcount=N]\n");
 	ret = vmv_walk(&w, it->addr, TASK_SIZE_MAX);
 	if (ret < 0)

@@ -19,11 +19,11 @@ struct vmv_iter {
 	unsigned long addr;		/* where record @idx starts */
 	unsigned long next;		/* where the following one starts */
 	loff_t idx;
-	size_t emitted;			/* ptes: bytes in this record */
+	bool binary;			/* ptes.bin rather than ptes */
 };
 
 extern const struct seq_operations vmv_vmas_sops;
-extern const struct seq_operations vmv_ptes_sops;
+extern const struct seq_operations vmv_ptes_sops;	/* ptes, ptes.bin */
 
 int vmv_show_mm(struct seq_file *m, struct vmv_target *t);
 int vmv_show_translate(struct seq_file *m, struct vmv_target *t);

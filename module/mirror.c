@@ -48,6 +48,13 @@ struct vmv_range {
 	unsigned long start, end;
 };
 
+/* A few PMD-aligned ranges; past VMV_NR_DIRTY of them, "everything". */
+struct vmv_ranges {
+	struct vmv_range r[VMV_NR_DIRTY];
+	unsigned int nr;
+	bool all;
+};
+
 struct vmv_event {
 	u64 seq;
 	unsigned long start, end;
@@ -58,10 +65,11 @@ struct vmv_mirror {
 	struct mmu_interval_notifier notifier;
 	struct mutex lock;		/* protects everything below */
 	struct vmv_shadow shadow;
-	struct vmv_range dirty[VMV_NR_DIRTY];
-	unsigned int nr_dirty;
-	bool all_dirty;
+	struct vmv_ranges dirty;	/* to refill before the next verify */
+	struct vmv_ranges changed;	/* invalidated since the last verify */
 	unsigned long verify_start, verify_end;
+	bool verify_changed;		/* verify only what changed */
+	bool verified;			/* a verify has completed */
 	u64 fills, invalidations, retries, resynced;
 	u64 nr_events;			/* events ever recorded */
 	struct vmv_event events[VMV_NR_EVENTS];
@@ -80,18 +88,18 @@ static const char * const vmv_event_names[] = {
 	[MMU_NOTIFY_EXCLUSIVE]		= "exclusive",
 };
 
-/* Called with m->lock held. */
-static void vmv_mark_dirty(struct vmv_mirror *m, unsigned long start,
+/* Add [start, end), aligned out to chunks.  Called with m->lock held. */
+static void vmv_ranges_add(struct vmv_ranges *rs, unsigned long start,
 			   unsigned long end)
 {
 	unsigned int i;
 
 	start = ALIGN_DOWN(start, VMV_CHUNK);
-	end = ALIGN(end, VMV_CHUNK);
-	if (m->all_dirty)
+	end = min(ALIGN(end, VMV_CHUNK), TASK_SIZE_MAX);
+	if (rs->all || start >= end)
 		return;
-	for (i = 0; i < m->nr_dirty; i++) {
-		struct vmv_range *r = &m->dirty[i];
+	for (i = 0; i < rs->nr; i++) {
+		struct vmv_range *r = &rs->r[i];
 
 		if (start <= r->end && end >= r->start) {
 			r->start = min(r->start, start);
@@ -99,14 +107,31 @@ static void vmv_mark_dirty(struct vmv_mirror *m, unsigned long start,
 			return;
 		}
 	}
-	if (m->nr_dirty == VMV_NR_DIRTY) {
-		m->all_dirty = true;
-		m->nr_dirty = 0;
+	if (rs->nr == VMV_NR_DIRTY) {
+		rs->all = true;
+		rs->nr = 0;
 		return;
 	}
-	m->dirty[m->nr_dirty].start = start;
-	m->dirty[m->nr_dirty].end = end;
-	m->nr_dirty++;
+	rs->r[rs->nr].start = start;
+	rs->r[rs->nr].end = end;
+	rs->nr++;
+}
+
+static bool vmv_ranges_empty(const struct vmv_ranges *rs)
+{
+	return !rs->all && !rs->nr;
+}
+
+static void vmv_ranges_clear(struct vmv_ranges *rs)
+{
+	rs->all = false;
+	rs->nr = 0;
+}
+
+static void vmv_mark_dirty(struct vmv_mirror *m, unsigned long start,
+			   unsigned long end)
+{
+	vmv_ranges_add(&m->dirty, start, end);
 }
 
 static bool vmv_invalidate(struct mmu_interval_notifier *mni,
@@ -123,10 +148,12 @@ static bool vmv_invalidate(struct mmu_interval_notifier *mni,
 
 	mmu_interval_set_seq(mni, cur_seq);
 	vmv_shadow_invalidate(&m->shadow, range->start, range->end);
-	if (range->event == MMU_NOTIFY_RELEASE)
-		m->nr_dirty = 0;	/* the address space is gone */
-	else
+	if (range->event == MMU_NOTIFY_RELEASE) {
+		vmv_ranges_clear(&m->dirty);	/* the address space is gone */
+	} else {
 		vmv_mark_dirty(m, range->start, range->end);
+		vmv_ranges_add(&m->changed, range->start, range->end);
+	}
 	m->invalidations++;
 	ev = &m->events[m->nr_events % VMV_NR_EVENTS];
 	ev->seq = m->nr_events++;
@@ -255,13 +282,12 @@ static int vmv_refill(struct vmv_mirror *m, struct mm_struct *mm)
 	mutex_lock(&m->fill_lock);
 	for (;;) {
 		mutex_lock(&m->lock);
-		if (m->all_dirty) {
-			m->all_dirty = false;
-			m->nr_dirty = 0;
+		if (m->dirty.all) {
+			vmv_ranges_clear(&m->dirty);
 			r.start = 0;
 			r.end = TASK_SIZE_MAX;
-		} else if (m->nr_dirty) {
-			r = m->dirty[--m->nr_dirty];
+		} else if (m->dirty.nr) {
+			r = m->dirty.r[--m->dirty.nr];
 		} else {
 			mutex_unlock(&m->lock);
 			break;
@@ -292,7 +318,7 @@ struct vmv_mirror *vmv_mirror_create(struct mm_struct *mm)
 	ret = vmv_shadow_init(&m->shadow, pgtable_l5_enabled() ? 5 : 4);
 	if (ret)
 		goto err_free;
-	m->all_dirty = true;
+	m->dirty.all = true;
 	ret = mmu_interval_notifier_insert(&m->notifier, mm, 0, TASK_SIZE_MAX,
 					   &vmv_notifier_ops);
 	if (ret)
@@ -327,6 +353,8 @@ struct vmv_verify {
 	struct vmv_mirror *m;
 	struct seq_file *seq;
 	unsigned long checked, mismatches, matched;
+	struct vmv_ranges missing;	/* present in the walk only */
+	bool last_try;
 };
 
 static void vmv_side(struct seq_file *seq, const char *name, bool present,
@@ -383,6 +411,15 @@ static int vmv_verify_leaf(struct vmv_walk *w, unsigned long addr,
 	if (!vmv_mirrorable_vma(w->vma) || !vmv_mirrorable_leaf(d))
 		return 0;
 	have = !vmv_shadow_lookup(&v->m->shadow, addr, &sl);
+	if (!have && !v->last_try) {
+		/*
+		 * Populated without a notification (a first touch): the
+		 * shadow fills such pages lazily, as a device would fault
+		 * them in.  Fill the chunk and compare again.
+		 */
+		vmv_ranges_add(&v->missing, addr, addr + 1);
+		return 0;
+	}
 	if (!have || sl.pfn != d->pfn || sl.writable != d->writable ||
 	    sl.shift != d->page_shift) {
 		vmv_mismatch(v, addr, d, have ? &sl : NULL);
@@ -399,7 +436,7 @@ static const struct vmv_walk_ops vmv_verify_ops = {
 struct vmv_extra {
 	struct vmv_verify *v;
 	struct mm_struct *mm;
-	unsigned long leaves;
+	struct vmv_trace *tr;
 };
 
 /* A shadow leaf: has the walk one there?  (Only when counts differ.) */
@@ -408,18 +445,14 @@ static int vmv_verify_extra(void *priv, u64 va,
 {
 	struct vmv_extra *x = priv;
 	struct vm_area_struct *vma = find_vma(x->mm, va);
-	struct vmv_trace *tr;
 	bool same = false;
 
-	tr = kmalloc(sizeof(*tr), GFP_NOWAIT | __GFP_NOWARN);
-	if (!tr)
-		return -ENOMEM;
 	if (vma && vma->vm_start <= va && vmv_mirrorable_vma(vma)) {
-		vmv_walk_trace(x->mm, vma, va, tr);
+		vmv_walk_trace(x->mm, vma, va, x->tr);
 		/* A leaf that differs was reported by the walk already. */
-		same = vmv_mirrorable_leaf(&tr->leaf) && tr->leaf_addr == va;
+		same = vmv_mirrorable_leaf(&x->tr->leaf) &&
+		       x->tr->leaf_addr == va;
 	}
-	kfree(tr);
 	if (!same)
 		vmv_mismatch(x->v, va, NULL, sl);
 	return 0;
@@ -448,11 +481,40 @@ static int vmv_count_leaf(void *priv, u64 va, const struct vmv_shadow_leaf *l)
 	return 0;
 }
 
+/*
+ * Compare [start, end): the walk's leaves against the shadow, then (only
+ * if the counts differ) the shadow's leaves against the walk.  Called
+ * with mmap_read_lock() and m->lock held.
+ */
+static int vmv_compare(struct vmv_verify *v, struct mm_struct *mm,
+		       unsigned long start, unsigned long end,
+		       struct vmv_trace *tr)
+{
+	struct vmv_walk w = { .ops = &vmv_verify_ops, .mm = mm, .private = v };
+	unsigned long matched = v->matched, leaves = 0;
+	struct vmv_extra x = { .v = v, .mm = mm, .tr = tr };
+	int ret;
+
+	v->checked += vmv_mirrorable_pages(mm, start, end);
+	ret = vmv_walk(&w, start, end);
+	if (!ret)
+		ret = vmv_shadow_for_each(&v->m->shadow, start, end,
+					  vmv_count_leaf, &leaves);
+	if (!ret && leaves != v->matched - matched)
+		ret = vmv_shadow_for_each(&v->m->shadow, start, end,
+					  vmv_verify_extra, &x);
+	return ret;
+}
+
 /**
  * vmv_mirror_verify - compare vmview's walk with the shadow
  * @m: the mirror
  * @mm: its address space, with a user reference held
  * @seq: where mismatch lines and the summary line go
+ *
+ * In "full" mode every page of the verify range is compared; in
+ * "changed" mode (after a first verify) only the ranges invalidated since
+ * the previous verify.
  *
  * Locking: refills without locks held (see vmv_fill_chunk()); then, under
  * mmap_read_lock() and m->lock, walks and looks every leaf up in the
@@ -462,14 +524,24 @@ static int vmv_count_leaf(void *priv, u64 va, const struct vmv_shadow_leaf *l)
 int vmv_mirror_verify(struct vmv_mirror *m, struct mm_struct *mm,
 		      struct seq_file *seq)
 {
-	struct vmv_verify v = { .m = m, .seq = seq };
-	struct vmv_walk w = { .ops = &vmv_verify_ops, .mm = mm,
-			      .private = &v };
-	unsigned long start, end, seq_nr, shadow_leaves;
+	struct vmv_verify *v;
+	struct vmv_ranges *todo;
+	struct vmv_trace *tr;
+	unsigned long start, end, seq_nr;
 	size_t count0 = seq->count;
+	unsigned int i;
 	u64 resynced;
 	int ret, tries = 0;
 
+	v = kzalloc(sizeof(*v), GFP_KERNEL);
+	todo = kzalloc(sizeof(*todo), GFP_KERNEL);
+	tr = kzalloc(sizeof(*tr), GFP_KERNEL);
+	if (!v || !todo || !tr) {
+		ret = -ENOMEM;
+		goto out_free;
+	}
+	v->m = m;
+	v->seq = seq;
 	mutex_lock(&m->lock);
 	start = m->verify_start;
 	end = m->verify_end ?: TASK_SIZE_MAX;
@@ -478,53 +550,77 @@ int vmv_mirror_verify(struct vmv_mirror *m, struct mm_struct *mm,
 again:
 	ret = vmv_refill(m, mm);
 	if (ret)
-		return ret;
+		goto out_free;
 	seq_nr = mmu_interval_read_begin(&m->notifier);
 	ret = mmap_read_lock_killable(mm);
 	if (ret)
-		return ret;
+		goto out_free;
 	mutex_lock(&m->lock);
-	if (m->nr_dirty || m->all_dirty) {
+	if (!vmv_ranges_empty(&m->dirty) && ++tries < VMV_VERIFY_TRIES) {
 		/* Invalidated since the refill: refill first. */
-		mutex_unlock(&m->lock);
-		mmap_read_unlock(mm);
-		if (++tries < VMV_VERIFY_TRIES)
-			goto again;
-		return -EBUSY;
-	}
-	seq->count = count0;
-	v.checked = vmv_mirrorable_pages(mm, start, end);
-	v.mismatches = 0;
-	v.matched = 0;
-	ret = vmv_walk(&w, start, end);
-	shadow_leaves = 0;
-	if (!ret)
-		ret = vmv_shadow_for_each(&m->shadow, start, end,
-					  vmv_count_leaf, &shadow_leaves);
-	if (!ret && shadow_leaves != v.matched) {
-		struct vmv_extra x = { .v = &v, .mm = mm };
-
-		ret = vmv_shadow_for_each(&m->shadow, start, end,
-					  vmv_verify_extra, &x);
-	}
-	if (!ret && mmu_interval_read_retry(&m->notifier, seq_nr) &&
-	    ++tries < VMV_VERIFY_TRIES) {
 		mutex_unlock(&m->lock);
 		mmap_read_unlock(mm);
 		goto again;
 	}
+	seq->count = count0;
+	v->checked = 0;
+	v->mismatches = 0;
+	v->matched = 0;
+	v->last_try = tries >= VMV_VERIFY_TRIES - 1;
+	vmv_ranges_clear(&v->missing);
+	if (m->verify_changed && m->verified && !m->changed.all) {
+		*todo = m->changed;
+	} else {
+		vmv_ranges_clear(todo);
+		todo->r[0].start = start;
+		todo->r[0].end = end;
+		todo->nr = 1;
+	}
+	for (i = 0, ret = 0; i < todo->nr && !ret; i++)
+		if (todo->r[i].start < end && todo->r[i].end > start)
+			ret = vmv_compare(v, mm, max(start, todo->r[i].start),
+					  min(end, todo->r[i].end), tr);
+	if (!ret && !v->last_try &&
+	    (!vmv_ranges_empty(&v->missing) ||
+	     mmu_interval_read_retry(&m->notifier, seq_nr))) {
+		for (i = 0; i < v->missing.nr; i++)
+			vmv_mark_dirty(m, v->missing.r[i].start,
+				       v->missing.r[i].end);
+		if (v->missing.all)
+			m->dirty.all = true;
+		mutex_unlock(&m->lock);
+		mmap_read_unlock(mm);
+		tries++;
+		goto again;
+	}
 	resynced = m->resynced;
-	m->resynced = 0;
+	if (!ret) {
+		m->resynced = 0;
+		m->verified = true;
+		vmv_ranges_clear(&m->changed);
+	}
 	mutex_unlock(&m->lock);
 	mmap_read_unlock(mm);
 	if (ret)
-		return ret;
-	if (v.mismatches > VMV_MISMATCH_LINES)
+		goto out_free;
+	if (v->mismatches > VMV_MISMATCH_LINES)
 		seq_printf(seq, "# %lu more mismatches not shown\n",
-			   v.mismatches - VMV_MISMATCH_LINES);
+			   v->mismatches - VMV_MISMATCH_LINES);
 	seq_printf(seq, "verify: checked=%lu mismatches=%lu resynced=%llu\n",
-		   v.checked, v.mismatches, resynced);
-	return 0;
+		   v->checked, v->mismatches, resynced);
+out_free:
+	kfree(tr);
+	kfree(todo);
+	kfree(v);
+	return ret;
+}
+
+/* "full" or "changed": which pages the next verifies compare. */
+void vmv_mirror_set_mode(struct vmv_mirror *m, bool changed)
+{
+	mutex_lock(&m->lock);
+	m->verify_changed = changed;
+	mutex_unlock(&m->lock);
 }
 
 void vmv_mirror_set_range(struct vmv_mirror *m, unsigned long start,
@@ -556,8 +652,10 @@ void vmv_mirror_show_stats(struct vmv_mirror *m, struct seq_file *seq)
 	seq_printf(seq, "fills: %llu\n", m->fills);
 	seq_printf(seq, "invalidations: %llu\n", m->invalidations);
 	seq_printf(seq, "retries: %llu\n", m->retries);
-	seq_printf(seq, "dirty_ranges: %u%s\n", m->nr_dirty,
-		   m->all_dirty ? " (all)" : "");
+	seq_printf(seq, "dirty_ranges: %u%s\n", m->dirty.nr,
+		   m->dirty.all ? " (all)" : "");
+	seq_printf(seq, "verify_mode: %s\n",
+		   m->verify_changed ? "changed" : "full");
 	mutex_unlock(&m->lock);
 }
 
@@ -595,6 +693,8 @@ int vmv_mirror_inject(struct vmv_mirror *m, unsigned long addr)
 		ret = vmv_shadow_set(&m->shadow, base,
 				     sl.pfn ^ (1ULL << (sl.shift - PAGE_SHIFT)),
 				     sl.shift, sl.writable);
+		/* Make sure a "changed" verify looks at it too. */
+		vmv_ranges_add(&m->changed, base, base + (1UL << sl.shift));
 	}
 	mutex_unlock(&m->lock);
 	return ret;

@@ -23,6 +23,8 @@ int vmv_mirror_verify(struct vmv_mirror *m, struct mm_struct *mm,
 /* Limit verify to [start, end); start == end means everything. */
 void vmv_mirror_set_range(struct vmv_mirror *m, unsigned long start,
 			  unsigned long end);
+/* Verify every page ("full", the default) or only what changed. */
+void vmv_mirror_set_mode(struct vmv_mirror *m, bool changed);
 /* PID/shadow and PID/events. */
 void vmv_mirror_show_stats(struct vmv_mirror *m, struct seq_file *seq);
 void vmv_mirror_show_events(struct vmv_mirror *m, struct seq_file *seq);

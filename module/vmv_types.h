@@ -8,6 +8,7 @@
 #define _VMV_TYPES_H
 
 #ifdef __KERNEL__
+#include <linux/build_bug.h>
 #include <linux/errno.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -28,6 +29,7 @@ static inline void vmv_free(void *p)
 	kfree(p);
 }
 #else /* host */
+#include <assert.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
