@@ -188,6 +188,26 @@ static const struct file_operations vmv_track_fops = {
 	.write	= vmv_track_write,
 };
 
+/* fail_nth (test_hooks=1): the Nth allocation from now on fails. */
+static ssize_t vmv_fail_nth_write(struct file *file, const char __user *ubuf,
+				  size_t count, loff_t *ppos)
+{
+	pid_t n;	/* a small positive number, parsed like a PID */
+	int ret;
+
+	ret = vmv_parse_pid(ubuf, count, ppos, &n);
+	if (ret)
+		return ret;
+	vmv_fail_nth(n);
+	return count;
+}
+
+static const struct file_operations vmv_fail_nth_fops = {
+	.owner	= THIS_MODULE,
+	.open	= vmv_ctl_open,
+	.write	= vmv_fail_nth_write,
+};
+
 static const struct file_operations vmv_untrack_fops = {
 	.owner	= THIS_MODULE,
 	.open	= vmv_ctl_open,
@@ -510,6 +530,9 @@ int vmv_debugfs_init(void)
 	debugfs_create_file("track", 0200, vmv_root, NULL, &vmv_track_fops);
 	debugfs_create_file("untrack", 0200, vmv_root, NULL,
 			    &vmv_untrack_fops);
+	if (vmv_test_hooks)
+		debugfs_create_file("fail_nth", 0200, vmv_root, NULL,
+				    &vmv_fail_nth_fops);
 	return 0;
 }
 

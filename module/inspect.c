@@ -20,6 +20,7 @@
 #include "compat.h"
 #include "inspect.h"
 #include "target.h"
+#include "vmview.h"
 #include "walk.h"
 
 /* ptes records end at a PMD boundary once they hold this much text. */
@@ -517,7 +518,7 @@ int vmv_show_translate(struct seq_file *m, struct vmv_target *t)
 		return 0;
 	}
 
-	tr = kmalloc(sizeof(*tr), GFP_KERNEL);
+	tr = vmv_kzalloc(sizeof(*tr), GFP_KERNEL);
 	if (!tr)
 		return -ENOMEM;
 	mm = vmv_lock_mm(t, &ret);

@@ -28,7 +28,24 @@ const char * const vmv_stat_names[VMV_NR_STATS] = {
  */
 bool vmv_test_hooks;
 module_param_named(test_hooks, vmv_test_hooks, bool, 0400);
-MODULE_PARM_DESC(test_hooks, "Add test-only files such as PID/inject (default: off)");
+MODULE_PARM_DESC(test_hooks, "Add test-only files: PID/inject and fail_nth (default: off)");
+
+static atomic_t vmv_fail_countdown = ATOMIC_INIT(0);
+
+void vmv_fail_nth(int n)
+{
+	atomic_set(&vmv_fail_countdown, n);
+}
+
+bool vmv_should_fail(void)
+{
+	if (!vmv_test_hooks || !atomic_read(&vmv_fail_countdown))
+		return false;
+	if (atomic_dec_return(&vmv_fail_countdown))
+		return false;
+	pr_debug("injected an allocation failure\n");
+	return true;
+}
 
 static int __init vmview_init(void)
 {

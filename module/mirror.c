@@ -310,7 +310,7 @@ struct vmv_mirror *vmv_mirror_create(struct mm_struct *mm)
 	struct vmv_mirror *m;
 	int ret;
 
-	m = kvzalloc(sizeof(*m), GFP_KERNEL);
+	m = vmv_kvzalloc(sizeof(*m), GFP_KERNEL);
 	if (!m)
 		return ERR_PTR(-ENOMEM);
 	mutex_init(&m->lock);
@@ -533,9 +533,9 @@ int vmv_mirror_verify(struct vmv_mirror *m, struct mm_struct *mm,
 	u64 resynced;
 	int ret, tries = 0;
 
-	v = kzalloc(sizeof(*v), GFP_KERNEL);
-	todo = kzalloc(sizeof(*todo), GFP_KERNEL);
-	tr = kzalloc(sizeof(*tr), GFP_KERNEL);
+	v = vmv_kzalloc(sizeof(*v), GFP_KERNEL);
+	todo = vmv_kzalloc(sizeof(*todo), GFP_KERNEL);
+	tr = vmv_kzalloc(sizeof(*tr), GFP_KERNEL);
 	if (!v || !todo || !tr) {
 		ret = -ENOMEM;
 		goto out_free;

@@ -7,6 +7,7 @@
  */
 #include <linux/pgtable.h>
 #include <linux/proc_fs.h>
+#include <linux/security.h>
 #include <linux/seq_file.h>
 #include <linux/utsname.h>
 
@@ -31,6 +32,14 @@ static int vmv_status_show(struct seq_file *m, void *v)
 			   vmv_debugfs_error);
 	else
 		seq_puts(m, "debugfs: /sys/kernel/debug/vmview\n");
+	/*
+	 * Under lockdown debugfs refuses to open files that can be written:
+	 * track, untrack, translate and verify.  Reading stays possible.
+	 */
+	if (security_locked_down(LOCKDOWN_DEBUGFS))
+		seq_puts(m, "lockdown: debugfs is locked down: track, untrack, translate and verify cannot be opened\n");
+	else
+		seq_puts(m, "lockdown: none\n");
 	return 0;
 }
 

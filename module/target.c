@@ -72,6 +72,15 @@ static struct vmv_target *vmv_target_find(pid_t nr, struct pid *pid)
 	return NULL;
 }
 
+/* Called with vmv_targets_lock held. */
+static void vmv_target_remove(struct vmv_target *t)
+{
+	list_del(&t->node);
+	atomic_dec(&vmv_nr_targets);
+	vmv_debugfs_remove_target(t);
+	vmv_target_put(t);
+}
+
 /**
  * vmv_target_track - start tracking a process
  * @nr: its PID in the caller's PID namespace
@@ -81,8 +90,8 @@ static struct vmv_target *vmv_target_find(pid_t nr, struct pid *pid)
  */
 int vmv_target_track(pid_t nr)
 {
+	struct vmv_target *t, *old;
 	struct task_struct *task;
-	struct vmv_target *t;
 	struct mm_struct *mm;
 	struct pid *pid;
 	int ret;
@@ -105,7 +114,7 @@ int vmv_target_track(pid_t nr)
 		goto err_task;
 	}
 
-	t = kzalloc(sizeof(*t), GFP_KERNEL);
+	t = vmv_kzalloc(sizeof(*t), GFP_KERNEL);
 	if (!t) {
 		ret = -ENOMEM;
 		goto err_mm;
@@ -126,7 +135,16 @@ int vmv_target_track(pid_t nr)
 	}
 
 	mutex_lock(&vmv_targets_lock);
-	if (vmv_target_find(nr, pid)) {
+	old = vmv_target_find(nr, pid);
+	/*
+	 * The number may name a process that exited since it was tracked
+	 * (its PID now reused): that stale entry gives way.
+	 */
+	if (old && old->pid != pid && !pid_has_task(old->pid, PIDTYPE_PID)) {
+		vmv_target_remove(old);
+		old = NULL;
+	}
+	if (old) {
 		ret = -EEXIST;
 		goto err_unlock;
 	}
@@ -155,15 +173,6 @@ err_task:
 err_pid:
 	put_pid(pid);
 	return ret;
-}
-
-/* Called with vmv_targets_lock held. */
-static void vmv_target_remove(struct vmv_target *t)
-{
-	list_del(&t->node);
-	atomic_dec(&vmv_nr_targets);
-	vmv_debugfs_remove_target(t);
-	vmv_target_put(t);
 }
 
 /**

@@ -19,8 +19,12 @@
  * the MMU notifier takes, and reclaim may unmap the tracked process's
  * pages and so call that notifier.  A failure is -ENOMEM, retried later.
  */
+bool vmv_should_fail(void);	/* main.c: test_hooks fault injection */
+
 static inline void *vmv_zalloc(size_t size)
 {
+	if (vmv_should_fail())
+		return NULL;
 	return kzalloc(size, GFP_NOWAIT | __GFP_NOWARN);
 }
 

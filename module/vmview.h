@@ -18,6 +18,26 @@
 /* main.c: test_hooks=1 adds the files that only tests may use. */
 extern bool vmv_test_hooks;
 
+/*
+ * Fault injection (test_hooks=1 only): after "echo N > fail_nth" the Nth
+ * allocation vmview makes from then on fails, once.  Every allocation of
+ * the module goes through vmv_kzalloc() or vmv_zalloc() (shadow nodes).
+ */
+bool vmv_should_fail(void);
+void vmv_fail_nth(int n);
+
+#include <linux/slab.h>
+
+static inline void *vmv_kzalloc(size_t size, gfp_t gfp)
+{
+	return vmv_should_fail() ? NULL : kzalloc(size, gfp);
+}
+
+static inline void *vmv_kvzalloc(size_t size, gfp_t gfp)
+{
+	return vmv_should_fail() ? NULL : kvzalloc(size, gfp);
+}
+
 /* debugfs.c: the /sys/kernel/debug/vmview tree. */
 int vmv_debugfs_init(void);
 void vmv_debugfs_exit(void);
