@@ -16,8 +16,12 @@ fi
 # Reserve huge pages for the hugetlb tests.
 echo 16 >/proc/sys/vm/nr_hugepages
 
+# Tests that leave the kernel changed for good (lockdown cannot be
+# lowered again) run last.
+last=${VMVIEW_LAST:-vmview_lifetime}
 rc=0
-for t in /vmview/selftests/${VMVIEW_ONLY:-*}; do
+for t in $(ls -d /vmview/selftests/${VMVIEW_ONLY:-*} 2>/dev/null | grep -v "/$last\$") \
+	 $(ls -d /vmview/selftests/${VMVIEW_ONLY:-*} 2>/dev/null | grep "/$last\$"); do
 	[ -f "$t" ] && [ -x "$t" ] || continue
 	n=$(basename "$t")
 	echo "# selftest $n"
