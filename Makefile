@@ -85,3 +85,134 @@ clean:
 .PHONY: fuzz
 fuzz: deps-test
 	$(MAKE) -C tests fuzz
+
+# --- Installing, DKMS, the Debian package and the documentation -----------
+#
+#   make install          vmview-cli and its man page (section 8) under PREFIX
+#                         (default /usr/local); DESTDIR is honoured
+#   make uninstall        removes what install put there
+#   make dkms-install     copies the module source to /usr/src/vmview-VERSION
+#                         and runs dkms add, build and install for KVER (the
+#                         running kernel unless given); with DESTDIR set it
+#                         only copies (for packaging)
+#   make dkms-uninstall   dkms remove --all, then removes the source copy
+#   make dkms-check       scripts/dkms-test.sh: dkms builds for both Debian
+#                         kernels, each module then loaded in a QEMU guest
+#   make deb              vmview-dkms and vmview-cli .debs in build/deb/,
+#                         checked with lintian
+#   make docs             Documentation/ with Sphinx into build/docs/html
+#                         (warnings are errors)
+# These install their own tools with `scripts/deps.sh pkg`.
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+DKMS ?= dkms
+SPHINXBUILD ?= sphinx-build
+RST2MAN ?= rst2man
+
+VMVIEW_VERSION := $(shell sed -n 's/^\#define VMVIEW_VERSION "\(.*\)"/\1/p' module/vmview.h)
+DKMS_CONF_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+DKMS_SRC := /usr/src/vmview-$(VMVIEW_VERSION)
+# What DKMS needs to build the module, and nothing else.
+DKMS_FILES := Kbuild dkms.conf module/Kbuild \
+	$(filter-out %.mod.c,$(sort $(wildcard module/*.c module/*.h))) \
+	$(sort $(shell find include -name '*.h'))
+CLI_RST := Documentation/vmview-cli.rst
+CLI_MAN := $(BUILD)/man/vmview-cli.8
+
+.PHONY: install uninstall dkms-install dkms-uninstall dkms-check deb docs
+
+# Fails when dkms.conf and module/vmview.h disagree on the version.
+define vmview_version_check
+	@test -n "$(VMVIEW_VERSION)" && test "$(VMVIEW_VERSION)" = "$(DKMS_CONF_VERSION)" || \
+		{ echo "make: dkms.conf PACKAGE_VERSION=\"$(DKMS_CONF_VERSION)\" differs from VMVIEW_VERSION \"$(VMVIEW_VERSION)\" in module/vmview.h; make them equal" >&2; exit 1; }
+endef
+
+$(CLI_MAN): $(wildcard $(CLI_RST))
+	@test -f $(CLI_RST) || { echo "make: $(CLI_RST) does not exist yet (the CLI's man page source); nothing to render" >&2; exit 1; }
+	@mkdir -p $(dir $@)
+	$(RST2MAN) --halt=warning $(CLI_RST) $@.tmp
+	@# installed in man8, whatever section the page names
+	sed -i '/^\.TH /s/^\(\.TH "\{0,1\}[^ "]*"\{0,1\}\) "\{0,1\}[0-9a-z]*"\{0,1\}/\1 "8"/' $@.tmp
+	@mv $@.tmp $@
+
+install:
+	@scripts/deps.sh pkg
+	@test -f $(CLI_RST) || { echo "make: $(CLI_RST) does not exist yet (the CLI's man page source); cannot install the man page" >&2; exit 1; }
+	$(MAKE) cli $(CLI_MAN)
+	install -D -m 0755 tools/vmview-cli/vmview-cli $(DESTDIR)$(BINDIR)/vmview-cli
+	install -D -m 0644 $(CLI_MAN) $(DESTDIR)$(MANDIR)/man8/vmview-cli.8
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/vmview-cli $(DESTDIR)$(MANDIR)/man8/vmview-cli.8
+
+dkms-install:
+	$(vmview_version_check)
+	@if [ -z "$(DESTDIR)" ]; then scripts/deps.sh pkg; fi
+	@if [ -z "$(DESTDIR)" ] && $(DKMS) status -m vmview -v $(VMVIEW_VERSION) | grep -q .; then \
+		echo "$(DKMS) remove vmview/$(VMVIEW_VERSION) --all"; \
+		$(DKMS) remove vmview/$(VMVIEW_VERSION) --all; \
+	fi
+	rm -rf $(DESTDIR)$(DKMS_SRC)
+	@for f in $(DKMS_FILES); do \
+		install -D -m 0644 $$f $(DESTDIR)$(DKMS_SRC)/$$f || exit 1; \
+	done
+	@echo "  installed $(words $(DKMS_FILES)) files in $(DESTDIR)$(DKMS_SRC)"
+	@if [ -z "$(DESTDIR)" ]; then \
+		set -e; \
+		echo "$(DKMS) add vmview/$(VMVIEW_VERSION)"; \
+		$(DKMS) add vmview/$(VMVIEW_VERSION); \
+		echo "$(DKMS) build vmview/$(VMVIEW_VERSION) -k $(KVER)"; \
+		rc=0; $(DKMS) build vmview/$(VMVIEW_VERSION) -k $(KVER) || rc=$$?; \
+		if [ $$rc = 77 ]; then \
+			echo "make: vmview supports Debian's 6.1 and 6.12 kernels on x86-64, not $(KVER) (dkms.conf BUILD_EXCLUSIVE_KERNEL); the source stays added for DKMS" >&2; \
+			exit 1; \
+		fi; \
+		[ $$rc = 0 ]; \
+		echo "$(DKMS) install vmview/$(VMVIEW_VERSION) -k $(KVER)"; \
+		$(DKMS) install vmview/$(VMVIEW_VERSION) -k $(KVER); \
+	fi
+
+dkms-uninstall:
+	@if command -v $(DKMS) >/dev/null && $(DKMS) status -m vmview -v $(VMVIEW_VERSION) | grep -q .; then \
+		echo "$(DKMS) remove vmview/$(VMVIEW_VERSION) --all"; \
+		$(DKMS) remove vmview/$(VMVIEW_VERSION) --all; \
+	fi
+	rm -rf $(DESTDIR)$(DKMS_SRC)
+
+dkms-check:
+	$(vmview_version_check)
+	@scripts/dkms-test.sh
+
+# Built from a copy of the tree (what git tracks, plus new files it does
+# not ignore), so the work tree stays clean.
+DEB_DIR := $(BUILD)/deb
+DEB_SRC := $(DEB_DIR)/src/vmview-$(VMVIEW_VERSION)
+deb:
+	$(vmview_version_check)
+	@scripts/deps.sh pkg
+	@v=$$(dpkg-parsechangelog -l debian/changelog -S Version 2>/dev/null || sed -n '1s/.*(\(.*\)).*/\1/p' debian/changelog); \
+	test "$${v%%-*}" = "$(VMVIEW_VERSION)" || \
+		{ echo "make: debian/changelog version $$v does not match VMVIEW_VERSION $(VMVIEW_VERSION); add a changelog entry (dch -v $(VMVIEW_VERSION))" >&2; exit 1; }
+	rm -rf $(DEB_DIR)
+	mkdir -p $(DEB_SRC)
+	@if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
+		git ls-files -z --cached --others --exclude-standard | \
+		grep -z -v '^build/' | \
+		xargs -0 sh -c 'for f; do [ ! -e "$$f" ] || printf "%s\0" "$$f"; done' sh | \
+		tar --null -T - -cf -; \
+	else \
+		tar --exclude=./build --exclude-vcs --exclude-vcs-ignores -cf - .; \
+	fi | tar -xf - -C $(DEB_SRC)
+	@echo "  copied the tree to $(DEB_SRC)"
+	cd $(DEB_SRC) && dpkg-buildpackage -us -uc -b
+	mv $(DEB_DIR)/src/*.deb $(DEB_DIR)/src/*.changes $(DEB_DIR)/src/*.buildinfo $(DEB_DIR)/
+	@ls -l $(DEB_DIR)/*.deb
+	lintian --fail-on error $(DEB_DIR)/*.deb
+
+docs:
+	@scripts/deps.sh pkg
+	rm -rf $(BUILD)/docs
+	$(SPHINXBUILD) -W --keep-going -q -b html -d $(BUILD)/docs/doctrees Documentation $(BUILD)/docs/html
+	@echo "  docs: $(BUILD)/docs/html/index.html"

@@ -9,6 +9,9 @@
 #                           (6.1 and 6.12, images and headers), QEMU, busybox,
 #                           cpio, kmod, sparse, clang/libFuzzer and
 #                           linux-source-6.1 (kselftest headers, checkpatch)
+#   scripts/deps.sh pkg     all of "build", plus what packaging and the docs
+#                           use: dkms, debhelper, dh-dkms, lintian, Sphinx,
+#                           docutils (rst2man), dpkg-dev, fakeroot, kmod
 #
 # Without root it prints the apt-get command to run and fails.
 set -euo pipefail
@@ -20,11 +23,14 @@ build_pkgs=(gcc make pkg-config libelf-dev zlib1g-dev libjson-c-dev xz-utils)
 test_pkgs=(qemu-system-x86 busybox-static cpio kmod sparse clang-14
 	   libfuzzer-14-dev linux-image-amd64 linux-headers-amd64
 	   linux-source-6.1 python3)
+pkg_pkgs=(dkms debhelper dh-dkms lintian python3-sphinx python3-docutils
+	  dpkg-dev fakeroot kmod)
 
 case "$profile" in
 build) want=("${build_pkgs[@]}") ;;
 test) want=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;
-*) echo "usage: $0 build|test" >&2; exit 2 ;;
+pkg) want=("${build_pkgs[@]}" "${pkg_pkgs[@]}") ;;
+*) echo "usage: $0 build|test|pkg" >&2; exit 2 ;;
 esac
 
 installed() {

@@ -1,0 +1,229 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# `make dkms-check`: build vmview with Debian's own DKMS for both Debian
+# kernels and prove, in a QEMU guest of each, that the module DKMS built is
+# the one the kernel loads.  Nothing is loaded into this machine's kernel.
+#
+#   1. scripts/deps.sh test and pkg (kernels, QEMU, dkms);
+#   2. `make dkms-install DESTDIR=...` stages exactly what DKMS gets
+#      (Kbuild, dkms.conf, module/, include/), copied to /usr/src/vmview-V;
+#   3. dkms add, then dkms build -k KVER for the 6.1 and the 6.12 kernel
+#      (scripts/kernels.sh); each vmview.ko's vermagic must name its kernel;
+#      a kernel outside BUILD_EXCLUSIVE_KERNEL must be refused (exit 77);
+#   4. scripts/vm.sh boots each kernel with that vmview.ko: the guest
+#      insmods it and checks /proc/vmview's kernel: and version: lines and
+#      /sys/module/vmview/srcversion against the host's modinfo, then rmmods;
+#   5. dkms remove --all and the source copy are removed.
+#
+# Prints TAP lines and ends with "N passed, N failed"; exit status 0 when
+# none failed.  Idempotent: leftovers of an earlier run (/usr/src/vmview-*,
+# /var/lib/dkms/vmview) are removed first, and again on exit.  Refuses to
+# run while the vmview-dkms package is installed (it owns the same paths).
+# Logs: build/dkms/ (dkms output, guest console and output per kernel).
+set -u
+cd "$(dirname "$0")/.."
+top=$(pwd)
+out=$top/build/dkms
+
+pass=0 fail=0
+tap() { # status description
+	if [ "$1" = 0 ]; then
+		echo "ok - $2"
+		pass=$((pass + 1))
+	else
+		echo "not ok - $2"
+		fail=$((fail + 1))
+	fi
+}
+# Copy TAP lines from another tool (vm.sh) into the count.
+count_tap() {
+	local line
+	while IFS= read -r line; do
+		echo "$line"
+		case $line in
+		"ok "*) pass=$((pass + 1)) ;;
+		"not ok "*) fail=$((fail + 1)) ;;
+		esac
+	done
+}
+bail() {
+	echo "Bail out! $*"
+	exit 1
+}
+
+[ "$(id -u)" = 0 ] || bail "dkms-test needs root (dkms writes /usr/src and /var/lib/dkms)"
+scripts/deps.sh test >&2 || bail "scripts/deps.sh test failed"
+scripts/deps.sh pkg >&2 || bail "scripts/deps.sh pkg failed"
+
+ver=$(sed -n 's/^#define VMVIEW_VERSION "\(.*\)"/\1/p' module/vmview.h)
+confver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+[ -n "$ver" ] && [ "$ver" = "$confver" ] ||
+	bail "dkms.conf PACKAGE_VERSION ($confver) differs from VMVIEW_VERSION ($ver)"
+src=/usr/src/vmview-$ver
+k61=$(scripts/kernels.sh 6.1)
+k612=$(scripts/kernels.sh 6.12)
+[ -n "$k61" ] && [ -n "$k612" ] || bail "need the Debian 6.1 and 6.12 kernels (scripts/deps.sh test)"
+
+if dpkg-query -W -f='${db:Status-Abbrev}' vmview-dkms 2>/dev/null | grep -q '^i'; then
+	bail "the vmview-dkms package is installed and owns $src; remove it first (dpkg -r vmview-dkms)"
+fi
+
+# dkms signs what it builds with /var/lib/dkms/mok.key, creating the key on
+# first use: remove it again if this run created it.
+mok_existed=
+[ -e /var/lib/dkms/mok.key ] && mok_existed=1
+
+cleanup() {
+	local d
+	for d in /var/lib/dkms/vmview/*/; do
+		[ -d "$d" ] || continue
+		d=${d%/}
+		dkms remove "vmview/${d##*/}" --all >>"$out/dkms.log" 2>&1
+	done
+	rm -rf /var/lib/dkms/vmview /usr/src/vmview-*
+	if [ -z "$mok_existed" ]; then
+		rm -f /var/lib/dkms/mok.key /var/lib/dkms/mok.pub
+	fi
+}
+rm -rf "$out"
+mkdir -p "$out"
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+cleanup
+
+echo "TAP version 13"
+echo "# vmview $ver with $(dkms --version 2>/dev/null | head -n 1) for $k61 and $k612"
+
+# --- the source tree ------------------------------------------------------
+stage=$out/stage
+make -s dkms-install DESTDIR="$stage" >"$out/stage.log" 2>&1
+rc=$?
+if [ $rc = 0 ] && cp -a "$stage$src" /usr/src/; then
+	extra=$(cd "$src" && find . -type f | sed 's|^\./||' |
+		grep -Ev '^(Kbuild|dkms\.conf|module/(Kbuild|[A-Za-z0-9_-]+\.[ch])|include/.*\.h)$' |
+		tr '\n' ' ')
+	bad=$(cd "$src" && find . -name '*.o' -o -name '*.ko' -o -name '*.cmd' -o -name '*.mod*' | head -n 3)
+	n=$(find "$src" -type f | wc -l)
+	if [ -z "$extra" ] && [ -z "$bad" ] && [ -f "$src/Kbuild" ] && [ -f "$src/dkms.conf" ]; then
+		tap 0 "source copied to $src ($n files: Kbuild, dkms.conf, module/, include/)"
+	else
+		tap 1 "source copied to $src: unexpected files: $extra $bad"
+	fi
+else
+	tap 1 "source copied to $src (see $out/stage.log)"
+	bail "no source tree"
+fi
+
+if dkms add "vmview/$ver" >"$out/dkms.log" 2>&1; then
+	tap 0 "dkms add vmview/$ver"
+else
+	tap 1 "dkms add vmview/$ver (see $out/dkms.log)"
+	bail "dkms add failed"
+fi
+
+# --- build for both kernels -----------------------------------------------
+built=()
+for k in "$k61" "$k612"; do
+	log=$out/build-$k.log
+	t0=$(date +%s)
+	if dkms build "vmview/$ver" -k "$k" >"$log" 2>&1; then
+		tap 0 "dkms build $k ($(( $(date +%s) - t0 ))s)"
+	else
+		tap 1 "dkms build $k (see $log)"
+		tail -n 20 "$log" | sed 's/^/# /'
+		continue
+	fi
+	ko=$(find "/var/lib/dkms/vmview/$ver/$k" -name 'vmview.ko*' -path '*/module/*' | head -n 1)
+	if [ -z "$ko" ]; then
+		tap 1 "dkms left a vmview.ko for $k in /var/lib/dkms/vmview/$ver/$k"
+		continue
+	fi
+	magic=$(modinfo -F vermagic "$ko" 2>/dev/null)
+	if [ "${magic%% *}" = "$k" ]; then
+		tap 0 "vermagic of ${ko#/var/lib/dkms/} is $k"
+	else
+		tap 1 "vermagic of ${ko#/var/lib/dkms/} is $k (got '$magic')"
+		continue
+	fi
+	status=$(dkms status "vmview/$ver" -k "$k" 2>/dev/null)
+	case $status in
+	*": built"*) tap 0 "dkms status: $status" ;;
+	*) tap 1 "dkms status says built for $k (got '$status')" ;;
+	esac
+
+	# The guest's copy: uncompressed (busybox insmod), and what the host
+	# knows about it.
+	pl=$out/guest-$k/payload
+	mkdir -p "$pl"
+	case $ko in
+	*.xz) xz -dc "$ko" >"$pl/vmview.ko" ;;
+	*.zst) zstd -qdc "$ko" >"$pl/vmview.ko" ;;
+	*.gz) gzip -dc "$ko" >"$pl/vmview.ko" ;;
+	*) cp "$ko" "$pl/vmview.ko" ;;
+	esac
+	printf '%s\n' "$k" >"$pl/expect-kernel"
+	printf '%s\n' "$ver" >"$pl/expect-version"
+	modinfo -F srcversion "$pl/vmview.ko" >"$pl/expect-srcversion"
+	built+=("$k")
+done
+
+# Outside BUILD_EXCLUSIVE_KERNEL: dkms must refuse before looking for headers.
+for k in 6.10.0-1-amd64 5.10.0-30-amd64; do
+	dkms build "vmview/$ver" -k "$k" >"$out/exclusive-$k.log" 2>&1
+	rc=$?
+	tap "$([ $rc = 77 ] && echo 0 || echo 1)" "dkms build -k $k refused by BUILD_EXCLUSIVE_KERNEL (exit $rc, want 77)"
+done
+
+# --- load each in its guest -----------------------------------------------
+cat >"$out/run.sh" <<'GUEST'
+#!/bin/sh
+# Inside the guest: load the dkms-built module and check it is the one.
+k=$(cat /vmview/expect-kernel)
+v=$(cat /vmview/expect-version)
+s=$(cat /vmview/expect-srcversion)
+rc=0
+t() { # status description
+	if [ "$1" = 0 ]; then echo "ok - $k: $2"; else echo "not ok - $k: $2"; rc=1; fi
+}
+run=$(uname -r)
+t "$([ "$run" = "$k" ] && echo 0 || echo 1)" "guest runs $run"
+if insmod /vmview/vmview.ko 2>/tmp/insmod.err; then
+	t 0 "insmod of the dkms-built vmview.ko"
+else
+	t 1 "insmod of the dkms-built vmview.ko: $(cat /tmp/insmod.err)"
+	exit 1
+fi
+sed 's/^/# \/proc\/vmview: /' /proc/vmview
+got=$(sed -n 's/^kernel: //p' /proc/vmview)
+t "$([ "$got" = "$k" ] && echo 0 || echo 1)" "/proc/vmview kernel: $got"
+got=$(sed -n 's/^version: //p' /proc/vmview)
+t "$([ "$got" = "$v" ] && echo 0 || echo 1)" "/proc/vmview version: $got"
+got=$(cat /sys/module/vmview/srcversion 2>/dev/null)
+t "$([ -n "$s" ] && [ "$got" = "$s" ] && echo 0 || echo 1)" "loaded srcversion $got is the built module's ($s)"
+if rmmod vmview && [ ! -e /proc/vmview ]; then
+	t 0 "rmmod vmview"
+else
+	t 1 "rmmod vmview"
+fi
+exit $rc
+GUEST
+for k in "${built[@]}"; do
+	pl=$out/guest-$k/payload
+	cp "$out/run.sh" "$pl/run.sh"
+	echo "# booting $k under QEMU (TCG)"
+	count_tap < <(scripts/vm.sh -k "$k" -n "dkms-$k" -p "$pl" -o "$out/guest-$k" -t 600 2>&1)
+done
+
+# --- remove ---------------------------------------------------------------
+if dkms remove "vmview/$ver" --all >>"$out/dkms.log" 2>&1; then
+	tap 0 "dkms remove vmview/$ver --all"
+else
+	tap 1 "dkms remove vmview/$ver --all (see $out/dkms.log)"
+fi
+cleanup
+left=$(ls -d /usr/src/vmview-* /var/lib/dkms/vmview 2>/dev/null | tr '\n' ' ')
+tap "$([ -z "$left" ] && echo 0 || echo 1)" "no /usr/src/vmview-* or /var/lib/dkms/vmview left${left:+: $left}"
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
