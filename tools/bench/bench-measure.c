@@ -1,0 +1,573 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bench-measure: time vmview against /proc/PID/pagemap on one target
+ * process, for `make bench` (scripts/bench.sh runs it in a QEMU guest).
+ *
+ *   bench-measure -n NAME [-r REPS] [-b BYTES] [-B BYTES] [-c CLI] [-f]
+ *                 [-d] -- bench-target ARGS...
+ *
+ *   -n  the target's name in the output
+ *   -r  repetitions of each measurement (default 5)
+ *   -b  read size for PID/ptes and PID/ptes.bin (default 65536, the CLI's)
+ *   -B  read size for /proc/PID/pagemap (default 1 MiB)
+ *   -c  the CLI; its summary and ptes --json are timed end to end
+ *   -f  after the full verifies, write "changed" to PID/verify and time a
+ *       verify after each of REPS COW faults in the target
+ *   -d  diagnostics: ptes and ptes.bin at other read sizes, record counts
+ *
+ * The target is started with pipes on its stdin and stdout (protocol in
+ * bench-target.c).  Every time is CLOCK_MONOTONIC around open, the reads
+ * and close.  The methods of one repetition run one after the other
+ * (pagemap, ptes.bin, ptes, verify), so that a load that changes during
+ * the run weighs on all of them alike.
+ *
+ * Output, one record a line, fields separated by spaces:
+ *   target NAME pid=PID pages=N vmas=V span_pages=S
+ *   sample NAME METHOD REP NS BYTES
+ *   result NAME METHOD pages=N reps=R median_ns=M min_ns=A max_ns=B bytes=X
+ *   value NAME KEY VALUE
+ *   skip NAME METHOD REASON...
+ * Lines starting with '#' are comments.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <spawn.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define DBG		"/sys/kernel/debug/vmview"
+#define MAX_RANGES	4096
+#define MAX_REPS	64
+
+extern char **environ;
+
+struct range {
+	uint64_t start, end;
+};
+
+static const char *name = "target";
+static int reps = 5;
+static size_t rdsize = 65536, pmsize = 1 << 20;
+static char *buf;
+static size_t bufsize;
+static pid_t pid;
+static unsigned long pages;
+static FILE *to_target, *from_target;
+static struct range ranges[MAX_RANGES];	/* every VMA, from maps */
+static int nranges;
+
+static void __attribute__((noreturn)) die(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "bench-measure: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, ": %s\n", strerror(errno));
+	exit(1);
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static const char *pidpath(char *p, size_t len, const char *file)
+{
+	snprintf(p, len, DBG "/%d/%s", (int)pid, file);
+	return p;
+}
+
+/* Write s in one write(); 0 or -errno. */
+static int put(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY), ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, s, strlen(s)) != (ssize_t)strlen(s))
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+/* Read a file to EOF in reads of sz bytes; returns bytes or -errno. */
+static long long slurp(const char *path, size_t sz)
+{
+	long long total = 0;
+	ssize_t n;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		return -errno;
+	while ((n = read(fd, buf, sz)) > 0)
+		total += n;
+	if (n < 0)
+		total = -errno;
+	close(fd);
+	return total;
+}
+
+/* The whole of a small file, NUL-terminated, in buf; bytes or -errno. */
+static long long slurp_text(const char *path)
+{
+	long long n = 0;
+	ssize_t r;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		return -errno;
+	while (n < (long long)bufsize - 1 &&
+	       (r = read(fd, buf + n, bufsize - 1 - n)) > 0)
+		n += r;
+	close(fd);
+	buf[n] = '\0';
+	return n;
+}
+
+static long long key_value(const char *path, const char *key)
+{
+	size_t kl = strlen(key);
+	char *p;
+
+	if (slurp_text(path) < 0)
+		return -1;
+	for (p = buf; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		if (!strncmp(p, key, kl) && p[kl] == ':')
+			return strtoll(p + kl + 1, NULL, 10);
+	return -1;
+}
+
+/* /proc/PID/pagemap over every VMA, as a tool that read maps would. */
+static long long read_pagemap(size_t sz)
+{
+	char path[64];
+	long long total = 0;
+	int fd, i;
+
+	snprintf(path, sizeof(path), "/proc/%d/pagemap", (int)pid);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -errno;
+	for (i = 0; i < nranges; i++) {
+		uint64_t off = ranges[i].start / 4096 * 8;
+		uint64_t end = ranges[i].end / 4096 * 8;
+
+		while (off < end) {
+			size_t want = end - off < sz ? end - off : sz;
+			ssize_t n = pread(fd, buf, want, off);
+
+			if (n <= 0) {
+				total = n < 0 ? -errno : -EIO;
+				goto out;
+			}
+			off += n;
+			total += n;
+		}
+	}
+out:
+	close(fd);
+	return total;
+}
+
+static void load_maps(void)
+{
+	char path[64], line[512];
+	unsigned long long s, e;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		die("%s", path);
+	nranges = 0;
+	while (fgets(line, sizeof(line), f) && nranges < MAX_RANGES) {
+		if (sscanf(line, "%llx-%llx", &s, &e) != 2)
+			continue;
+		if (strstr(line, "[vsyscall]"))
+			continue;	/* not a VMA of the mm */
+		ranges[nranges].start = s;
+		ranges[nranges].end = e;
+		nranges++;
+	}
+	fclose(f);
+}
+
+/* --- samples --------------------------------------------------------- */
+
+struct method {
+	const char *name;
+	uint64_t ns[MAX_REPS];
+	long long bytes;
+	int n;
+};
+
+static void sample(struct method *m, uint64_t ns, long long bytes)
+{
+	printf("sample %s %s %d %" PRIu64 " %lld\n", name, m->name, m->n + 1,
+	       ns, bytes);
+	fflush(stdout);
+	if (m->n < MAX_REPS)
+		m->ns[m->n++] = ns;
+	m->bytes = bytes;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void result(struct method *m)
+{
+	uint64_t med;
+
+	if (!m->n)
+		return;
+	qsort(m->ns, m->n, sizeof(m->ns[0]), cmp_u64);
+	med = m->n % 2 ? m->ns[m->n / 2] :
+			 (m->ns[m->n / 2 - 1] + m->ns[m->n / 2]) / 2;
+	printf("result %s %s pages=%lu reps=%d median_ns=%" PRIu64
+	       " min_ns=%" PRIu64 " max_ns=%" PRIu64 " bytes=%lld\n",
+	       name, m->name, pages, m->n, med, m->ns[0], m->ns[m->n - 1],
+	       m->bytes);
+	fflush(stdout);
+}
+
+/* Time one read-the-file measurement; a failure ends the method. */
+static int timed_read(struct method *m, const char *path, size_t sz)
+{
+	uint64_t t0 = now_ns();
+	long long n = path ? slurp(path, sz) : read_pagemap(sz);
+	uint64_t t1 = now_ns();
+
+	if (n < 0) {
+		printf("skip %s %s read failed: %s\n", name, m->name,
+		       strerror(-n));
+		return -1;
+	}
+	sample(m, t1 - t0, n);
+	return 0;
+}
+
+/* --- the target ------------------------------------------------------- */
+
+static void start_target(char **argv)
+{
+	int in[2], out[2];
+	char line[256];
+	unsigned long long s, e;
+
+	if (pipe(in) || pipe(out))
+		die("%s", "pipe");
+	pid = fork();
+	if (pid < 0)
+		die("%s", "fork");
+	if (!pid) {
+		dup2(in[0], 0);
+		dup2(out[1], 1);
+		close(in[0]);
+		close(in[1]);
+		close(out[0]);
+		close(out[1]);
+		execvp(argv[0], argv);
+		die("exec %s", argv[0]);
+	}
+	close(in[0]);
+	close(out[1]);
+	to_target = fdopen(in[1], "w");
+	from_target = fdopen(out[0], "r");
+	while (fgets(line, sizeof(line), from_target)) {
+		if (sscanf(line, "range %llx %llx", &s, &e) == 2)
+			continue;
+		if (sscanf(line, "ready %lu", &pages) == 1)
+			return;
+	}
+	errno = EPROTO;
+	die("%s: no ready line", argv[0]);
+}
+
+static void stop_target(void)
+{
+	fputs("exit\n", to_target);
+	fclose(to_target);
+	fclose(from_target);
+	waitpid(pid, NULL, 0);
+}
+
+static int cow_fault(void)
+{
+	char line[64];
+
+	fputs("cow\n", to_target);
+	fflush(to_target);
+	return fgets(line, sizeof(line), from_target) &&
+	       !strncmp(line, "done ", 5) ? 0 : -1;
+}
+
+/* --- vmview ------------------------------------------------------------ */
+
+static int track(bool on)
+{
+	char line[32];
+
+	snprintf(line, sizeof(line), "%d\n", (int)pid);
+	return put(on ? DBG "/track" : DBG "/untrack", line);
+}
+
+/* Read PID/verify; checked= goes to *checked.  Bytes or -errno. */
+static long long verify(unsigned long long *checked,
+			unsigned long long *mismatches)
+{
+	char path[96], *v;
+	long long n;
+
+	n = slurp_text(pidpath(path, sizeof(path), "verify"));
+	if (n < 0)
+		return n;
+	v = strstr(buf, "verify: ");
+	if (!v || sscanf(v, "verify: checked=%llu mismatches=%llu", checked,
+			 mismatches) != 2)
+		return -EPROTO;
+	return n;
+}
+
+/* Run the CLI with its output to /dev/null; 0 when it exits 0. */
+static int run_cli(const char *cli, const char *cmd, const char *opt)
+{
+	posix_spawn_file_actions_t fa;
+	char pidstr[16];
+	char *argv[6];
+	pid_t child;
+	int st, i = 0;
+
+	snprintf(pidstr, sizeof(pidstr), "%d", (int)pid);
+	argv[i++] = (char *)cli;
+	if (opt)
+		argv[i++] = (char *)opt;
+	argv[i++] = (char *)cmd;
+	argv[i++] = pidstr;
+	argv[i] = NULL;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	if (posix_spawn(&child, cli, &fa, NULL, argv, environ)) {
+		posix_spawn_file_actions_destroy(&fa);
+		return -1;
+	}
+	posix_spawn_file_actions_destroy(&fa);
+	if (waitpid(child, &st, 0) < 0)
+		return -1;
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+}
+
+static void time_cli(const char *cli, const char *method, const char *cmd,
+		     const char *opt, bool cold)
+{
+	struct method m = { .name = method };
+	int r;
+
+	if (!cli || access(cli, X_OK)) {
+		printf("skip %s %s no CLI\n", name, method);
+		return;
+	}
+	for (r = 0; r < reps; r++) {
+		uint64_t t0, t1;
+
+		if (cold)
+			track(false);	/* the CLI tracks and untracks */
+		t0 = now_ns();
+		if (run_cli(cli, cmd, opt)) {
+			printf("skip %s %s the CLI failed (exit status not 0)\n",
+			       name, method);
+			break;
+		}
+		t1 = now_ns();
+		sample(&m, t1 - t0, 0);
+	}
+	result(&m);
+	if (cold && track(true))
+		die("%s", "track again");
+}
+
+int main(int argc, char **argv)
+{
+	const char *cli = NULL;
+	bool cow = false, diag = false;
+	struct method pm = { .name = "pagemap" };
+	struct method bin = { .name = "ptes.bin" };
+	struct method txt = { .name = "ptes" };
+	struct method ver = { .name = "verify" };
+	struct method trk = { .name = "track" };
+	unsigned long long checked = 0, mism = 0, span = 0;
+	char path[96];
+	int opt, r, i;
+
+	while ((opt = getopt(argc, argv, "n:r:b:B:c:fd")) != -1) {
+		switch (opt) {
+		case 'n': name = optarg; break;
+		case 'r': reps = atoi(optarg); break;
+		case 'b': rdsize = strtoul(optarg, NULL, 0); break;
+		case 'B': pmsize = strtoul(optarg, NULL, 0); break;
+		case 'c': cli = optarg; break;
+		case 'f': cow = true; break;
+		case 'd': diag = true; break;
+		default: goto usage;
+		}
+	}
+	if (optind >= argc || reps < 1 || reps > MAX_REPS || !rdsize ||
+	    !pmsize)
+		goto usage;
+	bufsize = 8 << 20;
+	if (bufsize < rdsize || bufsize < pmsize)
+		goto usage;
+	buf = malloc(bufsize);
+	if (!buf)
+		die("%s", "malloc");
+
+	start_target(argv + optind);
+	load_maps();
+	for (i = 0; i < nranges; i++)
+		span += (ranges[i].end - ranges[i].start) / 4096;
+	printf("target %s pid=%d pages=%lu vmas=%d span_pages=%llu\n", name,
+	       (int)pid, pages, nranges, span);
+	fflush(stdout);
+
+	/* 3a. track: the shadow's first fill, from untracked each time. */
+	for (r = 0; r < reps; r++) {
+		uint64_t t0 = now_ns();
+
+		if (track(true))
+			die("%s", "write to " DBG "/track");
+		sample(&trk, now_ns() - t0, 0);
+		if (r < reps - 1 && track(false))
+			die("%s", "write to " DBG "/untrack");
+	}
+	result(&trk);
+
+	/* 1, 2, 3b: one of each per repetition. */
+	for (r = 0; r < reps; r++) {
+		uint64_t t0, t1;
+		long long n;
+
+		if (timed_read(&pm, NULL, pmsize) ||
+		    timed_read(&bin, pidpath(path, sizeof(path), "ptes.bin"),
+			       rdsize) ||
+		    timed_read(&txt, pidpath(path, sizeof(path), "ptes"),
+			       rdsize))
+			break;
+		t0 = now_ns();
+		n = verify(&checked, &mism);
+		t1 = now_ns();
+		if (n < 0) {
+			printf("skip %s verify read failed: %s\n", name,
+			       strerror(-n));
+			break;
+		}
+		sample(&ver, t1 - t0, n);
+	}
+	result(&pm);
+	result(&bin);
+	result(&txt);
+	result(&ver);
+	printf("value %s verify_checked %llu\n", name, checked);
+	printf("value %s verify_mismatches %llu\n", name, mism);
+	printf("value %s records %lld\n", name, bin.bytes / 32);
+
+	/* 4. memory */
+	printf("value %s shadow_bytes %lld\n", name,
+	       key_value(pidpath(path, sizeof(path), "shadow"), "bytes"));
+	printf("value %s pgtables_bytes %lld\n", name,
+	       key_value(pidpath(path, sizeof(path), "mm"), "pgtables_bytes"));
+	printf("value %s thp_pmd %lld\n", name,
+	       key_value(pidpath(path, sizeof(path), "mm"), "thp_pmd"));
+	printf("value %s table_pte %lld\n", name,
+	       key_value(pidpath(path, sizeof(path), "mm"), "table_pte"));
+	fflush(stdout);
+
+	/* 3c. verify in "changed" mode right after one COW fault. */
+	if (cow) {
+		struct method vc = { .name = "verify_cow" };
+		unsigned long long c1 = 0, m1 = 0;
+
+		if (put(pidpath(path, sizeof(path), "verify"), "changed\n"))
+			die("%s", "write changed to verify");
+		for (r = 0; r < reps; r++) {
+			uint64_t t0, t1;
+			long long n;
+
+			if (cow_fault()) {
+				printf("skip %s verify_cow the target did not fault\n",
+				       name);
+				break;
+			}
+			t0 = now_ns();
+			n = verify(&c1, &m1);
+			t1 = now_ns();
+			if (n < 0) {
+				printf("skip %s verify_cow read failed: %s\n",
+				       name, strerror(-n));
+				break;
+			}
+			sample(&vc, t1 - t0, n);
+		}
+		result(&vc);
+		printf("value %s verify_cow_checked %llu\n", name, c1);
+		printf("value %s verify_cow_mismatches %llu\n", name, m1);
+		put(pidpath(path, sizeof(path), "verify"), "full\n");
+	}
+
+	/* Diagnostics: read sizes, and the text's lines. */
+	if (diag) {
+		static const size_t sizes[] = { 4096, 16384, 65536, 262144,
+						1 << 20 };
+		static const char * const files[] = { "ptes.bin", "ptes" };
+		long long lines = 0, n;
+		unsigned int f, s;
+		int fd;
+
+		for (f = 0; f < 2; f++) {
+			for (s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
+				char mname[64];
+				struct method m = { .name = mname };
+
+				snprintf(mname, sizeof(mname), "%s@%zu",
+					 files[f], sizes[s]);
+				for (r = 0; r < reps; r++)
+					if (timed_read(&m, pidpath(path,
+							sizeof(path), files[f]),
+							sizes[s]))
+						break;
+				result(&m);
+			}
+		}
+		fd = open(pidpath(path, sizeof(path), "ptes"), O_RDONLY);
+		while (fd >= 0 && (n = read(fd, buf, rdsize)) > 0)
+			for (i = 0; i < n; i++)
+				lines += buf[i] == '\n';
+		if (fd >= 0)
+			close(fd);
+		printf("value %s ptes_lines %lld\n", name, lines);
+	}
+
+	/* 5. the CLI, with the PID tracked (warm) and not (cold). */
+	time_cli(cli, "cli_summary", "summary", NULL, false);
+	time_cli(cli, "cli_ptes_json", "ptes", "--json", false);
+	time_cli(cli, "cli_summary_cold", "summary", NULL, true);
+
+	track(false);
+	stop_target();
+	return 0;
+
+usage:
+	fprintf(stderr,
+		"usage: bench-measure -n NAME [-r REPS] [-b BYTES] [-B BYTES] [-c CLI] [-f] [-d] -- TARGET ARGS...\n");
+	return 2;
+}
