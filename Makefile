@@ -216,3 +216,9 @@ docs:
 	rm -rf $(BUILD)/docs
 	$(SPHINXBUILD) -W --keep-going -q -b html -d $(BUILD)/docs/doctrees Documentation $(BUILD)/docs/html
 	@echo "  docs: $(BUILD)/docs/html/index.html"
+
+# Time vmview against /proc/PID/pagemap in a 6.12 guest; see
+# Documentation/bench.rst.  Results in build/bench/.
+.PHONY: bench
+bench: deps-test modules-all cli
+	scripts/bench.sh
