@@ -361,18 +361,18 @@ static void vmv_page_info(void *entryp, struct vm_area_struct *vma,
 	memset(pi, 0, sizeof(*pi));
 	if (d->kind != VMV_KIND_PRESENT && d->kind != VMV_KIND_PROTNONE)
 		return;
-	/* Special and devmap entries have no struct page to speak of. */
-	if (d->flags & (VMV_FLAG(VMV_F_SPECIAL) | VMV_FLAG(VMV_F_DEVMAP)))
-		return;
 	if (!pfn_valid(d->pfn))
 		return;
-	page = pfn_to_page(d->pfn);
 	if (is_zero_pfn(d->pfn)) {
-		/* Reserved for ever: no reference needed. */
+		/* Mapped "special", but reserved for ever: no reference. */
 		pi->valid = true;
 		pi->flags = VMV_FLAG(VMV_P_ZERO);
 		return;
 	}
+	/* Other special and devmap entries have no struct page to speak of. */
+	if (d->flags & (VMV_FLAG(VMV_F_SPECIAL) | VMV_FLAG(VMV_F_DEVMAP)))
+		return;
+	page = pfn_to_page(d->pfn);
 
 	/*
 	 * As GUP-fast does: a speculative reference, then check that the

@@ -11,6 +11,13 @@
 set -u
 cd "$(dirname "$0")/.."
 top=$PWD
+mkdir -p build
+# One check at a time on a machine: runs share build/ (and two cores).
+exec 9>build/.check.lock
+if ! flock -n 9; then
+	echo "# another make check is running here; waiting for it" >&2
+	flock 9
+fi
 logs=$top/build/check
 rm -rf "$logs"
 mkdir -p "$logs"
