@@ -4,13 +4,15 @@
  * invalidations (PID/events).  --follow re-reads the ring every
  * --interval ms and prints what is new (by sequence number), saying how
  * many were lost when the ring overtook it; it ends when the process
- * exits (exit 0) or on a signal.  With --json, --follow prints one JSON
+ * exits (a "release" event, or /proc/PID gone or a zombie: exit 0) or on
+ * a signal.  With --json, --follow prints one JSON
  * object a line.
  */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "vmview-cli.h"
@@ -70,7 +72,22 @@ static int read_events(pid_t pid, struct vmv_events *ev, bool quiet_exit)
 	return 0;
 }
 
-static int follow(pid_t pid, uint64_t last, bool seen)
+/* Gone, or a zombie whose mm is released: nothing more will happen. */
+static bool pid_gone(pid_t pid)
+{
+	char path[VMV_PATH_MAX], *text, *p;
+	bool gone;
+
+	vmv_path(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if (vmv_read_path(path, &text, NULL))
+		return true;
+	p = strrchr(text, ')');
+	gone = !p || p[1] != ' ' || p[2] == 'Z' || p[2] == 'X';
+	free(text);
+	return gone;
+}
+
+static int follow(pid_t pid, uint64_t last, bool seen, bool released)
 {
 	struct timespec ts = {
 		.tv_sec = opts.interval_ms / 1000,
@@ -81,15 +98,15 @@ static int follow(pid_t pid, uint64_t last, bool seen)
 	int ret;
 
 	for (;;) {
-		nanosleep(&ts, NULL);
+		bool gone = released || pid_gone(pid);
+
+		if (!gone)
+			nanosleep(&ts, NULL);
+		memset(&ev, 0, sizeof(ev));
 		ret = read_events(pid, &ev, true);
-		if (ret == -ESRCH) {
-			fflush(stdout);
-			fprintf(stderr, "vmview-cli: PID %d exited\n",
-				(int)pid);
-			return 0;
-		}
-		if (ret)
+		if (ret == -ESRCH)
+			gone = true;
+		else if (ret)
 			return ret;
 		for (i = 0; i < ev.n; i++) {
 			if (seen && ev.v[i].seq <= last)
@@ -100,9 +117,15 @@ static int follow(pid_t pid, uint64_t last, bool seen)
 			print_event(&ev.v[i]);
 			last = ev.v[i].seq;
 			seen = true;
+			released |= !strcmp(ev.v[i].event, "release");
 		}
 		fflush(stdout);
 		vmv_events_free(&ev);
+		if (gone) {
+			fprintf(stderr, "vmview-cli: PID %d exited\n",
+				(int)pid);
+			return 0;
+		}
 	}
 }
 
@@ -110,7 +133,7 @@ int cmd_events(int argc, char **argv)
 {
 	struct vmv_events ev;
 	uint64_t last = 0;
-	bool seen = false;
+	bool seen = false, released = false;
 	pid_t pid;
 	size_t i;
 	int ret;
@@ -142,8 +165,9 @@ int cmd_events(int argc, char **argv)
 		print_event(&ev.v[i]);
 		last = ev.v[i].seq;
 		seen = true;
+		released |= !strcmp(ev.v[i].event, "release");
 	}
 	fflush(stdout);
 	vmv_events_free(&ev);
-	return opts.follow ? follow(pid, last, seen) : 0;
+	return opts.follow ? follow(pid, last, seen, released) : 0;
 }

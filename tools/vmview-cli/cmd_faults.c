@@ -375,7 +375,7 @@ int step_begin(struct fctx *x, int who, struct snap *before)
 int step_end(struct fctx *x, int who, const char *label, uint64_t addr,
 	     const struct snap *before)
 {
-	struct json_object *o = NULL, *a;
+	struct json_object *o = NULL, *a, *l;
 	struct vmv_verify *v = &x->last_verify;
 	struct vmv_events *ev = &x->last_events;
 	int64_t dmin, dmaj;
@@ -424,6 +424,16 @@ int step_end(struct fctx *x, int who, const char *label, uint64_t addr,
 			vmv_json_add_u64(a, "checked", v->checked);
 			vmv_json_add_u64(a, "mismatches", v->mismatches);
 			vmv_json_add_u64(a, "resynced", v->resynced);
+			l = json_object_new_array();
+			for (i = 0; i < v->n; i++) {
+				struct json_object *m = json_object_new_object();
+
+				vmv_json_add_hex(m, "vaddr", v->v[i].vaddr);
+				vmv_json_add_str(m, "walk", v->v[i].walk);
+				vmv_json_add_str(m, "shadow", v->v[i].shadow);
+				json_object_array_add(l, m);
+			}
+			vmv_json_add(a, "list", l);
 		}
 		vmv_json_add(o, "verify", a);
 		json_object_array_add(x->steps, o);
@@ -441,6 +451,10 @@ int step_end(struct fctx *x, int who, const char *label, uint64_t addr,
 			printf(INDENT "        verify: %" PRIu64 " checked, %"
 			       PRIu64 " mismatches, %" PRIu64 " resynced\n",
 			       v->checked, v->mismatches, v->resynced);
+		for (i = 0; x->last_has_verify && i < v->n && i < 4; i++)
+			printf(INDENT "        mismatch %" PRIx64
+			       " walk=%s shadow=%s\n", v->v[i].vaddr,
+			       v->v[i].walk, v->v[i].shadow);
 		for (i = 0; i < ev->n; i++)
 			printf(INDENT "        event %" PRIu64 " %s %" PRIx64
 			       "-%" PRIx64 " (%s)\n", ev->v[i].seq,

@@ -121,16 +121,24 @@ static void cell(const struct vmv_vma *v, enum col c, char *buf, size_t len,
 	}
 }
 
+static int col_width(enum col c, int digits, int var)
+{
+	if (cols[c].width)
+		return cols[c].width;
+	if (c == COL_START || c == COL_END)
+		return digits;
+	return var;
+}
+
 static void print_row(const enum col *sel, int n, char vals[][512],
-		      int digits)
+		      const int *widths)
 {
 	char line[4096];
 	size_t len = 0;
 	int i, w;
 
 	for (i = 0; i < n; i++) {
-		w = cols[sel[i]].width ? cols[sel[i]].width :
-		    (sel[i] == COL_START || sel[i] == COL_END) ? digits : 0;
+		w = widths[i];
 		if (i == n - 1 && !cols[sel[i]].right)
 			w = 0;	/* the last column is not padded */
 		len += snprintf(line + len, sizeof(line) - len, "%s%*s",
@@ -146,6 +154,7 @@ static void print_row(const enum col *sel, int n, char vals[][512],
 
 int vmv_print_vma_table(const struct vmv_vmas *vmas, const char *columns)
 {
+	int widths[NR_COLS * 2];
 	enum col sel[NR_COLS * 2];
 	const char *bad = NULL;
 	char (*vals)[512];
@@ -161,17 +170,29 @@ int vmv_print_vma_table(const struct vmv_vmas *vmas, const char *columns)
 	if (!vals)
 		return vmv_err(VMV_EXIT_FAIL, "out of memory");
 	digits = vmv_addr_digits(vmas);
+	/* FLAGS and NAME are as wide as their widest value */
+	for (i = 0; i < n; i++) {
+		int var = opts.noheadings ? 0 : strlen(cols[sel[i]].name);
+
+		for (k = 0; !cols[sel[i]].width && k < vmas->n; k++) {
+			cell(&vmas->v[k], sel[i], vals[i], sizeof(vals[i]),
+			     digits);
+			if ((int)strlen(vals[i]) > var)
+				var = strlen(vals[i]);
+		}
+		widths[i] = col_width(sel[i], digits, var);
+	}
 	if (!opts.noheadings) {
 		for (i = 0; i < n; i++)
 			snprintf(vals[i], sizeof(vals[i]), "%s",
 				 cols[sel[i]].name);
-		print_row(sel, n, vals, digits);
+		print_row(sel, n, vals, widths);
 	}
 	for (k = 0; k < vmas->n; k++) {
 		for (i = 0; i < n; i++)
 			cell(&vmas->v[k], sel[i], vals[i], sizeof(vals[i]),
 			     digits);
-		print_row(sel, n, vals, digits);
+		print_row(sel, n, vals, widths);
 	}
 	free(vals);
 	return 0;

@@ -180,7 +180,9 @@ static void print_text(pid_t pid, const struct vmv_kvs *mm,
 	else
 		printf("vma none\n");
 	if (!t->nr_levels) {
-		printf("\n  %s\n", stop_meaning(*t->stop ? t->stop : "no vma"));
+		printf("\n");
+		vmv_print_wrapped("  ", stop_meaning(*t->stop ? t->stop :
+							       "no vma"), 80);
 		return;
 	}
 	printf("\n");
@@ -213,8 +215,11 @@ static void print_text(pid_t pid, const struct vmv_kvs *mm,
 		       t->phys & ~(size - 1), t->phys & (size - 1),
 		       vmv_color("bold"), t->phys, vmv_color("reset"));
 	} else {
-		printf("  stop: %s: %s\n", t->stop,
-		       stop_meaning(t->stop));
+		char line[256];
+
+		snprintf(line, sizeof(line), "stop: %s: %s", t->stop,
+			 stop_meaning(t->stop));
+		vmv_print_wrapped("  ", line, 80);
 	}
 	if (t->has_leaf) {
 		char letters[11];

@@ -12,7 +12,9 @@
  *   VMVIEW_FAKE_LOG=FILE   each write to a file under the root is logged
  *       as "PATH-SUFFIX-AFTER-ROOT DATA" lines.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>

@@ -1,0 +1,1717 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host tests of vmview-cli: the parsers and formatters linked in
+ * directly, then the binary run against fake trees of plain files (a
+ * copy of fixtures/tree per test, pointed to by VMVIEW_ROOT), with
+ * fakeerr.so preloaded where a module file has to answer with an errno.
+ * JSON output is parsed back with json-c.  Prints TAP; exits 1 when a
+ * test failed.
+ *
+ * Built and run by "make -C tools/vmview-cli check" (tests/Makefile),
+ * which passes CLI, SHIM and FIXTURES as absolute paths.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../vmview-cli.h"
+
+struct vmv_opts opts = { .root = "" };
+
+/* --- a small TAP runner -------------------------------------------------- */
+
+struct test {
+	const char *name;
+	void (*fn)(void);
+};
+
+static struct test tests[128];
+static int nr_tests, failed_now;
+
+#define TEST(t)								\
+	static void t(void);						\
+	__attribute__((constructor)) static void reg_##t(void)		\
+	{								\
+		tests[nr_tests].name = #t;				\
+		tests[nr_tests++].fn = t;				\
+	}								\
+	static void t(void)
+
+#define FAIL(...)							\
+	do {								\
+		printf("#   %s:%d: ", __FILE__, __LINE__);		\
+		printf(__VA_ARGS__);					\
+		printf("\n");						\
+		failed_now = 1;						\
+	} while (0)
+
+#define CHECK(cond)							\
+	do {								\
+		if (!(cond))						\
+			FAIL("expected %s", #cond);			\
+	} while (0)
+
+#define CHECK_EQ(a, b)							\
+	do {								\
+		long long _a = (long long)(a), _b = (long long)(b);	\
+		if (_a != _b)						\
+			FAIL("%s == %s: %lld != %lld", #a, #b, _a, _b);	\
+	} while (0)
+
+#define CHECK_STR(a, b)							\
+	do {								\
+		const char *_a = (a), *_b = (b);			\
+		if (!_a || !_b || strcmp(_a, _b))			\
+			FAIL("%s == %s: \"%s\" != \"%s\"", #a, #b,	\
+			     _a ? _a : "(null)", _b ? _b : "(null)");	\
+	} while (0)
+
+#define CHECK_HAS(hay, needle)						\
+	do {								\
+		const char *_h = (hay), *_n = (needle);			\
+		if (!_h || !strstr(_h, _n))				\
+			FAIL("%s should contain \"%s\"; it is:\n%s",	\
+			     #hay, _n, _h ? _h : "(null)");		\
+	} while (0)
+
+#define CHECK_HASNT(hay, needle)					\
+	do {								\
+		const char *_h = (hay), *_n = (needle);			\
+		if (_h && strstr(_h, _n))				\
+			FAIL("%s should not contain \"%s\"", #hay, _n);	\
+	} while (0)
+
+/* --- fake trees and runs of the CLI --------------------------------------- */
+
+static char root[256];
+
+static void sh(const char *fmt, ...)
+{
+	char cmd[2048];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	if (system(cmd))
+		FAIL("command failed: %s", cmd);
+}
+
+static void new_tree(void)
+{
+	snprintf(root, sizeof(root), "/tmp/vmview-cli-test.XXXXXX");
+	if (!mkdtemp(root)) {
+		FAIL("mkdtemp: %s", strerror(errno));
+		return;
+	}
+	chmod(root, 0755);
+	sh("cp -a '%s'/. '%s'/", FIXTURES, root);
+}
+
+static void drop_tree(void)
+{
+	if (root[0])
+		sh("rm -rf '%s'", root);
+	root[0] = '\0';
+}
+
+/* Write a file of the fake tree (path relative to the root). */
+static void put(const char *rel, const char *text)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	f = fopen(path, "w");
+	if (!f) {
+		FAIL("%s: %s", path, strerror(errno));
+		return;
+	}
+	fputs(text, f);
+	fclose(f);
+}
+
+static char *slurp(const char *path)
+{
+	char *text;
+
+	if (vmv_read_path(path, &text, NULL))
+		return strdup("");
+	return text;
+}
+
+static char *get(const char *rel)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	return slurp(path);
+}
+
+static void rm(const char *rel)
+{
+	sh("rm -rf '%s/%s'", root, rel);
+}
+
+struct run {
+	int status;		/* exit status, or 128 + signal */
+	char *out, *err, *log;
+};
+
+static void run_free(struct run *r)
+{
+	free(r->out);
+	free(r->err);
+	free(r->log);
+	memset(r, 0, sizeof(*r));
+}
+
+/*
+ * Run the CLI with VMVIEW_ROOT=root; fake: fakeerr.so rules (or NULL).
+ * With kill_after_ms, send sig that long after the start.
+ */
+static struct run run_ex(const char *fake, const char *env, int kill_after_ms,
+			 int sig, const char *const *argv)
+{
+	char out[300], err[300], log[300];
+	const char *args[32];
+	struct run r = { 0 };
+	int i, status;
+	pid_t pid;
+
+	snprintf(out, sizeof(out), "%s.out", root);
+	snprintf(err, sizeof(err), "%s.err", root);
+	snprintf(log, sizeof(log), "%s.log", root);
+	unlink(log);
+	args[0] = CLI;
+	for (i = 0; argv[i] && i < 30; i++)
+		args[i + 1] = argv[i];
+	args[i + 1] = NULL;
+	fflush(stdout);
+	pid = fork();
+	if (!pid) {
+		int fo = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		int fe = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+		dup2(fo, 1);
+		dup2(fe, 2);
+		setenv("VMVIEW_ROOT", root, 1);
+		unsetenv("NO_COLOR");
+		setenv("VMVIEW_FAKE_LOG", log, 1);
+		setenv("LD_PRELOAD", SHIM, 1);
+		if (fake)
+			setenv("VMVIEW_FAKE", fake, 1);
+		if (env)
+			putenv((char *)env);
+		execv(CLI, (char **)args);
+		_exit(127);
+	}
+	if (kill_after_ms) {
+		struct timespec ts = { kill_after_ms / 1000,
+				       (kill_after_ms % 1000) * 1000000L };
+
+		nanosleep(&ts, NULL);
+		kill(pid, sig);
+	}
+	waitpid(pid, &status, 0);
+	r.status = WIFEXITED(status) ? WEXITSTATUS(status) :
+		   128 + WTERMSIG(status);
+	r.out = slurp(out);
+	r.err = slurp(err);
+	r.log = slurp(log);
+	unlink(out);
+	unlink(err);
+	unlink(log);
+	return r;
+}
+
+#define RUN(...) run_ex(NULL, NULL, 0, 0, (const char *const[]){ __VA_ARGS__, NULL })
+#define RUN_FAKE(fake, ...) run_ex(fake, NULL, 0, 0, (const char *const[]){ __VA_ARGS__, NULL })
+
+/* The longest line of text, not counting lines that contain skip. */
+static size_t widest(const char *text, const char *skip)
+{
+	const char *p = text, *e;
+	size_t max = 0;
+
+	while (*p) {
+		e = strchrnul(p, '\n');
+		if ((size_t)(e - p) > max &&
+		    !(skip && memmem(p, e - p, skip, strlen(skip))))
+			max = e - p;
+		p = *e ? e + 1 : e;
+	}
+	return max;
+}
+
+static int lines(const char *text)
+{
+	int n = 0;
+
+	for (; *text; text++)
+		n += *text == '\n';
+	return n;
+}
+
+static struct json_object *parse_json(const char *text)
+{
+	struct json_object *o = json_tokener_parse(text);
+
+	if (!o)
+		FAIL("not JSON:\n%s", text);
+	return o;
+}
+
+/* o.a.b... as an object; NULL when absent. */
+static struct json_object *jget(struct json_object *o, const char *path)
+{
+	char buf[128], *save, *k;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (k = strtok_r(buf, ".", &save); o && k;
+	     k = strtok_r(NULL, ".", &save)) {
+		if (json_object_is_type(o, json_type_array))
+			o = json_object_array_get_idx(o, atoi(k));
+		else if (!json_object_object_get_ex(o, k, &o))
+			o = NULL;
+	}
+	return o;
+}
+
+static int64_t jint(struct json_object *o, const char *path)
+{
+	return json_object_get_int64(jget(o, path));
+}
+
+static const char *jstr(struct json_object *o, const char *path)
+{
+	struct json_object *v = jget(o, path);
+
+	return v ? json_object_get_string(v) : NULL;
+}
+
+static size_t jlen(struct json_object *o, const char *path)
+{
+	struct json_object *v = jget(o, path);
+
+	return v ? json_object_array_length(v) : 0;
+}
+
+/* --- units ------------------------------------------------------------- */
+
+TEST(size_in_human_units)
+{
+	static const struct {
+		uint64_t bytes;
+		const char *text;
+	} t[] = {
+		{ 0, "0B" }, { 1023, "1023B" }, { 1024, "1K" },
+		{ 1536, "1.5K" }, { 4096, "4K" }, { 36864, "36K" },
+		{ 1048575, "1024K" }, { 1048576, "1M" },
+		{ 1288490189, "1.2G" }, { 1ULL << 60, "1E" },
+		{ ~0ULL, "16E" },
+	};
+	char buf[24];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(t); i++)
+		CHECK_STR(vmv_size(buf, sizeof(buf), t[i].bytes), t[i].text);
+}
+
+TEST(parse_vma_lines)
+{
+	struct vmv_vma v;
+
+	CHECK_EQ(0, vmv_parse_vma_line("7f0040400000-7f0040401000 rw-s 00001000 fd:01 77 rss=1 swap=2 thp=3 flags=read,write,shared newkey=9 /tmp/a file (deleted)\n", &v));
+	CHECK_EQ(v.start, 0x7f0040400000ULL);
+	CHECK_EQ(v.end, 0x7f0040401000ULL);
+	CHECK_STR(v.perms, "rw-s");
+	CHECK_EQ(v.pgoff, 0x1000);
+	CHECK_EQ(v.dev_major, 0xfd);
+	CHECK_EQ(v.dev_minor, 1);
+	CHECK_EQ(v.inode, 77);
+	CHECK_EQ(v.rss, 1);
+	CHECK_EQ(v.swap, 2);
+	CHECK_EQ(v.thp, 3);
+	CHECK_STR(v.flags, "read,write,shared");
+	CHECK_STR(v.name, "/tmp/a file (deleted)");
+	free(v.flags);
+	free(v.name);
+
+	CHECK_EQ(0, vmv_parse_vma_line("00400000-00401000 r--p 00000000 00:00 0 rss=0 swap=0 thp=0 flags=read", &v));
+	CHECK_STR(v.name, "");
+	free(v.flags);
+	free(v.name);
+	CHECK(vmv_parse_vma_line("00400000 r--p 00000000 00:00 0", &v));
+	CHECK(vmv_parse_vma_line("00401000-00400000 r--p 0 00:00 0 flags=x", &v));
+	CHECK(vmv_parse_vma_line("", &v));
+}
+
+TEST(parse_pte_lines)
+{
+	struct vmv_pte p;
+
+	CHECK_EQ(0, vmv_parse_pte_line("0x00007f1234561000 pte 0x07fffffffffff808 swap pfn=- swap=1:0x3f flags=exclusive,softdirty", &p));
+	CHECK_STR(p.kind, "swap");
+	CHECK_EQ(p.pfn, VMV_NO_PFN);
+	CHECK(p.has_swap);
+	CHECK_EQ(p.swap_type, 1);
+	CHECK_EQ(p.swap_offset, 0x3f);
+	CHECK(vmv_has_word(p.flags, "softdirty"));
+	CHECK(!p.has_page);
+	CHECK(!vmv_pte_present(&p));
+
+	CHECK_EQ(0, vmv_parse_pte_line("0x00007f1234600000 pmd 0x80000000234008e7 present pfn=0x23400 flags=present,rw,pse page=anon,large order=9 mapcount=1 future=1\n", &p));
+	CHECK_STR(p.level, "pmd");
+	CHECK_EQ(p.entry, 0x80000000234008e7ULL);
+	CHECK_EQ(p.pfn, 0x23400);
+	CHECK_EQ(vmv_pte_size(&p), 2 << 20);
+	CHECK_STR(p.page, "anon,large");
+	CHECK_EQ(p.order, 9);
+	CHECK_EQ(p.mapcount, 1);
+	CHECK(vmv_pte_present(&p));
+
+	CHECK(vmv_parse_pte_line("7f1234600000 pmd 0x1 present", &p));
+	CHECK(vmv_parse_pte_line("0x00007f1234600000 pmd", &p));
+	CHECK(vmv_parse_pte_line("0x00007f1234600000 pte 0x1 swap swap=1x3", &p));
+}
+
+TEST(parse_translate_walks)
+{
+	struct vmv_translate t;
+
+	CHECK_EQ(0, vmv_parse_translate(
+		"vaddr: 0x00007f1234561234\n"
+		"vma: 0x00007f1234400000-0x00007f1234800000 rw-p\n"
+		"pgd[0x0fe] = 0x0000000123456067\n"
+		"p4d[0x000] = 0x0000000123457067\n"
+		"pud[0x1fc] = 0x0000000123458067\n"
+		"pmd[0x000] = 0x0000000123459067\n"
+		"pte[0x161] = 0x800000001234a867\n"
+		"leaf: 0x00007f1234561000 pte 0x800000001234a867 present pfn=0x1234a flags=present page=anon order=0 mapcount=1\n"
+		"phys: 0x000000001234a234\n", &t));
+	CHECK_EQ(t.vaddr, 0x7f1234561234ULL);
+	CHECK(t.has_vma);
+	CHECK_STR(t.vma_perms, "rw-p");
+	CHECK_EQ(t.nr_levels, 5);
+	CHECK_STR(t.level[1].name, "p4d");
+	CHECK_EQ(t.level[4].index, 0x161);
+	CHECK_EQ(t.level[2].entry, 0x123458067ULL);
+	CHECK(t.has_leaf && t.has_phys);
+	CHECK_EQ(t.phys, 0x1234a234);
+	CHECK_STR(t.stop, "");
+
+	CHECK_EQ(0, vmv_parse_translate("vaddr: 0x1000\nvma: none\nstop: no vma\n", &t));
+	CHECK(!t.has_vma && !t.nr_levels);
+	CHECK_STR(t.stop, "no vma");
+	CHECK_EQ(0, vmv_parse_translate("vaddr: 0x1000\nvma: 0x1000-0x2000 rw-p\npgd[0x000] = 0x0\nstop: pgd none\n", &t));
+	CHECK_STR(t.stop, "pgd none");
+	CHECK_EQ(2, vmv_parse_translate("vaddr: 0x1000\nbogus\n", &t));
+}
+
+TEST(parse_verify_and_events)
+{
+	struct vmv_verify v;
+	struct vmv_events ev;
+
+	CHECK_EQ(0, vmv_parse_verify("mismatch 0x00007f1234561000 walk=present:0x1234a:rw:4k shadow=none\n# 3 more mismatches not shown\nverify: checked=10 mismatches=4 resynced=2\n", &v));
+	CHECK_EQ(v.n, 1);
+	CHECK_STR(v.v[0].walk, "present:0x1234a:rw:4k");
+	CHECK_STR(v.v[0].shadow, "none");
+	CHECK_EQ(v.checked, 10);
+	CHECK_EQ(v.mismatches, 4);
+	CHECK_EQ(v.resynced, 2);
+	vmv_verify_free(&v);
+	CHECK(vmv_parse_verify("mismatch 0x1 walk=none\n", &v));
+	vmv_verify_free(&v);
+	CHECK(vmv_parse_verify("", &v));	/* no summary line */
+	vmv_verify_free(&v);
+
+	CHECK_EQ(0, vmv_parse_events("# dropped: 7\n42 unmap 0x00007f1234400000-0x00007f1234600000\n43 soft_dirty 0x0000000000000000-0xffffffffffffffff\n", &ev));
+	CHECK_EQ(ev.dropped, 7);
+	CHECK_EQ(ev.n, 2);
+	CHECK_EQ(ev.v[0].seq, 42);
+	CHECK_STR(ev.v[0].event, "unmap");
+	CHECK_EQ(ev.v[0].end, 0x7f1234600000ULL);
+	CHECK_EQ(ev.v[1].end, ~0ULL);
+	vmv_events_free(&ev);
+	CHECK(vmv_parse_events("x unmap 0x1-0x2\n", &ev));
+	vmv_events_free(&ev);
+}
+
+TEST(parse_addresses_and_ranges)
+{
+	uint64_t a, b;
+
+	CHECK(!vmv_parse_addr("0x10", &a) && a == 16);
+	CHECK(!vmv_parse_addr("16", &a) && a == 16);
+	CHECK(!vmv_parse_addr("0XfF", &a) && a == 255);
+	CHECK(vmv_parse_addr("0x", &a));
+	CHECK(vmv_parse_addr("abc", &a));
+	CHECK(vmv_parse_addr("12x", &a));
+	CHECK(vmv_parse_addr("-1", &a));
+	CHECK(vmv_parse_addr("", &a));
+	CHECK(vmv_parse_addr("0x10000000000000000", &a));
+	CHECK(!vmv_parse_range("400000-401000", &a, &b) &&
+	      a == 0x400000 && b == 0x401000);
+	CHECK(!vmv_parse_range("0x1e6a000-0x1e6c000", &a, &b) &&
+	      a == 0x1e6a000 && b == 0x1e6c000);
+	CHECK(vmv_parse_range("2-1", &a, &b));
+	CHECK(vmv_parse_range("1-1", &a, &b));
+	CHECK(vmv_parse_range("-5", &a, &b));
+	CHECK(vmv_parse_range("5-", &a, &b));
+	CHECK(vmv_parse_range("5", &a, &b));
+	CHECK(vmv_parse_range("g-h", &a, &b));
+}
+
+TEST(flag_letters_and_words)
+{
+	struct vmv_pte p;
+	char l[11];
+
+	vmv_parse_pte_line("0x0000000000001000 pte 0x1 present pfn=0x1 flags=present,rw,user,accessed,dirty,softdirty", &p);
+	vmv_flag_letters(l, &p);
+	CHECK_STR(l, "pwuad-xs--");
+	vmv_parse_pte_line("0x0000000000001000 pmd 0x1 present pfn=0x1 flags=present,user,pse,nx,global", &p);
+	vmv_flag_letters(l, &p);
+	CHECK_STR(l, "p-u--h--g-");
+	vmv_parse_pte_line("0x0000000000001000 pte 0x1 protnone pfn=0x1 flags=protnone,nx", &p);
+	vmv_flag_letters(l, &p);
+	CHECK_STR(l, "n---------");
+	vmv_parse_pte_line("0x0000000000001000 pte 0x1 swap pfn=- swap=0:0x1 flags=exclusive,softdirty", &p);
+	vmv_flag_letters(l, &p);
+	CHECK_STR(l, "-------s-e");
+	CHECK(vmv_has_word("a,bc,d", "bc"));
+	CHECK(!vmv_has_word("a,bcd", "bc"));
+	CHECK(!vmv_has_word("-", "rw"));
+	CHECK(!vmv_has_word("", "rw"));
+}
+
+/* --- symbolization, with an ELF built here ------------------------------ */
+
+static char elf_path[300];
+static uint64_t main_off, rodata_off;
+
+/* Build a small program; find main's and .rodata's file offsets with nm/readelf. */
+static int build_elf(void)
+{
+	char src[300], cmd[1024], line[512], name[64];
+	uint64_t main_addr = 0, addr, off, text_addr = 0, text_off = 0;
+	FILE *f;
+
+	snprintf(src, sizeof(src), "%s/demo.c", root);
+	snprintf(elf_path, sizeof(elf_path), "%s/usr/bin/demo", root);
+	f = fopen(src, "w");
+	if (!f)
+		return -1;
+	fputs("#include <stdio.h>\n"
+	      "static const char msg[] = \"hello, page tables\";\n"
+	      "int helper(int x) { return x * 3 + 1; }\n"
+	      "int main(int argc, char **argv)\n"
+	      "{\n\tint i, s = 0;\n\tfor (i = 0; i < argc; i++)\n"
+	      "\t\ts += helper(i) + argv[i][0];\n"
+	      "\tputs(msg);\n\treturn s;\n}\n", f);
+	fclose(f);
+	snprintf(cmd, sizeof(cmd), "mkdir -p %s/usr/bin && cc -O0 -g -o %s %s",
+		 root, elf_path, src);
+	if (system(cmd))
+		return -1;
+	snprintf(cmd, sizeof(cmd), "nm %s", elf_path);
+	f = popen(cmd, "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%" SCNx64 " T %63s", &addr, name) == 2 &&
+		    !strcmp(name, "main"))
+			main_addr = addr;
+	if (f)
+		pclose(f);
+	snprintf(cmd, sizeof(cmd), "readelf -SW %s", elf_path);
+	f = popen(cmd, "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		char *p = strchr(line, ']');
+
+		if (!p || sscanf(p + 1, " %63s %*s %" SCNx64 " %" SCNx64, name,
+				 &addr, &off) != 3)
+			continue;
+		if (!strcmp(name, ".text")) {
+			text_addr = addr;
+			text_off = off;
+		} else if (!strcmp(name, ".rodata")) {
+			rodata_off = off;
+		}
+	}
+	if (f)
+		pclose(f);
+	if (!main_addr || !text_addr)
+		return -1;
+	main_off = text_off + (main_addr - text_addr);
+	return 0;
+}
+
+TEST(symbolize_an_elf_file)
+{
+	char buf[256], txt[300];
+
+	new_tree();
+	if (build_elf()) {
+		FAIL("could not build and inspect a test ELF (cc, nm, readelf)");
+		drop_tree();
+		return;
+	}
+	CHECK_EQ(0, vmv_symbolize(elf_path, main_off + 0x1c, buf, sizeof(buf)));
+	CHECK_STR(buf, ".text main+0x1c");
+	CHECK_EQ(0, vmv_symbolize(elf_path, main_off, buf, sizeof(buf)));
+	CHECK_STR(buf, ".text main");
+	CHECK_EQ(0, vmv_symbolize(elf_path, rodata_off, buf, sizeof(buf)));
+	CHECK(!strncmp(buf, ".rodata", 7));
+	/* the ELF header itself is in no section */
+	CHECK_EQ(-ENOENT, vmv_symbolize(elf_path, 0, buf, sizeof(buf)));
+	/* not an ELF file; no such file: no symbol, no crash */
+	snprintf(txt, sizeof(txt), "%s/demo.c", root);
+	CHECK_EQ(-ENOENT, vmv_symbolize(txt, 0x10, buf, sizeof(buf)));
+	snprintf(txt, sizeof(txt), "%s/nonexistent", root);
+	CHECK_EQ(-ENOENT, vmv_symbolize(txt, 0x10, buf, sizeof(buf)));
+	/* stripped: only .dynsym, which has no main, so the section alone */
+	sh("strip -o %s/stripped %s", root, elf_path);
+	snprintf(txt, sizeof(txt), "%s/stripped", root);
+	CHECK_EQ(0, vmv_symbolize(txt, main_off + 0x1c, buf, sizeof(buf)));
+	CHECK(!strncmp(buf, ".text", 5));
+	CHECK_HASNT(buf, "main");
+	vmv_symbolize_cleanup();
+	drop_tree();
+}
+
+TEST(symbolize_in_ptes_and_translate)
+{
+	char text[2048];
+	uint64_t page, vaddr, start = 0x400000;
+	struct json_object *o;
+	struct run r;
+
+	new_tree();
+	if (build_elf()) {
+		FAIL("could not build and inspect a test ELF");
+		drop_tree();
+		return;
+	}
+	page = main_off & ~0xfffULL;
+	vaddr = start + (main_off + 0x1c - page);
+	snprintf(text, sizeof(text),
+		 "%08" PRIx64 "-%08" PRIx64 " r-xp %08" PRIx64 " 00:1f 100 rss=1 swap=0 thp=0 flags=read,exec /usr/bin/demo\n",
+		 start, start + 0x1000, page);
+	put("sys/kernel/debug/vmview/1234/vmas", text);
+	snprintf(text, sizeof(text),
+		 "0x%016" PRIx64 " pte 0x0000000012346025 present pfn=0x12346 flags=present,user,accessed page=file order=0 mapcount=1\n",
+		 start);
+	put("sys/kernel/debug/vmview/1234/ptes", text);
+	snprintf(text, sizeof(text),
+		 "vaddr: 0x%016" PRIx64 "\nvma: 0x%016" PRIx64 "-0x%016" PRIx64 " r-xp\n"
+		 "pgd[0x000] = 0x0000000011111067\npud[0x000] = 0x0000000022222067\n"
+		 "pmd[0x002] = 0x0000000033333067\npte[0x000] = 0x0000000012346025\n"
+		 "leaf: 0x%016" PRIx64 " pte 0x0000000012346025 present pfn=0x12346 flags=present,user,accessed page=file order=0 mapcount=1\n"
+		 "phys: 0x%016" PRIx64 "\n", vaddr, start, start + 0x1000, start,
+		 0x12346000 + (vaddr & 0xfff));
+	put("sys/kernel/debug/vmview/1234/translate", text);
+
+	r = RUN("--symbolize", "ptes", "1234");
+	CHECK_EQ(r.status, 0);
+	CHECK_HAS(r.out, "SYMBOL");
+	CHECK_HAS(r.out, " .");
+	run_free(&r);
+	snprintf(text, sizeof(text), "0x%" PRIx64, vaddr);
+	r = RUN_FAKE("translate:write:drop", "--symbolize", "translate",
+		     "1234", text);
+	CHECK_EQ(r.status, 0);
+	CHECK_HAS(r.out, "symbol .text main+0x1c");
+	run_free(&r);
+	r = RUN_FAKE("translate:write:drop", "-j", "--symbolize", "translate",
+		     "1234", text);
+	o = parse_json(r.out);
+	CHECK_STR(jstr(o, "symbol"), ".text main+0x1c");
+	json_object_put(o);
+	run_free(&r);
+	r = RUN("-j", "--symbolize", "ptes", "1234");
+	o = parse_json(r.out);
+	CHECK(jstr(o, "ptes.0.symbol") && jstr(o, "ptes.0.symbol")[0] == '.');
+	json_object_put(o);
+	run_free(&r);
+	drop_tree();
+}
+
+/* --- the command line ---------------------------------------------------- */
+
+TEST(help_usage_and_version)
+{
+	struct run r;
+
+	new_tree();
+	r = RUN("-h");
+	CHECK_EQ(r.status, 0);
+	CHECK_HAS(r.out, "Usage: vmview-cli");
+	CHECK_EQ(strlen(r.err), 0);
+	CHECK(widest(r.out, NULL) <= 80);
+	run_free(&r);
+	r = run_ex(NULL, NULL, 0, 0, (const char *const[]){ NULL });
+	CHECK_EQ(r.status, 2);
+	CHECK_HAS(r.err, "Usage:");
+	run_free(&r);
+	r = RUN("help", "ptes");
+	CHECK_EQ(r.status, 0);
+	CHECK_HAS(r.out, "--kind KIND");
+	run_free(&r);
+	r = RUN("translate", "--help");
+	CHECK_EQ(r.status, 0);
+	CHECK_HAS(r.out, "translate PID ADDR");
+	run_free(&r);
+	r = RUN("help", "nothing");
+	CHECK_EQ(r.status, 2);
+	run_free(&r);
+	r = RUN("-V");
+	CHECK_EQ(r.status, 0);
+	CHECK_STR(r.out, "vmview-cli " VMV_CLI_VERSION "\n");
+	run_free(&r);
+	r = RUN("-j", "--version");
+	CHECK_EQ(r.status, 0);
+	CHECK_HAS(r.out, "{\"version\":\"" VMV_CLI_VERSION "\"}");
+	run_free(&r);
+	drop_tree();
+}
+
+TEST(commands_by_prefix)
+{
+	struct run r;
+
+	new_tree();
+	r = RUN("bogus", "1234");
+	CHECK_EQ(r.status, 2);
+	CHECK_HAS(r.err, "unknown command 'bogus'");
+	run_free(&r);
+	r = RUN("ma", "1234");
+	CHECK_EQ(r.status, 2);
+	CHECK_HAS(r.err, "ambiguous (maps, map)");
+	run_free(&r);
+	r = RUN("map", "1234");		/* exact beats prefix of maps */
+	CHECK_EQ(r.status, 0);
+	CHECK_HAS(r.out, "PAGES");
+	run_free(&r);
+	r = RUN("su", "1234");
+	CHECK_EQ(r.status, 0);
+	CHECK_HAS(r.out, "pid          1234 (demo)");
+	run_free(&r);
+	r = RUN("1234");
+	CHECK_EQ(r.status, 0);
+	CHECK_HAS(r.out, "pid          1234 (demo)");
+	run_free(&r);
+	r = RUN("-j", "ev", "1234");
+	CHECK_EQ(r.status, 0);
+	CHECK_HAS(r.out, "\"events\"");
+	run_free(&r);
+	r = RUN("__targ");		/* hidden, never by prefix */
+	CHECK_EQ(r.status, 2);
+	run_free(&r);
+	r = RUN("__target");		/* by hand: no pipes */
+	CHECK_EQ(r.status, 2);
+	CHECK_HAS(r.err, "run by 'vmview-cli faults'");
+	run_free(&r);
+	drop_tree();
+}
+
+TEST(bad_options_and_arguments)
+{
+	static const char *const bad[][5] = {
+		{ "--color=sometimes", "1234" },
+		{ "--interval", "5", "events", "1234" },
+		{ "--follow", "maps", "1234" },
+		{ "--kind", "swap", "summary", "1234" },
+		{ "--nope", "1234" },
+		{ "maps", "1234", "-o" },
+		{ "summary" },
+		{ "summary", "abc" },
+		{ "summary", "0" },
+		{ "summary", "4194305" },
+		{ "summary", "1234", "5" },
+		{ "translate", "1234" },
+		{ "faults", "extra" },
+		{ "faults", "--scenario", "9" },
+		{ "ptes", "--kind", "nope", "1234" },
+	};
+	struct run r;
+	size_t i;
+
+	new_tree();
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		r = run_ex(NULL, NULL, 0, 0, bad[i]);
+		if (r.status != 2 || !*r.err || lines(r.err) != 1)
+			FAIL("'%s %s %s' should be a one-line usage error (2), got %d: %s",
+			     bad[i][0], bad[i][1] ? bad[i][1] : "",
+			     bad[i][1] && bad[i][2] ? bad[i][2] : "",
+			     r.status, r.err);
+		run_free(&r);
+	}
+	/* nothing was tracked by any of them */
+	CHECK_STR(get("sys/kernel/debug/vmview/track"), "");
+	drop_tree();
+}
+
+/* --- errors: one line, what to do, its own exit code ---------------------- */
+
+static void check_error(struct run *r, int code, const char *name,
+			const char *words)
+{
+	CHECK_EQ(r->status, code);
+	CHECK_EQ(lines(r->err), 1);
+	CHECK_HAS(r->err, words);
+	CHECK_STR(r->out, "");
+	(void)name;
+}
+
+static void check_json_error(struct run *r, int code, const char *name)
+{
+	struct json_object *o = parse_json(r->out);
+
+	CHECK_EQ(r->status, code);
+	CHECK_EQ(jint(o, "error.code"), code);
+	CHECK_STR(jstr(o, "error.name"), name);
+	CHECK(jstr(o, "error.message") && *jstr(o, "error.message"));
+	CHECK_STR(r->err, "");
+	json_object_put(o);
+}
+
+TEST(error_module_not_loaded)
+{
+	struct run r;
+
+	new_tree();
+	rm("proc/vmview");
+	r = RUN("1234");
+	check_error(&r, 4, "module_not_loaded", "insmod vmview.ko");
+	run_free(&r);
+	r = RUN("-j", "maps", "1234");
+	check_json_error(&r, 4, "module_not_loaded");
+	run_free(&r);
+	r = RUN("faults");
+	check_error(&r, 4, "module_not_loaded", "not loaded");
+	run_free(&r);
+	drop_tree();
+}
+
+TEST(error_debugfs_not_mounted)
+{
+	struct run r;
+
+	new_tree();
+	rm("sys/kernel/debug/vmview");
+	r = RUN("ptes", "1234");
+	check_error(&r, 5, "debugfs_not_mounted", "mount -t debugfs");
+	run_free(&r);
+	r = RUN("-p", "ptes", "1234");
+	check_json_error(&r, 5, "debugfs_not_mounted");
+	run_free(&r);
+	sh("sed -i 's|^debugfs:.*|debugfs: unavailable (error -19)|' %s/proc/vmview",
+	   root);
+	r = RUN("ptes", "1234");
+	check_error(&r, 5, "debugfs_not_mounted", "error -19");
+	run_free(&r);
+	drop_tree();
+}
+
+TEST(error_not_root)
+{
+	char cmd[1024];
+	int status;
+
+	if (geteuid() != 0 || system("command -v setpriv >/dev/null")) {
+		printf("# skipped: needs root and setpriv\n");
+		return;
+	}
+	new_tree();
+	/* debugfs is 0700 root: a user cannot even look inside */
+	sh("chmod 0700 %s/sys/kernel/debug", root);
+	snprintf(cmd, sizeof(cmd),
+		 "VMVIEW_ROOT=%s setpriv --reuid=65534 --regid=65534 --clear-groups %s summary 1234 >%s.out 2>%s.err",
+		 root, CLI, root, root);
+	status = system(cmd);
+	CHECK(WIFEXITED(status));
+	CHECK_EQ(WEXITSTATUS(status), 3);
+	snprintf(cmd, sizeof(cmd), "%s.err", root);
+	CHECK_HAS(slurp(cmd), "need root");
+	snprintf(cmd, sizeof(cmd), "rm -f %s.out %s.err", root, root);
+	sh("%s", cmd);
+	drop_tree();
+}
+
+TEST(error_not_root_from_track)
+{
+	struct run r;
+
+	new_tree();
+	r = RUN_FAKE("vmview/track:write:EPERM", "1234");
+	check_error(&r, 3, "not_root", "root");
+	run_free(&r);
+	r = RUN_FAKE("1234/mm:open:EACCES", "1234");
+	check_error(&r, 3, "not_root", "root");
+	run_free(&r);
+	drop_tree();
+}
+
+TEST(error_no_such_pid)
+{
+	struct run r;
+
+	new_tree();
+	r = RUN("maps", "999");
+	check_error(&r, 6, "no_such_pid", "no process with PID 999");
+	run_free(&r);
+	r = RUN("-j", "maps", "999");
+	check_json_error(&r, 6, "no_such_pid");
+	run_free(&r);
+	/* it exits between the /proc check and the track write */
+	r = RUN_FAKE("vmview/track:write:ESRCH", "maps", "1234");
+	check_error(&r, 6, "no_such_pid", "ESRCH");
+	run_free(&r);
+	CHECK_STR(get("sys/kernel/debug/vmview/untrack"), "");
+	drop_tree();
+}
+
+TEST(error_kernel_thread)
+{
+	struct run r;
+
+	new_tree();
+	r = RUN("2");
+	check_error(&r, 7, "kernel_thread", "kernel thread");
+	CHECK_HAS(r.err, "kthreadd");
+	run_free(&r);
+	r = RUN("-j", "2");
+	check_json_error(&r, 7, "kernel_thread");
+	run_free(&r);
+	/* what the module says for a PID without an mm */
+	r = RUN_FAKE("vmview/track:write:EINVAL", "1234");
+	check_error(&r, 7, "kernel_thread", "kernel thread");
+	run_free(&r);
+	CHECK_STR(get("sys/kernel/debug/vmview/track"), "");
+	drop_tree();
+}
+
+TEST(error_bad_address)
+{
+	struct run r;
+
+	new_tree();
+	r = RUN("translate", "1234", "xyz");
+	check_error(&r, 8, "bad_address", "bad address 'xyz'");
+	run_free(&r);
+	r = RUN("translate", "1234", "0xffff888000000000");
+	check_error(&r, 8, "bad_address", "not a user address");
+	run_free(&r);
+	r = RUN_FAKE("translate:write:EINVAL", "translate", "1234", "0x1000");
+	check_error(&r, 8, "bad_address", "EINVAL");
+	run_free(&r);
+	r = RUN("-j", "translate", "1234", "12x");
+	check_json_error(&r, 8, "bad_address");
+	run_free(&r);
+	r = RUN("ptes", "--range", "5-1", "1234");
+	check_error(&r, 8, "bad_address", "bad range");
+	run_free(&r);
+	r = RUN("verify", "--range", "x-y", "1234");
+	check_error(&r, 8, "bad_address", "bad range");
+	run_free(&r);
+	r = RUN_FAKE("verify:write:EINVAL", "verify", "--range", "1-2", "1234");
+	check_error(&r, 8, "bad_address", "refused");
+	run_free(&r);
+	drop_tree();
+}
+
+TEST(error_target_exited)
+{
+	struct run r;
+
+	new_tree();
+	r = RUN_FAKE("1234/mm:read:ESRCH", "1234");
+	check_error(&r, 9, "target_exited", "exited");
+	run_free(&r);
+	r = RUN_FAKE("1234/ptes:read:ESRCH", "-j", "ptes", "1234");
+	check_json_error(&r, 9, "target_exited");
+	run_free(&r);
+	/* untracked all the same */
+	CHECK_STR(get("sys/kernel/debug/vmview/untrack"), "1234\n");
+	/* EIO while the process is still there: the directory went away */
+	r = RUN_FAKE("1234/vmas:read:EIO", "maps", "1234");
+	check_error(&r, 1, "failed", "being removed");
+	run_free(&r);
+	drop_tree();
+}
+
+TEST(error_module_lacks_file)
+{
+	struct run r;
+
+	new_tree();
+	rm("sys/kernel/debug/vmview/1234/verify");
+	r = RUN("verify", "1234");
+	check_error(&r, 10, "module_lacks_feature", "newer vmview.ko");
+	run_free(&r);
+	rm("sys/kernel/debug/vmview/1234/events");
+	r = RUN("-j", "events", "1234");
+	check_json_error(&r, 10, "module_lacks_feature");
+	run_free(&r);
+	drop_tree();
+}
+
+/* --- tracking ----------------------------------------------------------- */
+
+TEST(track_and_untrack)
+{
+	struct run r;
+
+	new_tree();
+	r = RUN("maps", "1234");
+	CHECK_EQ(r.status, 0);
+	CHECK_STR(get("sys/kernel/debug/vmview/track"), "1234\n");
+	CHECK_STR(get("sys/kernel/debug/vmview/untrack"), "1234\n");
+	run_free(&r);
+	drop_tree();
+
+	/* tracked by someone else: used, then left tracked */
+	new_tree();
+	r = RUN_FAKE("vmview/track:write:EEXIST", "maps", "1234");
+	CHECK_EQ(r.status, 0);
+	CHECK_STR(get("sys/kernel/debug/vmview/untrack"), "");
+	CHECK_HASNT(r.log, "untrack");
+	run_free(&r);
+	/* tracking succeeded but no directory appeared */
+	rm("sys/kernel/debug/vmview/1234");
+	r = RUN("maps", "1234");
+	CHECK_EQ(r.status, 1);
+	CHECK_HAS(r.err, "did not create");
+	run_free(&r);
+	drop_tree();
+}
+
+static void untrack_on(int sig)
+{
+	struct run r;
+
+	new_tree();
+	r = run_ex(NULL, NULL, 400, sig, (const char *const[]){
+		"events", "--follow", "--interval", "50", "1234", NULL });
+	CHECK_EQ(r.status, 128 + sig);
+	CHECK_STR(get("sys/kernel/debug/vmview/untrack"), "1234\n");
+	CHECK_HAS(r.out, "protection_vma");
+	run_free(&r);
+	drop_tree();
+}
+
+TEST(untrack_on_sigterm)
+{
+	untrack_on(SIGTERM);
+}
+
+TEST(untrack_on_sigint)
+{
+	untrack_on(SIGINT);
+}
+
+TEST(untrack_on_sigpipe)
+{
+	int p[2], status = 0, i;
+	char c;
+	pid_t pid;
+
+	new_tree();
+	if (pipe(p)) {
+		FAIL("pipe");
+		return;
+	}
+	pid = fork();
+	if (!pid) {
+		dup2(p[1], 1);
+		close(p[0]);
+		setenv("VMVIEW_ROOT", root, 1);
+		execl(CLI, CLI, "events", "--follow", "--interval", "20",
+		      "1234", (char *)NULL);
+		_exit(127);
+	}
+	close(p[1]);
+	/* the reader goes away after one byte ... */
+	CHECK_EQ(read(p[0], &c, 1), 1);
+	close(p[0]);
+	/* ... and the next event the CLI prints hits a closed pipe */
+	sh("echo '9 clear 0x0000000000400000-0x0000000000401000' >> %s/sys/kernel/debug/vmview/1234/events",
+	   root);
+	for (i = 0; i < 300 && !waitpid(pid, &status, WNOHANG); i++)
+		usleep(10000);
+	if (i == 300) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		FAIL("the CLI did not die of SIGPIPE");
+	}
+	CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGPIPE);
+	CHECK_STR(get("sys/kernel/debug/vmview/untrack"), "1234\n");
+	drop_tree();
+}
+
+/* --- each command's output ------------------------------------------------ */
+
+TEST(summary_text)
+{
+	struct run r;
+
+	new_tree();
+	r = RUN("summary", "1234");
+	CHECK_EQ(r.status, 0);
+	CHECK_HAS(r.out, "pid          1234 (demo)\n");
+	CHECK_HAS(r.out, "paging       4-level, pgd (CR3) at 0x0000000001234000\n");
+	CHECK_HAS(r.out, "36K in tables: pud 3, pmd 3, pte 2, +1 deposited\n");
+	CHECK_HAS(r.out, "walk finds 36K, the kernel counts 36K: agree");
+	CHECK_HAS(r.out, "resident     2M: anon 2M, file 12K, shmem 0B\n");
+	CHECK_HAS(r.out, "swap         4K\n");
+	CHECK_HAS(r.out, "1 PMD leaf (2M); THP mode: always");
+	CHECK_HAS(r.out, "START          SIZE    RSS   SWAP THP PERM NAME\n");
+	CHECK_HAS(r.out, "000001e6a000   132K     8K     4K   0 rw-p [heap]\n");
+	CHECK_HAS(r.out, "7f0000000000     4M     2M     0B   1 rw-p\n");
+	CHECK(widest(r.out, "spaces") <= 80);
+	CHECK_EQ(strlen(r.err), 0);
+	run_free(&r);
+	/* the walk and the kernel disagree: said so */
+	sh("sed -i 's/^walk_pgtables_bytes:.*/walk_pgtables_bytes: 32768/' %s/sys/kernel/debug/vmview/1234/mm",
+	   root);
+	r = RUN("1234");
+	CHECK_HAS(r.out, "walk finds 32K, the kernel counts 36K: differ");
+	run_free(&r);
+	drop_tree();
+}
+
+TEST(summary_json)
+{
+	struct json_object *o;
+	struct run r;
+
+	new_tree();
+	r = RUN("-j", "1234");
+	CHECK_EQ(r.status, 0);
+	CHECK_EQ(lines(r.out), 1);
+	o = parse_json(r.out);
+	CHECK_EQ(jint(o, "pid"), 1234);
+	CHECK_STR(jstr(o, "comm"), "demo");
+	CHECK_EQ(jint(o, "levels"), 4);
+	CHECK_EQ(jint(o, "pgtables_bytes"), 36864);
+	CHECK_EQ(jint(o, "walk_pgtables_bytes"), 36864);
+	CHECK_EQ(jint(o, "tables.pte"), 2);
+	CHECK_EQ(jint(o, "tables.deposited"), 1);
+	CHECK_EQ(jint(o, "rss.anon_bytes"), 518 * 4096);
+	CHECK_EQ(jint(o, "rss.total_bytes"), 521 * 4096);
+	CHECK_EQ(jint(o, "swap_bytes"), 4096);
+	CHECK_EQ(jint(o, "thp_pmds"), 1);
+	CHECK_STR(jstr(o, "thp_enabled"), "always");
+	CHECK_EQ(jint(o, "mm.total_vm"), 263204);
+	CHECK_STR(jstr(o, "mm.pgd"), "0x0000000001234000");
+	CHECK_EQ(jlen(o, "vmas"), 9);
+	CHECK_STR(jstr(o, "vmas.6.name"), "/tmp/a file with spaces (deleted)");
+	CHECK_STR(jstr(o, "vmas.4.start"), "0x7f0000000000");
+	CHECK_EQ(jint(o, "vmas.4.thp_pmds"), 1);
+	CHECK_EQ(jint(o, "vmas.4.size_bytes"), 4 << 20);
+	CHECK_STR(jstr(o, "vmas.4.flags.6"), "hugepage");
+	json_object_put(o);
+	run_free(&r);
+	drop_tree();
+}
+
+TEST(maps_columns)
+{
+	struct json_object *o;
+	struct run r;
+
+	new_tree();
+	r = RUN("maps", "1234");
+	CHECK_EQ(r.status, 0);
+	CHECK_EQ(lines(r.out), 10);
+	CHECK_HAS(r.out, "START        END            SIZE PERM    RSS   SWAP THP NAME\n");
+	CHECK_HAS(r.out, "000000401000 000000402000     4K r-xp     4K     0B   0 /usr/bin/demo\n");
+	CHECK(widest(r.out, "spaces") <= 80);
+	run_free(&r);
+	r = RUN("maps", "-o", "start,Name,flags", "-n", "1234");
+	CHECK_EQ(r.status, 0);
+	CHECK_EQ(lines(r.out), 9);
+	CHECK_HAS(r.out, "7ffd12340000 [stack]                           read,write,mayread,maywrite,mayexec,growsdown,account\n");
+	run_free(&r);
+	r = RUN("maps", "--output", "OFFSET,DEV,INODE,SIZE", "1234");
+	CHECK_HAS(r.out, "00002000 00:1f      100     8K\n");
+	run_free(&r);
+	r = RUN("maps", "-o", "START,BOGUS", "1234");
+	CHECK_EQ(r.status, 2);
+	CHECK_HAS(r.err, "unknown column 'BOGUS'");
+	run_free(&r);
+	r = RUN("-j", "maps", "1234");
+	o = parse_json(r.out);
+	CHECK_EQ(jlen(o, "vmas"), 9);
+	CHECK_STR(jstr(o, "vmas.0.perms"), "r--p");
+	CHECK_EQ(jint(o, "vmas.2.offset"), 0x2000);
+	CHECK_STR(jstr(o, "vmas.2.dev"), "00:1f");
+	CHECK_EQ(jint(o, "vmas.3.swap_pages"), 1);
+	CHECK_STR(jstr(o, "vmas.4.name"), "");
+	json_object_put(o);
+	run_free(&r);
+	drop_tree();
+}
+
+TEST(ptes_rows_and_filters)
+{
+	struct json_object *o;
+	struct run r;
+
+	new_tree();
+	r = RUN("ptes", "1234");
+	CHECK_EQ(r.status, 0);
+	CHECK_EQ(lines(r.out), 14);
+	CHECK_HAS(r.out, "ADDRESS       LVL ENTRY            KIND     PFN/SWAP    FLAGS      PAGE    MAPS\n");
+	CHECK_HAS(r.out, "000001e6c000  pte 7ffffffffffff900 swap     0:3         ---------e\n");
+	CHECK_HAS(r.out, "7f0000000000  pmd 80000000234008e7 present  23400       pwuadh---- anon:9     1\n");
+	CHECK_HAS(r.out, "000001e6b000  pte 8000000003c00225 present  3c00        p-ua------ zero       0\n");
+	CHECK(widest(r.out, NULL) <= 80);
+	run_free(&r);
+	r = RUN("ptes", "--kind", "swap", "-n", "1234");
+	CHECK_EQ(lines(r.out), 1);
+	run_free(&r);
+	r = RUN("ptes", "--range", "1e6a000-1e6c000", "-n", "1234");
+	CHECK_EQ(lines(r.out), 2);
+	CHECK_HAS(r.out, "000001e6a000");
+	CHECK_HAS(r.out, "000001e6b000");
+	run_free(&r);
+	/* a range inside a PMD leaf shows the leaf */
+	r = RUN("ptes", "--range", "0x7f0000100000-0x7f0000101000", "-n", "1234");
+	CHECK_EQ(lines(r.out), 1);
+	CHECK_HAS(r.out, " pmd ");
+	run_free(&r);
+	r = RUN("-j", "ptes", "--kind", "present", "--range", "0-2000000", "1234");
+	o = parse_json(r.out);
+	CHECK_EQ(jlen(o, "ptes"), 7);
+	CHECK_STR(jstr(o, "ptes.0.vaddr"), "0x400000");
+	CHECK_STR(jstr(o, "ptes.0.entry"), "0x8000000012345025");
+	CHECK_STR(jstr(o, "ptes.0.pfn"), "0x12345");
+	CHECK_STR(jstr(o, "ptes.0.page.flags.0"), "file");
+	CHECK_EQ(jint(o, "ptes.0.page.mapcount"), 2);
+	CHECK_STR(jstr(o, "ptes.5.flags.3"), "special");
+	json_object_put(o);
+	run_free(&r);
+	r = RUN("-j", "ptes", "--kind", "swap", "1234");
+	o = parse_json(r.out);
+	CHECK(jget(o, "ptes.0.pfn") == NULL);
+	CHECK_EQ(jint(o, "ptes.0.swap.type"), 0);
+	CHECK_STR(jstr(o, "ptes.0.swap.offset"), "0x3");
+	CHECK(jget(o, "ptes.0.page") == NULL);
+	json_object_put(o);
+	run_free(&r);
+	/* a line the CLI cannot read: which line, and exit 1 */
+	put("sys/kernel/debug/vmview/1234/ptes", "# c\n0x0000000000400000 pte\n");
+	r = RUN("ptes", "1234");
+	CHECK_EQ(r.status, 1);
+	CHECK_HAS(r.err, "line 2 of ptes");
+	run_free(&r);
+	drop_tree();
+}
+
+TEST(translate_4level)
+{
+	struct json_object *o;
+	struct run r;
+
+	new_tree();
+	r = RUN_FAKE("translate:write:drop", "translate", "1234", "0x1e6a123");
+	CHECK_EQ(r.status, 0);
+	CHECK_HAS(r.log, "/sys/kernel/debug/vmview/1234/translate 0x1e6a123\n");
+	CHECK_HAS(r.out, "0x0000000001e6a123 in PID 1234 (demo), 4-level paging\n");
+	CHECK_HAS(r.out, "vma 0x1e6a000-0x1e8b000 rw-p [heap]\n");
+	CHECK_HAS(r.out, "bits 47-39 PGD index   0 (0x000)\n");
+	CHECK_HAS(r.out, "bits 29-21 PMD index  15 (0x00f)\n");
+	CHECK_HAS(r.out, "bits 11-0  offset in the 4K page 0x123\n");
+	CHECK_HASNT(r.out, "P4D");
+	CHECK_HAS(r.out, "CR3 -> PGD table at 0x0000000001234000\n");
+	CHECK_HAS(r.out, "PGD[  0] = 0x0000000011111067 -> PUD table at 0x11111000\n");
+	CHECK_HAS(r.out, "PMD[ 15] = 0x0000000033333067 -> PTE table at 0x33333000\n");
+	CHECK_HAS(r.out, "PTE[106] = 0x800000001234a867 -> frame 0x1234a000 (4K)\n");
+	CHECK_HAS(r.out, "phys = frame 0x1234a000 + offset 0x123 = 0x000000001234a123\n");
+	CHECK_HAS(r.out, "flags  present,rw,user,accessed,dirty,nx (pwuad-----)\n");
+	CHECK(widest(r.out, NULL) <= 80);
+	CHECK_HASNT(r.out, "\033");
+	run_free(&r);
+
+	r = RUN_FAKE("translate:write:drop", "-j", "translate", "1234", "31891747");
+	CHECK_HAS(r.log, "translate 0x1e6a123\n");
+	o = parse_json(r.out);
+	CHECK_STR(jstr(o, "vaddr"), "0x1e6a123");
+	CHECK_STR(jstr(o, "cr3"), "0x0000000001234000");
+	CHECK_STR(jstr(o, "vma.name"), "[heap]");
+	CHECK_EQ(jlen(o, "split"), 5);
+	CHECK_STR(jstr(o, "split.0.level"), "pgd");
+	CHECK_STR(jstr(o, "split.0.bits"), "47-39");
+	CHECK_EQ(jint(o, "split.2.index"), 15);
+	CHECK_EQ(jint(o, "split.4.index"), 0x123);
+	CHECK_EQ(jlen(o, "walk"), 4);
+	CHECK_STR(jstr(o, "walk.3.entry"), "0x800000001234a867");
+	CHECK_STR(jstr(o, "leaf.pfn"), "0x1234a");
+	CHECK_STR(jstr(o, "phys"), "0x1234a123");
+	CHECK(jget(o, "stop") == NULL);
+	json_object_put(o);
+	run_free(&r);
+	drop_tree();
+}
+
+TEST(translate_5level_and_huge)
+{
+	struct json_object *o;
+	struct run r;
+
+	new_tree();
+	sh("sed -i 's/^levels: 4/levels: 5/' %s/proc/vmview", root);
+	put("sys/kernel/debug/vmview/1234/translate",
+	    "vaddr: 0x00007f0000012345\n"
+	    "vma: 0x00007f0000000000-0x00007f0000400000 rw-p\n"
+	    "pgd[0x000] = 0x0000000011111067\n"
+	    "p4d[0x0fe] = 0x0000000012121067\n"
+	    "pud[0x000] = 0x0000000022222067\n"
+	    "pmd[0x000] = 0x80000000234008e7\n"
+	    "leaf: 0x00007f0000000000 pmd 0x80000000234008e7 present pfn=0x23400 flags=present,rw,user,accessed,dirty,pse,nx page=anon,large order=9 mapcount=1\n"
+	    "phys: 0x0000000023412345\n");
+	r = RUN_FAKE("translate:write:drop", "translate", "1234", "0x7f0000012345");
+	CHECK_EQ(r.status, 0);
+	CHECK_HAS(r.out, "5-level paging");
+	CHECK_HAS(r.out, "bits 56-48 PGD index");
+	CHECK_HAS(r.out, "bits 47-39 P4D index 254 (0x0fe)\n");
+	CHECK_HAS(r.out, "bits 20-0  offset in the 2M page 0x12345\n");
+	CHECK_HASNT(r.out, "PTE index");
+	CHECK_HAS(r.out, "P4D[254] = 0x0000000012121067 -> PUD table");
+	CHECK_HAS(r.out, "PGD[  0] = 0x0000000011111067 -> P4D table");
+	CHECK_HAS(r.out, "PMD[  0] = 0x80000000234008e7 -> frame 0x23400000 (2M)\n");
+	CHECK_HAS(r.out, "phys = frame 0x23400000 + offset 0x12345 = 0x0000000023412345\n");
+	CHECK(widest(r.out, NULL) <= 80);
+	run_free(&r);
+	r = RUN_FAKE("translate:write:drop", "-j", "translate", "1234", "0x7f0000012345");
+	o = parse_json(r.out);
+	CHECK_EQ(jint(o, "levels"), 5);
+	CHECK_EQ(jlen(o, "split"), 6);
+	CHECK_STR(jstr(o, "split.0.bits"), "56-48");
+	CHECK_STR(jstr(o, "split.1.level"), "p4d");
+	CHECK_EQ(jint(o, "split.1.index"), 254);
+	CHECK_STR(jstr(o, "leaf.level"), "pmd");
+	json_object_put(o);
+	run_free(&r);
+	/* user addresses reach higher with 5 levels */
+	r = RUN_FAKE("translate:write:drop", "-j", "translate", "1234", "0x00ff000000000000");
+	CHECK_EQ(r.status, 0);
+	run_free(&r);
+	drop_tree();
+}
+
+TEST(translate_stops)
+{
+	struct json_object *o;
+	struct run r;
+
+	new_tree();
+	put("sys/kernel/debug/vmview/1234/translate",
+	    "vaddr: 0x0000000001e6c000\n"
+	    "vma: 0x0000000001e6a000-0x0000000001e8b000 rw-p\n"
+	    "pgd[0x000] = 0x0000000011111067\n"
+	    "pud[0x000] = 0x0000000022222067\n"
+	    "pmd[0x00f] = 0x0000000033333067\n"
+	    "pte[0x06c] = 0x7ffffffffffff900\n"
+	    "leaf: 0x0000000001e6c000 pte 0x7ffffffffffff900 swap pfn=- swap=0:0x3 flags=exclusive\n"
+	    "stop: pte swap\n");
+	r = RUN_FAKE("translate:write:drop", "translate", "1234", "0x1e6c000");
+	CHECK_EQ(r.status, 0);
+	CHECK_HAS(r.out, "stop: pte swap: swap entry");
+	CHECK_HAS(r.out, "major fault");
+	CHECK_HAS(r.out, "swap type 0 offset 0x3");
+	CHECK_HASNT(r.out, "phys");
+	CHECK(widest(r.out, NULL) <= 80);
+	run_free(&r);
+	r = RUN_FAKE("translate:write:drop", "-j", "translate", "1234", "0x1e6c000");
+	o = parse_json(r.out);
+	CHECK_STR(jstr(o, "stop"), "pte swap");
+	CHECK(jget(o, "phys") == NULL);
+	CHECK_STR(jstr(o, "leaf.kind"), "swap");
+	json_object_put(o);
+	run_free(&r);
+
+	put("sys/kernel/debug/vmview/1234/translate",
+	    "vaddr: 0x0000000001e70000\n"
+	    "vma: 0x0000000001e6a000-0x0000000001e8b000 rw-p\n"
+	    "pgd[0x000] = 0x0000000011111067\n"
+	    "pud[0x000] = 0x0000000022222067\n"
+	    "pmd[0x00f] = 0x0000000033333067\n"
+	    "pte[0x070] = 0x0000000000000000\n"
+	    "stop: pte none\n");
+	r = RUN_FAKE("translate:write:drop", "translate", "1234", "0x1e70000");
+	CHECK_HAS(r.out, "stop: pte none: empty entry");
+	CHECK_HAS(r.out, "demand paging");
+	run_free(&r);
+	put("sys/kernel/debug/vmview/1234/translate",
+	    "vaddr: 0x0000000000001000\nvma: none\nstop: no vma\n");
+	r = RUN_FAKE("translate:write:drop", "translate", "1234", "4096");
+	CHECK_EQ(r.status, 0);
+	CHECK_HAS(r.out, "vma none\n");
+	CHECK_HAS(r.out, "SEGV_MAPERR");
+	run_free(&r);
+	r = RUN_FAKE("translate:write:drop", "-j", "translate", "1234", "4096");
+	o = parse_json(r.out);
+	CHECK(jget(o, "vma") == NULL);
+	CHECK_EQ(jlen(o, "walk"), 0);
+	CHECK_STR(jstr(o, "stop"), "no vma");
+	json_object_put(o);
+	run_free(&r);
+	drop_tree();
+}
+
+TEST(verify_output)
+{
+	struct json_object *o;
+	struct run r;
+
+	new_tree();
+	r = RUN("verify", "1234");
+	CHECK_EQ(r.status, 1);	/* a mismatch */
+	CHECK_HAS(r.out, "000001e6b000  present:0x3c00:ro:4k       none\n");
+	CHECK_HAS(r.out, "verify: 530 pages checked, 1 mismatch, 5 resynced\n");
+	CHECK_HAS(r.out, "shadow: 9 nodes in 26K:");
+	CHECK(widest(r.out, NULL) <= 80);
+	run_free(&r);
+	r = RUN("-j", "verify", "1234");
+	CHECK_EQ(r.status, 1);
+	o = parse_json(r.out);
+	CHECK_EQ(jint(o, "checked"), 530);
+	CHECK_EQ(jint(o, "mismatches"), 1);
+	CHECK_STR(jstr(o, "list.0.vaddr"), "0x1e6b000");
+	CHECK_STR(jstr(o, "list.0.shadow"), "none");
+	CHECK_EQ(jint(o, "shadow.invalidations"), 17);
+	CHECK(jget(o, "range") == NULL);
+	json_object_put(o);
+	run_free(&r);
+	put("sys/kernel/debug/vmview/1234/verify",
+	    "verify: checked=12 mismatches=0 resynced=0\n");
+	rm("sys/kernel/debug/vmview/1234/shadow");
+	r = RUN_FAKE("1234/verify:write:drop", "verify", "--range",
+		     "1e6a000-1e6b000", "1234");
+	CHECK_EQ(r.status, 0);
+	CHECK_STR(r.out, "verify: 12 pages checked, 0 mismatches, 0 resynced\n");
+	/* the range, then the whole address space again */
+	CHECK_HAS(r.log, "/1234/verify 0x1e6a000-0x1e6b000\n/sys/kernel/debug/vmview/1234/verify \n");
+	run_free(&r);
+	r = RUN_FAKE("1234/verify:write:drop", "-j", "verify", "--range",
+		     "1e6a000-1e6b000", "1234");
+	o = parse_json(r.out);
+	CHECK_STR(jstr(o, "range.start"), "0x1e6a000");
+	CHECK(jget(o, "shadow") == NULL);
+	json_object_put(o);
+	run_free(&r);
+	drop_tree();
+}
+
+TEST(events_output)
+{
+	struct json_object *o;
+	struct run r;
+
+	new_tree();
+	r = RUN("events", "1234");
+	CHECK_EQ(r.status, 0);
+	CHECK_STR(r.out,
+		  "     SEQ EVENT            START         END            SIZE\n"
+		  "# dropped: 3\n"
+		  "       4 clear            000001e6a000  000001e6b000     4K\n"
+		  "       5 protection_vma   7f0000000000  7f0000200000     2M\n"
+		  "       6 unmap            7f0000400000  7f0040400000     1G\n");
+	run_free(&r);
+	r = RUN("-j", "events", "1234");
+	o = parse_json(r.out);
+	CHECK_EQ(jint(o, "dropped"), 3);
+	CHECK_EQ(jlen(o, "events"), 3);
+	CHECK_STR(jstr(o, "events.2.event"), "unmap");
+	CHECK_EQ(jint(o, "events.2.size_bytes"), 1 << 30);
+	json_object_put(o);
+	run_free(&r);
+	drop_tree();
+}
+
+TEST(events_follow_until_exit)
+{
+	struct run r;
+	time_t t0 = time(NULL);
+
+	new_tree();
+	/* the third read fails with ESRCH: the process is gone */
+	r = RUN_FAKE("1234/events:read:ESRCH@3", "events", "--follow",
+		     "--interval", "20", "1234");
+	CHECK_EQ(r.status, 0);
+	CHECK_HAS(r.err, "PID 1234 exited");
+	CHECK_EQ(lines(r.out), 5);
+	run_free(&r);
+	/* a release event ends it too */
+	sh("echo '7 release 0x0000000000000000-0xffffffffffffffff' >> %s/sys/kernel/debug/vmview/1234/events",
+	   root);
+	r = RUN("-j", "events", "--follow", "1234");
+	CHECK_EQ(r.status, 0);
+	CHECK_EQ(lines(r.out), 4);	/* JSON lines, one an event */
+	CHECK_HAS(r.out, "\"event\":\"release\"");
+	run_free(&r);
+	/* /proc/PID gone: the same */
+	sh("sed -i '$d' %s/sys/kernel/debug/vmview/1234/events", root);
+	r = run_ex("1234/events:read:ENOENT@4", NULL, 0, 0,
+		   (const char *const[]){ "events", "-f", "--interval", "20",
+					  "1234", NULL });
+	CHECK_EQ(r.status, 0);
+	run_free(&r);
+	CHECK(time(NULL) - t0 < 20);
+	drop_tree();
+}
+
+TEST(map_picture)
+{
+	struct json_object *o;
+	struct run r;
+
+	new_tree();
+	r = RUN("map", "1234");
+	CHECK_EQ(r.status, 0);
+	CHECK_HAS(r.out, "PID 1234 (demo): 9 VMAs, 1G mapped, 44K resident, 2M huge, 4K swapped\n");
+	CHECK_HAS(r.out, "7f0000000000     4M rw-p |HHHHHHHHHHHHHHHH................| [anon]\n");
+	CHECK_HAS(r.out, "(nothing mapped)");
+	CHECK_HAS(r.out, "000000403000     8K rw-p |##|");
+	CHECK_HASNT(r.out, "\033");
+	CHECK(widest(r.out, "spaces") <= 80);
+	run_free(&r);
+	r = RUN("--color=always", "map", "1234");
+	CHECK_HAS(r.out, "\033[35mH");
+	run_free(&r);
+	r = run_ex(NULL, "NO_COLOR=1", 0, 0,
+		   (const char *const[]){ "map", "1234", NULL });
+	CHECK_HASNT(r.out, "\033");
+	run_free(&r);
+	r = RUN("-j", "map", "1234");
+	o = parse_json(r.out);
+	CHECK_EQ(jint(o, "huge_pages"), 512);
+	CHECK_EQ(jint(o, "swap_pages"), 1);
+	CHECK_EQ(jint(o, "zero_pages"), 1);
+	CHECK_STR(jstr(o, "rows.3.name"), "[heap]");
+	CHECK_EQ(jint(o, "rows.3.resident_pages"), 2);
+	CHECK_EQ(jint(o, "rows.3.zero_pages"), 1);
+	CHECK_EQ(jint(o, "rows.3.swap_pages"), 1);
+	CHECK_EQ(jint(o, "rows.4.huge_pages"), 512);
+	CHECK_STR(jstr(o, "rows.4.bar"), "HHHHHHHHHHHHHHHH................");
+	CHECK_HASNT(json_object_to_json_string(o), "\\u001b");
+	json_object_put(o);
+	run_free(&r);
+	drop_tree();
+}
+
+TEST(every_command_speaks_json)
+{
+	static const char *const cmds[][4] = {
+		{ "summary", "1234" }, { "maps", "1234" }, { "ptes", "1234" },
+		{ "translate", "1234", "0x1e6a123" }, { "map", "1234" },
+		{ "verify", "1234" }, { "events", "1234" },
+	};
+	const char *args[8];
+	struct run r;
+	size_t i;
+	int pretty;
+
+	new_tree();
+	for (pretty = 0; pretty < 2; pretty++) {
+		for (i = 0; i < ARRAY_SIZE(cmds); i++) {
+			struct json_object *o;
+
+			args[0] = pretty ? "--pretty" : "--json";
+			memcpy(args + 1, cmds[i], sizeof(cmds[i]));
+			args[5] = NULL;
+			r = run_ex("translate:write:drop", NULL, 0, 0, args);
+			o = json_tokener_parse(r.out);
+			if (!o || !json_object_is_type(o, json_type_object))
+				FAIL("%s %s: not a JSON object:\n%s", args[0],
+				     cmds[i][0], r.out);
+			if (pretty && lines(r.out) < 3)
+				FAIL("%s: --pretty should indent", cmds[i][0]);
+			if (!pretty && lines(r.out) != 1)
+				FAIL("%s: --json should be one line", cmds[i][0]);
+			if (o && jint(o, "pid") != 1234)
+				FAIL("%s: no pid", cmds[i][0]);
+			json_object_put(o);
+			run_free(&r);
+		}
+	}
+	drop_tree();
+}
+
+TEST(root_from_option_and_environment)
+{
+	char *a, *b;
+	struct run r;
+
+	new_tree();
+	r = RUN("maps", "1234");
+	a = strdup(r.out);
+	run_free(&r);
+	r = run_ex(NULL, "VMVIEW_ROOT=/nonexistent", 0, 0,
+		   (const char *const[]){ "--root", root, "maps", "1234",
+					  NULL });
+	b = strdup(r.out);
+	CHECK_EQ(r.status, 0);
+	CHECK_STR(a, b);
+	run_free(&r);
+	r = run_ex(NULL, "VMVIEW_ROOT=/nonexistent", 0, 0,
+		   (const char *const[]){ "maps", "1234", NULL });
+	CHECK_EQ(r.status, 4);
+	CHECK_HAS(r.err, "/nonexistent/proc/vmview");
+	run_free(&r);
+	free(a);
+	free(b);
+	drop_tree();
+}
+
+/* --- the faults target, driven the way faults drives it ------------------- */
+
+struct target {
+	pid_t pid;
+	int cmd[2], reply[2];	/* ours: cmd[i] to write, reply[i] to read */
+};
+
+static int target_start(struct target *t)
+{
+	int p[4][2], i;
+
+	for (i = 0; i < 4; i++)
+		if (pipe(p[i]))
+			return -1;
+	t->pid = fork();
+	if (!t->pid) {
+		int hi[4] = { dup(p[0][0]), dup(p[1][1]), dup(p[2][0]),
+			      dup(p[3][1]) };
+
+		for (i = 0; i < 4; i++)
+			dup2(hi[i], 3 + i);
+		for (i = 7; i < 64; i++)
+			close(i);
+		execl(CLI, "vmview-cli", "__target", (char *)NULL);
+		_exit(127);
+	}
+	t->cmd[0] = p[0][1];
+	t->reply[0] = p[1][0];
+	t->cmd[1] = p[2][1];
+	t->reply[1] = p[3][0];
+	close(p[0][0]);
+	close(p[1][1]);
+	close(p[2][0]);
+	close(p[3][1]);
+	return 0;
+}
+
+static char *target_ask(struct target *t, int who, const char *fmt, ...)
+{
+	static char buf[256];
+	char line[256];
+	size_t n = 0;
+	va_list ap;
+	int len;
+
+	va_start(ap, fmt);
+	len = vsnprintf(line, sizeof(line) - 1, fmt, ap);
+	va_end(ap);
+	line[len++] = '\n';
+	if (write(t->cmd[who], line, len) != len)
+		return "write failed";
+	while (n + 1 < sizeof(buf) && read(t->reply[who], buf + n, 1) == 1 &&
+	       buf[n] != '\n')
+		n++;
+	buf[n] = '\0';
+	return buf;
+}
+
+TEST(faults_target_protocol)
+{
+	unsigned long a, b;
+	struct target t;
+	char *rep, line[256];
+	size_t n = 0;
+	int status;
+
+	if (target_start(&t)) {
+		FAIL("pipes");
+		return;
+	}
+	while (n + 1 < sizeof(line) && read(t.reply[0], line + n, 1) == 1 &&
+	       line[n] != '\n')
+		n++;
+	line[n] = '\0';
+	CHECK(!strncmp(line, "ok ", 3));
+	rep = target_ask(&t, 0, "anon 4000 nohuge");
+	CHECK(sscanf(rep, "ok %lx", &a) == 1);
+	/* a fresh page: the read is one minor fault (the zero page) */
+	CHECK_STR(target_ask(&t, 0, "read %lx", a), "ok 0 minflt=1 majflt=0");
+	CHECK_STR(target_ask(&t, 0, "write %lx", a), "ok minflt=1 majflt=0");
+	CHECK_STR(target_ask(&t, 0, "write %lx", a), "ok minflt=0 majflt=0");
+	CHECK_STR(target_ask(&t, 0, "fill %lx 2000", a + 0x1000),
+		  "ok minflt=2 majflt=0");
+	CHECK_STR(target_ask(&t, 0, "protect %lx 1000 r", a), "ok");
+	CHECK_STR(target_ask(&t, 0, "segv %lx w", a),
+		  (snprintf(line, sizeof(line), "ok 11 2 0x%lx killed 11", a),
+		   line));
+	rep = target_ask(&t, 0, "anon 1000 nohuge");
+	CHECK(sscanf(rep, "ok %lx", &b) == 1);
+	CHECK_STR(target_ask(&t, 0, "unmap %lx 1000", b), "ok");
+	CHECK_STR(target_ask(&t, 0, "segv %lx r", b),
+		  (snprintf(line, sizeof(line), "ok 11 1 0x%lx killed 11", b),
+		   line));
+	rep = target_ask(&t, 0, "fork");
+	CHECK(!strncmp(rep, "ok ", 3) && atoi(rep + 3) > 0);
+	n = 0;	/* the child says it is there */
+	while (n + 1 < sizeof(line) && read(t.reply[1], line + n, 1) == 1 &&
+	       line[n] != '\n')
+		n++;
+	line[n] = '\0';
+	CHECK_STR(line, "ok 0");
+	/* copied at fork: no fault in the child */
+	CHECK_HAS(target_ask(&t, 1, "read %lx", a + 0x1000),
+		  " minflt=0 majflt=0");
+	CHECK_STR(target_ask(&t, 1, "exit"), "ok");
+	rep = target_ask(&t, 0, "mapfile %s", CLI);
+	CHECK(sscanf(rep, "ok %lx", &b) == 1);
+	rep = target_ask(&t, 0, "read %lx", b);
+	CHECK_STR(rep, "ok 127 minflt=1 majflt=0");	/* \177ELF */
+	CHECK_STR(target_ask(&t, 0, "mincore %lx", b), "ok 1");
+	CHECK_STR(target_ask(&t, 0, "dropcache"), "ok");
+	CHECK(!strncmp(target_ask(&t, 0, "mapfile /nonexistent"), "err ", 4));
+	CHECK(!strncmp(target_ask(&t, 0, "bogus"), "err unknown command", 19));
+	CHECK_STR(target_ask(&t, 0, "exit"), "ok");
+	waitpid(t.pid, &status, 0);
+	CHECK(WIFEXITED(status) && !WEXITSTATUS(status));
+}
+
+/* An argument runs only the tests whose names contain it. */
+int main(int argc, char **argv)
+{
+	int i, n = 0, failed = 0;
+
+	for (i = 0; i < nr_tests; i++)
+		n += argc < 2 || strstr(tests[i].name, argv[1]);
+	printf("TAP version 13\n1..%d\n", n);
+	for (i = 0, n = 0; i < nr_tests; i++) {
+		if (argc > 1 && !strstr(tests[i].name, argv[1]))
+			continue;
+		failed_now = 0;
+		tests[i].fn();
+		printf("%sok %d %s\n", failed_now ? "not " : "", ++n,
+		       tests[i].name);
+		fflush(stdout);
+		failed += failed_now;
+		drop_tree();
+	}
+	return failed ? 1 : 0;
+}
