@@ -1,0 +1,482 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmview_faultinj: allocation failures (issue 6, "Fault injection").
+ *
+ * With the module loaded with test_hooks=1, "echo N > fail_nth" makes the
+ * Nth allocation vmview makes from then on fail, once
+ * (Documentation/vmview.rst, "Test hooks").  For N = 1, 2, 3, ... each
+ * test arms fail_nth and runs one operation:
+ *  - track: the target, its mirror, then the shadow's nodes during the
+ *    first fill;
+ *  - a read of verify after the target changed: verify's buffers, then
+ *    the nodes of the refill;
+ *  - a read of translate: its walk buffer.
+ * The operation must succeed or fail with ENOMEM, nothing else.  After a
+ * failure nothing is left: /proc/vmview's alloc_* counters and "tracked"
+ * are back at their baseline and a failed track leaves no PID/ directory;
+ * and the same operation without injection then works, with verify
+ * reporting mismatches=0.  N goes up until an operation completes with
+ * fewer than N allocations.  The coverage (which N failed what) is
+ * printed as "#" lines.
+ *
+ * fail_nth takes a number from 1 up (0 is refused), so an armed
+ * countdown that an operation did not use up is disarmed by arming it
+ * for an allocation that never comes (FAIL_NEVER).
+ *
+ * Without test_hooks neither fail_nth nor PID/inject exists.
+ *
+ * The module is reloaded as each test needs, and its loaded state (and
+ * test_hooks value) before the test is restored at the end.
+ */
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+
+/* The harness's timeout handler has an unused parameter: not ours. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+#include "kselftest_harness.h"
+#pragma GCC diagnostic pop
+#include "vmview_util.h"
+
+#ifndef MAP_FIXED_NOREPLACE
+#define MAP_FIXED_NOREPLACE	0x100000
+#endif
+
+#define FAIL_NTH	VMVIEW_DEBUGFS_DIR "/fail_nth"
+#define VMV_TRACK	VMVIEW_DEBUGFS_DIR "/track"
+#define VMV_UNTRACK	VMVIEW_DEBUGFS_DIR "/untrack"
+/* PID_MAX_LIMIT: the largest N fail_nth takes; never reached here. */
+#define FAIL_NEVER	4194304
+/* More allocations than any operation here makes: a runaway guard. */
+#define MAX_N		400
+#define PG		4096UL
+#define HUGE		(2UL << 20)
+/* Two places 4 TiB apart (different top-level entries) for the changes. */
+#define CHANGE_A	0x500000000000UL
+#define CHANGE_B	0x540000000000UL
+#define CHANGE_PAGES	16
+
+/* What /proc/vmview counts. */
+struct counts {
+	long long targets, readers, mirrors, tracked;
+};
+
+static int read_counts(struct counts *c)
+{
+	char *st = vmv_read_file(VMVIEW_PROC_STATUS, NULL);
+
+	if (!st)
+		return -errno;
+	c->targets = vmv_kv_num(st, "alloc_targets");
+	c->readers = vmv_kv_num(st, "alloc_readers");
+	c->mirrors = vmv_kv_num(st, "alloc_mirrors");
+	c->tracked = vmv_kv_num(st, "tracked");
+	free(st);
+	return 0;
+}
+
+static bool same_counts(const struct counts *a, const struct counts *b)
+{
+	return a->targets == b->targets && a->readers == b->readers &&
+	       a->mirrors == b->mirrors && a->tracked == b->tracked;
+}
+
+static int write_num(const char *path, long n)
+{
+	char s[32];
+
+	snprintf(s, sizeof(s), "%ld\n", n);
+	return vmv_write_file(path, s);
+}
+
+static int track(pid_t pid)
+{
+	return write_num(VMV_TRACK, pid);
+}
+
+static int untrack(pid_t pid)
+{
+	return write_num(VMV_UNTRACK, pid);
+}
+
+static char *pid_path(char *buf, size_t len, pid_t pid, const char *file)
+{
+	if (file)
+		snprintf(buf, len, VMVIEW_DEBUGFS_DIR "/%d/%s", pid, file);
+	else
+		snprintf(buf, len, VMVIEW_DEBUGFS_DIR "/%d", pid);
+	return buf;
+}
+
+static bool exists(const char *path)
+{
+	return !access(path, F_OK);
+}
+
+/* Read a file whole: 0 and the text in *out (malloc'ed), or -errno. */
+static int read_text(const char *path, char **out)
+{
+	*out = vmv_read_file(path, NULL);
+	return *out ? 0 : -errno;
+}
+
+/* The "mismatches=" of a verify read, or -1. */
+static long long nr_mismatches(const char *v)
+{
+	const char *p = v ? strstr(v, " mismatches=") : NULL;
+
+	return p ? strtoll(p + 12, NULL, 10) : -1;
+}
+
+/* "test_hooks" of the loaded module: 1, 0, or -1 when not loaded. */
+static int loaded_hooks(void)
+{
+	char *s = vmv_read_file("/sys/module/vmview/parameters/test_hooks",
+				NULL);
+	int v;
+
+	if (!s)
+		return -1;
+	v = s[0] == 'Y' || s[0] == '1';
+	free(s);
+	return v;
+}
+
+/* (Re)load the module with test_hooks=hooks: 0 or -errno. */
+static int reload(bool hooks)
+{
+	int ret;
+
+	if (vmv_module_loaded()) {
+		ret = vmv_unload();
+		if (ret)
+			return ret;
+	}
+	return vmv_load_params(hooks ? "test_hooks=1" : "");
+}
+
+/*
+ * The target: a child with an anonymous region, a THP and, on command
+ * 'c', a change (the last changed region unmapped, a new one mapped in
+ * another top-level entry and written).  It answers every command with
+ * one byte.
+ */
+struct target {
+	pid_t pid;
+	int cmd, ack;
+};
+
+static void target_main(int cmd, int ack)
+{
+	char *anon, *thp, *cur = NULL, c;
+	unsigned long i, where = CHANGE_A;
+
+	prctl(PR_SET_NAME, "vmv_faultinj");
+	anon = mmap(NULL, 64 * PG, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	thp = mmap(NULL, 2 * HUGE, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (anon == MAP_FAILED || thp == MAP_FAILED)
+		_exit(1);
+	madvise(anon, 64 * PG, MADV_NOHUGEPAGE);
+	for (i = 0; i < 64; i++)
+		anon[i * PG] = 1;
+	thp = (char *)(((unsigned long)thp + HUGE - 1) & ~(HUGE - 1));
+	madvise(thp, HUGE, MADV_HUGEPAGE);
+	for (i = 0; i < HUGE / PG; i++)
+		thp[i * PG] = 1;
+
+	while (read(cmd, &c, 1) == 1) {
+		if (c == 'c') {
+			if (cur)
+				munmap(cur, CHANGE_PAGES * PG);
+			cur = mmap((void *)where, CHANGE_PAGES * PG,
+				   PROT_READ | PROT_WRITE, MAP_PRIVATE |
+				   MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+			if (cur == MAP_FAILED)
+				_exit(2);
+			madvise(cur, CHANGE_PAGES * PG, MADV_NOHUGEPAGE);
+			for (i = 0; i < CHANGE_PAGES; i++)
+				cur[i * PG] = 1;
+			where = where == CHANGE_A ? CHANGE_B : CHANGE_A;
+		}
+		if (write(ack, &c, 1) != 1)
+			_exit(3);
+	}
+	_exit(0);
+}
+
+static int target_start(struct target *t)
+{
+	int cmd[2], ack[2];
+
+	if (pipe2(cmd, O_CLOEXEC) || pipe2(ack, O_CLOEXEC))
+		return -errno;
+	t->pid = fork();
+	if (t->pid < 0)
+		return -errno;
+	if (!t->pid) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		close(cmd[1]);
+		close(ack[0]);
+		target_main(cmd[0], ack[1]);
+	}
+	close(cmd[0]);
+	close(ack[1]);
+	t->cmd = cmd[1];
+	t->ack = ack[0];
+	return 0;
+}
+
+/* Send a command and wait for its answer: 0 or -1. */
+static int target_do(struct target *t, char c)
+{
+	char a;
+
+	if (write(t->cmd, &c, 1) != 1 || read(t->ack, &a, 1) != 1 || a != c)
+		return -1;
+	return 0;
+}
+
+static void target_stop(struct target *t)
+{
+	if (t->pid <= 0)
+		return;
+	close(t->cmd);
+	close(t->ack);
+	kill(t->pid, SIGKILL);
+	waitpid(t->pid, NULL, 0);
+	t->pid = 0;
+}
+
+FIXTURE(faultinj) {
+	int was_hooks;		/* test_hooks before the test, -1: unloaded */
+	struct target t;
+	struct counts base;	/* nothing tracked */
+};
+
+FIXTURE_SETUP(faultinj)
+{
+	self->was_hooks = loaded_hooks();
+	ASSERT_EQ(0, reload(true));
+	ASSERT_TRUE(exists(FAIL_NTH)) TH_LOG("no fail_nth with test_hooks=1");
+	ASSERT_EQ(0, read_counts(&self->base));
+	ASSERT_EQ(0, self->base.tracked);
+	ASSERT_EQ(0, target_start(&self->t));
+	/* Wait until the target has set itself up. */
+	ASSERT_EQ(0, target_do(&self->t, 'p'));
+}
+
+FIXTURE_TEARDOWN(faultinj)
+{
+	if (vmv_module_loaded() && exists(FAIL_NTH))
+		write_num(FAIL_NTH, FAIL_NEVER);
+	if (self->t.pid > 0 && vmv_module_loaded())
+		untrack(self->t.pid);
+	target_stop(&self->t);
+	if (self->was_hooks < 0) {
+		if (vmv_module_loaded())
+			vmv_unload();
+	} else if (loaded_hooks() != self->was_hooks) {
+		reload(self->was_hooks);
+	}
+}
+
+/* Success or ENOMEM, nothing else. */
+static void expect_ok_or_enomem(struct __test_metadata *_metadata, int ret,
+				const char *what, int n)
+{
+	EXPECT_TRUE(ret == 0 || ret == -ENOMEM)
+		TH_LOG("%s with fail_nth=%d: %s", what, n,
+		       ret ? strerror(-ret) : "ok");
+}
+
+/* The counters equal want. */
+static void expect_counts(struct __test_metadata *_metadata,
+			  const struct counts *want, const char *when, int n)
+{
+	struct counts c;
+
+	ASSERT_EQ(0, read_counts(&c));
+	EXPECT_TRUE(same_counts(want, &c))
+		TH_LOG("%s (fail_nth=%d): targets %lld readers %lld mirrors %lld tracked %lld",
+		       when, n, c.targets, c.readers, c.mirrors, c.tracked);
+}
+
+static void print_coverage(const char *what, int failed, int n,
+			   const char *alloc)
+{
+	ksft_print_msg("faultinj: %s: N=1..%d failed with ENOMEM, N=%d succeeded\n",
+		       what, failed, n);
+	ksft_print_msg("faultinj: %s: %d allocations: %s\n", what, n - 1,
+		       alloc);
+	fflush(stdout);
+}
+
+/* A verify of pid without injection: mismatches=0. */
+static void expect_verify_clean(struct __test_metadata *_metadata, pid_t pid,
+				int n)
+{
+	char path[96], *v;
+	int ret;
+
+	ret = read_text(pid_path(path, sizeof(path), pid, "verify"), &v);
+	EXPECT_EQ(0, ret) TH_LOG("verify after fail_nth=%d: %s", n,
+				 strerror(-ret));
+	if (!ret) {
+		EXPECT_EQ(0, nr_mismatches(v))
+			TH_LOG("after fail_nth=%d: %.1500s", n, v);
+		free(v);
+	}
+}
+
+/*
+ * track: N=1 fails the target, N=2 the mirror, N=3.. the shadow's nodes
+ * in the first fill.  A failed track leaves nothing; tracking again
+ * without injection works.
+ */
+TEST_F_TIMEOUT(faultinj, track, 600)
+{
+	pid_t pid = self->t.pid;
+	char dir[96];
+	int n, ret, failed = 0;
+
+	pid_path(dir, sizeof(dir), pid, NULL);
+	for (n = 1; n <= MAX_N; n++) {
+		ASSERT_EQ(0, write_num(FAIL_NTH, n));
+		ret = track(pid);
+		ASSERT_EQ(0, write_num(FAIL_NTH, FAIL_NEVER));
+		expect_ok_or_enomem(_metadata, ret, "track", n);
+		if (ret) {
+			failed = n;
+			EXPECT_FALSE(exists(dir))
+				TH_LOG("fail_nth=%d left %s", n, dir);
+			expect_counts(_metadata, &self->base,
+				      "after a failed track", n);
+			/* Without injection it works. */
+			ASSERT_EQ(0, track(pid)) TH_LOG("retry after fail_nth=%d",
+							n);
+		}
+		expect_verify_clean(_metadata, pid, n);
+		ASSERT_EQ(0, untrack(pid));
+		expect_counts(_metadata, &self->base, "after untrack", n);
+		if (!ret)
+			break;
+	}
+	ASSERT_LE(n, MAX_N) TH_LOG("track kept failing");
+	/* At least the target, the mirror and one shadow node. */
+	EXPECT_GE(failed, 3);
+	print_coverage("track", failed, n,
+		       "target, mirror, then shadow nodes of the first fill");
+}
+
+/*
+ * A read of verify after the target changed: N=1..3 fail verify's
+ * buffers, then the nodes its refill needs for the new pages.  After a
+ * failure the next verify without injection reports mismatches=0.
+ */
+TEST_F_TIMEOUT(faultinj, verify_refill, 600)
+{
+	pid_t pid = self->t.pid;
+	struct counts tracked;
+	char path[96], *v;
+	int n, ret, failed = 0;
+
+	ASSERT_EQ(0, track(pid));
+	pid_path(path, sizeof(path), pid, "verify");
+	ASSERT_EQ(0, read_text(path, &v));
+	EXPECT_EQ(0, nr_mismatches(v)) TH_LOG("%.1500s", v);
+	free(v);
+	ASSERT_EQ(0, read_counts(&tracked));
+	for (n = 1; n <= MAX_N; n++) {
+		ASSERT_EQ(0, target_do(&self->t, 'c'));
+		ASSERT_EQ(0, write_num(FAIL_NTH, n));
+		ret = read_text(path, &v);
+		ASSERT_EQ(0, write_num(FAIL_NTH, FAIL_NEVER));
+		expect_ok_or_enomem(_metadata, ret, "verify", n);
+		if (!ret) {
+			EXPECT_EQ(0, nr_mismatches(v)) TH_LOG("%.1500s", v);
+			free(v);
+		} else {
+			failed = n;
+		}
+		expect_counts(_metadata, &tracked, "after verify", n);
+		expect_verify_clean(_metadata, pid, n);
+		if (!ret)
+			break;
+	}
+	ASSERT_LE(n, MAX_N) TH_LOG("verify kept failing");
+	/* The three buffers and at least one node of the refill. */
+	EXPECT_GE(failed, 4);
+	ASSERT_EQ(0, untrack(pid));
+	expect_counts(_metadata, &self->base, "after untrack", n);
+	print_coverage("verify after a change", failed, n,
+		       "verify's 3 buffers, then shadow nodes of the refill");
+}
+
+/* A read of translate: N=1 fails its walk buffer; N=2 succeeds. */
+TEST_F(faultinj, translate)
+{
+	pid_t pid = self->t.pid;
+	struct counts tracked;
+	char path[96], s[32], buf[4096];
+	int n, fd, ret, failed = 0;
+	ssize_t r;
+
+	ASSERT_EQ(0, track(pid));
+	ASSERT_EQ(0, read_counts(&tracked));
+	pid_path(path, sizeof(path), pid, "translate");
+	snprintf(s, sizeof(s), "0x%lx\n", (unsigned long)&n);
+	for (n = 1; n <= MAX_N; n++) {
+		fd = open(path, O_RDWR);
+		ASSERT_GE(fd, 0);
+		ASSERT_EQ((ssize_t)strlen(s), write(fd, s, strlen(s)));
+		ASSERT_EQ(0, write_num(FAIL_NTH, n));
+		r = read(fd, buf, sizeof(buf) - 1);
+		ret = r < 0 ? -errno : 0;
+		ASSERT_EQ(0, write_num(FAIL_NTH, FAIL_NEVER));
+		close(fd);
+		expect_ok_or_enomem(_metadata, ret, "translate", n);
+		if (!ret) {
+			buf[r] = '\0';
+			EXPECT_EQ(0, strncmp(buf, "vaddr: 0x", 9))
+				TH_LOG("%s", buf);
+		} else {
+			failed = n;
+		}
+		expect_counts(_metadata, &tracked, "after translate", n);
+		if (!ret)
+			break;
+	}
+	ASSERT_LE(n, MAX_N);
+	EXPECT_EQ(1, failed);
+	ASSERT_EQ(0, untrack(pid));
+	print_coverage("translate", failed, n, "its walk buffer");
+}
+
+/* Without test_hooks there is no fail_nth and no PID/inject. */
+TEST_F(faultinj, no_hooks_no_files)
+{
+	char path[96];
+
+	ASSERT_EQ(0, reload(false));
+	EXPECT_FALSE(exists(FAIL_NTH));
+	EXPECT_EQ(ENOENT, errno);
+	ASSERT_EQ(0, track(self->t.pid));
+	EXPECT_TRUE(exists(pid_path(path, sizeof(path), self->t.pid,
+				    "verify")));
+	EXPECT_FALSE(exists(pid_path(path, sizeof(path), self->t.pid,
+				     "inject")));
+	ASSERT_EQ(0, untrack(self->t.pid));
+	/* And with it, both. */
+	ASSERT_EQ(0, reload(true));
+	EXPECT_TRUE(exists(FAIL_NTH));
+	ASSERT_EQ(0, track(self->t.pid));
+	EXPECT_TRUE(exists(pid_path(path, sizeof(path), self->t.pid,
+				    "inject")));
+	ASSERT_EQ(0, untrack(self->t.pid));
+}
+
+TEST_HARNESS_MAIN
