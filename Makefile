@@ -191,6 +191,7 @@ DEB_DIR := $(BUILD)/deb
 DEB_SRC := $(DEB_DIR)/src/vmview-$(VMVIEW_VERSION)
 deb:
 	$(vmview_version_check)
+	@test -f $(CLI_RST) || { echo "make: $(CLI_RST) does not exist yet (the CLI's man page source, packaged in vmview-cli); cannot build the packages" >&2; exit 1; }
 	@scripts/deps.sh pkg
 	@v=$$(dpkg-parsechangelog -l debian/changelog -S Version 2>/dev/null || sed -n '1s/.*(\(.*\)).*/\1/p' debian/changelog); \
 	test "$${v%%-*}" = "$(VMVIEW_VERSION)" || \
