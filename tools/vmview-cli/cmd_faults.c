@@ -206,11 +206,14 @@ static int new_events(struct fctx *x, int who, struct vmv_events *ev)
 		return x->fatal;
 	}
 	ev->v = calloc(all.n ? all.n : 1, sizeof(*ev->v));
+	/* sequence numbers start at 0: "none seen yet" is its own state */
 	for (i = 0; ev->v && i < all.n; i++)
-		if (all.v[i].seq > x->last_seq[who])
+		if (!x->seq_seen[who] || all.v[i].seq > x->last_seq[who])
 			ev->v[ev->n++] = all.v[i];
-	if (all.n)
+	if (all.n) {
 		x->last_seq[who] = all.v[all.n - 1].seq;
+		x->seq_seen[who] = true;
+	}
 	vmv_events_free(&all);
 	return 0;
 }
@@ -482,8 +485,10 @@ static void probe_features(struct fctx *x)
 	if (!ret) {
 		struct vmv_events ev;
 
-		if (!vmv_parse_events(text, &ev) && ev.n)
+		if (!vmv_parse_events(text, &ev) && ev.n) {
 			x->last_seq[0] = ev.v[ev.n - 1].seq;
+			x->seq_seen[0] = true;
+		}
 		vmv_events_free(&ev);
 		free(text);
 	}
@@ -564,10 +569,13 @@ int start_child(struct fctx *x)
 		return -1;
 	}
 	x->last_seq[1] = 0;
+	x->seq_seen[1] = false;
 	if (x->have_events && !vmv_read_pid_raw(x->ch[1].pid, "events",
 						&text)) {
-		if (!vmv_parse_events(text, &ev) && ev.n)
+		if (!vmv_parse_events(text, &ev) && ev.n) {
 			x->last_seq[1] = ev.v[ev.n - 1].seq;
+			x->seq_seen[1] = true;
+		}
 		vmv_events_free(&ev);
 		free(text);
 	}

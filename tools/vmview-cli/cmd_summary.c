@@ -67,24 +67,6 @@ static void print_text(pid_t pid, const struct vmv_kvs *mm,
 	printf(KEY "%zu\n\n", "vmas", vmas->n);
 }
 
-/* Every key of PID/mm, numbers as numbers. */
-static struct json_object *mm_json(const struct vmv_kvs *mm)
-{
-	struct json_object *o = json_object_new_object();
-	size_t i;
-
-	for (i = 0; i < mm->n; i++) {
-		const char *v = mm->v[i].val;
-
-		if (*v && strspn(v, "0123456789") == strlen(v))
-			vmv_json_add_u64(o, mm->v[i].key,
-					 strtoull(v, NULL, 10));
-		else
-			vmv_json_add_str(o, mm->v[i].key, v);
-	}
-	return o;
-}
-
 static void print_json(pid_t pid, const struct vmv_kvs *mm,
 		       const struct vmv_vmas *vmas)
 {
@@ -118,7 +100,7 @@ static void print_json(pid_t pid, const struct vmv_kvs *mm,
 	vmv_json_add_u64(o, "thp_pmds", vmv_kv_u64(mm, "thp_pmd", 0));
 	vmv_json_add_str(o, "thp_enabled", vmv_kv_get(mm, "thp_enabled"));
 	vmv_json_add_u64(o, "map_count", vmv_kv_u64(mm, "map_count", 0));
-	vmv_json_add(o, "mm", mm_json(mm));
+	vmv_json_add(o, "mm", vmv_json_kvs(mm));
 	a = json_object_new_array();
 	for (i = 0; i < vmas->n; i++)
 		json_object_array_add(a, vmv_vma_json(&vmas->v[i]));

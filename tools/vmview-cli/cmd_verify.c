@@ -13,17 +13,6 @@
 
 #include "vmview-cli.h"
 
-static struct json_object *shadow_json(const struct vmv_kvs *sh)
-{
-	struct json_object *o = json_object_new_object();
-	size_t i;
-
-	for (i = 0; i < sh->n; i++)
-		vmv_json_add_u64(o, sh->v[i].key,
-				 strtoull(sh->v[i].val, NULL, 0));
-	return o;
-}
-
 static void shadow_text(const struct vmv_kvs *sh)
 {
 	static const char * const lv[] = { "pgd", "p4d", "pud", "pmd", "pte" };
@@ -122,7 +111,7 @@ int cmd_verify(int argc, char **argv)
 			json_object_array_add(a, m);
 		}
 		vmv_json_add(o, "list", a);
-		vmv_json_add(o, "shadow", has_shadow ? shadow_json(&sh) : NULL);
+		vmv_json_add(o, "shadow", has_shadow ? vmv_json_kvs(&sh) : NULL);
 		vmv_json_print(o);
 		json_object_put(o);
 	} else {

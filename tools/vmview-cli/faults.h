@@ -32,7 +32,8 @@ struct fctx {
 	enum result result;
 	char reason[512];
 	struct json_object *steps;	/* this scenario's, in JSON mode */
-	uint64_t last_seq[2];
+	uint64_t last_seq[2];		/* the last event seen, if any */
+	bool seq_seen[2];
 	bool have_events, have_verify;
 	uint64_t range_start, range_end;	/* what verify looks at */
 	struct snap last;		/* what the last step saw */

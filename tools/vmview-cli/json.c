@@ -10,6 +10,7 @@
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "vmview-cli.h"
@@ -81,4 +82,22 @@ struct json_object *vmv_json_list(const char *commas)
 		p = e + 1;
 	}
 	return a;
+}
+
+/* "key: value" lines as an object: decimal values as numbers. */
+struct json_object *vmv_json_kvs(const struct vmv_kvs *kvs)
+{
+	struct json_object *o = json_object_new_object();
+	size_t i;
+
+	for (i = 0; i < kvs->n; i++) {
+		const char *v = kvs->v[i].val;
+
+		if (*v && strspn(v, "0123456789") == strlen(v))
+			vmv_json_add_u64(o, kvs->v[i].key,
+					 strtoull(v, NULL, 10));
+		else
+			vmv_json_add_str(o, kvs->v[i].key, v);
+	}
+	return o;
 }

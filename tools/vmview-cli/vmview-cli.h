@@ -78,6 +78,8 @@ void vmv_json_add_hex(struct json_object *o, const char *key, uint64_t v);
 void vmv_json_add_bool(struct json_object *o, const char *key, bool v);
 /* "a,b,c" (or "-") as a JSON array of strings. */
 struct json_object *vmv_json_list(const char *commas);
+struct vmv_kvs;
+struct json_object *vmv_json_kvs(const struct vmv_kvs *kvs);
 
 /* fs.c: every path goes through the root prefix. */
 const char *vmv_path(char *buf, size_t len, const char *fmt, ...)

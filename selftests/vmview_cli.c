@@ -1,0 +1,1226 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmview_cli: vmview-cli ($VMVIEW_CLI) against live processes, its JSON
+ * output compared with the module's files and with the kernel's own
+ * views (issue 5, "Tests"):
+ *
+ *  summary_vs_status   summary's figures against PID/mm, /proc/PID/status
+ *                      and /proc/PID/maps; a PID tracked before the CLI
+ *                      ran stays tracked after it
+ *  maps_vs_proc_maps   maps against /proc/PID/maps
+ *  ptes_vs_pagemap     ptes against PID/ptes and /proc/PID/pagemap, and
+ *                      its --kind and --range filters
+ *  translate_vs_pagemap  translate's indexes, walk depth and physical
+ *                      address against the address and pagemap
+ *  map_vs_ptes         map's totals against the ptes
+ *  symbolize           --symbolize names this very program's functions
+ *  verify_events       verify (no mismatch on a still process), events
+ *  untrack_at_exit     nothing stays tracked after a run, after SIGTERM
+ *                      or SIGINT in events --follow, after an error
+ *  exit_codes          no such PID, kernel thread, bad address, not root
+ *                      (no CAP_SYS_ADMIN), module not loaded, as JSON too
+ *  faults              "faults" (JSON): every scenario ok, or skipped
+ *                      with a reason the guest explains (no swap); the
+ *                      file scenario reads a hot-added zram device
+ *
+ * The JSON is read with a small parser of our own (the harness builds
+ * with no library), which also checks that the output is valid JSON.
+ */
+#include <ctype.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+
+/* The harness's timeout handler has an unused parameter: not ours. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+#include "kselftest_harness.h"
+#pragma GCC diagnostic pop
+#include "vmview_util.h"
+#include "vmview_workload.h"
+
+#define PG		4096UL
+#define CAP_SYS_ADMIN_NR 21
+#define PM_PFN(e)	((e) & ((1ULL << 55) - 1))
+#define PM_SWAP_TYPE(e)	((e) & 0x1f)
+#define PM_SWAP_OFF(e)	(PM_PFN(e) >> 5)
+#define PM_SWAP		(1ULL << 62)
+#define PM_PRESENT	(1ULL << 63)
+
+/* --- a small JSON reader -------------------------------------------------- */
+
+enum jtype { J_NULL, J_BOOL, J_NUM, J_STR, J_ARR, J_OBJ };
+
+struct jv {
+	enum jtype t;
+	long long num;
+	char *str;
+	size_t n;
+	char **keys;
+	struct jv **items;
+};
+
+static void jfree(struct jv *v)
+{
+	size_t i;
+
+	if (!v)
+		return;
+	for (i = 0; i < v->n; i++) {
+		if (v->keys)
+			free(v->keys[i]);
+		jfree(v->items[i]);
+	}
+	free(v->keys);
+	free(v->items);
+	free(v->str);
+	free(v);
+}
+
+static const char *jws(const char *p)
+{
+	while (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r')
+		p++;
+	return p;
+}
+
+static struct jv *jparse_value(const char **pp, int depth);
+
+static char *jparse_string(const char **pp)
+{
+	const char *p = *pp + 1;
+	size_t cap = 64, n = 0;
+	char *s = malloc(cap);
+
+	while (s && *p && *p != '"') {
+		char c = *p++;
+
+		if ((unsigned char)c < 0x20)
+			goto bad;
+		if (c == '\\') {
+			c = *p++;
+			switch (c) {
+			case 'n': c = '\n'; break;
+			case 't': c = '\t'; break;
+			case 'r': c = '\r'; break;
+			case 'b': c = '\b'; break;
+			case 'f': c = '\f'; break;
+			case 'u':
+				if (!isxdigit(p[0]) || !isxdigit(p[1]) ||
+				    !isxdigit(p[2]) || !isxdigit(p[3]))
+					goto bad;
+				c = '?';	/* not needed here */
+				p += 4;
+				break;
+			case '"': case '\\': case '/': break;
+			default: goto bad;
+			}
+		}
+		if (n + 2 > cap) {
+			char *ns = realloc(s, cap *= 2);
+
+			if (!ns)
+				goto bad;
+			s = ns;
+		}
+		s[n++] = c;
+	}
+	if (!s || *p != '"')
+		goto bad;
+	s[n] = '\0';
+	*pp = p + 1;
+	return s;
+bad:
+	free(s);
+	return NULL;
+}
+
+static int jadd(struct jv *v, char *key, struct jv *item)
+{
+	char **nk = v->t == J_OBJ ? realloc(v->keys, (v->n + 1) * sizeof(*nk)) :
+		    NULL;
+	struct jv **ni = realloc(v->items, (v->n + 1) * sizeof(*ni));
+
+	if (v->t == J_OBJ) {
+		if (!nk)
+			return -1;
+		v->keys = nk;
+		v->keys[v->n] = key;
+	}
+	if (!ni)
+		return -1;
+	v->items = ni;
+	v->items[v->n++] = item;
+	return 0;
+}
+
+static struct jv *jparse_value(const char **pp, int depth)
+{
+	struct jv *v = calloc(1, sizeof(*v)), *item;
+	const char *p = jws(*pp);
+	char *key, *end;
+
+	if (!v || depth > 32)
+		goto bad;
+	if (*p == '{' || *p == '[') {
+		char close = *p == '{' ? '}' : ']';
+
+		v->t = *p == '{' ? J_OBJ : J_ARR;
+		p = jws(p + 1);
+		if (*p == close) {
+			*pp = p + 1;
+			return v;
+		}
+		for (;;) {
+			key = NULL;
+			if (v->t == J_OBJ) {
+				if (*p != '"' || !(key = jparse_string(&p)))
+					goto bad;
+				p = jws(p);
+				if (*p++ != ':') {
+					free(key);
+					goto bad;
+				}
+			}
+			item = jparse_value(&p, depth + 1);
+			if (!item || jadd(v, key, item)) {
+				free(key);
+				jfree(item);
+				goto bad;
+			}
+			p = jws(p);
+			if (*p == ',') {
+				p = jws(p + 1);
+				continue;
+			}
+			if (*p++ != close)
+				goto bad;
+			*pp = p;
+			return v;
+		}
+	}
+	if (*p == '"') {
+		v->t = J_STR;
+		v->str = jparse_string(&p);
+		if (!v->str)
+			goto bad;
+	} else if (*p == '-' || isdigit(*p)) {
+		v->t = J_NUM;
+		errno = 0;
+		if (*p == '-')
+			v->num = strtoll(p, &end, 10);
+		else
+			v->num = (long long)strtoull(p, &end, 10);
+		if (end == p || errno || *end == '.' || *end == 'e' ||
+		    *end == 'E')
+			goto bad;
+		p = end;
+	} else if (!strncmp(p, "true", 4) || !strncmp(p, "false", 5)) {
+		v->t = J_BOOL;
+		v->num = *p == 't';
+		p += v->num ? 4 : 5;
+	} else if (!strncmp(p, "null", 4)) {
+		v->t = J_NULL;
+		p += 4;
+	} else {
+		goto bad;
+	}
+	*pp = p;
+	return v;
+bad:
+	jfree(v);
+	return NULL;
+}
+
+/* One whole JSON value (and nothing after it but blanks), or NULL. */
+static struct jv *jparse(const char *text)
+{
+	const char *p = text;
+	struct jv *v = text ? jparse_value(&p, 0) : NULL;
+
+	if (v && *jws(p)) {
+		jfree(v);
+		v = NULL;
+	}
+	return v;
+}
+
+/* "a.b.3.c": object members and array indexes; NULL when absent/null. */
+static struct jv *jget(struct jv *v, const char *path)
+{
+	char buf[128], *save, *k;
+	size_t i;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (k = strtok_r(buf, ".", &save); v && k;
+	     k = strtok_r(NULL, ".", &save)) {
+		if (v->t == J_ARR) {
+			i = strtoul(k, NULL, 10);
+			v = i < v->n ? v->items[i] : NULL;
+		} else if (v->t == J_OBJ) {
+			for (i = 0; i < v->n && strcmp(v->keys[i], k); i++)
+				;
+			v = i < v->n ? v->items[i] : NULL;
+		} else {
+			v = NULL;
+		}
+	}
+	return v && v->t != J_NULL ? v : NULL;
+}
+
+static long long jnum(struct jv *v, const char *path)
+{
+	struct jv *x = jget(v, path);
+
+	return x && x->t == J_NUM ? x->num : -1;
+}
+
+static const char *jstr(struct jv *v, const char *path)
+{
+	struct jv *x = jget(v, path);
+
+	return x && x->t == J_STR ? x->str : NULL;
+}
+
+/* "0x..." strings, as the CLI writes addresses; ~0 when absent. */
+static unsigned long long jhex(struct jv *v, const char *path)
+{
+	const char *s = jstr(v, path);
+
+	return s ? strtoull(s, NULL, 16) : ~0ULL;
+}
+
+static size_t jlen(struct jv *v, const char *path)
+{
+	struct jv *x = jget(v, path);
+
+	return x && (x->t == J_ARR || x->t == J_OBJ) ? x->n : 0;
+}
+
+/* Does the array hold this string? */
+static bool jhas(struct jv *arr, const char *s)
+{
+	size_t i;
+
+	for (i = 0; arr && arr->t == J_ARR && i < arr->n; i++)
+		if (arr->items[i]->t == J_STR && !strcmp(arr->items[i]->str, s))
+			return true;
+	return false;
+}
+
+/* --- running the CLI ----------------------------------------------------- */
+
+struct run {
+	int status;		/* exit status, or 128 + signal */
+	char *out, *err;
+	struct jv *json;	/* stdout parsed, when it is JSON */
+};
+
+static const char *cli_path(void)
+{
+	const char *p = getenv("VMVIEW_CLI");
+
+	return p && *p ? p : "/vmview/vmview-cli";
+}
+
+static void run_free(struct run *r)
+{
+	free(r->out);
+	free(r->err);
+	jfree(r->json);
+	memset(r, 0, sizeof(*r));
+}
+
+/* What a child does before it runs the CLI (drop a capability ...). */
+typedef void (*prep_fn)(void);
+
+/*
+ * Run the CLI with the NULL-terminated arguments; with signal_after_ms,
+ * send sig that long after the start.
+ */
+static struct run run_cli_ex(prep_fn prep, int sig, int signal_after_ms,
+			     const char *const *args)
+{
+	char out[64], err[64];
+	const char *argv[32];
+	struct run r = { 0 };
+	int i, st;
+	pid_t pid;
+
+	snprintf(out, sizeof(out), "/tmp/vmv_cli.%d.out", (int)getpid());
+	snprintf(err, sizeof(err), "/tmp/vmv_cli.%d.err", (int)getpid());
+	argv[0] = "vmview-cli";
+	for (i = 0; args[i] && i < 30; i++)
+		argv[i + 1] = args[i];
+	argv[i + 1] = NULL;
+	fflush(NULL);
+	pid = fork();
+	if (!pid) {
+		int fo = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		int fe = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+		if (fo < 0 || fe < 0)
+			_exit(126);
+		dup2(fo, 1);
+		dup2(fe, 2);
+		unsetenv("VMVIEW_ROOT");
+		setenv("NO_COLOR", "1", 1);
+		if (prep)
+			prep();
+		execv(cli_path(), (char **)argv);
+		_exit(127);
+	}
+	if (signal_after_ms) {
+		usleep(signal_after_ms * 1000);
+		kill(pid, sig);
+	}
+	waitpid(pid, &st, 0);
+	r.status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	r.out = vmv_read_file(out, NULL);
+	r.err = vmv_read_file(err, NULL);
+	if (!r.out)
+		r.out = strdup("");
+	if (!r.err)
+		r.err = strdup("");
+	unlink(out);
+	unlink(err);
+	r.json = jparse(r.out);
+	return r;
+}
+
+#define CLI(...) run_cli_ex(NULL, 0, 0, (const char *const[]){ __VA_ARGS__, NULL })
+
+/* --- the module's and the kernel's views ---------------------------------- */
+
+static char *pid_file(pid_t pid, const char *name)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), VMVIEW_DEBUGFS_DIR "/%d/%s", (int)pid,
+		 name);
+	return vmv_read_file(path, NULL);
+}
+
+static int track(pid_t pid)
+{
+	char s[16];
+
+	snprintf(s, sizeof(s), "%d\n", (int)pid);
+	return vmv_write_file(VMVIEW_DEBUGFS_DIR "/track", s);
+}
+
+static int untrack(pid_t pid)
+{
+	char s[16];
+
+	snprintf(s, sizeof(s), "%d\n", (int)pid);
+	return vmv_write_file(VMVIEW_DEBUGFS_DIR "/untrack", s);
+}
+
+static bool tracked(pid_t pid)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), VMVIEW_DEBUGFS_DIR "/%d", (int)pid);
+	return access(path, F_OK) == 0;
+}
+
+static long long nr_tracked(void)
+{
+	char *st = vmv_read_file(VMVIEW_PROC_STATUS, NULL);
+	long long n = st ? vmv_kv_num(st, "tracked") : -1;
+
+	free(st);
+	return n;
+}
+
+/* "Key:   123 kB" of /proc/PID/status, in bytes; -1 when absent. */
+static long long status_kb(pid_t pid, const char *key)
+{
+	char path[64], v[64];
+	char *st;
+	long long n = -1;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	st = vmv_read_file(path, NULL);
+	if (st && vmv_kv(st, key, v, sizeof(v)))
+		n = strtoll(v, NULL, 10) * 1024;
+	free(st);
+	return n;
+}
+
+static unsigned long long pagemap(pid_t pid, unsigned long addr)
+{
+	unsigned long long e = 0;
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/pagemap", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	if (pread(fd, &e, sizeof(e), addr / PG * sizeof(e)) != sizeof(e))
+		e = 0;
+	close(fd);
+	return e;
+}
+
+static int count_lines(const char *text, const char *skip_prefix)
+{
+	int n = 0;
+
+	while (text && *text) {
+		if (!skip_prefix || strncmp(text, skip_prefix,
+					    strlen(skip_prefix)))
+			n++;
+		text = strchr(text, '\n');
+		if (text)
+			text++;
+	}
+	return n;
+}
+
+/* Lines of /proc/PID/maps, without the gate VMA ([vsyscall]). */
+static int count_maps(const char *maps)
+{
+	return count_lines(maps, NULL) - (strstr(maps, "[vsyscall]") ? 1 : 0);
+}
+
+static void pid_str(char *buf, pid_t pid)
+{
+	sprintf(buf, "%d", (int)pid);
+}
+
+/* A function of this program that --symbolize must name. */
+static int __attribute__((noinline, used)) vmv_cli_marker(int x)
+{
+	asm volatile("" : "+r" (x));
+	return x * 7 + 3;
+}
+
+/* --- the fixture ----------------------------------------------------------- */
+
+FIXTURE(cli) {
+	bool was_loaded;
+	struct vmv_workload wl;
+	char pid[16];
+};
+
+FIXTURE_SETUP(cli)
+{
+	unsigned int want = VMV_WL(VMV_WL_ANON) | VMV_WL(VMV_WL_THP) |
+			    VMV_WL(VMV_WL_FILE_PRIVATE);
+	const char *swap = getenv("VMVIEW_SWAP");
+
+	if (access(cli_path(), X_OK))
+		SKIP(return, "no vmview-cli at %s (set VMVIEW_CLI)",
+		     cli_path());
+	self->was_loaded = vmv_module_loaded();
+	ASSERT_EQ(0, vmv_ensure_loaded());
+	if (!swap || strcmp(swap, "none"))
+		want |= VMV_WL(VMV_WL_SWAP);
+	ASSERT_EQ(0, vmv_wl_start(&self->wl, want));
+	ASSERT_TRUE(vmv_wl_has(&self->wl, VMV_WL_ANON));
+	pid_str(self->pid, self->wl.pid);
+}
+
+FIXTURE_TEARDOWN(cli)
+{
+	if (self->wl.pid > 0 && vmv_module_loaded())
+		untrack(self->wl.pid);
+	vmv_wl_stop(&self->wl);
+	if (self->was_loaded && !vmv_module_loaded())
+		vmv_load();
+	if (!self->was_loaded && vmv_module_loaded())
+		vmv_unload();
+}
+
+/* --- the tests --------------------------------------------------------------- */
+
+/* summary's figures are PID/mm's, and agree with /proc/PID/status. */
+TEST_F(cli, summary_vs_status)
+{
+	static const char * const same[] = {
+		"pid", "levels", "pgd", "map_count", "total_vm", "rss_anon",
+		"rss_file", "rss_shmem", "swapents", "thp_pmd",
+		"pgtables_bytes", "table_pud", "table_pmd", "table_pte",
+	};
+	pid_t pid = self->wl.pid;
+	struct run r = { 0 };
+	char *mm = NULL, *maps, path[64];
+	int tries, bad = 0;
+	size_t i;
+
+	/* Tracked before: the CLI must leave it tracked. */
+	ASSERT_EQ(0, track(pid));
+	/* The kernel may still change the process: a second chance. */
+	for (tries = 0; tries < 2; tries++) {
+		run_free(&r);
+		free(mm);
+		r = CLI("-j", "summary", self->pid);
+		ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
+		ASSERT_NE(NULL, r.json) TH_LOG("not JSON: %s", r.out);
+		mm = pid_file(pid, "mm");
+		ASSERT_NE(NULL, mm);
+		for (bad = 0, i = 0; i < ARRAY_SIZE(same); i++) {
+			char v[64] = "", key[64];
+			struct jv *x;
+
+			vmv_kv(mm, same[i], v, sizeof(v));
+			snprintf(key, sizeof(key), "mm.%s", same[i]);
+			x = jget(r.json, key);
+			if (x && (x->t == J_NUM ? x->num == strtoll(v, NULL, 0) :
+				  x->t == J_STR && !strcmp(x->str, v)))
+				continue;
+			bad++;
+			if (tries)
+				TH_LOG("%s: the CLI says %lld/%s, PID/mm %s",
+				       same[i], x ? x->num : -1,
+				       x && x->str ? x->str : "", v);
+		}
+		if (!bad)
+			break;
+	}
+	EXPECT_EQ(0, bad);
+	EXPECT_EQ(pid, jnum(r.json, "pid"));
+	EXPECT_EQ(vmv_expected_levels(), jnum(r.json, "levels"));
+	EXPECT_STREQ(VMV_WL_COMM, jstr(r.json, "comm"));
+	/* the kernel's own figures */
+	EXPECT_EQ(status_kb(pid, "RssAnon"), jnum(r.json, "rss.anon_bytes"));
+	EXPECT_EQ(status_kb(pid, "RssFile"), jnum(r.json, "rss.file_bytes"));
+	EXPECT_EQ(status_kb(pid, "RssShmem"), jnum(r.json, "rss.shmem_bytes"));
+	EXPECT_EQ(status_kb(pid, "VmSwap"), jnum(r.json, "swap_bytes"));
+	EXPECT_EQ(status_kb(pid, "VmSize"), jnum(r.json, "size_bytes"));
+	EXPECT_EQ(status_kb(pid, "VmPTE"), jnum(r.json, "pgtables_bytes"));
+	EXPECT_EQ(jnum(r.json, "pgtables_bytes"),
+		  jnum(r.json, "walk_pgtables_bytes"));
+	if (vmv_wl_has(&self->wl, VMV_WL_THP))
+		EXPECT_LE(1, jnum(r.json, "thp_pmds"));
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
+	maps = vmv_read_file(path, NULL);
+	ASSERT_NE(NULL, maps);
+	EXPECT_EQ(count_maps(maps), (int)jlen(r.json, "vmas"));
+	EXPECT_EQ(jnum(r.json, "map_count"), (long long)jlen(r.json, "vmas"));
+	free(maps);
+	free(mm);
+	/* the text form says the same, in human units */
+	run_free(&r);
+	r = CLI("summary", self->pid);
+	EXPECT_EQ(0, r.status);
+	EXPECT_NE(NULL, strstr(r.out, "agree")) TH_LOG("%s", r.out);
+	EXPECT_NE(NULL, strstr(r.out, VMV_WL_COMM));
+	run_free(&r);
+	EXPECT_TRUE(tracked(pid))
+		TH_LOG("the CLI untracked a PID it had not tracked itself");
+	EXPECT_EQ(0, untrack(pid));
+}
+
+/* maps lists /proc/PID/maps's VMAs, field by field. */
+TEST_F(cli, maps_vs_proc_maps)
+{
+	char path[64], *maps, *line, *save, name[4096], perms[8], dev[16];
+	unsigned long long start, end, off, inode;
+	struct run r;
+	size_t i = 0;
+	int n;
+
+	r = CLI("-j", "maps", self->pid);
+	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
+	ASSERT_NE(NULL, r.json) TH_LOG("not JSON: %s", r.out);
+	snprintf(path, sizeof(path), "/proc/%s/maps", self->pid);
+	maps = vmv_read_file(path, NULL);
+	ASSERT_NE(NULL, maps);
+	for (line = strtok_r(maps, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char key[64];
+
+		name[0] = '\0';
+		if (sscanf(line, "%llx-%llx %7s %llx %15s %llu %n", &start,
+			   &end, perms, &off, dev, &inode, &n) < 6)
+			continue;
+		snprintf(name, sizeof(name), "%s", line + n);
+		if (!strcmp(name, "[vsyscall]"))
+			continue;
+		snprintf(key, sizeof(key), "vmas.%zu", i++);
+		ASSERT_NE(NULL, jget(r.json, key)) TH_LOG("no %s", key);
+		sprintf(key, "vmas.%zu.start", i - 1);
+		EXPECT_EQ(start, jhex(r.json, key));
+		sprintf(key, "vmas.%zu.end", i - 1);
+		EXPECT_EQ(end, jhex(r.json, key));
+		sprintf(key, "vmas.%zu.perms", i - 1);
+		EXPECT_STREQ(perms, jstr(r.json, key));
+		sprintf(key, "vmas.%zu.offset", i - 1);
+		EXPECT_EQ((long long)off, jnum(r.json, key));
+		sprintf(key, "vmas.%zu.dev", i - 1);
+		EXPECT_STREQ(dev, jstr(r.json, key));
+		sprintf(key, "vmas.%zu.inode", i - 1);
+		EXPECT_EQ((long long)inode, jnum(r.json, key));
+		sprintf(key, "vmas.%zu.name", i - 1);
+		EXPECT_STREQ(name, jstr(r.json, key) ? jstr(r.json, key) : "");
+	}
+	EXPECT_EQ(i, jlen(r.json, "vmas"));
+	free(maps);
+	run_free(&r);
+	/* -o picks columns; the text form is one row a VMA */
+	r = CLI("maps", "-n", "-o", "START,NAME", self->pid);
+	EXPECT_EQ(0, r.status);
+	EXPECT_EQ((int)i, count_lines(r.out, NULL));
+	run_free(&r);
+}
+
+/* Compare the CLI's ptes with pagemap; returns the mismatches. */
+static int ptes_mismatches(struct __test_metadata *_metadata, pid_t pid,
+			   struct jv *json, bool log)
+{
+	size_t i, n = jlen(json, "ptes");
+	int bad = 0;
+
+	for (i = 0; i < n; i++) {
+		struct jv *e = jget(json, "ptes");
+		unsigned long long va, pm;
+		const char *kind, *level;
+
+		e = e->items[i];
+		va = jhex(e, "vaddr");
+		kind = jstr(e, "kind");
+		level = jstr(e, "level");
+		if (!kind || !level || strcmp(level, "pte"))
+			continue;
+		pm = pagemap(pid, va);
+		if (!strcmp(kind, "present")) {
+			if ((pm & PM_PRESENT) && PM_PFN(pm) == jhex(e, "pfn"))
+				continue;
+		} else if (!strcmp(kind, "swap")) {
+			if ((pm & PM_SWAP) &&
+			    (long long)PM_SWAP_TYPE(pm) == jnum(e, "swap.type") &&
+			    PM_SWAP_OFF(pm) == jhex(e, "swap.offset"))
+				continue;
+		} else {
+			continue;
+		}
+		if (log && bad < 10)
+			TH_LOG("0x%llx %s: pagemap 0x%016llx, the CLI pfn %s swap %s",
+			       va, kind, pm, jstr(e, "pfn") ?: "-",
+			       jstr(e, "swap.offset") ?: "-");
+		bad++;
+	}
+	return bad;
+}
+
+/* ptes is PID/ptes, PFN for PFN and slot for slot as pagemap says. */
+TEST_F(cli, ptes_vs_pagemap)
+{
+	struct run r = { 0 }, f;
+	size_t i, swaps = 0, huge = 0;
+	char *raw = NULL, range[64];
+	int tries, bad = 0;
+
+	ASSERT_EQ(0, track(self->wl.pid));
+	for (tries = 0; tries < 2; tries++) {
+		run_free(&r);
+		free(raw);
+		r = CLI("-j", "ptes", self->pid);
+		ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
+		ASSERT_NE(NULL, r.json) TH_LOG("not JSON: %.300s", r.out);
+		raw = pid_file(self->wl.pid, "ptes");
+		ASSERT_NE(NULL, raw);
+		bad = count_lines(raw, "#") != (int)jlen(r.json, "ptes");
+		bad += ptes_mismatches(_metadata, self->wl.pid, r.json, tries);
+		if (!bad)
+			break;
+	}
+	EXPECT_EQ(0, bad) TH_LOG("PID/ptes has %d lines, the CLI %zu",
+				 count_lines(raw, "#"), jlen(r.json, "ptes"));
+	for (i = 0; i < jlen(r.json, "ptes"); i++) {
+		struct jv *e = jget(r.json, "ptes")->items[i];
+
+		swaps += jstr(e, "kind") && !strcmp(jstr(e, "kind"), "swap");
+		huge += jstr(e, "level") && !strcmp(jstr(e, "level"), "pmd") &&
+			jhex(e, "vaddr") == self->wl.start[VMV_WL_THP];
+	}
+	if (vmv_wl_has(&self->wl, VMV_WL_SWAP))
+		EXPECT_LE(1UL, swaps);
+	/* --kind keeps one kind */
+	f = CLI("-j", "ptes", "--kind", "swap", self->pid);
+	EXPECT_EQ(0, f.status);
+	EXPECT_EQ(swaps, jlen(f.json, "ptes"));
+	run_free(&f);
+	/* --range inside a PMD leaf shows the leaf */
+	if (huge) {
+		snprintf(range, sizeof(range), "%lx-%lx",
+			 self->wl.start[VMV_WL_THP] + 0x3000,
+			 self->wl.start[VMV_WL_THP] + 0x5000);
+		f = CLI("-j", "ptes", "--range", range, self->pid);
+		EXPECT_EQ(0, f.status);
+		EXPECT_EQ(1UL, jlen(f.json, "ptes"));
+		EXPECT_STREQ("pmd", jstr(f.json, "ptes.0.level"));
+		run_free(&f);
+	} else if (vmv_wl_has(&self->wl, VMV_WL_THP)) {
+		TH_LOG("the THP region is not PMD-mapped here (fragmented memory?)");
+	}
+	/* the text form: a header and a row an entry */
+	f = CLI("ptes", self->pid);
+	EXPECT_EQ(0, f.status);
+	EXPECT_EQ((int)jlen(r.json, "ptes") + 1, count_lines(f.out, NULL));
+	run_free(&f);
+	run_free(&r);
+	free(raw);
+	EXPECT_EQ(0, untrack(self->wl.pid));
+}
+
+/* One address through translate: indexes, depth, phys against pagemap. */
+static void check_translate(struct __test_metadata *_metadata, pid_t pid,
+			    const char *pidstr, unsigned long addr,
+			    const char *what)
+{
+	int levels = vmv_expected_levels(), i, n, shifts[6];
+	unsigned long long pm, phys;
+	struct run r;
+	char a[32], key[32];
+
+	snprintf(a, sizeof(a), "0x%lx", addr);
+	r = CLI("-j", "translate", pidstr, a);
+	ASSERT_EQ(0, r.status) TH_LOG("%s: %s", what, r.err);
+	ASSERT_NE(NULL, r.json) TH_LOG("%s: not JSON: %s", what, r.out);
+	EXPECT_EQ(addr, jhex(r.json, "vaddr"));
+	EXPECT_EQ(levels, jnum(r.json, "levels"));
+	/* the split: pgd (p4d) pud pmd pte, 9 bits each, then the offset */
+	n = 0;
+	if (levels == 5)
+		shifts[n++] = 48;
+	shifts[n++] = 39;
+	shifts[n++] = 30;
+	shifts[n++] = 21;
+	shifts[n++] = 12;
+	EXPECT_EQ(n + 1, (int)jlen(r.json, "split"));
+	for (i = 0; i < n; i++) {
+		snprintf(key, sizeof(key), "split.%d.index", i);
+		EXPECT_EQ((long long)((addr >> shifts[i]) & 511),
+			  jnum(r.json, key)) TH_LOG("%s: %s", what, key);
+	}
+	snprintf(key, sizeof(key), "split.%d.index", n);
+	EXPECT_EQ((long long)(addr & 4095), jnum(r.json, key));
+	pm = pagemap(pid, addr);
+	if (pm & PM_PRESENT) {
+		const char *level = jstr(r.json, "leaf.level");
+
+		phys = PM_PFN(pm) * PG + (addr & (PG - 1));
+		EXPECT_EQ(phys, jhex(r.json, "phys"))
+			TH_LOG("%s: pagemap says 0x%llx", what, phys);
+		ASSERT_NE(NULL, level) TH_LOG("%s: no leaf", what);
+		EXPECT_EQ(levels - (strcmp(level, "pte") ? 1 : 0),
+			  (int)jlen(r.json, "walk")) TH_LOG("%s", what);
+		EXPECT_STREQ("present", jstr(r.json, "leaf.kind"));
+	} else if (pm & PM_SWAP) {
+		EXPECT_STREQ("pte swap", jstr(r.json, "stop"));
+		EXPECT_EQ((long long)PM_SWAP_TYPE(pm),
+			  jnum(r.json, "leaf.swap.type"));
+		EXPECT_EQ(PM_SWAP_OFF(pm), jhex(r.json, "leaf.swap.offset"));
+		EXPECT_EQ(NULL, jget(r.json, "phys"));
+	} else {
+		EXPECT_EQ(NULL, jget(r.json, "phys")) TH_LOG("%s", what);
+		EXPECT_NE(NULL, jstr(r.json, "stop")) TH_LOG("%s", what);
+	}
+	run_free(&r);
+}
+
+TEST_F(cli, translate_vs_pagemap)
+{
+	const struct vmv_workload *wl = &self->wl;
+	struct run r;
+	char a[32];
+
+	check_translate(_metadata, wl->pid, self->pid,
+			vmv_wl_page(wl, VMV_WL_ANON, 3) + 0x123, "written");
+	check_translate(_metadata, wl->pid, self->pid,
+			vmv_wl_page(wl, VMV_WL_ANON, VMV_WL_WRITTEN + 2),
+			"zero page");
+	check_translate(_metadata, wl->pid, self->pid,
+			vmv_wl_page(wl, VMV_WL_ANON, VMV_WL_PAGES - 1),
+			"untouched");
+	check_translate(_metadata, wl->pid, self->pid,
+			vmv_wl_page(wl, VMV_WL_FILE_PRIVATE, 20) + 8,
+			"file page");
+	if (vmv_wl_has(wl, VMV_WL_THP))
+		check_translate(_metadata, wl->pid, self->pid,
+				wl->start[VMV_WL_THP] + 0x12345, "THP");
+	if (vmv_wl_has(wl, VMV_WL_SWAP))
+		check_translate(_metadata, wl->pid, self->pid,
+				vmv_wl_page(wl, VMV_WL_SWAP, 1), "swapped");
+	/* a hole: no VMA, exit 0 all the same */
+	snprintf(a, sizeof(a), "0x%lx", wl->hole);
+	r = CLI("-j", "translate", self->pid, a);
+	EXPECT_EQ(0, r.status);
+	EXPECT_STREQ("no vma", jstr(r.json, "stop"));
+	EXPECT_EQ(NULL, jget(r.json, "vma"));
+	run_free(&r);
+	/* the picture: CR3 and an arrow a level */
+	snprintf(a, sizeof(a), "0x%lx", vmv_wl_page(wl, VMV_WL_ANON, 0));
+	r = CLI("translate", self->pid, a);
+	EXPECT_EQ(0, r.status);
+	EXPECT_NE(NULL, strstr(r.out, "CR3 -> PGD table at"));
+	EXPECT_NE(NULL, strstr(r.out, "PTE["));
+	EXPECT_NE(NULL, strstr(r.out, "phys = frame"));
+	EXPECT_EQ(vmv_expected_levels() == 5, !!strstr(r.out, "P4D["));
+	run_free(&r);
+}
+
+/* map's totals are the ptes' own. */
+TEST_F(cli, map_vs_ptes)
+{
+	long long resident = 0, zero = 0, huge = 0, swap = 0;
+	struct run p, m;
+	int tries;
+	size_t i;
+
+	for (tries = 0; tries < 2; tries++) {
+		p = CLI("-j", "ptes", self->pid);
+		m = CLI("-j", "map", self->pid);
+		ASSERT_EQ(0, p.status);
+		ASSERT_EQ(0, m.status) TH_LOG("%s", m.err);
+		ASSERT_NE(NULL, m.json) TH_LOG("not JSON: %.300s", m.out);
+		resident = zero = huge = swap = 0;
+		for (i = 0; i < jlen(p.json, "ptes"); i++) {
+			struct jv *e = jget(p.json, "ptes")->items[i];
+			const char *k = jstr(e, "kind"), *l = jstr(e, "level");
+
+			if (!k || !l)
+				continue;
+			if (!strcmp(k, "swap"))
+				swap++;
+			else if (strcmp(k, "present"))
+				continue;
+			else if (strcmp(l, "pte"))
+				huge += jnum(e, "size_bytes") / PG;
+			else if (jhas(jget(e, "page.flags"), "zero"))
+				zero++;
+			else
+				resident++;
+		}
+		if (huge == jnum(m.json, "huge_pages") &&
+		    swap == jnum(m.json, "swap_pages") &&
+		    resident + zero == jnum(m.json, "resident_pages") +
+				       jnum(m.json, "zero_pages"))
+			break;
+		if (!tries) {
+			run_free(&p);
+			run_free(&m);
+		}
+	}
+	EXPECT_EQ(huge, jnum(m.json, "huge_pages"));
+	EXPECT_EQ(swap, jnum(m.json, "swap_pages"));
+	EXPECT_EQ(resident + zero, jnum(m.json, "resident_pages") +
+				   jnum(m.json, "zero_pages"));
+	if (vmv_wl_has(&self->wl, VMV_WL_THP) && huge)
+		EXPECT_LE(512, jnum(m.json, "huge_pages"));
+	EXPECT_LE(1, (long long)jlen(m.json, "rows"));
+	run_free(&p);
+	run_free(&m);
+	/* the picture itself: a legend and bars, no colour into a file */
+	m = CLI("map", self->pid);
+	EXPECT_EQ(0, m.status);
+	EXPECT_NE(NULL, strstr(m.out, "resident"));
+	EXPECT_NE(NULL, strstr(m.out, "|"));
+	EXPECT_EQ(NULL, strchr(m.out, '\033'));
+	run_free(&m);
+}
+
+/* --symbolize names this program's own function, in the workload. */
+TEST_F(cli, symbolize)
+{
+	unsigned long me = (unsigned long)vmv_cli_marker, s, e, off;
+	unsigned long file_off = 0, target = 0;
+	char path[64], *maps, *line, *save, name[512] = "", a[32];
+	char want[128];
+	struct run r;
+	size_t i, named = 0;
+	int n;
+
+	EXPECT_EQ(10, vmv_cli_marker(1));
+	/* where the function is in our file */
+	maps = vmv_read_file("/proc/self/maps", NULL);
+	ASSERT_NE(NULL, maps);
+	for (line = strtok_r(maps, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (sscanf(line, "%lx-%lx %*s %lx %*s %*s %n", &s, &e, &off,
+			   &n) >= 3 && me >= s && me < e) {
+			file_off = off + (me - s);
+			snprintf(name, sizeof(name), "%s", line + n);
+			break;
+		}
+	}
+	free(maps);
+	ASSERT_NE(0UL, file_off);
+	/* and so where it is in the workload, the same program */
+	snprintf(path, sizeof(path), "/proc/%s/maps", self->pid);
+	maps = vmv_read_file(path, NULL);
+	ASSERT_NE(NULL, maps);
+	for (line = strtok_r(maps, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (sscanf(line, "%lx-%lx %*s %lx %*s %*s %n", &s, &e, &off,
+			   &n) >= 3 && !strcmp(line + n, name) &&
+		    file_off >= off && file_off < off + (e - s))
+			target = s + (file_off - off);
+	}
+	free(maps);
+	ASSERT_NE(0UL, target) TH_LOG("%s is not mapped in the workload", name);
+	snprintf(a, sizeof(a), "0x%lx", target + 4);
+	r = CLI("-j", "--symbolize", "translate", self->pid, a);
+	EXPECT_EQ(0, r.status) TH_LOG("%s", r.err);
+	EXPECT_STREQ(".text vmv_cli_marker+0x4", jstr(r.json, "symbol"));
+	run_free(&r);
+	r = CLI("--symbolize", "translate", self->pid, a);
+	snprintf(want, sizeof(want), "symbol .text vmv_cli_marker+0x4");
+	EXPECT_NE(NULL, strstr(r.out, want)) TH_LOG("%s", r.out);
+	run_free(&r);
+	/* ptes: resident pages of ELF files get a section (and a symbol) */
+	r = CLI("-j", "--symbolize", "ptes", self->pid);
+	EXPECT_EQ(0, r.status);
+	for (i = 0; i < jlen(r.json, "ptes"); i++) {
+		const char *sym = jstr(jget(r.json, "ptes")->items[i],
+				       "symbol");
+
+		if (!sym)
+			continue;
+		EXPECT_NE(0, sym[0]);
+		named += !strncmp(sym, ".text ", 6);
+	}
+	EXPECT_LE(1UL, named);
+	run_free(&r);
+}
+
+/* verify on a still process: nothing differs; events is JSON. */
+TEST_F(cli, verify_events)
+{
+	struct run r;
+	int tries;
+
+	for (tries = 0; tries < 3; tries++) {
+		r = CLI("-j", "verify", self->pid);
+		if (r.status == 10)
+			SKIP(run_free(&r); return,
+			     "this module has no PID/verify: %s", r.out);
+		if (!r.status)
+			break;
+		TH_LOG("try %d: %s", tries, r.out);
+		run_free(&r);
+	}
+	ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
+	ASSERT_NE(NULL, r.json);
+	EXPECT_EQ(0, jnum(r.json, "mismatches"));
+	EXPECT_LT(0, jnum(r.json, "checked"));
+	EXPECT_EQ(0, (long long)jlen(r.json, "list"));
+	run_free(&r);
+	r = CLI("verify", self->pid);
+	EXPECT_EQ(0, r.status);
+	EXPECT_NE(NULL, strstr(r.out, " 0 mismatches")) TH_LOG("%s", r.out);
+	run_free(&r);
+	r = CLI("-j", "events", self->pid);
+	EXPECT_EQ(0, r.status);
+	ASSERT_NE(NULL, r.json) TH_LOG("%s", r.out);
+	EXPECT_NE(NULL, jget(r.json, "events"));
+	EXPECT_LE(0, jnum(r.json, "dropped"));
+	run_free(&r);
+}
+
+/* What the CLI tracks it untracks: at exit, on signals, after errors. */
+TEST_F(cli, untrack_at_exit)
+{
+	long long before = nr_tracked();
+	static const int sigs[] = { SIGTERM, SIGINT };
+	struct run r;
+	size_t i;
+
+	r = CLI("maps", self->pid);
+	EXPECT_EQ(0, r.status);
+	run_free(&r);
+	EXPECT_FALSE(tracked(self->wl.pid));
+	EXPECT_EQ(before, nr_tracked());
+	for (i = 0; i < ARRAY_SIZE(sigs); i++) {
+		r = run_cli_ex(NULL, sigs[i], 1500, (const char *const[]){
+			"events", "--follow", self->pid, NULL });
+		EXPECT_EQ(128 + sigs[i], r.status) TH_LOG("%s", r.err);
+		EXPECT_FALSE(tracked(self->wl.pid))
+			TH_LOG("still tracked after signal %d", sigs[i]);
+		run_free(&r);
+	}
+	r = CLI("translate", self->pid, "0xffffffffff600000");
+	EXPECT_EQ(8, r.status);
+	run_free(&r);
+	EXPECT_FALSE(tracked(self->wl.pid));
+	EXPECT_EQ(before, nr_tracked());
+}
+
+static void drop_cap_sys_admin(void)
+{
+	/* out of the bounding set: root's exec then leaves it out too */
+	prctl(PR_CAPBSET_DROP, CAP_SYS_ADMIN_NR, 0, 0, 0);
+}
+
+static pid_t kernel_thread(void)
+{
+	char *st = vmv_read_file("/proc/2/stat", NULL);
+	pid_t pid = 0;
+
+	/* kthreadd is PID 2 wherever there is no PID namespace */
+	if (st && strstr(st, "(kthreadd)"))
+		pid = 2;
+	free(st);
+	return pid;
+}
+
+/* Each error its own exit code, one line, and a JSON object with -j. */
+TEST_F(cli, exit_codes)
+{
+	char gone[16], *tail;
+	struct run r;
+	pid_t pid;
+
+	pid = fork();
+	if (!pid)
+		_exit(0);
+	ASSERT_EQ(pid, waitpid(pid, NULL, 0));
+	pid_str(gone, pid);
+	r = CLI("maps", gone);
+	EXPECT_EQ(6, r.status) TH_LOG("%s", r.err);
+	EXPECT_NE(NULL, strstr(r.err, "no process"));
+	run_free(&r);
+
+	if (kernel_thread()) {
+		r = CLI("2");
+		EXPECT_EQ(7, r.status) TH_LOG("%s", r.err);
+		EXPECT_NE(NULL, strstr(r.err, "kernel thread"));
+		run_free(&r);
+		r = CLI("-j", "2");
+		EXPECT_EQ(7, r.status);
+		ASSERT_NE(NULL, r.json) TH_LOG("not JSON: %s", r.out);
+		EXPECT_EQ(7, jnum(r.json, "error.code"));
+		EXPECT_STREQ("kernel_thread", jstr(r.json, "error.name"));
+		run_free(&r);
+	}
+
+	r = CLI("translate", self->pid, "nonsense");
+	EXPECT_EQ(8, r.status);
+	run_free(&r);
+	r = CLI("-j", "translate", self->pid, "0xffff888000000000");
+	EXPECT_EQ(8, r.status);
+	EXPECT_STREQ("bad_address", jstr(r.json, "error.name"));
+	run_free(&r);
+
+	/* root without CAP_SYS_ADMIN: the module says EPERM */
+	r = run_cli_ex(drop_cap_sys_admin, 0, 0, (const char *const[]){
+		"maps", self->pid, NULL });
+	EXPECT_EQ(3, r.status) TH_LOG("%s", r.err);
+	EXPECT_NE(NULL, strstr(r.err, "root")) TH_LOG("%s", r.err);
+	tail = strchr(r.err, '\n');
+	EXPECT_TRUE(tail && !tail[1]) TH_LOG("one line: %s", r.err);
+	run_free(&r);
+	EXPECT_FALSE(tracked(self->wl.pid));
+
+	/* last: the module gone (the teardown loads it back) */
+	ASSERT_EQ(0, vmv_unload());
+	r = CLI("maps", self->pid);
+	EXPECT_EQ(4, r.status) TH_LOG("%s", r.err);
+	EXPECT_NE(NULL, strstr(r.err, "insmod"));
+	run_free(&r);
+	r = CLI("-j", "faults");
+	EXPECT_EQ(4, r.status);
+	EXPECT_STREQ("module_not_loaded", jstr(r.json, "error.name"));
+	run_free(&r);
+	ASSERT_EQ(0, vmv_load());
+}
+
+/* A zram device to read pages from, for the file scenario; -1 if none. */
+static int zram_add(char *dev, size_t len)
+{
+	char *id = vmv_read_file("/sys/class/zram-control/hot_add", NULL);
+	char path[64];
+	int n, i;
+
+	if (!id)
+		return -1;
+	n = atoi(id);
+	free(id);
+	snprintf(path, sizeof(path), "/sys/block/zram%d/disksize", n);
+	if (vmv_write_file(path, "16M"))
+		return -1;
+	snprintf(dev, len, "/dev/zram%d", n);
+	for (i = 0; i < 100 && access(dev, R_OK); i++)
+		usleep(10000);
+	return access(dev, R_OK) ? -1 : n;
+}
+
+static void zram_remove(int n)
+{
+	char s[16];
+
+	if (n < 0)
+		return;
+	snprintf(s, sizeof(s), "%d", n);
+	vmv_write_file("/sys/class/zram-control/hot_remove", s);
+}
+
+/* Every scenario of "faults" ok, or skipped for a reason of the guest. */
+TEST_F_TIMEOUT(cli, faults, 600)
+{
+	static const char * const must[] = {
+		"demand-zero", "cow", "thp", "segv", "soft-dirty",
+	};
+	const char *swap = getenv("VMVIEW_SWAP");
+	char dev[64] = "", *thp, *line, *save;
+	long long before = nr_tracked();
+	int zram = zram_add(dev, sizeof(dev));
+	struct run r, t;
+	size_t i, j;
+
+	if (zram < 0)
+		TH_LOG("no zram device to hot-add: the file scenario may be skipped");
+	r = zram >= 0 ? CLI("-j", "faults", "--file", dev) : CLI("-j", "faults");
+	t = zram >= 0 ? CLI("faults", "--file", dev) : CLI("faults");
+	zram_remove(zram);
+	/* the story as it was told, for the log */
+	for (line = strtok_r(t.out, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		printf("#   %s\n", line);
+	fflush(stdout);
+	EXPECT_EQ(0, t.status) TH_LOG("%s", t.err);
+	EXPECT_EQ(0, r.status) TH_LOG("%s", r.err);
+	ASSERT_NE(NULL, r.json) TH_LOG("not JSON: %.500s", r.out);
+	EXPECT_EQ(7, (int)jlen(r.json, "scenarios"));
+	EXPECT_EQ(0, jnum(r.json, "failed"));
+	thp = vmv_read_file("/sys/kernel/mm/transparent_hugepage/enabled",
+			    NULL);
+	for (i = 0; i < jlen(r.json, "scenarios"); i++) {
+		struct jv *sc = jget(r.json, "scenarios")->items[i];
+		const char *name = jstr(sc, "name"), *res = jstr(sc, "result");
+		bool required = false;
+
+		ASSERT_NE(NULL, name);
+		ASSERT_NE(NULL, res);
+		for (j = 0; j < ARRAY_SIZE(must); j++)
+			required |= !strcmp(must[j], name);
+		if (!strcmp(name, "thp") && thp && strstr(thp, "[never]"))
+			required = false;
+		if (!strcmp(name, "swap") && (!swap || strcmp(swap, "none")))
+			required = true;
+		if (!strcmp(name, "file") && zram >= 0)
+			required = true;
+		EXPECT_LT(0, (long long)jlen(sc, "steps")) TH_LOG("%s", name);
+		if (!strcmp(res, "ok"))
+			continue;
+		if (!strcmp(res, "skipped") && !required &&
+		    jstr(sc, "reason") && *jstr(sc, "reason")) {
+			TH_LOG("%s skipped: %s", name, jstr(sc, "reason"));
+			continue;
+		}
+		EXPECT_STREQ("ok", res) TH_LOG("%s: %s", name,
+					       jstr(sc, "reason") ?: "");
+	}
+	free(thp);
+	run_free(&r);
+	run_free(&t);
+	/* its target and the target's child are untracked again */
+	EXPECT_EQ(before, nr_tracked());
+}
+
+TEST_HARNESS_MAIN
