@@ -411,12 +411,16 @@ static int vmv_verify_leaf(struct vmv_walk *w, unsigned long addr,
 	if (!vmv_mirrorable_vma(w->vma) || !vmv_mirrorable_leaf(d))
 		return 0;
 	have = !vmv_shadow_lookup(&v->m->shadow, addr, &sl);
-	if (!have && !v->last_try) {
-		/*
-		 * Populated without a notification (a first touch): the
-		 * shadow fills such pages lazily, as a device would fault
-		 * them in.  Fill the chunk and compare again.
-		 */
+	/*
+	 * The kernel notifies when it takes a mapping away or narrows it,
+	 * not when it adds one (a first touch) or makes one writable (a
+	 * write fault reusing the page, after fork or clear_refs).  The
+	 * shadow catches up lazily, as a device would by faulting: fill
+	 * the chunk and compare again.
+	 */
+	if (!v->last_try &&
+	    (!have || (sl.pfn == d->pfn && sl.shift == d->page_shift &&
+		       d->writable && !sl.writable))) {
 		vmv_ranges_add(&v->missing, addr, addr + 1);
 		return 0;
 	}
