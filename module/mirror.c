@@ -94,8 +94,9 @@ static void vmv_ranges_add(struct vmv_ranges *rs, unsigned long start,
 {
 	unsigned int i;
 
+	/* Clamp first: the release and soft-dirty ranges end at ~0UL. */
+	end = ALIGN(min(end, TASK_SIZE_MAX), VMV_CHUNK);
 	start = ALIGN_DOWN(start, VMV_CHUNK);
-	end = min(ALIGN(end, VMV_CHUNK), TASK_SIZE_MAX);
 	if (rs->all || start >= end)
 		return;
 	for (i = 0; i < rs->nr; i++) {
