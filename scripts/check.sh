@@ -102,6 +102,30 @@ grep -E '^(not )?ok ' "$logs/fuzz.log" | record
 grep -Eq '^(not )?ok ' "$logs/fuzz.log" ||
 	echo "not ok - fuzz_shadow (see build/check/fuzz.log)" | record
 
+# A step whose own output is TAP: keep its lines, and fail it as a whole
+# if it exits non-zero without a "not ok".
+tapstep() { # name command...
+	local name=$1 log=$logs/$1.log
+	shift
+	"$@" >"$log" 2>&1
+	local rc=$?
+	grep -E '^(not )?ok ' "$log" | record
+	if [ $rc -ne 0 ] && ! grep -q '^not ok' "$log"; then
+		echo "not ok - $name (exit $rc, see build/check/$name.log)" | record
+		tail -n 25 "$log" | sed 's/^/# /'
+	fi
+}
+
+# --- the CLI's host tests (fake debugfs trees) ----------------------------------
+echo "# vmview-cli host tests"
+tapstep cli-tests make -s -C tools/vmview-cli check
+
+# --- packaging and documentation ------------------------------------------------
+echo "# docs, Debian packages, DKMS"
+step docs make -s docs
+step deb make -s deb
+tapstep dkms make -s dkms-check
+
 # --- kselftests in the guests -------------------------------------------------
 guest() { # name kver kargs levels
 	local name=$1 kver=$2 kargs=$3 levels=$4
