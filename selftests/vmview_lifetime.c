@@ -1,0 +1,933 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmview_lifetime: unload and lifetime, and kernel lockdown (issue 6,
+ * "Unload and lifetime" and the lockdown part of "Permissions").
+ *
+ * - rmmod while a thread reads PID/ptes slowly in 4 KiB chunks and
+ *   another reads verify in a loop: refused with EAGAIN/EBUSY (the open
+ *   files hold the module) every time, the reads go on unharmed; once the
+ *   ptes reader closed, rmmod goes through.  With only the verify loop
+ *   left, rmmod either fails the same way or goes through, and the loop
+ *   then finds nothing (ENOENT), never a crash.
+ * - A tracked process that execs: mm, vmas, ptes, translate and verify
+ *   fail with ESRCH, shadow and events still read and end with a
+ *   "release" event; tracking the number again needs an untrack first
+ *   (EEXIST: it is still tracked), then follows the new program.
+ * - A tracked process that is a zombie: the same, and tracking a zombie
+ *   is ESRCH.
+ * - A tracked PID that is reused: in a new PID namespace, the tracked
+ *   child exits and is reaped, ns_last_pid brings its number back for a
+ *   new child, and tracking that number replaces the stale entry.
+ * - A tracked process killed (SIGKILL) while a thread reads its ptes
+ *   over and over: every read gives data or ESRCH, nothing else.
+ * - Lockdown, raised at runtime (LAST test: it cannot be lowered again,
+ *   and it keeps unsigned modules out; scripts/guest-run.sh runs this
+ *   program last): track, untrack, translate and verify cannot be opened
+ *   (EPERM), the read-only files still read, /proc/vmview's "lockdown:"
+ *   line says so.  A kernel locked down from its command line
+ *   (lockdown=...) refuses an unsigned vmview.ko outright (module
+ *   signature enforcement), so this cannot be tested from boot.
+ *
+ * VMVIEW_LOCKDOWN=skip skips the lockdown test, VMVIEW_LOCKDOWN=only runs
+ * it alone (scripts/debug-kernel.sh scans kmemleak, a debugfs file that
+ * lockdown closes, in between).  Every test restores the module's loaded
+ * state, but the lockdown test cannot reload it.
+ */
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <time.h>
+
+/* The harness's timeout handler has an unused parameter: not ours. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+#include "kselftest_harness.h"
+#pragma GCC diagnostic pop
+#include "vmview_util.h"
+
+#define VMV_TRACK	VMVIEW_DEBUGFS_DIR "/track"
+#define VMV_UNTRACK	VMVIEW_DEBUGFS_DIR "/untrack"
+#define SECURITYFS	"/sys/kernel/security"
+#define LOCKDOWN	SECURITYFS "/lockdown"
+#define PG		4096UL
+#define MIB		(1024UL * 1024)
+/* The re-executed program (after exec) recognises itself by this. */
+#define EXEC_ENV	"VMV_LIFETIME_EXECED"
+#define EXEC_COMM	"vmv_execd"
+#define MAX_TARGETS	8
+
+/* The files that need the address space, and those that do not. */
+static const char * const mm_files[] = {
+	"mm", "vmas", "ptes", "ptes.bin", "translate", "verify",
+};
+
+static const char * const ro_files[] = {
+	"mm", "vmas", "ptes", "ptes.bin", "shadow", "events",
+};
+
+static const char * const rw_files[] = { "translate", "verify" };
+
+/* The exec'ed program: say so on the fd named in EXEC_ENV, then wait. */
+static void __attribute__((constructor)) execd_ctor(void)
+{
+	const char *e = getenv(EXEC_ENV);
+	char c = 'e';
+	int fd;
+
+	if (!e)
+		return;
+	fd = atoi(e);
+	prctl(PR_SET_NAME, EXEC_COMM);
+	if (write(fd, &c, 1) != 1)
+		_exit(1);
+	close(fd);
+	for (;;)
+		pause();
+}
+
+static int write_num(const char *path, long n)
+{
+	char s[32];
+
+	snprintf(s, sizeof(s), "%ld\n", n);
+	return vmv_write_file(path, s);
+}
+
+static int track(pid_t pid)
+{
+	return write_num(VMV_TRACK, pid);
+}
+
+static int untrack(pid_t pid)
+{
+	return write_num(VMV_UNTRACK, pid);
+}
+
+static char *pid_path(char *buf, size_t len, pid_t pid, const char *file)
+{
+	if (file)
+		snprintf(buf, len, VMVIEW_DEBUGFS_DIR "/%d/%s", pid, file);
+	else
+		snprintf(buf, len, VMVIEW_DEBUGFS_DIR "/%d", pid);
+	return buf;
+}
+
+/* Open path and read it to EOF in chunks: the size, or -errno. */
+static ssize_t read_all(const char *path, size_t chunk)
+{
+	char *buf = malloc(chunk);
+	ssize_t n, total = 0;
+	int fd;
+
+	if (!buf)
+		return -ENOMEM;
+	fd = open(path, O_RDONLY);
+	if (fd < 0) {
+		free(buf);
+		return -errno;
+	}
+	while ((n = read(fd, buf, chunk)) > 0)
+		total += n;
+	if (n < 0)
+		total = -errno;
+	close(fd);
+	free(buf);
+	return total;
+}
+
+static ssize_t read_pid_file(pid_t pid, const char *file)
+{
+	char path[96];
+
+	return read_all(pid_path(path, sizeof(path), pid, file), 65536);
+}
+
+static int open_err(const char *path, int flags)
+{
+	int fd = open(path, flags);
+
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	return 0;
+}
+
+static long long nr_tracked(void)
+{
+	char *st = vmv_read_file(VMVIEW_PROC_STATUS, NULL);
+	long long n;
+
+	if (!st)
+		return -1;
+	n = vmv_kv_num(st, "tracked");
+	free(st);
+	return n;
+}
+
+static bool exists(const char *path)
+{
+	return !access(path, F_OK);
+}
+
+/* The last line of text (without its newline) into out. */
+static void last_line(const char *text, char *out, size_t len)
+{
+	const char *end = text + strlen(text), *start;
+
+	while (end > text && end[-1] == '\n')
+		end--;
+	for (start = end; start > text && start[-1] != '\n'; start--)
+		;
+	snprintf(out, len, "%.*s", (int)(end - start), start);
+}
+
+/* The last len bytes of text. */
+static const char *tail(const char *text, size_t len)
+{
+	size_t n = strlen(text);
+
+	return n > len ? text + n - len : text;
+}
+
+/* The last line of PID/events (without its newline) into out. */
+static int last_event(pid_t pid, char *out, size_t len)
+{
+	char path[96], *ev;
+
+	ev = vmv_read_file(pid_path(path, sizeof(path), pid, "events"), NULL);
+	if (!ev)
+		return -errno;
+	last_line(ev, out, len);
+	free(ev);
+	return 0;
+}
+
+/* "comm:" of PID/mm into out; 0 or -errno. */
+static int mm_comm(pid_t pid, char *out, size_t len)
+{
+	char path[96], *mm;
+	bool found;
+
+	mm = vmv_read_file(pid_path(path, sizeof(path), pid, "mm"), NULL);
+	if (!mm)
+		return -errno;
+	found = vmv_kv(mm, "comm", out, len);
+	free(mm);
+	return found ? 0 : -EINVAL;
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/*
+ * A target: a child with size bytes of anonymous memory written, that
+ * waits for one byte on its command pipe, then execs this program (with
+ * EXEC_ENV set: execd_ctor() takes over) or exits, as the byte says.
+ */
+struct target {
+	pid_t pid;
+	int cmd;	/* test -> target */
+	int ack;	/* target -> test: 'r' ready, 'e' exec'ed */
+};
+
+static int target_start(struct target *t, size_t size)
+{
+	int cmd[2], ack[2];
+	char env[32], c;
+	size_t i;
+	char *p;
+
+	if (pipe2(cmd, O_CLOEXEC) || pipe2(ack, O_CLOEXEC))
+		return -errno;
+	fflush(NULL);
+	t->pid = fork();
+	if (t->pid < 0)
+		return -errno;
+	if (!t->pid) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		prctl(PR_SET_NAME, "vmv_lifetime");
+		close(cmd[1]);
+		close(ack[0]);
+		p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED)
+			_exit(1);
+		madvise(p, size, MADV_NOHUGEPAGE);
+		for (i = 0; i < size; i += PG)
+			p[i] = 1;
+		c = 'r';
+		if (write(ack[1], &c, 1) != 1 || read(cmd[0], &c, 1) != 1)
+			_exit(0);
+		if (c == 'x') {
+			fcntl(ack[1], F_SETFD, 0);
+			snprintf(env, sizeof(env), "%d", ack[1]);
+			setenv(EXEC_ENV, env, 1);
+			execl("/proc/self/exe", EXEC_COMM, (char *)NULL);
+		}
+		_exit(0);
+	}
+	close(cmd[0]);
+	close(ack[1]);
+	t->cmd = cmd[1];
+	t->ack = ack[0];
+	/* Ready: its memory is written. */
+	return read(t->ack, &c, 1) == 1 && c == 'r' ? 0 : -ECHILD;
+}
+
+static void target_stop(struct target *t)
+{
+	if (t->pid <= 0)
+		return;
+	close(t->cmd);
+	close(t->ack);
+	kill(t->pid, SIGKILL);
+	waitpid(t->pid, NULL, 0);
+	t->pid = 0;
+}
+
+/* Which tests run: VMVIEW_LOCKDOWN=skip or =only. */
+static bool lockdown_only(void)
+{
+	const char *e = getenv("VMVIEW_LOCKDOWN");
+
+	return e && !strcmp(e, "only");
+}
+
+static bool lockdown_skipped(void)
+{
+	const char *e = getenv("VMVIEW_LOCKDOWN");
+
+	return e && !strcmp(e, "skip");
+}
+
+FIXTURE(lifetime) {
+	bool was_loaded;
+	struct target t[MAX_TARGETS];
+	long long base_tracked;
+};
+
+FIXTURE_SETUP(lifetime)
+{
+	self->was_loaded = vmv_module_loaded();
+	ASSERT_EQ(0, vmv_ensure_loaded());
+	ASSERT_TRUE(exists(VMV_TRACK)) TH_LOG("is debugfs mounted?");
+	self->base_tracked = nr_tracked();
+	ASSERT_GE(self->base_tracked, 0);
+}
+
+FIXTURE_TEARDOWN(lifetime)
+{
+	int i;
+
+	for (i = 0; i < MAX_TARGETS; i++) {
+		if (self->t[i].pid > 0 && vmv_module_loaded())
+			untrack(self->t[i].pid);
+		target_stop(&self->t[i]);
+	}
+	if (self->was_loaded && !vmv_module_loaded())
+		vmv_load();
+	if (!self->was_loaded && vmv_module_loaded())
+		vmv_unload();
+}
+
+/* --- rmmod under readers ---------------------------------------------------- */
+
+struct readers {
+	pid_t pid;
+	int stop;
+	int started;		/* the ptes reader has read once */
+	int done;		/* the ptes reader has closed its fd */
+	/* The slow ptes reader. */
+	int ptes_err;		/* -errno of a failed read */
+	unsigned long ptes_reads, ptes_bytes;
+	bool ptes_whole_lines;
+	/* The verify loop. */
+	unsigned long verify_reads, verify_enoent;
+	int verify_err;		/* another error */
+};
+
+/* Read PID/ptes in 4 KiB chunks, 5 ms apart, to EOF; check the lines. */
+static void *slow_ptes_reader(void *arg)
+{
+	struct readers *r = arg;
+	char path[96], buf[4097], last = '\n';
+	bool line_start = true;
+	ssize_t n, i;
+	int fd;
+
+	fd = open(pid_path(path, sizeof(path), r->pid, "ptes"), O_RDONLY);
+	if (fd < 0) {
+		r->ptes_err = -errno;
+		goto out;
+	}
+	r->ptes_whole_lines = true;
+	while ((n = read(fd, buf, 4096)) > 0) {
+		for (i = 0; i < n; i++) {
+			/* Every line is an entry ("0x...") or a comment. */
+			if (line_start && buf[i] != '0' && buf[i] != '#')
+				r->ptes_whole_lines = false;
+			line_start = buf[i] == '\n';
+		}
+		last = buf[n - 1];
+		r->ptes_reads++;
+		r->ptes_bytes += n;
+		__atomic_store_n(&r->started, 1, __ATOMIC_RELEASE);
+		usleep(5000);
+	}
+	if (n < 0)
+		r->ptes_err = -errno;
+	if (last != '\n')
+		r->ptes_whole_lines = false;
+	close(fd);
+out:
+	__atomic_store_n(&r->started, 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&r->done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/* Read PID/verify whole, again and again, until told to stop. */
+static void *verify_loop(void *arg)
+{
+	struct readers *r = arg;
+	char path[96];
+	ssize_t n;
+
+	pid_path(path, sizeof(path), r->pid, "verify");
+	while (!__atomic_load_n(&r->stop, __ATOMIC_RELAXED)) {
+		n = read_all(path, 4096);
+		if (n > 0) {
+			r->verify_reads++;
+		} else if (n == -ENOENT) {
+			/* The module (or PID/) is gone: nothing to read. */
+			r->verify_enoent++;
+			usleep(1000);
+		} else if (n == -EIO || n == -ENXIO) {
+			/*
+			 * EIO: open when PID/ went (debugfs fails the read);
+			 * ENXIO: opened while rmmod was under way (debugfs
+			 * refuses a file of a module that is going).
+			 */
+			r->verify_enoent++;
+		} else {
+			r->verify_err = n ? n : -ENODATA;
+		}
+	}
+	return NULL;
+}
+
+TEST_F_TIMEOUT(lifetime, rmmod_while_reading, 300)
+{
+	struct readers r = { 0 };
+	pthread_t pt, vt;
+	int i, ret, refused = 0;
+	long long t0;
+
+	if (lockdown_only())
+		SKIP(return, "VMVIEW_LOCKDOWN=only");
+
+	/* 32 MiB written: about 8192 ptes lines, many 4 KiB reads. */
+	ASSERT_EQ(0, target_start(&self->t[0], 32 * MIB));
+	r.pid = self->t[0].pid;
+	ASSERT_EQ(0, track(r.pid));
+	ASSERT_EQ(0, pthread_create(&pt, NULL, slow_ptes_reader, &r));
+	ASSERT_EQ(0, pthread_create(&vt, NULL, verify_loop, &r));
+	while (!__atomic_load_n(&r.started, __ATOMIC_ACQUIRE))
+		usleep(1000);
+
+	/* Mid-read: every rmmod is refused, nothing moves. */
+	for (i = 0; i < 10 && !__atomic_load_n(&r.done, __ATOMIC_ACQUIRE);
+	     i++) {
+		ret = vmv_unload();
+		EXPECT_TRUE(ret == -EAGAIN || ret == -EBUSY)
+			TH_LOG("rmmod with ptes open mid-read: %s",
+			       ret ? strerror(-ret) : "done");
+		if (ret)
+			refused++;
+		EXPECT_TRUE(vmv_module_loaded());
+		usleep(50000);
+	}
+	pthread_join(pt, NULL);
+	EXPECT_GT(refused, 0) TH_LOG("the ptes reader finished too soon");
+	EXPECT_EQ(0, r.ptes_err) TH_LOG("ptes read: %s", strerror(-r.ptes_err));
+	EXPECT_TRUE(r.ptes_whole_lines);
+	EXPECT_GT(r.ptes_bytes, 8192UL * 50) TH_LOG("%lu bytes", r.ptes_bytes);
+
+	/* Only the verify loop is left: rmmod goes through at some point. */
+	t0 = now_ms();
+	do {
+		ret = vmv_unload();
+		EXPECT_TRUE(ret == 0 || ret == -EAGAIN || ret == -EBUSY)
+			TH_LOG("rmmod with verify looping: %s", strerror(-ret));
+		if (ret)
+			usleep(10000);
+	} while (ret && now_ms() - t0 < 60000);
+	EXPECT_EQ(0, ret) TH_LOG("rmmod never went through");
+	usleep(100000);
+	__atomic_store_n(&r.stop, 1, __ATOMIC_RELAXED);
+	pthread_join(vt, NULL);
+	EXPECT_EQ(0, r.verify_err) TH_LOG("verify: %s", strerror(-r.verify_err));
+	EXPECT_GT(r.verify_reads, 0UL);
+	EXPECT_FALSE(vmv_module_loaded());
+	ksft_print_msg("lifetime: rmmod refused %d times mid-read\n", refused);
+	ksft_print_msg("lifetime: ptes: %lu reads of 4 KiB, %lu bytes\n",
+		       r.ptes_reads, r.ptes_bytes);
+	ksft_print_msg("lifetime: verify: %lu reads, %lu refused after rmmod\n",
+		       r.verify_reads, r.verify_enoent);
+	fflush(stdout);
+
+	/* And it loads again, with nothing tracked. */
+	ASSERT_EQ(0, vmv_load());
+	EXPECT_EQ(0, nr_tracked());
+}
+
+/* --- a process that goes away -------------------------------------------------- */
+
+/*
+ * After pid's address space is gone: the files that need it fail with
+ * ESRCH, shadow and events still read, and the last event is "release".
+ */
+static void expect_gone(struct __test_metadata *_metadata, pid_t pid,
+			const char *why)
+{
+	char last[256], path[96], *ev;
+	ssize_t n;
+	size_t i;
+
+	/* translate walks only once given an address. */
+	pid_path(path, sizeof(path), pid, "translate");
+	EXPECT_EQ(0, vmv_write_file(path, "0x1000\n"));
+	for (i = 0; i < ARRAY_SIZE(mm_files); i++) {
+		n = read_pid_file(pid, mm_files[i]);
+		EXPECT_EQ(-ESRCH, n) TH_LOG("%s of a process that %s",
+					    mm_files[i], why);
+	}
+	EXPECT_GT(read_pid_file(pid, "shadow"), 0) TH_LOG("%s", why);
+	ev = vmv_read_file(pid_path(path, sizeof(path), pid, "events"), NULL);
+	ASSERT_NE(NULL, ev) TH_LOG("events: %s", strerror(errno));
+	last_line(ev, last, sizeof(last));
+	EXPECT_NE(NULL, strstr(last, " release "))
+		TH_LOG("the last event after it %s: %s; events:\n%.600s", why,
+		       last, tail(ev, 600));
+	free(ev);
+}
+
+/*
+ * The read-only files of a live target read (events may be empty: no
+ * invalidation yet).
+ */
+static void expect_alive(struct __test_metadata *_metadata, pid_t pid)
+{
+	ssize_t n;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(ro_files); i++) {
+		n = read_pid_file(pid, ro_files[i]);
+		EXPECT_TRUE(n > 0 || (n == 0 && !strcmp(ro_files[i], "events")))
+			TH_LOG("%s: %zd", ro_files[i], n);
+	}
+}
+
+TEST_F(lifetime, exec)
+{
+	struct target *t = &self->t[0];
+	char c, comm[64], path[96];
+
+	if (lockdown_only())
+		SKIP(return, "VMVIEW_LOCKDOWN=only");
+
+	ASSERT_EQ(0, target_start(t, 64 * PG));
+	ASSERT_EQ(0, track(t->pid));
+	pid_path(path, sizeof(path), t->pid, "translate");
+	ASSERT_EQ(0, vmv_write_file(path, "0x1000\n"));
+	expect_alive(_metadata, t->pid);
+	ASSERT_EQ(0, mm_comm(t->pid, comm, sizeof(comm)));
+	EXPECT_STREQ("vmv_lifetime", comm);
+
+	/* exec, and wait until the new program runs. */
+	ASSERT_EQ(1, write(t->cmd, "x", 1));
+	ASSERT_EQ(1, read(t->ack, &c, 1));
+	ASSERT_EQ('e', c);
+	expect_gone(_metadata, t->pid, "exec'ed");
+
+	/* Still tracked (the same process): track says EEXIST. */
+	EXPECT_EQ(-EEXIST, track(t->pid));
+	EXPECT_EQ(self->base_tracked + 1, nr_tracked());
+	/* Untracked and tracked again, it follows the new program. */
+	ASSERT_EQ(0, untrack(t->pid));
+	ASSERT_EQ(0, track(t->pid));
+	expect_alive(_metadata, t->pid);
+	ASSERT_EQ(0, mm_comm(t->pid, comm, sizeof(comm)));
+	EXPECT_STREQ(EXEC_COMM, comm);
+	EXPECT_EQ(0, last_event(t->pid, comm, sizeof(comm)));
+	EXPECT_EQ(NULL, strstr(comm, " release ")) TH_LOG("%s", comm);
+	EXPECT_EQ(0, untrack(t->pid));
+	EXPECT_EQ(self->base_tracked, nr_tracked());
+}
+
+TEST_F(lifetime, zombie)
+{
+	struct target *t = &self->t[0], *u = &self->t[1];
+	siginfo_t si;
+
+	if (lockdown_only())
+		SKIP(return, "VMVIEW_LOCKDOWN=only");
+
+	ASSERT_EQ(0, target_start(t, 64 * PG));
+	ASSERT_EQ(0, track(t->pid));
+	expect_alive(_metadata, t->pid);
+
+	/* Let it exit; do not reap it. */
+	ASSERT_EQ(1, write(t->cmd, "q", 1));
+	memset(&si, 0, sizeof(si));
+	ASSERT_EQ(0, waitid(P_PID, t->pid, &si, WEXITED | WNOWAIT));
+	ASSERT_EQ(t->pid, si.si_pid);
+	expect_gone(_metadata, t->pid, "is a zombie");
+	EXPECT_EQ(self->base_tracked + 1, nr_tracked());
+	EXPECT_EQ(0, untrack(t->pid));
+
+	/* A zombie has no address space to track. */
+	EXPECT_EQ(-ESRCH, track(t->pid));
+	EXPECT_EQ(self->base_tracked, nr_tracked());
+
+	/* Tracked, then reaped: the same, and untrack still works. */
+	ASSERT_EQ(0, target_start(u, 64 * PG));
+	ASSERT_EQ(0, track(u->pid));
+	ASSERT_EQ(1, write(u->cmd, "q", 1));
+	ASSERT_EQ(u->pid, waitpid(u->pid, NULL, 0));
+	expect_gone(_metadata, u->pid, "was reaped");
+	EXPECT_EQ(0, untrack(u->pid));
+	u->pid = 0;
+	EXPECT_EQ(self->base_tracked, nr_tracked());
+}
+
+/* What the PID namespace's init saw, shared with the test. */
+struct ns_report {
+	int checks, fails;
+	char log[4096];
+};
+
+static void ns_check(struct ns_report *r, bool ok, const char *fmt, ...)
+{
+	size_t used = strlen(r->log);
+	va_list ap;
+
+	r->checks++;
+	if (ok)
+		return;
+	r->fails++;
+	if (used + 100 >= sizeof(r->log))
+		return;
+	if (used)
+		strcat(r->log, "\n# ");
+	va_start(ap, fmt);
+	vsnprintf(r->log + strlen(r->log), sizeof(r->log) - strlen(r->log),
+		  fmt, ap);
+	va_end(ap);
+}
+
+/* A child of the namespace's init that sits still, named: its PID. */
+static pid_t ns_child(const char *comm)
+{
+	char c = 0;
+	int p[2];
+	pid_t pid;
+
+	if (pipe(p))
+		return -errno;
+	pid = fork();
+	if (!pid) {
+		close(p[0]);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		prctl(PR_SET_NAME, comm);
+		if (write(p[1], &c, 1) != 1)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	close(p[1]);
+	/* Named before anyone looks. */
+	if (pid > 0 && read(p[0], &c, 1) != 1)
+		pid = -ECHILD;
+	close(p[0]);
+	return pid;
+}
+
+/*
+ * PID 1 of a new PID namespace: track child "2", let it die, bring the
+ * number back for a new child with ns_last_pid, track that number.
+ */
+static void ns_reuse(struct ns_report *r)
+{
+	char comm[64], ev[256];
+	pid_t a, b;
+	int ret;
+
+	a = ns_child("vmv_first");
+	ns_check(r, a == 2, "first child is PID %d, not 2", a);
+	ret = track(a);
+	ns_check(r, !ret, "track %d: %s", a, strerror(-ret));
+	ret = mm_comm(a, comm, sizeof(comm));
+	ns_check(r, !ret && !strcmp(comm, "vmv_first"), "%d/mm comm %s", a,
+		 ret ? strerror(-ret) : comm);
+	kill(a, SIGKILL);
+	waitpid(a, NULL, 0);
+	ret = read_pid_file(a, "mm");
+	ns_check(r, ret == -ESRCH, "mm of the reaped child: %d", ret);
+
+	/* The next PID in this namespace is 2 again. */
+	ret = vmv_write_file("/proc/sys/kernel/ns_last_pid", "1");
+	ns_check(r, !ret, "ns_last_pid: %s", strerror(-ret));
+	b = ns_child("vmv_second");
+	ns_check(r, b == a, "second child is PID %d, not %d", b, a);
+	if (b != a) {
+		kill(b, SIGKILL);
+		waitpid(b, NULL, 0);
+		untrack(a);
+		return;
+	}
+	ns_check(r, nr_tracked() >= 1, "tracked: %lld", nr_tracked());
+	/* The stale entry gives way to the new process. */
+	ret = track(b);
+	ns_check(r, !ret, "track of the reused PID %d: %s", b, strerror(-ret));
+	ret = mm_comm(b, comm, sizeof(comm));
+	ns_check(r, !ret && !strcmp(comm, "vmv_second"),
+		 "%d/mm after reuse: comm %s", b, ret ? strerror(-ret) : comm);
+	ret = last_event(b, ev, sizeof(ev));
+	ns_check(r, !ret && !strstr(ev, " release "),
+		 "events of the new entry: %s", ev);
+	/* Tracked again, it is EEXIST: the entry is live now. */
+	ret = track(b);
+	ns_check(r, ret == -EEXIST, "track again: %d", ret);
+	ret = untrack(b);
+	ns_check(r, !ret, "untrack %d: %s", b, strerror(-ret));
+	ret = untrack(b);
+	ns_check(r, ret == -ENOENT, "untrack twice: %d (one entry only)", ret);
+	kill(b, SIGKILL);
+	waitpid(b, NULL, 0);
+}
+
+TEST_F(lifetime, pid_reuse)
+{
+	struct ns_report *rep;
+	long long before = nr_tracked();
+	pid_t a, b;
+	int st;
+
+	if (lockdown_only())
+		SKIP(return, "VMVIEW_LOCKDOWN=only");
+
+	if (access("/proc/sys/kernel/ns_last_pid", W_OK))
+		SKIP(return, "no writable ns_last_pid (CONFIG_CHECKPOINT_RESTORE)");
+	rep = mmap(NULL, sizeof(*rep), PROT_READ | PROT_WRITE,
+		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, rep);
+	memset(rep, 0, sizeof(*rep));
+	a = fork();
+	ASSERT_GE(a, 0);
+	if (!a) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (unshare(CLONE_NEWPID))
+			_exit(2);
+		b = fork();
+		if (!b) {
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			ns_reuse(rep);
+			_exit(0);
+		}
+		if (b < 0 || waitpid(b, &st, 0) != b)
+			_exit(3);
+		_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 4);
+	}
+	ASSERT_EQ(a, waitpid(a, &st, 0));
+	EXPECT_TRUE(WIFEXITED(st) && !WEXITSTATUS(st))
+		TH_LOG("namespace child: status 0x%x", st);
+	EXPECT_EQ(0, rep->fails) TH_LOG("%s", rep->log);
+	EXPECT_GE(rep->checks, 10);
+	EXPECT_EQ(before, nr_tracked());
+	munmap(rep, sizeof(*rep));
+}
+
+/* --- killed while a reader walks it -------------------------------------------- */
+
+struct loop_reader {
+	pid_t pid;
+	int stop;
+	unsigned long reads, bytes, esrch, bad;
+	int err;
+};
+
+/* Read PID/ptes whole, again and again: data or ESRCH. */
+static void *ptes_loop(void *arg)
+{
+	struct loop_reader *r = arg;
+	char path[96];
+	ssize_t n;
+
+	pid_path(path, sizeof(path), r->pid, "ptes");
+	while (!__atomic_load_n(&r->stop, __ATOMIC_RELAXED)) {
+		n = read_all(path, 16384);
+		if (n > 0) {
+			r->reads++;
+			r->bytes += n;
+		} else if (n == -ESRCH) {
+			r->esrch++;
+		} else {
+			r->bad++;
+			r->err = n;
+		}
+	}
+	return NULL;
+}
+
+TEST_F_TIMEOUT(lifetime, killed_while_reading, 300)
+{
+	unsigned long reads = 0, esrch = 0;
+	struct loop_reader r;
+	long long t0;
+	pthread_t th;
+	int round;
+
+	if (lockdown_only())
+		SKIP(return, "VMVIEW_LOCKDOWN=only");
+
+	for (round = 0; round < 5; round++) {
+		struct target *t = &self->t[round];
+
+		ASSERT_EQ(0, target_start(t, 16 * MIB));
+		ASSERT_EQ(0, track(t->pid));
+		memset(&r, 0, sizeof(r));
+		r.pid = t->pid;
+		ASSERT_EQ(0, pthread_create(&th, NULL, ptes_loop, &r));
+		/* Some reads, then SIGKILL in the middle of one. */
+		t0 = now_ms();
+		while (__atomic_load_n(&r.reads, __ATOMIC_RELAXED) < 2 &&
+		       now_ms() - t0 < 60000)
+			usleep(1000);
+		usleep((round * 37 % 50) * 1000);
+		ASSERT_EQ(0, kill(t->pid, SIGKILL));
+		ASSERT_EQ(t->pid, waitpid(t->pid, NULL, 0));
+		/* Reads after the reap: ESRCH. */
+		t0 = now_ms();
+		while (__atomic_load_n(&r.esrch, __ATOMIC_RELAXED) < 3 &&
+		       now_ms() - t0 < 60000)
+			usleep(1000);
+		__atomic_store_n(&r.stop, 1, __ATOMIC_RELAXED);
+		pthread_join(th, NULL);
+		EXPECT_EQ(0UL, r.bad) TH_LOG("round %d: %s", round,
+					     strerror(-r.err));
+		EXPECT_GE(r.esrch, 3UL) TH_LOG("round %d", round);
+		expect_gone(_metadata, t->pid, "was killed");
+		EXPECT_EQ(0, untrack(t->pid));
+		t->pid = 0;
+		reads += r.reads;
+		esrch += r.esrch;
+	}
+	EXPECT_EQ(self->base_tracked, nr_tracked());
+	ksft_print_msg("lifetime: 5 targets killed mid-walk: ptes reads: %lu data, %lu ESRCH\n",
+		       reads, esrch);
+	fflush(stdout);
+}
+
+/* --- lockdown: the LAST test ---------------------------------------------------- */
+
+/* The lockdown level in force ("none", "integrity", ...), or "". */
+static void lockdown_level(char *out, size_t len)
+{
+	char *s = vmv_read_file(LOCKDOWN, NULL), *a, *b;
+
+	out[0] = '\0';
+	if (!s)
+		return;
+	a = strchr(s, '[');
+	b = a ? strchr(a, ']') : NULL;
+	if (a && b && (size_t)(b - a) < len) {
+		memcpy(out, a + 1, b - a - 1);
+		out[b - a - 1] = '\0';
+	}
+	free(s);
+}
+
+/*
+ * Raised at runtime, lockdown closes debugfs's writable files: track,
+ * untrack, translate and verify fail to open with EPERM; the read-only
+ * files still read; /proc/vmview says it.  It cannot be lowered again:
+ * this test must be the last of the last program.  Afterwards an
+ * unsigned vmview.ko cannot be loaded where the kernel checks module
+ * signatures (Debian's), as with lockdown= on the command line.
+ */
+TEST_F(lifetime, lockdown)
+{
+	struct target *t = &self->t[0];
+	char level[32], path[96], *st, line[256];
+	bool signing;
+	size_t i;
+	int ret;
+
+	if (lockdown_skipped())
+		SKIP(return, "VMVIEW_LOCKDOWN=skip");
+	if (!exists(LOCKDOWN) && exists(SECURITYFS))
+		mount("securityfs", SECURITYFS, "securityfs", 0, NULL);
+	if (!exists(LOCKDOWN))
+		SKIP(return, "no %s: no lockdown LSM in this kernel", LOCKDOWN);
+	lockdown_level(level, sizeof(level));
+	ASSERT_STREQ("none", level) TH_LOG("locked down already");
+	st = vmv_read_file(VMVIEW_PROC_STATUS, NULL);
+	ASSERT_NE(NULL, st);
+	EXPECT_TRUE(vmv_kv(st, "lockdown", line, sizeof(line)));
+	EXPECT_STREQ("none", line);
+	free(st);
+
+	/* Tracked before: its directory is there to try. */
+	ASSERT_EQ(0, target_start(t, 64 * PG));
+	ASSERT_EQ(0, track(t->pid));
+	ASSERT_EQ(0, vmv_write_file(LOCKDOWN, "integrity"));
+	lockdown_level(level, sizeof(level));
+	ASSERT_STREQ("integrity", level);
+
+	EXPECT_EQ(-EPERM, open_err(VMV_TRACK, O_WRONLY));
+	EXPECT_EQ(-EPERM, open_err(VMV_UNTRACK, O_WRONLY));
+	EXPECT_EQ(-EPERM, untrack(t->pid));
+	for (i = 0; i < ARRAY_SIZE(rw_files); i++) {
+		pid_path(path, sizeof(path), t->pid, rw_files[i]);
+		EXPECT_EQ(-EPERM, open_err(path, O_RDWR)) TH_LOG("%s", path);
+		/* The file's mode decides, not the open's flags. */
+		EXPECT_EQ(-EPERM, open_err(path, O_RDONLY)) TH_LOG("%s", path);
+	}
+	expect_alive(_metadata, t->pid);
+	st = vmv_read_file(VMVIEW_PROC_STATUS, NULL);
+	ASSERT_NE(NULL, st);
+	EXPECT_TRUE(vmv_kv(st, "lockdown", line, sizeof(line)));
+	EXPECT_NE(0, strcmp(line, "none"));
+	EXPECT_NE(NULL, strstr(line, "locked down")) TH_LOG("%s", line);
+	ksft_print_msg("lifetime: under lockdown /proc/vmview says: lockdown: %s\n",
+		       line);
+	fflush(stdout);
+	free(st);
+	EXPECT_EQ(self->base_tracked + 1, nr_tracked());
+
+	/* rmmod still works (and untracks); loading again is checked. */
+	target_stop(t);
+	ASSERT_EQ(0, vmv_unload());
+	ret = vmv_load();
+	signing = exists("/sys/module/module/parameters/sig_enforce");
+	if (!signing)
+		TH_LOG("no module signing in this kernel: the load gave %s",
+		       ret ? strerror(-ret) : "success");
+	EXPECT_TRUE(!signing || ret == -EPERM)
+		TH_LOG("loading the unsigned module under lockdown: %s",
+		       ret ? strerror(-ret) : "loaded");
+	/* What the teardown cannot undo: leave it as the load left it. */
+	self->was_loaded = vmv_module_loaded();
+}
+
+TEST_HARNESS_MAIN
