@@ -338,19 +338,82 @@ static struct json_object *step_json(int who, pid_t pid, const char *label,
 	return o;
 }
 
+#define MAX_EVENT_LINES 6
+
+static struct json_object *events_json(struct fctx *x,
+				       const struct vmv_events *ev)
+{
+	struct json_object *a;
+	size_t i;
+
+	if (!x->have_events)
+		return NULL;
+	a = json_object_new_array();
+	for (i = 0; i < ev->n; i++) {
+		struct json_object *e = json_object_new_object();
+
+		vmv_json_add_u64(e, "seq", ev->v[i].seq);
+		vmv_json_add_str(e, "event", ev->v[i].event);
+		vmv_json_add_hex(e, "start", ev->v[i].start);
+		vmv_json_add_hex(e, "end", ev->v[i].end);
+		json_object_array_add(a, e);
+	}
+	return a;
+}
+
+/* The events of a step, a few lines at most; "none" when asked. */
+static void print_events(struct fctx *x, const struct vmv_events *ev,
+			 bool say_none)
+{
+	char s[24];
+	size_t i;
+
+	for (i = 0; i < ev->n && i < MAX_EVENT_LINES; i++)
+		printf(INDENT "        event %" PRIu64 " %s %" PRIx64 "-%"
+		       PRIx64 " (%s)\n", ev->v[i].seq, ev->v[i].event,
+		       ev->v[i].start, ev->v[i].end,
+		       vmv_size(s, sizeof(s), ev->v[i].end - ev->v[i].start));
+	if (ev->n > MAX_EVENT_LINES)
+		printf(INDENT "        ... and %zu more events (--json lists them)\n",
+		       ev->n - MAX_EVENT_LINES);
+	if (x->have_events && !ev->n && say_none)
+		printf(INDENT "        no notifier event\n");
+}
+
 int show(struct fctx *x, int who, const char *label, uint64_t addr)
 {
 	struct snap s;
 
+	struct vmv_events ev;
+
 	if (snap_take(x, who, addr, &s))
 		return x->fatal;
 	x->last = s;
-	if (opts.json)
-		json_object_array_add(x->steps,
-			step_json(who, x->ch[who].pid, label, addr, &s));
-	else
+	/* what happened since the last step (a fork, say) */
+	if (new_events(x, who, &ev))
+		return x->fatal;
+	if (opts.json) {
+		struct json_object *o = step_json(who, x->ch[who].pid, label,
+						  addr, &s);
+
+		vmv_json_add(o, "events", events_json(x, &ev));
+		json_object_array_add(x->steps, o);
+	} else {
 		print_snap(label, &s);
+		print_events(x, &ev, false);
+	}
+	vmv_events_free(&ev);
 	return 0;
+}
+
+/* Forget the events so far (earlier scenarios'): a step shows its own. */
+int skip_events(struct fctx *x, int who)
+{
+	struct vmv_events ev;
+	int ret = new_events(x, who, &ev);
+
+	vmv_events_free(&ev);
+	return ret;
 }
 
 /* "minflt=N majflt=N" of the target's reply: the access's own faults. */
@@ -407,20 +470,7 @@ int step_end(struct fctx *x, int who, const char *label, uint64_t addr,
 			vmv_json_add_i64(o, "access_minflt", x->acc_min);
 			vmv_json_add_i64(o, "access_majflt", x->acc_maj);
 		}
-		a = NULL;
-		if (x->have_events) {
-			a = json_object_new_array();
-			for (i = 0; i < ev->n; i++) {
-				struct json_object *e = json_object_new_object();
-
-				vmv_json_add_u64(e, "seq", ev->v[i].seq);
-				vmv_json_add_str(e, "event", ev->v[i].event);
-				vmv_json_add_hex(e, "start", ev->v[i].start);
-				vmv_json_add_hex(e, "end", ev->v[i].end);
-				json_object_array_add(a, e);
-			}
-		}
-		vmv_json_add(o, "events", a);
+		vmv_json_add(o, "events", events_json(x, ev));
 		a = NULL;
 		if (x->last_has_verify) {
 			a = json_object_new_object();
@@ -441,8 +491,6 @@ int step_end(struct fctx *x, int who, const char *label, uint64_t addr,
 		vmv_json_add(o, "verify", a);
 		json_object_array_add(x->steps, o);
 	} else {
-		char s[24];
-
 		print_snap(label, &x->last);
 		printf(INDENT "        minflt %+" PRId64 ", majflt %+" PRId64,
 		       dmin, dmaj);
@@ -458,14 +506,7 @@ int step_end(struct fctx *x, int who, const char *label, uint64_t addr,
 			printf(INDENT "        mismatch %" PRIx64
 			       " walk=%s shadow=%s\n", v->v[i].vaddr,
 			       v->v[i].walk, v->v[i].shadow);
-		for (i = 0; i < ev->n; i++)
-			printf(INDENT "        event %" PRIu64 " %s %" PRIx64
-			       "-%" PRIx64 " (%s)\n", ev->v[i].seq,
-			       ev->v[i].event, ev->v[i].start, ev->v[i].end,
-			       vmv_size(s, sizeof(s),
-					ev->v[i].end - ev->v[i].start));
-		if (x->have_events && !ev->n)
-			printf(INDENT "        no notifier event\n");
+		print_events(x, ev, true);
 	}
 	if (x->last_has_verify)
 		expect(x, !v->mismatches,
@@ -690,7 +731,8 @@ int cmd_faults(int argc, char **argv)
 			       i + 1, nr_scenarios, scenarios[i].name,
 			       scenarios[i].title, vmv_color("reset"));
 		}
-		scenarios[i].run(x);
+		if (!skip_events(x, WHO_PARENT))
+			scenarios[i].run(x);
 		if (x->ch[1].pid && !x->fatal)
 			stop_child(x);
 		if (x->fatal)

@@ -57,6 +57,7 @@ int step_begin(struct fctx *x, int who, struct snap *before);
 int step_end(struct fctx *x, int who, const char *label, uint64_t addr,
 	     const struct snap *before);
 int show(struct fctx *x, int who, const char *label, uint64_t addr);
+int skip_events(struct fctx *x, int who);
 void note(struct fctx *x, const char *fmt, ...) __printf(2, 3);
 void expect(struct fctx *x, bool cond, const char *fmt, ...) __printf(3, 4);
 void skip(struct fctx *x, const char *fmt, ...) __printf(2, 3);
