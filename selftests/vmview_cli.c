@@ -39,13 +39,16 @@
 #include "vmview_util.h"
 #include "vmview_workload.h"
 
+#ifndef BIT_ULL
+#define BIT_ULL(n)	(1ULL << (n))
+#endif
 #define PG		4096UL
 #define CAP_SYS_ADMIN_NR 21
 #define PM_PFN(e)	((e) & ((1ULL << 55) - 1))
 #define PM_SWAP_TYPE(e)	((e) & 0x1f)
 #define PM_SWAP_OFF(e)	(PM_PFN(e) >> 5)
-#define PM_SWAP		(1ULL << 62)
-#define PM_PRESENT	(1ULL << 63)
+#define PM_SWAP		BIT_ULL(62)
+#define PM_PRESENT	BIT_ULL(63)
 
 /* --- a small JSON reader -------------------------------------------------- */
 
@@ -100,11 +103,21 @@ static char *jparse_string(const char **pp)
 		if (c == '\\') {
 			c = *p++;
 			switch (c) {
-			case 'n': c = '\n'; break;
-			case 't': c = '\t'; break;
-			case 'r': c = '\r'; break;
-			case 'b': c = '\b'; break;
-			case 'f': c = '\f'; break;
+			case 'n':
+				c = '\n';
+				break;
+			case 't':
+				c = '\t';
+				break;
+			case 'r':
+				c = '\r';
+				break;
+			case 'b':
+				c = '\b';
+				break;
+			case 'f':
+				c = '\f';
+				break;
 			case 'u':
 				if (!isxdigit(p[0]) || !isxdigit(p[1]) ||
 				    !isxdigit(p[2]) || !isxdigit(p[3]))
@@ -112,8 +125,12 @@ static char *jparse_string(const char **pp)
 				c = '?';	/* not needed here */
 				p += 4;
 				break;
-			case '"': case '\\': case '/': break;
-			default: goto bad;
+			case '"':
+			case '\\':
+			case '/':
+				break;
+			default:
+				goto bad;
 			}
 		}
 		if (n + 2 > cap) {
@@ -174,7 +191,10 @@ static struct jv *jparse_value(const char **pp, int depth)
 		for (;;) {
 			key = NULL;
 			if (v->t == J_OBJ) {
-				if (*p != '"' || !(key = jparse_string(&p)))
+				if (*p != '"')
+					goto bad;
+				key = jparse_string(&p);
+				if (!key)
 					goto bad;
 				p = jws(p);
 				if (*p++ != ':') {
@@ -401,7 +421,7 @@ static char *pid_file(pid_t pid, const char *name)
 	return vmv_read_file(path, NULL);
 }
 
-static int track(pid_t pid)
+static int vmv_track_pid(pid_t pid)
 {
 	char s[16];
 
@@ -409,7 +429,7 @@ static int track(pid_t pid)
 	return vmv_write_file(VMVIEW_DEBUGFS_DIR "/track", s);
 }
 
-static int untrack(pid_t pid)
+static int vmv_untrack_pid(pid_t pid)
 {
 	char s[16];
 
@@ -449,7 +469,7 @@ static long long status_kb(pid_t pid, const char *key)
 	return n;
 }
 
-static unsigned long long pagemap(pid_t pid, unsigned long addr)
+static unsigned long long pagemap_entry(pid_t pid, unsigned long addr)
 {
 	unsigned long long e = 0;
 	char path[64];
@@ -491,8 +511,12 @@ static void pid_str(char *buf, pid_t pid)
 	sprintf(buf, "%d", (int)pid);
 }
 
-/* A function of this program that --symbolize must name. */
-static int __attribute__((noinline, used)) vmv_cli_marker(int x)
+/*
+ * A function of this program that --symbolize must name: global, so
+ * that it is emitted and in the symbol table whatever the inlining.
+ */
+int vmv_cli_marker(int x);
+int vmv_cli_marker(int x)
 {
 	asm volatile("" : "+r" (x));
 	return x * 7 + 3;
@@ -527,7 +551,7 @@ FIXTURE_SETUP(cli)
 FIXTURE_TEARDOWN(cli)
 {
 	if (self->wl.pid > 0 && vmv_module_loaded())
-		untrack(self->wl.pid);
+		vmv_untrack_pid(self->wl.pid);
 	vmv_wl_stop(&self->wl);
 	if (self->was_loaded && !vmv_module_loaded())
 		vmv_load();
@@ -552,7 +576,7 @@ TEST_F(cli, summary_vs_status)
 	size_t i;
 
 	/* Tracked before: the CLI must leave it tracked. */
-	ASSERT_EQ(0, track(pid));
+	ASSERT_EQ(0, vmv_track_pid(pid));
 	/* The kernel may still change the process: a second chance. */
 	for (tries = 0; tries < 2; tries++) {
 		run_free(&r);
@@ -612,7 +636,7 @@ TEST_F(cli, summary_vs_status)
 	run_free(&r);
 	EXPECT_TRUE(tracked(pid))
 		TH_LOG("the CLI untracked a PID it had not tracked itself");
-	EXPECT_EQ(0, untrack(pid));
+	EXPECT_EQ(0, vmv_untrack_pid(pid));
 }
 
 /* maps lists /proc/PID/maps's VMAs, field by field. */
@@ -686,7 +710,7 @@ static int ptes_mismatches(struct __test_metadata *_metadata, pid_t pid,
 		level = jstr(e, "level");
 		if (!kind || !level || strcmp(level, "pte"))
 			continue;
-		pm = pagemap(pid, va);
+		pm = pagemap_entry(pid, va);
 		if (!strcmp(kind, "present")) {
 			if ((pm & PM_PRESENT) && PM_PFN(pm) == jhex(e, "pfn"))
 				continue;
@@ -715,7 +739,7 @@ TEST_F(cli, ptes_vs_pagemap)
 	char *raw = NULL, range[64];
 	int tries, bad = 0;
 
-	ASSERT_EQ(0, track(self->wl.pid));
+	ASSERT_EQ(0, vmv_track_pid(self->wl.pid));
 	for (tries = 0; tries < 2; tries++) {
 		run_free(&r);
 		free(raw);
@@ -765,7 +789,7 @@ TEST_F(cli, ptes_vs_pagemap)
 	run_free(&f);
 	run_free(&r);
 	free(raw);
-	EXPECT_EQ(0, untrack(self->wl.pid));
+	EXPECT_EQ(0, vmv_untrack_pid(self->wl.pid));
 }
 
 /* One address through translate: indexes, depth, phys against pagemap. */
@@ -800,7 +824,7 @@ static void check_translate(struct __test_metadata *_metadata, pid_t pid,
 	}
 	snprintf(key, sizeof(key), "split.%d.index", n);
 	EXPECT_EQ((long long)(addr & 4095), jnum(r.json, key));
-	pm = pagemap(pid, addr);
+	pm = pagemap_entry(pid, addr);
 	if (pm & PM_PRESENT) {
 		const char *level = jstr(r.json, "leaf.level");
 
@@ -879,7 +903,10 @@ TEST_F(cli, map_vs_ptes)
 		ASSERT_EQ(0, p.status);
 		ASSERT_EQ(0, m.status) TH_LOG("%s", m.err);
 		ASSERT_NE(NULL, m.json) TH_LOG("not JSON: %.300s", m.out);
-		resident = zero = huge = swap = 0;
+		resident = 0;
+		zero = 0;
+		huge = 0;
+		swap = 0;
 		for (i = 0; i < jlen(p.json, "ptes"); i++) {
 			struct jv *e = jget(p.json, "ptes")->items[i];
 			const char *k = jstr(e, "kind"), *l = jstr(e, "level");

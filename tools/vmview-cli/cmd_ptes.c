@@ -43,8 +43,11 @@ int cmd_ptes(int argc, char **argv)
 		return vmv_err(VMV_EXIT_BAD_ADDR,
 			       "bad range '%s': give START-END in hex, START below END, as in /proc/PID/maps",
 			       opts.range);
-	if (opts.kind && (ret = check_kind(opts.kind)))
-		return ret;
+	if (opts.kind) {
+		ret = check_kind(opts.kind);
+		if (ret)
+			return ret;
+	}
 	ret = vmv_begin("ptes", "PID [--range A-B] [--kind KIND]", argc, argv,
 			1, &pid);
 	if (ret)

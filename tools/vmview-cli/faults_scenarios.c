@@ -61,7 +61,7 @@ static void anon_intro(struct fctx *x, uint64_t a, uint64_t len,
 	     vmv_size(s, sizeof(s), len), a, what, a);
 }
 
-static void demand_zero(struct fctx *x)
+static void sc_demand_zero(struct fctx *x)
 {
 	uint64_t a, zero_pfn;
 
@@ -106,7 +106,7 @@ static void demand_zero(struct fctx *x)
 		note(x, "the read mapped the shared zero page read-only, the write a private frame: minor faults, no I/O");
 }
 
-static void cow(struct fctx *x)
+static void sc_cow(struct fctx *x)
 {
 	uint64_t a, frame;
 	struct snap parent;
@@ -172,7 +172,7 @@ static bool have_swap(void)
 	return yes;
 }
 
-static void swap(struct fctx *x)
+static void sc_swap(struct fctx *x)
 {
 	uint64_t a;
 	int tries;
@@ -224,7 +224,7 @@ static bool droppable(const char *path)
 /* A scratch file of FILE_PAGES pages on a filesystem that can drop them. */
 static int make_scratch(char *why, size_t len)
 {
-	const char *dirs[] = { getenv("TMPDIR"), "/var/tmp", "/tmp", "." };
+	const char *const dirs[] = { getenv("TMPDIR"), "/var/tmp", "/tmp", "." };
 	char buf[PAGE];
 	size_t i, k;
 	int fd;
@@ -256,7 +256,7 @@ static int make_scratch(char *why, size_t len)
 	return -1;
 }
 
-static void file(struct fctx *x)
+static void sc_file(struct fctx *x)
 {
 	const char *path = opts.file;
 	char why[512], cached[64];
@@ -338,7 +338,7 @@ static bool thp_mode(char *mode, size_t len)
 	return true;
 }
 
-static void thp(struct fctx *x)
+static void sc_thp(struct fctx *x)
 {
 	char mode[32];
 	uint64_t a;
@@ -391,7 +391,9 @@ static void segv_one(struct fctx *x, uint64_t a, const char *access,
 
 	if (ask(x, P, reply, sizeof(reply), "segv %" PRIx64 " %s", a, access))
 		return;
-	sscanf(reply, "%d %d %llx", &sig, &code, &addr);
+	if (sscanf(reply, "%d %d %llx", &sig, &code, &addr) != 3)
+		expect(x, false, "the target's answer '%s' makes no sense",
+		       reply);
 	note(x, "the child died of signal %d, si_code %d (%s), si_addr 0x%llx",
 	     sig, code, code == 1 ? "SEGV_MAPERR" : code == 2 ? "SEGV_ACCERR" :
 	     "?", addr);
@@ -401,7 +403,7 @@ static void segv_one(struct fctx *x, uint64_t a, const char *access,
 	skip_events(x, P);
 }
 
-static void segv(struct fctx *x)
+static void sc_segv(struct fctx *x)
 {
 	uint64_t a, b;
 
@@ -431,7 +433,7 @@ static void segv(struct fctx *x)
 	segv_one(x, b, "r", 1, "SEGV_MAPERR");
 }
 
-static void soft_dirty(struct fctx *x)
+static void sc_soft_dirty(struct fctx *x)
 {
 	char path[VMV_PATH_MAX];
 	pid_t pid = x->ch[P].pid;
@@ -493,16 +495,17 @@ static void soft_dirty(struct fctx *x)
 
 const struct scenario scenarios[] = {
 	{ "demand-zero", "read fresh anonymous memory, then write it",
-	  demand_zero },
-	{ "cow", "copy-on-write after fork", cow },
-	{ "swap", "a major fault from swap (MADV_PAGEOUT, then touch)", swap },
+	  sc_demand_zero },
+	{ "cow", "copy-on-write after fork", sc_cow },
+	{ "swap", "a major fault from swap (MADV_PAGEOUT, then touch)",
+	  sc_swap },
 	{ "file", "a major fault from a file (page dropped from the cache)",
-	  file },
-	{ "thp", "a transparent huge page, then split by mprotect", thp },
+	  sc_file },
+	{ "thp", "a transparent huge page, then split by mprotect", sc_thp },
 	{ "segv", "SIGSEGV from a permission fault and an unmapped access",
-	  segv },
+	  sc_segv },
 	{ "soft-dirty", "clear_refs, write, see the soft-dirty bit",
-	  soft_dirty },
+	  sc_soft_dirty },
 };
 const size_t nr_scenarios = ARRAY_SIZE(scenarios);
 

@@ -97,17 +97,37 @@ static int read_line(int fd, char *buf, size_t len)
 	return 0;
 }
 
+/* Digits of v in base (10 or 16) at p; returns the end.  Signal-safe. */
+static char *put_num(char *p, unsigned long v, unsigned int base)
+{
+	char tmp[24];
+	int n = 0;
+
+	do {
+		tmp[n++] = "0123456789abcdef"[v % base];
+		v /= base;
+	} while (v);
+	while (n)
+		*p++ = tmp[--n];
+	return p;
+}
+
+/* "SIG CODE 0xADDR\n" to the parent, with async-signal-safe calls only. */
 static void segv_handler(int sig, siginfo_t *si, void *uc)
 {
-	char buf[64];
-	int n;
+	char buf[64], *p = buf;
 
 	(void)uc;
-	n = snprintf(buf, sizeof(buf), "%d %d 0x%lx\n", sig, si->si_code,
-		     (unsigned long)si->si_addr);
-	if (write(segv_pipe, buf, n) != n) {
-		/* the parent reports what it sees anyway */
-	}
+	p = put_num(p, sig, 10);
+	*p++ = ' ';
+	p = put_num(p, si->si_code, 10);
+	*p++ = ' ';
+	*p++ = '0';
+	*p++ = 'x';
+	p = put_num(p, (unsigned long)si->si_addr, 16);
+	*p++ = '\n';
+	if (write(segv_pipe, buf, p - buf) < 0)
+		_exit(2);
 	/* SA_RESETHAND: returning re-runs the access, which now kills */
 }
 
