@@ -354,12 +354,14 @@ static void run_free(struct run *r)
 /* What a child does before it runs the CLI (drop a capability ...). */
 typedef void (*prep_fn)(void);
 
+static bool tracked(pid_t pid);
+
 /*
  * Run the CLI with the NULL-terminated arguments; with signal_after_ms,
- * send sig that long after the start.
+ * send sig that long after the CLI has tracked wait_pid.
  */
 static struct run run_cli_ex(prep_fn prep, int sig, int signal_after_ms,
-			     const char *const *args)
+			     pid_t wait_pid, const char *const *args)
 {
 	char out[64], err[64];
 	const char *argv[32];
@@ -391,6 +393,8 @@ static struct run run_cli_ex(prep_fn prep, int sig, int signal_after_ms,
 		_exit(127);
 	}
 	if (signal_after_ms) {
+		for (i = 0; i < 1000 && wait_pid && !tracked(wait_pid); i++)
+			usleep(10000);
 		usleep(signal_after_ms * 1000);
 		kill(pid, sig);
 	}
@@ -408,7 +412,7 @@ static struct run run_cli_ex(prep_fn prep, int sig, int signal_after_ms,
 	return r;
 }
 
-#define CLI(...) run_cli_ex(NULL, 0, 0, (const char *const[]){ __VA_ARGS__, NULL })
+#define CLI(...) run_cli_ex(NULL, 0, 0, 0, (const char *const[]){ __VA_ARGS__, NULL })
 
 /* --- the module's and the kernel's views ---------------------------------- */
 
@@ -1064,8 +1068,9 @@ TEST_F(cli, untrack_at_exit)
 	EXPECT_FALSE(tracked(self->wl.pid));
 	EXPECT_EQ(before, nr_tracked());
 	for (i = 0; i < ARRAY_SIZE(sigs); i++) {
-		r = run_cli_ex(NULL, sigs[i], 1500, (const char *const[]){
-			"events", "--follow", self->pid, NULL });
+		r = run_cli_ex(NULL, sigs[i], 300, self->wl.pid,
+			       (const char *const[]){ "events", "--follow",
+						      self->pid, NULL });
 		EXPECT_EQ(128 + sigs[i], r.status) TH_LOG("%s", r.err);
 		EXPECT_FALSE(tracked(self->wl.pid))
 			TH_LOG("still tracked after signal %d", sigs[i]);
@@ -1135,7 +1140,7 @@ TEST_F(cli, exit_codes)
 	run_free(&r);
 
 	/* root without CAP_SYS_ADMIN: the module says EPERM */
-	r = run_cli_ex(drop_cap_sys_admin, 0, 0, (const char *const[]){
+	r = run_cli_ex(drop_cap_sys_admin, 0, 0, 0, (const char *const[]){
 		"maps", self->pid, NULL });
 	EXPECT_EQ(3, r.status) TH_LOG("%s", r.err);
 	EXPECT_NE(NULL, strstr(r.err, "root")) TH_LOG("%s", r.err);

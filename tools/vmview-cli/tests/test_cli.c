@@ -177,7 +177,7 @@ static void run_free(struct run *r)
 
 /*
  * Run the CLI with VMVIEW_ROOT=root; fake: fakeerr.so rules (or NULL).
- * With kill_after_ms, send sig that long after the start.
+ * With kill_after_ms, send sig that long after it has tracked a PID.
  */
 static struct run run_ex(const char *fake, const char *env, int kill_after_ms,
 			 int sig, const char *const *argv)
@@ -218,7 +218,17 @@ static struct run run_ex(const char *fake, const char *env, int kill_after_ms,
 	if (kill_after_ms) {
 		struct timespec ts = { kill_after_ms / 1000,
 				       (kill_after_ms % 1000) * 1000000L };
+		char *t = NULL;
 
+		/* once the CLI has tracked its PID (the fake track file) */
+		for (i = 0; i < 500; i++) {
+			free(t);
+			t = get("sys/kernel/debug/vmview/track");
+			if (*t)
+				break;
+			usleep(10000);
+		}
+		free(t);
 		nanosleep(&ts, NULL);
 		kill(pid, sig);
 	}
@@ -1001,7 +1011,7 @@ static void untrack_on(int sig)
 	struct run r;
 
 	new_tree();
-	r = run_ex(NULL, NULL, 400, sig, (const char *const[]){
+	r = run_ex(NULL, NULL, 200, sig, (const char *const[]){
 		"events", "--follow", "--interval", "50", "1234", NULL });
 	CHECK_EQ(r.status, 128 + sig);
 	CHECK_STR(get("sys/kernel/debug/vmview/untrack"), "1234\n");
