@@ -156,6 +156,7 @@ struct cmp {
 	struct __test_metadata *md;
 	bool log;	/* the last try: say what is wrong */
 	int bad;
+	char note[256];	/* what was compared, logged at the end */
 };
 
 #define MISMATCH(c, fmt, ...) do {					\
@@ -735,8 +736,9 @@ static void snap_take(struct cmp *c, int pid, unsigned int what,
 		      struct snap *s)
 {
 	memset(s, 0, sizeof(*s));
-	if (what & (S_SMAPS | S_PAGEMAP))
-		what |= S_MAPS;
+	/* VMA flags (from smaps) decide what is compared where. */
+	if (what & (S_MAPS | S_SMAPS | S_PAGEMAP))
+		what |= S_MAPS | S_SMAPS;
 	if (what & S_MAPS) {
 		s->maps = read_proc(c, pid, "maps");
 		if (s->maps)
@@ -771,56 +773,73 @@ FIXTURE(inspect) {
 	bool skip;
 };
 
+/*
+ * regions: what the workload maps (VMV_WL() bits); needs: the regions
+ * the variant is about, whose absence (no swap, no huge page) is a SKIP.
+ */
 FIXTURE_VARIANT(inspect) {
 	unsigned int regions;
+	unsigned int needs;
 };
 
 FIXTURE_VARIANT_ADD(inspect, anon) {
 	.regions = VMV_WL(VMV_WL_ANON),
+	.needs = VMV_WL(VMV_WL_ANON),
 };
 
 FIXTURE_VARIANT_ADD(inspect, file_private) {
 	.regions = VMV_WL(VMV_WL_FILE_PRIVATE),
+	.needs = VMV_WL(VMV_WL_FILE_PRIVATE),
 };
 
 FIXTURE_VARIANT_ADD(inspect, file_shared) {
 	.regions = VMV_WL(VMV_WL_FILE_SHARED),
+	.needs = VMV_WL(VMV_WL_FILE_SHARED),
 };
 
 FIXTURE_VARIANT_ADD(inspect, file_ro) {
 	.regions = VMV_WL(VMV_WL_FILE_RO),
+	.needs = VMV_WL(VMV_WL_FILE_RO),
 };
 
 FIXTURE_VARIANT_ADD(inspect, shared_anon) {
 	.regions = VMV_WL(VMV_WL_SHARED_ANON),
+	.needs = VMV_WL(VMV_WL_SHARED_ANON),
 };
 
 FIXTURE_VARIANT_ADD(inspect, populate) {
 	.regions = VMV_WL(VMV_WL_POPULATE),
+	.needs = VMV_WL(VMV_WL_POPULATE),
 };
 
 FIXTURE_VARIANT_ADD(inspect, mlock) {
 	.regions = VMV_WL(VMV_WL_MLOCK),
+	.needs = VMV_WL(VMV_WL_MLOCK),
 };
 
 FIXTURE_VARIANT_ADD(inspect, thp) {
 	.regions = VMV_WL(VMV_WL_THP),
+	.needs = VMV_WL(VMV_WL_THP),
 };
 
 FIXTURE_VARIANT_ADD(inspect, hugetlb) {
 	.regions = VMV_WL(VMV_WL_HUGETLB),
+	.needs = VMV_WL(VMV_WL_HUGETLB),
 };
 
 FIXTURE_VARIANT_ADD(inspect, swap) {
 	.regions = VMV_WL(VMV_WL_SWAP),
+	.needs = VMV_WL(VMV_WL_SWAP),
 };
 
 FIXTURE_VARIANT_ADD(inspect, softdirty) {
 	.regions = VMV_WL(VMV_WL_SOFTDIRTY) | VMV_WL(VMV_WL_ANON),
+	.needs = VMV_WL(VMV_WL_SOFTDIRTY),
 };
 
 FIXTURE_VARIANT_ADD(inspect, cow) {
 	.regions = VMV_WL(VMV_WL_COW) | VMV_WL(VMV_WL_ANON),
+	.needs = VMV_WL(VMV_WL_COW),
 };
 
 FIXTURE_VARIANT_ADD(inspect, all) {
@@ -855,7 +874,8 @@ static void populate_own_files(void)
 	free(maps);
 }
 
-static long long smaps_kb(int pid, unsigned long start, const char *key)
+/* smaps' AnonHugePages of the VMA at start, in kB; -1 if none. */
+static long long thp_kb(int pid, unsigned long start)
 {
 	struct cmp c = { 0 };
 	struct snap s;
@@ -864,7 +884,7 @@ static long long smaps_kb(int pid, unsigned long start, const char *key)
 
 	snap_take(&c, pid, S_SMAPS, &s);
 	v = vma_find(s.vma, s.nvma, start);
-	if (v && !strcmp(key, "AnonHugePages"))
+	if (v)
 		kb = v->anon_huge;
 	snap_free(&s);
 	return kb;
@@ -873,16 +893,16 @@ static long long smaps_kb(int pid, unsigned long start, const char *key)
 FIXTURE_SETUP(inspect)
 {
 	unsigned int want = variant->regions, missing, r;
-	bool one = !(want & (want - 1));
 	char buf[32];
 
 	ASSERT_EQ(0, vmv_ensure_loaded());
 	if ((want & VMV_WL(VMV_WL_SWAP)) && !swap_configured()) {
 		want &= ~VMV_WL(VMV_WL_SWAP);
-		if (one) {
+		if (variant->needs & VMV_WL(VMV_WL_SWAP)) {
 			self->skip = true;
 			SKIP(return, "no swap here (VMVIEW_SWAP=none)");
 		}
+		TH_LOG("workload: no swap region (VMVIEW_SWAP=none)");
 	}
 	populate_own_files();
 	ASSERT_EQ(0, vmv_wl_start(&self->wl, want));
@@ -892,18 +912,16 @@ FIXTURE_SETUP(inspect)
 		if (missing & VMV_WL(r))
 			TH_LOG("workload: no %s region: %s", vmv_wl_name(r),
 			       strerror(-self->wl.rerr[r]));
-	if (missing && (one || (missing & variant->regions &
-				~VMV_WL(VMV_WL_ANON)) ==
-			(variant->regions & ~VMV_WL(VMV_WL_ANON)))) {
+	if (missing & variant->needs) {
 		self->skip = true;
 		SKIP(return, "the workload could not set up its %s memory",
-		     vmv_wl_name(__builtin_ctz(missing)));
+		     vmv_wl_name(__builtin_ctz(missing & variant->needs)));
 	}
 	if (vmv_wl_has(&self->wl, VMV_WL_THP) &&
-	    smaps_kb(self->pid, self->wl.start[VMV_WL_THP],
-		     "AnonHugePages") != VMV_WL_HUGE / 1024) {
+	    thp_kb(self->pid, self->wl.start[VMV_WL_THP]) !=
+	    VMV_WL_HUGE / 1024) {
 		TH_LOG("workload: the THP region is not a THP (AnonHugePages)");
-		if (one) {
+		if (variant->needs & VMV_WL(VMV_WL_THP)) {
 			self->skip = true;
 			SKIP(return, "no THP could be allocated");
 		}
@@ -944,6 +962,7 @@ static int compare_twice(struct __test_metadata *_metadata,
 		c.log = attempt == 1;
 		c.bad = 0;
 		snap_take(&c, wl->pid, what, &s);
+		c.note[0] = '\0';
 		fn(&c, &s, wl);
 		snap_free(&s);
 		if (!c.bad)
@@ -952,6 +971,8 @@ static int compare_twice(struct __test_metadata *_metadata,
 			TH_LOG("%d mismatches; reading everything again",
 			       c.bad);
 	}
+	if (c.note[0])
+		TH_LOG("compared: %s", c.note);
 	return c.bad;
 }
 
@@ -998,10 +1019,16 @@ TEST_F_TIMEOUT(inspect, ptes_format, 120)
 
 /* --- ptes_pagemap --------------------------------------------------------- */
 
+/* What ptes_pagemap compared: [0] with the bit clear, [1] set. */
+struct pm_stats {
+	int present, swapped, huge;
+	int softdirty[2], exclusive[2];
+};
+
 /* One page of a leaf against its pagemap entry. */
 static void cmp_page(struct cmp *c, const struct vma *v,
 		     const struct pte_line *l, unsigned long va,
-		     unsigned long long pm)
+		     unsigned long long pm, struct pm_stats *st)
 {
 	unsigned long long idx = (va - l->va) / PG, want;
 	bool sd = l->flags & BIT_ULL(F_SOFTDIRTY);
@@ -1021,6 +1048,10 @@ static void cmp_page(struct cmp *c, const struct vma *v,
 		if (l->level == L_PTE && excl != !!(pm & PM_EXCLUSIVE))
 			MISMATCH(c, "%#lx: pagemap exclusive=%d, ptes: %.*s",
 				 va, !!(pm & PM_EXCLUSIVE), l->len, l->text);
+		if (l->level == L_PTE)
+			st->exclusive[!!(pm & PM_EXCLUSIVE)]++;
+		st->present++;
+		st->huge += l->level != L_PTE;
 	} else if (pm & PM_SWAP) {
 		if (pte_is_present(l) || !l->has_swap) {
 			MISMATCH(c, "%#lx: pagemap swap (%#llx), ptes: %.*s",
@@ -1035,6 +1066,7 @@ static void cmp_page(struct cmp *c, const struct vma *v,
 			MISMATCH(c, "%#lx: pagemap swap %llu:%#llx, ptes: %.*s",
 				 va, PM_SWAP_TYPE(pm), PM_SWAP_OFF(pm),
 				 l->len, l->text);
+		st->swapped++;
 	} else {
 		MISMATCH(c, "%#lx: pagemap has nothing (%#llx), ptes: %.*s",
 			 va, pm, l->len, l->text);
@@ -1044,17 +1076,67 @@ static void cmp_page(struct cmp *c, const struct vma *v,
 	 * Soft-dirty (bit 55): pagemap also sets it for the whole of a VMA
 	 * with VM_SOFTDIRTY, and ignores it for hugetlb pages.
 	 */
-	if (!vma_has(v, "sd") && !vma_has(v, "ht") &&
-	    sd != !!(pm & PM_SOFT_DIRTY))
+	if (vma_has(v, "sd") || vma_has(v, "ht"))
+		return;
+	if (sd != !!(pm & PM_SOFT_DIRTY))
 		MISMATCH(c, "%#lx: pagemap soft-dirty=%d, ptes: %.*s", va,
 			 !!(pm & PM_SOFT_DIRTY), l->len, l->text);
+	st->softdirty[!!(pm & PM_SOFT_DIRTY)]++;
+}
+
+/*
+ * The workload is what it should be, per the kernel (so that the
+ * comparisons above cover what they are meant to): pages [from, to) of
+ * region r have pagemap bit set or not.
+ */
+static void expect_pm_bit(struct cmp *c, struct snap *s,
+			  const struct vmv_workload *wl, enum vmv_wl_region r,
+			  unsigned int from, unsigned int to,
+			  unsigned long long bit, bool set)
+{
+	unsigned long va;
+	struct vma *v;
+	unsigned int i;
+
+	if (!vmv_wl_has(wl, r))
+		return;
+	for (i = from; i < to; i++) {
+		va = vmv_wl_page(wl, r, i);
+		v = vma_find(s->vma, s->nvma, va);
+		if (v && !!(pagemap_of(v, va) & bit) != set)
+			MISMATCH(c,
+				 "workload: %s page %u: pagemap %#llx, want bit %d %s",
+				 vmv_wl_name(r), i, pagemap_of(v, va),
+				 __builtin_ctzll(bit), set ? "set" : "clear");
+	}
+}
+
+/* A region that should be one huge leaf is. */
+static void expect_huge_leaf(struct cmp *c, struct snap *s,
+			     const struct vmv_workload *wl,
+			     enum vmv_wl_region r)
+{
+	struct pte_line *l;
+	struct vma *v;
+
+	if (!vmv_wl_has(wl, r))
+		return;
+	v = vma_find(s->vma, s->nvma, wl->start[r]);
+	/* A THP the kernel could not allocate is no failure of vmview's. */
+	if (r == VMV_WL_THP && (!v || !v->anon_huge))
+		return;
+	l = pte_find(s->pte, s->npte, wl->start[r]);
+	if (!l || l->level != L_PMD || l->va != wl->start[r])
+		MISMATCH(c, "workload: the %s region is not one pmd leaf",
+			 vmv_wl_name(r));
 }
 
 static void cmp_pagemap(struct cmp *c, struct snap *s,
 			const struct vmv_workload *wl)
 {
-	int i, present = 0, swapped = 0;
+	struct pm_stats st = { 0 };
 	unsigned long va;
+	int i;
 
 	for (i = 0; i < s->nvma; i++) {
 		struct vma *v = &s->vma[i];
@@ -1072,9 +1154,7 @@ static void cmp_pagemap(struct cmp *c, struct snap *s,
 						 va, pm);
 				continue;
 			}
-			present += !!(pm & PM_PRESENT);
-			swapped += !!(pm & PM_SWAP);
-			cmp_page(c, v, l, va, pm);
+			cmp_page(c, v, l, va, pm, &st);
 		}
 	}
 	/* Leaves outside every VMA would have been missed above. */
@@ -1082,10 +1162,30 @@ static void cmp_pagemap(struct cmp *c, struct snap *s,
 		if (!vma_find(s->vma, s->nvma, s->pte[i].va))
 			MISMATCH(c, "ptes: leaf outside the VMAs: %.*s",
 				 s->pte[i].len, s->pte[i].text);
-	if (!present)
+	if (!st.present)
 		MISMATCH(c, "no present page compared");
-	if (vmv_wl_has(wl, VMV_WL_SWAP) && !swapped)
-		MISMATCH(c, "no swapped page compared");
+	if (vmv_wl_has(wl, VMV_WL_SWAP) && st.swapped < (int)wl->swapped)
+		MISMATCH(c, "%d swapped pages compared, the workload has %u",
+			 st.swapped, wl->swapped);
+	expect_pm_bit(c, s, wl, VMV_WL_SOFTDIRTY, 0, VMV_WL_REDIRTY,
+		      PM_SOFT_DIRTY, true);
+	expect_pm_bit(c, s, wl, VMV_WL_SOFTDIRTY, VMV_WL_REDIRTY,
+		      VMV_WL_PAGES, PM_SOFT_DIRTY, false);
+	expect_pm_bit(c, s, wl, VMV_WL_COW, 0, VMV_WL_REDIRTY, PM_EXCLUSIVE,
+		      true);
+	expect_pm_bit(c, s, wl, VMV_WL_COW, VMV_WL_REDIRTY, VMV_WL_PAGES,
+		      PM_EXCLUSIVE, false);
+	if (wl->swapped == VMV_WL_PAGEOUT)
+		expect_pm_bit(c, s, wl, VMV_WL_SWAP, 0, VMV_WL_PAGEOUT,
+			      PM_SWAP, true);
+	expect_pm_bit(c, s, wl, VMV_WL_SWAP, VMV_WL_PAGEOUT, VMV_WL_PAGES,
+		      PM_PRESENT, true);
+	expect_huge_leaf(c, s, wl, VMV_WL_THP);
+	expect_huge_leaf(c, s, wl, VMV_WL_HUGETLB);
+	snprintf(c->note, sizeof(c->note),
+		 "%d present pages (%d in huge leaves), %d swapped; exclusive %d/%d, soft-dirty %d/%d (set/clear)",
+		 st.present, st.huge, st.swapped, st.exclusive[1],
+		 st.exclusive[0], st.softdirty[1], st.softdirty[0]);
 }
 
 TEST_F_TIMEOUT(inspect, ptes_pagemap, 120)
@@ -1097,6 +1197,16 @@ TEST_F_TIMEOUT(inspect, ptes_pagemap, 120)
 }
 
 /* --- ptes_kpageflags ------------------------------------------------------ */
+
+/* Whether any KSM page exists at all (pages_shared: KSM pages in use). */
+static bool ksm_pages_exist(void)
+{
+	char *t = vmv_read_file("/sys/kernel/mm/ksm/pages_shared", NULL);
+	bool yes = t && strtoll(t, NULL, 10) > 0;
+
+	free(t);
+	return yes;
+}
 
 static void cmp_kpageflags(struct cmp *c, struct snap *s,
 			   const struct vmv_workload *wl)
@@ -1113,6 +1223,7 @@ static void cmp_kpageflags(struct cmp *c, struct snap *s,
 	};
 	unsigned long long kpf;
 	int fd, i, seen = 0, zero = 0;
+	bool ksm = ksm_pages_exist();
 	unsigned int j;
 
 	fd = open("/proc/kpageflags", O_RDONLY);
@@ -1139,6 +1250,14 @@ static void cmp_kpageflags(struct cmp *c, struct snap *s,
 		if (!l->has_page)
 			continue;
 		seen++;
+		/*
+		 * 6.12's kpageflags sets KPF_KSM on every anonymous page
+		 * (it tests mapping & PAGE_MAPPING_KSM, two bits, for
+		 * non-zero): when the system has no KSM page at all, the
+		 * truth is "not KSM" for every page.
+		 */
+		if (!ksm)
+			kpf &= ~BIT_ULL(KPF_KSM);
 		for (j = 0; j < ARRAY_SIZE(map); j++) {
 			bool want = kpf & map[j].kpf;
 			bool got = l->pflags & BIT_ULL(map[j].pflag);
