@@ -325,7 +325,14 @@ struct vmv_mirror *vmv_mirror_create(struct mm_struct *mm)
 	if (ret)
 		goto err_free;
 	vmv_stat_inc(VMV_STAT_MIRRORS);
+	/*
+	 * A process that changes its mappings faster than a chunk can be
+	 * filled makes the fill give up with -EBUSY; what it could not fill
+	 * stays dirty for the next verify, so tracking still succeeds.
+	 */
 	ret = vmv_refill(m, mm);
+	if (ret == -EBUSY)
+		ret = 0;
 	if (ret) {
 		vmv_mirror_destroy(m);
 		return ERR_PTR(ret);

@@ -1,12 +1,57 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# The demo, inside the guest.
+#
+# The demo, inside the guest: a live edition of a chapter on virtual
+# memory.  A small process is started, vmview shows its address space
+# through debugfs and through vmview-cli, then vmview-cli's "faults"
+# walks through minor, major and copy-on-write faults one at a time.
 say() { printf '\n$ %s\n' "$*"; }
+D=/sys/kernel/debug/vmview
+
 say insmod vmview.ko
 insmod /vmview/vmview.ko || exit 1
 say cat /proc/vmview
 cat /proc/vmview
-say ls /sys/kernel/debug/vmview
-ls -l /sys/kernel/debug/vmview
+
+sleep 600 &
+P=$!
+sleep 0.2
+printf '\n# A process to look at: PID %s (busybox sleep)\n' "$P"
+
+say "echo $P > $D/track"
+echo $P >$D/track || exit 1
+say "cat $D/$P/mm"
+cat $D/$P/mm
+say "cat $D/$P/vmas"
+cat $D/$P/vmas
+say "head -n 12 $D/$P/ptes"
+head -n 12 $D/$P/ptes
+text=$(grep ' r-xp ' /proc/$P/maps | head -n 1 | cut -d- -f1)
+addr=$(printf '0x%x' $((0x$text + 0x1234)))
+say "echo $addr > $D/$P/translate; cat $D/$P/translate"
+echo $addr >$D/$P/translate
+cat $D/$P/translate
+say "cat $D/$P/verify"
+cat $D/$P/verify
+say "echo $P > $D/untrack"
+echo $P >$D/untrack
+
+say "vmview-cli $P"
+vmview-cli $P
+say "vmview-cli map $P"
+vmview-cli map $P
+say "vmview-cli --symbolize translate $P $addr"
+vmview-cli --symbolize translate $P $addr
+
+# A small block device for the "major fault from a file" scenario: /tmp
+# is tmpfs, whose pages cannot be dropped from the page cache.
+n=$(cat /sys/class/zram-control/hot_add 2>/dev/null) &&
+	echo 16M >/sys/block/zram$n/disksize
+say "vmview-cli faults${n:+ --file /dev/zram$n}"
+vmview-cli faults ${n:+--file /dev/zram$n}
+rc=$?
+
+kill $P
 say rmmod vmview
 rmmod vmview
+exit $rc

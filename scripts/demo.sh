@@ -7,13 +7,12 @@ set -eu
 cd "$(dirname "$0")/.."
 scripts/deps.sh test
 make -s modules-all >/dev/null
-make -s cli selftests >/dev/null
+make -s cli >/dev/null
 kver=$(scripts/kernels.sh 6.12)
 pl=build/guest/demo/payload
 rm -rf "$pl" && mkdir -p "$pl"
 cp "build/kmod/$kver/module/vmview.ko" "$pl/"
 cp tools/vmview-cli/vmview-cli "$pl/"
-find build/selftests -maxdepth 1 -type f -perm -u+x -exec cp {} "$pl/" \;
 cp scripts/demo-guest.sh "$pl/run.sh"
 echo "# booting $kver under QEMU (TCG); this takes a few seconds" >&2
 scripts/vm.sh -k "$kver" -n demo -p "$pl" -o build/guest/demo -t 600 |
