@@ -3,27 +3,32 @@
  * bench-measure: time vmview against /proc/PID/pagemap on one target
  * process, for `make bench` (scripts/bench.sh runs it in a QEMU guest).
  *
- *   bench-measure -n NAME [-r REPS] [-b BYTES] [-B BYTES] [-c CLI] [-f]
- *                 [-d] -- bench-target ARGS...
+ *   bench-measure -n NAME [-r REPS] [-R REPS] [-b BYTES] [-B BYTES]
+ *                 [-c CLI] [-f] [-d] [-o METHODS] -- bench-target ARGS...
  *
  *   -n  the target's name in the output
- *   -r  repetitions of each measurement (default 5)
+ *   -r  repetitions of track, the COW verify and the CLI (default 5)
+ *   -R  repetitions of the reads paired with pagemap (default 11)
  *   -b  read size for PID/ptes and PID/ptes.bin (default 65536, the CLI's)
  *   -B  read size for /proc/PID/pagemap (default 1 MiB)
  *   -c  the CLI; its summary and ptes --json are timed end to end
  *   -f  after the full verifies, write "changed" to PID/verify and time a
  *       verify after each of REPS COW faults in the target
  *   -d  diagnostics: ptes and ptes.bin at other read sizes, record counts
+ *   -o  only these methods (comma-separated: track, pagemap, ptes.bin,
+ *       ptes, verify, cli); default all
  *
  * The target is started with pipes on its stdin and stdout (protocol in
  * bench-target.c).  Every time is CLOCK_MONOTONIC around open, the reads
- * and close.  The methods of one repetition run one after the other
- * (pagemap, ptes.bin, ptes, verify), so that a load that changes during
- * the run weighs on all of them alike.
+ * and close.  Each read of ptes.bin, ptes and verify comes right after a
+ * read of pagemap, and the pair is printed: other guests on the host
+ * change the speed of this one from second to second, and a pair shares
+ * the speed of its moment.
  *
  * Output, one record a line, fields separated by spaces:
  *   target NAME pid=PID pages=N vmas=V span_pages=S
  *   sample NAME METHOD REP NS BYTES
+ *   pair NAME METHOD REP NS PAGEMAP_NS   (the pagemap read just before)
  *   result NAME METHOD pages=N reps=R median_ns=M min_ns=A max_ns=B bytes=X
  *   value NAME KEY VALUE
  *   skip NAME METHOD REASON...
@@ -44,7 +49,7 @@
 
 #define DBG		"/sys/kernel/debug/vmview"
 #define MAX_RANGES	4096
-#define MAX_REPS	64
+#define MAX_REPS	128
 
 extern char **environ;
 
@@ -54,6 +59,7 @@ struct range {
 
 static const char *name = "target";
 static int reps = 5;
+static int rr_reps = 11;
 static size_t rdsize = 65536, pmsize = 1 << 20;
 static char *buf;
 static size_t bufsize;
@@ -62,6 +68,21 @@ static unsigned long pages;
 static FILE *to_target, *from_target;
 static struct range ranges[MAX_RANGES];	/* every VMA, from maps */
 static int nranges;
+static const char *only;
+
+/* Is this method wanted (-o)? */
+static bool want(const char *method)
+{
+	size_t n = strlen(method);
+	const char *p;
+
+	if (!only)
+		return true;
+	for (p = only; (p = strstr(p, method)); p += n)
+		if ((p == only || p[-1] == ',') && (!p[n] || p[n] == ','))
+			return true;
+	return false;
+}
 
 static void __attribute__((noreturn)) die(const char *fmt, const char *arg)
 {
@@ -242,8 +263,12 @@ static void result(struct method *m)
 	fflush(stdout);
 }
 
-/* Time one read-the-file measurement; a failure ends the method. */
-static int timed_read(struct method *m, const char *path, size_t sz)
+/*
+ * Time one read of a file to EOF (pagemap when path is NULL); a failure
+ * ends the method.  The time goes to *ns when ns is not NULL.
+ */
+static int timed_read(struct method *m, const char *path, size_t sz,
+		      uint64_t *ns)
 {
 	uint64_t t0 = now_ns();
 	long long n = path ? slurp(path, sz) : read_pagemap(sz);
@@ -255,6 +280,8 @@ static int timed_read(struct method *m, const char *path, size_t sz)
 		return -1;
 	}
 	sample(m, t1 - t0, n);
+	if (ns)
+		*ns = t1 - t0;
 	return 0;
 }
 
@@ -340,6 +367,49 @@ static long long verify(unsigned long long *checked,
 	return n;
 }
 
+static unsigned long long checked, mism;
+
+/* Time one read of PID/verify. */
+static int timed_verify(struct method *m, uint64_t *ns)
+{
+	uint64_t t0 = now_ns(), t1;
+	long long n = verify(&checked, &mism);
+
+	t1 = now_ns();
+	if (n < 0) {
+		printf("skip %s %s read failed: %s\n", name, m->name,
+		       strerror(-n));
+		return -1;
+	}
+	sample(m, t1 - t0, n);
+	*ns = t1 - t0;
+	return 0;
+}
+
+/*
+ * A pagemap read, then the method right after it: the pair shares the
+ * host's load of the moment, so their ratio ("pair" line) is steadier
+ * than the ratio of two medians on a busy host.
+ */
+static int paired(struct method *pm, struct method *m, const char *file,
+		  size_t sz)
+{
+	char path[96];
+	uint64_t a, b;
+	int ret;
+
+	if (timed_read(pm, NULL, pmsize, &a))
+		return -1;
+	if (file && strcmp(file, "verify"))
+		ret = timed_read(m, pidpath(path, sizeof(path), file), sz, &b);
+	else
+		ret = timed_verify(m, &b);
+	if (!ret)
+		printf("pair %s %s %d %" PRIu64 " %" PRIu64 "\n", name,
+		       m->name, m->n, b, a);
+	return ret;
+}
+
 /* Run the CLI with its output to /dev/null; 0 when it exits 0. */
 static int run_cli(const char *cli, const char *cmd, const char *opt)
 {
@@ -374,6 +444,8 @@ static void time_cli(const char *cli, const char *method, const char *cmd,
 	struct method m = { .name = method };
 	int r;
 
+	if (!want("cli"))
+		return;
 	if (!cli || access(cli, X_OK)) {
 		printf("skip %s %s no CLI\n", name, method);
 		return;
@@ -406,23 +478,26 @@ int main(int argc, char **argv)
 	struct method txt = { .name = "ptes" };
 	struct method ver = { .name = "verify" };
 	struct method trk = { .name = "track" };
-	unsigned long long checked = 0, mism = 0, span = 0;
+	unsigned long long span = 0;
 	char path[96];
 	int opt, r, i;
 
-	while ((opt = getopt(argc, argv, "n:r:b:B:c:fd")) != -1) {
+	while ((opt = getopt(argc, argv, "n:r:R:b:B:c:fdo:")) != -1) {
 		switch (opt) {
 		case 'n': name = optarg; break;
 		case 'r': reps = atoi(optarg); break;
+		case 'R': rr_reps = atoi(optarg); break;
 		case 'b': rdsize = strtoul(optarg, NULL, 0); break;
 		case 'B': pmsize = strtoul(optarg, NULL, 0); break;
 		case 'c': cli = optarg; break;
 		case 'f': cow = true; break;
 		case 'd': diag = true; break;
+		case 'o': only = optarg; break;
 		default: goto usage;
 		}
 	}
-	if (optind >= argc || reps < 1 || reps > MAX_REPS || !rdsize ||
+	if (optind >= argc || reps < 1 || reps > MAX_REPS || rr_reps < 1 ||
+	    3 * rr_reps > MAX_REPS || !rdsize ||
 	    !pmsize)
 		goto usage;
 	bufsize = 8 << 20;
@@ -441,7 +516,9 @@ int main(int argc, char **argv)
 	fflush(stdout);
 
 	/* 3a. track: the shadow's first fill, from untracked each time. */
-	for (r = 0; r < reps; r++) {
+	if (!want("track") && track(true))
+		die("%s", "write to " DBG "/track");
+	for (r = 0; r < reps && want("track"); r++) {
 		uint64_t t0 = now_ns();
 
 		if (track(true))
@@ -452,26 +529,18 @@ int main(int argc, char **argv)
 	}
 	result(&trk);
 
-	/* 1, 2, 3b: one of each per repetition. */
-	for (r = 0; r < reps; r++) {
-		uint64_t t0, t1;
-		long long n;
-
-		if (timed_read(&pm, NULL, pmsize) ||
-		    timed_read(&bin, pidpath(path, sizeof(path), "ptes.bin"),
-			       rdsize) ||
-		    timed_read(&txt, pidpath(path, sizeof(path), "ptes"),
-			       rdsize))
+	/* 1, 2, 3b: each right after a pagemap read, RR_REPS times. */
+	for (r = 0; r < rr_reps; r++) {
+		if (want("ptes.bin") &&
+		    paired(&pm, &bin, "ptes.bin", rdsize))
 			break;
-		t0 = now_ns();
-		n = verify(&checked, &mism);
-		t1 = now_ns();
-		if (n < 0) {
-			printf("skip %s verify read failed: %s\n", name,
-			       strerror(-n));
+		if (want("ptes") && paired(&pm, &txt, "ptes", rdsize))
 			break;
-		}
-		sample(&ver, t1 - t0, n);
+		if (want("verify") && paired(&pm, &ver, "verify", 0))
+			break;
+		if (!pm.n && want("pagemap") &&
+		    timed_read(&pm, NULL, pmsize, NULL))
+			break;
 	}
 	result(&pm);
 	result(&bin);
@@ -529,6 +598,7 @@ int main(int argc, char **argv)
 		static const size_t sizes[] = { 4096, 16384, 65536, 262144,
 						1 << 20 };
 		static const char * const files[] = { "ptes.bin", "ptes" };
+		struct method pm2 = { .name = "pagemap(diag)" };
 		long long lines = 0, n;
 		unsigned int f, s;
 		int fd;
@@ -540,10 +610,8 @@ int main(int argc, char **argv)
 
 				snprintf(mname, sizeof(mname), "%s@%zu",
 					 files[f], sizes[s]);
-				for (r = 0; r < reps; r++)
-					if (timed_read(&m, pidpath(path,
-							sizeof(path), files[f]),
-							sizes[s]))
+				for (r = 0; r < rr_reps; r++)
+					if (paired(&pm2, &m, files[f], sizes[s]))
 						break;
 				result(&m);
 			}
@@ -568,6 +636,6 @@ int main(int argc, char **argv)
 
 usage:
 	fprintf(stderr,
-		"usage: bench-measure -n NAME [-r REPS] [-b BYTES] [-B BYTES] [-c CLI] [-f] [-d] -- TARGET ARGS...\n");
+		"usage: bench-measure -n NAME [-r REPS] [-R REPS] [-b BYTES] [-B BYTES] [-c CLI] [-f] [-d] [-o METHODS] -- TARGET ARGS...\n");
 	return 2;
 }
