@@ -165,5 +165,5 @@ if [ "$failed" -gt 0 ]; then
 	echo "# failures:"
 	grep '^not ok ' "$all" | sed 's/^/#   /'
 fi
-echo "$passed passed, $failed failed, $skipped skipped"
+echo "$passed passed, $failed failed, $skipped skipped" | tee "$logs/summary"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
