@@ -88,11 +88,22 @@ if [ -z "${BENCH_ANALYZE:-}" ]; then
 	echo "# vmview make bench: $(date -u '+%F %T') UTC, guest $K612 (TCG, 2 vCPUs, 4096 MiB)"
 	load_before=$(load)
 	echo "# host before: $load_before"
+	# Sample the host's load every 5 s while the guest runs.
+	( while sleep 5; do
+		echo "$(cut -d' ' -f1 /proc/loadavg) $(pgrep -c -x qemu-system-x86 || true)"
+	  done ) >"$out/load.log" &
+	sampler=$!
 	scripts/vm.sh -k "$K612" -p "$pay" -o "$out/guest" -m 4096 -t "$timeout" \
 		-n bench >"$out/guest.log" 2>&1
 	vmrc=$?
+	kill "$sampler" 2>/dev/null
+	wait "$sampler" 2>/dev/null
 	load_after=$(load)
 	echo "# host after: $load_after"
+	during=$(awk '{ o = $2 > 0 ? $2 - 1 : 0; l += $1; if ($1 > lm) lm = $1; q += o; if (o > qm) qm = o; n++ }
+		END { if (n) printf "loadavg(1 min) mean %.1f, max %.1f on %d CPUs; other QEMU guests mean %.1f, max %d", l / n, lm, '"$(nproc)"', q / n, qm }' "$out/load.log")
+	echo "# host during the run: $during"
+	load_before="$load_before; during the run: $during"
 	grep -E '^(not ok|ok) - bench' "$out/guest.log"
 	log=$out/guest.log
 else
