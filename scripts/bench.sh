@@ -47,14 +47,28 @@ if [ -z "${BENCH_ANALYZE:-}" ]; then
 	[ "$reps" -ge 5 ] 2>/dev/null && [ "$pairs" -ge 5 ] 2>/dev/null ||
 		{ echo "bench: BENCH_REPS and BENCH_PAIRS must be 5 or more" >&2; exit 1; }
 	[ -n "$K612" ] || { echo "bench: no 6.12 kernel with headers (run scripts/deps.sh test)" >&2; exit 1; }
-	ko=${BENCH_KO:-$top/build/kmod/$K612/module/vmview.ko}
 	cli=$top/tools/vmview-cli/vmview-cli
-	[ -r "$ko" ] || { echo "bench: no module $ko (make modules-all)" >&2; exit 1; }
+	if [ -n "${BENCH_KO:-}" ]; then
+		ko=$BENCH_KO
+	else
+		# A private build of the work tree's module: build/kmod/ is
+		# rebuilt by `make check` and others while this runs.
+		kd=$out/kmod
+		rm -rf "$kd" && mkdir -p "$kd" && cp -r Kbuild module include "$kd/" &&
+		find "$kd" \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' -o -name '*.mod*' \) -delete &&
+		make -s -C "/usr/src/linux-headers-$K612" M="$kd" modules >"$kd/build.log" 2>&1 ||
+			{ cat "$kd/build.log" >&2; echo "bench: building the module failed" >&2; exit 1; }
+		ko=$kd/module/vmview.ko
+	fi
+	[ -r "$ko" ] || { echo "bench: no module $ko" >&2; exit 1; }
+	src="$(git describe --always --dirty 2>/dev/null || echo unknown)"
+	dirty=$(git status --porcelain -- Kbuild module include tools/vmview-cli 2>/dev/null | wc -l)
+	[ "$dirty" -gt 0 ] && src="$src ($dirty uncommitted file(s) in Kbuild, module/, include/, tools/vmview-cli/)"
 
 	pay=$out/payload
 	rm -rf "$pay" && mkdir -p "$pay"
 	make -s -C tools/bench OUTPUT="$pay" || exit 1
-	cp "$ko" "$pay/vmview.ko"
+	cp "$ko" "$pay/vmview.ko" || exit 1
 	if [ -x "$cli" ]; then
 		cp "$cli" "$pay/vmview-cli"
 	else
@@ -86,6 +100,7 @@ if [ -z "${BENCH_ANALYZE:-}" ]; then
 	} >"$pay/run.sh"
 
 	echo "# vmview make bench: $(date -u '+%F %T') UTC, guest $K612 (TCG, 2 vCPUs, 4096 MiB)"
+	echo "# source: $src${BENCH_KO:+; module $BENCH_KO}"
 	load_before=$(load)
 	echo "# host before: $load_before"
 	# Sample the host's load every 5 s while the guest runs.
@@ -108,6 +123,7 @@ if [ -z "${BENCH_ANALYZE:-}" ]; then
 	log=$out/guest.log
 else
 	log=$BENCH_ANALYZE
+	src="(not recorded)"
 	vmrc=0
 	load_before="(not recorded)"
 	load_after="(not recorded)"
@@ -117,7 +133,8 @@ fi
 secs=$(( $(date +%s) - started ))
 awk -v md="$out/results.md" -v dat="$out/cost.dat" -v outdir="$out" -v kver="$K612" \
     -v date="$(date -u '+%F %T UTC')" -v lb="$load_before" -v la="$load_after" \
-    -v secs="$secs" -v vmrc="$vmrc" -v want_targets="$targets" '
+    -v secs="$secs" -v vmrc="$vmrc" -v want_targets="$targets" \
+    -v src="$src${BENCH_KO:+; module $BENCH_KO}" '
 function ns(t, m) { return med[t, m] / pages[t] }
 function fmt(x) {
 	if (x >= 100) return sprintf("%.0f", x)
@@ -176,6 +193,7 @@ END {
 	nmain = split(main, M, " ")
 	print "# vmview benchmark\n" > md
 	printf "Run %s, guest kernel %s (QEMU TCG, 2 vCPUs, 4096 MiB).  \n", date, kver > md
+	printf "Source: %s.  \n", src > md
 	if (guest != "") printf "Guest: %s.  \n", guest > md
 	printf "Host load before: %s; after: %s.  \n", lb, la > md
 	printf "Wall time of the run: %d s.\n\n", secs > md
