@@ -23,6 +23,9 @@
 #include "target.h"
 #include "vmview.h"
 
+/* The seq_file buffer of a ptes or ptes.bin reader. */
+#define VMV_PTES_BUF	(128 * 1024)
+
 static struct dentry *vmv_root;
 int vmv_debugfs_error;
 
@@ -429,6 +432,18 @@ static int vmv_iter_open(struct inode *inode, struct file *file,
 	vmv_target_get(t);
 	it->t = t;
 	it->binary = binary;
+	if (sops == &vmv_ptes_sops) {
+		struct seq_file *m = file->private_data;
+
+		/*
+		 * ptes records fill the buffer: a large one means one walk
+		 * serves many reads.  If this fails, seq_file allocates its
+		 * own small buffer on the first read.
+		 */
+		m->buf = kvmalloc(VMV_PTES_BUF, GFP_KERNEL_ACCOUNT);
+		if (m->buf)
+			m->size = VMV_PTES_BUF;
+	}
 	return 0;
 }
 

@@ -23,9 +23,6 @@
 #include "vmview.h"
 #include "walk.h"
 
-/* ptes records end at a PMD boundary once they hold this much text. */
-#define VMV_PTES_RECORD_BYTES	(16 * 1024)
-
 static struct mm_struct *vmv_lock_mm(struct vmv_target *t, int *err)
 {
 	struct mm_struct *mm = vmv_target_get_mm(t);
@@ -397,6 +394,8 @@ struct vmv_ptes_walk {
 	struct seq_file *m;
 	size_t start_count;
 	bool binary;
+	bool full;		/* stopped: the buffer had no room */
+	unsigned long stop;	/* ... for the leaf at this address */
 };
 
 static int vmv_ptes_leaf(struct vmv_walk *w, unsigned long addr,
@@ -404,9 +403,23 @@ static int vmv_ptes_leaf(struct vmv_walk *w, unsigned long addr,
 			 const struct vmv_decoded *d)
 {
 	struct vmv_ptes_walk *pw = w->private;
+	struct seq_file *m = pw->m;
 	struct vmv_page_info pi;
 	char line[VMV_PTE_LINE_MAX];
 
+	/*
+	 * A record holds as many leaves as the buffer has room for.  When
+	 * the next one may not fit, end the record here; if the record is
+	 * still empty, overflow the buffer so that seq_file stops filling
+	 * this read (the record is redone on the next one).
+	 */
+	if (m->count + VMV_PTE_LINE_MAX > m->size) {
+		if (m->count == pw->start_count)
+			seq_write(m, line, sizeof(line));
+		pw->full = true;
+		pw->stop = addr;
+		return 1;
+	}
 	vmv_walk_page_info(w, level, entry, d, &pi);
 	if (pw->binary) {
 		struct vmview_pte rec;
@@ -420,18 +433,8 @@ static int vmv_ptes_leaf(struct vmv_walk *w, unsigned long addr,
 	return 0;
 }
 
-static int vmv_ptes_pmd_done(struct vmv_walk *w, unsigned long next)
-{
-	struct vmv_ptes_walk *pw = w->private;
-
-	if (seq_has_overflowed(pw->m))
-		return 1;	/* seq_file retries with a bigger buffer */
-	return pw->m->count - pw->start_count >= VMV_PTES_RECORD_BYTES;
-}
-
 static const struct vmv_walk_ops vmv_ptes_ops = {
 	.leaf		= vmv_ptes_leaf,
-	.pmd_done	= vmv_ptes_pmd_done,
 };
 
 static void *vmv_ptes_start(struct seq_file *m, loff_t *pos)
@@ -462,8 +465,8 @@ static void *vmv_ptes_next(struct seq_file *m, void *v, loff_t *pos)
 }
 
 /*
- * One seq_file record: the leaves from it->addr up to the first PMD
- * boundary after 16 KiB of output.
+ * One seq_file record: the leaves from it->addr on, as many as the
+ * buffer has room for (the buffer is large: see vmv_iter_open()).
  */
 static int vmv_ptes_show(struct seq_file *m, void *v)
 {
@@ -485,7 +488,7 @@ static int vmv_ptes_show(struct seq_file *m, void *v)
 	ret = vmv_walk(&w, it->addr, TASK_SIZE_MAX);
 	if (ret < 0)
 		return ret;
-	it->next = ret ? w.next : TASK_SIZE_MAX;
+	it->next = pw.full ? pw.stop : TASK_SIZE_MAX;
 	return 0;
 }
 

@@ -128,15 +128,30 @@ static int vmv_walk_leaf(struct vmv_walk *w, void *entryp, unsigned long addr,
 	return vmv_walk_stop(w, ret, addr + (1UL << d->page_shift));
 }
 
-/* The PTE level, from a pmd snapshot that is a present table. */
-static int vmv_walk_pte(struct vmv_walk *w, pmd_t *pmdval, unsigned long addr,
-			unsigned long end)
+/*
+ * The PTE level, from a pmd snapshot that is a present table.  As
+ * __pte_offset_map_lock() does: under RCU (the table cannot be freed),
+ * take the table's own lock, then check that the pmd still points to it;
+ * if not, *changed tells the caller to read the pmd again.
+ */
+static int vmv_walk_pte(struct vmv_walk *w, pmd_t *pmdp, pmd_t *pmdval,
+			unsigned long addr, unsigned long end, bool *changed)
 {
 	struct vmv_decoded d;
+	spinlock_t *ptl;	/* the PTE table's own lock */
 	pte_t *ptep;
 	int ret = 0;
 
 	rcu_read_lock();
+	ptl = pte_lockptr(w->mm, pmdval);
+	spin_lock(ptl);
+	if (!pmd_same(*pmdval, READ_ONCE(*pmdp))) {
+		spin_unlock(ptl);
+		rcu_read_unlock();
+		*changed = true;
+		return 0;
+	}
+	w->ptl_held = true;
 	ptep = pte_offset_kernel(pmdval, addr);
 	do {
 		pte_t pte = ptep_get(ptep);
@@ -149,6 +164,8 @@ static int vmv_walk_pte(struct vmv_walk *w, pmd_t *pmdval, unsigned long addr,
 		if (ret)
 			break;
 	} while (ptep++, addr += PAGE_SIZE, addr != end);
+	w->ptl_held = false;
+	spin_unlock(ptl);
 	rcu_read_unlock();
 	return ret;
 }
@@ -162,9 +179,13 @@ static int vmv_walk_pmd(struct vmv_walk *w, pud_t *pudval, unsigned long addr,
 	int ret;
 
 	do {
-		/* One 64-bit read: on x86-64 pmdp_get_lockless() is this. */
-		pmd_t pmd = READ_ONCE(*pmdp);
+		unsigned int tries = 0;
+		bool changed;
+		pmd_t pmd;
 
+again:
+		/* One 64-bit read: on x86-64 pmdp_get_lockless() is this. */
+		pmd = READ_ONCE(*pmdp);
 		next = pmd_addr_end(addr, end);
 		if (pmd_none(pmd))
 			continue;
@@ -178,7 +199,11 @@ static int vmv_walk_pmd(struct vmv_walk *w, pud_t *pudval, unsigned long addr,
 				if (ret)
 					return vmv_walk_stop(w, ret, addr);
 			}
-			ret = vmv_walk_pte(w, &pmd, addr, next);
+			changed = false;
+			ret = vmv_walk_pte(w, pmdp, &pmd, addr, next, &changed);
+			/* Collapsed or freed meanwhile: look again. */
+			if (changed && ++tries < 8)
+				goto again;
 		} else if (d.kind != VMV_KIND_NONE) {
 			ret = vmv_walk_leaf(w, pmdp, addr, VMV_LEVEL_PMD,
 					    pmd_val(pmd), &d);
@@ -351,9 +376,30 @@ static u32 vmv_folio_flags(struct folio *folio)
 	return f;
 }
 
-static void vmv_page_info(void *entryp, struct vm_area_struct *vma,
-			  enum vmv_level level, u64 entry,
-			  const struct vmv_decoded *d, struct vmv_page_info *pi)
+static void vmv_folio_info(struct folio *folio, struct page *page,
+			   struct vm_area_struct *vma, enum vmv_level level,
+			   struct vmv_page_info *pi)
+{
+	pi->valid = true;
+	pi->flags = vmv_folio_flags(folio);
+	if (folio_test_anon(folio)) {
+		pi->flags |= VMV_FLAG(VMV_P_ANON);
+		if (folio_test_ksm(folio))
+			pi->flags |= VMV_FLAG(VMV_P_KSM);
+	} else if (level == VMV_LEVEL_PMD && vma_is_anonymous(vma)) {
+		/* Not anon in an anonymous VMA: the huge zero page. */
+		pi->flags |= VMV_FLAG(VMV_P_ZERO);
+	} else if (folio->mapping) {
+		pi->flags |= VMV_FLAG(VMV_P_FILE);
+	}
+	pi->order = folio_order(folio);
+	pi->mapcount = vmv_page_mapcount(folio, page);
+}
+
+static void vmv_page_info(void *entryp, bool stable,
+			  struct vm_area_struct *vma, enum vmv_level level,
+			  u64 entry, const struct vmv_decoded *d,
+			  struct vmv_page_info *pi)
 {
 	struct folio *folio;
 	struct page *page;
@@ -375,39 +421,29 @@ static void vmv_page_info(void *entryp, struct vm_area_struct *vma,
 	page = pfn_to_page(d->pfn);
 
 	/*
-	 * As GUP-fast does: a speculative reference, then check that the
-	 * page is still this folio's and the entry still maps it, so the
-	 * folio cannot be freed or split while we read it.
+	 * Under the PTE table's lock the entry cannot change, so the folio
+	 * it maps stays mapped and cannot be freed or split: read it as
+	 * pagemap does.  Otherwise do as GUP-fast: a speculative reference,
+	 * then check that the page is still this folio's and the entry
+	 * still maps it.
 	 */
 	folio = page_folio(page);
+	if (stable) {
+		vmv_folio_info(folio, page, vma, level, pi);
+		return;
+	}
 	if (!folio_try_get(folio))
 		return;
-	if (page_folio(page) != folio || !entryp ||
-	    READ_ONCE(*(u64 *)entryp) != entry)
-		goto out;
-
-	pi->valid = true;
-	pi->flags = vmv_folio_flags(folio);
-	if (folio_test_anon(folio)) {
-		pi->flags |= VMV_FLAG(VMV_P_ANON);
-		if (folio_test_ksm(folio))
-			pi->flags |= VMV_FLAG(VMV_P_KSM);
-	} else if (level == VMV_LEVEL_PMD && vma_is_anonymous(vma)) {
-		/* Not anon in an anonymous VMA: the huge zero page. */
-		pi->flags |= VMV_FLAG(VMV_P_ZERO);
-	} else if (folio->mapping) {
-		pi->flags |= VMV_FLAG(VMV_P_FILE);
-	}
-	pi->order = folio_order(folio);
-	pi->mapcount = vmv_page_mapcount(folio, page);
-out:
+	if (page_folio(page) == folio && entryp &&
+	    READ_ONCE(*(u64 *)entryp) == entry)
+		vmv_folio_info(folio, page, vma, level, pi);
 	folio_put(folio);
 }
 
 void vmv_walk_page_info(struct vmv_walk *w, enum vmv_level level, u64 entry,
 			const struct vmv_decoded *d, struct vmv_page_info *pi)
 {
-	vmv_page_info(w->entryp, w->vma, level, entry, d, pi);
+	vmv_page_info(w->entryp, w->ptl_held, w->vma, level, entry, d, pi);
 }
 
 static void vmv_trace_add(struct vmv_trace *tr, enum vmv_level level,
@@ -466,7 +502,7 @@ void vmv_walk_trace(struct mm_struct *mm, struct vm_area_struct *vma,
 	vmv_trace_add(tr, VMV_LEVEL_PUD, pud_index(addr), pud_val(pud));
 	if (tr->leaf.kind != VMV_KIND_TABLE) {
 		tr->leaf_addr = addr & PUD_MASK;
-		vmv_page_info(pudp, vma, VMV_LEVEL_PUD, pud_val(pud),
+		vmv_page_info(pudp, false, vma, VMV_LEVEL_PUD, pud_val(pud),
 			      &tr->leaf, &tr->pi);
 		return;
 	}
@@ -478,7 +514,7 @@ void vmv_walk_trace(struct mm_struct *mm, struct vm_area_struct *vma,
 	vmv_trace_add(tr, VMV_LEVEL_PMD, pmd_index(addr), pmd_val(pmd));
 	if (tr->leaf.kind != VMV_KIND_TABLE) {
 		tr->leaf_addr = addr & PMD_MASK;
-		vmv_page_info(pmdp, vma, VMV_LEVEL_PMD, pmd_val(pmd),
+		vmv_page_info(pmdp, false, vma, VMV_LEVEL_PMD, pmd_val(pmd),
 			      &tr->leaf, &tr->pi);
 		return;
 	}
@@ -490,8 +526,8 @@ void vmv_walk_trace(struct mm_struct *mm, struct vm_area_struct *vma,
 	pte = ptep_get(ptep);
 	vmv_trace_add(tr, VMV_LEVEL_PTE, pte_index(addr), pte_val(pte));
 	tr->leaf_addr = addr & PAGE_MASK;
-	vmv_page_info(ptep, vma, VMV_LEVEL_PTE, pte_val(pte), &tr->leaf,
-		      &tr->pi);
+	vmv_page_info(ptep, false, vma, VMV_LEVEL_PTE, pte_val(pte),
+		      &tr->leaf, &tr->pi);
 	rcu_read_unlock();
 	return;
 bad:

@@ -18,13 +18,18 @@
  * pgd, p4d, pud and pmd tables under a VMA cannot be freed (munmap frees
  * tables only after taking the VMAs out of the tree).  Entries are read
  * once each, locklessly (READ_ONCE), and may change under us; a walker
- * never writes.  PTE tables are read inside rcu_read_lock() from a pmd
- * snapshot that is present and not huge, as __pte_offset_map() does on
- * 6.5+: khugepaged can free a PTE table with only the pmd lock held, but
- * only after an RCU grace period (pte_free_defer()).  The ->leaf
- * callback for a pte runs inside that RCU section and must not sleep;
- * ->pmd_done runs outside it, between PMD ranges, where the walker also
+ * never writes.  A PTE table is read as __pte_offset_map_lock() does on
+ * 6.5+ (and pagemap with it): inside rcu_read_lock(), from a pmd snapshot
+ * that is present and not huge, holding the table's own lock, after
+ * checking that the pmd still points to the table.  RCU is what keeps
+ * the table itself alive on 6.12 (khugepaged frees a PTE table with only
+ * the pmd lock held, after a grace period: pte_free_defer()); the lock
+ * keeps its entries, and the pages they map, still while ->leaf looks at
+ * them.  So ->leaf for a pte runs under a spinlock and must not sleep;
+ * ->pmd_done runs outside, between PMD ranges, where the walker also
  * calls cond_resched() and gives up with -EINTR on a fatal signal.
+ * Huge pmd and pud leaves are read locklessly; their struct page is read
+ * under a speculative folio reference.
  */
 #ifndef _VMV_WALK_H
 #define _VMV_WALK_H
@@ -61,6 +66,7 @@ struct vmv_walk {
 	unsigned long next;		/* where to resume after a stop */
 	/* private to walk.c */
 	void *entryp;			/* the live entry of the current leaf */
+	bool ptl_held;			/* its PTE table's lock is held */
 };
 
 /* The decoding layout of the running kernel (filled at module load). */
