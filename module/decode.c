@@ -91,44 +91,30 @@ const char * const vmv_flag_names[VMV_NR_FLAGS] = {
 	[VMV_F_EXCLUSIVE]	= "exclusive",
 };
 
-/* How a bit of a present entry reads, ptdump-style: {mask, flag}. */
-struct vmv_bit {
-	u64 mask;
-	enum vmv_flag flag;
-};
+/*
+ * The flags of a present entry, by shifts rather than a table: this runs
+ * for every leaf of every dump.  Bits 0..6 (present .. dirty) are flags
+ * 0..6 as they stand.
+ */
+static_assert(VMV_F_PRESENT == 0 && VMV_F_RW == 1 && VMV_F_USER == 2 &&
+	      VMV_F_PWT == 3 && VMV_F_PCD == 4 && VMV_F_ACCESSED == 5 &&
+	      VMV_F_DIRTY == 6);
 
-static const struct vmv_bit vmv_present_bits[] = {
-	{ X86_PRESENT,		VMV_F_PRESENT },
-	{ X86_RW,		VMV_F_RW },
-	{ X86_USER,		VMV_F_USER },
-	{ X86_PWT,		VMV_F_PWT },
-	{ X86_PCD,		VMV_F_PCD },
-	{ X86_ACCESSED,		VMV_F_ACCESSED },
-	{ X86_DIRTY,		VMV_F_DIRTY },
-	{ X86_SPECIAL,		VMV_F_SPECIAL },
-	{ X86_UFFD_WP,		VMV_F_UFFD_WP },
-	{ X86_SOFT_DIRTY,	VMV_F_SOFTDIRTY },
-	{ X86_NX,		VMV_F_NX },
-};
-
-static const struct vmv_bit vmv_swap_bits[] = {
-	{ X86_SWP_SOFT_DIRTY,	VMV_F_SOFTDIRTY },
-	{ X86_SWP_UFFD_WP,	VMV_F_UFFD_WP },
-	{ X86_SWP_EXCLUSIVE,	VMV_F_EXCLUSIVE },
-};
-
-static u32 vmv_bits(u64 entry, const struct vmv_bit *bits, unsigned int nr)
+static u32 vmv_present_flags(u64 entry)
 {
-	u32 flags = 0;
-	unsigned int i;
-
-	for (i = 0; i < nr; i++)
-		if (entry & bits[i].mask)
-			flags |= VMV_FLAG(bits[i].flag);
-	return flags;
+	return (entry & 0x7f) |
+	       ((entry >> 9) & 1) << VMV_F_SPECIAL |
+	       ((entry >> 10) & 1) << VMV_F_UFFD_WP |
+	       ((entry >> 11) & 1) << VMV_F_SOFTDIRTY |
+	       (entry >> 63) << VMV_F_NX;
 }
 
-#define VMV_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+static u32 vmv_swap_flags(u64 entry)
+{
+	return (entry & X86_SWP_SOFT_DIRTY ? VMV_FLAG(VMV_F_SOFTDIRTY) : 0) |
+	       (entry & X86_SWP_UFFD_WP ? VMV_FLAG(VMV_F_UFFD_WP) : 0) |
+	       (entry & X86_SWP_EXCLUSIVE ? VMV_FLAG(VMV_F_EXCLUSIVE) : 0);
+}
 
 u64 vmv_swp_entry(u8 type, u64 offset)
 {
@@ -147,7 +133,7 @@ static void vmv_decode_swap(const struct vmv_layout *l, u64 entry,
 
 	d->swap_type = type;
 	d->swap_offset = offset;
-	d->flags = vmv_bits(entry, vmv_swap_bits, VMV_ARRAY_SIZE(vmv_swap_bits));
+	d->flags = vmv_swap_flags(entry);
 
 	if (type < l->max_swapfiles) {
 		d->kind = VMV_KIND_SWAP;
@@ -184,8 +170,7 @@ static void vmv_decode_leaf(const struct vmv_layout *l, u64 entry,
 	d->page_shift = shift;
 	d->pfn = (raw & X86_PFN_MASK(shift)) >> 12;
 	d->writable = entry & X86_RW;
-	d->flags = vmv_bits(entry, vmv_present_bits,
-			    VMV_ARRAY_SIZE(vmv_present_bits));
+	d->flags = vmv_present_flags(entry);
 	if (l->saved_dirty_mask && (entry & l->saved_dirty_mask))
 		d->flags |= VMV_FLAG(VMV_F_DIRTY);
 	if (entry & l->devmap_mask)

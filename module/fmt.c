@@ -36,14 +36,15 @@ static const char vmv_hex_digits[16] = "0123456789abcdef";
 
 size_t vmv_fmt_hex(char *buf, u64 v, unsigned int min_digits)
 {
-	unsigned int n = 1, i;
+	unsigned int n = 1;
+	char *p;
 
 	while (n < 16 && (v >> (4 * n)))
 		n++;
 	if (n < min_digits)
 		n = min_digits > 16 ? 16 : min_digits;
-	for (i = 0; i < n; i++)
-		buf[n - 1 - i] = vmv_hex_digits[(v >> (4 * i)) & 0xf];
+	for (p = buf + n; p != buf; v >>= 4)
+		*--p = vmv_hex_digits[v & 0xf];
 	return n;
 }
 
@@ -92,8 +93,35 @@ static bool vmv_kind_is_swap_format(enum vmv_kind kind)
 	return kind >= VMV_KIND_SWAP && kind <= VMV_KIND_MARKER;
 }
 
+/*
+ * names for mask, through a one-entry cache: neighbouring entries
+ * nearly always carry the same flags, so the list is built once a run.
+ */
+static size_t vmv_fmt_names_cached(char *buf, u32 mask,
+				   const char * const *names, unsigned int nr,
+				   struct vmv_fmt_names_cache *c)
+{
+	if (!c)
+		return vmv_fmt_names(buf, mask, names, nr);
+	if (!c->valid || c->mask != mask) {
+		c->len = vmv_fmt_names(c->str, mask, names, nr);
+		c->mask = mask;
+		c->valid = true;
+	}
+	memcpy(buf, c->str, c->len);
+	return c->len;
+}
+
 size_t vmv_fmt_pte(char *buf, u64 vaddr, enum vmv_level level, u64 entry,
 		   const struct vmv_decoded *d, const struct vmv_page_info *pi)
+{
+	return vmv_fmt_pte_cached(NULL, buf, vaddr, level, entry, d, pi);
+}
+
+size_t vmv_fmt_pte_cached(struct vmv_fmt_cache *c, char *buf, u64 vaddr,
+			  enum vmv_level level, u64 entry,
+			  const struct vmv_decoded *d,
+			  const struct vmv_page_info *pi)
 {
 	char *p = buf;
 
@@ -119,11 +147,13 @@ size_t vmv_fmt_pte(char *buf, u64 vaddr, enum vmv_level level, u64 entry,
 		p += vmv_fmt_hex(p, d->swap_offset, 1);
 	}
 	p += vmv_fmt_str(p, " flags=");
-	p += vmv_fmt_names(p, d->flags, vmv_flag_names, VMV_NR_FLAGS);
+	p += vmv_fmt_names_cached(p, d->flags, vmv_flag_names, VMV_NR_FLAGS,
+				  c ? &c->flags : NULL);
 	if (pi && pi->valid) {
 		p += vmv_fmt_str(p, " page=");
-		p += vmv_fmt_names(p, pi->flags, vmv_page_flag_names,
-				   VMV_NR_PAGE_FLAGS);
+		p += vmv_fmt_names_cached(p, pi->flags, vmv_page_flag_names,
+					  VMV_NR_PAGE_FLAGS,
+					  c ? &c->pflags : NULL);
 		p += vmv_fmt_str(p, " order=");
 		p += vmv_fmt_dec(p, pi->order);
 		p += vmv_fmt_str(p, " mapcount=");

@@ -49,6 +49,21 @@ struct vmv_page_info {
 	int mapcount;		/* the page's mapcount */
 };
 
+/*
+ * What a dump remembers between lines: the last flag lists it spelled
+ * out.  Zero it before the first line.
+ */
+struct vmv_fmt_names_cache {
+	u32 mask;
+	bool valid;
+	u8 len;
+	char str[120];
+};
+
+struct vmv_fmt_cache {
+	struct vmv_fmt_names_cache flags, pflags;
+};
+
 /* Longest line vmv_fmt_pte() can produce, newline included. */
 #define VMV_PTE_LINE_MAX 384
 
@@ -58,6 +73,11 @@ struct vmv_page_info {
  */
 size_t vmv_fmt_pte(char *buf, u64 vaddr, enum vmv_level level, u64 entry,
 		   const struct vmv_decoded *d, const struct vmv_page_info *pi);
+/* The same, with a cache kept across the lines of one dump (c may be NULL). */
+size_t vmv_fmt_pte_cached(struct vmv_fmt_cache *c, char *buf, u64 vaddr,
+			  enum vmv_level level, u64 entry,
+			  const struct vmv_decoded *d,
+			  const struct vmv_page_info *pi);
 
 /* The same leaf as one PID/ptes.bin record (include/uapi/vmview.h). */
 void vmv_fmt_rec(struct vmview_pte *rec, u64 vaddr, enum vmv_level level,

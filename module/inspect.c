@@ -396,6 +396,7 @@ struct vmv_ptes_walk {
 	bool binary;
 	bool full;		/* stopped: the buffer had no room */
 	unsigned long stop;	/* ... for the leaf at this address */
+	struct vmv_fmt_cache cache;
 };
 
 static int vmv_ptes_leaf(struct vmv_walk *w, unsigned long addr,
@@ -428,7 +429,8 @@ static int vmv_ptes_leaf(struct vmv_walk *w, unsigned long addr,
 		seq_write(pw->m, &rec, sizeof(rec));
 	} else {
 		seq_write(pw->m, line,
-			  vmv_fmt_pte(line, addr, level, entry, d, &pi));
+			  vmv_fmt_pte_cached(&pw->cache, line, addr, level,
+					     entry, d, &pi));
 	}
 	return 0;
 }

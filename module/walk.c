@@ -358,22 +358,28 @@ int vmv_walk(struct vmv_walk *w, unsigned long start, unsigned long end)
 	return 0;
 }
 
-/* The folio tests differ in constness between kernels: no table here. */
+/*
+ * The folio's flags from one read of its flags word (as kpageflags
+ * does): this runs for every leaf of a dump.
+ */
+#define VMV_PG(fl, pg, vmv)	((((fl) >> (pg)) & 1UL) << (vmv))
+
 static u32 vmv_folio_flags(struct folio *folio)
 {
-	u32 f = 0;
+	unsigned long fl = READ_ONCE(folio->flags);
 
-	f |= folio_test_lru(folio) ? VMV_FLAG(VMV_P_LRU) : 0;
-	f |= folio_test_active(folio) ? VMV_FLAG(VMV_P_ACTIVE) : 0;
-	f |= folio_test_referenced(folio) ? VMV_FLAG(VMV_P_REFERENCED) : 0;
-	f |= folio_test_unevictable(folio) ? VMV_FLAG(VMV_P_UNEVICTABLE) : 0;
-	f |= folio_test_mlocked(folio) ? VMV_FLAG(VMV_P_MLOCKED) : 0;
-	f |= folio_test_swapcache(folio) ? VMV_FLAG(VMV_P_SWAPCACHE) : 0;
-	f |= folio_test_swapbacked(folio) ? VMV_FLAG(VMV_P_SWAPBACKED) : 0;
-	f |= folio_test_dirty(folio) ? VMV_FLAG(VMV_P_DIRTY) : 0;
-	f |= folio_test_writeback(folio) ? VMV_FLAG(VMV_P_WRITEBACK) : 0;
-	f |= folio_test_large(folio) ? VMV_FLAG(VMV_P_LARGE) : 0;
-	return f;
+	return VMV_PG(fl, PG_lru, VMV_P_LRU) |
+	       VMV_PG(fl, PG_active, VMV_P_ACTIVE) |
+	       VMV_PG(fl, PG_referenced, VMV_P_REFERENCED) |
+	       VMV_PG(fl, PG_unevictable, VMV_P_UNEVICTABLE) |
+	       VMV_PG(fl, PG_mlocked, VMV_P_MLOCKED) |
+	       /* PG_swapcache means it only with PG_swapbacked. */
+	       (VMV_PG(fl, PG_swapcache, VMV_P_SWAPCACHE) &
+		(VMV_PG(fl, PG_swapbacked, VMV_P_SWAPCACHE))) |
+	       VMV_PG(fl, PG_swapbacked, VMV_P_SWAPBACKED) |
+	       VMV_PG(fl, PG_dirty, VMV_P_DIRTY) |
+	       VMV_PG(fl, PG_writeback, VMV_P_WRITEBACK) |
+	       VMV_PG(fl, PG_head, VMV_P_LARGE);
 }
 
 static void vmv_folio_info(struct folio *folio, struct page *page,
@@ -407,7 +413,15 @@ static void vmv_page_info(void *entryp, bool stable,
 	memset(pi, 0, sizeof(*pi));
 	if (d->kind != VMV_KIND_PRESENT && d->kind != VMV_KIND_PROTNONE)
 		return;
-	if (!pfn_valid(d->pfn))
+	/*
+	 * A present entry that is not special maps a normal page, except
+	 * in VM_PFNMAP and VM_MIXEDMAP VMAs (vm_normal_page()'s rule): only
+	 * there, and for special entries, ask whether the frame has a
+	 * struct page at all.
+	 */
+	if (((d->flags & VMV_FLAG(VMV_F_SPECIAL)) ||
+	     (vma->vm_flags & (VM_PFNMAP | VM_MIXEDMAP))) &&
+	    !pfn_valid(d->pfn))
 		return;
 	if (is_zero_pfn(d->pfn)) {
 		/* Mapped "special", but reserved for ever: no reference. */
