@@ -118,6 +118,10 @@ if [ -z "${BENCH_ANALYZE:-}" ]; then
 	during=$(awk '{ o = $2 > 0 ? $2 - 1 : 0; l += $1; if ($1 > lm) lm = $1; q += o; if (o > qm) qm = o; n++ }
 		END { if (n) printf "loadavg(1 min) mean %.1f, max %.1f on %d CPUs; other QEMU guests mean %.1f, max %d", l / n, lm, '"$(nproc)"', q / n, qm }' "$out/load.log")
 	echo "# host during the run: $during"
+	if awk -v n="$(nproc)" '{ l += $1; c++ } END { exit !(c && l / c > n) }' "$out/load.log"; then
+		during="$during (BUSY: more runnable tasks than CPUs; the ratios are less steady, and the flatness check is the first to suffer)"
+		echo "# bench: the host was busy during the run: read the results with care"
+	fi
 	load_before="$load_before; during the run: $during"
 	grep -E '^(not ok|ok) - bench' "$out/guest.log"
 	log=$out/guest.log
