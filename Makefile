@@ -223,3 +223,57 @@ docs:
 .PHONY: bench
 bench: deps-test modules-all cli
 	scripts/bench.sh
+
+# --- Stress and the debug kernel (issue 6) ----------------------------------
+#
+#   make stress           vmview_stress alone in each guest for DURATION
+#                         seconds (default 300; `make check` runs it for 60);
+#                         GUESTS="g612-5l" picks guests; logs in build/stress/
+#   make check-debug      scripts/debug-kernel.sh check: builds once (cached
+#                         in build/debug-kernel/) a 6.1 kernel with KASAN,
+#                         lockdep, DEBUG_VM and kmemleak, boots it, runs the
+#                         kselftests (stress for DURATION, default 120 s) and
+#                         a kmemleak scan after rmmod; not part of `make check`
+
+DURATION ?= 300
+STRESS_GUESTS = $(or $(GUESTS),g61-4l g612-5l g612-4l)
+
+.PHONY: stress check-debug
+
+# The duration reaches the guest as VMVIEW_STRESS_SECONDS in its run.sh.
+# The module is built in build/stress/kmod/ (make check owns build/kmod/).
+stress: deps-test selftests
+	@case "$(DURATION)" in ''|*[!0-9]*) echo "make: DURATION=$(DURATION) is not a number of seconds" >&2; exit 2 ;; esac
+	@rm -rf $(BUILD)/stress/kmod
+	@fail=0; for g in $(STRESS_GUESTS); do \
+		case $$g in \
+		g61-4l) k=$(K61) a=no5lvl l=4 ;; \
+		g612-5l) k=$(K612) a= l=5 ;; \
+		g612-4l) k=$(K612) a=no5lvl l=4 ;; \
+		*) echo "make: unknown guest $$g" >&2; exit 2 ;; \
+		esac; \
+		m=$(BUILD)/stress/kmod/$$k; \
+		if [ ! -f $$m/.built ]; then \
+			rm -rf $$m; mkdir -p $$m; cp -r Kbuild module include $$m/; \
+			find $$m \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' -o -name '*.mod*' \) -delete; \
+			$(MAKE) -s -C /usr/src/linux-headers-$$k M=$$m modules >$$m/build.log 2>&1 || \
+				{ cat $$m/build.log; exit 1; }; \
+			touch $$m/.built; \
+		fi; \
+		d=$(BUILD)/stress/$$g; rm -rf $$d; mkdir -p $$d/payload/selftests; \
+		cp $$m/module/vmview.ko $$d/payload/ && \
+		cp $(BUILD)/selftests/vmview_stress $$d/payload/selftests/ || exit 1; \
+		{ echo "export VMVIEW_EXPECT_LEVELS=$$l VMVIEW_GUEST=$$g"; \
+		  echo "export VMVIEW_STRESS_SECONDS=$(DURATION) VMVIEW_ONLY=vmview_stress"; \
+		  cat scripts/guest-run.sh; } >$$d/payload/run.sh; \
+		echo "# stress: $$g ($$k $${a:-5-level}) for $(DURATION) s; log: build/stress/$$g.log"; \
+		scripts/vm.sh -k $$k -a "$$a" -n $$g -p $$d/payload -o $$d \
+			-t $$(( $(DURATION) + 900 )) >$(BUILD)/stress/$$g.log 2>&1 || fail=1; \
+		grep -E '^(not )?ok |^# stress:|^# vmview_stress' $(BUILD)/stress/$$g.log; \
+	done; \
+	if [ $$fail = 0 ]; then echo "stress: passed"; else echo "stress: FAILED"; fi; \
+	exit $$fail
+
+check-debug:
+	@DURATION=$(if $(filter command line environment,$(origin DURATION)),$(DURATION),120) \
+		scripts/debug-kernel.sh check
