@@ -302,7 +302,7 @@ if ! command -v gnuplot >/dev/null 2>&1; then
 fi
 if command -v gnuplot >/dev/null 2>&1; then
 	gnuplot <<EOF
-set terminal png size 900,600
+set terminal png size 900,600 noenhanced
 set output "$out/cost.png"
 set title "vmview vs /proc/PID/pagemap, 6.12 guest under TCG ($(date -u +%F))"
 set xlabel "resident 4 KiB pages"
@@ -312,7 +312,8 @@ set key outside right
 set grid
 set key autotitle columnhead
 set datafile missing "NaN"
-set xtics ("2^{14}" 16384, "2^{16}" 65536, "2^{18}" 262144)
+set xrange [12000:350000]
+set xtics ("16384" 16384, "65536" 65536, "262144" 262144)
 plot for [i=2:8] "$out/cost.dat" using 1:i with linespoints
 EOF
 	[ -s "$out/cost.png" ] && echo "# plot: $out/cost.png"
