@@ -539,8 +539,9 @@ int main(int argc, char **argv)
 			break;
 		if (want("verify") && paired(&pm, &ver, "verify", 0))
 			break;
-		if (!pm.n && want("pagemap") &&
-		    timed_read(&pm, NULL, pmsize, NULL))
+		/* Nothing to pair with: pagemap alone. */
+		if (!want("ptes.bin") && !want("ptes") && !want("verify") &&
+		    want("pagemap") && timed_read(&pm, NULL, pmsize, NULL))
 			break;
 	}
 	result(&pm);
