@@ -93,29 +93,75 @@ static bool vmv_kind_is_swap_format(enum vmv_kind kind)
 	return kind >= VMV_KIND_SWAP && kind <= VMV_KIND_MARKER;
 }
 
-/*
- * names for mask, through a one-entry cache: neighbouring entries
- * nearly always carry the same flags, so the list is built once a run.
- */
-static size_t vmv_fmt_names_cached(char *buf, u32 mask,
-				   const char * const *names, unsigned int nr,
-				   struct vmv_fmt_names_cache *c)
-{
-	if (!c)
-		return vmv_fmt_names(buf, mask, names, nr);
-	if (!c->valid || c->mask != mask) {
-		c->len = vmv_fmt_names(c->str, mask, names, nr);
-		c->mask = mask;
-		c->valid = true;
-	}
-	memcpy(buf, c->str, c->len);
-	return c->len;
-}
-
 size_t vmv_fmt_pte(char *buf, u64 vaddr, enum vmv_level level, u64 entry,
 		   const struct vmv_decoded *d, const struct vmv_page_info *pi)
 {
 	return vmv_fmt_pte_cached(NULL, buf, vaddr, level, entry, d, pi);
+}
+
+/*
+ * Two hex digits a lookup: the 16-digit fields are most of a line.  The
+ * table is filled by vmv_fmt_init() (at module load); until then the
+ * digits come one at a time.
+ */
+static char vmv_hex2[512];
+
+void vmv_fmt_init(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < 256; i++) {
+		vmv_hex2[2 * i] = vmv_hex_digits[i >> 4];
+		vmv_hex2[2 * i + 1] = vmv_hex_digits[i & 15];
+	}
+}
+
+static size_t vmv_fmt_hex16(char *p, u64 v)
+{
+	int i;
+
+	if (!vmv_hex2[1])
+		return vmv_fmt_hex(p, v, 16);
+	for (i = 7; i >= 0; i--, v >>= 8)
+		memcpy(p + 2 * i, vmv_hex2 + 2 * (v & 0xff), 2);
+	return 16;
+}
+
+/* From " flags=" to the newline. */
+static size_t vmv_fmt_tail(char *buf, const struct vmv_decoded *d,
+			   const struct vmv_page_info *pi)
+{
+	char *p = buf;
+
+	p += vmv_fmt_str(p, " flags=");
+	p += vmv_fmt_names(p, d->flags, vmv_flag_names, VMV_NR_FLAGS);
+	if (pi && pi->valid) {
+		p += vmv_fmt_str(p, " page=");
+		p += vmv_fmt_names(p, pi->flags, vmv_page_flag_names,
+				   VMV_NR_PAGE_FLAGS);
+		p += vmv_fmt_str(p, " order=");
+		p += vmv_fmt_dec(p, pi->order);
+		p += vmv_fmt_str(p, " mapcount=");
+		if (pi->mapcount < 0) {
+			*p++ = '-';
+			p += vmv_fmt_dec(p, -(s64)pi->mapcount);
+		} else {
+			p += vmv_fmt_dec(p, pi->mapcount);
+		}
+	}
+	*p++ = '\n';
+	return p - buf;
+}
+
+static bool vmv_fmt_cache_hit(const struct vmv_fmt_cache *c,
+			      const struct vmv_decoded *d,
+			      const struct vmv_page_info *pi)
+{
+	bool pvalid = pi && pi->valid;
+
+	return c->valid && c->flags == d->flags && c->pvalid == pvalid &&
+	       (!pvalid || (c->pflags == pi->flags && c->order == pi->order &&
+			    c->mapcount == pi->mapcount));
 }
 
 size_t vmv_fmt_pte_cached(struct vmv_fmt_cache *c, char *buf, u64 vaddr,
@@ -126,11 +172,11 @@ size_t vmv_fmt_pte_cached(struct vmv_fmt_cache *c, char *buf, u64 vaddr,
 	char *p = buf;
 
 	p += vmv_fmt_str(p, "0x");
-	p += vmv_fmt_hex(p, vaddr, 16);
+	p += vmv_fmt_hex16(p, vaddr);
 	*p++ = ' ';
 	p += vmv_fmt_str(p, vmv_level_names[level]);
 	p += vmv_fmt_str(p, " 0x");
-	p += vmv_fmt_hex(p, entry, 16);
+	p += vmv_fmt_hex16(p, entry);
 	*p++ = ' ';
 	p += vmv_fmt_str(p, vmv_kind_names[d->kind]);
 	p += vmv_fmt_str(p, " pfn=");
@@ -146,26 +192,19 @@ size_t vmv_fmt_pte_cached(struct vmv_fmt_cache *c, char *buf, u64 vaddr,
 		p += vmv_fmt_str(p, ":0x");
 		p += vmv_fmt_hex(p, d->swap_offset, 1);
 	}
-	p += vmv_fmt_str(p, " flags=");
-	p += vmv_fmt_names_cached(p, d->flags, vmv_flag_names, VMV_NR_FLAGS,
-				  c ? &c->flags : NULL);
-	if (pi && pi->valid) {
-		p += vmv_fmt_str(p, " page=");
-		p += vmv_fmt_names_cached(p, pi->flags, vmv_page_flag_names,
-					  VMV_NR_PAGE_FLAGS,
-					  c ? &c->pflags : NULL);
-		p += vmv_fmt_str(p, " order=");
-		p += vmv_fmt_dec(p, pi->order);
-		p += vmv_fmt_str(p, " mapcount=");
-		if (pi->mapcount < 0) {
-			*p++ = '-';
-			p += vmv_fmt_dec(p, -(s64)pi->mapcount);
-		} else {
-			p += vmv_fmt_dec(p, pi->mapcount);
-		}
+	if (!c)
+		return p + vmv_fmt_tail(p, d, pi) - buf;
+	if (!vmv_fmt_cache_hit(c, d, pi)) {
+		c->len = vmv_fmt_tail(c->tail, d, pi);
+		c->flags = d->flags;
+		c->pvalid = pi && pi->valid;
+		c->pflags = c->pvalid ? pi->flags : 0;
+		c->order = c->pvalid ? pi->order : 0;
+		c->mapcount = c->pvalid ? pi->mapcount : 0;
+		c->valid = true;
 	}
-	*p++ = '\n';
-	return p - buf;
+	memcpy(p, c->tail, c->len);
+	return p + c->len - buf;
 }
 
 void vmv_fmt_rec(struct vmview_pte *rec, u64 vaddr, enum vmv_level level,

@@ -50,18 +50,17 @@ struct vmv_page_info {
 };
 
 /*
- * What a dump remembers between lines: the last flag lists it spelled
- * out.  Zero it before the first line.
+ * What a dump remembers between lines: the last line's tail (from
+ * " flags=" to the newline) and what it was made of.  Neighbouring
+ * entries nearly always share it.  Zero the cache before the first line.
  */
-struct vmv_fmt_names_cache {
-	u32 mask;
-	bool valid;
-	u8 len;
-	char str[120];
-};
-
 struct vmv_fmt_cache {
-	struct vmv_fmt_names_cache flags, pflags;
+	u32 flags, pflags;
+	int mapcount;
+	u8 order;
+	bool valid, pvalid;
+	u16 len;
+	char tail[256];
 };
 
 /* Longest line vmv_fmt_pte() can produce, newline included. */
@@ -83,6 +82,9 @@ size_t vmv_fmt_pte_cached(struct vmv_fmt_cache *c, char *buf, u64 vaddr,
 void vmv_fmt_rec(struct vmview_pte *rec, u64 vaddr, enum vmv_level level,
 		 u64 entry, const struct vmv_decoded *d,
 		 const struct vmv_page_info *pi);
+
+/* Make formatting fast (tables); call once before the first line. */
+void vmv_fmt_init(void);
 
 /* Small pieces, also used elsewhere; each returns the bytes written. */
 size_t vmv_fmt_hex(char *buf, u64 v, unsigned int min_digits);

@@ -435,7 +435,51 @@ static int vmv_ptes_leaf(struct vmv_walk *w, unsigned long addr,
 	return 0;
 }
 
+/*
+ * A PTE table range in one loop, under the table's lock (held by the
+ * walker), each record written straight into the seq_file buffer.
+ */
+static int vmv_ptes_table(struct vmv_walk *w, pte_t *ptep, unsigned long addr,
+			  unsigned long end, unsigned long *resume)
+{
+	struct vmv_ptes_walk *pw = w->private;
+	struct seq_file *m = pw->m;
+	struct vmv_page_info pi;
+	struct vmv_decoded d;
+
+	for (; addr != end; ptep++, addr += PAGE_SIZE) {
+		pte_t pte = ptep_get(ptep);
+		u64 e = pte_val(pte);
+
+		if (pte_none(pte))
+			continue;
+		/* As in vmv_ptes_leaf(): the record ends when full. */
+		if (m->count + VMV_PTE_LINE_MAX > m->size) {
+			if (m->count == pw->start_count)
+				m->count = m->size;	/* overflow: end this read */
+			pw->full = true;
+			pw->stop = addr;
+			*resume = addr;
+			return 1;
+		}
+		vmv_decode(&vmv_layout, e, VMV_LEVEL_PTE, &d);
+		vmv_walk_pte_info(w, ptep, e, &d, &pi);
+		if (pw->binary) {
+			vmv_fmt_rec((struct vmview_pte *)(m->buf + m->count),
+				    addr, VMV_LEVEL_PTE, e, &d, &pi);
+			m->count += sizeof(struct vmview_pte);
+		} else {
+			m->count += vmv_fmt_pte_cached(&pw->cache,
+						       m->buf + m->count, addr,
+						       VMV_LEVEL_PTE, e, &d,
+						       &pi);
+		}
+	}
+	return 0;
+}
+
 static const struct vmv_walk_ops vmv_ptes_ops = {
+	.pte_table	= vmv_ptes_table,
 	.leaf		= vmv_ptes_leaf,
 };
 

@@ -12,6 +12,7 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 
+#include "fmt.h"
 #include "vmview.h"
 #include "walk.h"
 
@@ -54,6 +55,7 @@ static int __init vmview_init(void)
 	ret = vmv_layout_init();
 	if (ret)
 		return ret;
+	vmv_fmt_init();
 
 	ret = vmv_debugfs_init();
 	if (ret)

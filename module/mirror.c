@@ -48,7 +48,7 @@ struct vmv_range {
 	unsigned long start, end;
 };
 
-/* A few PMD-aligned ranges; past VMV_NR_DIRTY of them, "everything". */
+/* A few page ranges; past VMV_NR_DIRTY of them, "everything". */
 struct vmv_ranges {
 	struct vmv_range r[VMV_NR_DIRTY];
 	unsigned int nr;
@@ -88,15 +88,19 @@ static const char * const vmv_event_names[] = {
 	[MMU_NOTIFY_EXCLUSIVE]		= "exclusive",
 };
 
-/* Add [start, end), aligned out to chunks.  Called with m->lock held. */
+/*
+ * Add [start, end), by whole pages: a refill of part of a huge page
+ * restores its whole leaf (vmv_store()), so after one fault only that
+ * page is filled and compared again.  Called with m->lock held.
+ */
 static void vmv_ranges_add(struct vmv_ranges *rs, unsigned long start,
 			   unsigned long end)
 {
 	unsigned int i;
 
 	/* Clamp first: the release and soft-dirty ranges end at ~0UL. */
-	end = ALIGN(min(end, TASK_SIZE_MAX), VMV_CHUNK);
-	start = ALIGN_DOWN(start, VMV_CHUNK);
+	end = PAGE_ALIGN(min(end, TASK_SIZE_MAX));
+	start &= PAGE_MASK;
 	if (rs->all || start >= end)
 		return;
 	for (i = 0; i < rs->nr; i++) {
@@ -441,8 +445,44 @@ static int vmv_verify_leaf(struct vmv_walk *w, unsigned long addr,
 	return 0;
 }
 
+/*
+ * A PTE table range against the shadow's lowest-level node for the same
+ * 2 MiB, found once: plain present entries are compared inline, anything
+ * else goes through vmv_verify_leaf().  Under the table's lock.
+ */
+static int vmv_verify_table(struct vmv_walk *w, pte_t *ptep,
+			    unsigned long addr, unsigned long end,
+			    unsigned long *resume)
+{
+	struct vmv_verify *v = w->private;
+	struct vmv_shadow_ptes sp;
+	struct vmv_decoded d;
+
+	if (!vmv_mirrorable_vma(w->vma))
+		return 0;
+	vmv_shadow_ptes(&v->m->shadow, addr, &sp);
+	for (; addr != end; ptep++, addr += PAGE_SIZE) {
+		pte_t pte = ptep_get(ptep);
+		u64 e = pte_val(pte), pfn;
+		bool writable;
+
+		if (pte_none(pte))
+			continue;
+		if ((e & (_PAGE_PRESENT | _PAGE_SPECIAL)) == _PAGE_PRESENT &&
+		    vmv_shadow_pte(&sp, pte_index(addr), &pfn, &writable) &&
+		    pfn == pte_pfn(pte) && writable == !!(e & _PAGE_RW)) {
+			v->matched++;
+			continue;
+		}
+		vmv_decode(&vmv_layout, e, VMV_LEVEL_PTE, &d);
+		vmv_verify_leaf(w, addr, VMV_LEVEL_PTE, e, &d);
+	}
+	return 0;
+}
+
 static const struct vmv_walk_ops vmv_verify_ops = {
-	.leaf	= vmv_verify_leaf,
+	.pte_table	= vmv_verify_table,
+	.leaf		= vmv_verify_leaf,
 };
 
 struct vmv_extra {

@@ -550,3 +550,42 @@ int vmv_shadow_for_each(const struct vmv_shadow *s, u64 start, u64 end,
 		return 0;
 	return sh_dir_walk(&w, s->root, s->levels - 1, 0);
 }
+
+void vmv_shadow_ptes(const struct vmv_shadow *s, u64 va,
+		     struct vmv_shadow_ptes *out)
+{
+	const struct vmv_shadow_dir *dir = s->root;
+	unsigned int level = s->levels - 1;
+	u64 e;
+
+	out->node = NULL;
+	out->wide = false;
+	if (!dir || va >= vmv_shadow_limit(s))
+		return;
+	for (;;) {
+		e = dir->e[sh_index(va, level)];
+		if (!e || (e & SH_LEAF))
+			return;
+		if (--level == 0) {
+			out->node = sh_ptr(e);
+			out->wide = e & SH_WIDE;
+			return;
+		}
+		dir = sh_ptr(e);
+	}
+}
+
+bool vmv_shadow_pte(const struct vmv_shadow_ptes *p, unsigned int i,
+		    u64 *pfn, bool *writable)
+{
+	u64 e;
+
+	if (!p->node)
+		return false;
+	e = sh_pte_get(p->node, p->wide, i);
+	if (!e)
+		return false;
+	*pfn = e >> SH_PFN_SHIFT;
+	*writable = e & SH_W;
+	return true;
+}

@@ -192,4 +192,37 @@ typedef int (*vmv_shadow_fn)(void *priv, u64 va,
 int vmv_shadow_for_each(const struct vmv_shadow *s, u64 start, u64 end,
 			vmv_shadow_fn fn, void *priv);
 
+/**
+ * struct vmv_shadow_ptes - the lowest-level node that covers a 2 MiB range
+ * @node: the node, NULL when the range holds no 4 KiB leaves
+ * @wide: the node holds 64-bit entries
+ *
+ * For comparing a whole page table at once (see vmv_shadow_pte()).
+ */
+struct vmv_shadow_ptes {
+	const void *node;
+	bool wide;
+};
+
+/**
+ * vmv_shadow_ptes() - find the lowest-level node that covers @va
+ * @s: the table
+ * @va: any address
+ * @out: the node; out->node is NULL when there is none
+ */
+void vmv_shadow_ptes(const struct vmv_shadow *s, u64 va,
+		     struct vmv_shadow_ptes *out);
+
+/**
+ * vmv_shadow_pte() - read one 4 KiB leaf of a node from vmv_shadow_ptes()
+ * @p: the node
+ * @i: the index in it (bits 12..20 of the address)
+ * @pfn: the frame, when there is a leaf
+ * @writable: its writable bit
+ *
+ * Return: true when the entry is a leaf.
+ */
+bool vmv_shadow_pte(const struct vmv_shadow_ptes *p, unsigned int i,
+		    u64 *pfn, bool *writable);
+
 #endif /* _VMV_SHADOW_H */

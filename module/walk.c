@@ -153,6 +153,15 @@ static int vmv_walk_pte(struct vmv_walk *w, pmd_t *pmdp, pmd_t *pmdval,
 	}
 	w->ptl_held = true;
 	ptep = pte_offset_kernel(pmdval, addr);
+	if (w->ops->pte_table) {
+		unsigned long resume = end;
+
+		ret = w->ops->pte_table(w, ptep, addr, end, &resume);
+		w->ptl_held = false;
+		spin_unlock(ptl);
+		rcu_read_unlock();
+		return vmv_walk_stop(w, ret, resume);
+	}
 	do {
 		pte_t pte = ptep_get(ptep);
 
@@ -452,6 +461,12 @@ static void vmv_page_info(void *entryp, bool stable,
 	    READ_ONCE(*(u64 *)entryp) == entry)
 		vmv_folio_info(folio, page, vma, level, pi);
 	folio_put(folio);
+}
+
+void vmv_walk_pte_info(struct vmv_walk *w, pte_t *ptep, u64 entry,
+		       const struct vmv_decoded *d, struct vmv_page_info *pi)
+{
+	vmv_page_info(ptep, w->ptl_held, w->vma, VMV_LEVEL_PTE, entry, d, pi);
 }
 
 void vmv_walk_page_info(struct vmv_walk *w, enum vmv_level level, u64 entry,

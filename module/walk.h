@@ -48,6 +48,14 @@ struct vmv_walk_ops {
 	 */
 	int (*table)(struct vmv_walk *w, unsigned long addr,
 		     enum vmv_level level, u64 entry);
+	/*
+	 * A whole range [@addr, @end) of one PTE table at once, instead of
+	 * ->leaf for each of its entries: @ptep is the entry for @addr.
+	 * Called with the table's lock held: must not sleep.  A positive
+	 * return stops the walk, *@resume saying where to go on.
+	 */
+	int (*pte_table)(struct vmv_walk *w, pte_t *ptep, unsigned long addr,
+			 unsigned long end, unsigned long *resume);
 	/* A non-empty leaf at @level (pte, pmd or pud), decoded in @d. */
 	int (*leaf)(struct vmv_walk *w, unsigned long addr,
 		    enum vmv_level level, u64 entry,
@@ -84,6 +92,10 @@ int vmv_walk(struct vmv_walk *w, unsigned long start, unsigned long end);
 void vmv_walk_page_info(struct vmv_walk *w, enum vmv_level level, u64 entry,
 			const struct vmv_decoded *d,
 			struct vmv_page_info *pi);
+
+/* The same for a pte entry, from ->pte_table. */
+void vmv_walk_pte_info(struct vmv_walk *w, pte_t *ptep, u64 entry,
+		       const struct vmv_decoded *d, struct vmv_page_info *pi);
 
 /* The path of one address through the tables, for PID/translate. */
 struct vmv_trace {

@@ -1,0 +1,63 @@
+// units: decode.c fmt.c
+/*
+ * The fast formatting paths (the two-digit hex table after
+ * vmv_fmt_init(), the cached line tail) give exactly the lines the plain
+ * path gives, for every kind of entry, in any order.
+ */
+#include "unit.h"
+#include "fmt.h"
+
+unsigned long vmv_host_fail_after, vmv_host_allocs;
+
+static const struct vmv_layout l612 = {
+	.max_swapfiles = 27, .type_hwpoison = 27,
+	.type_migration_read = 28, .type_migration_read_exclusive = 29,
+	.type_migration_write = 30, .type_marker = 31,
+	.type_device_private_read = VMV_NO_TYPE,
+	.type_device_private_write = VMV_NO_TYPE,
+	.type_device_exclusive_read = VMV_NO_TYPE,
+	.type_device_exclusive_write = VMV_NO_TYPE,
+	.type_swapin_error = VMV_NO_TYPE, .swp_pfn_bits = 40,
+	.devmap_mask = 1ULL << 57, .saved_dirty_mask = 1ULL << 58,
+};
+
+static u64 rng = 88172645463325252ULL;
+
+static u64 next(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+UNIT_TEST(cached_lines_equal_plain_lines)
+{
+	struct vmv_fmt_cache cache = { 0 };
+	char a[VMV_PTE_LINE_MAX], b[VMV_PTE_LINE_MAX];
+	int i, hits = 0;
+
+	vmv_fmt_init();
+	for (i = 0; i < 20000; i++) {
+		/* Runs of similar entries, as in a real table. */
+		u64 e = (i % 7 == 0) ? next() : (0x8000000000000867ULL |
+			((u64)(i & 0xfffff) << 12));
+		struct vmv_page_info pi = {
+			.valid = next() & 1, .flags = (i / 64) & 0x3fff,
+			.order = (i / 128) & 9, .mapcount = (int)(i / 256) - 2,
+		};
+		enum vmv_level level = (enum vmv_level)(i % 3);
+		struct vmv_decoded d;
+		size_t na, nb;
+
+		vmv_decode(&l612, e, level, &d);
+		na = vmv_fmt_pte(a, (u64)i << 12, level, e, &d, &pi);
+		nb = vmv_fmt_pte_cached(&cache, b, (u64)i << 12, level, e, &d,
+					&pi);
+		ASSERT(na == nb && !memcmp(a, b, na));
+		hits += i && cache.valid;
+	}
+	EXPECT(hits > 0);
+}
+
+UNIT_MAIN()
