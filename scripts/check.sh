@@ -72,6 +72,24 @@ for k in "$K61" "$K612"; do
 	step "module-w1-sparse-$k" warnfree "$k"
 done
 
+# Every symbol vmview.ko needs must be exported to modules by that kernel
+# (modpost fails on a missing one too; this says which, on both kernels).
+exports() { # kver
+	local ko=build/kmod/$1/module/vmview.ko s n=0 miss=0
+	[ -f "$ko" ] || return 1
+	for s in $(nm -u "$ko" | awk '{print $2}'); do
+		n=$((n + 1))
+		awk -v s="$s" -F'\t' '$2 == s { f = 1 } END { exit !f }' \
+			"/usr/src/linux-headers-$1/Module.symvers" ||
+			{ echo "not exported to modules: $s"; miss=$((miss + 1)); }
+	done
+	echo "$n symbols, $miss not exported"
+	[ $miss -eq 0 ]
+}
+for k in "$K61" "$K612"; do
+	step "module-exports-$k" exports "$k"
+done
+
 # --- kernel style ------------------------------------------------------------
 echo "# checkpatch --strict"
 for f in module/*.[ch] selftests/*.[ch]; do
