@@ -10,8 +10,9 @@
  *   left, rmmod either fails the same way or goes through, and the loop
  *   then finds nothing (ENOENT), never a crash.
  * - A tracked process that execs: mm, vmas, ptes, translate and verify
- *   fail with ESRCH, shadow and events still read and end with a
- *   "release" event; tracking the number again needs an untrack first
+ *   fail with ESRCH, shadow and events still read, and the last events
+ *   are "release" and the "unmap" of the whole address space that
+ *   exit_mmap() sends after it; tracking the number again needs an untrack first
  *   (EEXIST: it is still tracked), then follows the new program.
  * - A tracked process that is a zombie: the same, and tracking a zombie
  *   is ESRCH.
@@ -60,6 +61,8 @@
 #define EXEC_ENV	"VMV_LIFETIME_EXECED"
 #define EXEC_COMM	"vmv_execd"
 #define MAX_TARGETS	8
+/* An event's range when it covers the whole address space. */
+#define WHOLE		"0x0000000000000000-0xffffffffffffffff"
 
 /* The files that need the address space, and those that do not. */
 static const char * const mm_files[] = {
@@ -174,24 +177,28 @@ static bool exists(const char *path)
 	return !access(path, F_OK);
 }
 
-/* The last line of text (without its newline) into out. */
-static void last_line(const char *text, char *out, size_t len)
+/*
+ * Line n from the end of text (0: the last one), without its newline,
+ * into out; "" when there is no such line.
+ */
+static void line_from_end(const char *text, int n, char *out, size_t len)
 {
-	const char *end = text + strlen(text), *start;
+	const char *end = text + strlen(text), *start = end;
 
 	while (end > text && end[-1] == '\n')
 		end--;
-	for (start = end; start > text && start[-1] != '\n'; start--)
-		;
+	for (; n >= 0; n--) {
+		for (start = end; start > text && start[-1] != '\n'; start--)
+			;
+		if (n && start == text) {
+			end = text;	/* no such line: an empty one */
+			start = end;
+			break;
+		}
+		if (n)
+			end = start - 1;
+	}
 	snprintf(out, len, "%.*s", (int)(end - start), start);
-}
-
-/* The last len bytes of text. */
-static const char *tail(const char *text, size_t len)
-{
-	size_t n = strlen(text);
-
-	return n > len ? text + n - len : text;
 }
 
 /* The last line of PID/events (without its newline) into out. */
@@ -202,7 +209,7 @@ static int last_event(pid_t pid, char *out, size_t len)
 	ev = vmv_read_file(pid_path(path, sizeof(path), pid, "events"), NULL);
 	if (!ev)
 		return -errno;
-	last_line(ev, out, len);
+	line_from_end(ev, 0, out, len);
 	free(ev);
 	return 0;
 }
@@ -494,12 +501,14 @@ TEST_F_TIMEOUT(lifetime, rmmod_while_reading, 300)
 
 /*
  * After pid's address space is gone: the files that need it fail with
- * ESRCH, shadow and events still read, and the last event is "release".
+ * ESRCH, shadow and events still read, and the last two events are
+ * "release" and the "unmap" of everything that exit_mmap() sends after it
+ * (Documentation/vmview.rst).
  */
 static void expect_gone(struct __test_metadata *_metadata, pid_t pid,
 			const char *why)
 {
-	char last[256], path[96], *ev;
+	char last[256], before[256], path[96], *ev;
 	ssize_t n;
 	size_t i;
 
@@ -514,10 +523,12 @@ static void expect_gone(struct __test_metadata *_metadata, pid_t pid,
 	EXPECT_GT(read_pid_file(pid, "shadow"), 0) TH_LOG("%s", why);
 	ev = vmv_read_file(pid_path(path, sizeof(path), pid, "events"), NULL);
 	ASSERT_NE(NULL, ev) TH_LOG("events: %s", strerror(errno));
-	last_line(ev, last, sizeof(last));
-	EXPECT_NE(NULL, strstr(last, " release "))
-		TH_LOG("the last event after it %s: %s; events:\n%.600s", why,
-		       last, tail(ev, 600));
+	line_from_end(ev, 0, last, sizeof(last));
+	line_from_end(ev, 1, before, sizeof(before));
+	EXPECT_NE(NULL, strstr(before, " release " WHOLE))
+		TH_LOG("after it %s: %s, then %s", why, before, last);
+	EXPECT_NE(NULL, strstr(last, " unmap " WHOLE))
+		TH_LOG("after it %s: %s, then %s", why, before, last);
 	free(ev);
 }
 

@@ -485,13 +485,12 @@ struct op_info {
  *          signal: listed by the contract, not expected here).
  * The target never exits during the storm: ESRCH is not allowed.
  *
- * Filling the shadow (verify's refill, track's first fill) also gives
- * up with EBUSY when invalidations keep racing it (VMV_FILL_TRIES in
- * module/mirror.c): under this storm that happens.  It is not in
- * Documentation/vmview.rst yet; it is counted, and allowed only there.
+ * verify also fails with EBUSY when its refill gave up because the
+ * process changed too fast (64 tries a chunk): under this storm it does.
+ * (track keeps the target even when its first fill gives up.)
  */
 #define READ_ERRS	{ ENOENT, EIO, ENOMEM, EINTR }
-#define FILL_ERRS	{ ENOENT, EIO, ENOMEM, EINTR, EBUSY }
+#define VERIFY_ERRS	{ ENOENT, EIO, ENOMEM, EINTR, EBUSY }
 
 static const struct op_info ops[NR_OPS] = {
 	[OP_MM]		= { "mm", READ_ERRS },
@@ -499,26 +498,24 @@ static const struct op_info ops[NR_OPS] = {
 	[OP_PTES]	= { "ptes", READ_ERRS },
 	[OP_PTES_BIN]	= { "ptes.bin", READ_ERRS },
 	[OP_TRANSLATE]	= { "translate", READ_ERRS },
-	[OP_VERIFY]	= { "verify", FILL_ERRS },
+	[OP_VERIFY]	= { "verify", VERIFY_ERRS },
 	[OP_SHADOW]	= { "shadow", READ_ERRS },
 	[OP_EVENTS]	= { "events", READ_ERRS },
 	/* /proc/vmview: always readable. */
 	[OP_STATUS]	= { "/proc/vmview", { 0 } },
 	/*
 	 * track: EEXIST when the other tracker thread tracked it first;
-	 * ENOMEM when an allocation failed; EBUSY when its first fill gave
-	 * up (see above).
+	 * ENOMEM when an allocation failed.
 	 */
-	[OP_TRACK]	= { "track", { EEXIST, ENOMEM, EBUSY } },
+	[OP_TRACK]	= { "track", { EEXIST, ENOMEM } },
 	/* untrack: ENOENT when the other tracker untracked it first. */
 	[OP_UNTRACK]	= { "untrack", { ENOENT } },
 	/*
 	 * track of an exiting child: ESRCH when it is gone or past the
-	 * point where it has an mm; ENOMEM; EBUSY (the first fill, as
-	 * above).  (It is not reaped yet, so its number cannot name
-	 * anything else: no EEXIST, no EINVAL.)
+	 * point where it has an mm; ENOMEM.  (It is not reaped yet, so its
+	 * number cannot name anything else: no EEXIST, no EINVAL.)
 	 */
-	[OP_X_TRACK]	= { "track (exiting)", { ESRCH, ENOMEM, EBUSY } },
+	[OP_X_TRACK]	= { "track (exiting)", { ESRCH, ENOMEM } },
 	/*
 	 * A read of its files: ESRCH once its address space is gone,
 	 * ENOENT when track failed, ENOMEM, EINTR, EBUSY (verify) as above.
