@@ -195,12 +195,15 @@ static const struct file_operations vmv_track_fops = {
 static ssize_t vmv_fail_nth_write(struct file *file, const char __user *ubuf,
 				  size_t count, loff_t *ppos)
 {
-	pid_t n;	/* a small positive number, parsed like a PID */
-	int ret;
+	char buf[16];
+	int ret, n;
 
-	ret = vmv_parse_pid(ubuf, count, ppos, &n);
+	/* 0 disarms; N arms the countdown. */
+	ret = vmv_copy_word(buf, sizeof(buf), ubuf, count, ppos);
 	if (ret)
 		return ret;
+	if (!vmv_all(buf, vmv_isdigit) || kstrtoint(buf, 10, &n))
+		return -EINVAL;
 	vmv_fail_nth(n);
 	return count;
 }
@@ -285,6 +288,11 @@ static int vmv_single_release(struct inode *inode, struct file *file)
 
 static int vmv_mm_open(struct inode *inode, struct file *file)
 {
+	int ret = vmv_may_open();
+
+	if (ret)
+		return ret;
+	vmv_read_thp_mode(inode->i_private);
 	return vmv_single_open(inode, file, vmv_mm_show);
 }
 

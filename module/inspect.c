@@ -102,29 +102,38 @@ static const struct vmv_walk_ops vmv_count_ops = {
 	.leaf	= vmv_count_leaf,
 };
 
-/* The system's THP mode, as /sys/kernel/mm/transparent_hugepage says. */
-static const char *vmv_thp_mode(char *buf, size_t len)
+/*
+ * The system's THP mode, as /sys/kernel/mm/transparent_hugepage/enabled
+ * says (the flags behind it are not exported).  Called when PID/mm is
+ * opened, not from its show: reading a sysfs file takes that file's
+ * seq_file lock, which must not nest inside PID/mm's own.
+ */
+void vmv_read_thp_mode(struct vmv_target *t)
 {
+	char buf[64], *b, *e;
+	const char *mode = "unknown";
 	struct file *f;
-	char *b, *e;
 	loff_t pos = 0;
 	ssize_t n;
 
 	f = filp_open("/sys/kernel/mm/transparent_hugepage/enabled",
 		      O_RDONLY, 0);
-	if (IS_ERR(f))
-		return "unknown";
-	n = kernel_read(f, buf, len - 1, &pos);
-	fput(f);
-	if (n <= 0)
-		return "unknown";
-	buf[n] = '\0';
-	b = strchr(buf, '[');
-	e = b ? strchr(b, ']') : NULL;
-	if (!e)
-		return "unknown";
-	*e = '\0';
-	return b + 1;
+	if (!IS_ERR(f)) {
+		n = kernel_read(f, buf, sizeof(buf) - 1, &pos);
+		fput(f);
+		if (n > 0) {
+			buf[n] = '\0';
+			b = strchr(buf, '[');
+			e = b ? strchr(b, ']') : NULL;
+			if (e) {
+				*e = '\0';
+				mode = b + 1;
+			}
+		}
+	}
+	mutex_lock(&t->lock);
+	strscpy(t->thp_mode, mode, sizeof(t->thp_mode));
+	mutex_unlock(&t->lock);
 }
 
 int vmv_show_mm(struct seq_file *m, struct vmv_target *t)
@@ -134,7 +143,7 @@ int vmv_show_mm(struct seq_file *m, struct vmv_target *t)
 		.ops = &vmv_count_ops,
 		.private = &c,
 	};
-	char comm[TASK_COMM_LEN], thp[64];
+	char comm[TASK_COMM_LEN], thp[16];
 	struct mm_struct *mm;
 	unsigned long walked;
 	int ret;
@@ -175,8 +184,10 @@ int vmv_show_mm(struct seq_file *m, struct vmv_target *t)
 	seq_printf(m, "swapents: %lu\n", vmv_mm_counter(mm, MM_SWAPENTS));
 	seq_printf(m, "thp_pmd: %lu\n", c.thp_pmd);
 	vmv_unlock_mm(mm);
-	/* Read the sysfs file with no lock held. */
-	seq_printf(m, "thp_enabled: %s\n", vmv_thp_mode(thp, sizeof(thp)));
+	mutex_lock(&t->lock);
+	strscpy(thp, t->thp_mode, sizeof(thp));
+	mutex_unlock(&t->lock);
+	seq_printf(m, "thp_enabled: %s\n", thp);
 	return 0;
 out:
 	vmv_unlock_mm(mm);

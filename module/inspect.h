@@ -26,6 +26,7 @@ extern const struct seq_operations vmv_vmas_sops;
 extern const struct seq_operations vmv_ptes_sops;	/* ptes, ptes.bin */
 
 int vmv_show_mm(struct seq_file *m, struct vmv_target *t);
+void vmv_read_thp_mode(struct vmv_target *t);
 int vmv_show_translate(struct seq_file *m, struct vmv_target *t);
 
 #endif /* _VMV_INSPECT_H */

@@ -183,16 +183,26 @@ err_pid:
  */
 int vmv_target_untrack(pid_t nr)
 {
+	struct pid *pid = find_get_pid(nr);
 	struct vmv_target *t;
 	int ret = -ENOENT;
 
 	mutex_lock(&vmv_targets_lock);
-	t = vmv_target_find(nr, NULL);
-	if (t) {
-		vmv_target_remove(t);
-		ret = 0;
+	/*
+	 * The number names a process in the caller's PID namespace; only a
+	 * process that is gone (whose number means nothing any more) is
+	 * found by its number alone.
+	 */
+	list_for_each_entry(t, &vmv_targets, node) {
+		if ((pid && t->pid == pid) ||
+		    (t->nr == nr && !pid_has_task(t->pid, PIDTYPE_PID))) {
+			vmv_target_remove(t);
+			ret = 0;
+			break;
+		}
 	}
 	mutex_unlock(&vmv_targets_lock);
+	put_pid(pid);
 	return ret;
 }
 

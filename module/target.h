@@ -36,6 +36,7 @@ struct vmv_target {
 	struct mutex lock;		/* protects what follows */
 	unsigned long translate_addr;
 	bool translate_set;
+	char thp_mode[16];		/* as read at the last open of mm */
 };
 
 int vmv_target_track(pid_t nr);

@@ -8,6 +8,9 @@
 #                 [-t SECONDS] [-m MEM_MB] [-s SCRIPT]
 #
 #   -k  guest kernel version (an image in /boot, modules in /lib/modules)
+#   -K  boot this kernel image instead of /boot/vmlinuz-KVER
+#   -M  take modules.dep (for zram) from this directory instead of
+#       /lib/modules/KVER (an empty modules.dep: everything is built in)
 #   -p  directory copied to /vmview in the guest (module, CLI, selftests);
 #       the shared libraries of every ELF program in it come along
 #   -s  script run with busybox sh from /vmview (default: PAYLOAD/run.sh)
@@ -34,9 +37,12 @@
 set -u
 
 kver= payload= outdir= name= kargs= timeout=900 mem=2048 script=
-while getopts "k:p:o:n:a:t:m:s:" opt; do
+kimg= mdir=
+while getopts "k:K:M:p:o:n:a:t:m:s:" opt; do
 	case $opt in
 	k) kver=$OPTARG ;;
+	K) kimg=$OPTARG ;;
+	M) mdir=$OPTARG ;;
 	p) payload=$OPTARG ;;
 	o) outdir=$OPTARG ;;
 	n) name=$OPTARG ;;
@@ -50,8 +56,8 @@ done
 [ -n "$kver" ] && [ -n "$payload" ] && [ -n "$outdir" ] ||
 	{ echo "usage: vm.sh -k KVER -p PAYLOAD -o OUTDIR [...]" >&2; exit 2; }
 name=${name:-$kver}
-kimg=/boot/vmlinuz-$kver
-mdir=/lib/modules/$kver
+kimg=${kimg:-/boot/vmlinuz-$kver}
+mdir=${mdir:-/lib/modules/$kver}
 [ -r "$kimg" ] || { echo "vm.sh: no kernel image $kimg" >&2; exit 2; }
 [ -d "$mdir" ] || { echo "vm.sh: no modules in $mdir" >&2; exit 2; }
 [ -d "$payload" ] || { echo "vm.sh: no payload directory $payload" >&2; exit 2; }
@@ -185,7 +191,7 @@ else
 	tail -n 30 "$outdir/console.log" | sed 's/^/# console: /'
 fi
 tap "$([ "$rc" = 0 ] && echo 0 || echo 1)" "script exit status ${rc:-missing}"
-bad='BUG|WARNING|Oops|general protection|refcount_t|Call Trace|RCU stall|rcu_sched detected|soft lockup|hung_task|blocked for more than|kernel panic|UBSAN|KASAN|kmemleak'
+bad='BUG|WARNING|Oops|general protection|refcount_t|Call Trace|RCU stall|rcu_sched detected|soft lockup|hung_task|blocked for more than|kernel panic|UBSAN|KASAN|kmemleak: [0-9]+ new suspected'
 if grep -Eq "$bad" "$outdir/dmesg.log" "$outdir/console.log"; then
 	tap 1 "dmesg clean"
 	grep -Eh -B2 -A20 "$bad" "$outdir/dmesg.log" "$outdir/console.log" | head -n 60 | sed 's/^/# dmesg: /'
