@@ -305,7 +305,12 @@ static void vmv_vma_name(struct seq_file *m, struct vm_area_struct *vma)
 		seq_printf(m, " %s", name);
 }
 
-static void *vmv_vmas_start(struct seq_file *m, loff_t *pos)
+/*
+ * seq_file start for vmas and ptes: record @pos begins where the previous
+ * read left it->addr (0 for the first).  Takes the mm and its lock, for
+ * stop to drop.  Returns NULL past the end, or an ERR_PTR.
+ */
+static void *vmv_iter_start(struct seq_file *m, loff_t *pos)
 {
 	struct vmv_iter *it = m->private;
 	int err;
@@ -315,9 +320,18 @@ static void *vmv_vmas_start(struct seq_file *m, loff_t *pos)
 	else if (*pos != it->idx)
 		return ERR_PTR(-ESPIPE);
 	it->idx = *pos;
+	if (it->addr >= TASK_SIZE_MAX)
+		return NULL;
 	it->mm = vmv_lock_mm(it->t, &err);
-	if (!it->mm)
-		return ERR_PTR(err);
+	return it->mm ? it : ERR_PTR(err);
+}
+
+static void *vmv_vmas_start(struct seq_file *m, loff_t *pos)
+{
+	struct vmv_iter *it = vmv_iter_start(m, pos);
+
+	if (IS_ERR_OR_NULL(it))
+		return it;
 	it->vma = find_vma(it->mm, it->addr);
 	return it->vma ? it : NULL;
 }
@@ -494,24 +508,6 @@ static const struct vmv_walk_ops vmv_ptes_ops = {
 	.leaf		= vmv_ptes_leaf,
 };
 
-static void *vmv_ptes_start(struct seq_file *m, loff_t *pos)
-{
-	struct vmv_iter *it = m->private;
-	int err;
-
-	if (*pos == 0)
-		it->addr = 0;
-	else if (*pos != it->idx)
-		return ERR_PTR(-ESPIPE);
-	it->idx = *pos;
-	if (it->addr >= TASK_SIZE_MAX)
-		return NULL;
-	it->mm = vmv_lock_mm(it->t, &err);
-	if (!it->mm)
-		return ERR_PTR(err);
-	return it;
-}
-
 static void *vmv_ptes_next(struct seq_file *m, void *v, loff_t *pos)
 {
 	struct vmv_iter *it = m->private;
@@ -550,7 +546,7 @@ static int vmv_ptes_show(struct seq_file *m, void *v)
 }
 
 const struct seq_operations vmv_ptes_sops = {
-	.start	= vmv_ptes_start,
+	.start	= vmv_iter_start,
 	.next	= vmv_ptes_next,
 	.stop	= vmv_iter_stop,
 	.show	= vmv_ptes_show,

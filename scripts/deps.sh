@@ -79,26 +79,24 @@ if ! apt-cache show linux-source-6.1 >/dev/null 2>&1; then
 	apt_update
 fi
 
-if [ -n "$need_612" ]; then
-	v612=
+# The newest 6.12 version the archive has both the image and headers of.
+newest_612() {
+	local v
 	for v in $(apt-cache pkgnames linux-image-6.12. 2>/dev/null |
 		   sed -n 's/^linux-image-\(6\.12\.[0-9]*+deb12\)-amd64-unsigned$/\1/p' |
 		   sort -rV); do
 		if apt-cache show "linux-headers-$v-amd64" >/dev/null 2>&1; then
-			v612=$v
-			break
+			echo "$v"
+			return
 		fi
 	done
+}
+
+if [ -n "$need_612" ]; then
+	v612=$(newest_612)
 	if [ -z "$v612" ]; then
 		apt_update
-		for v in $(apt-cache pkgnames linux-image-6.12. |
-			   sed -n 's/^linux-image-\(6\.12\.[0-9]*+deb12\)-amd64-unsigned$/\1/p' |
-			   sort -rV); do
-			if apt-cache show "linux-headers-$v-amd64" >/dev/null 2>&1; then
-				v612=$v
-				break
-			fi
-		done
+		v612=$(newest_612)
 	fi
 	[ -n "$v612" ] || { echo "deps: no 6.12 kernel with headers in the archive" >&2; exit 1; }
 	missing+=("linux-image-$v612-amd64-unsigned" "linux-headers-$v612-amd64")
