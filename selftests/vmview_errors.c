@@ -40,8 +40,6 @@
 #pragma GCC diagnostic pop
 #include "vmview_util.h"
 
-#define VMV_TRACK	VMVIEW_DEBUGFS_DIR "/track"
-#define VMV_UNTRACK	VMVIEW_DEBUGFS_DIR "/untrack"
 #define VMV_MIB		(1024 * 1024)
 /* PID_MAX_LIMIT on 64-bit: the largest PID track accepts. */
 #define VMV_PID_MAX_LIMIT	4194304
@@ -89,15 +87,6 @@ static void rep_expect(struct vmv_report *r, const char *what, int got,
 			 got < 0 ? strerror(-got) : "success", want1, want2);
 }
 
-static char *pid_path(char *buf, size_t len, int pid, const char *file)
-{
-	if (file)
-		snprintf(buf, len, VMVIEW_DEBUGFS_DIR "/%d/%s", pid, file);
-	else
-		snprintf(buf, len, VMVIEW_DEBUGFS_DIR "/%d", pid);
-	return buf;
-}
-
 /* One open, one write() of len bytes: the count written, or -errno. */
 static ssize_t write_raw(const char *path, const void *data, size_t len)
 {
@@ -111,24 +100,6 @@ static ssize_t write_raw(const char *path, const void *data, size_t len)
 	err = errno;
 	close(fd);
 	return n < 0 ? -err : n;
-}
-
-static int write_pid(const char *path, int pid)
-{
-	char s[32];
-
-	snprintf(s, sizeof(s), "%d\n", pid);
-	return vmv_write_file(path, s);
-}
-
-static int track(int pid)
-{
-	return write_pid(VMV_TRACK, pid);
-}
-
-static int untrack(int pid)
-{
-	return write_pid(VMV_UNTRACK, pid);
 }
 
 /* Open with flags and close again: 0, or the open's -errno. */
@@ -203,7 +174,7 @@ static bool pid_dir_exists(int pid)
 {
 	char path[128];
 
-	return is_dir(pid_path(path, sizeof(path), pid, NULL));
+	return is_dir(vmv_pid_path(path, sizeof(path), pid, NULL));
 }
 
 /* The numeric entries (tracked PIDs) of the debugfs directory. */
@@ -493,7 +464,7 @@ FIXTURE_TEARDOWN(errors)
 				if (self->snap[j] == pids[i])
 					break;
 			if (j == self->nr_snap)
-				untrack(pids[i]);
+				vmv_untrack(pids[i]);
 		}
 	}
 	kill_reap(self->target);
@@ -523,12 +494,12 @@ TEST_F(errors, track_bad_input)
 	len = snprintf(s, sizeof(s), "%d\n", self->target);
 	EXPECT_EQ(len, write_raw(VMV_TRACK, s, len));
 	EXPECT_TRUE(pid_dir_exists(self->target));
-	EXPECT_EQ(0, untrack(self->target));
+	EXPECT_EQ(0, vmv_untrack(self->target));
 	len = snprintf(s, sizeof(s), "%d", self->target);
 	EXPECT_EQ(len, write_raw(VMV_TRACK, s, len));
 	EXPECT_TRUE(pid_dir_exists(self->target));
 	EXPECT_EQ(self->base_tracked + 1, nr_tracked());
-	EXPECT_EQ(0, untrack(self->target));
+	EXPECT_EQ(0, vmv_untrack(self->target));
 	EXPECT_EQ(self->base_tracked, nr_tracked());
 }
 
@@ -538,7 +509,7 @@ TEST_F(errors, untrack_bad_input)
 	char s[32];
 	int len;
 
-	ASSERT_EQ(0, track(self->target));
+	ASSERT_EQ(0, vmv_track(self->target));
 	expect_bad_writes(_metadata, VMV_UNTRACK, false);
 	expect_bad_pid_writes(_metadata, VMV_UNTRACK, self->target);
 	EXPECT_TRUE(pid_dir_exists(self->target))
@@ -548,7 +519,7 @@ TEST_F(errors, untrack_bad_input)
 	len = snprintf(s, sizeof(s), "%d", self->target);
 	EXPECT_EQ(len, write_raw(VMV_UNTRACK, s, len));
 	EXPECT_FALSE(pid_dir_exists(self->target));
-	EXPECT_EQ(0, track(self->target));
+	EXPECT_EQ(0, vmv_track(self->target));
 	len = snprintf(s, sizeof(s), "%d\n", self->target);
 	EXPECT_EQ(len, write_raw(VMV_UNTRACK, s, len));
 	EXPECT_FALSE(pid_dir_exists(self->target));
@@ -569,8 +540,8 @@ TEST_F(errors, translate_bad_input)
 	size_t i;
 	int len;
 
-	ASSERT_EQ(0, track(self->target));
-	pid_path(path, sizeof(path), self->target, "translate");
+	ASSERT_EQ(0, vmv_track(self->target));
+	vmv_pid_path(path, sizeof(path), self->target, "translate");
 	expect_bad_writes(_metadata, path, true);
 
 	/* Just above the 47-bit user half: a user address only on 5-level. */
@@ -601,7 +572,7 @@ TEST_F(errors, translate_bad_input)
 	EXPECT_EQ(NULL, strstr(out, "vma: none"))
 		TH_LOG("stack address %p: %.300s", (void *)s, out);
 	free(out);
-	EXPECT_EQ(0, untrack(self->target));
+	EXPECT_EQ(0, vmv_untrack(self->target));
 }
 
 /* A PID that no process has: ESRCH for track, ENOENT for untrack. */
@@ -610,11 +581,11 @@ TEST_F(errors, unknown_pid)
 	int pid = free_pid();
 
 	ASSERT_GT(pid, 0);
-	EXPECT_EQ(-ESRCH, track(pid)) TH_LOG("free PID %d", pid);
+	EXPECT_EQ(-ESRCH, vmv_track(pid)) TH_LOG("free PID %d", pid);
 	/* Valid (1..PID_MAX_LIMIT) but above every pid_max: ESRCH too. */
-	EXPECT_EQ(-ESRCH, track(VMV_PID_MAX_LIMIT));
-	EXPECT_EQ(-ENOENT, untrack(pid));
-	EXPECT_EQ(-ENOENT, untrack(VMV_PID_MAX_LIMIT));
+	EXPECT_EQ(-ESRCH, vmv_track(VMV_PID_MAX_LIMIT));
+	EXPECT_EQ(-ENOENT, vmv_untrack(pid));
+	EXPECT_EQ(-ENOENT, vmv_untrack(VMV_PID_MAX_LIMIT));
 	EXPECT_FALSE(pid_dir_exists(pid));
 	EXPECT_EQ(self->base_tracked, nr_tracked());
 }
@@ -637,11 +608,11 @@ TEST_F(errors, kernel_thread)
 	kmsg = kmsg_open_at_end();
 	if (kmsg < 0)
 		TH_LOG("no /dev/kmsg (%s): dmesg not checked", strerror(errno));
-	EXPECT_EQ(-EINVAL, track(2));
+	EXPECT_EQ(-EINVAL, vmv_track(2));
 	if (other > 0)
-		EXPECT_EQ(-EINVAL, track(other)) TH_LOG("kernel thread %d", other);
+		EXPECT_EQ(-EINVAL, vmv_track(other)) TH_LOG("kernel thread %d", other);
 	EXPECT_FALSE(pid_dir_exists(2));
-	EXPECT_EQ(-ENOENT, untrack(2));
+	EXPECT_EQ(-ENOENT, vmv_untrack(2));
 	EXPECT_EQ(self->base_tracked, nr_tracked());
 	if (kmsg >= 0) {
 		EXPECT_EQ(0, kmsg_count_new(kmsg, "vmview", line, sizeof(line)))
@@ -655,25 +626,25 @@ TEST_F(errors, track_twice)
 {
 	char s[32];
 
-	ASSERT_EQ(0, track(self->target));
-	EXPECT_EQ(-EEXIST, track(self->target));
+	ASSERT_EQ(0, vmv_track(self->target));
+	EXPECT_EQ(-EEXIST, vmv_track(self->target));
 	snprintf(s, sizeof(s), "%d", self->target);
 	EXPECT_EQ(-EEXIST, vmv_write_file(VMV_TRACK, s));
 	EXPECT_EQ(self->base_tracked + 1, nr_tracked());
-	EXPECT_EQ(0, untrack(self->target));
-	EXPECT_EQ(-ENOENT, untrack(self->target));
+	EXPECT_EQ(0, vmv_untrack(self->target));
+	EXPECT_EQ(-ENOENT, vmv_untrack(self->target));
 	EXPECT_EQ(self->base_tracked, nr_tracked());
 	/* And it can be tracked again. */
-	EXPECT_EQ(0, track(self->target));
-	EXPECT_EQ(0, untrack(self->target));
+	EXPECT_EQ(0, vmv_track(self->target));
+	EXPECT_EQ(0, vmv_untrack(self->target));
 }
 
 /* Untracking a live process that is not tracked: ENOENT. */
 TEST_F(errors, untrack_not_tracked)
 {
-	EXPECT_EQ(-ENOENT, untrack(self->target));
-	EXPECT_EQ(-ENOENT, untrack(getpid()));
-	EXPECT_EQ(-ENOENT, untrack(1));
+	EXPECT_EQ(-ENOENT, vmv_untrack(self->target));
+	EXPECT_EQ(-ENOENT, vmv_untrack(getpid()));
+	EXPECT_EQ(-ENOENT, vmv_untrack(1));
 	EXPECT_EQ(self->base_tracked, nr_tracked());
 }
 
@@ -699,11 +670,11 @@ TEST_F(errors, files_and_count)
 	ASSERT_EQ(0, stat(VMV_UNTRACK, &sb));
 	EXPECT_EQ(0200, (int)(sb.st_mode & 07777));
 
-	ASSERT_EQ(0, track(self->target));
+	ASSERT_EQ(0, vmv_track(self->target));
 	EXPECT_EQ(self->base_tracked + 1, nr_tracked());
 	ASSERT_TRUE(pid_dir_exists(self->target));
 	for (i = 0; i < ARRAY_SIZE(modes); i++) {
-		pid_path(path, sizeof(path), self->target, modes[i].file);
+		vmv_pid_path(path, sizeof(path), self->target, modes[i].file);
 		ASSERT_EQ(0, stat(path, &sb)) TH_LOG("%s", path);
 		EXPECT_TRUE(S_ISREG(sb.st_mode)) TH_LOG("%s", path);
 		EXPECT_EQ(modes[i].mode, (int)(sb.st_mode & 07777))
@@ -714,7 +685,7 @@ TEST_F(errors, files_and_count)
 	for (i = 0; i < 3; i++) {
 		ssize_t r;
 
-		pid_path(path, sizeof(path), self->target, modes[i].file);
+		vmv_pid_path(path, sizeof(path), self->target, modes[i].file);
 		r = write_raw(path, "1", 1);
 		EXPECT_TRUE(r == -EACCES || r == -EPERM || r == -EINVAL ||
 			    r == -EIO)
@@ -724,13 +695,13 @@ TEST_F(errors, files_and_count)
 	two = spawn_target("vmv_target2");
 	ASSERT_GT(two, 0);
 	self->extra[0] = two;
-	ASSERT_EQ(0, track(two));
+	ASSERT_EQ(0, vmv_track(two));
 	EXPECT_EQ(self->base_tracked + 2, nr_tracked());
-	EXPECT_EQ(0, untrack(self->target));
+	EXPECT_EQ(0, vmv_untrack(self->target));
 	EXPECT_EQ(self->base_tracked + 1, nr_tracked());
 	EXPECT_FALSE(pid_dir_exists(self->target));
 	EXPECT_TRUE(pid_dir_exists(two));
-	EXPECT_EQ(0, untrack(two));
+	EXPECT_EQ(0, vmv_untrack(two));
 	EXPECT_EQ(self->base_tracked, nr_tracked());
 	EXPECT_FALSE(pid_dir_exists(two));
 }
@@ -748,15 +719,15 @@ TEST_F(errors, target_exits)
 	pid_t t = self->target;
 	int fd;
 
-	ASSERT_EQ(0, track(t));
-	pid_path(path, sizeof(path), t, "translate");
+	ASSERT_EQ(0, vmv_track(t));
+	vmv_pid_path(path, sizeof(path), t, "translate");
 	snprintf(addr, sizeof(addr), "0x%lx\n", (unsigned long)addr);
 	ASSERT_EQ(0, vmv_write_file(path, addr));
-	pid_path(path, sizeof(path), t, "ptes");
+	vmv_pid_path(path, sizeof(path), t, "ptes");
 	fd = open(path, O_RDONLY);
 	ASSERT_GE(fd, 0);
 	for (i = 0; i < ARRAY_SIZE(pid_files); i++) {
-		pid_path(path, sizeof(path), t, pid_files[i]);
+		vmv_pid_path(path, sizeof(path), t, pid_files[i]);
 		r = read_all(path, 4096);
 		EXPECT_GT(r, 0) TH_LOG("%s while alive: %zd", path, r);
 	}
@@ -766,7 +737,7 @@ TEST_F(errors, target_exits)
 	memset(&si, 0, sizeof(si));
 	ASSERT_EQ(0, waitid(P_PID, t, &si, WEXITED | WNOWAIT));
 	for (i = 0; i < ARRAY_SIZE(pid_files); i++) {
-		pid_path(path, sizeof(path), t, pid_files[i]);
+		vmv_pid_path(path, sizeof(path), t, pid_files[i]);
 		r = read_all(path, 4096);
 		EXPECT_TRUE(r >= 0 || r == -ESRCH)
 			TH_LOG("%s of a zombie: %zd", path, r);
@@ -775,7 +746,7 @@ TEST_F(errors, target_exits)
 	ASSERT_EQ(t, waitpid(t, NULL, 0));
 	self->target = 0;
 	for (i = 0; i < ARRAY_SIZE(pid_files); i++) {
-		pid_path(path, sizeof(path), t, pid_files[i]);
+		vmv_pid_path(path, sizeof(path), t, pid_files[i]);
 		EXPECT_EQ(-ESRCH, read_all(path, 4096))
 			TH_LOG("%s of a reaped process", path);
 	}
@@ -784,11 +755,11 @@ TEST_F(errors, target_exits)
 	EXPECT_EQ(0, close(fd));
 	EXPECT_EQ(self->base_tracked + 1, nr_tracked());
 
-	EXPECT_EQ(0, untrack(t));
+	EXPECT_EQ(0, vmv_untrack(t));
 	EXPECT_FALSE(pid_dir_exists(t));
 	EXPECT_EQ(self->base_tracked, nr_tracked());
-	EXPECT_EQ(-ENOENT, untrack(t));
-	EXPECT_EQ(-ESRCH, track(t));
+	EXPECT_EQ(-ENOENT, vmv_untrack(t));
+	EXPECT_EQ(-ESRCH, vmv_track(t));
 	EXPECT_EQ(self->base_tracked, nr_tracked());
 }
 
@@ -803,18 +774,18 @@ TEST_F(errors, fd_across_untrack)
 	int fd, part, tr;
 	ssize_t r;
 
-	ASSERT_EQ(0, track(self->target));
-	pid_path(path, sizeof(path), self->target, "ptes");
+	ASSERT_EQ(0, vmv_track(self->target));
+	vmv_pid_path(path, sizeof(path), self->target, "ptes");
 	fd = open(path, O_RDONLY);
 	ASSERT_GE(fd, 0);
 	part = open(path, O_RDONLY);
 	ASSERT_GE(part, 0);
 	EXPECT_GT(read_once(part), 0);
-	pid_path(path, sizeof(path), self->target, "translate");
+	vmv_pid_path(path, sizeof(path), self->target, "translate");
 	tr = open(path, O_RDWR);
 	ASSERT_GE(tr, 0);
 
-	ASSERT_EQ(0, untrack(self->target));
+	ASSERT_EQ(0, vmv_untrack(self->target));
 	EXPECT_FALSE(pid_dir_exists(self->target));
 	r = read_once(fd);
 	EXPECT_TRUE(r == -EIO || r == -ESRCH) TH_LOG("read: %zd", r);
@@ -824,15 +795,15 @@ TEST_F(errors, fd_across_untrack)
 	EXPECT_TRUE(r == -EIO || r == -ESRCH) TH_LOG("translate write: %zd", r);
 
 	/* A new directory for the same PID is not what the old fds see. */
-	ASSERT_EQ(0, track(self->target));
+	ASSERT_EQ(0, vmv_track(self->target));
 	r = read_once(fd);
 	EXPECT_TRUE(r == -EIO || r == -ESRCH) TH_LOG("after re-track: %zd", r);
 	EXPECT_EQ(0, close(fd));
 	EXPECT_EQ(0, close(part));
 	EXPECT_EQ(0, close(tr));
-	pid_path(path, sizeof(path), self->target, "ptes");
+	vmv_pid_path(path, sizeof(path), self->target, "ptes");
 	EXPECT_GT(read_all(path, 4096), 0);
-	EXPECT_EQ(0, untrack(self->target));
+	EXPECT_EQ(0, vmv_untrack(self->target));
 	EXPECT_EQ(self->base_tracked, nr_tracked());
 }
 
@@ -846,8 +817,8 @@ TEST_F(errors, fd_across_rmmod)
 	int fd, ret;
 	ssize_t r;
 
-	ASSERT_EQ(0, track(self->target));
-	pid_path(path, sizeof(path), self->target, "ptes");
+	ASSERT_EQ(0, vmv_track(self->target));
+	vmv_pid_path(path, sizeof(path), self->target, "ptes");
 	fd = open(path, O_RDONLY);
 	ASSERT_GE(fd, 0);
 
@@ -888,11 +859,11 @@ TEST_F(errors, rmmod_with_tracked)
 	for (i = 0; i < 3; i++) {
 		self->extra[i] = spawn_target("vmv_extra");
 		ASSERT_GT(self->extra[i], 0);
-		ASSERT_EQ(0, track(self->extra[i]));
+		ASSERT_EQ(0, vmv_track(self->extra[i]));
 	}
-	ASSERT_EQ(0, track(self->target));
-	ASSERT_EQ(0, track(getpid()));
-	pid_path(path, sizeof(path), self->target, "translate");
+	ASSERT_EQ(0, vmv_track(self->target));
+	ASSERT_EQ(0, vmv_track(getpid()));
+	vmv_pid_path(path, sizeof(path), self->target, "translate");
 	EXPECT_EQ(0, vmv_write_file(path, "0x1000"));
 	EXPECT_EQ(self->base_tracked + 5, nr_tracked());
 
@@ -910,9 +881,9 @@ TEST_F(errors, rmmod_with_tracked)
 	ASSERT_EQ(0, vmv_load());
 	EXPECT_EQ(0, nr_tracked());
 	EXPECT_EQ(0, tracked_dirs(pids, VMV_MAX_SNAP));
-	EXPECT_EQ(0, track(self->target));
+	EXPECT_EQ(0, vmv_track(self->target));
 	EXPECT_EQ(1, nr_tracked());
-	EXPECT_EQ(0, untrack(self->target));
+	EXPECT_EQ(0, vmv_untrack(self->target));
 }
 
 /*
@@ -955,7 +926,7 @@ static void child_try_opens(struct vmv_report *r, const struct vmv_dirs *d,
 		mode = opens[i].flags == O_RDONLY ? "O_RDONLY" :
 		       opens[i].flags == O_WRONLY ? "O_WRONLY" : "O_RDWR";
 		if (opens[i].in_pid_dir)
-			pid_path(path, sizeof(path), d->pid, opens[i].name);
+			vmv_pid_path(path, sizeof(path), d->pid, opens[i].name);
 		else
 			snprintf(path, sizeof(path), VMVIEW_DEBUGFS_DIR "/%s",
 				 opens[i].name);
@@ -1084,7 +1055,7 @@ static void run_child(struct __test_metadata *_metadata,
 
 	d.vmv = open(VMVIEW_DEBUGFS_DIR, O_PATH | O_DIRECTORY);
 	ASSERT_GE(d.vmv, 0);
-	d.piddir = open(pid_path(path, sizeof(path), pid, NULL),
+	d.piddir = open(vmv_pid_path(path, sizeof(path), pid, NULL),
 			O_PATH | O_DIRECTORY);
 	ASSERT_GE(d.piddir, 0);
 	d.proc = open("/proc", O_PATH | O_DIRECTORY);
@@ -1110,13 +1081,13 @@ static void run_child(struct __test_metadata *_metadata,
 /* uid/gid 65534 without supplementary groups opens nothing. */
 TEST_F(errors, unprivileged_user)
 {
-	ASSERT_EQ(0, track(self->target));
+	ASSERT_EQ(0, vmv_track(self->target));
 	if (!root_dir_searchable())
 		TH_LOG("the guest's / is not searchable by others: uid %d walks from dirfds only",
 		       VMV_NOBODY);
 	run_child(_metadata, self->rep, child_nobody, self->target);
 	EXPECT_TRUE(pid_dir_exists(self->target));
-	EXPECT_EQ(0, untrack(self->target));
+	EXPECT_EQ(0, vmv_untrack(self->target));
 }
 
 /* The module's own check: root without CAP_SYS_ADMIN gets EPERM. */
@@ -1126,10 +1097,10 @@ TEST_F(errors, no_cap_sys_admin)
 	struct vmv_dirs d = { .pid = self->target };
 	char path[128];
 
-	ASSERT_EQ(0, track(self->target));
+	ASSERT_EQ(0, vmv_track(self->target));
 	/* With the capability every one of them opens. */
 	d.vmv = open(VMVIEW_DEBUGFS_DIR, O_PATH | O_DIRECTORY);
-	d.piddir = open(pid_path(path, sizeof(path), d.pid, NULL),
+	d.piddir = open(vmv_pid_path(path, sizeof(path), d.pid, NULL),
 			O_PATH | O_DIRECTORY);
 	memset(rep, 0, sizeof(*rep));
 	child_try_opens(rep, &d, 0, 0);
@@ -1140,7 +1111,7 @@ TEST_F(errors, no_cap_sys_admin)
 	run_child(_metadata, rep, child_no_sys_admin, self->target);
 	EXPECT_TRUE(pid_dir_exists(self->target));
 	EXPECT_EQ(self->base_tracked + 1, nr_tracked());
-	EXPECT_EQ(0, untrack(self->target));
+	EXPECT_EQ(0, vmv_untrack(self->target));
 }
 
 /* "pid:" of PID/mm (read by the tracker), or -1. */
@@ -1149,7 +1120,7 @@ static long long mm_pid(int pid)
 	char path[128], *mm;
 	long long v;
 
-	mm = vmv_read_file(pid_path(path, sizeof(path), pid, "mm"), NULL);
+	mm = vmv_read_file(vmv_pid_path(path, sizeof(path), pid, "mm"), NULL);
 	if (!mm)
 		return -1;
 	v = vmv_kv_num(mm, "pid");
@@ -1175,14 +1146,14 @@ static void ns_init(struct vmv_report *r, int outside)
 		kill_reap(c);
 		return;
 	}
-	rep_expect(r, "track 1 (this namespace's init)", track(1), 0, 0);
+	rep_expect(r, "track 1 (this namespace's init)", vmv_track(1), 0, 0);
 	r->checks++;
 	if (!pid_dir_exists(1))
 		rep_fail(r, "no directory \"1\"");
 	r->checks++;
 	if (mm_pid(1) != 1)
 		rep_fail(r, "1/mm says pid: %lld", mm_pid(1));
-	rep_expect(r, "track 2 (its child)", track(2), 0, 0);
+	rep_expect(r, "track 2 (its child)", vmv_track(2), 0, 0);
 	r->checks++;
 	if (!pid_dir_exists(2))
 		rep_fail(r, "no directory \"2\"");
@@ -1191,13 +1162,13 @@ static void ns_init(struct vmv_report *r, int outside)
 		rep_fail(r, "2/mm says pid: %lld", mm_pid(2));
 	if (outside > 2) {
 		rep_expect(r, "track the test process (outside)",
-			   track(outside), -ESRCH, -ESRCH);
+			   vmv_track(outside), -ESRCH, -ESRCH);
 		r->checks++;
 		if (pid_dir_exists(outside))
 			rep_fail(r, "directory of the outside PID %d", outside);
 	}
-	rep_expect(r, "untrack 1", untrack(1), 0, 0);
-	rep_expect(r, "untrack 2", untrack(2), 0, 0);
+	rep_expect(r, "untrack 1", vmv_untrack(1), 0, 0);
+	rep_expect(r, "untrack 2", vmv_untrack(2), 0, 0);
 	r->checks++;
 	if (pid_dir_exists(1) || pid_dir_exists(2))
 		rep_fail(r, "directories left after untrack");
@@ -1251,10 +1222,10 @@ TEST_F(errors, huge_io)
 	ssize_t r;
 
 	ASSERT_NE(NULL, big);
-	ASSERT_EQ(0, track(self->target));
+	ASSERT_EQ(0, vmv_track(self->target));
 	for (i = 0; i < ARRAY_SIZE(files); i++) {
 		if (files[i])
-			pid_path(path, sizeof(path), self->target, files[i]);
+			vmv_pid_path(path, sizeof(path), self->target, files[i]);
 		else
 			snprintf(path, sizeof(path), "%s",
 				 i == 1 ? VMV_TRACK : VMV_UNTRACK);
@@ -1267,14 +1238,14 @@ TEST_F(errors, huge_io)
 	EXPECT_TRUE(pid_dir_exists(self->target));
 
 	/* One 1 MiB read after another to EOF. */
-	pid_path(path, sizeof(path), self->target, "ptes");
+	vmv_pid_path(path, sizeof(path), self->target, "ptes");
 	fd = open(path, O_RDONLY);
 	ASSERT_GE(fd, 0);
 	r = read(fd, big, VMV_MIB);
 	EXPECT_GT(r, 0);
 	EXPECT_GE(read_fd_all(fd, VMV_MIB), 0);
 	close(fd);
-	pid_path(path, sizeof(path), self->target, "translate");
+	vmv_pid_path(path, sizeof(path), self->target, "translate");
 	EXPECT_EQ(0, vmv_write_file(path, "0x1000\n"));
 	EXPECT_GT(read_all(path, VMV_MIB), 0);
 
@@ -1283,7 +1254,7 @@ TEST_F(errors, huge_io)
 	 * (khugepaged may change it between two reads: try three times).
 	 */
 	for (i = 0; i < 2; i++) {
-		pid_path(path, sizeof(path), self->target, i ? "vmas" : "mm");
+		vmv_pid_path(path, sizeof(path), self->target, i ? "vmas" : "mm");
 		for (try = 0; try < 3; try++) {
 			one = vmv_read_file(path, &len1);
 			ASSERT_NE(NULL, one);
@@ -1305,7 +1276,7 @@ TEST_F(errors, huge_io)
 					 path);
 	}
 	free(big);
-	EXPECT_EQ(0, untrack(self->target));
+	EXPECT_EQ(0, vmv_untrack(self->target));
 }
 
 TEST_HARNESS_MAIN

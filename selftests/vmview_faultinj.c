@@ -45,8 +45,6 @@
 #endif
 
 #define FAIL_NTH	VMVIEW_DEBUGFS_DIR "/fail_nth"
-#define VMV_TRACK	VMVIEW_DEBUGFS_DIR "/track"
-#define VMV_UNTRACK	VMVIEW_DEBUGFS_DIR "/untrack"
 /* PID_MAX_LIMIT: the largest N fail_nth takes; never reached here. */
 #define FAIL_NEVER	4194304
 /* More allocations than any operation here makes: a runaway guard. */
@@ -81,33 +79,6 @@ static bool same_counts(const struct counts *a, const struct counts *b)
 {
 	return a->targets == b->targets && a->readers == b->readers &&
 	       a->mirrors == b->mirrors && a->tracked == b->tracked;
-}
-
-static int write_num(const char *path, long n)
-{
-	char s[32];
-
-	snprintf(s, sizeof(s), "%ld\n", n);
-	return vmv_write_file(path, s);
-}
-
-static int track(pid_t pid)
-{
-	return write_num(VMV_TRACK, pid);
-}
-
-static int untrack(pid_t pid)
-{
-	return write_num(VMV_UNTRACK, pid);
-}
-
-static char *pid_path(char *buf, size_t len, pid_t pid, const char *file)
-{
-	if (file)
-		snprintf(buf, len, VMVIEW_DEBUGFS_DIR "/%d/%s", pid, file);
-	else
-		snprintf(buf, len, VMVIEW_DEBUGFS_DIR "/%d", pid);
-	return buf;
 }
 
 static bool exists(const char *path)
@@ -272,9 +243,9 @@ FIXTURE_SETUP(faultinj)
 FIXTURE_TEARDOWN(faultinj)
 {
 	if (vmv_module_loaded() && exists(FAIL_NTH))
-		write_num(FAIL_NTH, FAIL_NEVER);
+		vmv_write_num(FAIL_NTH, FAIL_NEVER);
 	if (self->t.pid > 0 && vmv_module_loaded())
-		untrack(self->t.pid);
+		vmv_untrack(self->t.pid);
 	target_stop(&self->t);
 	if (self->was_hooks < 0) {
 		if (vmv_module_loaded())
@@ -322,7 +293,7 @@ static void expect_verify_clean(struct __test_metadata *_metadata, pid_t pid,
 	char path[96], *v;
 	int ret;
 
-	ret = read_text(pid_path(path, sizeof(path), pid, "verify"), &v);
+	ret = read_text(vmv_pid_path(path, sizeof(path), pid, "verify"), &v);
 	EXPECT_EQ(0, ret) TH_LOG("verify after fail_nth=%d: %s", n,
 				 strerror(-ret));
 	if (!ret) {
@@ -343,11 +314,11 @@ TEST_F_TIMEOUT(faultinj, track, 600)
 	char dir[96];
 	int n, ret, failed = 0;
 
-	pid_path(dir, sizeof(dir), pid, NULL);
+	vmv_pid_path(dir, sizeof(dir), pid, NULL);
 	for (n = 1; n <= MAX_N; n++) {
-		ASSERT_EQ(0, write_num(FAIL_NTH, n));
-		ret = track(pid);
-		ASSERT_EQ(0, write_num(FAIL_NTH, FAIL_NEVER));
+		ASSERT_EQ(0, vmv_write_num(FAIL_NTH, n));
+		ret = vmv_track(pid);
+		ASSERT_EQ(0, vmv_write_num(FAIL_NTH, FAIL_NEVER));
 		expect_ok_or_enomem(_metadata, ret, "track", n);
 		if (ret) {
 			failed = n;
@@ -356,11 +327,11 @@ TEST_F_TIMEOUT(faultinj, track, 600)
 			expect_counts(_metadata, &self->base,
 				      "after a failed track", n);
 			/* Without injection it works. */
-			ASSERT_EQ(0, track(pid)) TH_LOG("retry after fail_nth=%d",
-							n);
+			ASSERT_EQ(0, vmv_track(pid))
+				TH_LOG("retry after fail_nth=%d", n);
 		}
 		expect_verify_clean(_metadata, pid, n);
-		ASSERT_EQ(0, untrack(pid));
+		ASSERT_EQ(0, vmv_untrack(pid));
 		expect_counts(_metadata, &self->base, "after untrack", n);
 		if (!ret)
 			break;
@@ -384,17 +355,17 @@ TEST_F_TIMEOUT(faultinj, verify_refill, 600)
 	char path[96], *v;
 	int n, ret, failed = 0;
 
-	ASSERT_EQ(0, track(pid));
-	pid_path(path, sizeof(path), pid, "verify");
+	ASSERT_EQ(0, vmv_track(pid));
+	vmv_pid_path(path, sizeof(path), pid, "verify");
 	ASSERT_EQ(0, read_text(path, &v));
 	EXPECT_EQ(0, nr_mismatches(v)) TH_LOG("%.1500s", v);
 	free(v);
 	ASSERT_EQ(0, read_counts(&tracked));
 	for (n = 1; n <= MAX_N; n++) {
 		ASSERT_EQ(0, target_do(&self->t, 'c'));
-		ASSERT_EQ(0, write_num(FAIL_NTH, n));
+		ASSERT_EQ(0, vmv_write_num(FAIL_NTH, n));
 		ret = read_text(path, &v);
-		ASSERT_EQ(0, write_num(FAIL_NTH, FAIL_NEVER));
+		ASSERT_EQ(0, vmv_write_num(FAIL_NTH, FAIL_NEVER));
 		expect_ok_or_enomem(_metadata, ret, "verify", n);
 		if (!ret) {
 			EXPECT_EQ(0, nr_mismatches(v)) TH_LOG("%.1500s", v);
@@ -410,7 +381,7 @@ TEST_F_TIMEOUT(faultinj, verify_refill, 600)
 	ASSERT_LE(n, MAX_N) TH_LOG("verify kept failing");
 	/* The three buffers and at least one node of the refill. */
 	EXPECT_GE(failed, 4);
-	ASSERT_EQ(0, untrack(pid));
+	ASSERT_EQ(0, vmv_untrack(pid));
 	expect_counts(_metadata, &self->base, "after untrack", n);
 	print_coverage("verify after a change", failed, n,
 		       "verify's 3 buffers, then shadow nodes of the refill");
@@ -425,18 +396,18 @@ TEST_F(faultinj, translate)
 	int n, fd, ret, failed = 0;
 	ssize_t r;
 
-	ASSERT_EQ(0, track(pid));
+	ASSERT_EQ(0, vmv_track(pid));
 	ASSERT_EQ(0, read_counts(&tracked));
-	pid_path(path, sizeof(path), pid, "translate");
+	vmv_pid_path(path, sizeof(path), pid, "translate");
 	snprintf(s, sizeof(s), "0x%lx\n", (unsigned long)&n);
 	for (n = 1; n <= MAX_N; n++) {
 		fd = open(path, O_RDWR);
 		ASSERT_GE(fd, 0);
 		ASSERT_EQ((ssize_t)strlen(s), write(fd, s, strlen(s)));
-		ASSERT_EQ(0, write_num(FAIL_NTH, n));
+		ASSERT_EQ(0, vmv_write_num(FAIL_NTH, n));
 		r = read(fd, buf, sizeof(buf) - 1);
 		ret = r < 0 ? -errno : 0;
-		ASSERT_EQ(0, write_num(FAIL_NTH, FAIL_NEVER));
+		ASSERT_EQ(0, vmv_write_num(FAIL_NTH, FAIL_NEVER));
 		close(fd);
 		expect_ok_or_enomem(_metadata, ret, "translate", n);
 		if (!ret) {
@@ -452,7 +423,7 @@ TEST_F(faultinj, translate)
 	}
 	ASSERT_LE(n, MAX_N);
 	EXPECT_EQ(1, failed);
-	ASSERT_EQ(0, untrack(pid));
+	ASSERT_EQ(0, vmv_untrack(pid));
 	print_coverage("translate", failed, n, "its walk buffer");
 }
 
@@ -464,19 +435,19 @@ TEST_F(faultinj, no_hooks_no_files)
 	ASSERT_EQ(0, reload(false));
 	EXPECT_FALSE(exists(FAIL_NTH));
 	EXPECT_EQ(ENOENT, errno);
-	ASSERT_EQ(0, track(self->t.pid));
-	EXPECT_TRUE(exists(pid_path(path, sizeof(path), self->t.pid,
-				    "verify")));
-	EXPECT_FALSE(exists(pid_path(path, sizeof(path), self->t.pid,
-				     "inject")));
-	ASSERT_EQ(0, untrack(self->t.pid));
+	ASSERT_EQ(0, vmv_track(self->t.pid));
+	vmv_pid_path(path, sizeof(path), self->t.pid, "verify");
+	EXPECT_TRUE(exists(path));
+	vmv_pid_path(path, sizeof(path), self->t.pid, "inject");
+	EXPECT_FALSE(exists(path));
+	ASSERT_EQ(0, vmv_untrack(self->t.pid));
 	/* And with it, both. */
 	ASSERT_EQ(0, reload(true));
 	EXPECT_TRUE(exists(FAIL_NTH));
-	ASSERT_EQ(0, track(self->t.pid));
-	EXPECT_TRUE(exists(pid_path(path, sizeof(path), self->t.pid,
-				    "inject")));
-	ASSERT_EQ(0, untrack(self->t.pid));
+	ASSERT_EQ(0, vmv_track(self->t.pid));
+	vmv_pid_path(path, sizeof(path), self->t.pid, "inject");
+	EXPECT_TRUE(exists(path));
+	ASSERT_EQ(0, vmv_untrack(self->t.pid));
 }
 
 TEST_HARNESS_MAIN

@@ -51,8 +51,6 @@
 #pragma GCC diagnostic pop
 #include "vmview_util.h"
 
-#define VMV_TRACK	VMVIEW_DEBUGFS_DIR "/track"
-#define VMV_UNTRACK	VMVIEW_DEBUGFS_DIR "/untrack"
 #define SECURITYFS	"/sys/kernel/security"
 #define LOCKDOWN	SECURITYFS "/lockdown"
 #define PG		4096UL
@@ -93,33 +91,6 @@ static void __attribute__((constructor)) execd_ctor(void)
 		pause();
 }
 
-static int write_num(const char *path, long n)
-{
-	char s[32];
-
-	snprintf(s, sizeof(s), "%ld\n", n);
-	return vmv_write_file(path, s);
-}
-
-static int track(pid_t pid)
-{
-	return write_num(VMV_TRACK, pid);
-}
-
-static int untrack(pid_t pid)
-{
-	return write_num(VMV_UNTRACK, pid);
-}
-
-static char *pid_path(char *buf, size_t len, pid_t pid, const char *file)
-{
-	if (file)
-		snprintf(buf, len, VMVIEW_DEBUGFS_DIR "/%d/%s", pid, file);
-	else
-		snprintf(buf, len, VMVIEW_DEBUGFS_DIR "/%d", pid);
-	return buf;
-}
-
 /* Open path and read it to EOF in chunks: the size, or -errno. */
 static ssize_t read_all(const char *path, size_t chunk)
 {
@@ -147,7 +118,7 @@ static ssize_t read_pid_file(pid_t pid, const char *file)
 {
 	char path[96];
 
-	return read_all(pid_path(path, sizeof(path), pid, file), 65536);
+	return read_all(vmv_pid_path(path, sizeof(path), pid, file), 65536);
 }
 
 static int open_err(const char *path, int flags)
@@ -206,7 +177,7 @@ static int last_event(pid_t pid, char *out, size_t len)
 {
 	char path[96], *ev;
 
-	ev = vmv_read_file(pid_path(path, sizeof(path), pid, "events"), NULL);
+	ev = vmv_read_file(vmv_pid_path(path, sizeof(path), pid, "events"), NULL);
 	if (!ev)
 		return -errno;
 	line_from_end(ev, 0, out, len);
@@ -220,7 +191,7 @@ static int mm_comm(pid_t pid, char *out, size_t len)
 	char path[96], *mm;
 	bool found;
 
-	mm = vmv_read_file(pid_path(path, sizeof(path), pid, "mm"), NULL);
+	mm = vmv_read_file(vmv_pid_path(path, sizeof(path), pid, "mm"), NULL);
 	if (!mm)
 		return -errno;
 	found = vmv_kv(mm, "comm", out, len);
@@ -338,7 +309,7 @@ FIXTURE_TEARDOWN(lifetime)
 
 	for (i = 0; i < MAX_TARGETS; i++) {
 		if (self->t[i].pid > 0 && vmv_module_loaded())
-			untrack(self->t[i].pid);
+			vmv_untrack(self->t[i].pid);
 		target_stop(&self->t[i]);
 	}
 	if (self->was_loaded && !vmv_module_loaded())
@@ -372,7 +343,7 @@ static void *slow_ptes_reader(void *arg)
 	ssize_t n, i;
 	int fd;
 
-	fd = open(pid_path(path, sizeof(path), r->pid, "ptes"), O_RDONLY);
+	fd = open(vmv_pid_path(path, sizeof(path), r->pid, "ptes"), O_RDONLY);
 	if (fd < 0) {
 		r->ptes_err = -errno;
 		goto out;
@@ -409,7 +380,7 @@ static void *verify_loop(void *arg)
 	char path[96];
 	ssize_t n;
 
-	pid_path(path, sizeof(path), r->pid, "verify");
+	vmv_pid_path(path, sizeof(path), r->pid, "verify");
 	while (!__atomic_load_n(&r->stop, __ATOMIC_RELAXED)) {
 		n = read_all(path, 4096);
 		if (n > 0) {
@@ -445,7 +416,7 @@ TEST_F_TIMEOUT(lifetime, rmmod_while_reading, 300)
 	/* 32 MiB written: about 8192 ptes lines, many 4 KiB reads. */
 	ASSERT_EQ(0, target_start(&self->t[0], 32 * MIB));
 	r.pid = self->t[0].pid;
-	ASSERT_EQ(0, track(r.pid));
+	ASSERT_EQ(0, vmv_track(r.pid));
 	ASSERT_EQ(0, pthread_create(&pt, NULL, slow_ptes_reader, &r));
 	ASSERT_EQ(0, pthread_create(&vt, NULL, verify_loop, &r));
 	while (!__atomic_load_n(&r.started, __ATOMIC_ACQUIRE))
@@ -513,7 +484,7 @@ static void expect_gone(struct __test_metadata *_metadata, pid_t pid,
 	size_t i;
 
 	/* translate walks only once given an address. */
-	pid_path(path, sizeof(path), pid, "translate");
+	vmv_pid_path(path, sizeof(path), pid, "translate");
 	EXPECT_EQ(0, vmv_write_file(path, "0x1000\n"));
 	for (i = 0; i < ARRAY_SIZE(mm_files); i++) {
 		n = read_pid_file(pid, mm_files[i]);
@@ -521,7 +492,7 @@ static void expect_gone(struct __test_metadata *_metadata, pid_t pid,
 					    mm_files[i], why);
 	}
 	EXPECT_GT(read_pid_file(pid, "shadow"), 0) TH_LOG("%s", why);
-	ev = vmv_read_file(pid_path(path, sizeof(path), pid, "events"), NULL);
+	ev = vmv_read_file(vmv_pid_path(path, sizeof(path), pid, "events"), NULL);
 	ASSERT_NE(NULL, ev) TH_LOG("events: %s", strerror(errno));
 	line_from_end(ev, 0, last, sizeof(last));
 	line_from_end(ev, 1, before, sizeof(before));
@@ -557,8 +528,8 @@ TEST_F(lifetime, exec)
 		SKIP(return, "VMVIEW_LOCKDOWN=only");
 
 	ASSERT_EQ(0, target_start(t, 64 * PG));
-	ASSERT_EQ(0, track(t->pid));
-	pid_path(path, sizeof(path), t->pid, "translate");
+	ASSERT_EQ(0, vmv_track(t->pid));
+	vmv_pid_path(path, sizeof(path), t->pid, "translate");
 	ASSERT_EQ(0, vmv_write_file(path, "0x1000\n"));
 	expect_alive(_metadata, t->pid);
 	ASSERT_EQ(0, mm_comm(t->pid, comm, sizeof(comm)));
@@ -571,17 +542,17 @@ TEST_F(lifetime, exec)
 	expect_gone(_metadata, t->pid, "exec'ed");
 
 	/* Still tracked (the same process): track says EEXIST. */
-	EXPECT_EQ(-EEXIST, track(t->pid));
+	EXPECT_EQ(-EEXIST, vmv_track(t->pid));
 	EXPECT_EQ(self->base_tracked + 1, nr_tracked());
 	/* Untracked and tracked again, it follows the new program. */
-	ASSERT_EQ(0, untrack(t->pid));
-	ASSERT_EQ(0, track(t->pid));
+	ASSERT_EQ(0, vmv_untrack(t->pid));
+	ASSERT_EQ(0, vmv_track(t->pid));
 	expect_alive(_metadata, t->pid);
 	ASSERT_EQ(0, mm_comm(t->pid, comm, sizeof(comm)));
 	EXPECT_STREQ(EXEC_COMM, comm);
 	EXPECT_EQ(0, last_event(t->pid, comm, sizeof(comm)));
 	EXPECT_EQ(NULL, strstr(comm, " release ")) TH_LOG("%s", comm);
-	EXPECT_EQ(0, untrack(t->pid));
+	EXPECT_EQ(0, vmv_untrack(t->pid));
 	EXPECT_EQ(self->base_tracked, nr_tracked());
 }
 
@@ -594,7 +565,7 @@ TEST_F(lifetime, zombie)
 		SKIP(return, "VMVIEW_LOCKDOWN=only");
 
 	ASSERT_EQ(0, target_start(t, 64 * PG));
-	ASSERT_EQ(0, track(t->pid));
+	ASSERT_EQ(0, vmv_track(t->pid));
 	expect_alive(_metadata, t->pid);
 
 	/* Let it exit; do not reap it. */
@@ -604,19 +575,19 @@ TEST_F(lifetime, zombie)
 	ASSERT_EQ(t->pid, si.si_pid);
 	expect_gone(_metadata, t->pid, "is a zombie");
 	EXPECT_EQ(self->base_tracked + 1, nr_tracked());
-	EXPECT_EQ(0, untrack(t->pid));
+	EXPECT_EQ(0, vmv_untrack(t->pid));
 
 	/* A zombie has no address space to track. */
-	EXPECT_EQ(-ESRCH, track(t->pid));
+	EXPECT_EQ(-ESRCH, vmv_track(t->pid));
 	EXPECT_EQ(self->base_tracked, nr_tracked());
 
 	/* Tracked, then reaped: the same, and untrack still works. */
 	ASSERT_EQ(0, target_start(u, 64 * PG));
-	ASSERT_EQ(0, track(u->pid));
+	ASSERT_EQ(0, vmv_track(u->pid));
 	ASSERT_EQ(1, write(u->cmd, "q", 1));
 	ASSERT_EQ(u->pid, waitpid(u->pid, NULL, 0));
 	expect_gone(_metadata, u->pid, "was reaped");
-	EXPECT_EQ(0, untrack(u->pid));
+	EXPECT_EQ(0, vmv_untrack(u->pid));
 	u->pid = 0;
 	EXPECT_EQ(self->base_tracked, nr_tracked());
 }
@@ -685,7 +656,7 @@ static void ns_reuse(struct ns_report *r)
 
 	a = ns_child("vmv_first");
 	ns_check(r, a == 2, "first child is PID %d, not 2", a);
-	ret = track(a);
+	ret = vmv_track(a);
 	ns_check(r, !ret, "track %d: %s", a, strerror(-ret));
 	ret = mm_comm(a, comm, sizeof(comm));
 	ns_check(r, !ret && !strcmp(comm, "vmv_first"), "%d/mm comm %s", a,
@@ -703,12 +674,12 @@ static void ns_reuse(struct ns_report *r)
 	if (b != a) {
 		kill(b, SIGKILL);
 		waitpid(b, NULL, 0);
-		untrack(a);
+		vmv_untrack(a);
 		return;
 	}
 	ns_check(r, nr_tracked() >= 1, "tracked: %lld", nr_tracked());
 	/* The stale entry gives way to the new process. */
-	ret = track(b);
+	ret = vmv_track(b);
 	ns_check(r, !ret, "track of the reused PID %d: %s", b, strerror(-ret));
 	ret = mm_comm(b, comm, sizeof(comm));
 	ns_check(r, !ret && !strcmp(comm, "vmv_second"),
@@ -717,11 +688,11 @@ static void ns_reuse(struct ns_report *r)
 	ns_check(r, !ret && !strstr(ev, " release "),
 		 "events of the new entry: %s", ev);
 	/* Tracked again, it is EEXIST: the entry is live now. */
-	ret = track(b);
+	ret = vmv_track(b);
 	ns_check(r, ret == -EEXIST, "track again: %d", ret);
-	ret = untrack(b);
+	ret = vmv_untrack(b);
 	ns_check(r, !ret, "untrack %d: %s", b, strerror(-ret));
-	ret = untrack(b);
+	ret = vmv_untrack(b);
 	ns_check(r, ret == -ENOENT, "untrack twice: %d (one entry only)", ret);
 	kill(b, SIGKILL);
 	waitpid(b, NULL, 0);
@@ -784,7 +755,7 @@ static void *ptes_loop(void *arg)
 	char path[96];
 	ssize_t n;
 
-	pid_path(path, sizeof(path), r->pid, "ptes");
+	vmv_pid_path(path, sizeof(path), r->pid, "ptes");
 	while (!__atomic_load_n(&r->stop, __ATOMIC_RELAXED)) {
 		n = read_all(path, 16384);
 		if (n > 0) {
@@ -815,7 +786,7 @@ TEST_F_TIMEOUT(lifetime, killed_while_reading, 300)
 		struct target *t = &self->t[round];
 
 		ASSERT_EQ(0, target_start(t, 16 * MIB));
-		ASSERT_EQ(0, track(t->pid));
+		ASSERT_EQ(0, vmv_track(t->pid));
 		memset(&r, 0, sizeof(r));
 		r.pid = t->pid;
 		ASSERT_EQ(0, pthread_create(&th, NULL, ptes_loop, &r));
@@ -838,7 +809,7 @@ TEST_F_TIMEOUT(lifetime, killed_while_reading, 300)
 					     strerror(-r.err));
 		EXPECT_GE(r.esrch, 3UL) TH_LOG("round %d", round);
 		expect_gone(_metadata, t->pid, "was killed");
-		EXPECT_EQ(0, untrack(t->pid));
+		EXPECT_EQ(0, vmv_untrack(t->pid));
 		t->pid = 0;
 		reads += r.reads;
 		esrch += r.esrch;
@@ -900,16 +871,16 @@ TEST_F(lifetime, lockdown)
 
 	/* Tracked before: its directory is there to try. */
 	ASSERT_EQ(0, target_start(t, 64 * PG));
-	ASSERT_EQ(0, track(t->pid));
+	ASSERT_EQ(0, vmv_track(t->pid));
 	ASSERT_EQ(0, vmv_write_file(LOCKDOWN, "integrity"));
 	lockdown_level(level, sizeof(level));
 	ASSERT_STREQ("integrity", level);
 
 	EXPECT_EQ(-EPERM, open_err(VMV_TRACK, O_WRONLY));
 	EXPECT_EQ(-EPERM, open_err(VMV_UNTRACK, O_WRONLY));
-	EXPECT_EQ(-EPERM, untrack(t->pid));
+	EXPECT_EQ(-EPERM, vmv_untrack(t->pid));
 	for (i = 0; i < ARRAY_SIZE(rw_files); i++) {
-		pid_path(path, sizeof(path), t->pid, rw_files[i]);
+		vmv_pid_path(path, sizeof(path), t->pid, rw_files[i]);
 		EXPECT_EQ(-EPERM, open_err(path, O_RDWR)) TH_LOG("%s", path);
 		/* The file's mode decides, not the open's flags. */
 		EXPECT_EQ(-EPERM, open_err(path, O_RDONLY)) TH_LOG("%s", path);

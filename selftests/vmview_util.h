@@ -191,4 +191,37 @@ static inline int vmv_expected_levels(void)
 	return levels;
 }
 
+#define VMV_TRACK	VMVIEW_DEBUGFS_DIR "/track"
+#define VMV_UNTRACK	VMVIEW_DEBUGFS_DIR "/untrack"
+
+/* Write a number and a newline to a file; 0 or -errno. */
+static inline int vmv_write_num(const char *path, long n)
+{
+	char s[32];
+
+	snprintf(s, sizeof(s), "%ld\n", n);
+	return vmv_write_file(path, s);
+}
+
+static inline int vmv_track(pid_t pid)
+{
+	return vmv_write_num(VMV_TRACK, pid);
+}
+
+static inline int vmv_untrack(pid_t pid)
+{
+	return vmv_write_num(VMV_UNTRACK, pid);
+}
+
+/* VMVIEW_DEBUGFS_DIR/PID/FILE (or the directory when file is NULL). */
+static inline char *vmv_pid_path(char *buf, size_t len, pid_t pid,
+				 const char *file)
+{
+	if (file)
+		snprintf(buf, len, VMVIEW_DEBUGFS_DIR "/%d/%s", pid, file);
+	else
+		snprintf(buf, len, VMVIEW_DEBUGFS_DIR "/%d", pid);
+	return buf;
+}
+
 #endif /* VMVIEW_UTIL_H */
