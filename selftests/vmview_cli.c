@@ -449,15 +449,6 @@ static bool tracked(pid_t pid)
 	return access(path, F_OK) == 0;
 }
 
-static long long nr_tracked(void)
-{
-	char *st = vmv_read_file(VMVIEW_PROC_STATUS, NULL);
-	long long n = st ? vmv_kv_num(st, "tracked") : -1;
-
-	free(st);
-	return n;
-}
-
 /* "Key:   123 kB" of /proc/PID/status, in bytes; -1 when absent. */
 static long long status_kb(pid_t pid, const char *key)
 {
@@ -1057,7 +1048,7 @@ TEST_F(cli, verify_events)
 /* What the CLI tracks it untracks: at exit, on signals, after errors. */
 TEST_F(cli, untrack_at_exit)
 {
-	long long before = nr_tracked();
+	long long before = vmv_status_num("tracked");
 	static const int sigs[] = { SIGTERM, SIGINT };
 	struct run r;
 	size_t i;
@@ -1066,7 +1057,7 @@ TEST_F(cli, untrack_at_exit)
 	EXPECT_EQ(0, r.status);
 	run_free(&r);
 	EXPECT_FALSE(tracked(self->wl.pid));
-	EXPECT_EQ(before, nr_tracked());
+	EXPECT_EQ(before, vmv_status_num("tracked"));
 	for (i = 0; i < ARRAY_SIZE(sigs); i++) {
 		r = run_cli_ex(NULL, sigs[i], 300, self->wl.pid,
 			       (const char *const[]){ "events", "--follow",
@@ -1080,7 +1071,7 @@ TEST_F(cli, untrack_at_exit)
 	EXPECT_EQ(8, r.status);
 	run_free(&r);
 	EXPECT_FALSE(tracked(self->wl.pid));
-	EXPECT_EQ(before, nr_tracked());
+	EXPECT_EQ(before, vmv_status_num("tracked"));
 }
 
 static void drop_cap_sys_admin(void)
@@ -1200,7 +1191,7 @@ TEST_F_TIMEOUT(cli, faults, 600)
 	};
 	const char *swap = getenv("VMVIEW_SWAP");
 	char dev[64] = "", *thp, *line, *save;
-	long long before = nr_tracked();
+	long long before = vmv_status_num("tracked");
 	int zram = zram_add(dev, sizeof(dev));
 	struct run r, t;
 	size_t i, j;
@@ -1252,7 +1243,7 @@ TEST_F_TIMEOUT(cli, faults, 600)
 	run_free(&r);
 	run_free(&t);
 	/* its target and the target's child are untracked again */
-	EXPECT_EQ(before, nr_tracked());
+	EXPECT_EQ(before, vmv_status_num("tracked"));
 }
 
 TEST_HARNESS_MAIN

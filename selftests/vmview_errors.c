@@ -151,18 +151,6 @@ static ssize_t read_once(int fd)
 	return n < 0 ? -errno : n;
 }
 
-static long long nr_tracked(void)
-{
-	char *st = vmv_read_file(VMVIEW_PROC_STATUS, NULL);
-	long long n;
-
-	if (!st)
-		return -1;
-	n = vmv_kv_num(st, "tracked");
-	free(st);
-	return n;
-}
-
 static bool is_dir(const char *path)
 {
 	struct stat sb;
@@ -441,7 +429,7 @@ FIXTURE_SETUP(errors)
 	self->nr_snap = tracked_dirs(self->snap, VMV_MAX_SNAP);
 	ASSERT_GE(self->nr_snap, 0);
 	ASSERT_LE(self->nr_snap, VMV_MAX_SNAP);
-	self->base_tracked = nr_tracked();
+	self->base_tracked = vmv_status_num("tracked");
 	ASSERT_EQ(self->nr_snap, self->base_tracked);
 
 	self->rep = mmap(NULL, sizeof(*self->rep), PROT_READ | PROT_WRITE,
@@ -486,7 +474,7 @@ TEST_F(errors, track_bad_input)
 
 	expect_bad_writes(_metadata, VMV_TRACK, false);
 	expect_bad_pid_writes(_metadata, VMV_TRACK, self->target);
-	EXPECT_EQ(self->base_tracked, nr_tracked());
+	EXPECT_EQ(self->base_tracked, vmv_status_num("tracked"));
 	EXPECT_FALSE(pid_dir_exists(self->target));
 	EXPECT_FALSE(pid_dir_exists(1));
 
@@ -498,9 +486,9 @@ TEST_F(errors, track_bad_input)
 	len = snprintf(s, sizeof(s), "%d", self->target);
 	EXPECT_EQ(len, write_raw(VMV_TRACK, s, len));
 	EXPECT_TRUE(pid_dir_exists(self->target));
-	EXPECT_EQ(self->base_tracked + 1, nr_tracked());
+	EXPECT_EQ(self->base_tracked + 1, vmv_status_num("tracked"));
 	EXPECT_EQ(0, vmv_untrack(self->target));
-	EXPECT_EQ(self->base_tracked, nr_tracked());
+	EXPECT_EQ(self->base_tracked, vmv_status_num("tracked"));
 }
 
 /* Malformed PIDs fail with EINVAL and untrack nothing; valid forms work. */
@@ -514,7 +502,7 @@ TEST_F(errors, untrack_bad_input)
 	expect_bad_pid_writes(_metadata, VMV_UNTRACK, self->target);
 	EXPECT_TRUE(pid_dir_exists(self->target))
 		TH_LOG("a bad write to untrack untracked the target");
-	EXPECT_EQ(self->base_tracked + 1, nr_tracked());
+	EXPECT_EQ(self->base_tracked + 1, vmv_status_num("tracked"));
 
 	len = snprintf(s, sizeof(s), "%d", self->target);
 	EXPECT_EQ(len, write_raw(VMV_UNTRACK, s, len));
@@ -523,7 +511,7 @@ TEST_F(errors, untrack_bad_input)
 	len = snprintf(s, sizeof(s), "%d\n", self->target);
 	EXPECT_EQ(len, write_raw(VMV_UNTRACK, s, len));
 	EXPECT_FALSE(pid_dir_exists(self->target));
-	EXPECT_EQ(self->base_tracked, nr_tracked());
+	EXPECT_EQ(self->base_tracked, vmv_status_num("tracked"));
 }
 
 /* Anything but a user address fails with EINVAL; "0x..." and decimal work. */
@@ -587,7 +575,7 @@ TEST_F(errors, unknown_pid)
 	EXPECT_EQ(-ENOENT, vmv_untrack(pid));
 	EXPECT_EQ(-ENOENT, vmv_untrack(VMV_PID_MAX_LIMIT));
 	EXPECT_FALSE(pid_dir_exists(pid));
-	EXPECT_EQ(self->base_tracked, nr_tracked());
+	EXPECT_EQ(self->base_tracked, vmv_status_num("tracked"));
 }
 
 /* A kernel thread has no mm: EINVAL, refused without a word in dmesg. */
@@ -613,7 +601,7 @@ TEST_F(errors, kernel_thread)
 		EXPECT_EQ(-EINVAL, vmv_track(other)) TH_LOG("kernel thread %d", other);
 	EXPECT_FALSE(pid_dir_exists(2));
 	EXPECT_EQ(-ENOENT, vmv_untrack(2));
-	EXPECT_EQ(self->base_tracked, nr_tracked());
+	EXPECT_EQ(self->base_tracked, vmv_status_num("tracked"));
 	if (kmsg >= 0) {
 		EXPECT_EQ(0, kmsg_count_new(kmsg, "vmview", line, sizeof(line)))
 			TH_LOG("dmesg: %s", line);
@@ -630,10 +618,10 @@ TEST_F(errors, track_twice)
 	EXPECT_EQ(-EEXIST, vmv_track(self->target));
 	snprintf(s, sizeof(s), "%d", self->target);
 	EXPECT_EQ(-EEXIST, vmv_write_file(VMV_TRACK, s));
-	EXPECT_EQ(self->base_tracked + 1, nr_tracked());
+	EXPECT_EQ(self->base_tracked + 1, vmv_status_num("tracked"));
 	EXPECT_EQ(0, vmv_untrack(self->target));
 	EXPECT_EQ(-ENOENT, vmv_untrack(self->target));
-	EXPECT_EQ(self->base_tracked, nr_tracked());
+	EXPECT_EQ(self->base_tracked, vmv_status_num("tracked"));
 	/* And it can be tracked again. */
 	EXPECT_EQ(0, vmv_track(self->target));
 	EXPECT_EQ(0, vmv_untrack(self->target));
@@ -645,7 +633,7 @@ TEST_F(errors, untrack_not_tracked)
 	EXPECT_EQ(-ENOENT, vmv_untrack(self->target));
 	EXPECT_EQ(-ENOENT, vmv_untrack(getpid()));
 	EXPECT_EQ(-ENOENT, vmv_untrack(1));
-	EXPECT_EQ(self->base_tracked, nr_tracked());
+	EXPECT_EQ(self->base_tracked, vmv_status_num("tracked"));
 }
 
 /* The files of PID/, their modes, and the tracked: count going up and down. */
@@ -671,7 +659,7 @@ TEST_F(errors, files_and_count)
 	EXPECT_EQ(0200, (int)(sb.st_mode & 07777));
 
 	ASSERT_EQ(0, vmv_track(self->target));
-	EXPECT_EQ(self->base_tracked + 1, nr_tracked());
+	EXPECT_EQ(self->base_tracked + 1, vmv_status_num("tracked"));
 	ASSERT_TRUE(pid_dir_exists(self->target));
 	for (i = 0; i < ARRAY_SIZE(modes); i++) {
 		vmv_pid_path(path, sizeof(path), self->target, modes[i].file);
@@ -696,13 +684,13 @@ TEST_F(errors, files_and_count)
 	ASSERT_GT(two, 0);
 	self->extra[0] = two;
 	ASSERT_EQ(0, vmv_track(two));
-	EXPECT_EQ(self->base_tracked + 2, nr_tracked());
+	EXPECT_EQ(self->base_tracked + 2, vmv_status_num("tracked"));
 	EXPECT_EQ(0, vmv_untrack(self->target));
-	EXPECT_EQ(self->base_tracked + 1, nr_tracked());
+	EXPECT_EQ(self->base_tracked + 1, vmv_status_num("tracked"));
 	EXPECT_FALSE(pid_dir_exists(self->target));
 	EXPECT_TRUE(pid_dir_exists(two));
 	EXPECT_EQ(0, vmv_untrack(two));
-	EXPECT_EQ(self->base_tracked, nr_tracked());
+	EXPECT_EQ(self->base_tracked, vmv_status_num("tracked"));
 	EXPECT_FALSE(pid_dir_exists(two));
 }
 
@@ -753,14 +741,14 @@ TEST_F(errors, target_exits)
 	/* An fd opened while it was alive fails the same way. */
 	EXPECT_EQ(-ESRCH, read_once(fd));
 	EXPECT_EQ(0, close(fd));
-	EXPECT_EQ(self->base_tracked + 1, nr_tracked());
+	EXPECT_EQ(self->base_tracked + 1, vmv_status_num("tracked"));
 
 	EXPECT_EQ(0, vmv_untrack(t));
 	EXPECT_FALSE(pid_dir_exists(t));
-	EXPECT_EQ(self->base_tracked, nr_tracked());
+	EXPECT_EQ(self->base_tracked, vmv_status_num("tracked"));
 	EXPECT_EQ(-ENOENT, vmv_untrack(t));
 	EXPECT_EQ(-ESRCH, vmv_track(t));
-	EXPECT_EQ(self->base_tracked, nr_tracked());
+	EXPECT_EQ(self->base_tracked, vmv_status_num("tracked"));
 }
 
 /*
@@ -804,7 +792,7 @@ TEST_F(errors, fd_across_untrack)
 	vmv_pid_path(path, sizeof(path), self->target, "ptes");
 	EXPECT_GT(read_all(path, 4096), 0);
 	EXPECT_EQ(0, vmv_untrack(self->target));
-	EXPECT_EQ(self->base_tracked, nr_tracked());
+	EXPECT_EQ(self->base_tracked, vmv_status_num("tracked"));
 }
 
 /*
@@ -845,7 +833,7 @@ TEST_F(errors, fd_across_rmmod)
 	EXPECT_FALSE(vmv_module_loaded());
 	EXPECT_NE(0, access(VMVIEW_PROC_STATUS, F_OK));
 	ASSERT_EQ(0, vmv_load());
-	EXPECT_EQ(0, nr_tracked());
+	EXPECT_EQ(0, vmv_status_num("tracked"));
 	EXPECT_FALSE(pid_dir_exists(self->target));
 }
 
@@ -865,7 +853,7 @@ TEST_F(errors, rmmod_with_tracked)
 	ASSERT_EQ(0, vmv_track(getpid()));
 	vmv_pid_path(path, sizeof(path), self->target, "translate");
 	EXPECT_EQ(0, vmv_write_file(path, "0x1000"));
-	EXPECT_EQ(self->base_tracked + 5, nr_tracked());
+	EXPECT_EQ(self->base_tracked + 5, vmv_status_num("tracked"));
 
 	ASSERT_EQ(0, vmv_unload());
 	EXPECT_FALSE(vmv_module_loaded());
@@ -879,10 +867,10 @@ TEST_F(errors, rmmod_with_tracked)
 	EXPECT_EQ(0, kill(self->target, 0));
 
 	ASSERT_EQ(0, vmv_load());
-	EXPECT_EQ(0, nr_tracked());
+	EXPECT_EQ(0, vmv_status_num("tracked"));
 	EXPECT_EQ(0, tracked_dirs(pids, VMV_MAX_SNAP));
 	EXPECT_EQ(0, vmv_track(self->target));
-	EXPECT_EQ(1, nr_tracked());
+	EXPECT_EQ(1, vmv_status_num("tracked"));
 	EXPECT_EQ(0, vmv_untrack(self->target));
 }
 
@@ -1110,7 +1098,7 @@ TEST_F(errors, no_cap_sys_admin)
 
 	run_child(_metadata, rep, child_no_sys_admin, self->target);
 	EXPECT_TRUE(pid_dir_exists(self->target));
-	EXPECT_EQ(self->base_tracked + 1, nr_tracked());
+	EXPECT_EQ(self->base_tracked + 1, vmv_status_num("tracked"));
 	EXPECT_EQ(0, vmv_untrack(self->target));
 }
 
@@ -1207,7 +1195,7 @@ TEST_F(errors, pid_namespace)
 		TH_LOG("namespace child status 0x%x", st);
 	EXPECT_EQ(0, rep->fails) TH_LOG("%s", rep->log);
 	EXPECT_GE(rep->checks, 8);
-	EXPECT_EQ(self->base_tracked, nr_tracked());
+	EXPECT_EQ(self->base_tracked, vmv_status_num("tracked"));
 }
 
 /* 1 MiB writes are refused promptly; 1 MiB and 1-byte reads complete. */

@@ -131,18 +131,6 @@ static int open_err(const char *path, int flags)
 	return 0;
 }
 
-static long long nr_tracked(void)
-{
-	char *st = vmv_read_file(VMVIEW_PROC_STATUS, NULL);
-	long long n;
-
-	if (!st)
-		return -1;
-	n = vmv_kv_num(st, "tracked");
-	free(st);
-	return n;
-}
-
 static bool exists(const char *path)
 {
 	return !access(path, F_OK);
@@ -299,7 +287,7 @@ FIXTURE_SETUP(lifetime)
 	self->was_loaded = vmv_module_loaded();
 	ASSERT_EQ(0, vmv_ensure_loaded());
 	ASSERT_TRUE(exists(VMV_TRACK)) TH_LOG("is debugfs mounted?");
-	self->base_tracked = nr_tracked();
+	self->base_tracked = vmv_status_num("tracked");
 	ASSERT_GE(self->base_tracked, 0);
 }
 
@@ -465,7 +453,7 @@ TEST_F_TIMEOUT(lifetime, rmmod_while_reading, 300)
 
 	/* And it loads again, with nothing tracked. */
 	ASSERT_EQ(0, vmv_load());
-	EXPECT_EQ(0, nr_tracked());
+	EXPECT_EQ(0, vmv_status_num("tracked"));
 }
 
 /* --- a process that goes away -------------------------------------------------- */
@@ -543,7 +531,7 @@ TEST_F(lifetime, exec)
 
 	/* Still tracked (the same process): track says EEXIST. */
 	EXPECT_EQ(-EEXIST, vmv_track(t->pid));
-	EXPECT_EQ(self->base_tracked + 1, nr_tracked());
+	EXPECT_EQ(self->base_tracked + 1, vmv_status_num("tracked"));
 	/* Untracked and tracked again, it follows the new program. */
 	ASSERT_EQ(0, vmv_untrack(t->pid));
 	ASSERT_EQ(0, vmv_track(t->pid));
@@ -553,7 +541,7 @@ TEST_F(lifetime, exec)
 	EXPECT_EQ(0, last_event(t->pid, comm, sizeof(comm)));
 	EXPECT_EQ(NULL, strstr(comm, " release ")) TH_LOG("%s", comm);
 	EXPECT_EQ(0, vmv_untrack(t->pid));
-	EXPECT_EQ(self->base_tracked, nr_tracked());
+	EXPECT_EQ(self->base_tracked, vmv_status_num("tracked"));
 }
 
 TEST_F(lifetime, zombie)
@@ -574,12 +562,12 @@ TEST_F(lifetime, zombie)
 	ASSERT_EQ(0, waitid(P_PID, t->pid, &si, WEXITED | WNOWAIT));
 	ASSERT_EQ(t->pid, si.si_pid);
 	expect_gone(_metadata, t->pid, "is a zombie");
-	EXPECT_EQ(self->base_tracked + 1, nr_tracked());
+	EXPECT_EQ(self->base_tracked + 1, vmv_status_num("tracked"));
 	EXPECT_EQ(0, vmv_untrack(t->pid));
 
 	/* A zombie has no address space to track. */
 	EXPECT_EQ(-ESRCH, vmv_track(t->pid));
-	EXPECT_EQ(self->base_tracked, nr_tracked());
+	EXPECT_EQ(self->base_tracked, vmv_status_num("tracked"));
 
 	/* Tracked, then reaped: the same, and untrack still works. */
 	ASSERT_EQ(0, target_start(u, 64 * PG));
@@ -589,7 +577,7 @@ TEST_F(lifetime, zombie)
 	expect_gone(_metadata, u->pid, "was reaped");
 	EXPECT_EQ(0, vmv_untrack(u->pid));
 	u->pid = 0;
-	EXPECT_EQ(self->base_tracked, nr_tracked());
+	EXPECT_EQ(self->base_tracked, vmv_status_num("tracked"));
 }
 
 /* What the PID namespace's init saw, shared with the test. */
@@ -677,7 +665,7 @@ static void ns_reuse(struct ns_report *r)
 		vmv_untrack(a);
 		return;
 	}
-	ns_check(r, nr_tracked() >= 1, "tracked: %lld", nr_tracked());
+	ns_check(r, vmv_status_num("tracked") >= 1, "tracked: %lld", vmv_status_num("tracked"));
 	/* The stale entry gives way to the new process. */
 	ret = vmv_track(b);
 	ns_check(r, !ret, "track of the reused PID %d: %s", b, strerror(-ret));
@@ -701,7 +689,7 @@ static void ns_reuse(struct ns_report *r)
 TEST_F(lifetime, pid_reuse)
 {
 	struct ns_report *rep;
-	long long before = nr_tracked();
+	long long before = vmv_status_num("tracked");
 	pid_t a, b;
 	int st;
 
@@ -735,7 +723,7 @@ TEST_F(lifetime, pid_reuse)
 		TH_LOG("namespace child: status 0x%x", st);
 	EXPECT_EQ(0, rep->fails) TH_LOG("%s", rep->log);
 	EXPECT_GE(rep->checks, 10);
-	EXPECT_EQ(before, nr_tracked());
+	EXPECT_EQ(before, vmv_status_num("tracked"));
 	munmap(rep, sizeof(*rep));
 }
 
@@ -814,7 +802,7 @@ TEST_F_TIMEOUT(lifetime, killed_while_reading, 300)
 		reads += r.reads;
 		esrch += r.esrch;
 	}
-	EXPECT_EQ(self->base_tracked, nr_tracked());
+	EXPECT_EQ(self->base_tracked, vmv_status_num("tracked"));
 	ksft_print_msg("lifetime: 5 targets killed mid-walk: ptes reads: %lu data, %lu ESRCH\n",
 		       reads, esrch);
 	fflush(stdout);
@@ -895,7 +883,7 @@ TEST_F(lifetime, lockdown)
 		       line);
 	fflush(stdout);
 	free(st);
-	EXPECT_EQ(self->base_tracked + 1, nr_tracked());
+	EXPECT_EQ(self->base_tracked + 1, vmv_status_num("tracked"));
 
 	/* rmmod still works (and untracks); loading again is checked. */
 	target_stop(t);

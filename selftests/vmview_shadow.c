@@ -342,15 +342,6 @@ static bool hooks_on(void)
 	return on;
 }
 
-static long status_num(const char *key)
-{
-	char *st = vmv_read_file(VMVIEW_PROC_STATUS, NULL);
-	long v = st ? vmv_kv_num(st, key) : -1;
-
-	free(st);
-	return v;
-}
-
 /* Load the module as wanted: not at all, or with or without hooks. */
 static int module_state(bool loaded, bool hooks)
 {
@@ -466,7 +457,7 @@ FIXTURE_SETUP(shadow)
 	self->was_hooks = self->was_loaded && hooks_on();
 	ASSERT_EQ(0, module_state(true, true));
 	ASSERT_TRUE(hooks_on());
-	self->mirrors0 = status_num("alloc_mirrors");
+	self->mirrors0 = vmv_status_num("alloc_mirrors");
 	ASSERT_LE(0, self->mirrors0);
 	/* The teardown does not run after a failed setup: undo here. */
 	i = tgt_start(self->t);
@@ -962,7 +953,7 @@ TEST_F(shadow, cow)
 		  read(c->rep_fd, &ready, sizeof(ready)));
 	ASSERT_EQ(0, ready.ret) TH_LOG("child: %s", strerror(-ready.ret));
 	track(_metadata, c);
-	EXPECT_EQ(self->mirrors0 + 2, status_num("alloc_mirrors"));
+	EXPECT_EQ(self->mirrors0 + 2, vmv_status_num("alloc_mirrors"));
 
 	expect_events(_metadata, p, "protection_page|clear", true, a,
 		      a + 16 * PG, "parent at fork");
@@ -1008,7 +999,7 @@ TEST_F(shadow, cow)
 
 	ASSERT_EQ(0, write_pid(VMV_UNTRACK, c->pid));
 	c->tracked = false;
-	EXPECT_EQ(self->mirrors0 + 1, status_num("alloc_mirrors"));
+	EXPECT_EQ(self->mirrors0 + 1, vmv_status_num("alloc_mirrors"));
 }
 
 /*
@@ -1286,7 +1277,7 @@ TEST_F(shadow, exit)
 	char *s;
 
 	map_written(_metadata, t, 16 * PG, TGT_NOHUGE);
-	EXPECT_EQ(self->mirrors0 + 1, status_num("alloc_mirrors"));
+	EXPECT_EQ(self->mirrors0 + 1, vmv_status_num("alloc_mirrors"));
 	ASSERT_EQ(-EPIPE, tgt_call(t, OP_EXIT, 0, 0, 0, 0, NULL));
 	ASSERT_EQ(t->pid, waitpid(t->pid, NULL, 0));
 	t->reaped = true;
@@ -1314,7 +1305,7 @@ TEST_F(shadow, exit)
 	t->tracked = false;
 	EXPECT_EQ(-1, access(pid_path(path, sizeof(path), t->pid, "verify"),
 			     F_OK));
-	EXPECT_EQ(self->mirrors0, status_num("alloc_mirrors"));
+	EXPECT_EQ(self->mirrors0, vmv_status_num("alloc_mirrors"));
 }
 
 struct vma {

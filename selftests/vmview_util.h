@@ -191,6 +191,16 @@ static inline int vmv_expected_levels(void)
 	return levels;
 }
 
+/* A "key: N" line of /proc/vmview; -1 when absent or unreadable. */
+static inline long long vmv_status_num(const char *key)
+{
+	char *st = vmv_read_file(VMVIEW_PROC_STATUS, NULL);
+	long long n = st ? vmv_kv_num(st, key) : -1;
+
+	free(st);
+	return n;
+}
+
 #define VMV_TRACK	VMVIEW_DEBUGFS_DIR "/track"
 #define VMV_UNTRACK	VMVIEW_DEBUGFS_DIR "/untrack"
 

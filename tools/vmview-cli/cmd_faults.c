@@ -30,27 +30,6 @@
 
 static struct json_object *notes;
 
-/* One line from fd (no buffering past it); -1 on EOF or error. */
-static int read_line(int fd, char *buf, size_t len)
-{
-	size_t n = 0;
-	char c;
-
-	while (n + 1 < len) {
-		ssize_t r = read(fd, &c, 1);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return -1;
-		if (c == '\n')
-			break;
-		buf[n++] = c;
-	}
-	buf[n] = '\0';
-	return 0;
-}
-
 int ask(struct fctx *x, int who, char *reply, size_t len, const char *fmt, ...)
 {
 	char line[4200], buf[256];

@@ -76,8 +76,8 @@ static void reply(const char *fmt, ...)
 		_exit(1);
 }
 
-/* One line from fd, without buffering beyond it. */
-static int read_line(int fd, char *buf, size_t len)
+/* One line from fd, without buffering beyond it; -1 on EOF or error. */
+int read_line(int fd, char *buf, size_t len)
 {
 	size_t n = 0;
 	char c;

@@ -250,6 +250,8 @@ int cmd_translate(int argc, char **argv);
 int cmd_map(int argc, char **argv);
 int cmd_faults(int argc, char **argv);
 int cmd_target(int argc, char **argv);	/* hidden: faults' target */
+/* target.c: one line from fd, without buffering beyond it; -1 at EOF. */
+int read_line(int fd, char *buf, size_t len);
 
 /* cmd_maps.c: the VMA table, also summary's. */
 int vmv_print_vma_table(const struct vmv_vmas *vmas, const char *columns);
