@@ -23,9 +23,6 @@
 #include "target.h"
 #include "vmview.h"
 
-/* The seq_file buffer of a ptes or ptes.bin reader. */
-#define VMV_PTES_BUF	(128 * 1024)
-
 static struct dentry *vmv_root;
 int vmv_debugfs_error;
 
@@ -421,10 +418,9 @@ static const struct file_operations vmv_translate_fops = {
 	.release	= vmv_single_release,
 };
 
-/* --- PID/vmas, PID/ptes (seq_operations resuming by address) ---------- */
+/* --- PID/vmas (seq_operations resuming by address) ------------------- */
 
-static int vmv_iter_open(struct inode *inode, struct file *file,
-			 const struct seq_operations *sops, bool binary)
+static int vmv_vmas_open(struct inode *inode, struct file *file)
 {
 	struct vmv_target *t = inode->i_private;
 	struct vmv_iter *it;
@@ -433,29 +429,16 @@ static int vmv_iter_open(struct inode *inode, struct file *file,
 	ret = vmv_may_open();
 	if (ret)
 		return ret;
-	it = __seq_open_private(file, sops, sizeof(*it));
+	it = __seq_open_private(file, &vmv_vmas_sops, sizeof(*it));
 	if (!it)
 		return -ENOMEM;
 	vmv_stat_inc(VMV_STAT_ITERS);
 	vmv_target_get(t);
 	it->t = t;
-	it->binary = binary;
-	if (sops == &vmv_ptes_sops) {
-		struct seq_file *m = file->private_data;
-
-		/*
-		 * ptes records fill the buffer: a large one means one walk
-		 * serves many reads.  If this fails, seq_file allocates its
-		 * own small buffer on the first read.
-		 */
-		m->buf = kvmalloc(VMV_PTES_BUF, GFP_KERNEL_ACCOUNT);
-		if (m->buf)
-			m->size = VMV_PTES_BUF;
-	}
 	return 0;
 }
 
-static int vmv_iter_release(struct inode *inode, struct file *file)
+static int vmv_vmas_release(struct inode *inode, struct file *file)
 {
 	struct vmv_iter *it = ((struct seq_file *)file->private_data)->private;
 
@@ -464,43 +447,74 @@ static int vmv_iter_release(struct inode *inode, struct file *file)
 	return seq_release_private(inode, file);
 }
 
-static int vmv_vmas_open(struct inode *inode, struct file *file)
-{
-	return vmv_iter_open(inode, file, &vmv_vmas_sops, false);
-}
-
-static int vmv_ptes_open(struct inode *inode, struct file *file)
-{
-	return vmv_iter_open(inode, file, &vmv_ptes_sops, false);
-}
-
-static int vmv_ptes_bin_open(struct inode *inode, struct file *file)
-{
-	return vmv_iter_open(inode, file, &vmv_ptes_sops, true);
-}
-
 static const struct file_operations vmv_vmas_fops = {
 	.owner		= THIS_MODULE,
 	.open		= vmv_vmas_open,
 	.read		= seq_read,
 	.llseek		= seq_lseek,
-	.release	= vmv_iter_release,
+	.release	= vmv_vmas_release,
 };
+
+/* --- PID/ptes, PID/ptes.bin (inspect.c's dump) ------------------------- */
+
+static int vmv_dump_open(struct inode *inode, struct file *file, bool binary)
+{
+	struct vmv_target *t = inode->i_private;
+	struct vmv_dump *d;
+	int ret;
+
+	ret = vmv_may_open();
+	if (ret)
+		return ret;
+	d = vmv_dump_create(t, binary);
+	if (!d)
+		return -ENOMEM;
+	vmv_stat_inc(VMV_STAT_ITERS);
+	vmv_target_get(t);
+	file->private_data = d;
+	return 0;
+}
+
+static int vmv_ptes_open(struct inode *inode, struct file *file)
+{
+	return vmv_dump_open(inode, file, false);
+}
+
+static int vmv_ptes_bin_open(struct inode *inode, struct file *file)
+{
+	return vmv_dump_open(inode, file, true);
+}
+
+static ssize_t vmv_dump_file_read(struct file *file, char __user *ubuf,
+				  size_t size, loff_t *ppos)
+{
+	return vmv_dump_read(file->private_data, ubuf, size, ppos);
+}
+
+static int vmv_dump_release(struct inode *inode, struct file *file)
+{
+	struct vmv_dump *d = file->private_data;
+
+	vmv_target_put(d->t);
+	vmv_dump_destroy(d);
+	vmv_stat_dec(VMV_STAT_ITERS);
+	return 0;
+}
 
 static const struct file_operations vmv_ptes_fops = {
 	.owner		= THIS_MODULE,
 	.open		= vmv_ptes_open,
-	.read		= seq_read,
-	.llseek		= seq_lseek,
-	.release	= vmv_iter_release,
+	.read		= vmv_dump_file_read,
+	.llseek		= no_seek_end_llseek,
+	.release	= vmv_dump_release,
 };
 
 static const struct file_operations vmv_ptes_bin_fops = {
 	.owner		= THIS_MODULE,
 	.open		= vmv_ptes_bin_open,
-	.read		= seq_read,
-	.llseek		= seq_lseek,
-	.release	= vmv_iter_release,
+	.read		= vmv_dump_file_read,
+	.llseek		= no_seek_end_llseek,
+	.release	= vmv_dump_release,
 };
 
 /* --- the tree ---------------------------------------------------------- */

@@ -16,6 +16,8 @@
 #include <linux/mm.h>
 #include <linux/sched/mm.h>
 #include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
 
 #include "compat.h"
 #include "inspect.h"
@@ -413,64 +415,57 @@ const struct seq_operations vmv_vmas_sops = {
 	.show	= vmv_vmas_show,
 };
 
-/* --- PID/ptes ---------------------------------------------------------- */
+/* --- PID/ptes and PID/ptes.bin ----------------------------------------- */
 
 struct vmv_ptes_walk {
-	struct seq_file *m;
-	size_t start_count;
-	bool binary;
+	struct vmv_dump *d;
 	bool full;		/* stopped: the buffer had no room */
 	unsigned long stop;	/* ... for the leaf at this address */
-	struct vmv_fmt_cache cache;
 };
+
+/* Room for one more record or line? */
+static bool vmv_ptes_room(struct vmv_ptes_walk *pw, unsigned long addr)
+{
+	if (pw->d->count + VMV_PTE_LINE_MAX <= VMV_DUMP_BUF)
+		return true;
+	pw->full = true;
+	pw->stop = addr;
+	return false;
+}
 
 static int vmv_ptes_leaf(struct vmv_walk *w, unsigned long addr,
 			 enum vmv_level level, u64 entry,
-			 const struct vmv_decoded *d)
+			 const struct vmv_decoded *dec)
 {
 	struct vmv_ptes_walk *pw = w->private;
-	struct seq_file *m = pw->m;
+	struct vmv_dump *d = pw->d;
 	struct vmv_page_info pi;
-	char line[VMV_PTE_LINE_MAX];
 
-	/*
-	 * A record holds as many leaves as the buffer has room for.  When
-	 * the next one may not fit, end the record here; if the record is
-	 * still empty, overflow the buffer so that seq_file stops filling
-	 * this read (the record is redone on the next one).
-	 */
-	if (m->count + VMV_PTE_LINE_MAX > m->size) {
-		if (m->count == pw->start_count)
-			seq_write(m, line, sizeof(line));
-		pw->full = true;
-		pw->stop = addr;
+	if (!vmv_ptes_room(pw, addr))
 		return 1;
-	}
-	vmv_walk_page_info(w, level, entry, d, &pi);
-	if (pw->binary) {
-		struct vmview_pte rec;
-
-		vmv_fmt_rec(&rec, addr, level, entry, d, &pi);
-		seq_write(pw->m, &rec, sizeof(rec));
+	vmv_walk_page_info(w, level, entry, dec, &pi);
+	if (d->binary) {
+		vmv_fmt_rec((struct vmview_pte *)(d->buf + d->count), addr,
+			    level, entry, dec, &pi);
+		d->count += sizeof(struct vmview_pte);
 	} else {
-		seq_write(pw->m, line,
-			  vmv_fmt_pte_cached(&pw->cache, line, addr, level,
-					     entry, d, &pi));
+		d->count += vmv_fmt_pte_cached(&d->cache, d->buf + d->count,
+					       addr, level, entry, dec, &pi);
 	}
 	return 0;
 }
 
 /*
  * A PTE table range in one loop, under the table's lock (held by the
- * walker), each record written straight into the seq_file buffer.
+ * walker), each record written straight into the buffer.
  */
 static int vmv_ptes_table(struct vmv_walk *w, pte_t *ptep, unsigned long addr,
 			  unsigned long end, unsigned long *resume)
 {
 	struct vmv_ptes_walk *pw = w->private;
-	struct seq_file *m = pw->m;
+	struct vmv_dump *d = pw->d;
 	struct vmv_page_info pi;
-	struct vmv_decoded d;
+	struct vmv_decoded dec;
 
 	for (; addr != end; ptep++, addr += PAGE_SIZE) {
 		pte_t pte = ptep_get(ptep);
@@ -478,25 +473,20 @@ static int vmv_ptes_table(struct vmv_walk *w, pte_t *ptep, unsigned long addr,
 
 		if (pte_none(pte))
 			continue;
-		/* As in vmv_ptes_leaf(): the record ends when full. */
-		if (m->count + VMV_PTE_LINE_MAX > m->size) {
-			if (m->count == pw->start_count)
-				m->count = m->size;	/* overflow: end this read */
-			pw->full = true;
-			pw->stop = addr;
+		if (!vmv_ptes_room(pw, addr)) {
 			*resume = addr;
 			return 1;
 		}
-		vmv_decode(&vmv_layout, e, VMV_LEVEL_PTE, &d);
-		vmv_walk_pte_info(w, ptep, e, &d, &pi);
-		if (pw->binary) {
-			vmv_fmt_rec((struct vmview_pte *)(m->buf + m->count),
-				    addr, VMV_LEVEL_PTE, e, &d, &pi);
-			m->count += sizeof(struct vmview_pte);
+		vmv_decode(&vmv_layout, e, VMV_LEVEL_PTE, &dec);
+		vmv_walk_pte_info(w, ptep, e, &dec, &pi);
+		if (d->binary) {
+			vmv_fmt_rec((struct vmview_pte *)(d->buf + d->count),
+				    addr, VMV_LEVEL_PTE, e, &dec, &pi);
+			d->count += sizeof(struct vmview_pte);
 		} else {
-			m->count += vmv_fmt_pte_cached(&pw->cache,
-						       m->buf + m->count, addr,
-						       VMV_LEVEL_PTE, e, &d,
+			d->count += vmv_fmt_pte_cached(&d->cache,
+						       d->buf + d->count, addr,
+						       VMV_LEVEL_PTE, e, &dec,
 						       &pi);
 		}
 	}
@@ -508,49 +498,125 @@ static const struct vmv_walk_ops vmv_ptes_ops = {
 	.leaf		= vmv_ptes_leaf,
 };
 
-static void *vmv_ptes_next(struct seq_file *m, void *v, loff_t *pos)
-{
-	struct vmv_iter *it = m->private;
-
-	it->addr = it->next;
-	it->idx = ++*pos;
-	return it->addr >= TASK_SIZE_MAX ? NULL : it;
-}
+#define VMV_PTES_HEADER "# VADDR LEVEL ENTRY KIND pfn=PFN [swap=TYPE:OFFSET] flags=F,... [page=P,... order=N mapcount=N]\n"
 
 /*
- * One seq_file record: the leaves from it->addr on, as many as the
- * buffer has room for (the buffer is large: see vmv_iter_open()).
+ * Fill the (drained) buffer with the leaves from d->next on, as many as
+ * it has room for.  Takes the mm and its lock and drops both.
  */
-static int vmv_ptes_show(struct seq_file *m, void *v)
+static int vmv_dump_fill(struct vmv_dump *d)
 {
-	struct vmv_iter *it = m->private;
-	struct vmv_ptes_walk pw = {
-		.m = m,
-		.start_count = m->count,
-		.binary = it->binary,
-	};
-	struct vmv_walk w = {
-		.ops = &vmv_ptes_ops,
-		.mm = it->mm,
-		.private = &pw,
-	};
+	struct vmv_ptes_walk pw = { .d = d };
+	struct vmv_walk w = { .ops = &vmv_ptes_ops, .private = &pw };
 	int ret;
 
-	if (it->idx == 0 && !it->binary)
-		seq_puts(m, "# VADDR LEVEL ENTRY KIND pfn=PFN [swap=TYPE:OFFSET] flags=F,... [page=P,... order=N mapcount=N]\n");
-	ret = vmv_walk(&w, it->addr, TASK_SIZE_MAX);
-	if (ret < 0)
+	d->from = 0;
+	d->count = 0;
+	if (!d->binary && !d->next && !d->pos) {
+		d->count = sizeof(VMV_PTES_HEADER) - 1;
+		memcpy(d->buf, VMV_PTES_HEADER, d->count);
+	}
+	w.mm = vmv_lock_mm(d->t, &ret);
+	if (!w.mm)
 		return ret;
-	it->next = pw.full ? pw.stop : TASK_SIZE_MAX;
+	ret = vmv_walk(&w, d->next, TASK_SIZE_MAX);
+	vmv_unlock_mm(w.mm);
+	if (ret < 0) {
+		d->count = 0;
+		return ret;
+	}
+	d->next = pw.full ? pw.stop : TASK_SIZE_MAX;
 	return 0;
 }
 
-const struct seq_operations vmv_ptes_sops = {
-	.start	= vmv_iter_start,
-	.next	= vmv_ptes_next,
-	.stop	= vmv_iter_stop,
-	.show	= vmv_ptes_show,
-};
+/*
+ * copy_to_user() moves bytes with "rep movsb" on CPUs with ERMS, which
+ * QEMU's TCG (where the selftests and `make bench` run) executes one
+ * byte at a time, about six times slower than a loop of 8-byte stores;
+ * on hardware the two cost the same.  Returns the bytes not copied.
+ */
+static unsigned long vmv_copy_out(char __user *dst, const char *src,
+				  unsigned long n)
+{
+	if (!user_access_begin(dst, n))
+		return n;
+	unsafe_copy_to_user(dst, src, n, efault);
+	user_access_end();
+	return 0;
+efault:
+	user_access_end();
+	/* Redo it the ordinary way, to learn exactly how far it gets. */
+	return copy_to_user(dst, src, n);
+}
+
+struct vmv_dump *vmv_dump_create(struct vmv_target *t, bool binary)
+{
+	struct vmv_dump *d = kzalloc(sizeof(*d), GFP_KERNEL_ACCOUNT);
+
+	if (!d)
+		return NULL;
+	d->buf = kvmalloc(VMV_DUMP_BUF, GFP_KERNEL_ACCOUNT);
+	if (!d->buf) {
+		kfree(d);
+		return NULL;
+	}
+	mutex_init(&d->lock);
+	d->t = t;
+	d->binary = binary;
+	return d;
+}
+
+void vmv_dump_destroy(struct vmv_dump *d)
+{
+	mutex_destroy(&d->lock);
+	kvfree(d->buf);
+	kfree(d);
+}
+
+/*
+ * read() of PID/ptes and PID/ptes.bin: whole records from where the
+ * previous read stopped; offset 0 starts over, other jumps are ESPIPE.
+ * Locking: d->lock (one reader of this open file at a time); each fill
+ * takes and drops the mm's lock, nothing is held while copying out.
+ */
+ssize_t vmv_dump_read(struct vmv_dump *d, char __user *ubuf, size_t size,
+		      loff_t *ppos)
+{
+	size_t copied = 0, n, left;
+	int ret = 0;
+
+	mutex_lock(&d->lock);
+	if (*ppos != d->pos) {
+		if (*ppos) {
+			ret = -ESPIPE;
+			goto out;
+		}
+		d->from = d->count = d->next = d->pos = 0;
+	}
+	while (copied < size) {
+		if (d->from == d->count) {
+			if (d->next >= TASK_SIZE_MAX)
+				break;
+			ret = vmv_dump_fill(d);
+			if (ret)
+				break;
+			continue;
+		}
+		n = min(d->count - d->from, size - copied);
+		left = vmv_copy_out(ubuf + copied, d->buf + d->from, n);
+		d->from += n - left;
+		copied += n - left;
+		if (left) {
+			ret = -EFAULT;
+			break;
+		}
+	}
+	d->pos += copied;
+	*ppos = d->pos;
+out:
+	mutex_unlock(&d->lock);
+	return copied ?: ret;
+}
 
 /* --- PID/translate ----------------------------------------------------- */
 

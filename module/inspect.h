@@ -7,11 +7,14 @@
 #ifndef _VMV_INSPECT_H
 #define _VMV_INSPECT_H
 
+#include <linux/mutex.h>
 #include <linux/seq_file.h>
+
+#include "fmt.h"
 
 struct vmv_target;
 
-/* Per-open state of the vmas and ptes files (seq_file private). */
+/* Per-open state of the vmas file (seq_file private). */
 struct vmv_iter {
 	struct vmv_target *t;
 	struct mm_struct *mm;		/* between start and stop */
@@ -19,11 +22,30 @@ struct vmv_iter {
 	unsigned long addr;		/* where record @idx starts */
 	unsigned long next;		/* where the following one starts */
 	loff_t idx;
-	bool binary;			/* ptes.bin rather than ptes */
 };
 
 extern const struct seq_operations vmv_vmas_sops;
-extern const struct seq_operations vmv_ptes_sops;	/* ptes, ptes.bin */
+
+/*
+ * Per-open state of PID/ptes and PID/ptes.bin.  A large buffer: one walk
+ * (one mmap lock) serves many reads.
+ */
+#define VMV_DUMP_BUF	(128 * 1024)
+struct vmv_dump {
+	struct vmv_target *t;
+	struct mutex lock;	/* one read of this open file at a time */
+	char *buf;		/* VMV_DUMP_BUF bytes */
+	size_t from, count;	/* buf[from, count) is not read yet */
+	unsigned long next;	/* where the next fill starts */
+	loff_t pos;		/* the file position of buf[from] */
+	bool binary;		/* ptes.bin rather than ptes */
+	struct vmv_fmt_cache cache;
+};
+
+struct vmv_dump *vmv_dump_create(struct vmv_target *t, bool binary);
+void vmv_dump_destroy(struct vmv_dump *d);
+ssize_t vmv_dump_read(struct vmv_dump *d, char __user *ubuf, size_t size,
+		      loff_t *ppos);
 
 int vmv_show_mm(struct seq_file *m, struct vmv_target *t);
 void vmv_read_thp_mode(struct vmv_target *t);
