@@ -591,7 +591,10 @@ ssize_t vmv_dump_read(struct vmv_dump *d, char __user *ubuf, size_t size,
 			ret = -ESPIPE;
 			goto out;
 		}
-		d->from = d->count = d->next = d->pos = 0;
+		d->from = 0;
+		d->count = 0;
+		d->next = 0;
+		d->pos = 0;
 	}
 	while (copied < size) {
 		if (d->from == d->count) {
