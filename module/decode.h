@@ -112,6 +112,24 @@ extern const char * const vmv_flag_names[VMV_NR_FLAGS];
 void vmv_decode(const struct vmv_layout *l, u64 entry, enum vmv_level level,
 		struct vmv_decoded *d);
 
+/*
+ * A present 4 KiB PTE, the case of nearly every leaf of a dump, without
+ * the struct: its frame and its flags (as vmv_decode() gives them for
+ * kind VMV_KIND_PRESENT at VMV_LEVEL_PTE; tests/test_fmt.c checks that
+ * they agree).  Bits 0..6 (present .. dirty) and 11 (soft-dirty) are
+ * flags of the same numbers; PAT (7) and global (8) move up by one;
+ * special (9) and uffd-wp (10) by three; NX is bit 63.
+ */
+#define VMV_PTE_PFN(e)	(((e) & (((u64)1 << 52) - 1)) >> 12)
+
+static inline u32 vmv_pte_present_flags(const struct vmv_layout *l, u64 e)
+{
+	return (u32)(e & 0x87f) | (u32)(e & 0x180) << 1 |
+	       (u32)(e & 0x600) << 3 | (u32)(e >> 63) << VMV_F_NX |
+	       (u32)!!(e & l->saved_dirty_mask) << VMV_F_DIRTY |
+	       (u32)!!(e & l->devmap_mask) << VMV_F_DEVMAP;
+}
+
 /* Build an entry's swap-format bits (for tests and for checks at load). */
 u64 vmv_swp_entry(u8 type, u64 offset);
 

@@ -153,6 +153,26 @@ static size_t vmv_fmt_tail(char *buf, const struct vmv_decoded *d,
 	return p - buf;
 }
 
+static void vmv_fmt_cache_key(struct vmv_fmt_cache *c, u32 flags,
+			      const struct vmv_page_info *pi)
+{
+	c->flags = flags;
+	c->pvalid = pi && pi->valid;
+	c->pflags = c->pvalid ? pi->flags : 0;
+	c->order = c->pvalid ? pi->order : 0;
+	c->mapcount = c->pvalid ? pi->mapcount : 0;
+	c->valid = true;
+}
+
+void vmv_fmt_cache_fill(struct vmv_fmt_cache *c, u32 flags,
+			const struct vmv_page_info *pi)
+{
+	struct vmv_decoded d = { .kind = VMV_KIND_PRESENT, .flags = flags };
+
+	c->len = vmv_fmt_tail(c->tail, &d, pi);
+	vmv_fmt_cache_key(c, flags, pi);
+}
+
 static bool vmv_fmt_cache_hit(const struct vmv_fmt_cache *c,
 			      const struct vmv_decoded *d,
 			      const struct vmv_page_info *pi)
@@ -196,12 +216,7 @@ size_t vmv_fmt_pte_cached(struct vmv_fmt_cache *c, char *buf, u64 vaddr,
 		return p + vmv_fmt_tail(p, d, pi) - buf;
 	if (!vmv_fmt_cache_hit(c, d, pi)) {
 		c->len = vmv_fmt_tail(c->tail, d, pi);
-		c->flags = d->flags;
-		c->pvalid = pi && pi->valid;
-		c->pflags = c->pvalid ? pi->flags : 0;
-		c->order = c->pvalid ? pi->order : 0;
-		c->mapcount = c->pvalid ? pi->mapcount : 0;
-		c->valid = true;
+		vmv_fmt_cache_key(c, d->flags, pi);
 	}
 	memcpy(p, c->tail, c->len);
 	return p + c->len - buf;
@@ -224,17 +239,7 @@ void vmv_fmt_rec(struct vmview_pte *rec, u64 vaddr, enum vmv_level level,
 		if (d->kind == VMV_KIND_SWAP)
 			rec->pfn = d->swap_offset;
 	}
-	if (pi && pi->valid) {
-		u64 mapcount = pi->mapcount < 0 ? 0 : pi->mapcount;
-
-		if (mapcount > VMVIEW_META_MAPCOUNT_MASK)
-			mapcount = VMVIEW_META_MAPCOUNT_MASK;
-		meta |= VMVIEW_META_PAGE |
-			((u64)pi->order & VMVIEW_META_ORDER_MASK) <<
-			VMVIEW_META_ORDER_SHIFT |
-			((u64)pi->flags & VMVIEW_META_PFLAGS_MASK) <<
-			VMVIEW_META_PFLAGS_SHIFT |
-			mapcount << VMVIEW_META_MAPCOUNT_SHIFT;
-	}
+	if (pi && pi->valid)
+		meta |= vmv_rec_page_meta(pi);
 	rec->meta = meta;
 }

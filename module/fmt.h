@@ -83,6 +83,37 @@ void vmv_fmt_rec(struct vmview_pte *rec, u64 vaddr, enum vmv_level level,
 		 u64 entry, const struct vmv_decoded *d,
 		 const struct vmv_page_info *pi);
 
+/* The page fields of a record's meta (pi valid). */
+static inline u64 vmv_rec_page_meta(const struct vmv_page_info *pi)
+{
+	u64 mapcount = pi->mapcount < 0 ? 0 : pi->mapcount;
+
+	if (mapcount > VMVIEW_META_MAPCOUNT_MASK)
+		mapcount = VMVIEW_META_MAPCOUNT_MASK;
+	return VMVIEW_META_PAGE |
+	       ((u64)pi->order & VMVIEW_META_ORDER_MASK) <<
+	       VMVIEW_META_ORDER_SHIFT |
+	       ((u64)pi->flags & VMVIEW_META_PFLAGS_MASK) <<
+	       VMVIEW_META_PFLAGS_SHIFT |
+	       mapcount << VMVIEW_META_MAPCOUNT_SHIFT;
+}
+
+/*
+ * vmv_fmt_rec() for a present 4 KiB PTE with the flags of
+ * vmv_pte_present_flags(), inline: the loop of a dump calls nothing.
+ */
+static inline void vmv_rec_present_pte(struct vmview_pte *rec, u64 vaddr,
+				       u64 entry, u32 flags,
+				       const struct vmv_page_info *pi)
+{
+	rec->vaddr = vaddr;
+	rec->entry = entry;
+	rec->pfn = VMV_PTE_PFN(entry);
+	rec->meta = (u64)VMVIEW_KIND_PRESENT << VMVIEW_META_KIND_SHIFT |
+		    (u64)flags << VMVIEW_META_FLAGS_SHIFT |
+		    (pi->valid ? vmv_rec_page_meta(pi) : 0);
+}
+
 /* Make formatting fast (tables); call once before the first line. */
 void vmv_fmt_init(void);
 
@@ -92,5 +123,78 @@ size_t vmv_fmt_dec(char *buf, u64 v);
 /* names[i] for each set bit i of mask, comma-separated; "-" if none. */
 size_t vmv_fmt_names(char *buf, u32 mask, const char * const *names,
 		     unsigned int nr);
+
+/*
+ * A present 4 KiB PTE's line (vmv_fmt_pte_cached() with kind present,
+ * level pte and the flags of vmv_pte_present_flags()), built with 8-byte
+ * stores: the hex fields by nibble arithmetic, the constant words and
+ * the cached tail a word at a time.  It may write up to 7 bytes past the
+ * line's end (the buffer holds VMV_PTE_LINE_MAX).  Inline: a dump's
+ * loop calls nothing for such a line unless its tail changed.
+ * Little-endian only (x86-64, like the rest of vmview).
+ */
+static inline void vmv_put8(char *p, u64 v)
+{
+	memcpy(p, &v, 8);
+}
+
+static inline u64 vmv_get8(const char *p)
+{
+	u64 v;
+
+	memcpy(&v, p, 8);
+	return v;
+}
+
+/* The 8 hex digits of v, the first (most significant) in the low byte. */
+static inline u64 vmv_hex8(u32 v)
+{
+	u64 x = v;
+
+	x = (x & 0xffff0000ULL) << 16 | (x & 0xffffULL);
+	x = (x & 0x0000ff000000ff00ULL) << 8 | (x & 0x000000ff000000ffULL);
+	x = (x & 0x00f000f000f000f0ULL) << 4 | (x & 0x000f000f000f000fULL);
+	/* each byte a nibble, the last digit first; 10..15 -> 'a'..'f' */
+	x += 0x3030303030303030ULL +
+	     0x27 * (((x + 0x0606060606060606ULL) >> 4) &
+		     0x0101010101010101ULL);
+	return __builtin_bswap64(x);
+}
+
+void vmv_fmt_cache_fill(struct vmv_fmt_cache *c, u32 flags,
+			const struct vmv_page_info *pi);
+
+static inline size_t vmv_fmt_present_pte(struct vmv_fmt_cache *c, char *buf,
+					 u64 vaddr, u64 entry, u32 flags,
+					 const struct vmv_page_info *pi)
+{
+	u64 pfn = VMV_PTE_PFN(entry);
+	char *p = buf;
+	unsigned int i, n;
+
+	memcpy(p, "0x", 2);
+	vmv_put8(p + 2, vmv_hex8(vaddr >> 32));
+	vmv_put8(p + 10, vmv_hex8(vaddr));
+	vmv_put8(p + 18, vmv_get8(" pte 0x "));
+	vmv_put8(p + 25, vmv_hex8(entry >> 32));
+	vmv_put8(p + 33, vmv_hex8(entry));
+	vmv_put8(p + 41, vmv_get8(" present"));
+	vmv_put8(p + 49, vmv_get8(" pfn=0x "));
+	p += 56;
+	if (pfn >> 32) {
+		p += vmv_fmt_hex(p, pfn, 1);
+	} else {
+		n = pfn ? (67 - __builtin_clzll(pfn)) / 4 : 1;
+		vmv_put8(p, vmv_hex8(pfn) >> (8 * (8 - n)));
+		p += n;
+	}
+	if (!c->valid || c->flags != flags || c->pvalid != pi->valid ||
+	    (pi->valid && (c->pflags != pi->flags || c->order != pi->order ||
+			   c->mapcount != pi->mapcount)))
+		vmv_fmt_cache_fill(c, flags, pi);
+	for (i = 0; i < c->len; i += 8)
+		vmv_put8(p + i, vmv_get8(c->tail + i));
+	return p + c->len - buf;
+}
 
 #endif /* _VMV_FMT_H */

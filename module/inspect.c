@@ -423,6 +423,11 @@ struct vmv_ptes_walk {
 	unsigned long stop;	/* ... for the leaf at this address */
 };
 
+static struct vmview_pte *vmv_dump_rec(struct vmv_dump *d)
+{
+	return (struct vmview_pte *)(d->buf + d->count);
+}
+
 /* Room for one more record or line? */
 static bool vmv_ptes_room(struct vmv_ptes_walk *pw, unsigned long addr)
 {
@@ -445,8 +450,7 @@ static int vmv_ptes_leaf(struct vmv_walk *w, unsigned long addr,
 		return 1;
 	vmv_walk_page_info(w, level, entry, dec, &pi);
 	if (d->binary) {
-		vmv_fmt_rec((struct vmview_pte *)(d->buf + d->count), addr,
-			    level, entry, dec, &pi);
+		vmv_fmt_rec(vmv_dump_rec(d), addr, level, entry, dec, &pi);
 		d->count += sizeof(struct vmview_pte);
 	} else {
 		d->count += vmv_fmt_pte_cached(&d->cache, d->buf + d->count,
@@ -477,18 +481,32 @@ static int vmv_ptes_table(struct vmv_walk *w, pte_t *ptep, unsigned long addr,
 			*resume = addr;
 			return 1;
 		}
+		if (vmv_pte_info_fast(w->vma, e, &pi)) {
+			/* Nearly every entry: nothing is called. */
+			u32 flags = vmv_pte_present_flags(&vmv_layout, e);
+
+			if (d->binary) {
+				vmv_rec_present_pte(vmv_dump_rec(d), addr, e,
+						    flags, &pi);
+				d->count += sizeof(struct vmview_pte);
+				continue;
+			}
+			d->count += vmv_fmt_present_pte(&d->cache,
+							d->buf + d->count,
+							addr, e, flags, &pi);
+			continue;
+		}
 		vmv_decode(&vmv_layout, e, VMV_LEVEL_PTE, &dec);
 		vmv_walk_pte_info(w, ptep, e, &dec, &pi);
 		if (d->binary) {
-			vmv_fmt_rec((struct vmview_pte *)(d->buf + d->count),
-				    addr, VMV_LEVEL_PTE, e, &dec, &pi);
+			vmv_fmt_rec(vmv_dump_rec(d), addr, VMV_LEVEL_PTE, e,
+				    &dec, &pi);
 			d->count += sizeof(struct vmview_pte);
-		} else {
-			d->count += vmv_fmt_pte_cached(&d->cache,
-						       d->buf + d->count, addr,
-						       VMV_LEVEL_PTE, e, &dec,
-						       &pi);
+			continue;
 		}
+		d->count += vmv_fmt_pte_cached(&d->cache, d->buf + d->count,
+					       addr, VMV_LEVEL_PTE, e, &dec,
+					       &pi);
 	}
 	return 0;
 }

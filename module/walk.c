@@ -367,50 +367,6 @@ int vmv_walk(struct vmv_walk *w, unsigned long start, unsigned long end)
 	return 0;
 }
 
-/*
- * The folio's flags from one read of its flags word (as kpageflags
- * does): this runs for every leaf of a dump.
- */
-#define VMV_PG(fl, pg, vmv)	((((fl) >> (pg)) & 1UL) << (vmv))
-
-static u32 vmv_folio_flags(struct folio *folio)
-{
-	unsigned long fl = READ_ONCE(folio->flags);
-
-	return VMV_PG(fl, PG_lru, VMV_P_LRU) |
-	       VMV_PG(fl, PG_active, VMV_P_ACTIVE) |
-	       VMV_PG(fl, PG_referenced, VMV_P_REFERENCED) |
-	       VMV_PG(fl, PG_unevictable, VMV_P_UNEVICTABLE) |
-	       VMV_PG(fl, PG_mlocked, VMV_P_MLOCKED) |
-	       /* PG_swapcache means it only with PG_swapbacked. */
-	       (VMV_PG(fl, PG_swapcache, VMV_P_SWAPCACHE) &
-		(VMV_PG(fl, PG_swapbacked, VMV_P_SWAPCACHE))) |
-	       VMV_PG(fl, PG_swapbacked, VMV_P_SWAPBACKED) |
-	       VMV_PG(fl, PG_dirty, VMV_P_DIRTY) |
-	       VMV_PG(fl, PG_writeback, VMV_P_WRITEBACK) |
-	       VMV_PG(fl, PG_head, VMV_P_LARGE);
-}
-
-static void vmv_folio_info(struct folio *folio, struct page *page,
-			   struct vm_area_struct *vma, enum vmv_level level,
-			   struct vmv_page_info *pi)
-{
-	pi->valid = true;
-	pi->flags = vmv_folio_flags(folio);
-	if (folio_test_anon(folio)) {
-		pi->flags |= VMV_FLAG(VMV_P_ANON);
-		if (folio_test_ksm(folio))
-			pi->flags |= VMV_FLAG(VMV_P_KSM);
-	} else if (level == VMV_LEVEL_PMD && vma_is_anonymous(vma)) {
-		/* Not anon in an anonymous VMA: the huge zero page. */
-		pi->flags |= VMV_FLAG(VMV_P_ZERO);
-	} else if (folio->mapping) {
-		pi->flags |= VMV_FLAG(VMV_P_FILE);
-	}
-	pi->order = folio_order(folio);
-	pi->mapcount = vmv_page_mapcount(folio, page);
-}
-
 static void vmv_page_info(void *entryp, bool stable,
 			  struct vm_area_struct *vma, enum vmv_level level,
 			  u64 entry, const struct vmv_decoded *d,

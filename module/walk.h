@@ -34,8 +34,9 @@
 #ifndef _VMV_WALK_H
 #define _VMV_WALK_H
 
-#include <linux/mm_types.h>
+#include <linux/mm.h>
 
+#include "compat.h"
 #include "decode.h"
 #include "fmt.h"
 
@@ -96,6 +97,78 @@ void vmv_walk_page_info(struct vmv_walk *w, enum vmv_level level, u64 entry,
 /* The same for a pte entry, from ->pte_table. */
 void vmv_walk_pte_info(struct vmv_walk *w, pte_t *ptep, u64 entry,
 		       const struct vmv_decoded *d, struct vmv_page_info *pi);
+
+/*
+ * The folio's flags from one read of its flags word (as kpageflags
+ * does).  Inline, with vmv_folio_info() and vmv_pte_info_fast(): under
+ * TCG every call and return costs a lookup of the translated code, and
+ * this runs for every leaf of a dump.
+ */
+#define VMV_PG(fl, pg, vmv)	((((fl) >> (pg)) & 1UL) << (vmv))
+
+static __always_inline u32 vmv_folio_flags(struct folio *folio)
+{
+	unsigned long fl = READ_ONCE(folio->flags);
+
+	return VMV_PG(fl, PG_lru, VMV_P_LRU) |
+	       VMV_PG(fl, PG_active, VMV_P_ACTIVE) |
+	       VMV_PG(fl, PG_referenced, VMV_P_REFERENCED) |
+	       VMV_PG(fl, PG_unevictable, VMV_P_UNEVICTABLE) |
+	       VMV_PG(fl, PG_mlocked, VMV_P_MLOCKED) |
+	       /* PG_swapcache means it only with PG_swapbacked. */
+	       (VMV_PG(fl, PG_swapcache, VMV_P_SWAPCACHE) &
+		(VMV_PG(fl, PG_swapbacked, VMV_P_SWAPCACHE))) |
+	       VMV_PG(fl, PG_swapbacked, VMV_P_SWAPBACKED) |
+	       VMV_PG(fl, PG_dirty, VMV_P_DIRTY) |
+	       VMV_PG(fl, PG_writeback, VMV_P_WRITEBACK) |
+	       VMV_PG(fl, PG_head, VMV_P_LARGE);
+}
+
+/* A folio that stays mapped while we look (entry locked or referenced). */
+static __always_inline void vmv_folio_info(struct folio *folio,
+					   struct page *page,
+					   struct vm_area_struct *vma,
+					   enum vmv_level level,
+					   struct vmv_page_info *pi)
+{
+	pi->valid = true;
+	pi->flags = vmv_folio_flags(folio);
+	if (folio_test_anon(folio)) {
+		pi->flags |= VMV_FLAG(VMV_P_ANON);
+		if (folio_test_ksm(folio))
+			pi->flags |= VMV_FLAG(VMV_P_KSM);
+	} else if (level == VMV_LEVEL_PMD && vma_is_anonymous(vma)) {
+		/* Not anon in an anonymous VMA: the huge zero page. */
+		pi->flags |= VMV_FLAG(VMV_P_ZERO);
+	} else if (folio->mapping) {
+		pi->flags |= VMV_FLAG(VMV_P_FILE);
+	}
+	pi->order = folio_order(folio);
+	pi->mapcount = vmv_page_mapcount(folio, page);
+}
+
+/*
+ * vmv_walk_pte_info() for the common case, from ->pte_table (the table's
+ * lock held): a present PTE that is neither special nor devmap, in a VMA
+ * that is neither VM_PFNMAP nor VM_MIXEDMAP, maps a normal page
+ * (vm_normal_page()'s rule), unless it is the zero page.  False: not that
+ * case, ask vmv_walk_pte_info().
+ */
+static __always_inline bool vmv_pte_info_fast(struct vm_area_struct *vma,
+					      u64 entry,
+					      struct vmv_page_info *pi)
+{
+	u64 slow = _PAGE_SPECIAL | vmv_layout.devmap_mask;
+	unsigned long pfn = VMV_PTE_PFN(entry);
+	struct page *page;
+
+	if ((entry & (_PAGE_PRESENT | slow)) != _PAGE_PRESENT ||
+	    (vma->vm_flags & (VM_PFNMAP | VM_MIXEDMAP)) || is_zero_pfn(pfn))
+		return false;
+	page = pfn_to_page(pfn);
+	vmv_folio_info(page_folio(page), page, vma, VMV_LEVEL_PTE, pi);
+	return true;
+}
 
 /* The path of one address through the tables, for PID/translate. */
 struct vmv_trace {

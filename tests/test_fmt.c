@@ -569,4 +569,73 @@ UNIT_TEST(decode_then_format)
 	     " flags=present,rw,user,accessed,dirty,pse,nx,softdirty\n");
 }
 
+/*
+ * The dump's inline path for present PTEs (vmv_pte_present_flags(),
+ * VMV_PTE_PFN(), vmv_rec_present_pte()) against vmv_decode() +
+ * vmv_fmt_rec(): the same record for every combination of the low 12
+ * bits, the software bits 57..63 and many frames, on both layouts.
+ */
+static u64 xorshift(u64 *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+UNIT_TEST(present_pte_fast_path)
+{
+	const struct vmv_layout layouts[] = {
+		/* 6.1: devmap 58, no saved dirty; 6.12: devmap 57, saved 58 */
+		{ .max_swapfiles = 26, .devmap_mask = 1ULL << 58 },
+		{ .max_swapfiles = 27, .devmap_mask = 1ULL << 57,
+		  .saved_dirty_mask = 1ULL << 58 },
+	};
+	const struct vmv_page_info pis[] = {
+		{ .valid = false },
+		{ .valid = true, .flags = P(ANON) | P(LRU) | P(SWAPBACKED),
+		  .order = 0, .mapcount = 1 },
+		{ .valid = true, .flags = P(FILE) | P(LARGE), .order = 9,
+		  .mapcount = 5000 },
+		{ .valid = true, .flags = P(KSM), .order = 0, .mapcount = -3 },
+	};
+	u64 seed = 0x9e3779b97f4a7c15ULL;
+	unsigned int li, lo, hi, n, bad = 0;
+
+	for (li = 0; li < 2; li++) {
+		for (lo = 0; lo < 4096; lo++) {
+			for (hi = 0; hi < 128; hi++) {
+				u64 e = (u64)lo | (u64)hi << 57 |
+					(xorshift(&seed) & 0x01fffffffffff000ULL);
+				const struct vmv_page_info *pi = &pis[lo & 3];
+				struct vmview_pte want, got;
+				struct vmv_decoded d;
+
+				e |= 1;		/* present */
+				vmv_decode(&layouts[li], e, VMV_LEVEL_PTE, &d);
+				vmv_fmt_rec(&want, 0x7f0000001000ULL + lo,
+					    VMV_LEVEL_PTE, e, &d, pi);
+				vmv_rec_present_pte(&got,
+						    0x7f0000001000ULL + lo, e,
+						    vmv_pte_present_flags(
+							&layouts[li], e), pi);
+				n = memcmp(&want, &got, sizeof(want)) != 0 ||
+				    d.kind != VMV_KIND_PRESENT ||
+				    d.pfn != VMV_PTE_PFN(e);
+				if (n && bad++ < 5)
+					UNIT_FAIL("layout %u entry 0x%016llx: "
+						  "meta 0x%016llx, want "
+						  "0x%016llx; pfn 0x%llx, "
+						  "want 0x%llx", li,
+						  (unsigned long long)e,
+						  (unsigned long long)got.meta,
+						  (unsigned long long)want.meta,
+						  (unsigned long long)got.pfn,
+						  (unsigned long long)want.pfn);
+			}
+		}
+	}
+	EXPECT_EQ(bad, 0);
+}
+
 UNIT_MAIN()
