@@ -16,10 +16,10 @@
  * records the event in a ring and remembers the range as dirty.  Dirty
  * ranges are refilled lazily, before the next verify.
  *
- * Locking order: mmap_lock, then m->lock.  The callback runs with the
- * mutator's locks held (mmap_lock, and for reclaim or migration the
- * folio lock and rmap locks), so nothing done under m->lock may wait
- * for those: the shadow allocates its nodes with GFP_NOWAIT (a direct
+ * Locking order: m->verify_lock, m->fill_lock, mmap_lock, m->lock.  The
+ * callback runs with the mutator's locks held (mmap_lock, and for
+ * reclaim or migration the folio lock and rmap locks), so nothing done
+ * under m->lock may wait for those: the shadow allocates its nodes with GFP_NOWAIT (a direct
  * reclaim could unmap pages of the tracked process and re-enter the
  * callback), and hmm_range_fault() runs without m->lock.
  */
@@ -61,6 +61,21 @@ struct vmv_event {
 	u8 event;
 };
 
+struct vmv_verify {
+	struct vmv_mirror *m;
+	struct seq_file *seq;
+	unsigned long checked, mismatches, matched;
+	struct vmv_ranges missing;	/* present in the walk only */
+	bool last_try;
+};
+
+/* What one verify works with; kept in the mirror, under verify_lock. */
+struct vmv_verify_scratch {
+	struct vmv_verify v;
+	struct vmv_ranges todo;
+	struct vmv_trace tr;
+};
+
 struct vmv_mirror {
 	struct mmu_interval_notifier notifier;
 	struct mutex lock;		/* protects everything below */
@@ -75,6 +90,8 @@ struct vmv_mirror {
 	struct vmv_event events[VMV_NR_EVENTS];
 	unsigned long pfns[VMV_CHUNK_PAGES];	/* hmm_range_fault() output */
 	struct mutex fill_lock;		/* one filler at a time (pfns[]) */
+	struct mutex verify_lock;	/* one verify at a time (scratch) */
+	struct vmv_verify_scratch scratch;
 };
 
 static const char * const vmv_event_names[] = {
@@ -320,6 +337,7 @@ struct vmv_mirror *vmv_mirror_create(struct mm_struct *mm)
 		return ERR_PTR(-ENOMEM);
 	mutex_init(&m->lock);
 	mutex_init(&m->fill_lock);
+	mutex_init(&m->verify_lock);
 	ret = vmv_shadow_init(&m->shadow, pgtable_l5_enabled() ? 5 : 4);
 	if (ret)
 		goto err_free;
@@ -353,6 +371,7 @@ void vmv_mirror_destroy(struct vmv_mirror *m)
 	/* Waits for callbacks in flight; none comes after it. */
 	mmu_interval_notifier_remove(&m->notifier);
 	vmv_shadow_destroy(&m->shadow);
+	mutex_destroy(&m->verify_lock);
 	mutex_destroy(&m->fill_lock);
 	mutex_destroy(&m->lock);
 	kvfree(m);
@@ -360,14 +379,6 @@ void vmv_mirror_destroy(struct vmv_mirror *m)
 }
 
 /* --- verify ----------------------------------------------------------- */
-
-struct vmv_verify {
-	struct vmv_mirror *m;
-	struct seq_file *seq;
-	unsigned long checked, mismatches, matched;
-	struct vmv_ranges missing;	/* present in the walk only */
-	bool last_try;
-};
 
 static void vmv_side(struct seq_file *seq, const char *name, bool present,
 		     u64 pfn, bool writable, unsigned int shift)
@@ -566,6 +577,25 @@ static int vmv_compare(struct vmv_verify *v, struct mm_struct *mm,
 	return ret;
 }
 
+/* "verify: checked=N mismatches=N resynced=N", without printf. */
+static void vmv_verify_summary(struct seq_file *seq, u64 checked,
+			       u64 mismatches, u64 resynced)
+{
+	char line[96], *p = line;
+
+	memcpy(p, "verify: checked=", 16);
+	p += 16;
+	p += vmv_fmt_dec(p, checked);
+	memcpy(p, " mismatches=", 12);
+	p += 12;
+	p += vmv_fmt_dec(p, mismatches);
+	memcpy(p, " resynced=", 10);
+	p += 10;
+	p += vmv_fmt_dec(p, resynced);
+	*p++ = '\n';
+	seq_write(seq, line, p - line);
+}
+
 /**
  * vmv_mirror_verify - compare vmview's walk with the shadow
  * @m: the mirror
@@ -576,7 +606,9 @@ static int vmv_compare(struct vmv_verify *v, struct mm_struct *mm,
  * "changed" mode (after a first verify) only the ranges invalidated since
  * the previous verify.
  *
- * Locking: refills without locks held (see vmv_fill_chunk()); then, under
+ * Locking: m->verify_lock (one verify of a mirror at a time: its scratch
+ * lives in the mirror, so a verify allocates nothing); refills without
+ * other locks held (see vmv_fill_chunk()); then, under
  * mmap_read_lock() and m->lock, walks and looks every leaf up in the
  * shadow.  If an invalidation ran meanwhile (the notifier's sequence
  * moved), the result may be stale: refill and compare again.
@@ -584,22 +616,18 @@ static int vmv_compare(struct vmv_verify *v, struct mm_struct *mm,
 int vmv_mirror_verify(struct vmv_mirror *m, struct mm_struct *mm,
 		      struct seq_file *seq)
 {
-	struct vmv_verify *v;
-	struct vmv_ranges *todo;
-	struct vmv_trace *tr;
+	struct vmv_verify *v = &m->scratch.v;
+	struct vmv_ranges *todo = &m->scratch.todo;
+	struct vmv_trace *tr = &m->scratch.tr;
 	unsigned long start, end, seq_nr;
 	size_t count0 = seq->count;
 	unsigned int i;
 	u64 resynced;
 	int ret, tries = 0;
 
-	v = vmv_kzalloc(sizeof(*v), GFP_KERNEL);
-	todo = vmv_kzalloc(sizeof(*todo), GFP_KERNEL);
-	tr = vmv_kzalloc(sizeof(*tr), GFP_KERNEL);
-	if (!v || !todo || !tr) {
-		ret = -ENOMEM;
-		goto out_free;
-	}
+	ret = mutex_lock_killable(&m->verify_lock);
+	if (ret)
+		return ret;
 	v->m = m;
 	v->seq = seq;
 	mutex_lock(&m->lock);
@@ -666,12 +694,9 @@ again:
 	if (v->mismatches > VMV_MISMATCH_LINES)
 		seq_printf(seq, "# %lu more mismatches not shown\n",
 			   v->mismatches - VMV_MISMATCH_LINES);
-	seq_printf(seq, "verify: checked=%lu mismatches=%lu resynced=%llu\n",
-		   v->checked, v->mismatches, resynced);
+	vmv_verify_summary(seq, v->checked, v->mismatches, resynced);
 out_free:
-	kfree(tr);
-	kfree(todo);
-	kfree(v);
+	mutex_unlock(&m->verify_lock);
 	return ret;
 }
 
