@@ -193,7 +193,7 @@ $1 == "skip" { skips = skips "\n    " $0 }
 /^# guest: / { guest = substr($0, 10) }
 END {
 	nt = split(want_targets, T, " ")
-	main = "pagemap ptes.bin ptes verify track verify_cow read_floor cli_summary cli_ptes_json cli_summary_cold"
+	main = "pagemap ptes.bin ptes verify track verify_cow verify_cow_open read_floor cli_summary cli_ptes_json cli_summary_cold"
 	nmain = split(main, M, " ")
 	print "# vmview benchmark\n" > md
 	printf "Run %s, guest kernel %s (QEMU TCG, 2 vCPUs, 4096 MiB).  \n", date, kver > md

@@ -1461,6 +1461,65 @@ static int set_range(pid_t pid, unsigned long start, unsigned long end)
 	return pid_write(pid, "verify", s);
 }
 
+/* A verify through an open PID/verify: pread from offset 0 to EOF. */
+static int verify_pread(int fd, long *checked, long *mismatches)
+{
+	char buf[8192], *last;
+	ssize_t n = 0, r;
+
+	while ((r = pread(fd, buf + n, sizeof(buf) - 1 - n, n)) > 0)
+		n += r;
+	if (r < 0 || !n)
+		return -1;
+	buf[n] = '\0';
+	last = strstr(buf, "verify: ");
+	if (!last || sscanf(last, "verify: checked=%ld mismatches=%ld",
+			    checked, mismatches) != 2)
+		return -1;
+	return 0;
+}
+
+/*
+ * Every read from offset 0 of an open PID/verify is a new verify (a tool
+ * that verifies again and again keeps the file open): a range of 16
+ * written pages, then MADV_DONTNEED of 4 (pagemap: 12 present) in
+ * "changed" mode compares those 4, the next read nothing, and "full"
+ * the 16 again.
+ */
+TEST_F(shadow, reread_from_zero)
+{
+	struct tgt *t = &self->t[0];
+	long checked = -1, mism = -1;
+	char path[96];
+	unsigned long a;
+	int fd;
+
+	a = map_written(_metadata, t, 16 * PG, TGT_NOHUGE);
+	ASSERT_EQ(0, set_range(t->pid, a, a + 16 * PG));
+	fd = open(pid_path(path, sizeof(path), t->pid, "verify"), O_RDONLY);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, verify_pread(fd, &checked, &mism));
+	EXPECT_EQ(16, checked);
+	EXPECT_EQ(0, mism);
+
+	ASSERT_EQ(0, pid_write(t->pid, "verify", "changed\n"));
+	ASSERT_EQ(0, tgt_call(t, OP_ADVISE, a + 4 * PG, 4 * PG, MADV_DONTNEED,
+			      0, NULL));
+	ASSERT_EQ(12, pm_count(t->pid, a, a + 16 * PG, PM_PRESENT));
+	ASSERT_EQ(0, verify_pread(fd, &checked, &mism));
+	EXPECT_EQ(4, checked);
+	EXPECT_EQ(0, mism);
+	ASSERT_EQ(0, verify_pread(fd, &checked, &mism));
+	EXPECT_EQ(0, checked);
+
+	ASSERT_EQ(0, pid_write(t->pid, "verify", "full\n"));
+	ASSERT_EQ(0, verify_pread(fd, &checked, &mism));
+	EXPECT_EQ(16, checked);
+	EXPECT_EQ(0, mism);
+	close(fd);
+	ASSERT_EQ(0, pid_write(t->pid, "verify", "\n"));
+}
+
 /*
  * "START-END" limits verify to the pages of readable VMAs in the range:
  * a range starting in a hole, a whole VMA, a hole alone, a VMA partly
