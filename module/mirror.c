@@ -233,6 +233,7 @@ static long vmv_fill_chunk(struct vmv_mirror *m, struct mm_struct *mm,
 		.hmm_pfns = m->pfns,
 	};
 	struct vm_area_struct *vma;
+	unsigned long skip;
 	int ret, tries = 0;
 
 again:
@@ -249,6 +250,27 @@ again:
 	}
 	/* Skip the hole before the VMA, keeping chunks PMD-aligned. */
 	addr = max(addr, ALIGN_DOWN(vma->vm_start, VMV_CHUNK));
+	/*
+	 * And the part of the VMA with no page tables: nothing is mapped
+	 * there, so the shadow holds nothing there either (a sparse
+	 * mapping costs what it maps, not what it spans).
+	 */
+	skip = vmv_walk_next_pmd(mm, max(addr, vma->vm_start),
+				 min(end, vma->vm_end));
+	if (skip >= ALIGN_DOWN(addr, VMV_CHUNK) + VMV_CHUNK) {
+		mmap_read_unlock(mm);
+		mutex_lock(&m->lock);
+		if (mmu_interval_read_retry(&m->notifier,
+					    range.notifier_seq)) {
+			m->retries++;
+			mutex_unlock(&m->lock);
+			goto again;
+		}
+		skip = ALIGN_DOWN(skip, VMV_CHUNK);
+		vmv_shadow_invalidate(&m->shadow, addr, skip);
+		mutex_unlock(&m->lock);
+		return skip;
+	}
 	range.start = addr;
 	range.end = min(end, ALIGN_DOWN(addr, VMV_CHUNK) + VMV_CHUNK);
 	ret = hmm_range_fault(&range);

@@ -431,6 +431,57 @@ void vmv_walk_page_info(struct vmv_walk *w, enum vmv_level level, u64 entry,
 	vmv_page_info(w->entryp, w->ptl_held, w->vma, level, entry, d, pi);
 }
 
+/**
+ * vmv_walk_next_pmd - skip the part of a range that has no page tables
+ * @mm: the address space
+ * @addr: where to start
+ * @end: the end of the range; [@addr, @end) lies inside one VMA
+ *
+ * Returns the first address in [@addr, @end) whose pmd entry is not empty
+ * (a table, a huge leaf or a swap-format entry; @addr itself if its pmd
+ * is not empty), or @end.  Empty pgd, p4d and pud entries are skipped
+ * whole, so the cost grows with what is mapped, not with the span.
+ *
+ * Locking: as vmv_walk(): mmap_read_lock(@mm) held, entries read once
+ * each without locks.  The answer may be stale as soon as it is given;
+ * the fill that uses it checks its notifier sequence afterwards.
+ */
+unsigned long vmv_walk_next_pmd(struct mm_struct *mm, unsigned long addr,
+				unsigned long end)
+{
+	mmap_assert_locked(mm);
+	while (addr < end) {
+		pgd_t *pgdp = pgd_offset(mm, addr);
+		unsigned long next;
+		p4d_t *p4dp, p4d;
+		pud_t *pudp, pud;
+		pmd_t *pmdp;
+
+		next = pgd_addr_end(addr, end);
+		if (pgd_none(READ_ONCE(*pgdp)))
+			goto skip;
+		p4dp = p4d_offset(pgdp, addr);
+		p4d = READ_ONCE(*p4dp);
+		next = p4d_addr_end(addr, end);
+		if (p4d_none(p4d))
+			goto skip;
+		pudp = pud_offset(&p4d, addr);
+		pud = READ_ONCE(*pudp);
+		next = pud_addr_end(addr, end);
+		if (pud_none(pud))
+			goto skip;
+		if (!pud_present(pud) || pud_leaf(pud) || pud_bad(pud))
+			return addr;
+		pmdp = pmd_offset(&pud, addr);
+		next = pmd_addr_end(addr, end);
+		if (!pmd_none(READ_ONCE(*pmdp)))
+			return addr;
+skip:
+		addr = next;
+	}
+	return end;
+}
+
 static void vmv_trace_add(struct vmv_trace *tr, enum vmv_level level,
 			  unsigned int index, u64 entry)
 {

@@ -84,6 +84,10 @@ int vmv_layout_init(void);
 
 int vmv_walk(struct vmv_walk *w, unsigned long start, unsigned long end);
 
+/* The first address of [addr, end) with a non-empty pmd entry, or end. */
+unsigned long vmv_walk_next_pmd(struct mm_struct *mm, unsigned long addr,
+				unsigned long end);
+
 /*
  * What the struct page behind a present leaf says, read under a
  * speculative folio reference that is dropped again (the entry is
