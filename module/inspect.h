@@ -44,6 +44,7 @@ struct vmv_dump {
 
 struct vmv_dump *vmv_dump_create(struct vmv_target *t, bool binary);
 void vmv_dump_destroy(struct vmv_dump *d);
+void vmv_dump_exit(void);	/* at unload: frees the spare buffer */
 ssize_t vmv_dump_read(struct vmv_dump *d, char __user *ubuf, size_t size,
 		      loff_t *ppos);
 

@@ -13,6 +13,7 @@
 #include <linux/moduleparam.h>
 
 #include "fmt.h"
+#include "inspect.h"
 #include "vmview.h"
 #include "walk.h"
 
@@ -77,6 +78,7 @@ static void __exit vmview_exit(void)
 {
 	vmv_procfs_exit();
 	vmv_debugfs_exit();
+	vmv_dump_exit();
 	pr_info("unloaded\n");
 }
 

@@ -52,6 +52,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -239,11 +240,22 @@ struct method {
 	int n;
 };
 
+/*
+ * Flush stdout and wait until it is sent: in the guest it is a serial
+ * port, and a line still draining (an interrupt every few bytes) would
+ * slow down the next timed read.
+ */
+static void flush_out(void)
+{
+	fflush(stdout);
+	tcdrain(STDOUT_FILENO);
+}
+
 static void sample(struct method *m, uint64_t ns, long long bytes)
 {
 	printf("sample %s %s %d %" PRIu64 " %lld\n", name, m->name, m->n + 1,
 	       ns, bytes);
-	fflush(stdout);
+	flush_out();
 	if (m->n < MAX_REPS)
 		m->ns[m->n++] = ns;
 	m->bytes = bytes;
@@ -269,7 +281,7 @@ static void result(struct method *m)
 	       " min_ns=%" PRIu64 " max_ns=%" PRIu64 " bytes=%lld\n",
 	       name, m->name, pages, m->n, med, m->ns[0], m->ns[m->n - 1],
 	       m->bytes);
-	fflush(stdout);
+	flush_out();
 }
 
 /*
@@ -547,7 +559,7 @@ int main(int argc, char **argv)
 		span += (ranges[i].end - ranges[i].start) / 4096;
 	printf("target %s pid=%d pages=%lu vmas=%d span_pages=%llu\n", name,
 	       (int)pid, pages, nranges, span);
-	fflush(stdout);
+	flush_out();
 
 	/* 3a. track: the shadow's first fill, from untracked each time. */
 	if (!want("track") && track(true))
@@ -597,7 +609,7 @@ int main(int argc, char **argv)
 	       key_value(pidpath(path, sizeof(path), "mm"), "thp_pmd"));
 	printf("value %s table_pte %lld\n", name,
 	       key_value(pidpath(path, sizeof(path), "mm"), "table_pte"));
-	fflush(stdout);
+	flush_out();
 
 	/* 3c. verify in "changed" mode right after one COW fault. */
 	if (cow) {
