@@ -33,7 +33,7 @@ int cmd_ptes(int argc, char **argv)
 	uint64_t start = 0, end = UINT64_MAX;
 	struct vmv_vmas vmas = { 0 };
 	struct vmv_ptes ptes = { 0 };
-	struct json_object *o = NULL, *a = NULL;
+	struct vmv_json_stream js;
 	char row[512], sym[256];
 	pid_t pid;
 	size_t i;
@@ -62,9 +62,11 @@ int cmd_ptes(int argc, char **argv)
 		goto out;
 
 	if (opts.json) {
-		o = json_object_new_object();
-		a = json_object_new_array();
+		struct json_object *o = json_object_new_object();
+
+		/* Entry by entry: a large process has millions. */
 		vmv_json_add_i64(o, "pid", pid);
+		vmv_json_stream_begin(&js, o, "ptes");
 	} else if (!opts.noheadings) {
 		vmv_pte_header(row, sizeof(row));
 		printf("%s%s\n", row, opts.symbolize ? " SYMBOL" : "");
@@ -86,7 +88,7 @@ int cmd_ptes(int argc, char **argv)
 			if (opts.symbolize)
 				vmv_json_add_str(e, "symbol",
 						 *sym ? sym : NULL);
-			json_object_array_add(a, e);
+			vmv_json_stream_add(&js, e);
 		} else {
 			vmv_fmt_pte_row(row, sizeof(row), p);
 			if (*sym)
@@ -95,11 +97,8 @@ int cmd_ptes(int argc, char **argv)
 				printf("%s\n", row);
 		}
 	}
-	if (opts.json) {
-		vmv_json_add(o, "ptes", a);
-		vmv_json_print(o);
-		json_object_put(o);
-	}
+	if (opts.json)
+		vmv_json_stream_end(&js);
 out:
 	vmv_ptes_free(&ptes);
 	vmv_vmas_free(&vmas);

@@ -15,14 +15,63 @@
 
 #include "vmview-cli.h"
 
+static int json_flags(void)
+{
+	return JSON_C_TO_STRING_NOSLASHESCAPE |
+	       (opts.pretty ? JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED :
+			      JSON_C_TO_STRING_PLAIN);
+}
+
 void vmv_json_print(struct json_object *obj)
 {
-	int flags = JSON_C_TO_STRING_NOSLASHESCAPE;
+	puts(json_object_to_json_string_ext(obj, json_flags()));
+	fflush(stdout);
+}
 
-	flags |= opts.pretty ? JSON_C_TO_STRING_PRETTY |
-			       JSON_C_TO_STRING_SPACED :
-			       JSON_C_TO_STRING_PLAIN;
-	puts(json_object_to_json_string_ext(obj, flags));
+/*
+ * json-c prints an array member as "[", then each element (pretty: on a
+ * line of its own, indented one level deeper than the member: 4 spaces
+ * here, the member being at the top level), then what follows "[" in the
+ * empty array's form ("]}" or "\n  ]\n}").
+ */
+void vmv_json_stream_begin(struct vmv_json_stream *s, struct json_object *head,
+			   const char *key)
+{
+	const char *str, *lb;
+
+	vmv_json_add(head, key, json_object_new_array());
+	str = json_object_to_json_string_ext(head, json_flags());
+	lb = strrchr(str, '[');
+	fwrite(str, 1, lb + 1 - str, stdout);
+	s->suffix = strdup(lb + 1);
+	s->n = 0;
+	json_object_put(head);
+}
+
+void vmv_json_stream_add(struct vmv_json_stream *s, struct json_object *e)
+{
+	const char *p = json_object_to_json_string_ext(e, json_flags());
+
+	if (s->n++)
+		putchar(',');
+	if (opts.pretty) {
+		fputs("\n    ", stdout);
+		for (; *p; p++) {
+			putchar(*p);
+			if (*p == '\n')
+				fputs("    ", stdout);
+		}
+	} else {
+		fputs(p, stdout);
+	}
+	json_object_put(e);
+}
+
+void vmv_json_stream_end(struct vmv_json_stream *s)
+{
+	puts(s->suffix ? s->suffix : "]}");
+	free(s->suffix);
+	s->suffix = NULL;
 	fflush(stdout);
 }
 

@@ -67,6 +67,20 @@ const char *vmv_exit_name(int code);
 
 /* json.c: the one JSON writer. */
 void vmv_json_print(struct json_object *obj);
+/*
+ * An object whose last member is a long array, printed as
+ * vmv_json_print() would print it whole, one element at a time: begin
+ * prints head (taking it) with an empty array named key, add prints and
+ * frees one element, end closes both.
+ */
+struct vmv_json_stream {
+	char *suffix;
+	size_t n;
+};
+void vmv_json_stream_begin(struct vmv_json_stream *s, struct json_object *head,
+			   const char *key);
+void vmv_json_stream_add(struct vmv_json_stream *s, struct json_object *e);
+void vmv_json_stream_end(struct vmv_json_stream *s);
 struct json_object *vmv_json_hex(uint64_t v);
 void vmv_json_add(struct json_object *o, const char *key,
 		  struct json_object *v);

@@ -1220,6 +1220,41 @@ TEST(ptes_rows_and_filters)
 	CHECK(jget(o, "ptes.0.page") == NULL);
 	json_object_put(o);
 	run_free(&r);
+	/*
+	 * --json prints the entries one at a time (a process has millions):
+	 * byte for byte what json-c prints for the whole tree, plain and
+	 * pretty, with and without entries.
+	 */
+	{
+		static const char * const kinds[] = { "present", "marker" };
+		int k, pretty;
+
+		for (k = 0; k < 2; k++) {
+			for (pretty = 0; pretty < 2; pretty++) {
+				int fl = JSON_C_TO_STRING_NOSLASHESCAPE |
+					 (pretty ? JSON_C_TO_STRING_PRETTY |
+						   JSON_C_TO_STRING_SPACED :
+						   JSON_C_TO_STRING_PLAIN);
+				char *want;
+
+				r = pretty ? RUN("-j", "-p", "ptes", "--kind",
+						 kinds[k], "1234") :
+					     RUN("-j", "ptes", "--kind",
+						 kinds[k], "1234");
+				CHECK_EQ(r.status, 0);
+				o = parse_json(r.out);
+				CHECK(o != NULL);
+				CHECK_EQ(jlen(o, "ptes"), k ? 0 : 12);
+				want = strdup(
+					json_object_to_json_string_ext(o, fl));
+				CHECK(!strncmp(r.out, want, strlen(want)));
+				CHECK_STR(r.out + strlen(want), "\n");
+				free(want);
+				json_object_put(o);
+				run_free(&r);
+			}
+		}
+	}
 	/* a line the CLI cannot read: which line, and exit 1 */
 	put("sys/kernel/debug/vmview/1234/ptes", "# c\n0x0000000000400000 pte\n");
 	r = RUN("ptes", "1234");
