@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * inspect: the content of PID/mm, PID/vmas, PID/ptes and PID/translate
- * (Documentation/vmview.rst is the contract).  Everything comes from one
- * walker (walk.c), decoded by decode.c and formatted by fmt.c.
+ * inspect: the content of PID/mm, PID/vmas, PID/ptes, PID/ptes.bin and
+ * PID/translate (Documentation/vmview.rst is the contract).  Everything
+ * comes from one walker (walk.c), decoded by decode.c and formatted by
+ * fmt.c.
  *
- * Locking: every show (and every seq_file start..stop) takes a user
- * reference on the mm and mmap_read_lock_killable(), walks, and drops
- * both before seq_file copies to userspace.  Nothing is held between
- * two reads; the vmas and ptes files resume by address.
+ * Locking: every show (and every seq_file start..stop, and every fill of
+ * a ptes buffer) takes a user reference on the mm and
+ * mmap_read_lock_killable(), walks, and drops both before anything is
+ * copied to userspace.  Nothing is held between two reads; the vmas and
+ * ptes files resume by address.
  */
 #include <linux/file.h>
 #include <linux/fs.h>
