@@ -67,6 +67,39 @@ static int pte_state(const struct vmv_pte *p)
 	return -1;
 }
 
+/* What map keeps of an entry: 24 bytes, not a whole struct vmv_pte. */
+struct leaf {
+	uint64_t start, end;
+	int state;
+};
+
+struct leaves {
+	struct leaf *v;
+	size_t n, cap;
+};
+
+static int keep_leaf(const struct vmv_pte *p, void *arg)
+{
+	struct leaves *l = arg;
+	int st = pte_state(p);
+	struct leaf *nv;
+
+	if (st < 0)
+		return 0;
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 4096;
+		nv = realloc(l->v, l->cap * sizeof(*l->v));
+		if (!nv)
+			return vmv_err(VMV_EXIT_FAIL, "out of memory");
+		l->v = nv;
+	}
+	l->v[l->n].start = p->vaddr;
+	l->v[l->n].end = p->vaddr + vmv_pte_size(p);
+	l->v[l->n].state = st;
+	l->n++;
+	return 0;
+}
+
 static char glyph(const struct counts *c, uint64_t pages, const char **col)
 {
 	uint64_t m = c->huge;
@@ -186,7 +219,7 @@ static void print_folded(uint64_t *skipped, uint64_t start,
 int cmd_map(int argc, char **argv)
 {
 	struct vmv_vmas vmas = { 0 };
-	struct vmv_ptes ptes = { 0 };
+	struct leaves ptes = { 0 };
 	struct json_object *rows = NULL;
 	struct counts all = { 0 };
 	uint64_t mapped = 0, skipped = 0, skip_start = 0;
@@ -201,7 +234,7 @@ int cmd_map(int argc, char **argv)
 		return ret;
 	ret = vmv_load_vmas(pid, &vmas);
 	if (!ret)
-		ret = vmv_load_ptes(pid, &ptes);
+		ret = vmv_each_pte(pid, keep_leaf, NULL, &ptes);
 	if (ret)
 		goto out;
 	vmv_pid_comm(pid, comm, sizeof(comm));
@@ -209,8 +242,9 @@ int cmd_map(int argc, char **argv)
 
 	/* Totals first, for the header line. */
 	for (i = 0; i < ptes.n; i++) {
-		int st = pte_state(&ptes.v[i]);
-		uint64_t n = vmv_pte_size(&ptes.v[i]) / VMV_PAGE_SIZE;
+		int st = ptes.v[i].state;
+		uint64_t n = (ptes.v[i].end - ptes.v[i].start) /
+			     VMV_PAGE_SIZE;
 
 		if (st == 0)
 			all.huge += n;
@@ -256,17 +290,11 @@ int cmd_map(int argc, char **argv)
 		for (a = v->start; a < v->end; a = b) {
 			b = a + step < v->end ? a + step : v->end;
 			setup_row(&r, v, a, b);
-			while (k < ptes.n && ptes.v[k].vaddr +
-			       vmv_pte_size(&ptes.v[k]) <= a)
+			while (k < ptes.n && ptes.v[k].end <= a)
 				k++;
-			for (j = k; j < ptes.n && ptes.v[j].vaddr < b; j++) {
-				int st = pte_state(&ptes.v[j]);
-
-				if (st >= 0)
-					add(&r, ptes.v[j].vaddr,
-					    ptes.v[j].vaddr +
-					    vmv_pte_size(&ptes.v[j]), st);
-			}
+			for (j = k; j < ptes.n && ptes.v[j].start < b; j++)
+				add(&r, ptes.v[j].start, ptes.v[j].end,
+				    ptes.v[j].state);
 			/* empty regions of a large VMA fold into one line */
 			if (split && row_empty(&r)) {
 				if (!skipped)
@@ -305,6 +333,6 @@ int cmd_map(int argc, char **argv)
 	}
 out:
 	vmv_vmas_free(&vmas);
-	vmv_ptes_free(&ptes);
+	free(ptes.v);
 	return ret;
 }

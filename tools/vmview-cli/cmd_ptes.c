@@ -3,7 +3,8 @@
  * cmd_ptes.c: "ptes PID [--range A-B] [--kind KIND]", the leaf entries
  * of PID/ptes, filtered here (the file always covers every VMA), one
  * aligned row each; --symbolize adds the ELF section and symbol of
- * file-backed pages.
+ * file-backed pages.  Entries are printed as they are read, and reading
+ * stops past the end of --range.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -28,18 +29,90 @@ static int check_kind(const char *kind)
 		       kind);
 }
 
+struct ptes_out {
+	pid_t pid;
+	uint64_t start, end;
+	struct vmv_vmas vmas;
+	struct vmv_json_stream js;
+	bool begun;
+};
+
+/*
+ * The JSON head or the column headings, at the first entry: an error
+ * before it prints nothing on stdout.
+ */
+static void ptes_begin(struct ptes_out *po)
+{
+	struct json_object *o;
+	char row[512];
+
+	if (po->begun)
+		return;
+	po->begun = true;
+	if (opts.json) {
+		o = json_object_new_object();
+		vmv_json_add_i64(o, "pid", po->pid);
+		vmv_json_stream_begin(&po->js, o, "ptes");
+	} else if (!opts.noheadings) {
+		vmv_pte_header(row, sizeof(row));
+		printf("%s%s\n", row, opts.symbolize ? " SYMBOL" : "");
+	}
+}
+
+/* One entry, as it is read: a large process has millions. */
+static int ptes_one(const struct vmv_pte *p, void *arg)
+{
+	struct ptes_out *po = arg;
+	char row[512], sym[256];
+
+	/* Entries come in address order: past the range, stop reading. */
+	if (p->vaddr >= po->end)
+		return VMV_EACH_STOP;
+	if (p->vaddr + vmv_pte_size(p) <= po->start)
+		return 0;
+	if (opts.kind && strcmp(opts.kind, p->kind))
+		return 0;
+	sym[0] = '\0';
+	if (opts.symbolize)
+		vmv_symbolize_pte(po->pid, &po->vmas, p->vaddr, sym,
+				  sizeof(sym));
+	ptes_begin(po);
+	if (opts.json) {
+		struct json_object *e = vmv_pte_json(p);
+
+		if (opts.symbolize)
+			vmv_json_add_str(e, "symbol", *sym ? sym : NULL);
+		vmv_json_stream_add(&po->js, e);
+	} else {
+		vmv_fmt_pte_row(row, sizeof(row), p);
+		if (*sym)
+			printf("%-80s %s\n", row, sym);
+		else
+			printf("%s\n", row);
+	}
+	return 0;
+}
+
+/*
+ * The end of the JSON printed so far, so that it stays a valid document;
+ * an error then follows as an object of its own.
+ */
+static void ptes_end(void *arg)
+{
+	struct ptes_out *po = arg;
+
+	if (opts.json && po->begun) {
+		vmv_json_stream_end(&po->js);
+		po->begun = false;
+	}
+}
+
 int cmd_ptes(int argc, char **argv)
 {
-	uint64_t start = 0, end = UINT64_MAX;
-	struct vmv_vmas vmas = { 0 };
-	struct vmv_ptes ptes = { 0 };
-	struct vmv_json_stream js;
-	char row[512], sym[256];
-	pid_t pid;
-	size_t i;
+	struct ptes_out po = { .end = UINT64_MAX };
 	int ret;
 
-	if (opts.range && vmv_parse_range(opts.range, &start, &end))
+	if (opts.range && vmv_parse_range(opts.range, &po.start, &po.end))
 		return vmv_err(VMV_EXIT_BAD_ADDR,
 			       "bad range '%s': give START-END in hex, START below END, as in /proc/PID/maps",
 			       opts.range);
@@ -49,58 +122,19 @@ int cmd_ptes(int argc, char **argv)
 			return ret;
 	}
 	ret = vmv_begin("ptes", "PID [--range A-B] [--kind KIND]", argc, argv,
-			1, &pid);
+			1, &po.pid);
 	if (ret)
 		return ret;
 	if (opts.symbolize) {
-		ret = vmv_load_vmas(pid, &vmas);
+		ret = vmv_load_vmas(po.pid, &po.vmas);
 		if (ret)
 			return ret;
 	}
-	ret = vmv_load_ptes(pid, &ptes);
-	if (ret)
-		goto out;
-
-	if (opts.json) {
-		struct json_object *o = json_object_new_object();
-
-		/* Entry by entry: a large process has millions. */
-		vmv_json_add_i64(o, "pid", pid);
-		vmv_json_stream_begin(&js, o, "ptes");
-	} else if (!opts.noheadings) {
-		vmv_pte_header(row, sizeof(row));
-		printf("%s%s\n", row, opts.symbolize ? " SYMBOL" : "");
+	ret = vmv_each_pte(po.pid, ptes_one, ptes_end, &po);
+	if (!ret) {
+		ptes_begin(&po);	/* no entry: still the head */
+		ptes_end(&po);
 	}
-	for (i = 0; i < ptes.n; i++) {
-		const struct vmv_pte *p = &ptes.v[i];
-
-		if (p->vaddr >= end || p->vaddr + vmv_pte_size(p) <= start)
-			continue;
-		if (opts.kind && strcmp(opts.kind, p->kind))
-			continue;
-		sym[0] = '\0';
-		if (opts.symbolize)
-			vmv_symbolize_pte(pid, &vmas, p->vaddr, sym,
-					  sizeof(sym));
-		if (opts.json) {
-			struct json_object *e = vmv_pte_json(p);
-
-			if (opts.symbolize)
-				vmv_json_add_str(e, "symbol",
-						 *sym ? sym : NULL);
-			vmv_json_stream_add(&js, e);
-		} else {
-			vmv_fmt_pte_row(row, sizeof(row), p);
-			if (*sym)
-				printf("%-80s %s\n", row, sym);
-			else
-				printf("%s\n", row);
-		}
-	}
-	if (opts.json)
-		vmv_json_stream_end(&js);
-out:
-	vmv_ptes_free(&ptes);
-	vmv_vmas_free(&vmas);
+	vmv_vmas_free(&po.vmas);
 	return ret;
 }

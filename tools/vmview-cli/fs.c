@@ -86,6 +86,70 @@ out_close:
 	return err;
 }
 
+/*
+ * Call fn for each line of a file (NUL-terminated, without its newline)
+ * as the file is read, 64 KiB at a time: a file of millions of lines is
+ * never held whole, and a caller that has seen enough stops the reading
+ * (fn returns non-zero; that is returned).  Returns 0, -errno of open or
+ * read, or fn's return.
+ */
+int vmv_each_line(const char *path, int (*fn)(char *line, void *arg),
+		  void *arg)
+{
+	size_t cap = 65536, len = 0, used;
+	char *buf, *nbuf, *line, *eol;
+	int fd, ret = 0;
+	ssize_t n;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	buf = malloc(cap + 1);
+	if (!buf) {
+		close(fd);
+		return -ENOMEM;
+	}
+	for (;;) {
+		if (len == cap) {	/* a line longer than the buffer */
+			cap *= 2;
+			nbuf = realloc(buf, cap + 1);
+			if (!nbuf) {
+				ret = -ENOMEM;
+				break;
+			}
+			buf = nbuf;
+		}
+		n = read(fd, buf + len, cap - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			ret = -errno;
+			break;
+		}
+		len += n;
+		buf[len] = '\0';
+		for (line = buf; !ret && (eol = memchr(line, '\n',
+						       buf + len - line));
+		     line = eol + 1) {
+			*eol = '\0';
+			ret = fn(line, arg);
+		}
+		if (ret)
+			break;
+		used = line - buf;
+		if (n == 0) {		/* the last line may lack its newline */
+			if (len > used)
+				ret = fn(line, arg);
+			break;
+		}
+		memmove(buf, line, len - used);
+		len -= used;
+	}
+	free(buf);
+	close(fd);
+	return ret;
+}
+
 /* Write a string in one write() (no O_TRUNC: debugfs files take none). */
 int vmv_write_path(const char *path, const char *s)
 {

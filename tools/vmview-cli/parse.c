@@ -318,37 +318,6 @@ int vmv_parse_pte_line(const char *line, struct vmv_pte *pte)
 	return 0;
 }
 
-int vmv_parse_ptes(const char *text, struct vmv_ptes *ptes)
-{
-	const char *p = text, *eol;
-	size_t cap = 0;
-	int lineno = 0;
-
-	memset(ptes, 0, sizeof(*ptes));
-	while (*p) {
-		eol = strchrnul(p, '\n');
-		lineno++;
-		if (*p == '#') {
-			ptes->comments++;
-		} else if (eol > p) {
-			if (grow((void **)&ptes->v, ptes->n, &cap,
-				 sizeof(*ptes->v)))
-				return -ENOMEM;
-			if (vmv_parse_pte_line(p, &ptes->v[ptes->n]))
-				return lineno;
-			ptes->n++;
-		}
-		p = *eol ? eol + 1 : eol;
-	}
-	return 0;
-}
-
-void vmv_ptes_free(struct vmv_ptes *ptes)
-{
-	free(ptes->v);
-	memset(ptes, 0, sizeof(*ptes));
-}
-
 int vmv_parse_translate(const char *text, struct vmv_translate *t)
 {
 	const char *p = text, *eol, *q;

@@ -409,24 +409,50 @@ int vmv_load_vmas(pid_t pid, struct vmv_vmas *vmas)
 	return 0;
 }
 
-int vmv_load_ptes(pid_t pid, struct vmv_ptes *ptes)
+struct each_pte {
+	int (*fn)(const struct vmv_pte *pte, void *arg);
+	void *arg;
+	int lineno, bad, ret;
+};
+
+static int each_pte_line(char *line, void *arg)
 {
-	char *text;
+	struct each_pte *e = arg;
+	struct vmv_pte pte;
+
+	e->lineno++;
+	if (*line == '#' || !*line)
+		return 0;
+	if (vmv_parse_pte_line(line, &pte)) {
+		e->bad = e->lineno;
+		return 1;
+	}
+	e->ret = e->fn(&pte, e->arg);
+	return e->ret ? 1 : 0;
+}
+
+int vmv_each_pte(pid_t pid, int (*fn)(const struct vmv_pte *pte, void *arg),
+		 void (*before_error)(void *arg), void *arg)
+{
+	struct each_pte e = { .fn = fn, .arg = arg };
+	char path[VMV_PATH_MAX];
 	int ret;
 
-	ret = vmv_read_pid_file(pid, "ptes", &text);
-	if (ret)
-		return ret;
-	ret = vmv_parse_ptes(text, ptes);
-	free(text);
-	if (ret > 0)
+	vmv_path(path, sizeof(path), "/sys/kernel/debug/vmview/%d/ptes",
+		 (int)pid);
+	ret = vmv_each_line(path, each_pte_line, &e);
+	if (e.ret)		/* fn stopped the reading, or failed itself */
+		return e.ret == VMV_EACH_STOP ? 0 : e.ret;
+	if ((e.bad || ret) && before_error)
+		before_error(arg);
+	if (e.bad)
 		return vmv_err(VMV_EXIT_FAIL,
 			       "PID %d: cannot parse line %d of ptes (module and CLI disagree on the format?)",
-			       (int)pid, ret);
-	if (ret)
+			       (int)pid, e.bad);
+	if (ret == -ENOMEM)
 		return vmv_err(VMV_EXIT_FAIL, "PID %d: out of memory",
 			       (int)pid);
-	return 0;
+	return ret ? vmv_pid_errno(pid, "ptes", ret) : 0;
 }
 
 int vmv_load_translate(pid_t pid, uint64_t addr, struct vmv_translate *t)

@@ -100,6 +100,8 @@ const char *vmv_path(char *buf, size_t len, const char *fmt, ...)
 	__printf(3, 4);
 #define VMV_PATH_MAX 4096
 int vmv_read_path(const char *path, char **out, size_t *lenp);
+int vmv_each_line(const char *path, int (*fn)(char *line, void *arg),
+		  void *arg);
 int vmv_write_path(const char *path, const char *s);
 bool vmv_exists(const char *path);
 
@@ -165,12 +167,6 @@ struct vmv_pte {
 	int mapcount;
 };
 
-struct vmv_ptes {
-	struct vmv_pte *v;
-	size_t n;
-	size_t comments;
-};
-
 #define VMV_MAX_LEVELS 5
 struct vmv_translate {
 	uint64_t vaddr;
@@ -222,8 +218,6 @@ void vmv_vmas_free(struct vmv_vmas *vmas);
 const struct vmv_vma *vmv_vma_find(const struct vmv_vmas *vmas,
 				   uint64_t addr);
 int vmv_parse_pte_line(const char *line, struct vmv_pte *pte);
-int vmv_parse_ptes(const char *text, struct vmv_ptes *ptes);
-void vmv_ptes_free(struct vmv_ptes *ptes);
 int vmv_parse_translate(const char *text, struct vmv_translate *t);
 int vmv_parse_verify(const char *text, struct vmv_verify *v);
 void vmv_verify_free(struct vmv_verify *v);
@@ -272,7 +266,16 @@ int vmv_print_vma_table(const struct vmv_vmas *vmas, const char *columns);
 
 /* Helpers shared by commands (track.c). */
 int vmv_load_vmas(pid_t pid, struct vmv_vmas *vmas);
-int vmv_load_ptes(pid_t pid, struct vmv_ptes *ptes);
+/*
+ * fn for each entry of PID/ptes as it is read (nothing is kept); fn
+ * returns 0 to go on, VMV_EACH_STOP to stop reading, or an exit code.
+ * Errors are reported (exit codes as for any PID/ file), after calling
+ * before_error (if not NULL: to close what the caller printed so far);
+ * returns 0 or an exit code.
+ */
+#define VMV_EACH_STOP (-1)
+int vmv_each_pte(pid_t pid, int (*fn)(const struct vmv_pte *pte, void *arg),
+		 void (*before_error)(void *arg), void *arg);
 int vmv_load_mm(pid_t pid, struct vmv_kvs *mm);
 int vmv_load_translate(pid_t pid, uint64_t addr, struct vmv_translate *t);
 int vmv_pid_comm(pid_t pid, char *buf, size_t len);

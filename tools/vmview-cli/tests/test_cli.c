@@ -1173,6 +1173,88 @@ TEST(maps_columns)
 	drop_tree();
 }
 
+/*
+ * ptes prints entries as it reads them, 64 KiB at a time: 3000 lines
+ * (about 460 KiB, lines across every read boundary, the last without its
+ * newline) all come out, in order; --range stops early; a read that
+ * fails half-way (ESRCH on the second read) leaves the rows printed so
+ * far and, with -j, a complete JSON document before the error's.
+ */
+TEST(ptes_streamed)
+{
+	const int n = 3000;
+	struct json_object *o;
+	struct run r;
+	size_t len = 0;
+	char *text, *p;
+	int i;
+
+	new_tree();
+	text = malloc((size_t)n * 200);
+	CHECK(text != NULL);
+	if (!text)
+		return;
+	p = text;
+	p += sprintf(p, "# header\n");
+	for (i = 0; i < n; i++)
+		p += sprintf(p, "0x%016llx pte 0x80000000%08llx867 present pfn=0x%llx flags=present,rw,user,accessed,dirty,nx page=anon,lru,swapbacked order=0 mapcount=1%s",
+			     0x7f0000000000ULL + (unsigned long long)i * 4096,
+			     0x100000ULL + i, 0x100000ULL + i,
+			     i == n - 1 ? "" : "\n");
+	len = p - text;
+	CHECK(len > 3 * 65536);
+	put("sys/kernel/debug/vmview/1234/ptes", text);
+	free(text);
+
+	r = RUN("ptes", "-n", "1234");
+	CHECK_EQ(r.status, 0);
+	CHECK_EQ(lines(r.out), n);
+	CHECK(!strncmp(r.out, "7f0000000000 ", 13));
+	CHECK_HAS(r.out, "\n7f0000bb7000 ");	/* the last, entry 2999 */
+	run_free(&r);
+	r = RUN("-j", "ptes", "1234");
+	o = parse_json(r.out);
+	CHECK_EQ(jlen(o, "ptes"), n);
+	CHECK_STR(jstr(o, "ptes.2999.pfn"), "0x100bb7");
+	json_object_put(o);
+	run_free(&r);
+	r = RUN("ptes", "-n", "--range", "7f0000001000-7f0000003000", "1234");
+	CHECK_EQ(lines(r.out), 2);
+	run_free(&r);
+	/* stopped early, the JSON is still one document */
+	r = RUN("-j", "ptes", "--range", "7f0000001000-7f0000003000", "1234");
+	CHECK_EQ(r.status, 0);
+	o = parse_json(r.out);
+	CHECK_EQ(jlen(o, "ptes"), 2);
+	CHECK_STR(jstr(o, "ptes.1.vaddr"), "0x7f0000002000");
+	CHECK_EQ(lines(r.out), 1);
+	json_object_put(o);
+	run_free(&r);
+
+	r = RUN_FAKE("1234/ptes:read:ESRCH@2", "ptes", "-n", "1234");
+	CHECK_EQ(r.status, 9);
+	CHECK(lines(r.out) > 0 && lines(r.out) < n);
+	CHECK_HAS(r.err, "exited");
+	run_free(&r);
+	r = RUN_FAKE("1234/ptes:read:ESRCH@2", "-j", "ptes", "1234");
+	CHECK_EQ(r.status, 9);
+	p = strstr(r.out, "]}\n{\"error\":");
+	CHECK(p != NULL);
+	if (p) {
+		char *first = strndup(r.out, p + 2 - r.out);
+
+		o = parse_json(first);
+		CHECK(jlen(o, "ptes") > 0 && jlen(o, "ptes") < n);
+		json_object_put(o);
+		free(first);
+		o = parse_json(p + 3);
+		CHECK_EQ(jint(o, "error.code"), 9);
+		json_object_put(o);
+	}
+	run_free(&r);
+	drop_tree();
+}
+
 TEST(ptes_rows_and_filters)
 {
 	struct json_object *o;
