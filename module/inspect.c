@@ -101,9 +101,18 @@ static int vmv_count_leaf(struct vmv_walk *w, unsigned long addr,
 	return 0;
 }
 
+/* PTE tables are counted by ->table; their entries do not matter. */
+static int vmv_count_pte_table(struct vmv_walk *w, pte_t *ptep,
+			       unsigned long addr, unsigned long end,
+			       unsigned long *resume)
+{
+	return 0;
+}
+
 static const struct vmv_walk_ops vmv_count_ops = {
-	.table	= vmv_count_table,
-	.leaf	= vmv_count_leaf,
+	.table		= vmv_count_table,
+	.pte_table	= vmv_count_pte_table,
+	.leaf		= vmv_count_leaf,
 };
 
 /*
@@ -284,8 +293,38 @@ static int vmv_vma_leaf(struct vmv_walk *w, unsigned long addr,
 	return 0;
 }
 
+/*
+ * vmv_vma_leaf() for a PTE table in one loop: present and protnone
+ * entries (nearly all) inline, the rest decoded.
+ */
+static int vmv_vma_table(struct vmv_walk *w, pte_t *ptep, unsigned long addr,
+			 unsigned long end, unsigned long *resume)
+{
+	struct vmv_vma_count *c = w->private;
+	u64 slow = _PAGE_SPECIAL | vmv_layout.devmap_mask;
+	struct vmv_decoded d;
+
+	if (is_vm_hugetlb_page(w->vma))
+		return 0;
+	for (; addr != end; ptep++, addr += PAGE_SIZE) {
+		pte_t pte = ptep_get(ptep);
+		u64 e = pte_val(pte);
+
+		if (e & (_PAGE_PRESENT | _PAGE_PROTNONE)) {
+			c->rss += !(e & slow);
+			continue;
+		}
+		if (pte_none(pte))
+			continue;
+		vmv_decode(&vmv_layout, e, VMV_LEVEL_PTE, &d);
+		vmv_vma_leaf(w, addr, VMV_LEVEL_PTE, e, &d);
+	}
+	return 0;
+}
+
 static const struct vmv_walk_ops vmv_vma_ops = {
-	.leaf	= vmv_vma_leaf,
+	.pte_table	= vmv_vma_table,
+	.leaf		= vmv_vma_leaf,
 };
 
 static void vmv_vma_name(struct seq_file *m, struct vm_area_struct *vma)

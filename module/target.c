@@ -72,6 +72,23 @@ static struct vmv_target *vmv_target_find(pid_t nr, struct pid *pid)
 	return NULL;
 }
 
+/*
+ * Is @nr (or @pid) tracked, by an entry whose process still lives?  Asked
+ * before the shadow is built (a whole fill), so that tracking a process
+ * twice costs nothing; asked again, under the same lock, before adding.
+ */
+static bool vmv_target_tracked(pid_t nr, struct pid *pid)
+{
+	struct vmv_target *t;
+	bool ret;
+
+	mutex_lock(&vmv_targets_lock);
+	t = vmv_target_find(nr, pid);
+	ret = t && (t->pid == pid || pid_has_task(t->pid, PIDTYPE_PID));
+	mutex_unlock(&vmv_targets_lock);
+	return ret;
+}
+
 /* Called with vmv_targets_lock held. */
 static void vmv_target_remove(struct vmv_target *t)
 {
@@ -106,6 +123,10 @@ int vmv_target_track(pid_t nr)
 	}
 	if (task->flags & PF_KTHREAD) {
 		ret = -EINVAL;
+		goto err_task;
+	}
+	if (vmv_target_tracked(nr, pid)) {
+		ret = -EEXIST;
 		goto err_task;
 	}
 	mm = get_task_mm(task);
