@@ -1238,11 +1238,15 @@ TEST_F(errors, huge_io)
 	EXPECT_GT(read_all(path, VMV_MIB), 0);
 
 	/*
-	 * mm and vmas of an idle target read the same in 1-byte chunks
-	 * (khugepaged may change it between two reads: try three times).
+	 * mm, vmas, ptes and ptes.bin of an idle target read the same in
+	 * 1-byte chunks (khugepaged may change it between two reads: try
+	 * three times).
 	 */
-	for (i = 0; i < 2; i++) {
-		vmv_pid_path(path, sizeof(path), self->target, i ? "vmas" : "mm");
+	for (i = 0; i < 4; i++) {
+		static const char * const small[] = { "mm", "vmas", "ptes",
+						      "ptes.bin" };
+
+		vmv_pid_path(path, sizeof(path), self->target, small[i]);
 		for (try = 0; try < 3; try++) {
 			one = vmv_read_file(path, &len1);
 			ASSERT_NE(NULL, one);
@@ -1264,6 +1268,74 @@ TEST_F(errors, huge_io)
 					 path);
 	}
 	free(big);
+	EXPECT_EQ(0, vmv_untrack(self->target));
+}
+
+/*
+ * ptes and ptes.bin with bad buffers: an unmapped one is EFAULT; one whose
+ * second page is PROT_NONE gets the bytes up to it, and the next read goes
+ * on from there with nothing lost (the whole equals one big read).  Back
+ * to offset 0 starts over; any other jump is ESPIPE.
+ */
+TEST_F(errors, ptes_bad_buffers)
+{
+	static const char * const files[] = { "ptes", "ptes.bin" };
+	char path[128], *ref, *got, *pg;
+	size_t i, reflen = 0, len;
+	long page = sysconf(_SC_PAGESIZE);
+	bool same = false;
+	int fd, try;
+	ssize_t r;
+
+	ASSERT_EQ(0, vmv_track(self->target));
+	pg = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE,
+		  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, pg);
+	ASSERT_EQ(0, mprotect(pg + page, page, PROT_NONE));
+	got = malloc(VMV_MIB);
+	ASSERT_NE(NULL, got);
+	for (i = 0; i < ARRAY_SIZE(files); i++) {
+		vmv_pid_path(path, sizeof(path), self->target, files[i]);
+		fd = open(path, O_RDONLY);
+		ASSERT_GE(fd, 0);
+		errno = 0;
+		EXPECT_EQ(-1, read(fd, pg + page, 64));
+		EXPECT_EQ(EFAULT, errno) TH_LOG("%s", files[i]);
+		close(fd);
+
+		for (try = 0; try < 3 && !same; try++) {
+			ref = vmv_read_file(path, &reflen);
+			ASSERT_NE(NULL, ref);
+			ASSERT_GT(reflen, (size_t)page) TH_LOG("%s", files[i]);
+			fd = open(path, O_RDONLY);
+			ASSERT_GE(fd, 0);
+			/* The first page fits, the second faults. */
+			r = read(fd, pg, 2 * page);
+			EXPECT_EQ(page, r) TH_LOG("%s", files[i]);
+			len = r > 0 ? r : 0;
+			memcpy(got, pg, len);
+			while (len < VMV_MIB &&
+			       (r = read(fd, got + len, VMV_MIB - len)) > 0)
+				len += r;
+			EXPECT_EQ(0, r);
+			same = len == reflen && !memcmp(got, ref, len);
+			/* Offset 0 starts over; a jump elsewhere is ESPIPE. */
+			EXPECT_EQ(0, lseek(fd, 0, SEEK_SET));
+			r = read(fd, pg, 16);
+			EXPECT_EQ(16, r);
+			EXPECT_EQ(0, memcmp(pg, ref, 16));
+			errno = 0;
+			EXPECT_EQ(-1, pread(fd, pg, 16, 5));
+			EXPECT_EQ(ESPIPE, errno);
+			close(fd);
+			free(ref);
+		}
+		EXPECT_TRUE(same) TH_LOG("%s: the reads after a fault differ from one read",
+					 files[i]);
+		same = false;
+	}
+	free(got);
+	munmap(pg, 2 * page);
 	EXPECT_EQ(0, vmv_untrack(self->target));
 }
 
