@@ -128,13 +128,13 @@ static size_t vmv_fmt_hex16(char *p, u64 v)
 }
 
 /* From " flags=" to the newline. */
-static size_t vmv_fmt_tail(char *buf, const struct vmv_decoded *d,
+static size_t vmv_fmt_tail(char *buf, u32 flags,
 			   const struct vmv_page_info *pi)
 {
 	char *p = buf;
 
 	p += vmv_fmt_str(p, " flags=");
-	p += vmv_fmt_names(p, d->flags, vmv_flag_names, VMV_NR_FLAGS);
+	p += vmv_fmt_names(p, flags, vmv_flag_names, VMV_NR_FLAGS);
 	if (pi && pi->valid) {
 		p += vmv_fmt_str(p, " page=");
 		p += vmv_fmt_names(p, pi->flags, vmv_page_flag_names,
@@ -153,35 +153,16 @@ static size_t vmv_fmt_tail(char *buf, const struct vmv_decoded *d,
 	return p - buf;
 }
 
-static void vmv_fmt_cache_key(struct vmv_fmt_cache *c, u32 flags,
-			      const struct vmv_page_info *pi)
+void vmv_fmt_cache_fill(struct vmv_fmt_cache *c, u32 flags,
+			const struct vmv_page_info *pi)
 {
+	c->len = vmv_fmt_tail(c->tail, flags, pi);
 	c->flags = flags;
 	c->pvalid = pi && pi->valid;
 	c->pflags = c->pvalid ? pi->flags : 0;
 	c->order = c->pvalid ? pi->order : 0;
 	c->mapcount = c->pvalid ? pi->mapcount : 0;
 	c->valid = true;
-}
-
-void vmv_fmt_cache_fill(struct vmv_fmt_cache *c, u32 flags,
-			const struct vmv_page_info *pi)
-{
-	struct vmv_decoded d = { .kind = VMV_KIND_PRESENT, .flags = flags };
-
-	c->len = vmv_fmt_tail(c->tail, &d, pi);
-	vmv_fmt_cache_key(c, flags, pi);
-}
-
-static bool vmv_fmt_cache_hit(const struct vmv_fmt_cache *c,
-			      const struct vmv_decoded *d,
-			      const struct vmv_page_info *pi)
-{
-	bool pvalid = pi && pi->valid;
-
-	return c->valid && c->flags == d->flags && c->pvalid == pvalid &&
-	       (!pvalid || (c->pflags == pi->flags && c->order == pi->order &&
-			    c->mapcount == pi->mapcount));
 }
 
 size_t vmv_fmt_pte_cached(struct vmv_fmt_cache *c, char *buf, u64 vaddr,
@@ -213,11 +194,9 @@ size_t vmv_fmt_pte_cached(struct vmv_fmt_cache *c, char *buf, u64 vaddr,
 		p += vmv_fmt_hex(p, d->swap_offset, 1);
 	}
 	if (!c)
-		return p + vmv_fmt_tail(p, d, pi) - buf;
-	if (!vmv_fmt_cache_hit(c, d, pi)) {
-		c->len = vmv_fmt_tail(c->tail, d, pi);
-		vmv_fmt_cache_key(c, d->flags, pi);
-	}
+		return p + vmv_fmt_tail(p, d->flags, pi) - buf;
+	if (!vmv_fmt_cache_hit(c, d->flags, pi))
+		vmv_fmt_cache_fill(c, d->flags, pi);
 	memcpy(p, c->tail, c->len);
 	return p + c->len - buf;
 }

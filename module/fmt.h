@@ -161,6 +161,18 @@ static inline u64 vmv_hex8(u32 v)
 	return __builtin_bswap64(x);
 }
 
+/* Does the cached tail belong to these flags and this page? */
+static inline bool vmv_fmt_cache_hit(const struct vmv_fmt_cache *c, u32 flags,
+				     const struct vmv_page_info *pi)
+{
+	bool pvalid = pi && pi->valid;
+
+	return c->valid && c->flags == flags && c->pvalid == pvalid &&
+	       (!pvalid || (c->pflags == pi->flags && c->order == pi->order &&
+			    c->mapcount == pi->mapcount));
+}
+
+/* Make the cached tail the one of these flags and this page (pi: NULL). */
 void vmv_fmt_cache_fill(struct vmv_fmt_cache *c, u32 flags,
 			const struct vmv_page_info *pi);
 
@@ -188,9 +200,7 @@ static inline size_t vmv_fmt_present_pte(struct vmv_fmt_cache *c, char *buf,
 		vmv_put8(p, vmv_hex8(pfn) >> (8 * (8 - n)));
 		p += n;
 	}
-	if (!c->valid || c->flags != flags || c->pvalid != pi->valid ||
-	    (pi->valid && (c->pflags != pi->flags || c->order != pi->order ||
-			   c->mapcount != pi->mapcount)))
+	if (!vmv_fmt_cache_hit(c, flags, pi))
 		vmv_fmt_cache_fill(c, flags, pi);
 	for (i = 0; i < c->len; i += 8)
 		vmv_put8(p + i, vmv_get8(c->tail + i));

@@ -301,7 +301,7 @@ static int vmv_vma_table(struct vmv_walk *w, pte_t *ptep, unsigned long addr,
 			 unsigned long end, unsigned long *resume)
 {
 	struct vmv_vma_count *c = w->private;
-	u64 slow = _PAGE_SPECIAL | vmv_layout.devmap_mask;
+	u64 not_normal = vmv_pte_not_normal_bits();
 	struct vmv_decoded d;
 
 	if (is_vm_hugetlb_page(w->vma))
@@ -311,7 +311,7 @@ static int vmv_vma_table(struct vmv_walk *w, pte_t *ptep, unsigned long addr,
 		u64 e = pte_val(pte);
 
 		if (e & (_PAGE_PRESENT | _PAGE_PROTNONE)) {
-			c->rss += !(e & slow);
+			c->rss += !(e & not_normal);
 			continue;
 		}
 		if (pte_none(pte))
@@ -469,6 +469,21 @@ static struct vmview_pte *vmv_dump_rec(struct vmv_dump *d)
 	return (struct vmview_pte *)(d->buf + d->count);
 }
 
+/* A decoded leaf as a record or a line, into the buffer. */
+static void vmv_dump_put(struct vmv_dump *d, unsigned long addr,
+			 enum vmv_level level, u64 entry,
+			 const struct vmv_decoded *dec,
+			 const struct vmv_page_info *pi)
+{
+	if (d->binary) {
+		vmv_fmt_rec(vmv_dump_rec(d), addr, level, entry, dec, pi);
+		d->count += sizeof(struct vmview_pte);
+	} else {
+		d->count += vmv_fmt_pte_cached(&d->cache, d->buf + d->count,
+					       addr, level, entry, dec, pi);
+	}
+}
+
 /* Room for one more record or line? */
 static bool vmv_ptes_room(struct vmv_ptes_walk *pw, unsigned long addr)
 {
@@ -490,13 +505,7 @@ static int vmv_ptes_leaf(struct vmv_walk *w, unsigned long addr,
 	if (!vmv_ptes_room(pw, addr))
 		return 1;
 	vmv_walk_page_info(w, level, entry, dec, &pi);
-	if (d->binary) {
-		vmv_fmt_rec(vmv_dump_rec(d), addr, level, entry, dec, &pi);
-		d->count += sizeof(struct vmview_pte);
-	} else {
-		d->count += vmv_fmt_pte_cached(&d->cache, d->buf + d->count,
-					       addr, level, entry, dec, &pi);
-	}
+	vmv_dump_put(d, addr, level, entry, dec, &pi);
 	return 0;
 }
 
@@ -539,15 +548,7 @@ static int vmv_ptes_table(struct vmv_walk *w, pte_t *ptep, unsigned long addr,
 		}
 		vmv_decode(&vmv_layout, e, VMV_LEVEL_PTE, &dec);
 		vmv_walk_pte_info(w, ptep, e, &dec, &pi);
-		if (d->binary) {
-			vmv_fmt_rec(vmv_dump_rec(d), addr, VMV_LEVEL_PTE, e,
-				    &dec, &pi);
-			d->count += sizeof(struct vmview_pte);
-			continue;
-		}
-		d->count += vmv_fmt_pte_cached(&d->cache, d->buf + d->count,
-					       addr, VMV_LEVEL_PTE, e, &dec,
-					       &pi);
+		vmv_dump_put(d, addr, VMV_LEVEL_PTE, e, &dec, &pi);
 	}
 	return 0;
 }

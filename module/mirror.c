@@ -235,6 +235,7 @@ static long vmv_fill_chunk(struct vmv_mirror *m, struct mm_struct *mm,
 	struct vm_area_struct *vma;
 	unsigned long skip;
 	int ret, tries = 0;
+	bool empty;
 
 again:
 	if (++tries > VMV_FILL_TRIES)
@@ -257,23 +258,15 @@ again:
 	 */
 	skip = vmv_walk_next_pmd(mm, max(addr, vma->vm_start),
 				 min(end, vma->vm_end));
-	if (skip >= ALIGN_DOWN(addr, VMV_CHUNK) + VMV_CHUNK) {
-		mmap_read_unlock(mm);
-		mutex_lock(&m->lock);
-		if (mmu_interval_read_retry(&m->notifier,
-					    range.notifier_seq)) {
-			m->retries++;
-			mutex_unlock(&m->lock);
-			goto again;
-		}
-		skip = ALIGN_DOWN(skip, VMV_CHUNK);
-		vmv_shadow_invalidate(&m->shadow, addr, skip);
-		mutex_unlock(&m->lock);
-		return skip;
-	}
 	range.start = addr;
-	range.end = min(end, ALIGN_DOWN(addr, VMV_CHUNK) + VMV_CHUNK);
-	ret = hmm_range_fault(&range);
+	empty = skip >= ALIGN_DOWN(addr, VMV_CHUNK) + VMV_CHUNK;
+	if (empty) {
+		range.end = ALIGN_DOWN(skip, VMV_CHUNK);
+		ret = 0;
+	} else {
+		range.end = min(end, ALIGN_DOWN(addr, VMV_CHUNK) + VMV_CHUNK);
+		ret = hmm_range_fault(&range);
+	}
 	mmap_read_unlock(mm);
 	if (ret == -EBUSY) {
 		mutex_lock(&m->lock);
@@ -290,11 +283,15 @@ again:
 		mutex_unlock(&m->lock);
 		goto again;
 	}
-	ret = vmv_store(m, range.start, range.end);
-	if (!ret)
-		m->fills++;
-	else
-		vmv_mark_dirty(m, range.start, range.end);
+	if (empty) {
+		vmv_shadow_invalidate(&m->shadow, range.start, range.end);
+	} else {
+		ret = vmv_store(m, range.start, range.end);
+		if (!ret)
+			m->fills++;
+		else
+			vmv_mark_dirty(m, range.start, range.end);
+	}
 	mutex_unlock(&m->lock);
 	return ret ?: (long)range.end;
 }

@@ -152,6 +152,16 @@ static __always_inline void vmv_folio_info(struct folio *folio,
 }
 
 /*
+ * The bits that keep a present PTE from mapping a normal page of its VMA:
+ * special (the zero page, PFN maps) and devmap (vm_normal_page()'s rule;
+ * the devmap bit is kernel-dependent).
+ */
+static __always_inline u64 vmv_pte_not_normal_bits(void)
+{
+	return _PAGE_SPECIAL | vmv_layout.devmap_mask;
+}
+
+/*
  * vmv_walk_pte_info() for the common case, from ->pte_table (the table's
  * lock held): a present PTE that is neither special nor devmap, in a VMA
  * that is neither VM_PFNMAP nor VM_MIXEDMAP, maps a normal page
@@ -162,11 +172,11 @@ static __always_inline bool vmv_pte_info_fast(struct vm_area_struct *vma,
 					      u64 entry,
 					      struct vmv_page_info *pi)
 {
-	u64 slow = _PAGE_SPECIAL | vmv_layout.devmap_mask;
 	unsigned long pfn = VMV_PTE_PFN(entry);
 	struct page *page;
 
-	if ((entry & (_PAGE_PRESENT | slow)) != _PAGE_PRESENT ||
+	if ((entry & (_PAGE_PRESENT | vmv_pte_not_normal_bits())) !=
+	    _PAGE_PRESENT ||
 	    (vma->vm_flags & (VM_PFNMAP | VM_MIXEDMAP)) || is_zero_pfn(pfn))
 		return false;
 	page = pfn_to_page(pfn);
