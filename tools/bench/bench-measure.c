@@ -28,10 +28,10 @@
  * again and again would do.  Opening a debugfs file right after a
  * context switch costs tens of microseconds under TCG (the path walk
  * refills QEMU's flushed TLB), which is not vmview's work; the
- * open-and-close variant is printed too.  Each read of ptes.bin, ptes and verify comes right after a
- * read of pagemap, and the pair is printed: other guests on the host
- * change the speed of this one from second to second, and a pair shares
- * the speed of its moment.
+ * open-and-close variant is printed too.  Each read of ptes.bin, ptes
+ * and verify comes right after a read of pagemap, and the pair is
+ * printed: other guests on the host change the speed of this one from
+ * second to second, and a pair shares the speed of its moment.
  *
  * Output, one record a line, fields separated by spaces:
  *   target NAME pid=PID pages=N vmas=V span_pages=S
@@ -146,20 +146,31 @@ static long long slurp(const char *path, size_t sz)
 	return total;
 }
 
+/* An open file from offset 0 to EOF, NUL-terminated, in buf: bytes, -errno. */
+static long long pread_text(int fd)
+{
+	long long n = 0;
+	ssize_t r = 0;
+
+	while (n < (long long)bufsize - 1 &&
+	       (r = pread(fd, buf + n, bufsize - 1 - n, n)) > 0)
+		n += r;
+	if (r < 0)
+		return -errno;
+	buf[n] = '\0';
+	return n;
+}
+
 /* The whole of a small file, NUL-terminated, in buf; bytes or -errno. */
 static long long slurp_text(const char *path)
 {
-	long long n = 0;
-	ssize_t r;
 	int fd = open(path, O_RDONLY);
+	long long n;
 
 	if (fd < 0)
 		return -errno;
-	while (n < (long long)bufsize - 1 &&
-	       (r = read(fd, buf + n, bufsize - 1 - n)) > 0)
-		n += r;
+	n = pread_text(fd);
 	close(fd);
-	buf[n] = '\0';
 	return n;
 }
 
@@ -288,22 +299,27 @@ static void result(struct method *m)
  * Time one read of a file to EOF (pagemap when path is NULL); a failure
  * ends the method.  The time goes to *ns when ns is not NULL.
  */
-static int timed_read(struct method *m, const char *path, size_t sz,
-		      uint64_t *ns)
+/* A timed read of n bytes (or -errno): its sample, or a skip line. */
+static int took(struct method *m, long long n, uint64_t t, uint64_t *ns)
 {
-	uint64_t t0 = now_ns();
-	long long n = path ? slurp(path, sz) : read_pagemap(sz);
-	uint64_t t1 = now_ns();
-
 	if (n < 0) {
 		printf("skip %s %s read failed: %s\n", name, m->name,
 		       strerror(-n));
 		return -1;
 	}
-	sample(m, t1 - t0, n);
+	sample(m, t, n);
 	if (ns)
-		*ns = t1 - t0;
+		*ns = t;
 	return 0;
+}
+
+static int timed_read(struct method *m, const char *path, size_t sz,
+		      uint64_t *ns)
+{
+	uint64_t t0 = now_ns();
+	long long n = path ? slurp(path, sz) : read_pagemap(sz);
+
+	return took(m, n, now_ns() - t0, ns);
 }
 
 /* --- the target ------------------------------------------------------- */
@@ -375,18 +391,10 @@ static int track(bool on)
 static long long read_verify(bool reopen)
 {
 	char path[96];
-	long long n = 0;
-	ssize_t r = 0;
 
 	if (reopen)
 		return slurp_text(pidpath(path, sizeof(path), "verify"));
-	while (n < (long long)bufsize - 1 &&
-	       (r = pread(verify_fd, buf + n, bufsize - 1 - n, n)) > 0)
-		n += r;
-	if (r < 0)
-		return -errno;
-	buf[n] = '\0';
-	return n;
+	return pread_text(verify_fd);
 }
 
 /* checked= and mismatches= of the verify in buf; 0 or -EPROTO. */
@@ -421,15 +429,7 @@ static int timed_verify(struct method *m, bool reopen, uint64_t *ns)
 	t1 = now_ns();
 	if (n >= 0)
 		n = parse_verify(&checked, &mism) ?: n;
-	if (n < 0) {
-		printf("skip %s %s read failed: %s\n", name, m->name,
-		       strerror(-n));
-		return -1;
-	}
-	sample(m, t1 - t0, n);
-	if (ns)
-		*ns = t1 - t0;
-	return 0;
+	return took(m, n, t1 - t0, ns);
 }
 
 /*
@@ -637,15 +637,15 @@ int main(int argc, char **argv)
 			}
 			if (m == &fl) {
 				/*
-				 * The floor under it: a pread of a small
-				 * single_open file of the same directory
-				 * (PID/shadow) right after a fault.
+				 * The floor under it: a small single_open
+				 * file of the same directory (PID/shadow),
+				 * read as verify is, right after a fault.
 				 */
 				uint64_t t0 = now_ns();
-				ssize_t n = pread(fd, buf, bufsize, 0);
+				long long n = pread_text(fd);
 
-				if (n > 0)
-					sample(m, now_ns() - t0, n);
+				if (took(m, n, now_ns() - t0, NULL))
+					break;
 				continue;
 			}
 			if (timed_verify(m, m == &vo, NULL))
