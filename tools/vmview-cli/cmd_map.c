@@ -82,17 +82,11 @@ static int keep_leaf(const struct vmv_pte *p, void *arg)
 {
 	struct leaves *l = arg;
 	int st = pte_state(p);
-	struct leaf *nv;
 
 	if (st < 0)
 		return 0;
-	if (l->n == l->cap) {
-		l->cap = l->cap ? 2 * l->cap : 4096;
-		nv = realloc(l->v, l->cap * sizeof(*l->v));
-		if (!nv)
-			return vmv_err(VMV_EXIT_FAIL, "out of memory");
-		l->v = nv;
-	}
+	if (vmv_grow((void **)&l->v, l->n, &l->cap, sizeof(*l->v)))
+		return vmv_err(VMV_EXIT_FAIL, "out of memory");
 	l->v[l->n].start = p->vaddr;
 	l->v[l->n].end = p->vaddr + vmv_pte_size(p);
 	l->v[l->n].state = st;

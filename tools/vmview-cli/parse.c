@@ -38,7 +38,8 @@ static size_t word_len(const char *p)
 	return strcspn(p, " \t\n");
 }
 
-static int grow(void **v, size_t n, size_t *cap, size_t size)
+/* Room for element n of an array of *cap (doubling): 0 or -ENOMEM. */
+int vmv_grow(void **v, size_t n, size_t *cap, size_t size)
 {
 	void *nv;
 
@@ -62,7 +63,7 @@ int vmv_parse_kvs(const char *text, struct vmv_kvs *kvs)
 		eol = strchrnul(p, '\n');
 		colon = memchr(p, ':', eol - p);
 		if (*p != '#' && colon && colon > p) {
-			if (grow((void **)&kvs->v, kvs->n, &cap,
+			if (vmv_grow((void **)&kvs->v, kvs->n, &cap,
 				 sizeof(*kvs->v)))
 				return -ENOMEM;
 			v = skip_spaces(colon + 1);
@@ -208,7 +209,7 @@ int vmv_parse_vmas(const char *text, struct vmv_vmas *vmas)
 		eol = strchrnul(p, '\n');
 		lineno++;
 		if (*p != '#' && eol > p) {
-			if (grow((void **)&vmas->v, vmas->n, &cap,
+			if (vmv_grow((void **)&vmas->v, vmas->n, &cap,
 				 sizeof(*vmas->v)))
 				return -ENOMEM;
 			ret = vmv_parse_vma_line(p, &vmas->v[vmas->n]);
@@ -385,7 +386,7 @@ int vmv_parse_verify(const char *text, struct vmv_verify *v)
 		if (!strncmp(p, "mismatch ", 9)) {
 			struct vmv_mismatch *m;
 
-			if (grow((void **)&v->v, v->n, &cap, sizeof(*v->v)))
+			if (vmv_grow((void **)&v->v, v->n, &cap, sizeof(*v->v)))
 				return -ENOMEM;
 			m = &v->v[v->n];
 			memset(m, 0, sizeof(*m));
@@ -435,7 +436,7 @@ int vmv_parse_events(const char *text, struct vmv_events *ev)
 		} else if (*p != '#' && eol > p) {
 			struct vmv_event *e;
 
-			if (grow((void **)&ev->v, ev->n, &cap, sizeof(*ev->v)))
+			if (vmv_grow((void **)&ev->v, ev->n, &cap, sizeof(*ev->v)))
 				return -ENOMEM;
 			e = &ev->v[ev->n];
 			q = p;

@@ -218,6 +218,7 @@ void vmv_vmas_free(struct vmv_vmas *vmas);
 const struct vmv_vma *vmv_vma_find(const struct vmv_vmas *vmas,
 				   uint64_t addr);
 int vmv_parse_pte_line(const char *line, struct vmv_pte *pte);
+int vmv_grow(void **v, size_t n, size_t *cap, size_t size);
 int vmv_parse_translate(const char *text, struct vmv_translate *t);
 int vmv_parse_verify(const char *text, struct vmv_verify *v);
 void vmv_verify_free(struct vmv_verify *v);
