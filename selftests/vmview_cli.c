@@ -464,22 +464,6 @@ static long long status_kb(pid_t pid, const char *key)
 	return n;
 }
 
-static unsigned long long pagemap_entry(pid_t pid, unsigned long addr)
-{
-	unsigned long long e = 0;
-	char path[64];
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%d/pagemap", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	if (pread(fd, &e, sizeof(e), addr / PG * sizeof(e)) != sizeof(e))
-		e = 0;
-	close(fd);
-	return e;
-}
-
 static int count_lines(const char *text, const char *skip_prefix)
 {
 	int n = 0;
@@ -705,7 +689,7 @@ static int ptes_mismatches(struct __test_metadata *_metadata, pid_t pid,
 		level = jstr(e, "level");
 		if (!kind || !level || strcmp(level, "pte"))
 			continue;
-		pm = pagemap_entry(pid, va);
+		pm = vmv_pagemap_entry(pid, va);
 		if (!strcmp(kind, "present")) {
 			if ((pm & PM_PRESENT) && PM_PFN(pm) == jhex(e, "pfn"))
 				continue;
@@ -819,7 +803,7 @@ static void check_translate(struct __test_metadata *_metadata, pid_t pid,
 	}
 	snprintf(key, sizeof(key), "split.%d.index", n);
 	EXPECT_EQ((long long)(addr & 4095), jnum(r.json, key));
-	pm = pagemap_entry(pid, addr);
+	pm = vmv_pagemap_entry(pid, addr);
 	if (pm & PM_PRESENT) {
 		const char *level = jstr(r.json, "leaf.level");
 

@@ -102,17 +102,6 @@ static ssize_t write_raw(const char *path, const void *data, size_t len)
 	return n < 0 ? -err : n;
 }
 
-/* Open with flags and close again: 0, or the open's -errno. */
-static int open_err(const char *path, int flags)
-{
-	int fd = open(path, flags);
-
-	if (fd < 0)
-		return -errno;
-	close(fd);
-	return 0;
-}
-
 /* Read an open fd to EOF in chunks of chunk bytes: the total or -errno. */
 static ssize_t read_fd_all(int fd, size_t chunk)
 {
@@ -919,7 +908,7 @@ static void child_try_opens(struct vmv_report *r, const struct vmv_dirs *d,
 			snprintf(path, sizeof(path), VMVIEW_DEBUGFS_DIR "/%s",
 				 opens[i].name);
 		snprintf(what, sizeof(what), "open(%s, %s)", path, mode);
-		rep_expect(r, what, open_err(path, opens[i].flags), want1,
+		rep_expect(r, what, vmv_open_err(path, opens[i].flags), want1,
 			   want2);
 
 		dirfd = opens[i].in_pid_dir ? d->piddir : d->vmv;

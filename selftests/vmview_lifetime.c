@@ -121,16 +121,6 @@ static ssize_t read_pid_file(pid_t pid, const char *file)
 	return read_all(vmv_pid_path(path, sizeof(path), pid, file), 65536);
 }
 
-static int open_err(const char *path, int flags)
-{
-	int fd = open(path, flags);
-
-	if (fd < 0)
-		return -errno;
-	close(fd);
-	return 0;
-}
-
 static bool exists(const char *path)
 {
 	return !access(path, F_OK);
@@ -864,14 +854,14 @@ TEST_F(lifetime, lockdown)
 	lockdown_level(level, sizeof(level));
 	ASSERT_STREQ("integrity", level);
 
-	EXPECT_EQ(-EPERM, open_err(VMV_TRACK, O_WRONLY));
-	EXPECT_EQ(-EPERM, open_err(VMV_UNTRACK, O_WRONLY));
+	EXPECT_EQ(-EPERM, vmv_open_err(VMV_TRACK, O_WRONLY));
+	EXPECT_EQ(-EPERM, vmv_open_err(VMV_UNTRACK, O_WRONLY));
 	EXPECT_EQ(-EPERM, vmv_untrack(t->pid));
 	for (i = 0; i < ARRAY_SIZE(rw_files); i++) {
 		vmv_pid_path(path, sizeof(path), t->pid, rw_files[i]);
-		EXPECT_EQ(-EPERM, open_err(path, O_RDWR)) TH_LOG("%s", path);
+		EXPECT_EQ(-EPERM, vmv_open_err(path, O_RDWR)) TH_LOG("%s", path);
 		/* The file's mode decides, not the open's flags. */
-		EXPECT_EQ(-EPERM, open_err(path, O_RDONLY)) TH_LOG("%s", path);
+		EXPECT_EQ(-EPERM, vmv_open_err(path, O_RDONLY)) TH_LOG("%s", path);
 	}
 	expect_alive(_metadata, t->pid);
 	st = vmv_read_file(VMVIEW_PROC_STATUS, NULL);

@@ -721,22 +721,6 @@ static void events_mark(struct __test_metadata *_metadata, struct tgt *t)
 
 /* --- the kernel's view and vmview's ptes ---------------------------------- */
 
-static unsigned long long pm_entry(pid_t pid, unsigned long addr)
-{
-	unsigned long long e = 0;
-	char path[64];
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%d/pagemap", (int)pid);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return 0;
-	if (pread(fd, &e, sizeof(e), addr / PG * sizeof(e)) != sizeof(e))
-		e = 0;
-	close(fd);
-	return e;
-}
-
 /* Pages of [start, end) whose pagemap entry has all of bits. */
 static long pm_count(pid_t pid, unsigned long start, unsigned long end,
 		     unsigned long long bits)
@@ -745,7 +729,7 @@ static long pm_count(pid_t pid, unsigned long start, unsigned long end,
 	long n = 0;
 
 	for (a = start; a < end; a += PG)
-		if ((pm_entry(pid, a) & bits) == bits)
+		if ((vmv_pagemap_entry(pid, a) & bits) == bits)
 			n++;
 	return n;
 }
@@ -830,7 +814,7 @@ static void expect_ptes(struct __test_metadata *_metadata, pid_t pid,
 
 	ASSERT_NE(NULL, text) TH_LOG("ptes: %s", strerror(errno));
 	for (a = start; a < end; a += PG) {
-		unsigned long long pm = pm_entry(pid, a);
+		unsigned long long pm = vmv_pagemap_entry(pid, a);
 		bool ok;
 
 		memset(&pl, 0, sizeof(pl));
@@ -913,7 +897,7 @@ TEST_F(shadow, first_touch)
 
 static unsigned long long pfn_of(pid_t pid, unsigned long a)
 {
-	return pm_entry(pid, a) & PM_PFN_MASK;
+	return vmv_pagemap_entry(pid, a) & PM_PFN_MASK;
 }
 
 /* PFNs of pages [from, to) of a must differ between the two processes. */

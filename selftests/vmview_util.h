@@ -234,4 +234,34 @@ static inline char *vmv_pid_path(char *buf, size_t len, pid_t pid,
 	return buf;
 }
 
+/* Open with flags and close again: 0, or the open's -errno. */
+static inline int vmv_open_err(const char *path, int flags)
+{
+	int fd = open(path, flags);
+
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	return 0;
+}
+
+/* The /proc/PID/pagemap entry of addr; 0 when it cannot be read. */
+static inline unsigned long long vmv_pagemap_entry(pid_t pid,
+						   unsigned long addr)
+{
+	unsigned long long e = 0;
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/pagemap", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	if (pread(fd, &e, sizeof(e), addr / getpagesize() * sizeof(e)) !=
+	    sizeof(e))
+		e = 0;
+	close(fd);
+	return e;
+}
+
 #endif /* VMVIEW_UTIL_H */
