@@ -33,12 +33,7 @@
 #include <sys/wait.h>
 #include <time.h>
 
-/* The harness's timeout handler has an unused parameter: not ours. */
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wunused-parameter"
-#include "kselftest_harness.h"
-#pragma GCC diagnostic pop
-#include "vmview_util.h"
+#include "vmview_harness.h"
 
 #define VMV_MIB		(1024 * 1024)
 /* PID_MAX_LIMIT on 64-bit: the largest PID track accepts. */

@@ -33,12 +33,7 @@
 #include <sys/prctl.h>
 #include <sys/wait.h>
 
-/* The harness's timeout handler has an unused parameter: not ours. */
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wunused-parameter"
-#include "kselftest_harness.h"
-#pragma GCC diagnostic pop
-#include "vmview_util.h"
+#include "vmview_harness.h"
 
 #ifndef MAP_FIXED_NOREPLACE
 #define MAP_FIXED_NOREPLACE	0x100000

@@ -38,12 +38,7 @@
 #include <sys/mman.h>
 #include <sys/wait.h>
 
-/* The harness's timeout handler has an unused parameter: not ours. */
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wunused-parameter"
-#include "kselftest_harness.h"
-#pragma GCC diagnostic pop
-#include "vmview_util.h"
+#include "vmview_harness.h"
 #include "vmview_workload.h"
 
 #ifndef MADV_POPULATE_READ

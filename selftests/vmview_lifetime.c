@@ -44,12 +44,7 @@
 #include <sys/wait.h>
 #include <time.h>
 
-/* The harness's timeout handler has an unused parameter: not ours. */
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wunused-parameter"
-#include "kselftest_harness.h"
-#pragma GCC diagnostic pop
-#include "vmview_util.h"
+#include "vmview_harness.h"
 
 #define SECURITYFS	"/sys/kernel/security"
 #define LOCKDOWN	SECURITYFS "/lockdown"

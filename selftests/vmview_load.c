@@ -9,8 +9,7 @@
 #include <ctype.h>
 #include <sys/utsname.h>
 
-#include "kselftest_harness.h"
-#include "vmview_util.h"
+#include "vmview_harness.h"
 
 static bool vmv_gone(void)
 {

@@ -35,12 +35,7 @@
 #include <sys/wait.h>
 #include <time.h>
 
-/* The harness's timeout handler has an unused parameter: not ours. */
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wunused-parameter"
-#include "kselftest_harness.h"
-#pragma GCC diagnostic pop
-#include "vmview_util.h"
+#include "vmview_harness.h"
 
 #ifndef MADV_PAGEOUT
 #define MADV_PAGEOUT	21
