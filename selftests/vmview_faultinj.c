@@ -129,11 +129,6 @@ static int reload(bool hooks)
  * another top-level entry and written).  It answers every command with
  * one byte.
  */
-struct target {
-	pid_t pid;
-	int cmd, ack;
-};
-
 static void target_main(int cmd, int ack)
 {
 	char *anon, *thp, *cur = NULL, c;
@@ -174,7 +169,7 @@ static void target_main(int cmd, int ack)
 	_exit(0);
 }
 
-static int target_start(struct target *t)
+static int target_start(struct vmv_child *t)
 {
 	int cmd[2], ack[2];
 
@@ -197,7 +192,7 @@ static int target_start(struct target *t)
 }
 
 /* Send a command and wait for its answer: 0 or -1. */
-static int target_do(struct target *t, char c)
+static int target_do(struct vmv_child *t, char c)
 {
 	char a;
 
@@ -206,20 +201,9 @@ static int target_do(struct target *t, char c)
 	return 0;
 }
 
-static void target_stop(struct target *t)
-{
-	if (t->pid <= 0)
-		return;
-	close(t->cmd);
-	close(t->ack);
-	kill(t->pid, SIGKILL);
-	waitpid(t->pid, NULL, 0);
-	t->pid = 0;
-}
-
 FIXTURE(faultinj) {
 	int was_hooks;		/* test_hooks before the test, -1: unloaded */
-	struct target t;
+	struct vmv_child t;
 	struct counts base;	/* nothing tracked */
 };
 
@@ -241,7 +225,7 @@ FIXTURE_TEARDOWN(faultinj)
 		vmv_write_num(FAIL_NTH, FAIL_NEVER);
 	if (self->t.pid > 0 && vmv_module_loaded())
 		vmv_untrack(self->t.pid);
-	target_stop(&self->t);
+	vmv_child_stop(&self->t);
 	if (self->was_hooks < 0) {
 		if (vmv_module_loaded())
 			vmv_unload();

@@ -183,15 +183,10 @@ static long long now_ms(void)
 /*
  * A target: a child with size bytes of anonymous memory written, that
  * waits for one byte on its command pipe, then execs this program (with
- * EXEC_ENV set: execd_ctor() takes over) or exits, as the byte says.
+ * EXEC_ENV set: execd_ctor() takes over) or exits, as the byte says.  It
+ * answers on its ack pipe: 'r' ready, 'e' exec'ed.
  */
-struct target {
-	pid_t pid;
-	int cmd;	/* test -> target */
-	int ack;	/* target -> test: 'r' ready, 'e' exec'ed */
-};
-
-static int target_start(struct target *t, size_t size)
+static int target_start(struct vmv_child *t, size_t size)
 {
 	int cmd[2], ack[2];
 	char env[32], c;
@@ -235,17 +230,6 @@ static int target_start(struct target *t, size_t size)
 	return read(t->ack, &c, 1) == 1 && c == 'r' ? 0 : -ECHILD;
 }
 
-static void target_stop(struct target *t)
-{
-	if (t->pid <= 0)
-		return;
-	close(t->cmd);
-	close(t->ack);
-	kill(t->pid, SIGKILL);
-	waitpid(t->pid, NULL, 0);
-	t->pid = 0;
-}
-
 /* Which tests run: VMVIEW_LOCKDOWN=skip or =only. */
 static bool lockdown_only(void)
 {
@@ -263,7 +247,7 @@ static bool lockdown_skipped(void)
 
 FIXTURE(lifetime) {
 	bool was_loaded;
-	struct target t[MAX_TARGETS];
+	struct vmv_child t[MAX_TARGETS];
 	long long base_tracked;
 };
 
@@ -283,7 +267,7 @@ FIXTURE_TEARDOWN(lifetime)
 	for (i = 0; i < MAX_TARGETS; i++) {
 		if (self->t[i].pid > 0 && vmv_module_loaded())
 			vmv_untrack(self->t[i].pid);
-		target_stop(&self->t[i]);
+		vmv_child_stop(&self->t[i]);
 	}
 	if (self->was_loaded && !vmv_module_loaded())
 		vmv_load();
@@ -494,7 +478,7 @@ static void expect_alive(struct __test_metadata *_metadata, pid_t pid)
 
 TEST_F(lifetime, exec)
 {
-	struct target *t = &self->t[0];
+	struct vmv_child *t = &self->t[0];
 	char c, comm[64], path[96];
 
 	if (lockdown_only())
@@ -531,7 +515,7 @@ TEST_F(lifetime, exec)
 
 TEST_F(lifetime, zombie)
 {
-	struct target *t = &self->t[0], *u = &self->t[1];
+	struct vmv_child *t = &self->t[0], *u = &self->t[1];
 	siginfo_t si;
 
 	if (lockdown_only())
@@ -756,7 +740,7 @@ TEST_F_TIMEOUT(lifetime, killed_while_reading, 300)
 		SKIP(return, "VMVIEW_LOCKDOWN=only");
 
 	for (round = 0; round < 5; round++) {
-		struct target *t = &self->t[round];
+		struct vmv_child *t = &self->t[round];
 
 		ASSERT_EQ(0, target_start(t, 16 * MIB));
 		ASSERT_EQ(0, vmv_track(t->pid));
@@ -822,7 +806,7 @@ static void lockdown_level(char *out, size_t len)
  */
 TEST_F(lifetime, lockdown)
 {
-	struct target *t = &self->t[0];
+	struct vmv_child *t = &self->t[0];
 	char level[32], path[96], *st, line[256];
 	bool signing;
 	size_t i;
@@ -871,7 +855,7 @@ TEST_F(lifetime, lockdown)
 	EXPECT_EQ(self->base_tracked + 1, vmv_status_num("tracked"));
 
 	/* rmmod still works (and untracks); loading again is checked. */
-	target_stop(t);
+	vmv_child_stop(t);
 	ASSERT_EQ(0, vmv_unload());
 	ret = vmv_load();
 	signing = exists("/sys/module/module/parameters/sig_enforce");

@@ -18,7 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <signal.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <uapi/vmview.h>
@@ -262,6 +264,25 @@ static inline unsigned long long vmv_pagemap_entry(pid_t pid,
 		e = 0;
 	close(fd);
 	return e;
+}
+
+/* A child the test drives over two pipes. */
+struct vmv_child {
+	pid_t pid;
+	int cmd;	/* test -> child: commands */
+	int ack;	/* child -> test: answers */
+};
+
+/* Kill and reap the child, close its pipes (nothing if not started). */
+static inline void vmv_child_stop(struct vmv_child *c)
+{
+	if (c->pid <= 0)
+		return;
+	close(c->cmd);
+	close(c->ack);
+	kill(c->pid, SIGKILL);
+	waitpid(c->pid, NULL, 0);
+	c->pid = 0;
 }
 
 #endif /* VMVIEW_UTIL_H */
