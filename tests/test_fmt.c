@@ -575,12 +575,21 @@ UNIT_TEST(decode_then_format)
  * vmv_fmt_rec(): the same record for every combination of the low 12
  * bits, the software bits 57..63 and many frames, on both layouts.
  */
-static u64 xorshift(u64 *s)
+/*
+ * The inline path's record of a present PTE against the general path's
+ * (want, got: both records, for the message); true when they agree.
+ */
+static bool fast_rec_agrees(const struct vmv_layout *l, u64 e, u64 vaddr,
+			    const struct vmv_page_info *pi,
+			    struct vmview_pte *want, struct vmview_pte *got)
 {
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
+	struct vmv_decoded d;
+
+	vmv_decode(l, e, VMV_LEVEL_PTE, &d);
+	vmv_fmt_rec(want, vaddr, VMV_LEVEL_PTE, e, &d, pi);
+	vmv_rec_present_pte(got, vaddr, e, vmv_pte_present_flags(l, e), pi);
+	return !memcmp(want, got, sizeof(*want)) &&
+	       d.kind == VMV_KIND_PRESENT && d.pfn == VMV_PTE_PFN(e);
 }
 
 UNIT_TEST(present_pte_fast_path)
@@ -599,35 +608,24 @@ UNIT_TEST(present_pte_fast_path)
 		  .mapcount = 5000 },
 		{ .valid = true, .flags = P(KSM), .order = 0, .mapcount = -3 },
 	};
-	u64 seed = 0x9e3779b97f4a7c15ULL;
-	unsigned int li, lo, hi, n, bad = 0;
+	uint64_t seed = 0x9e3779b97f4a7c15ULL;
+	unsigned int li, lo, hi, bad = 0;
+	struct vmview_pte want, got;
 
 	for (li = 0; li < 2; li++) {
 		for (lo = 0; lo < 4096; lo++) {
 			for (hi = 0; hi < 128; hi++) {
-				u64 e = (u64)lo | (u64)hi << 57 |
-					(xorshift(&seed) & 0x01fffffffffff000ULL);
-				const struct vmv_page_info *pi = &pis[lo & 3];
-				struct vmview_pte want, got;
-				struct vmv_decoded d;
+				u64 r = unit_xorshift(&seed);
+				u64 e = (r & 0x01fffffffffff000ULL) |
+					(u64)hi << 57 | lo | 1;	/* present */
 
-				e |= 1;		/* present */
-				vmv_decode(&layouts[li], e, VMV_LEVEL_PTE, &d);
-				vmv_fmt_rec(&want, 0x7f0000001000ULL + lo,
-					    VMV_LEVEL_PTE, e, &d, pi);
-				vmv_rec_present_pte(&got,
-						    0x7f0000001000ULL + lo, e,
-						    vmv_pte_present_flags(
-							&layouts[li], e), pi);
-				n = memcmp(&want, &got, sizeof(want)) != 0 ||
-				    d.kind != VMV_KIND_PRESENT ||
-				    d.pfn != VMV_PTE_PFN(e);
-				if (n && bad++ < 5)
-					UNIT_FAIL("layout %u entry 0x%016llx: "
-						  "meta 0x%016llx, want "
-						  "0x%016llx; pfn 0x%llx, "
-						  "want 0x%llx", li,
-						  (unsigned long long)e,
+				if (!fast_rec_agrees(&layouts[li], e,
+						     0x7f0000001000ULL + lo,
+						     &pis[lo & 3], &want,
+						     &got) &&
+				    bad++ < 5)
+					UNIT_FAIL("layout %u entry 0x%016llx: meta 0x%016llx, want 0x%016llx; pfn 0x%llx, want 0x%llx",
+						  li, (unsigned long long)e,
 						  (unsigned long long)got.meta,
 						  (unsigned long long)want.meta,
 						  (unsigned long long)got.pfn,

@@ -23,14 +23,11 @@ static const struct vmv_layout l612 = {
 
 #define GUARD	'#'
 
-static u64 rng = 88172645463325252ULL;
+static uint64_t rng = 88172645463325252ULL;
 
 static u64 next(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
+	return unit_xorshift(&rng);
 }
 
 UNIT_TEST(cached_lines_equal_plain_lines)

@@ -1051,14 +1051,11 @@ struct model_leaf {
 static struct model_leaf model[MODEL_MAX];
 static int model_n;
 
-static u64 rnd_state = 88172645463325252ULL;
+static uint64_t rnd_state = 88172645463325252ULL;
 
 static u64 rnd(void)
 {
-	rnd_state ^= rnd_state << 13;
-	rnd_state ^= rnd_state >> 7;
-	rnd_state ^= rnd_state << 17;
-	return rnd_state;
+	return unit_xorshift(&rnd_state);
 }
 
 static void model_drop(u64 start, u64 end)

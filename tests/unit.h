@@ -17,6 +17,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A cheap reproducible random stream (Marsaglia's xorshift64). */
+static inline uint64_t unit_xorshift(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
 struct unit_test {
 	const char *name;
 	void (*fn)(void);
