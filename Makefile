@@ -17,8 +17,6 @@ KDIR ?= /lib/modules/$(KVER)/build
 endif
 
 BUILD := $(CURDIR)/build
-K61 = $(shell scripts/kernels.sh 6.1)
-K612 = $(shell scripts/kernels.sh 6.12)
 
 .PHONY: all module cli deps deps-test modules-all selftests host-tests \
 	check demo clean ksrc
@@ -38,15 +36,10 @@ module: deps
 cli: deps
 	$(MAKE) -C tools/vmview-cli
 
-# One copy of the module sources a kernel, so the two builds never share
-# object files: build/kmod/VERSION/module/vmview.ko.
+# One copy of the module sources a kernel of guests.table's test guests, so
+# builds never share object files: build/kmod/VERSION/module/vmview.ko.
 modules-all: deps-test
-	@for v in $(K61) $(K612); do \
-		d=$(BUILD)/kmod/$$v; rm -rf $$d; mkdir -p $$d; \
-		cp -r Kbuild module include $$d/; \
-		find $$d \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' -o -name '*.mod*' \) -delete; \
-		$(MAKE) -C /usr/src/linux-headers-$$v M=$$d W=1 modules || exit 1; \
-	done
+	@scripts/modules.sh W=1 >/dev/null
 
 # kselftest_harness.h, kselftest.h and checkpatch.pl, taken from Debian's
 # linux-source-6.1 at build time.
@@ -115,7 +108,7 @@ VMVIEW_VERSION := $(shell sed -n 's/^\#define VMVIEW_VERSION "\(.*\)"/\1/p' modu
 DKMS_CONF_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 DKMS_SRC := /usr/src/vmview-$(VMVIEW_VERSION)
 # What DKMS needs to build the module, and nothing else.
-DKMS_FILES := Kbuild dkms.conf module/Kbuild \
+DKMS_FILES := Kbuild dkms.conf guests.table module/Kbuild module/supported.awk \
 	$(filter-out %.mod.c,$(sort $(wildcard module/*.c module/*.h))) \
 	$(sort $(shell find include -name '*.h'))
 CLI_RST := Documentation/vmview-cli.rst
@@ -236,7 +229,7 @@ bench: deps-test modules-all cli
 #                         a kmemleak scan after rmmod; not part of `make check`
 
 DURATION ?= 300
-STRESS_GUESTS = $(or $(GUESTS),g61-4l g612-5l g612-4l)
+STRESS_GUESTS = $(or $(GUESTS),$(shell awk '!/^[ \t]*(\#|$$)/ && $$10 == "test" { print $$1 }' guests.table))
 
 .PHONY: stress check-debug
 
@@ -245,29 +238,18 @@ STRESS_GUESTS = $(or $(GUESTS),g61-4l g612-5l g612-4l)
 stress: deps-test selftests
 	@case "$(DURATION)" in ''|*[!0-9]*) echo "make: DURATION=$(DURATION) is not a number of seconds" >&2; exit 2 ;; esac
 	@rm -rf $(BUILD)/stress/kmod
+	@rm -rf $(BUILD)/stress/kmod
+	@scripts/modules.sh -o $(BUILD)/stress/kmod >/dev/null || exit 1
 	@fail=0; for g in $(STRESS_GUESTS); do \
-		case $$g in \
-		g61-4l) k=$(K61) a=no5lvl l=4 ;; \
-		g612-5l) k=$(K612) a= l=5 ;; \
-		g612-4l) k=$(K612) a=no5lvl l=4 ;; \
-		*) echo "make: unknown guest $$g" >&2; exit 2 ;; \
-		esac; \
-		m=$(BUILD)/stress/kmod/$$k; \
-		if [ ! -f $$m/.built ]; then \
-			rm -rf $$m; mkdir -p $$m; cp -r Kbuild module include $$m/; \
-			find $$m \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' -o -name '*.mod*' \) -delete; \
-			$(MAKE) -s -C /usr/src/linux-headers-$$k M=$$m modules >$$m/build.log 2>&1 || \
-				{ cat $$m/build.log; exit 1; }; \
-			touch $$m/.built; \
-		fi; \
+		k=$$(scripts/guests.sh kver $$g) && l=$$(scripts/guests.sh levels $$g) || exit 2; \
 		d=$(BUILD)/stress/$$g; rm -rf $$d; mkdir -p $$d/payload/selftests; \
-		cp $$m/module/vmview.ko $$d/payload/ && \
+		cp $(BUILD)/stress/kmod/$$k/module/vmview.ko $$d/payload/ && \
 		cp $(BUILD)/selftests/vmview_stress $$d/payload/selftests/ || exit 1; \
 		{ echo "export VMVIEW_EXPECT_LEVELS=$$l VMVIEW_GUEST=$$g"; \
 		  echo "export VMVIEW_STRESS_SECONDS=$(DURATION) VMVIEW_ONLY=vmview_stress"; \
 		  cat scripts/guest-run.sh; } >$$d/payload/run.sh; \
-		echo "# stress: $$g ($$k $${a:-5-level}) for $(DURATION) s; log: build/stress/$$g.log"; \
-		scripts/vm.sh -k $$k -a "$$a" -n $$g -p $$d/payload -o $$d \
+		echo "# stress: $$g ($$k, $$l-level) for $(DURATION) s; log: build/stress/$$g.log"; \
+		scripts/vm.sh -g $$g -p $$d/payload -o $$d \
 			-t $$(( $(DURATION) + 900 )) >$(BUILD)/stress/$$g.log 2>&1 || fail=1; \
 		grep -E '^(not )?ok |^# stress:|^# vmview_stress' $(BUILD)/stress/$$g.log; \
 	done; \

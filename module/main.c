@@ -53,6 +53,9 @@ static int __init vmview_init(void)
 {
 	int ret;
 
+	ret = vmv_platform_check();
+	if (ret)
+		return ret;
 	ret = vmv_layout_init();
 	if (ret)
 		return ret;

@@ -25,9 +25,9 @@ static int vmv_layout_check(const char *what, u64 entry, enum vmv_kind kind,
 	if (d.kind == kind && d.pfn == pfn &&
 	    (type < 0 || (d.swap_type == type && d.swap_offset == offset)))
 		return 0;
-	pr_err("decoding a %s entry 0x%016llx disagrees with this kernel\n",
+	pr_err("refusing to load: decoding a %s entry 0x%016llx disagrees with this kernel\n",
 	       what, entry);
-	return -EINVAL;
+	return -EOPNOTSUPP;
 }
 
 /*

@@ -31,6 +31,7 @@
 set -u
 cd "$(dirname "$0")/.."
 top=$PWD
+. scripts/guests.sh
 out=${BENCH_OUT:-$top/build/bench}
 reps=${BENCH_REPS:-5}
 pairs=${BENCH_PAIRS:-11}
@@ -55,9 +56,7 @@ if [ -z "${BENCH_ANALYZE:-}" ]; then
 		# A private build of the work tree's module: build/kmod/ is
 		# rebuilt by `make check` and others while this runs.
 		kd=$out/kmod
-		rm -rf "$kd" && mkdir -p "$kd" && cp -r Kbuild module include "$kd/" &&
-		find "$kd" \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' -o -name '*.mod*' \) -delete &&
-		make -s -C "/usr/src/linux-headers-$K612" M="$kd" modules >"$kd/build.log" 2>&1 ||
+		build_module "/usr/src/linux-headers-$K612" "$kd" ||
 			{ cat "$kd/build.log" >&2; echo "bench: building the module failed" >&2; exit 1; }
 		ko=$kd/module/vmview.ko
 	fi

@@ -3,14 +3,16 @@
 #
 # `make check`: every vmview test, ending with one line
 #   N passed, N failed, N skipped
-# counted over the TAP lines of all host tests and all kselftests on the
-# three guests.  Exits non-zero on any failure.  Logs: build/check/.
+# counted over the TAP lines of all host tests, the refusal test and all
+# kselftests on the "test" guests of guests.table.  Exits non-zero on any
+# failure.  Logs: build/check/.
 #
-#   GUESTS="g61-4l g612-5l g612-4l"   which guests to boot (default all)
-#   VMVIEW_ONLY=vmview_load           run only these selftests (a glob)
+#   GUESTS="g61-4l g612-5l"   which test guests to boot (default: all)
+#   VMVIEW_ONLY=vmview_load   run only these selftests (a glob)
 set -u
 cd "$(dirname "$0")/.."
 top=$PWD
+. scripts/guests.sh
 mkdir -p build
 # One check at a time on a machine: runs share build/ (and two cores).
 exec 9>build/.check.lock
@@ -50,9 +52,13 @@ if ! scripts/deps.sh test; then
 	echo "0 passed, 1 failed"
 	exit 1
 fi
-K61=$(scripts/kernels.sh 6.1)
-K612=$(scripts/kernels.sh 6.12)
-echo "# kernels: $K61, $K612"
+# The kernels of the test guests, each built for once.
+declare -A hdrs=()
+for g in $(guest_names test); do
+	guest_kernel "$g" || { echo "not ok - kernel of guest $g" | record; continue; }
+	hdrs[$G_KVER]=$G_HDRS
+done
+echo "# kernels: $(printf '%s\n' "${!hdrs[@]}" | sort -V | xargs)"
 
 # --- build -----------------------------------------------------------------
 step build-cli make -s cli
@@ -61,14 +67,12 @@ step build-selftests make -s selftests
 
 warnfree() { # kver: build the module with W=1 and sparse, fail on any warning
 	local d=build/kmod/$1
-	rm -rf "$d" && mkdir -p "$d" && cp -r Kbuild module include "$d/" &&
-	find "$d" \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' -o -name '*.mod*' \) -delete &&
-	make -C "/usr/src/linux-headers-$1" M="$top/$d" W=1 C=1 modules >"$d/build.log" 2>&1
+	build_module "${hdrs[$1]}" "$d" W=1 C=1
 	local rc=$?
 	cat "$d/build.log"
 	[ $rc -eq 0 ] && ! grep -q 'warning:' "$d/build.log"
 }
-for k in "$K61" "$K612"; do
+for k in $(printf '%s\n' "${!hdrs[@]}" | sort -V); do
 	step "module-w1-sparse-$k" warnfree "$k"
 done
 
@@ -80,13 +84,13 @@ exports() { # kver
 	for s in $(nm -u "$ko" | awk '{print $2}'); do
 		n=$((n + 1))
 		awk -v s="$s" -F'\t' '$2 == s { f = 1 } END { exit !f }' \
-			"/usr/src/linux-headers-$1/Module.symvers" ||
+			"${hdrs[$1]}/Module.symvers" ||
 			{ echo "not exported to modules: $s"; miss=$((miss + 1)); }
 	done
 	echo "$n symbols, $miss not exported"
 	[ $miss -eq 0 ]
 }
-for k in "$K61" "$K612"; do
+for k in $(printf '%s\n' "${!hdrs[@]}" | sort -V); do
 	step "module-exports-$k" exports "$k"
 done
 
@@ -144,34 +148,38 @@ step docs make -s docs
 step deb make -s deb
 tapstep dkms make -s dkms-check
 
+# --- kernels vmview does not support -----------------------------------------
+echo "# refusal: the build and the load on kernels guests.table does not test"
+tapstep refuse scripts/refuse-test.sh
+
 # --- kselftests in the guests -------------------------------------------------
-guest() { # name kver kargs levels
-	local name=$1 kver=$2 kargs=$3 levels=$4
-	local pl=$top/build/guest/$name/payload
+guest() { # name
+	local name=$1 pl=$top/build/guest/$1/payload kver
+	guest_kernel "$name" image || { echo "not ok - $name: its kernel (see above)" | record; return 1; }
+	kver=$G_KVER
 	rm -rf "$pl"
 	mkdir -p "$pl/selftests"
 	cp "build/kmod/$kver/module/vmview.ko" "$pl/" || return 1
 	[ -x tools/vmview-cli/vmview-cli ] && cp tools/vmview-cli/vmview-cli "$pl/"
 	find build/selftests -maxdepth 1 -type f -perm -u+x -exec cp {} "$pl/selftests/" \;
 	{
-		echo "export VMVIEW_EXPECT_LEVELS=$levels"
+		echo "export VMVIEW_EXPECT_LEVELS=$G_LEVELS"
 		echo "export VMVIEW_GUEST=$name"
 		[ -n "${VMVIEW_ONLY:-}" ] && echo "export VMVIEW_ONLY='$VMVIEW_ONLY'"
 		cat scripts/guest-run.sh
 	} >"$pl/run.sh"
-	echo "# guest $name: $kver ${kargs:-(5-level if the CPU has la57)}"
-	scripts/vm.sh -k "$kver" -a "$kargs" -n "$name" -p "$pl" \
+	echo "# guest $name: $kver, $G_LEVELS-level paging${G_KARGS:+ ($G_KARGS)}"
+	scripts/vm.sh -g "$name" -p "$pl" \
 		-o "build/guest/$name" -t "${VM_TIMEOUT:-900}" >"$logs/guest-$name.log" 2>&1
 	grep -E '^(not )?ok ' "$logs/guest-$name.log" | sed "s/^\(\(not \)\?ok [0-9-]*\)/\1 [$name]/" | record
 	grep -E '^# (dmesg|console)|^#  ' "$logs/guest-$name.log" | head -n 60
 }
-for g in ${GUESTS:-g61-4l g612-5l g612-4l}; do
-	case $g in
-	g61-4l) guest "$g" "$K61" no5lvl 4 ;;
-	g612-5l) guest "$g" "$K612" "" 5 ;;
-	g612-4l) guest "$g" "$K612" no5lvl 4 ;;
-	*) echo "not ok - unknown guest $g" | record ;;
-	esac
+for g in ${GUESTS:-$(guest_names test)}; do
+	if guest_names test | grep -qx "$g"; then
+		guest "$g"
+	else
+		echo "not ok - $g is not a test guest of guests.table" | record
+	fi
 done
 
 # --- the count ---------------------------------------------------------------

@@ -187,7 +187,7 @@ build_module() {
 
 	rm -rf "$d"
 	mkdir -p "$d"
-	cp -r "$top/Kbuild" "$top/module" "$top/include" "$d/"
+	cp -r "$top/Kbuild" "$top/guests.table" "$top/module" "$top/include" "$d/"
 	find "$d" \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' -o \
 		-name '*.mod*' -o -name 'modules.order' \) -delete
 	if ! make -C "$src" M="$d" W=1 modules >"$d/build.log" 2>&1; then

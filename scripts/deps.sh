@@ -7,8 +7,10 @@
 #   scripts/deps.sh build   compiler, libelf, json-c, kernel headers to build
 #   scripts/deps.sh test    all of "build", plus the two Debian guest kernels
 #                           (6.1 and 6.12, images and headers), QEMU, busybox,
-#                           cpio, kmod, sparse, clang/libFuzzer and
+#                           cpio, kmod, sparse, clang/libFuzzer,
 #                           linux-source-6.1 (kselftest headers, checkpatch)
+#                           and the arm64 cross compiler; kernels of other
+#                           architectures are fetched by scripts/fetch.sh
 #   scripts/deps.sh pkg     all of "build", plus what packaging and the docs
 #                           use: dkms, debhelper, dh-dkms, lintian, Sphinx,
 #                           docutils (rst2man), dpkg-dev, fakeroot, kmod
@@ -22,7 +24,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 build_pkgs=(gcc make pkg-config libelf-dev zlib1g-dev libjson-c-dev xz-utils)
 test_pkgs=(qemu-system-x86 busybox-static cpio kmod sparse clang-14
 	   libfuzzer-14-dev linux-image-amd64 linux-headers-amd64
-	   linux-source-6.1 python3)
+	   linux-source-6.1 python3 gcc-aarch64-linux-gnu)
 pkg_pkgs=(dkms debhelper dh-dkms lintian python3-sphinx python3-docutils
 	  dpkg-dev fakeroot kmod)
 

@@ -101,12 +101,12 @@ make -s dkms-install DESTDIR="$stage" >"$out/stage.log" 2>&1
 rc=$?
 if [ $rc = 0 ] && cp -a "$stage$src" /usr/src/; then
 	extra=$(cd "$src" && find . -type f | sed 's|^\./||' |
-		grep -Ev '^(Kbuild|dkms\.conf|module/(Kbuild|[A-Za-z0-9_-]+\.[ch])|include/.*\.h)$' |
+		grep -Ev '^(Kbuild|dkms\.conf|guests\.table|module/(Kbuild|supported\.awk|[A-Za-z0-9_-]+\.[ch])|include/.*\.h)$' |
 		tr '\n' ' ')
 	bad=$(cd "$src" && find . -name '*.o' -o -name '*.ko' -o -name '*.cmd' -o -name '*.mod*' | head -n 3)
 	n=$(find "$src" -type f | wc -l)
 	if [ -z "$extra" ] && [ -z "$bad" ] && [ -f "$src/Kbuild" ] && [ -f "$src/dkms.conf" ]; then
-		tap 0 "source copied to $src ($n files: Kbuild, dkms.conf, module/, include/)"
+		tap 0 "source copied to $src ($n files: Kbuild, dkms.conf, guests.table, module/, include/)"
 	else
 		tap 1 "source copied to $src: unexpected files: $extra $bad"
 	fi

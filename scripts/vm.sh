@@ -4,9 +4,14 @@
 # Boot a Debian kernel under QEMU (TCG), run a script inside as root, bring
 # its output and exit status back, and judge the guest's health.
 #
+#   scripts/vm.sh -g GUEST -p PAYLOAD -o OUTDIR [-t SECONDS] [-m MEM_MB] ...
 #   scripts/vm.sh -k KVER -p PAYLOAD -o OUTDIR [-n NAME] [-a KARGS]
-#                 [-t SECONDS] [-m MEM_MB] [-s SCRIPT]
+#                 [-t SECONDS] [-m MEM_MB] [-s SCRIPT] [-Q QEMU] [-C CPU]
+#                 [-B BUSYBOX]
 #
+#   -g  a guest of guests.table: its kernel (fetched if it is not
+#       installed), QEMU, CPU, command line and name; the options below
+#       that come after -g override it
 #   -k  guest kernel version (an image in /boot, modules in /lib/modules)
 #   -K  boot this kernel image instead of /boot/vmlinuz-KVER
 #   -M  take modules.dep (for zram) from this directory instead of
@@ -16,6 +21,9 @@
 #   -s  script run with busybox sh from /vmview (default: PAYLOAD/run.sh)
 #   -a  extra kernel command line (for example "no5lvl")
 #   -n  name used in the TAP lines (default: KVER)
+#   -Q  qemu-system-QEMU boots it: x86_64 (default) or i386
+#   -C  QEMU's -cpu (default max)
+#   -B  the static busybox of the guest's architecture (default /bin/busybox)
 #   -o  where console.log (kernel console), output.log (the script's
 #       output), dmesg.log and initramfs.cpio are written
 #
@@ -37,9 +45,16 @@
 set -u
 
 kver= payload= outdir= name= kargs= timeout=900 mem=2048 script=
-kimg= mdir=
-while getopts "k:K:M:p:o:n:a:t:m:s:" opt; do
+kimg= mdir= qemu=x86_64 cpu=max busybox=/bin/busybox
+while getopts "g:k:K:M:p:o:n:a:t:m:s:Q:C:B:" opt; do
 	case $opt in
+	g)
+		top=$(cd "$(dirname "$0")/.." && pwd)
+		. "$top/scripts/guests.sh"
+		guest_kernel "$OPTARG" image || exit 2
+		kver=$G_KVER kimg=$G_KIMG mdir=$G_MODS busybox=$G_BUSYBOX
+		qemu=$G_QEMU cpu=$G_CPU kargs=$G_KARGS name=$G_NAME
+		;;
 	k) kver=$OPTARG ;;
 	K) kimg=$OPTARG ;;
 	M) mdir=$OPTARG ;;
@@ -50,6 +65,9 @@ while getopts "k:K:M:p:o:n:a:t:m:s:" opt; do
 	t) timeout=$OPTARG ;;
 	m) mem=$OPTARG ;;
 	s) script=$OPTARG ;;
+	Q) qemu=$OPTARG ;;
+	C) cpu=$OPTARG ;;
+	B) busybox=$OPTARG ;;
 	*) exit 2 ;;
 	esac
 done
@@ -61,6 +79,11 @@ mdir=${mdir:-/lib/modules/$kver}
 [ -r "$kimg" ] || { echo "vm.sh: no kernel image $kimg" >&2; exit 2; }
 [ -d "$mdir" ] || { echo "vm.sh: no modules in $mdir" >&2; exit 2; }
 [ -d "$payload" ] || { echo "vm.sh: no payload directory $payload" >&2; exit 2; }
+[ -x "$busybox" ] || { echo "vm.sh: no busybox $busybox" >&2; exit 2; }
+case $qemu in
+x86_64 | i386) ;;
+*) echo "vm.sh: cannot boot a qemu-system-$qemu guest yet (x86_64 and i386 only)" >&2; exit 2 ;;
+esac
 
 mkdir -p "$outdir"
 outdir=$(cd "$outdir" && pwd)
@@ -70,7 +93,7 @@ trap 'rm -rf "$root"' EXIT
 # --- the initramfs -------------------------------------------------------
 chmod 0755 "$root"
 mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,etc,lib/vmview-mods,root,vmview}
-cp /bin/busybox "$root/bin/busybox"
+cp "$busybox" "$root/bin/busybox"
 cp -a "$payload"/. "$root/vmview/"
 [ -n "$script" ] && cp "$script" "$root/vmview/run.sh"
 echo 'root:x:0:0:root:/root:/bin/sh' >"$root/etc/passwd"
@@ -155,8 +178,8 @@ chmod +x "$root/init"
 boot() {
 	: >"$outdir/console.log"
 	: >"$outdir/output.log"
-	timeout -k 10 "$timeout" qemu-system-x86_64 \
-		-accel tcg -cpu max -smp 2 -m "$mem" \
+	timeout -k 10 "$timeout" "qemu-system-$qemu" \
+		-accel tcg -cpu "$cpu" -smp 2 -m "$mem" \
 		-nodefaults -display none -no-reboot \
 		-kernel "$kimg" -initrd "$outdir/initramfs.cpio" \
 		-append "console=ttyS0 quiet panic=-1 oops=panic $kargs" \

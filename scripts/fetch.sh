@@ -1,0 +1,119 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Fetch Debian packages of any architecture and extract them into a root
+# directory under the cache, without installing them and without touching
+# the system's apt sources:
+#
+#   scripts/fetch.sh ROOT PKG[:ARCH]...
+#
+# extracts each package (and nothing it depends on) into
+# $VMVIEW_CACHE/roots/ROOT (default cache: /var/cache/vmview, outside the
+# work tree), then links every kernel-headers tree's kbuild directory
+# (usr/lib/linux-kbuild-VER) to the host's, which serves every
+# architecture.  Idempotent: a package already extracted is skipped.
+#
+# apt runs with a private configuration (APT_CONFIG) whose lists and cache
+# live in the cache: the mirror is the one the system's own sources name,
+# for the suites in VMVIEW_SUITES (default: bookworm bookworm-updates
+# bookworm-security) and the architectures amd64, i386 and arm64.  The
+# lists are refreshed when they are a day old or a package is not found.
+# Prints the root's path on success.
+set -euo pipefail
+
+root_name=${1:?usage: fetch.sh ROOT PKG[:ARCH]...}
+shift
+cache=${VMVIEW_CACHE:-/var/cache/vmview}
+suites=${VMVIEW_SUITES:-bookworm bookworm-updates bookworm-security}
+apt=$cache/apt
+root=$cache/roots/$root_name
+
+# The mirror the system's sources name (deb822 or one-line format).
+mirror() { # suffix: "" for the main archive, "-security"
+	local want=debian$1 u
+	for u in $(sed -n 's/^URIs:[[:space:]]*//p' /etc/apt/sources.list.d/*.sources 2>/dev/null) \
+		 $(awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i ~ /:\/\//) print $i }' \
+			/etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null); do
+		case ${u%/} in
+		*/"$want") echo "${u%/}"; return ;;
+		esac
+	done
+	[ -z "$1" ] && echo "http://deb.debian.org/debian" && return
+	# No security mirror named: the main mirror's host serves it.
+	echo "$(dirname "$(mirror "")")/$want"
+}
+
+setup() {
+	local s key=/usr/share/keyrings/debian-archive-keyring.gpg
+	mkdir -p "$apt"/{lists/partial,cache/archives/partial,etc/apt.conf.d,etc/preferences.d,etc/sources.list.d}
+	: >"$apt/etc/sources.list.new"
+	for s in $suites; do
+		case $s in
+		*-security) m=$(mirror -security) ;;
+		*) m=$(mirror "") ;;
+		esac
+		echo "deb [arch=amd64,i386,arm64 signed-by=$key] $m $s main" >>"$apt/etc/sources.list.new"
+	done
+	mv "$apt/etc/sources.list.new" "$apt/etc/sources.list"
+	cat >"$apt/apt.conf" <<EOF
+Dir::State::Lists "$apt/lists";
+Dir::Cache "$apt/cache";
+Dir::Etc "$apt/etc";
+Dir::Etc::SourceList "$apt/etc/sources.list";
+Dir::Etc::SourceParts "$apt/etc/sources.list.d";
+Dir::Etc::Parts "$apt/etc/apt.conf.d";
+Dir::Etc::PreferencesParts "$apt/etc/preferences.d";
+Dir::Etc::TrustedParts "/etc/apt/trusted.gpg.d";
+APT::Architecture "amd64";
+APT::Architectures { "amd64"; "i386"; "arm64"; };
+APT::Sandbox::User "root";
+EOF
+}
+
+update() {
+	echo "fetch: apt-get update ($suites)" >&2
+	APT_CONFIG=$apt/apt.conf apt-get update -qq >&2
+	touch "$apt/.updated"
+}
+
+setup
+if [ ! -f "$apt/.updated" ] || [ -n "$(find "$apt/.updated" -mmin +1440)" ] ||
+   ! grep -qs "$suites" "$apt/.suites"; then
+	update
+	echo "$suites" >"$apt/.suites"
+fi
+
+mkdir -p "$cache/debs" "$root/.extracted"
+todo=()
+for p in "$@"; do
+	[ -e "$root/.extracted/$p" ] || todo+=("$p")
+done
+if [ ${#todo[@]} -gt 0 ]; then
+	cd "$cache/debs"
+	if ! APT_CONFIG=$apt/apt.conf apt-get download -q "${todo[@]}" >&2; then
+		update
+		APT_CONFIG=$apt/apt.conf apt-get download -q "${todo[@]}" >&2
+	fi
+	for p in "${todo[@]}"; do
+		name=${p%%:*}
+		arch=${p#"$name"}
+		arch=${arch#:}
+		deb=$(ls -t "${name}_"*"_${arch:-*}.deb" 2>/dev/null | head -n 1)
+		[ -n "$deb" ] || { echo "fetch: $p was downloaded but its .deb is not in $cache/debs" >&2; exit 1; }
+		dpkg-deb -x "$deb" "$root"
+		touch "$root/.extracted/$p"
+	done
+fi
+
+# Debian's headers reach their build programs through usr/lib/linux-kbuild-VER.
+for s in "$root"/usr/src/linux-headers-*/scripts; do
+	[ -L "$s" ] || continue
+	kb=$(readlink "$s")			# ../../lib/linux-kbuild-VER/scripts
+	kb=${kb%/scripts}
+	kb=/usr/lib/${kb##*/}
+	[ -e "$root$kb" ] && continue
+	[ -d "$kb" ] || { echo "fetch: $s needs $kb, which the host does not have (install the amd64 headers of that kernel)" >&2; exit 1; }
+	mkdir -p "$root/usr/lib"
+	ln -s "$kb" "$root$kb"
+done
+echo "$root"
