@@ -50,46 +50,9 @@
 #define X86_PHYS_MASK		(VMV_BIT(52) - 1)
 #define X86_PFN_MASK(shift)	(X86_PHYS_MASK & ~(VMV_BIT(shift) - 1))
 
-const char * const vmv_kind_names[VMV_NR_KINDS] = {
-	[VMV_KIND_NONE]			= "none",
-	[VMV_KIND_TABLE]		= "table",
-	[VMV_KIND_PRESENT]		= "present",
-	[VMV_KIND_PROTNONE]		= "protnone",
-	[VMV_KIND_SWAP]			= "swap",
-	[VMV_KIND_MIGRATION]		= "migration",
-	[VMV_KIND_DEVICE_PRIVATE]	= "device-private",
-	[VMV_KIND_DEVICE_EXCLUSIVE]	= "device-exclusive",
-	[VMV_KIND_HWPOISON]		= "hwpoison",
-	[VMV_KIND_MARKER]		= "marker",
-};
-
-const char * const vmv_level_names[VMV_NR_LEVELS] = {
-	[VMV_LEVEL_PTE] = "pte",
-	[VMV_LEVEL_PMD] = "pmd",
-	[VMV_LEVEL_PUD] = "pud",
-	[VMV_LEVEL_P4D] = "p4d",
-	[VMV_LEVEL_PGD] = "pgd",
-};
-
-const char * const vmv_flag_names[VMV_NR_FLAGS] = {
-	[VMV_F_PRESENT]		= "present",
-	[VMV_F_RW]		= "rw",
-	[VMV_F_USER]		= "user",
-	[VMV_F_PWT]		= "pwt",
-	[VMV_F_PCD]		= "pcd",
-	[VMV_F_ACCESSED]	= "accessed",
-	[VMV_F_DIRTY]		= "dirty",
-	[VMV_F_PSE]		= "pse",
-	[VMV_F_PAT]		= "pat",
-	[VMV_F_GLOBAL]		= "global",
-	[VMV_F_NX]		= "nx",
-	[VMV_F_SOFTDIRTY]	= "softdirty",
-	[VMV_F_SPECIAL]		= "special",
-	[VMV_F_UFFD_WP]		= "uffd-wp",
-	[VMV_F_DEVMAP]		= "devmap",
-	[VMV_F_PROTNONE]	= "protnone",
-	[VMV_F_EXCLUSIVE]	= "exclusive",
-};
+const char * const vmv_kind_names[VMV_NR_KINDS] = { VMVIEW_KINDS(VMVIEW_WORD) };
+const char * const vmv_level_names[VMV_NR_LEVELS] = { VMVIEW_LEVELS(VMVIEW_WORD) };
+const char * const vmv_flag_names[VMV_NR_FLAGS] = { VMVIEW_FLAGS(VMVIEW_WORD) };
 
 /*
  * The flags of a present entry, by shifts rather than a table: this runs

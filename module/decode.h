@@ -8,56 +8,23 @@
 #ifndef _VMV_DECODE_H
 #define _VMV_DECODE_H
 
+#include <uapi/vmview.h>
+
 #include "vmv_types.h"
 
-/* Where an entry was found. */
-enum vmv_level {
-	VMV_LEVEL_PTE,
-	VMV_LEVEL_PMD,
-	VMV_LEVEL_PUD,
-	VMV_LEVEL_P4D,
-	VMV_LEVEL_PGD,
-	VMV_NR_LEVELS,
-};
+/*
+ * Where an entry was found, what it is, and its flags: the lists of
+ * include/uapi/vmview.h, so the module's numbers are the ABI's.  Names
+ * (the words of ptes) in vmv_level_names[], vmv_kind_names[] and
+ * vmv_flag_names[].
+ */
+#define VMV_ENUM_LEVEL(name, word)	VMV_LEVEL_##name,
+#define VMV_ENUM_KIND(name, word)	VMV_KIND_##name,
+#define VMV_ENUM_FLAG(name, word)	VMV_F_##name,
 
-/* What an entry is. */
-enum vmv_kind {
-	VMV_KIND_NONE,			/* empty */
-	VMV_KIND_TABLE,			/* points to the next level's table */
-	VMV_KIND_PRESENT,		/* maps a frame */
-	VMV_KIND_PROTNONE,		/* maps a frame, no access (NUMA hint) */
-	VMV_KIND_SWAP,			/* page is in swap: type and offset */
-	VMV_KIND_MIGRATION,		/* page under migration: PFN */
-	VMV_KIND_DEVICE_PRIVATE,	/* device private memory: PFN */
-	VMV_KIND_DEVICE_EXCLUSIVE,	/* exclusive device access: PFN */
-	VMV_KIND_HWPOISON,		/* poisoned frame: PFN */
-	VMV_KIND_MARKER,		/* PTE marker (uffd-wp, poison, ...) */
-	VMV_NR_KINDS,
-};
-
-/* Flags of an entry; names (in this order) in vmv_flag_names[]. */
-enum vmv_flag {
-	/* present (and protnone) entries */
-	VMV_F_PRESENT,
-	VMV_F_RW,
-	VMV_F_USER,
-	VMV_F_PWT,
-	VMV_F_PCD,
-	VMV_F_ACCESSED,
-	VMV_F_DIRTY,
-	VMV_F_PSE,
-	VMV_F_PAT,
-	VMV_F_GLOBAL,
-	VMV_F_NX,
-	VMV_F_SOFTDIRTY,
-	VMV_F_SPECIAL,
-	VMV_F_UFFD_WP,
-	VMV_F_DEVMAP,
-	VMV_F_PROTNONE,
-	/* non-present entries (softdirty and uffd-wp are shared) */
-	VMV_F_EXCLUSIVE,
-	VMV_NR_FLAGS,
-};
+enum vmv_level { VMVIEW_LEVELS(VMV_ENUM_LEVEL) VMV_NR_LEVELS };
+enum vmv_kind { VMVIEW_KINDS(VMV_ENUM_KIND) VMV_NR_KINDS };
+enum vmv_flag { VMVIEW_FLAGS(VMV_ENUM_FLAG) VMV_NR_FLAGS };
 
 #define VMV_FLAG(f)	(1U << (f))
 #define VMV_NO_PFN	(~0ULL)

@@ -7,30 +7,13 @@
 #include "fmt.h"
 
 const char * const vmv_page_flag_names[VMV_NR_PAGE_FLAGS] = {
-	[VMV_P_ANON]		= "anon",
-	[VMV_P_FILE]		= "file",
-	[VMV_P_KSM]		= "ksm",
-	[VMV_P_ZERO]		= "zero",
-	[VMV_P_LRU]		= "lru",
-	[VMV_P_ACTIVE]		= "active",
-	[VMV_P_REFERENCED]	= "referenced",
-	[VMV_P_UNEVICTABLE]	= "unevictable",
-	[VMV_P_MLOCKED]		= "mlocked",
-	[VMV_P_SWAPCACHE]	= "swapcache",
-	[VMV_P_SWAPBACKED]	= "swapbacked",
-	[VMV_P_DIRTY]		= "dirty",
-	[VMV_P_WRITEBACK]	= "writeback",
-	[VMV_P_LARGE]		= "large",
+	VMVIEW_PAGE_FLAGS(VMVIEW_WORD)
 };
 
-/* The binary records number kinds, levels and flags as decode does. */
-static_assert((int)VMV_KIND_MARKER == (int)VMVIEW_KIND_MARKER);
-static_assert((int)VMV_KIND_PRESENT == (int)VMVIEW_KIND_PRESENT);
-static_assert((int)VMV_LEVEL_PUD == (int)VMVIEW_LEVEL_PUD);
-static_assert((int)VMV_F_EXCLUSIVE == (int)VMVIEW_F_EXCLUSIVE);
-static_assert((int)VMV_F_PROTNONE == (int)VMVIEW_F_PROTNONE);
-static_assert((int)VMV_P_LARGE == (int)VMVIEW_P_LARGE);
-static_assert(VMV_NR_FLAGS <= 17 && VMV_NR_PAGE_FLAGS <= 14);
+/* The enums come from the uapi lists; the record's fields must hold them. */
+static_assert(VMV_NR_KINDS - 1 <= VMVIEW_META_KIND_MASK &&
+	      VMV_NR_LEVELS - 1 <= VMVIEW_META_LEVEL_MASK &&
+	      VMV_NR_FLAGS <= 17 && VMV_NR_PAGE_FLAGS <= 14);
 
 static const char vmv_hex_digits[16] = "0123456789abcdef";
 

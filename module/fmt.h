@@ -21,23 +21,9 @@
 #include "decode.h"
 
 /* Flags of the struct page an entry maps; names in vmv_page_flag_names[]. */
-enum vmv_page_flag {
-	VMV_P_ANON,
-	VMV_P_FILE,
-	VMV_P_KSM,
-	VMV_P_ZERO,
-	VMV_P_LRU,
-	VMV_P_ACTIVE,
-	VMV_P_REFERENCED,
-	VMV_P_UNEVICTABLE,
-	VMV_P_MLOCKED,
-	VMV_P_SWAPCACHE,
-	VMV_P_SWAPBACKED,
-	VMV_P_DIRTY,
-	VMV_P_WRITEBACK,
-	VMV_P_LARGE,
-	VMV_NR_PAGE_FLAGS,
-};
+#define VMV_ENUM_PAGE_FLAG(name, word)	VMV_P_##name,
+
+enum vmv_page_flag { VMVIEW_PAGE_FLAGS(VMV_ENUM_PAGE_FLAG) VMV_NR_PAGE_FLAGS };
 
 extern const char * const vmv_page_flag_names[VMV_NR_PAGE_FLAGS];
 

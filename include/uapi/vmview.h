@@ -27,7 +27,7 @@
  *   meta    the rest, in bit fields:
  *
  *   bits  0..7   kind     VMVIEW_KIND_*
- *   bits  8..11  level    VMVIEW_LEVEL_* (pte, pmd or pud)
+ *   bits  8..11  level    VMVIEW_LEVEL_* (a leaf's: pte, pmd or pud)
  *   bit  12      page     the page fields below are valid
  *   bits 13..17  order    the folio's order
  *   bits 18..22  swap     the swap type (non-present kinds)
@@ -60,67 +60,82 @@ struct vmview_pte {
 #define VMVIEW_META_MAPCOUNT_SHIFT	54
 #define VMVIEW_META_MAPCOUNT_MASK	0x3ffULL
 
-/* Kinds, levels and flag numbers: the order of the words in ptes. */
-enum vmview_kind {
-	VMVIEW_KIND_NONE,
-	VMVIEW_KIND_TABLE,
-	VMVIEW_KIND_PRESENT,
-	VMVIEW_KIND_PROTNONE,
-	VMVIEW_KIND_SWAP,
-	VMVIEW_KIND_MIGRATION,
-	VMVIEW_KIND_DEVICE_PRIVATE,
-	VMVIEW_KIND_DEVICE_EXCLUSIVE,
-	VMVIEW_KIND_HWPOISON,
-	VMVIEW_KIND_MARKER,
-};
-
-enum vmview_level {
-	VMVIEW_LEVEL_PTE,
-	VMVIEW_LEVEL_PMD,
-	VMVIEW_LEVEL_PUD,
-};
-
-/* Entry flags: present, rw, user, pwt, pcd, accessed, dirty, pse, pat,
- * global, nx, softdirty, special, uffd-wp, devmap, protnone, exclusive.
+/*
+ * Kinds, levels, entry flags and page flags, each listed once as
+ * X(NAME, "word"): the word is what PID/ptes prints, the position is the
+ * number in meta (and in the enums below).  The module's own enums and
+ * every name table (module, vmview-cli, the tests) are made from these
+ * lists, so a number and its word cannot drift apart.  New entries go at
+ * the end of a list.
  */
-enum vmview_flag {
-	VMVIEW_F_PRESENT,
-	VMVIEW_F_RW,
-	VMVIEW_F_USER,
-	VMVIEW_F_PWT,
-	VMVIEW_F_PCD,
-	VMVIEW_F_ACCESSED,
-	VMVIEW_F_DIRTY,
-	VMVIEW_F_PSE,
-	VMVIEW_F_PAT,
-	VMVIEW_F_GLOBAL,
-	VMVIEW_F_NX,
-	VMVIEW_F_SOFTDIRTY,
-	VMVIEW_F_SPECIAL,
-	VMVIEW_F_UFFD_WP,
-	VMVIEW_F_DEVMAP,
-	VMVIEW_F_PROTNONE,
-	VMVIEW_F_EXCLUSIVE,
-};
+#define VMVIEW_KINDS(X)							\
+	X(NONE, "none")							\
+	X(TABLE, "table")						\
+	X(PRESENT, "present")						\
+	X(PROTNONE, "protnone")						\
+	X(SWAP, "swap")							\
+	X(MIGRATION, "migration")					\
+	X(DEVICE_PRIVATE, "device-private")				\
+	X(DEVICE_EXCLUSIVE, "device-exclusive")				\
+	X(HWPOISON, "hwpoison")						\
+	X(MARKER, "marker")
 
-/* Page flags: anon, file, ksm, zero, lru, active, referenced,
- * unevictable, mlocked, swapcache, swapbacked, dirty, writeback, large.
- */
-enum vmview_page_flag {
-	VMVIEW_P_ANON,
-	VMVIEW_P_FILE,
-	VMVIEW_P_KSM,
-	VMVIEW_P_ZERO,
-	VMVIEW_P_LRU,
-	VMVIEW_P_ACTIVE,
-	VMVIEW_P_REFERENCED,
-	VMVIEW_P_UNEVICTABLE,
-	VMVIEW_P_MLOCKED,
-	VMVIEW_P_SWAPCACHE,
-	VMVIEW_P_SWAPBACKED,
-	VMVIEW_P_DIRTY,
-	VMVIEW_P_WRITEBACK,
-	VMVIEW_P_LARGE,
-};
+/* Where an entry was found: leaves are at pte, pmd or pud. */
+#define VMVIEW_LEVELS(X)						\
+	X(PTE, "pte")							\
+	X(PMD, "pmd")							\
+	X(PUD, "pud")							\
+	X(P4D, "p4d")							\
+	X(PGD, "pgd")
+
+/* Flags of an entry (x86): present ones, then exclusive (swap format). */
+#define VMVIEW_FLAGS(X)							\
+	X(PRESENT, "present")						\
+	X(RW, "rw")							\
+	X(USER, "user")							\
+	X(PWT, "pwt")							\
+	X(PCD, "pcd")							\
+	X(ACCESSED, "accessed")						\
+	X(DIRTY, "dirty")						\
+	X(PSE, "pse")							\
+	X(PAT, "pat")							\
+	X(GLOBAL, "global")						\
+	X(NX, "nx")							\
+	X(SOFTDIRTY, "softdirty")					\
+	X(SPECIAL, "special")						\
+	X(UFFD_WP, "uffd-wp")						\
+	X(DEVMAP, "devmap")						\
+	X(PROTNONE, "protnone")						\
+	X(EXCLUSIVE, "exclusive")
+
+/* Flags of the struct page a present entry maps. */
+#define VMVIEW_PAGE_FLAGS(X)						\
+	X(ANON, "anon")							\
+	X(FILE, "file")							\
+	X(KSM, "ksm")							\
+	X(ZERO, "zero")							\
+	X(LRU, "lru")							\
+	X(ACTIVE, "active")						\
+	X(REFERENCED, "referenced")					\
+	X(UNEVICTABLE, "unevictable")					\
+	X(MLOCKED, "mlocked")						\
+	X(SWAPCACHE, "swapcache")					\
+	X(SWAPBACKED, "swapbacked")					\
+	X(DIRTY, "dirty")						\
+	X(WRITEBACK, "writeback")					\
+	X(LARGE, "large")
+
+/* The word of each list's entry, for name tables: { VMVIEW_KINDS(VMVIEW_WORD) }. */
+#define VMVIEW_WORD(name, word)		word,
+
+#define __VMVIEW_KIND(name, word)	VMVIEW_KIND_##name,
+#define __VMVIEW_LEVEL(name, word)	VMVIEW_LEVEL_##name,
+#define __VMVIEW_F(name, word)		VMVIEW_F_##name,
+#define __VMVIEW_P(name, word)		VMVIEW_P_##name,
+
+enum vmview_kind { VMVIEW_KINDS(__VMVIEW_KIND) VMVIEW_NR_KINDS };
+enum vmview_level { VMVIEW_LEVELS(__VMVIEW_LEVEL) VMVIEW_NR_LEVELS };
+enum vmview_flag { VMVIEW_FLAGS(__VMVIEW_F) VMVIEW_NR_FLAGS };
+enum vmview_page_flag { VMVIEW_PAGE_FLAGS(__VMVIEW_P) VMVIEW_NR_PAGE_FLAGS };
 
 #endif /* _UAPI_VMVIEW_H */
