@@ -109,7 +109,7 @@ DKMS_CONF_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf
 DKMS_SRC := /usr/src/vmview-$(VMVIEW_VERSION)
 # What DKMS needs to build the module, and nothing else.
 DKMS_FILES := Kbuild dkms.conf guests.table module/Kbuild module/supported.awk \
-	$(filter-out %.mod.c,$(sort $(wildcard module/*.c module/*.h))) \
+	$(filter-out %.mod.c,$(sort $(wildcard module/*.c module/*.h module/arch/*/*.c module/arch/*/*.h))) \
 	$(sort $(shell find include -name '*.h'))
 CLI_RST := Documentation/vmview-cli.rst
 CLI_MAN := $(BUILD)/man/vmview-cli.8

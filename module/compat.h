@@ -32,7 +32,7 @@ static inline unsigned long vmv_mm_counter(struct mm_struct *mm, int member)
  */
 static inline int vmv_page_mapcount(struct folio *folio, struct page *page)
 {
-#ifdef VMV_HAVE_PAGE_MAPCOUNT_IS_TYPE
+#ifdef VMV_HAVE_MAPCOUNT_IS_TYPE
 	int mapcount = atomic_read(&page->_mapcount) + 1;
 
 	if (page_mapcount_is_type(mapcount))

@@ -18,6 +18,7 @@
 #include <linux/threads.h>
 #include <linux/uaccess.h>
 
+#include "dump.h"
 #include "inspect.h"
 #include "mirror.h"
 #include "target.h"
@@ -158,35 +159,30 @@ static int vmv_ctl_open(struct inode *inode, struct file *file)
 	return vmv_may_open() ?: nonseekable_open(inode, file);
 }
 
-static ssize_t vmv_track_write(struct file *file, const char __user *ubuf,
-			       size_t count, loff_t *ppos)
+/* A PID written to track or untrack, handed to @op. */
+static ssize_t vmv_pid_write(const char __user *ubuf, size_t count,
+			     loff_t *ppos, int (*op)(pid_t nr))
 {
 	pid_t pid;
 	int ret;
 
 	ret = vmv_parse_pid(ubuf, count, ppos, &pid);
 	if (!ret)
-		ret = vmv_target_track(pid);
+		ret = op(pid);
 	return ret ?: count;
+}
+
+static ssize_t vmv_track_write(struct file *file, const char __user *ubuf,
+			       size_t count, loff_t *ppos)
+{
+	return vmv_pid_write(ubuf, count, ppos, vmv_target_track);
 }
 
 static ssize_t vmv_untrack_write(struct file *file, const char __user *ubuf,
 				 size_t count, loff_t *ppos)
 {
-	pid_t pid;
-	int ret;
-
-	ret = vmv_parse_pid(ubuf, count, ppos, &pid);
-	if (!ret)
-		ret = vmv_target_untrack(pid);
-	return ret ?: count;
+	return vmv_pid_write(ubuf, count, ppos, vmv_target_untrack);
 }
-
-static const struct file_operations vmv_track_fops = {
-	.owner	= THIS_MODULE,
-	.open	= vmv_ctl_open,
-	.write	= vmv_track_write,
-};
 
 /* fail_nth (test_hooks=1): the Nth allocation from now on fails. */
 static ssize_t vmv_fail_nth_write(struct file *file, const char __user *ubuf,
@@ -205,17 +201,17 @@ static ssize_t vmv_fail_nth_write(struct file *file, const char __user *ubuf,
 	return count;
 }
 
-static const struct file_operations vmv_fail_nth_fops = {
-	.owner	= THIS_MODULE,
-	.open	= vmv_ctl_open,
-	.write	= vmv_fail_nth_write,
-};
+/* A write-only control file NAME: vmv_NAME_write() takes its input. */
+#define VMV_CTL_FOPS(name)						\
+static const struct file_operations vmv_##name##_fops = {		\
+	.owner	= THIS_MODULE,						\
+	.open	= vmv_ctl_open,						\
+	.write	= vmv_##name##_write,					\
+}
 
-static const struct file_operations vmv_untrack_fops = {
-	.owner	= THIS_MODULE,
-	.open	= vmv_ctl_open,
-	.write	= vmv_untrack_write,
-};
+VMV_CTL_FOPS(track);
+VMV_CTL_FOPS(untrack);
+VMV_CTL_FOPS(fail_nth);
 
 /* --- PID/mm, PID/translate (single_open) ----------------------------------- */
 
@@ -283,36 +279,6 @@ static int vmv_single_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
-static int vmv_mm_open(struct inode *inode, struct file *file)
-{
-	int ret = vmv_may_open();
-
-	if (ret)
-		return ret;
-	vmv_read_thp_mode(inode->i_private);
-	return vmv_single_open(inode, file, vmv_mm_show);
-}
-
-static int vmv_translate_open(struct inode *inode, struct file *file)
-{
-	return vmv_single_open(inode, file, vmv_translate_show);
-}
-
-static int vmv_verify_open(struct inode *inode, struct file *file)
-{
-	return vmv_single_open(inode, file, vmv_verify_show);
-}
-
-static int vmv_shadow_open(struct inode *inode, struct file *file)
-{
-	return vmv_single_open(inode, file, vmv_shadow_show);
-}
-
-static int vmv_events_open(struct inode *inode, struct file *file)
-{
-	return vmv_single_open(inode, file, vmv_events_show);
-}
-
 static ssize_t vmv_verify_write(struct file *file, const char __user *ubuf,
 				size_t count, loff_t *ppos)
 {
@@ -333,11 +299,6 @@ static ssize_t vmv_verify_write(struct file *file, const char __user *ubuf,
 		return ret;
 	vmv_mirror_set_range(t->mirror, start, end);
 	return count;
-}
-
-static int vmv_inject_open(struct inode *inode, struct file *file)
-{
-	return vmv_may_open() ?: nonseekable_open(inode, file);
 }
 
 static ssize_t vmv_inject_write(struct file *file, const char __user *ubuf,
@@ -370,6 +331,17 @@ static ssize_t vmv_translate_write(struct file *file, const char __user *ubuf,
 	return count;
 }
 
+/* PID/mm reads the THP mode from sysfs at open, not inside its show. */
+static int vmv_mm_open(struct inode *inode, struct file *file)
+{
+	int ret = vmv_may_open();
+
+	if (ret)
+		return ret;
+	vmv_read_thp_mode(inode->i_private);
+	return vmv_single_open(inode, file, vmv_mm_show);
+}
+
 static const struct file_operations vmv_mm_fops = {
 	.owner		= THIS_MODULE,
 	.open		= vmv_mm_open,
@@ -378,44 +350,34 @@ static const struct file_operations vmv_mm_fops = {
 	.release	= vmv_single_release,
 };
 
-static const struct file_operations vmv_verify_fops = {
-	.owner		= THIS_MODULE,
-	.open		= vmv_verify_open,
-	.read		= seq_read,
-	.write		= vmv_verify_write,
-	.llseek		= seq_lseek,
-	.release	= vmv_single_release,
-};
+/*
+ * The open and file_operations of a target's single_open() file NAME, as
+ * the kernel's DEFINE_SHOW_STORE_ATTRIBUTE() makes them: vmv_NAME_show()
+ * gives its content and @wr (NULL: none) takes its input.
+ */
+#define VMV_SEQ_FOPS(name, wr)						\
+static int vmv_##name##_open(struct inode *inode, struct file *file)	\
+{									\
+	return vmv_single_open(inode, file, vmv_##name##_show);		\
+}									\
+static const struct file_operations vmv_##name##_fops = {		\
+	.owner		= THIS_MODULE,					\
+	.open		= vmv_##name##_open,				\
+	.read		= seq_read,					\
+	.write		= wr,						\
+	.llseek		= seq_lseek,					\
+	.release	= vmv_single_release,				\
+}
 
-static const struct file_operations vmv_shadow_fops = {
-	.owner		= THIS_MODULE,
-	.open		= vmv_shadow_open,
-	.read		= seq_read,
-	.llseek		= seq_lseek,
-	.release	= vmv_single_release,
-};
-
-static const struct file_operations vmv_events_fops = {
-	.owner		= THIS_MODULE,
-	.open		= vmv_events_open,
-	.read		= seq_read,
-	.llseek		= seq_lseek,
-	.release	= vmv_single_release,
-};
+VMV_SEQ_FOPS(translate, vmv_translate_write);
+VMV_SEQ_FOPS(verify, vmv_verify_write);
+VMV_SEQ_FOPS(shadow, NULL);
+VMV_SEQ_FOPS(events, NULL);
 
 static const struct file_operations vmv_inject_fops = {
 	.owner		= THIS_MODULE,
-	.open		= vmv_inject_open,
+	.open		= vmv_ctl_open,
 	.write		= vmv_inject_write,
-};
-
-static const struct file_operations vmv_translate_fops = {
-	.owner		= THIS_MODULE,
-	.open		= vmv_translate_open,
-	.read		= seq_read,
-	.write		= vmv_translate_write,
-	.llseek		= seq_lseek,
-	.release	= vmv_single_release,
 };
 
 /* --- PID/vmas (seq_operations resuming by address) ------------------- */
@@ -475,16 +437,6 @@ static int vmv_dump_open(struct inode *inode, struct file *file, bool binary)
 	return 0;
 }
 
-static int vmv_ptes_open(struct inode *inode, struct file *file)
-{
-	return vmv_dump_open(inode, file, false);
-}
-
-static int vmv_ptes_bin_open(struct inode *inode, struct file *file)
-{
-	return vmv_dump_open(inode, file, true);
-}
-
 static ssize_t vmv_dump_file_read(struct file *file, char __user *ubuf,
 				  size_t size, loff_t *ppos)
 {
@@ -501,26 +453,46 @@ static int vmv_dump_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
-static const struct file_operations vmv_ptes_fops = {
-	.owner		= THIS_MODULE,
-	.open		= vmv_ptes_open,
-	.read		= vmv_dump_file_read,
-	.llseek		= no_seek_end_llseek,
-	.release	= vmv_dump_release,
-};
+/* The open and file_operations of a dump file, text or @binary. */
+#define VMV_DUMP_FOPS(name, binary)					\
+static int vmv_##name##_open(struct inode *inode, struct file *file)	\
+{									\
+	return vmv_dump_open(inode, file, binary);			\
+}									\
+static const struct file_operations vmv_##name##_fops = {		\
+	.owner		= THIS_MODULE,					\
+	.open		= vmv_##name##_open,				\
+	.read		= vmv_dump_file_read,				\
+	.llseek		= no_seek_end_llseek,				\
+	.release	= vmv_dump_release,				\
+}
 
-static const struct file_operations vmv_ptes_bin_fops = {
-	.owner		= THIS_MODULE,
-	.open		= vmv_ptes_bin_open,
-	.read		= vmv_dump_file_read,
-	.llseek		= no_seek_end_llseek,
-	.release	= vmv_dump_release,
-};
+VMV_DUMP_FOPS(ptes, false);
+VMV_DUMP_FOPS(ptes_bin, true);
 
 /* --- the tree ---------------------------------------------------------- */
 
+/* The files of a target's directory; Documentation/vmview.rst says each. */
+static const struct vmv_file {
+	const char *name;
+	umode_t mode;
+	const struct file_operations *fops;
+	bool test_only;		/* only with test_hooks=1 */
+} vmv_target_files[] = {
+	{ "mm",		0400, &vmv_mm_fops },
+	{ "vmas",	0400, &vmv_vmas_fops },
+	{ "ptes",	0400, &vmv_ptes_fops },
+	{ "ptes.bin",	0400, &vmv_ptes_bin_fops },
+	{ "translate",	0600, &vmv_translate_fops },
+	{ "verify",	0600, &vmv_verify_fops },
+	{ "shadow",	0400, &vmv_shadow_fops },
+	{ "events",	0400, &vmv_events_fops },
+	{ "inject",	0200, &vmv_inject_fops, true },
+};
+
 int vmv_debugfs_add_target(struct vmv_target *t)
 {
+	const struct vmv_file *f;
 	char name[16];
 	struct dentry *dir;
 
@@ -530,16 +502,10 @@ int vmv_debugfs_add_target(struct vmv_target *t)
 	dir = debugfs_create_dir(name, vmv_root);
 	if (IS_ERR(dir))
 		return PTR_ERR(dir);
-	debugfs_create_file("mm", 0400, dir, t, &vmv_mm_fops);
-	debugfs_create_file("vmas", 0400, dir, t, &vmv_vmas_fops);
-	debugfs_create_file("ptes", 0400, dir, t, &vmv_ptes_fops);
-	debugfs_create_file("ptes.bin", 0400, dir, t, &vmv_ptes_bin_fops);
-	debugfs_create_file("translate", 0600, dir, t, &vmv_translate_fops);
-	debugfs_create_file("verify", 0600, dir, t, &vmv_verify_fops);
-	debugfs_create_file("shadow", 0400, dir, t, &vmv_shadow_fops);
-	debugfs_create_file("events", 0400, dir, t, &vmv_events_fops);
-	if (vmv_test_hooks)
-		debugfs_create_file("inject", 0200, dir, t, &vmv_inject_fops);
+	for (f = vmv_target_files; f < vmv_target_files +
+	     ARRAY_SIZE(vmv_target_files); f++)
+		if (!f->test_only || vmv_test_hooks)
+			debugfs_create_file(f->name, f->mode, dir, t, f->fops);
 	t->dir = dir;
 	return 0;
 }

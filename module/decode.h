@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * decode: raw x86-64 page-table entry -> kind, PFN, swap type/offset and
- * flags.  Plain C, no kernel state: the module fills a struct vmv_layout
- * from the running kernel's constants once at load, and the host tests
- * fill it for 6.1 and 6.12 by hand.
+ * decode: raw page-table entry -> kind, PFN, swap type/offset and flags,
+ * the same for every architecture.  The architecture's decoder
+ * (arch/ARCH/decode.c) implements vmv_decode(); its vmv_arch.h has the
+ * entry bits and the inline helpers the generic code uses.  Plain C, no
+ * kernel state: the module fills a struct vmv_layout from the running
+ * kernel's constants once at load (arch/ARCH/layout.c), and the host
+ * tests fill it for 6.1 and 6.12 by hand.
  */
 #ifndef _VMV_DECODE_H
 #define _VMV_DECODE_H
@@ -13,21 +16,13 @@
 #include "vmv_types.h"
 
 /*
- * Where an entry was found, what it is, and its flags: the lists of
- * include/uapi/vmview.h, so the module's numbers are the ABI's.  Names
- * (the words of ptes) in vmv_level_names[], vmv_kind_names[] and
- * vmv_flag_names[].
+ * Where an entry was found (enum vmview_level), what it is (enum
+ * vmview_kind) and its flags (enum vmview_flag) are the ABI's own enums,
+ * from include/uapi/vmview.h; their words (the names in ptes) are in
+ * vmv_level_names[], vmv_kind_names[] and vmv_flag_names[] (fmt.c).
  */
-#define VMV_ENUM_LEVEL(name, word)	VMV_LEVEL_##name,
-#define VMV_ENUM_KIND(name, word)	VMV_KIND_##name,
-#define VMV_ENUM_FLAG(name, word)	VMV_F_##name,
-
-enum vmv_level { VMVIEW_LEVELS(VMV_ENUM_LEVEL) VMV_NR_LEVELS };
-enum vmv_kind { VMVIEW_KINDS(VMV_ENUM_KIND) VMV_NR_KINDS };
-enum vmv_flag { VMVIEW_FLAGS(VMV_ENUM_FLAG) VMV_NR_FLAGS };
 
 #define VMV_FLAG(f)	(1U << (f))
-#define VMV_NO_PFN	(~0ULL)
 
 /*
  * What differs between kernels: the swap types the kernel reserves for
@@ -57,9 +52,9 @@ struct vmv_layout {
 };
 
 struct vmv_decoded {
-	enum vmv_kind kind;
-	u64 pfn;		/* frame, or VMV_NO_PFN */
-	u32 flags;		/* VMV_FLAG(VMV_F_*) */
+	enum vmview_kind kind;
+	u64 pfn;		/* frame, or VMVIEW_NO_PFN */
+	u32 flags;		/* VMV_FLAG(VMVIEW_F_*) */
 	u8 swap_type;		/* for swap-format entries */
 	u64 swap_offset;	/* for swap-format entries */
 	u8 page_shift;		/* size mapped by a leaf: 12, 21 or 30 */
@@ -67,35 +62,17 @@ struct vmv_decoded {
 };
 
 /* Name of a kind ("present", "swap", ...) and of a level ("pte", ...). */
-extern const char * const vmv_kind_names[VMV_NR_KINDS];
-extern const char * const vmv_level_names[VMV_NR_LEVELS];
-extern const char * const vmv_flag_names[VMV_NR_FLAGS];
+extern const char * const vmv_kind_names[VMVIEW_NR_KINDS];
+extern const char * const vmv_level_names[VMVIEW_NR_LEVELS];
+extern const char * const vmv_flag_names[VMVIEW_NR_FLAGS];
 
 /*
  * Decode one entry found at a level.  Upper levels (pgd, p4d) only hold
  * tables; pud and pmd entries are leaves when PSE is set (or, not
  * present, when they hold a swap-format entry), tables otherwise.
  */
-void vmv_decode(const struct vmv_layout *l, u64 entry, enum vmv_level level,
+void vmv_decode(const struct vmv_layout *l, u64 entry, enum vmview_level level,
 		struct vmv_decoded *d);
-
-/*
- * A present 4 KiB PTE, the case of nearly every leaf of a dump, without
- * the struct: its frame and its flags (as vmv_decode() gives them for
- * kind VMV_KIND_PRESENT at VMV_LEVEL_PTE; tests/test_fmt.c checks that
- * they agree).  Bits 0..6 (present .. dirty) and 11 (soft-dirty) are
- * flags of the same numbers; PAT (7) and global (8) move up by one;
- * special (9) and uffd-wp (10) by three; NX is bit 63.
- */
-#define VMV_PTE_PFN(e)	(((e) & (((u64)1 << 52) - 1)) >> 12)
-
-static inline u32 vmv_pte_present_flags(const struct vmv_layout *l, u64 e)
-{
-	return (u32)(e & 0x87f) | (u32)(e & 0x180) << 1 |
-	       (u32)(e & 0x600) << 3 | (u32)(e >> 63) << VMV_F_NX |
-	       (u32)!!(e & l->saved_dirty_mask) << VMV_F_DIRTY |
-	       (u32)!!(e & l->devmap_mask) << VMV_F_DEVMAP;
-}
 
 /* Build an entry's swap-format bits (for tests and for checks at load). */
 u64 vmv_swp_entry(u8 type, u64 offset);

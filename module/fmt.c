@@ -6,14 +6,16 @@
  */
 #include "fmt.h"
 
-const char * const vmv_page_flag_names[VMV_NR_PAGE_FLAGS] = {
-	VMVIEW_PAGE_FLAGS(VMVIEW_WORD)
-};
+/* The words of ptes, from the ABI's lists. */
+const char * const vmv_kind_names[] = VMVIEW_NAMES(VMVIEW_KINDS);
+const char * const vmv_level_names[] = VMVIEW_NAMES(VMVIEW_LEVELS);
+const char * const vmv_flag_names[] = VMVIEW_NAMES(VMVIEW_FLAGS);
+const char * const vmv_page_flag_names[] = VMVIEW_NAMES(VMVIEW_PFLAGS);
 
 /* The enums come from the uapi lists; the record's fields must hold them. */
-static_assert(VMV_NR_KINDS - 1 <= VMVIEW_META_KIND_MASK &&
-	      VMV_NR_LEVELS - 1 <= VMVIEW_META_LEVEL_MASK &&
-	      VMV_NR_FLAGS <= 17 && VMV_NR_PAGE_FLAGS <= 14);
+static_assert(VMVIEW_NR_KINDS - 1 <= VMVIEW_META_KIND_MASK &&
+	      VMVIEW_NR_LEVELS - 1 <= VMVIEW_META_LEVEL_MASK &&
+	      VMVIEW_NR_FLAGS <= 17 && VMVIEW_NR_PFLAGS <= 14);
 
 static const char vmv_hex_digits[16] = "0123456789abcdef";
 
@@ -71,12 +73,12 @@ size_t vmv_fmt_names(char *buf, u32 mask, const char * const *names,
 	return p - buf;
 }
 
-static bool vmv_kind_is_swap_format(enum vmv_kind kind)
+static bool vmv_kind_is_swap_format(enum vmview_kind kind)
 {
-	return kind >= VMV_KIND_SWAP && kind <= VMV_KIND_MARKER;
+	return kind >= VMVIEW_KIND_SWAP && kind <= VMVIEW_KIND_MARKER;
 }
 
-size_t vmv_fmt_pte(char *buf, u64 vaddr, enum vmv_level level, u64 entry,
+size_t vmv_fmt_pte(char *buf, u64 vaddr, enum vmview_level level, u64 entry,
 		   const struct vmv_decoded *d, const struct vmv_page_info *pi)
 {
 	return vmv_fmt_pte_cached(NULL, buf, vaddr, level, entry, d, pi);
@@ -117,11 +119,11 @@ static size_t vmv_fmt_tail(char *buf, u32 flags,
 	char *p = buf;
 
 	p += vmv_fmt_str(p, " flags=");
-	p += vmv_fmt_names(p, flags, vmv_flag_names, VMV_NR_FLAGS);
+	p += vmv_fmt_names(p, flags, vmv_flag_names, VMVIEW_NR_FLAGS);
 	if (pi && pi->valid) {
 		p += vmv_fmt_str(p, " page=");
 		p += vmv_fmt_names(p, pi->flags, vmv_page_flag_names,
-				   VMV_NR_PAGE_FLAGS);
+				   VMVIEW_NR_PFLAGS);
 		p += vmv_fmt_str(p, " order=");
 		p += vmv_fmt_dec(p, pi->order);
 		p += vmv_fmt_str(p, " mapcount=");
@@ -149,7 +151,7 @@ void vmv_fmt_cache_fill(struct vmv_fmt_cache *c, u32 flags,
 }
 
 size_t vmv_fmt_pte_cached(struct vmv_fmt_cache *c, char *buf, u64 vaddr,
-			  enum vmv_level level, u64 entry,
+			  enum vmview_level level, u64 entry,
 			  const struct vmv_decoded *d,
 			  const struct vmv_page_info *pi)
 {
@@ -164,7 +166,7 @@ size_t vmv_fmt_pte_cached(struct vmv_fmt_cache *c, char *buf, u64 vaddr,
 	*p++ = ' ';
 	p += vmv_fmt_str(p, vmv_kind_names[d->kind]);
 	p += vmv_fmt_str(p, " pfn=");
-	if (d->pfn == VMV_NO_PFN) {
+	if (d->pfn == VMVIEW_NO_PFN) {
 		*p++ = '-';
 	} else {
 		p += vmv_fmt_str(p, "0x");
@@ -184,24 +186,18 @@ size_t vmv_fmt_pte_cached(struct vmv_fmt_cache *c, char *buf, u64 vaddr,
 	return p + c->len - buf;
 }
 
-void vmv_fmt_rec(struct vmview_pte *rec, u64 vaddr, enum vmv_level level,
+void vmv_fmt_rec(struct vmview_pte *rec, u64 vaddr, enum vmview_level level,
 		 u64 entry, const struct vmv_decoded *d,
 		 const struct vmv_page_info *pi)
 {
-	u64 meta = (u64)d->kind << VMVIEW_META_KIND_SHIFT |
-		   (u64)level << VMVIEW_META_LEVEL_SHIFT |
-		   (u64)d->flags << VMVIEW_META_FLAGS_SHIFT;
+	u64 meta = vmv_rec_meta(d->kind, level, d->flags);
+	u64 pfn = d->pfn;
 
-	rec->vaddr = vaddr;
-	rec->entry = entry;
-	rec->pfn = d->pfn;
 	if (vmv_kind_is_swap_format(d->kind)) {
 		meta |= ((u64)d->swap_type & VMVIEW_META_SWAP_MASK) <<
 			VMVIEW_META_SWAP_SHIFT;
-		if (d->kind == VMV_KIND_SWAP)
-			rec->pfn = d->swap_offset;
+		if (d->kind == VMVIEW_KIND_SWAP)
+			pfn = d->swap_offset;
 	}
-	if (pi && pi->valid)
-		meta |= vmv_rec_page_meta(pi);
-	rec->meta = meta;
+	vmv_rec_put(rec, vaddr, entry, pfn, meta, pi);
 }

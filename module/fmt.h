@@ -19,18 +19,15 @@
 #include <uapi/vmview.h>
 
 #include "decode.h"
+#include "vmv_arch.h"
 
-/* Flags of the struct page an entry maps; names in vmv_page_flag_names[]. */
-#define VMV_ENUM_PAGE_FLAG(name, word)	VMV_P_##name,
-
-enum vmv_page_flag { VMVIEW_PAGE_FLAGS(VMV_ENUM_PAGE_FLAG) VMV_NR_PAGE_FLAGS };
-
-extern const char * const vmv_page_flag_names[VMV_NR_PAGE_FLAGS];
+/* Flags of the struct page an entry maps (enum vmview_pflag); names: */
+extern const char * const vmv_page_flag_names[VMVIEW_NR_PFLAGS];
 
 /* What the module learnt of the struct page behind a present entry. */
 struct vmv_page_info {
 	bool valid;		/* false: no struct page (or it was unstable) */
-	u32 flags;		/* VMV_FLAG(VMV_P_*) */
+	u32 flags;		/* VMV_FLAG(VMVIEW_P_*) */
 	u8 order;		/* folio order */
 	int mapcount;		/* the page's mapcount */
 };
@@ -56,16 +53,16 @@ struct vmv_fmt_cache {
  * Format one ptes line (with its newline) into buf, which must hold
  * VMV_PTE_LINE_MAX bytes.  pi may be NULL.  Returns the length.
  */
-size_t vmv_fmt_pte(char *buf, u64 vaddr, enum vmv_level level, u64 entry,
+size_t vmv_fmt_pte(char *buf, u64 vaddr, enum vmview_level level, u64 entry,
 		   const struct vmv_decoded *d, const struct vmv_page_info *pi);
 /* The same, with a cache kept across the lines of one dump (c may be NULL). */
 size_t vmv_fmt_pte_cached(struct vmv_fmt_cache *c, char *buf, u64 vaddr,
-			  enum vmv_level level, u64 entry,
+			  enum vmview_level level, u64 entry,
 			  const struct vmv_decoded *d,
 			  const struct vmv_page_info *pi);
 
 /* The same leaf as one PID/ptes.bin record (include/uapi/vmview.h). */
-void vmv_fmt_rec(struct vmview_pte *rec, u64 vaddr, enum vmv_level level,
+void vmv_fmt_rec(struct vmview_pte *rec, u64 vaddr, enum vmview_level level,
 		 u64 entry, const struct vmv_decoded *d,
 		 const struct vmv_page_info *pi);
 
@@ -84,6 +81,26 @@ static inline u64 vmv_rec_page_meta(const struct vmv_page_info *pi)
 	       mapcount << VMVIEW_META_MAPCOUNT_SHIFT;
 }
 
+/* A record's meta without the page fields. */
+static inline u64 vmv_rec_meta(enum vmview_kind kind, enum vmview_level level,
+			       u32 flags)
+{
+	return (u64)kind << VMVIEW_META_KIND_SHIFT |
+	       (u64)level << VMVIEW_META_LEVEL_SHIFT |
+	       (u64)flags << VMVIEW_META_FLAGS_SHIFT;
+}
+
+/* Write a record: @meta from vmv_rec_meta(), the page fields from @pi. */
+static inline void vmv_rec_put(struct vmview_pte *rec, u64 vaddr, u64 entry,
+			       u64 pfn, u64 meta,
+			       const struct vmv_page_info *pi)
+{
+	rec->vaddr = vaddr;
+	rec->entry = entry;
+	rec->pfn = pfn;
+	rec->meta = meta | (pi && pi->valid ? vmv_rec_page_meta(pi) : 0);
+}
+
 /*
  * vmv_fmt_rec() for a present 4 KiB PTE with the flags of
  * vmv_pte_present_flags(), inline: the loop of a dump calls nothing.
@@ -92,12 +109,8 @@ static inline void vmv_rec_present_pte(struct vmview_pte *rec, u64 vaddr,
 				       u64 entry, u32 flags,
 				       const struct vmv_page_info *pi)
 {
-	rec->vaddr = vaddr;
-	rec->entry = entry;
-	rec->pfn = VMV_PTE_PFN(entry);
-	rec->meta = (u64)VMVIEW_KIND_PRESENT << VMVIEW_META_KIND_SHIFT |
-		    (u64)flags << VMVIEW_META_FLAGS_SHIFT |
-		    (pi->valid ? vmv_rec_page_meta(pi) : 0);
+	vmv_rec_put(rec, vaddr, entry, VMV_PTE_PFN(entry),
+		    vmv_rec_meta(VMVIEW_KIND_PRESENT, VMVIEW_LEVEL_PTE, flags), pi);
 }
 
 /* Make formatting fast (tables); call once before the first line. */

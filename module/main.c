@@ -13,6 +13,7 @@
 #include <linux/moduleparam.h>
 
 #include "fmt.h"
+#include "dump.h"
 #include "inspect.h"
 #include "vmview.h"
 #include "walk.h"
@@ -53,9 +54,7 @@ static int __init vmview_init(void)
 {
 	int ret;
 
-	ret = vmv_platform_check();
-	if (ret)
-		return ret;
+	/* First: refuse a kernel vmview does not know (arch/ARCH/layout.c). */
 	ret = vmv_layout_init();
 	if (ret)
 		return ret;

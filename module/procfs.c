@@ -12,6 +12,7 @@
 #include <linux/utsname.h>
 
 #include "target.h"
+#include "walk.h"
 #include "vmview.h"
 
 static struct proc_dir_entry *vmv_proc;
@@ -22,7 +23,7 @@ static int vmv_status_show(struct seq_file *m, void *v)
 
 	seq_printf(m, "version: %s\n", VMVIEW_VERSION);
 	seq_printf(m, "kernel: %s\n", init_utsname()->release);
-	seq_printf(m, "levels: %d\n", pgtable_l5_enabled() ? 5 : 4);
+	seq_printf(m, "levels: %d\n", vmv_levels());
 	seq_printf(m, "tracked: %u\n", vmv_nr_tracked());
 	for (i = 0; i < VMV_NR_STATS; i++)
 		seq_printf(m, "alloc_%s: %ld\n", vmv_stat_names[i],

@@ -47,7 +47,7 @@
 
 #define SH_ENTRIES		512
 #define SH_INDEX_BITS		9
-#define SH_PAGE_SHIFT		12
+#define SH_BASE_SHIFT		12
 
 /* Bits of 64-bit entries (upper and wide nodes). */
 #define SH_LEAF			1ULL	/* upper: a leaf; lowest: valid */
@@ -74,7 +74,7 @@ struct vmv_shadow_wpte {
 
 static unsigned int sh_shift(unsigned int level)
 {
-	return SH_PAGE_SHIFT + SH_INDEX_BITS * level;
+	return SH_BASE_SHIFT + SH_INDEX_BITS * level;
 }
 
 static unsigned int sh_index(u64 va, unsigned int level)
@@ -267,9 +267,9 @@ int vmv_shadow_set(struct vmv_shadow *s, u64 va, u64 pfn, unsigned int shift,
 	if ((va & (size - 1)) || va >= vmv_shadow_limit(s))
 		return -EINVAL;
 	if ((pfn >> VMV_SHADOW_PFN_BITS) ||
-	    (pfn & ((size >> SH_PAGE_SHIFT) - 1)))
+	    (pfn & ((size >> SH_BASE_SHIFT) - 1)))
 		return -EINVAL;
-	target = (shift - SH_PAGE_SHIFT) / SH_INDEX_BITS;
+	target = (shift - SH_BASE_SHIFT) / SH_INDEX_BITS;
 	big = pfn >> SH_C_PFN_BITS;
 
 	/*
@@ -379,7 +379,7 @@ u64 vmv_shadow_phys(const struct vmv_shadow_leaf *leaf, u64 va)
 {
 	u64 mask = (1ULL << leaf->shift) - 1;
 
-	return (leaf->pfn << SH_PAGE_SHIFT) + (va & mask);
+	return (leaf->pfn << SH_BASE_SHIFT) + (va & mask);
 }
 
 void vmv_shadow_stats(const struct vmv_shadow *s, struct vmv_shadow_stats *st)
@@ -501,7 +501,7 @@ static int sh_pte_walk(const struct sh_walk *w, u64 child, u64 base)
 		if (!e)
 			continue;
 		sh_leaf_decode(e, 0, &leaf);
-		ret = w->fn(w->priv, base + ((u64)i << SH_PAGE_SHIFT), &leaf);
+		ret = w->fn(w->priv, base + ((u64)i << SH_BASE_SHIFT), &leaf);
 		if (ret)
 			return ret;
 	}

@@ -4,6 +4,7 @@
  * tracked processes.  Lifetime rules are in target.h.
  */
 #include <linux/atomic.h>
+#include <linux/mm.h>
 #include <linux/pid.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/task.h>
@@ -235,4 +236,31 @@ void vmv_target_untrack_all(void)
 	list_for_each_entry_safe(t, tmp, &vmv_targets, node)
 		vmv_target_remove(t);
 	mutex_unlock(&vmv_targets_lock);
+}
+
+/*
+ * The address space, with a user reference and mmap_read_lock_killable()
+ * held, for one read of a file: -ESRCH once it is gone, -EINTR on a
+ * fatal signal.  vmv_target_unlock_mm() drops both.
+ */
+struct mm_struct *vmv_target_lock_mm(struct vmv_target *t, int *err)
+{
+	struct mm_struct *mm = vmv_target_get_mm(t);
+
+	if (!mm) {
+		*err = -ESRCH;
+		return NULL;
+	}
+	*err = mmap_read_lock_killable(mm);
+	if (*err) {
+		mmput(mm);
+		return NULL;
+	}
+	return mm;
+}
+
+void vmv_target_unlock_mm(struct mm_struct *mm)
+{
+	mmap_read_unlock(mm);
+	mmput(mm);
 }

@@ -49,6 +49,12 @@ void vmv_target_put(struct vmv_target *t);
 
 /* The address space with a user reference (mmput() it), or NULL. */
 struct mm_struct *vmv_target_get_mm(struct vmv_target *t);
+/*
+ * The address space with a user reference and its mmap lock held for
+ * reading (NULL and *err: -ESRCH, -EINTR), and the undoing of both.
+ */
+struct mm_struct *vmv_target_lock_mm(struct vmv_target *t, int *err);
+void vmv_target_unlock_mm(struct mm_struct *mm);
 /* Refresh t->comm from the task when it still exists. */
 void vmv_target_comm(struct vmv_target *t, char *buf);
 

@@ -38,9 +38,6 @@ static inline void *vmv_kvzalloc(size_t size, gfp_t gfp)
 	return vmv_should_fail() ? NULL : kvzalloc(size, gfp);
 }
 
-/* platform.c: 0, or -EOPNOTSUPP on a kernel vmview does not know. */
-int vmv_platform_check(void);
-
 /* debugfs.c: the /sys/kernel/debug/vmview tree. */
 int vmv_debugfs_init(void);
 void vmv_debugfs_exit(void);

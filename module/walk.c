@@ -14,86 +14,6 @@
 #include "compat.h"
 #include "walk.h"
 
-struct vmv_layout vmv_layout;
-
-static int vmv_layout_check(const char *what, u64 entry, enum vmv_kind kind,
-			    u64 pfn, int type, u64 offset)
-{
-	struct vmv_decoded d;
-
-	vmv_decode(&vmv_layout, entry, VMV_LEVEL_PTE, &d);
-	if (d.kind == kind && d.pfn == pfn &&
-	    (type < 0 || (d.swap_type == type && d.swap_offset == offset)))
-		return 0;
-	pr_err("refusing to load: decoding a %s entry 0x%016llx disagrees with this kernel\n",
-	       what, entry);
-	return -EOPNOTSUPP;
-}
-
-/*
- * Fill vmv_layout from the running kernel's constants, then check the
- * decoder against entries made by the kernel's own helpers, so that a
- * kernel whose layout vmview does not know refuses to load.
- */
-int vmv_layout_init(void)
-{
-	pte_t pte;
-	int ret;
-
-	struct vmv_layout *l = &vmv_layout;
-
-	memset(l, 0xff, sizeof(*l));	/* every type VMV_NO_TYPE */
-	l->max_swapfiles = MAX_SWAPFILES;
-#if SWP_HWPOISON_NUM
-	l->type_hwpoison = SWP_HWPOISON;
-#endif
-#if SWP_MIGRATION_NUM
-	l->type_migration_read = SWP_MIGRATION_READ;
-	l->type_migration_read_exclusive = SWP_MIGRATION_READ_EXCLUSIVE;
-	l->type_migration_write = SWP_MIGRATION_WRITE;
-#endif
-#if SWP_DEVICE_NUM
-	l->type_device_private_read = SWP_DEVICE_READ;
-	l->type_device_private_write = SWP_DEVICE_WRITE;
-	l->type_device_exclusive_read = SWP_DEVICE_EXCLUSIVE_READ;
-	l->type_device_exclusive_write = SWP_DEVICE_EXCLUSIVE_WRITE;
-#endif
-#if SWP_PTE_MARKER_NUM
-	l->type_marker = SWP_PTE_MARKER;
-#endif
-#ifdef SWP_SWAPIN_ERROR_NUM
-	l->type_swapin_error = SWP_SWAPIN_ERROR;
-#endif
-	l->swp_pfn_bits = SWP_PFN_BITS;
-	l->devmap_mask = _PAGE_DEVMAP;
-#ifdef _PAGE_SAVED_DIRTY
-	l->saved_dirty_mask = _PAGE_SAVED_DIRTY;
-#else
-	l->saved_dirty_mask = 0;
-#endif
-
-	pte = pfn_pte(0x12345, PAGE_SHARED);
-	ret = vmv_layout_check("present", pte_val(pte), VMV_KIND_PRESENT,
-			       pte_pfn(pte), -1, 0);
-	/* A protnone PFN is stored inverted (L1TF). */
-	pte = pfn_pte(0x12345, PAGE_NONE);
-	ret = ret ?: vmv_layout_check("protnone", pte_val(pte),
-				      VMV_KIND_PROTNONE, 0x12345, -1, 0);
-	pte = swp_entry_to_pte(swp_entry(1, 0x1234));
-	ret = ret ?: vmv_layout_check("swap", pte_val(pte), VMV_KIND_SWAP,
-				      VMV_NO_PFN, 1, 0x1234);
-	pte = pte_swp_mkexclusive(pte_swp_mksoft_dirty(pte));
-	ret = ret ?: vmv_layout_check("swap", pte_val(pte), VMV_KIND_SWAP,
-				      VMV_NO_PFN, 1, 0x1234);
-#if SWP_MIGRATION_NUM
-	pte = swp_entry_to_pte(make_writable_migration_entry(0x4321));
-	ret = ret ?: vmv_layout_check("migration", pte_val(pte),
-				      VMV_KIND_MIGRATION, 0x4321,
-				      SWP_MIGRATION_WRITE, 0x4321);
-#endif
-	return ret;
-}
-
 static int vmv_walk_stop(struct vmv_walk *w, int ret, unsigned long next)
 {
 	if (ret > 0)
@@ -102,20 +22,14 @@ static int vmv_walk_stop(struct vmv_walk *w, int ret, unsigned long next)
 }
 
 /* Between PMD ranges: let others run, give up on a fatal signal. */
-static int vmv_walk_pmd_done(struct vmv_walk *w, unsigned long next)
+static int vmv_walk_yield(void)
 {
-	int ret = 0;
-
-	if (w->ops->pmd_done)
-		ret = w->ops->pmd_done(w, next);
-	if (!ret && fatal_signal_pending(current))
-		ret = -EINTR;
 	cond_resched();
-	return vmv_walk_stop(w, ret, next);
+	return fatal_signal_pending(current) ? -EINTR : 0;
 }
 
 static int vmv_walk_leaf(struct vmv_walk *w, void *entryp, unsigned long addr,
-			 enum vmv_level level, u64 entry,
+			 enum vmview_level level, u64 entry,
 			 const struct vmv_decoded *d)
 {
 	int ret;
@@ -137,11 +51,12 @@ static int vmv_walk_leaf(struct vmv_walk *w, void *entryp, unsigned long addr,
 static int vmv_walk_pte(struct vmv_walk *w, pmd_t *pmdp, pmd_t *pmdval,
 			unsigned long addr, unsigned long end, bool *changed)
 {
-	struct vmv_decoded d;
+	unsigned long resume = end;
 	spinlock_t *ptl;	/* the PTE table's own lock */
-	pte_t *ptep;
-	int ret = 0;
+	int ret;
 
+	if (!w->ops->pte_table)
+		return 0;
 	rcu_read_lock();
 	ptl = pte_lockptr(w->mm, pmdval);
 	spin_lock(ptl);
@@ -152,31 +67,12 @@ static int vmv_walk_pte(struct vmv_walk *w, pmd_t *pmdp, pmd_t *pmdval,
 		return 0;
 	}
 	w->ptl_held = true;
-	ptep = pte_offset_kernel(pmdval, addr);
-	if (w->ops->pte_table) {
-		unsigned long resume = end;
-
-		ret = w->ops->pte_table(w, ptep, addr, end, &resume);
-		w->ptl_held = false;
-		spin_unlock(ptl);
-		rcu_read_unlock();
-		return vmv_walk_stop(w, ret, resume);
-	}
-	do {
-		pte_t pte = ptep_get(ptep);
-
-		if (pte_none(pte))
-			continue;
-		vmv_decode(&vmv_layout, pte_val(pte), VMV_LEVEL_PTE, &d);
-		ret = vmv_walk_leaf(w, ptep, addr, VMV_LEVEL_PTE, pte_val(pte),
-				    &d);
-		if (ret)
-			break;
-	} while (ptep++, addr += PAGE_SIZE, addr != end);
+	ret = w->ops->pte_table(w, pte_offset_kernel(pmdval, addr), addr, end,
+				&resume);
 	w->ptl_held = false;
 	spin_unlock(ptl);
 	rcu_read_unlock();
-	return ret;
+	return vmv_walk_stop(w, ret, resume);
 }
 
 static int vmv_walk_pmd(struct vmv_walk *w, pud_t *pudval, unsigned long addr,
@@ -198,12 +94,12 @@ again:
 		next = pmd_addr_end(addr, end);
 		if (pmd_none(pmd))
 			continue;
-		vmv_decode(&vmv_layout, pmd_val(pmd), VMV_LEVEL_PMD, &d);
-		if (d.kind == VMV_KIND_TABLE) {
+		vmv_decode(&vmv_layout, pmd_val(pmd), VMVIEW_LEVEL_PMD, &d);
+		if (d.kind == VMVIEW_KIND_TABLE) {
 			if (pmd_bad(pmd))
 				continue;
 			if (w->ops->table) {
-				ret = w->ops->table(w, addr, VMV_LEVEL_PMD,
+				ret = w->ops->table(w, addr, VMVIEW_LEVEL_PMD,
 						    pmd_val(pmd));
 				if (ret)
 					return vmv_walk_stop(w, ret, addr);
@@ -213,15 +109,15 @@ again:
 			/* Collapsed or freed meanwhile: look again. */
 			if (changed && ++tries < 8)
 				goto again;
-		} else if (d.kind != VMV_KIND_NONE) {
-			ret = vmv_walk_leaf(w, pmdp, addr, VMV_LEVEL_PMD,
+		} else if (d.kind != VMVIEW_KIND_NONE) {
+			ret = vmv_walk_leaf(w, pmdp, addr, VMVIEW_LEVEL_PMD,
 					    pmd_val(pmd), &d);
 		} else {
 			continue;
 		}
 		if (ret)
 			return ret;
-		ret = vmv_walk_pmd_done(w, next);
+		ret = vmv_walk_yield();
 		if (ret)
 			return ret;
 	} while (pmdp++, addr = next, addr != end);
@@ -242,22 +138,22 @@ static int vmv_walk_pud(struct vmv_walk *w, p4d_t *p4dval, unsigned long addr,
 		next = pud_addr_end(addr, end);
 		if (pud_none(pud))
 			continue;
-		vmv_decode(&vmv_layout, pud_val(pud), VMV_LEVEL_PUD, &d);
-		if (d.kind == VMV_KIND_TABLE) {
+		vmv_decode(&vmv_layout, pud_val(pud), VMVIEW_LEVEL_PUD, &d);
+		if (d.kind == VMVIEW_KIND_TABLE) {
 			if (pud_bad(pud))
 				continue;
 			if (w->ops->table) {
-				ret = w->ops->table(w, addr, VMV_LEVEL_PUD,
+				ret = w->ops->table(w, addr, VMVIEW_LEVEL_PUD,
 						    pud_val(pud));
 				if (ret)
 					return vmv_walk_stop(w, ret, addr);
 			}
 			ret = vmv_walk_pmd(w, &pud, addr, next);
-		} else if (d.kind != VMV_KIND_NONE) {
-			ret = vmv_walk_leaf(w, pudp, addr, VMV_LEVEL_PUD,
+		} else if (d.kind != VMVIEW_KIND_NONE) {
+			ret = vmv_walk_leaf(w, pudp, addr, VMVIEW_LEVEL_PUD,
 					    pud_val(pud), &d);
 			if (!ret)
-				ret = vmv_walk_pmd_done(w, next);
+				ret = vmv_walk_yield();
 		} else {
 			continue;
 		}
@@ -282,7 +178,7 @@ static int vmv_walk_p4d(struct vmv_walk *w, pgd_t *pgdp, unsigned long addr,
 		if (p4d_none(p4d) || p4d_bad(p4d))
 			continue;
 		if (w->ops->table) {
-			ret = w->ops->table(w, addr, VMV_LEVEL_P4D,
+			ret = w->ops->table(w, addr, VMVIEW_LEVEL_P4D,
 					    p4d_val(p4d));
 			if (ret)
 				return vmv_walk_stop(w, ret, addr);
@@ -308,8 +204,8 @@ static int vmv_walk_pgd(struct vmv_walk *w, unsigned long addr,
 		/* Both are false with 4-level paging: the p4d decides. */
 		if (pgd_none(pgd) || pgd_bad(pgd))
 			continue;
-		if (pgtable_l5_enabled() && w->ops->table) {
-			ret = w->ops->table(w, addr, VMV_LEVEL_PGD,
+		if (PTRS_PER_P4D > 1 && w->ops->table) {
+			ret = w->ops->table(w, addr, VMVIEW_LEVEL_PGD,
 					    pgd_val(pgd));
 			if (ret)
 				return vmv_walk_stop(w, ret, addr);
@@ -350,16 +246,11 @@ int vmv_walk(struct vmv_walk *w, unsigned long start, unsigned long end)
 			addr = vma->vm_start;
 		vend = min(end, vma->vm_end);
 		w->vma = vma;
-		if (w->ops->vma) {
-			ret = w->ops->vma(w, vma);
-			if (ret)
-				return vmv_walk_stop(w, ret, addr);
-		}
 		ret = vmv_walk_pgd(w, addr, vend);
 		if (ret)
 			return ret;
 		addr = vend;
-		ret = vmv_walk_pmd_done(w, addr);
+		ret = vmv_walk_yield();
 		if (ret)
 			return ret;
 	}
@@ -368,7 +259,7 @@ int vmv_walk(struct vmv_walk *w, unsigned long start, unsigned long end)
 }
 
 static void vmv_page_info(void *entryp, bool stable,
-			  struct vm_area_struct *vma, enum vmv_level level,
+			  struct vm_area_struct *vma, enum vmview_level level,
 			  u64 entry, const struct vmv_decoded *d,
 			  struct vmv_page_info *pi)
 {
@@ -376,7 +267,7 @@ static void vmv_page_info(void *entryp, bool stable,
 	struct page *page;
 
 	memset(pi, 0, sizeof(*pi));
-	if (d->kind != VMV_KIND_PRESENT && d->kind != VMV_KIND_PROTNONE)
+	if (d->kind != VMVIEW_KIND_PRESENT && d->kind != VMVIEW_KIND_PROTNONE)
 		return;
 	/*
 	 * A present entry that is not special maps a normal page, except
@@ -384,18 +275,18 @@ static void vmv_page_info(void *entryp, bool stable,
 	 * there, and for special entries, ask whether the frame has a
 	 * struct page at all.
 	 */
-	if (((d->flags & VMV_FLAG(VMV_F_SPECIAL)) ||
+	if (((d->flags & VMV_FLAG(VMVIEW_F_SPECIAL)) ||
 	     (vma->vm_flags & (VM_PFNMAP | VM_MIXEDMAP))) &&
 	    !pfn_valid(d->pfn))
 		return;
 	if (is_zero_pfn(d->pfn)) {
 		/* Mapped "special", but reserved for ever: no reference. */
 		pi->valid = true;
-		pi->flags = VMV_FLAG(VMV_P_ZERO);
+		pi->flags = VMV_FLAG(VMVIEW_P_ZERO);
 		return;
 	}
 	/* Other special and devmap entries have no struct page to speak of. */
-	if (d->flags & (VMV_FLAG(VMV_F_SPECIAL) | VMV_FLAG(VMV_F_DEVMAP)))
+	if (d->flags & (VMV_FLAG(VMVIEW_F_SPECIAL) | VMV_FLAG(VMVIEW_F_DEVMAP)))
 		return;
 	page = pfn_to_page(d->pfn);
 
@@ -422,10 +313,10 @@ static void vmv_page_info(void *entryp, bool stable,
 void vmv_walk_pte_info(struct vmv_walk *w, pte_t *ptep, u64 entry,
 		       const struct vmv_decoded *d, struct vmv_page_info *pi)
 {
-	vmv_page_info(ptep, w->ptl_held, w->vma, VMV_LEVEL_PTE, entry, d, pi);
+	vmv_page_info(ptep, w->ptl_held, w->vma, VMVIEW_LEVEL_PTE, entry, d, pi);
 }
 
-void vmv_walk_page_info(struct vmv_walk *w, enum vmv_level level, u64 entry,
+void vmv_walk_page_info(struct vmv_walk *w, enum vmview_level level, u64 entry,
 			const struct vmv_decoded *d, struct vmv_page_info *pi)
 {
 	vmv_page_info(w->entryp, w->ptl_held, w->vma, level, entry, d, pi);
@@ -482,7 +373,7 @@ skip:
 	return end;
 }
 
-static void vmv_trace_add(struct vmv_trace *tr, enum vmv_level level,
+static void vmv_trace_add(struct vmv_trace *tr, enum vmview_level level,
 			  unsigned int index, u64 entry)
 {
 	tr->level[tr->nr] = level;
@@ -490,6 +381,22 @@ static void vmv_trace_add(struct vmv_trace *tr, enum vmv_level level,
 	tr->entry[tr->nr] = entry;
 	tr->nr++;
 	vmv_decode(&vmv_layout, entry, level, &tr->leaf);
+}
+
+/*
+ * A pud or pmd entry on the path: true when it is not a table (a huge
+ * leaf, a swap-format entry or nothing), which ends the path at it.
+ */
+static bool vmv_trace_huge(struct vmv_trace *tr, struct vm_area_struct *vma,
+			   void *entryp, enum vmview_level level,
+			   unsigned int index, u64 entry, unsigned long leaf_addr)
+{
+	vmv_trace_add(tr, level, index, entry);
+	if (tr->leaf.kind == VMVIEW_KIND_TABLE)
+		return false;
+	tr->leaf_addr = leaf_addr;
+	vmv_page_info(entryp, false, vma, level, entry, &tr->leaf, &tr->pi);
+	return true;
 }
 
 /**
@@ -515,8 +422,8 @@ void vmv_walk_trace(struct mm_struct *mm, struct vm_area_struct *vma,
 	memset(tr, 0, sizeof(*tr));
 	pgdp = pgd_offset(mm, addr);
 	pgd = READ_ONCE(*pgdp);
-	if (pgtable_l5_enabled()) {
-		vmv_trace_add(tr, VMV_LEVEL_PGD, pgd_index(addr), pgd_val(pgd));
+	if (PTRS_PER_P4D > 1) {
+		vmv_trace_add(tr, VMVIEW_LEVEL_PGD, pgd_index(addr), pgd_val(pgd));
 		if (pgd_none(pgd))
 			return;
 		if (pgd_bad(pgd))
@@ -525,8 +432,8 @@ void vmv_walk_trace(struct mm_struct *mm, struct vm_area_struct *vma,
 	p4dp = p4d_offset(pgdp, addr);
 	p4d = READ_ONCE(*p4dp);
 	/* With 4-level paging the p4d entry is the pgd entry. */
-	vmv_trace_add(tr, pgtable_l5_enabled() ? VMV_LEVEL_P4D : VMV_LEVEL_PGD,
-		      pgtable_l5_enabled() ? p4d_index(addr) : pgd_index(addr),
+	vmv_trace_add(tr, PTRS_PER_P4D > 1 ? VMVIEW_LEVEL_P4D : VMVIEW_LEVEL_PGD,
+		      PTRS_PER_P4D > 1 ? p4d_index(addr) : pgd_index(addr),
 		      p4d_val(p4d));
 	if (p4d_none(p4d))
 		return;
@@ -535,34 +442,26 @@ void vmv_walk_trace(struct mm_struct *mm, struct vm_area_struct *vma,
 
 	pudp = pud_offset(&p4d, addr);
 	pud = READ_ONCE(*pudp);
-	vmv_trace_add(tr, VMV_LEVEL_PUD, pud_index(addr), pud_val(pud));
-	if (tr->leaf.kind != VMV_KIND_TABLE) {
-		tr->leaf_addr = addr & PUD_MASK;
-		vmv_page_info(pudp, false, vma, VMV_LEVEL_PUD, pud_val(pud),
-			      &tr->leaf, &tr->pi);
+	if (vmv_trace_huge(tr, vma, pudp, VMVIEW_LEVEL_PUD, pud_index(addr),
+			   pud_val(pud), addr & PUD_MASK))
 		return;
-	}
 	if (pud_bad(pud))
 		goto bad;
 
 	pmdp = pmd_offset(&pud, addr);
 	pmd = READ_ONCE(*pmdp);
-	vmv_trace_add(tr, VMV_LEVEL_PMD, pmd_index(addr), pmd_val(pmd));
-	if (tr->leaf.kind != VMV_KIND_TABLE) {
-		tr->leaf_addr = addr & PMD_MASK;
-		vmv_page_info(pmdp, false, vma, VMV_LEVEL_PMD, pmd_val(pmd),
-			      &tr->leaf, &tr->pi);
+	if (vmv_trace_huge(tr, vma, pmdp, VMVIEW_LEVEL_PMD, pmd_index(addr),
+			   pmd_val(pmd), addr & PMD_MASK))
 		return;
-	}
 	if (pmd_bad(pmd))
 		goto bad;
 
 	rcu_read_lock();
 	ptep = pte_offset_kernel(&pmd, addr);
 	pte = ptep_get(ptep);
-	vmv_trace_add(tr, VMV_LEVEL_PTE, pte_index(addr), pte_val(pte));
+	vmv_trace_add(tr, VMVIEW_LEVEL_PTE, pte_index(addr), pte_val(pte));
 	tr->leaf_addr = addr & PAGE_MASK;
-	vmv_page_info(ptep, false, vma, VMV_LEVEL_PTE, pte_val(pte),
+	vmv_page_info(ptep, false, vma, VMVIEW_LEVEL_PTE, pte_val(pte),
 		      &tr->leaf, &tr->pi);
 	rcu_read_unlock();
 	return;

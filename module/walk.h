@@ -25,9 +25,9 @@
  * the table itself alive on 6.12 (khugepaged frees a PTE table with only
  * the pmd lock held, after a grace period: pte_free_defer()); the lock
  * keeps its entries, and the pages they map, still while ->leaf looks at
- * them.  So ->leaf for a pte runs under a spinlock and must not sleep;
- * ->pmd_done runs outside, between PMD ranges, where the walker also
- * calls cond_resched() and gives up with -EINTR on a fatal signal.
+ * them.  So ->pte_table runs under a spinlock and must not sleep;
+ * between PMD ranges, outside, the walker calls cond_resched() and gives
+ * up with -EINTR on a fatal signal.
  * Huge pmd and pud leaves are read locklessly; their struct page is read
  * under a speculative folio reference.
  */
@@ -48,23 +48,20 @@ struct vmv_walk_ops {
 	 * only with 5-level paging: with 4 levels the p4d is folded).
 	 */
 	int (*table)(struct vmv_walk *w, unsigned long addr,
-		     enum vmv_level level, u64 entry);
+		     enum vmview_level level, u64 entry);
 	/*
-	 * A whole range [@addr, @end) of one PTE table at once, instead of
-	 * ->leaf for each of its entries: @ptep is the entry for @addr.
-	 * Called with the table's lock held: must not sleep.  A positive
-	 * return stops the walk, *@resume saying where to go on.
+	 * A range [@addr, @end) of one PTE table: @ptep is the entry for
+	 * @addr.  Called with the table's lock held: must not sleep.  Its
+	 * entries are visited with vmv_walk_ptes(), the one PTE loop.  A
+	 * positive return stops the walk, *@resume saying where to go on.
+	 * Without it PTE tables are not read.
 	 */
 	int (*pte_table)(struct vmv_walk *w, pte_t *ptep, unsigned long addr,
 			 unsigned long end, unsigned long *resume);
-	/* A non-empty leaf at @level (pte, pmd or pud), decoded in @d. */
+	/* A non-empty huge leaf at @level (pmd or pud), decoded in @d. */
 	int (*leaf)(struct vmv_walk *w, unsigned long addr,
-		    enum vmv_level level, u64 entry,
+		    enum vmview_level level, u64 entry,
 		    const struct vmv_decoded *d);
-	/* The range up to @next is done (a PMD range or a VMA's end). */
-	int (*pmd_done)(struct vmv_walk *w, unsigned long next);
-	/* A VMA is about to be walked. */
-	int (*vma)(struct vmv_walk *w, struct vm_area_struct *vma);
 };
 
 struct vmv_walk {
@@ -78,9 +75,20 @@ struct vmv_walk {
 	bool ptl_held;			/* its PTE table's lock is held */
 };
 
-/* The decoding layout of the running kernel (filled at module load). */
+/*
+ * The decoding layout of the running kernel, filled at load by the
+ * architecture's probe (arch/ARCH/layout.c).  vmv_layout_init() returns
+ * -EOPNOTSUPP, the reasons in dmesg, on a kernel whose paging or entries
+ * vmview does not know; nothing else may run then.
+ */
 extern struct vmv_layout vmv_layout;
 int vmv_layout_init(void);
+
+/* Page-table levels in use: a folded level has a single entry. */
+static inline int vmv_levels(void)
+{
+	return 2 + (PTRS_PER_PMD > 1) + (PTRS_PER_PUD > 1) + (PTRS_PER_P4D > 1);
+}
 
 int vmv_walk(struct vmv_walk *w, unsigned long start, unsigned long end);
 
@@ -94,7 +102,7 @@ unsigned long vmv_walk_next_pmd(struct mm_struct *mm, unsigned long addr,
  * re-read after the reference is taken; if it changed, nothing is
  * reported).  Call only from ->leaf.
  */
-void vmv_walk_page_info(struct vmv_walk *w, enum vmv_level level, u64 entry,
+void vmv_walk_page_info(struct vmv_walk *w, enum vmview_level level, u64 entry,
 			const struct vmv_decoded *d,
 			struct vmv_page_info *pi);
 
@@ -114,51 +122,41 @@ static __always_inline u32 vmv_folio_flags(struct folio *folio)
 {
 	unsigned long fl = READ_ONCE(folio->flags);
 
-	return VMV_PG(fl, PG_lru, VMV_P_LRU) |
-	       VMV_PG(fl, PG_active, VMV_P_ACTIVE) |
-	       VMV_PG(fl, PG_referenced, VMV_P_REFERENCED) |
-	       VMV_PG(fl, PG_unevictable, VMV_P_UNEVICTABLE) |
-	       VMV_PG(fl, PG_mlocked, VMV_P_MLOCKED) |
+	return VMV_PG(fl, PG_lru, VMVIEW_P_LRU) |
+	       VMV_PG(fl, PG_active, VMVIEW_P_ACTIVE) |
+	       VMV_PG(fl, PG_referenced, VMVIEW_P_REFERENCED) |
+	       VMV_PG(fl, PG_unevictable, VMVIEW_P_UNEVICTABLE) |
+	       VMV_PG(fl, PG_mlocked, VMVIEW_P_MLOCKED) |
 	       /* PG_swapcache means it only with PG_swapbacked. */
-	       (VMV_PG(fl, PG_swapcache, VMV_P_SWAPCACHE) &
-		(VMV_PG(fl, PG_swapbacked, VMV_P_SWAPCACHE))) |
-	       VMV_PG(fl, PG_swapbacked, VMV_P_SWAPBACKED) |
-	       VMV_PG(fl, PG_dirty, VMV_P_DIRTY) |
-	       VMV_PG(fl, PG_writeback, VMV_P_WRITEBACK) |
-	       VMV_PG(fl, PG_head, VMV_P_LARGE);
+	       (VMV_PG(fl, PG_swapcache, VMVIEW_P_SWAPCACHE) &
+		(VMV_PG(fl, PG_swapbacked, VMVIEW_P_SWAPCACHE))) |
+	       VMV_PG(fl, PG_swapbacked, VMVIEW_P_SWAPBACKED) |
+	       VMV_PG(fl, PG_dirty, VMVIEW_P_DIRTY) |
+	       VMV_PG(fl, PG_writeback, VMVIEW_P_WRITEBACK) |
+	       VMV_PG(fl, PG_head, VMVIEW_P_LARGE);
 }
 
 /* A folio that stays mapped while we look (entry locked or referenced). */
 static __always_inline void vmv_folio_info(struct folio *folio,
 					   struct page *page,
 					   struct vm_area_struct *vma,
-					   enum vmv_level level,
+					   enum vmview_level level,
 					   struct vmv_page_info *pi)
 {
 	pi->valid = true;
 	pi->flags = vmv_folio_flags(folio);
 	if (folio_test_anon(folio)) {
-		pi->flags |= VMV_FLAG(VMV_P_ANON);
+		pi->flags |= VMV_FLAG(VMVIEW_P_ANON);
 		if (folio_test_ksm(folio))
-			pi->flags |= VMV_FLAG(VMV_P_KSM);
-	} else if (level == VMV_LEVEL_PMD && vma_is_anonymous(vma)) {
+			pi->flags |= VMV_FLAG(VMVIEW_P_KSM);
+	} else if (level == VMVIEW_LEVEL_PMD && vma_is_anonymous(vma)) {
 		/* Not anon in an anonymous VMA: the huge zero page. */
-		pi->flags |= VMV_FLAG(VMV_P_ZERO);
+		pi->flags |= VMV_FLAG(VMVIEW_P_ZERO);
 	} else if (folio->mapping) {
-		pi->flags |= VMV_FLAG(VMV_P_FILE);
+		pi->flags |= VMV_FLAG(VMVIEW_P_FILE);
 	}
 	pi->order = folio_order(folio);
 	pi->mapcount = vmv_page_mapcount(folio, page);
-}
-
-/*
- * The bits that keep a present PTE from mapping a normal page of its VMA:
- * special (the zero page, PFN maps) and devmap (vm_normal_page()'s rule;
- * the devmap bit is kernel-dependent).
- */
-static __always_inline u64 vmv_pte_not_normal_bits(void)
-{
-	return _PAGE_SPECIAL | vmv_layout.devmap_mask;
 }
 
 /*
@@ -175,21 +173,58 @@ static __always_inline bool vmv_pte_info_fast(struct vm_area_struct *vma,
 	unsigned long pfn = VMV_PTE_PFN(entry);
 	struct page *page;
 
-	if ((entry & (_PAGE_PRESENT | vmv_pte_not_normal_bits())) !=
-	    _PAGE_PRESENT ||
+	if (!vmv_pte_present_normal(&vmv_layout, entry) ||
 	    (vma->vm_flags & (VM_PFNMAP | VM_MIXEDMAP)) || is_zero_pfn(pfn))
 		return false;
 	page = pfn_to_page(pfn);
-	vmv_folio_info(page_folio(page), page, vma, VMV_LEVEL_PTE, pi);
+	vmv_folio_info(page_folio(page), page, vma, VMVIEW_LEVEL_PTE, pi);
 	return true;
+}
+
+/**
+ * vmv_walk_ptes - the one PTE loop, for a ->pte_table op
+ * @w: the walk
+ * @ptep: the entry for @addr
+ * @addr: the first address of the range
+ * @end: its end, in the same PTE table
+ * @resume: where the walk goes on if @fn stops it
+ * @fn: called for each non-empty entry with its address and value;
+ *	non-zero stops the loop (and the walk, if positive)
+ *
+ * Always inline, and @fn a function the compiler sees at each use: the
+ * loop and @fn become one, with no call per entry.  Runs under the PTE
+ * table's lock, as ->pte_table does.
+ */
+static __always_inline int vmv_walk_ptes(struct vmv_walk *w, pte_t *ptep,
+					 unsigned long addr, unsigned long end,
+					 unsigned long *resume,
+					 int (*fn)(struct vmv_walk *w,
+						   pte_t *ptep,
+						   unsigned long addr,
+						   u64 entry))
+{
+	int ret;
+
+	for (; addr != end; ptep++, addr += PAGE_SIZE) {
+		pte_t pte = ptep_get(ptep);
+
+		if (pte_none(pte))
+			continue;
+		ret = fn(w, ptep, addr, pte_val(pte));
+		if (ret) {
+			*resume = addr;
+			return ret;
+		}
+	}
+	return 0;
 }
 
 /* The path of one address through the tables, for PID/translate. */
 struct vmv_trace {
 	int nr;				/* levels visited */
-	enum vmv_level level[VMV_NR_LEVELS];
-	unsigned int index[VMV_NR_LEVELS];
-	u64 entry[VMV_NR_LEVELS];
+	enum vmview_level level[VMVIEW_NR_LEVELS];
+	unsigned int index[VMVIEW_NR_LEVELS];
+	u64 entry[VMVIEW_NR_LEVELS];
 	struct vmv_decoded leaf;	/* the last entry, decoded */
 	unsigned long leaf_addr;	/* first address the leaf maps */
 	bool bad;			/* the last entry was a corrupt table */

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-// units: decode.c
+// units: arch/x86/decode.c fmt.c
 /*
  * Host unit tests for module/decode.c: every entry kind and flag, with
  * entries built bit by bit from the x86-64 definitions of Linux 6.1 and
@@ -71,7 +71,7 @@ unsigned long vmv_host_fail_after, vmv_host_allocs;
 #define MARKER_UFFD_WP		1ULL
 #define MARKER_POISONED		2ULL	/* 6.12 */
 
-#define F(x)	VMV_FLAG(VMV_F_##x)
+#define F(x)	VMV_FLAG(VMVIEW_F_##x)
 
 /*
  * The arch swap entry, as pgtable_64.h's __swp_entry(type, offset)
@@ -233,7 +233,7 @@ enum {
 
 struct want {
 	unsigned int check;
-	enum vmv_kind kind;
+	enum vmview_kind kind;
 	u64 pfn;
 	u32 flags;
 	unsigned int swap_type;
@@ -242,7 +242,7 @@ struct want {
 	bool writable;
 };
 
-static const char *kind_str(enum vmv_kind k)
+static const char *kind_str(enum vmview_kind k)
 {
 	static const char * const s[] = {
 		"NONE", "TABLE", "PRESENT", "PROTNONE", "SWAP", "MIGRATION",
@@ -252,7 +252,7 @@ static const char *kind_str(enum vmv_kind k)
 	return (unsigned int)k < ARRAY_SIZE(s) ? s[k] : "?";
 }
 
-static const char *level_str(enum vmv_level lv)
+static const char *level_str(enum vmview_level lv)
 {
 	static const char * const s[] = { "pte", "pmd", "pud", "p4d", "pgd" };
 
@@ -268,7 +268,7 @@ static const char *level_str(enum vmv_level lv)
 		     (struct want){ __VA_ARGS__ })
 
 static void check_decode(int line, const struct test_layout *t, u64 entry,
-			 enum vmv_level level, struct want w)
+			 enum vmview_level level, struct want w)
 {
 	struct vmv_decoded d;
 
@@ -311,13 +311,13 @@ UNIT_TEST(pte_none)
 	unsigned int i;
 
 	for (i = 0; i < NR_LAYOUTS; i++) {
-		CHECK(&layouts[i], 0, VMV_LEVEL_PTE, .kind = VMV_KIND_NONE);
+		CHECK(&layouts[i], 0, VMVIEW_LEVEL_PTE, .kind = VMVIEW_KIND_NONE);
 		/*
 		 * pte_none() ignores _PAGE_KNL_ERRATUM_MASK (A and D),
 		 * which some CPUs set in non-present entries.
 		 */
-		CHECK(&layouts[i], E_ACCESSED | E_DIRTY, VMV_LEVEL_PTE,
-		      .kind = VMV_KIND_NONE);
+		CHECK(&layouts[i], E_ACCESSED | E_DIRTY, VMVIEW_LEVEL_PTE,
+		      .kind = VMVIEW_KIND_NONE);
 	}
 }
 
@@ -351,7 +351,7 @@ UNIT_TEST(pte_present_each_flag)
 
 		for (j = 0; j < ARRAY_SIZE(bits); j++)
 			CHECK(t, E_PRESENT | bits[j].bit | pfn_bits(pfn),
-			      VMV_LEVEL_PTE, .kind = VMV_KIND_PRESENT,
+			      VMVIEW_LEVEL_PTE, .kind = VMVIEW_KIND_PRESENT,
 			      .check = CK_PFN | CK_FLAGS | CK_SHIFT |
 				       CK_WRITABLE,
 			      .pfn = pfn, .flags = F(PRESENT) | bits[j].flag,
@@ -376,20 +376,20 @@ UNIT_TEST(pte_present_all_flags)
 			F(SPECIAL) | F(UFFD_WP) | F(SOFTDIRTY) | F(DEVMAP) |
 			F(NX);
 
-		CHECK(t, e, VMV_LEVEL_PTE, .kind = VMV_KIND_PRESENT,
+		CHECK(t, e, VMVIEW_LEVEL_PTE, .kind = VMVIEW_KIND_PRESENT,
 		      .check = CK_PFN | CK_FLAGS | CK_SHIFT | CK_WRITABLE,
 		      .pfn = pfn, .flags = f, .page_shift = 12,
 		      .writable = true);
 		/* and every bit there is: pkeys, 52..58 too */
 		CHECK(t, e | E_PKEYS | BIT64(57) | BIT64(58) |
-		      (0x1fULL << 52), VMV_LEVEL_PTE,
-		      .kind = VMV_KIND_PRESENT,
+		      (0x1fULL << 52), VMVIEW_LEVEL_PTE,
+		      .kind = VMVIEW_KIND_PRESENT,
 		      .check = CK_PFN | CK_FLAGS | CK_SHIFT | CK_WRITABLE,
 		      .pfn = pfn, .flags = f, .page_shift = 12,
 		      .writable = true);
 		/* a typical user pte: 0x867 is P|RW|U|A|D|SOFTDIRTY */
-		CHECK(t, 0x8000000012345867ULL, VMV_LEVEL_PTE,
-		      .kind = VMV_KIND_PRESENT,
+		CHECK(t, 0x8000000012345867ULL, VMVIEW_LEVEL_PTE,
+		      .kind = VMVIEW_KIND_PRESENT,
 		      .check = CK_PFN | CK_FLAGS | CK_SHIFT | CK_WRITABLE,
 		      .pfn = 0x12345,
 		      .flags = F(PRESENT) | F(RW) | F(USER) | F(ACCESSED) |
@@ -405,11 +405,11 @@ UNIT_TEST(pte_pat_is_bit7)
 
 	for (i = 0; i < NR_LAYOUTS; i++) {
 		CHECK(&layouts[i], E_PRESENT | E_PAT | pfn_bits(0x100),
-		      VMV_LEVEL_PTE, .kind = VMV_KIND_PRESENT,
+		      VMVIEW_LEVEL_PTE, .kind = VMVIEW_KIND_PRESENT,
 		      .check = CK_PFN | CK_FLAGS, .pfn = 0x100,
 		      .flags = F(PRESENT) | F(PAT));
-		CHECK(&layouts[i], E_PRESENT | BIT64(12), VMV_LEVEL_PTE,
-		      .kind = VMV_KIND_PRESENT, .check = CK_PFN | CK_FLAGS,
+		CHECK(&layouts[i], E_PRESENT | BIT64(12), VMVIEW_LEVEL_PTE,
+		      .kind = VMVIEW_KIND_PRESENT, .check = CK_PFN | CK_FLAGS,
 		      .pfn = 1, .flags = F(PRESENT));
 	}
 }
@@ -426,25 +426,25 @@ UNIT_TEST(pte_pfn_extraction)
 		for (j = 0; j < ARRAY_SIZE(pfns); j++) {
 			/* pfn alone */
 			CHECK(&layouts[i], E_PRESENT | pfn_bits(pfns[j]),
-			      VMV_LEVEL_PTE, .kind = VMV_KIND_PRESENT,
+			      VMVIEW_LEVEL_PTE, .kind = VMVIEW_KIND_PRESENT,
 			      .check = CK_PFN | CK_FLAGS,
 			      .pfn = pfns[j], .flags = F(PRESENT));
 			/* protection keys (59..62) are not pfn, not flags */
 			CHECK(&layouts[i],
 			      E_PRESENT | E_PKEYS | pfn_bits(pfns[j]),
-			      VMV_LEVEL_PTE, .kind = VMV_KIND_PRESENT,
+			      VMVIEW_LEVEL_PTE, .kind = VMVIEW_KIND_PRESENT,
 			      .check = CK_PFN | CK_FLAGS,
 			      .pfn = pfns[j], .flags = F(PRESENT));
 			/* nor are the ignored bits 52..56, nor NX */
 			CHECK(&layouts[i], E_PRESENT | (0x1fULL << 52) |
-			      E_NX | pfn_bits(pfns[j]), VMV_LEVEL_PTE,
-			      .kind = VMV_KIND_PRESENT,
+			      E_NX | pfn_bits(pfns[j]), VMVIEW_LEVEL_PTE,
+			      .kind = VMVIEW_KIND_PRESENT,
 			      .check = CK_PFN | CK_FLAGS, .pfn = pfns[j],
 			      .flags = F(PRESENT) | F(NX));
 		}
 		/* literal: max pfn is bits 12..51 all set */
-		CHECK(&layouts[i], 0x000ffffffffff001ULL, VMV_LEVEL_PTE,
-		      .kind = VMV_KIND_PRESENT, .check = CK_PFN,
+		CHECK(&layouts[i], 0x000ffffffffff001ULL, VMVIEW_LEVEL_PTE,
+		      .kind = VMVIEW_KIND_PRESENT, .check = CK_PFN,
 		      .pfn = 0xffffffffffULL);
 	}
 }
@@ -464,27 +464,27 @@ UNIT_TEST(pte_bits_57_58)
 
 		if (t->saved_dirty) {
 			/* write-protected, written: W=0, D=0, SavedDirty=1 */
-			CHECK(t, base | E_BIT58, VMV_LEVEL_PTE,
-			      .kind = VMV_KIND_PRESENT,
+			CHECK(t, base | E_BIT58, VMVIEW_LEVEL_PTE,
+			      .kind = VMVIEW_KIND_PRESENT,
 			      .check = CK_PFN | CK_FLAGS | CK_WRITABLE,
 			      .pfn = 0x777, .flags = fbase | F(DIRTY),
 			      .writable = false);
-			CHECK(t, base | E_BIT58 | E_DIRTY, VMV_LEVEL_PTE,
-			      .kind = VMV_KIND_PRESENT,
+			CHECK(t, base | E_BIT58 | E_DIRTY, VMVIEW_LEVEL_PTE,
+			      .kind = VMVIEW_KIND_PRESENT,
 			      .check = CK_PFN | CK_FLAGS, .pfn = 0x777,
 			      .flags = fbase | F(DIRTY));
-			CHECK(t, base | E_BIT57, VMV_LEVEL_PTE,
-			      .kind = VMV_KIND_PRESENT,
+			CHECK(t, base | E_BIT57, VMVIEW_LEVEL_PTE,
+			      .kind = VMVIEW_KIND_PRESENT,
 			      .check = CK_PFN | CK_FLAGS, .pfn = 0x777,
 			      .flags = fbase | F(DEVMAP));
 		} else {
-			CHECK(t, base | E_BIT58, VMV_LEVEL_PTE,
-			      .kind = VMV_KIND_PRESENT,
+			CHECK(t, base | E_BIT58, VMVIEW_LEVEL_PTE,
+			      .kind = VMVIEW_KIND_PRESENT,
 			      .check = CK_PFN | CK_FLAGS | CK_WRITABLE,
 			      .pfn = 0x777, .flags = fbase | F(DEVMAP),
 			      .writable = false);
-			CHECK(t, base | E_BIT57, VMV_LEVEL_PTE,
-			      .kind = VMV_KIND_PRESENT,
+			CHECK(t, base | E_BIT57, VMVIEW_LEVEL_PTE,
+			      .kind = VMVIEW_KIND_PRESENT,
 			      .check = CK_PFN | CK_FLAGS, .pfn = 0x777,
 			      .flags = fbase);
 		}
@@ -505,7 +505,7 @@ UNIT_TEST(pte_protnone)
 			/* PAGE_NONE is ACCESSED | PROTNONE */
 			CHECK(t, E_PROTNONE | E_ACCESSED |
 			      protnone_pfn_bits(pfns[j], PFN_MASK),
-			      VMV_LEVEL_PTE, .kind = VMV_KIND_PROTNONE,
+			      VMVIEW_LEVEL_PTE, .kind = VMVIEW_KIND_PROTNONE,
 			      .check = CK_PFN | CK_FLAGS | CK_SHIFT,
 			      .pfn = pfns[j],
 			      .flags = F(PROTNONE) | F(ACCESSED),
@@ -514,23 +514,23 @@ UNIT_TEST(pte_protnone)
 			CHECK(t, E_PROTNONE | E_ACCESSED | E_DIRTY |
 			      E_SOFTDIRTY | E_NX |
 			      protnone_pfn_bits(pfns[j], PFN_MASK),
-			      VMV_LEVEL_PTE, .kind = VMV_KIND_PROTNONE,
+			      VMVIEW_LEVEL_PTE, .kind = VMVIEW_KIND_PROTNONE,
 			      .check = CK_PFN | CK_FLAGS, .pfn = pfns[j],
 			      .flags = F(PROTNONE) | F(ACCESSED) | F(DIRTY) |
 				       F(SOFTDIRTY) | F(NX));
 		}
 		/* literal: pfn 0x12345 is stored as ~0x12345 in 12..51 */
-		CHECK(t, 0x000fffffedcba120ULL, VMV_LEVEL_PTE,
-		      .kind = VMV_KIND_PROTNONE, .check = CK_PFN | CK_FLAGS,
+		CHECK(t, 0x000fffffedcba120ULL, VMVIEW_LEVEL_PTE,
+		      .kind = VMVIEW_KIND_PROTNONE, .check = CK_PFN | CK_FLAGS,
 		      .pfn = 0x12345, .flags = F(PROTNONE) | F(ACCESSED));
 		/* all pfn bits clear: the largest pfn */
-		CHECK(t, E_PROTNONE | E_ACCESSED, VMV_LEVEL_PTE,
-		      .kind = VMV_KIND_PROTNONE, .check = CK_PFN,
+		CHECK(t, E_PROTNONE | E_ACCESSED, VMVIEW_LEVEL_PTE,
+		      .kind = VMVIEW_KIND_PROTNONE, .check = CK_PFN,
 		      .pfn = MAX_PFN);
 		/* pkeys are not pfn */
 		CHECK(t, E_PROTNONE | E_PKEYS |
-		      protnone_pfn_bits(0x4242, PFN_MASK), VMV_LEVEL_PTE,
-		      .kind = VMV_KIND_PROTNONE, .check = CK_PFN | CK_FLAGS,
+		      protnone_pfn_bits(0x4242, PFN_MASK), VMVIEW_LEVEL_PTE,
+		      .kind = VMVIEW_KIND_PROTNONE, .check = CK_PFN | CK_FLAGS,
 		      .pfn = 0x4242, .flags = F(PROTNONE));
 	}
 }
@@ -574,7 +574,7 @@ UNIT_TEST(swp_entry_round_trip)
 			for (i = 0; i < NR_LAYOUTS; i++) {
 				struct vmv_decoded d;
 
-				vmv_decode(&layouts[i].l, e, VMV_LEVEL_PTE,
+				vmv_decode(&layouts[i].l, e, VMVIEW_LEVEL_PTE,
 					   &d);
 				if (d.swap_type != type ||
 				    d.swap_offset != offsets[j])
@@ -616,21 +616,21 @@ UNIT_TEST(pte_swap)
 
 				if (!e)
 					continue;
-				CHECK(t, e, VMV_LEVEL_PTE,
-				      .kind = VMV_KIND_SWAP,
+				CHECK(t, e, VMVIEW_LEVEL_PTE,
+				      .kind = VMVIEW_KIND_SWAP,
 				      .check = CK_PFN | CK_FLAGS | CK_SWAP |
 					       CK_SHIFT | CK_WRITABLE,
-				      .pfn = VMV_NO_PFN, .flags = 0,
+				      .pfn = VMVIEW_NO_PFN, .flags = 0,
 				      .swap_type = types[j],
 				      .swap_offset = offsets[k],
 				      .page_shift = 12, .writable = false);
 			}
 		}
 		/* the doc's example: 0:0x3 exclusive */
-		CHECK(t, 0x07fffffffffff808ULL, VMV_LEVEL_PTE,
-		      .kind = VMV_KIND_SWAP,
+		CHECK(t, 0x07fffffffffff808ULL, VMVIEW_LEVEL_PTE,
+		      .kind = VMVIEW_KIND_SWAP,
 		      .check = CK_PFN | CK_FLAGS | CK_SWAP,
-		      .pfn = VMV_NO_PFN, .flags = F(EXCLUSIVE),
+		      .pfn = VMVIEW_NO_PFN, .flags = F(EXCLUSIVE),
 		      .swap_type = 0, .swap_offset = 3);
 	}
 }
@@ -659,14 +659,14 @@ UNIT_TEST(pte_swap_flags)
 	for (i = 0; i < NR_LAYOUTS; i++) {
 		for (j = 0; j < ARRAY_SIZE(sw); j++) {
 			CHECK(&layouts[i], swp_bits(2, 0x1234) | sw[j].bits,
-			      VMV_LEVEL_PTE, .kind = VMV_KIND_SWAP,
+			      VMVIEW_LEVEL_PTE, .kind = VMVIEW_KIND_SWAP,
 			      .check = CK_PFN | CK_FLAGS | CK_SWAP |
 				       CK_WRITABLE,
-			      .pfn = VMV_NO_PFN, .flags = sw[j].flags,
+			      .pfn = VMVIEW_NO_PFN, .flags = sw[j].flags,
 			      .swap_type = 2, .swap_offset = 0x1234,
 			      .writable = false);
 			CHECK(&layouts[i], swp_bits(0, 0) | sw[j].bits,
-			      VMV_LEVEL_PTE, .kind = VMV_KIND_SWAP,
+			      VMVIEW_LEVEL_PTE, .kind = VMVIEW_KIND_SWAP,
 			      .check = CK_FLAGS | CK_SWAP,
 			      .flags = sw[j].flags,
 			      .swap_type = 0, .swap_offset = 0);
@@ -680,7 +680,7 @@ UNIT_TEST(pte_swap_flags)
  * SWP_MIG_DIRTY_BIT = SWP_PFN_BITS + 1 are in the offset but not the pfn.
  */
 static void check_pfn_kind(const struct test_layout *t, unsigned int type,
-			   enum vmv_kind kind)
+			   enum vmview_kind kind)
 {
 	const unsigned int pb = t->l.swp_pfn_bits;
 	const u64 pmask = BIT64(pb) - 1;
@@ -694,7 +694,7 @@ static void check_pfn_kind(const struct test_layout *t, unsigned int type,
 		for (k = 0; k < ARRAY_SIZE(extra); k++) {
 			u64 off = pfns[j] | extra[k];
 
-			CHECK(t, swp_bits(type, off), VMV_LEVEL_PTE,
+			CHECK(t, swp_bits(type, off), VMVIEW_LEVEL_PTE,
 			      .kind = kind,
 			      .check = CK_PFN | CK_FLAGS | CK_SWAP |
 				       CK_SHIFT | CK_WRITABLE,
@@ -703,7 +703,7 @@ static void check_pfn_kind(const struct test_layout *t, unsigned int type,
 			      .page_shift = 12, .writable = false);
 		}
 		CHECK(t, swp_bits(type, pfns[j]) | S_EXCLUSIVE | S_SOFTDIRTY |
-		      S_UFFD_WP, VMV_LEVEL_PTE, .kind = kind,
+		      S_UFFD_WP, VMVIEW_LEVEL_PTE, .kind = kind,
 		      .check = CK_PFN | CK_FLAGS | CK_SWAP,
 		      .pfn = pfns[j],
 		      .flags = F(EXCLUSIVE) | F(SOFTDIRTY) | F(UFFD_WP),
@@ -719,18 +719,18 @@ UNIT_TEST(pte_migration)
 		const struct test_layout *t = &layouts[i];
 
 		check_pfn_kind(t, t->l.type_migration_read,
-			       VMV_KIND_MIGRATION);
+			       VMVIEW_KIND_MIGRATION);
 		check_pfn_kind(t, t->l.type_migration_read_exclusive,
-			       VMV_KIND_MIGRATION);
+			       VMVIEW_KIND_MIGRATION);
 		check_pfn_kind(t, t->l.type_migration_write,
-			       VMV_KIND_MIGRATION);
+			       VMVIEW_KIND_MIGRATION);
 	}
 	/* literals: 6.1 write (29), 6.12 write (30) */
-	CHECK(&layouts[0], 0xeffffffffdb97400ULL, VMV_LEVEL_PTE,
-	      .kind = VMV_KIND_MIGRATION, .check = CK_PFN | CK_SWAP,
+	CHECK(&layouts[0], 0xeffffffffdb97400ULL, VMVIEW_LEVEL_PTE,
+	      .kind = VMVIEW_KIND_MIGRATION, .check = CK_PFN | CK_SWAP,
 	      .pfn = 0x12345, .swap_type = 29, .swap_offset = 0x12345);
-	CHECK(&layouts[2], 0xf7fffffffdb97400ULL, VMV_LEVEL_PTE,
-	      .kind = VMV_KIND_MIGRATION, .check = CK_PFN | CK_SWAP,
+	CHECK(&layouts[2], 0xf7fffffffdb97400ULL, VMVIEW_LEVEL_PTE,
+	      .kind = VMVIEW_KIND_MIGRATION, .check = CK_PFN | CK_SWAP,
 	      .pfn = 0x12345, .swap_type = 30, .swap_offset = 0x12345);
 }
 
@@ -740,26 +740,26 @@ UNIT_TEST(pte_hwpoison)
 
 	for (i = 0; i < NR_LAYOUTS; i++)
 		check_pfn_kind(&layouts[i], layouts[i].l.type_hwpoison,
-			       VMV_KIND_HWPOISON);
+			       VMVIEW_KIND_HWPOISON);
 }
 
 UNIT_TEST(pte_device_private_exclusive)
 {
 	const struct test_layout *t = &layout_devpriv;
 
-	check_pfn_kind(t, 27, VMV_KIND_DEVICE_PRIVATE);
-	check_pfn_kind(t, 28, VMV_KIND_DEVICE_PRIVATE);
-	check_pfn_kind(t, 29, VMV_KIND_DEVICE_EXCLUSIVE);
-	check_pfn_kind(t, 30, VMV_KIND_DEVICE_EXCLUSIVE);
-	check_pfn_kind(t, 23, VMV_KIND_HWPOISON);
-	check_pfn_kind(t, 24, VMV_KIND_MIGRATION);
-	check_pfn_kind(t, 26, VMV_KIND_MIGRATION);
-	CHECK(t, swp_bits(22, 5), VMV_LEVEL_PTE, .kind = VMV_KIND_SWAP,
-	      .check = CK_PFN | CK_SWAP, .pfn = VMV_NO_PFN,
+	check_pfn_kind(t, 27, VMVIEW_KIND_DEVICE_PRIVATE);
+	check_pfn_kind(t, 28, VMVIEW_KIND_DEVICE_PRIVATE);
+	check_pfn_kind(t, 29, VMVIEW_KIND_DEVICE_EXCLUSIVE);
+	check_pfn_kind(t, 30, VMVIEW_KIND_DEVICE_EXCLUSIVE);
+	check_pfn_kind(t, 23, VMVIEW_KIND_HWPOISON);
+	check_pfn_kind(t, 24, VMVIEW_KIND_MIGRATION);
+	check_pfn_kind(t, 26, VMVIEW_KIND_MIGRATION);
+	CHECK(t, swp_bits(22, 5), VMVIEW_LEVEL_PTE, .kind = VMVIEW_KIND_SWAP,
+	      .check = CK_PFN | CK_SWAP, .pfn = VMVIEW_NO_PFN,
 	      .swap_type = 22, .swap_offset = 5);
-	CHECK(t, swp_bits(31, MARKER_UFFD_WP), VMV_LEVEL_PTE,
-	      .kind = VMV_KIND_MARKER, .check = CK_PFN | CK_SWAP,
-	      .pfn = VMV_NO_PFN, .swap_type = 31,
+	CHECK(t, swp_bits(31, MARKER_UFFD_WP), VMVIEW_LEVEL_PTE,
+	      .kind = VMVIEW_KIND_MARKER, .check = CK_PFN | CK_SWAP,
+	      .pfn = VMVIEW_NO_PFN, .swap_type = 31,
 	      .swap_offset = MARKER_UFFD_WP);
 }
 
@@ -776,25 +776,25 @@ UNIT_TEST(pte_marker)
 
 		for (j = 0; j < ARRAY_SIZE(markers); j++)
 			CHECK(t, swp_bits(t->l.type_marker, markers[j]),
-			      VMV_LEVEL_PTE, .kind = VMV_KIND_MARKER,
+			      VMVIEW_LEVEL_PTE, .kind = VMVIEW_KIND_MARKER,
 			      .check = CK_PFN | CK_FLAGS | CK_SWAP |
 				       CK_WRITABLE,
-			      .pfn = VMV_NO_PFN, .flags = 0,
+			      .pfn = VMVIEW_NO_PFN, .flags = 0,
 			      .swap_type = t->l.type_marker,
 			      .swap_offset = markers[j], .writable = false);
 		/* the swap-only bits still read as flags on a marker */
 		CHECK(t, swp_bits(t->l.type_marker, 1) | S_SOFTDIRTY,
-		      VMV_LEVEL_PTE, .kind = VMV_KIND_MARKER,
-		      .check = CK_PFN | CK_FLAGS, .pfn = VMV_NO_PFN,
+		      VMVIEW_LEVEL_PTE, .kind = VMVIEW_KIND_MARKER,
+		      .check = CK_PFN | CK_FLAGS, .pfn = VMVIEW_NO_PFN,
 		      .flags = F(SOFTDIRTY));
 	}
 	/* literals: 6.1 marker type 30, 6.12 type 31 */
-	CHECK(&layouts[0], 0xf7fffffffffffc00ULL, VMV_LEVEL_PTE,
-	      .kind = VMV_KIND_MARKER, .check = CK_SWAP | CK_PFN,
-	      .pfn = VMV_NO_PFN, .swap_type = 30, .swap_offset = 1);
-	CHECK(&layouts[3], 0xfffffffffffffc00ULL, VMV_LEVEL_PTE,
-	      .kind = VMV_KIND_MARKER, .check = CK_SWAP | CK_PFN,
-	      .pfn = VMV_NO_PFN, .swap_type = 31, .swap_offset = 1);
+	CHECK(&layouts[0], 0xf7fffffffffffc00ULL, VMVIEW_LEVEL_PTE,
+	      .kind = VMVIEW_KIND_MARKER, .check = CK_SWAP | CK_PFN,
+	      .pfn = VMVIEW_NO_PFN, .swap_type = 30, .swap_offset = 1);
+	CHECK(&layouts[3], 0xfffffffffffffc00ULL, VMVIEW_LEVEL_PTE,
+	      .kind = VMVIEW_KIND_MARKER, .check = CK_SWAP | CK_PFN,
+	      .pfn = VMVIEW_NO_PFN, .swap_type = 31, .swap_offset = 1);
 }
 
 /*
@@ -812,14 +812,14 @@ UNIT_TEST(pte_swapin_error_61)
 		if (!t->swapin_error)
 			continue;
 		EXPECT_EQ(t->l.type_swapin_error, 31);
-		CHECK(t, swp_bits(31, 0x12345), VMV_LEVEL_PTE,
-		      .kind = VMV_KIND_MARKER,
+		CHECK(t, swp_bits(31, 0x12345), VMVIEW_LEVEL_PTE,
+		      .kind = VMVIEW_KIND_MARKER,
 		      .check = CK_PFN | CK_FLAGS | CK_SWAP,
-		      .pfn = VMV_NO_PFN, .flags = 0, .swap_type = 31,
+		      .pfn = VMVIEW_NO_PFN, .flags = 0, .swap_type = 31,
 		      .swap_offset = 0x12345);
-		CHECK(t, swp_bits(31, 0), VMV_LEVEL_PTE,
-		      .kind = VMV_KIND_MARKER, .check = CK_PFN | CK_SWAP,
-		      .pfn = VMV_NO_PFN, .swap_type = 31, .swap_offset = 0);
+		CHECK(t, swp_bits(31, 0), VMVIEW_LEVEL_PTE,
+		      .kind = VMVIEW_KIND_MARKER, .check = CK_PFN | CK_SWAP,
+		      .pfn = VMVIEW_NO_PFN, .swap_type = 31, .swap_offset = 0);
 	}
 }
 
@@ -829,26 +829,26 @@ UNIT_TEST(types_differ_61_612)
 	const u64 off = 0x4321;
 
 	/* 26: 6.1 hwpoison, 6.12 a swap file */
-	CHECK(&layouts[0], swp_bits(26, off), VMV_LEVEL_PTE,
-	      .kind = VMV_KIND_HWPOISON, .check = CK_PFN, .pfn = off);
-	CHECK(&layouts[2], swp_bits(26, off), VMV_LEVEL_PTE,
-	      .kind = VMV_KIND_SWAP, .check = CK_PFN | CK_SWAP,
-	      .pfn = VMV_NO_PFN, .swap_type = 26, .swap_offset = off);
+	CHECK(&layouts[0], swp_bits(26, off), VMVIEW_LEVEL_PTE,
+	      .kind = VMVIEW_KIND_HWPOISON, .check = CK_PFN, .pfn = off);
+	CHECK(&layouts[2], swp_bits(26, off), VMVIEW_LEVEL_PTE,
+	      .kind = VMVIEW_KIND_SWAP, .check = CK_PFN | CK_SWAP,
+	      .pfn = VMVIEW_NO_PFN, .swap_type = 26, .swap_offset = off);
 	/* 27: 6.1 migration read, 6.12 hwpoison */
-	CHECK(&layouts[0], swp_bits(27, off), VMV_LEVEL_PTE,
-	      .kind = VMV_KIND_MIGRATION, .check = CK_PFN, .pfn = off);
-	CHECK(&layouts[2], swp_bits(27, off), VMV_LEVEL_PTE,
-	      .kind = VMV_KIND_HWPOISON, .check = CK_PFN, .pfn = off);
+	CHECK(&layouts[0], swp_bits(27, off), VMVIEW_LEVEL_PTE,
+	      .kind = VMVIEW_KIND_MIGRATION, .check = CK_PFN, .pfn = off);
+	CHECK(&layouts[2], swp_bits(27, off), VMVIEW_LEVEL_PTE,
+	      .kind = VMVIEW_KIND_HWPOISON, .check = CK_PFN, .pfn = off);
 	/* 30: 6.1 marker, 6.12 migration write */
-	CHECK(&layouts[0], swp_bits(30, 1), VMV_LEVEL_PTE,
-	      .kind = VMV_KIND_MARKER, .check = CK_PFN, .pfn = VMV_NO_PFN);
-	CHECK(&layouts[2], swp_bits(30, 1), VMV_LEVEL_PTE,
-	      .kind = VMV_KIND_MIGRATION, .check = CK_PFN, .pfn = 1);
+	CHECK(&layouts[0], swp_bits(30, 1), VMVIEW_LEVEL_PTE,
+	      .kind = VMVIEW_KIND_MARKER, .check = CK_PFN, .pfn = VMVIEW_NO_PFN);
+	CHECK(&layouts[2], swp_bits(30, 1), VMVIEW_LEVEL_PTE,
+	      .kind = VMVIEW_KIND_MIGRATION, .check = CK_PFN, .pfn = 1);
 	/* 31: 6.1 swapin error, 6.12 marker: both markers */
-	CHECK(&layouts[1], swp_bits(31, 1), VMV_LEVEL_PTE,
-	      .kind = VMV_KIND_MARKER, .check = CK_PFN, .pfn = VMV_NO_PFN);
-	CHECK(&layouts[3], swp_bits(31, 1), VMV_LEVEL_PTE,
-	      .kind = VMV_KIND_MARKER, .check = CK_PFN, .pfn = VMV_NO_PFN);
+	CHECK(&layouts[1], swp_bits(31, 1), VMVIEW_LEVEL_PTE,
+	      .kind = VMVIEW_KIND_MARKER, .check = CK_PFN, .pfn = VMVIEW_NO_PFN);
+	CHECK(&layouts[3], swp_bits(31, 1), VMVIEW_LEVEL_PTE,
+	      .kind = VMVIEW_KIND_MARKER, .check = CK_PFN, .pfn = VMVIEW_NO_PFN);
 }
 
 /* The pfn bits of a migration entry depend on the paging mode. */
@@ -858,15 +858,15 @@ UNIT_TEST(migration_pfn_bits_4l_5l)
 	const u64 off = 1 | BIT64(34) | BIT64(35) | BIT64(39);
 
 	/* 5-level: 40 pfn bits, the pfn is the whole offset */
-	CHECK(&layouts[0], swp_bits(27, off), VMV_LEVEL_PTE,
-	      .kind = VMV_KIND_MIGRATION, .check = CK_PFN | CK_SWAP,
+	CHECK(&layouts[0], swp_bits(27, off), VMVIEW_LEVEL_PTE,
+	      .kind = VMVIEW_KIND_MIGRATION, .check = CK_PFN | CK_SWAP,
 	      .pfn = off, .swap_type = 27, .swap_offset = off);
 	/* 4-level: 34 pfn bits; 34 and 35 are young and dirty */
-	CHECK(&layouts[1], swp_bits(27, off), VMV_LEVEL_PTE,
-	      .kind = VMV_KIND_MIGRATION, .check = CK_PFN | CK_SWAP,
+	CHECK(&layouts[1], swp_bits(27, off), VMVIEW_LEVEL_PTE,
+	      .kind = VMVIEW_KIND_MIGRATION, .check = CK_PFN | CK_SWAP,
 	      .pfn = 1, .swap_type = 27, .swap_offset = off);
-	CHECK(&layouts[3], swp_bits(28, off), VMV_LEVEL_PTE,
-	      .kind = VMV_KIND_MIGRATION, .check = CK_PFN | CK_SWAP,
+	CHECK(&layouts[3], swp_bits(28, off), VMVIEW_LEVEL_PTE,
+	      .kind = VMVIEW_KIND_MIGRATION, .check = CK_PFN | CK_SWAP,
 	      .pfn = 1, .swap_type = 28, .swap_offset = off);
 }
 
@@ -877,18 +877,18 @@ UNIT_TEST(pmd_table_and_none)
 	unsigned int i;
 
 	for (i = 0; i < NR_LAYOUTS; i++) {
-		CHECK(&layouts[i], 0, VMV_LEVEL_PMD, .kind = VMV_KIND_NONE);
+		CHECK(&layouts[i], 0, VMVIEW_LEVEL_PMD, .kind = VMVIEW_KIND_NONE);
 		/* pmd_none() ignores the KNL erratum bits too */
-		CHECK(&layouts[i], E_ACCESSED | E_DIRTY, VMV_LEVEL_PMD,
-		      .kind = VMV_KIND_NONE);
+		CHECK(&layouts[i], E_ACCESSED | E_DIRTY, VMVIEW_LEVEL_PMD,
+		      .kind = VMVIEW_KIND_NONE);
 		CHECK(&layouts[i], E_TABLE | pfn_bits(0x123459),
-		      VMV_LEVEL_PMD, .kind = VMV_KIND_TABLE);
-		CHECK(&layouts[i], 0x0000000123459067ULL, VMV_LEVEL_PMD,
-		      .kind = VMV_KIND_TABLE);
+		      VMVIEW_LEVEL_PMD, .kind = VMVIEW_KIND_TABLE);
+		CHECK(&layouts[i], 0x0000000123459067ULL, VMVIEW_LEVEL_PMD,
+		      .kind = VMVIEW_KIND_TABLE);
 		/* a kernel-style table entry (no USER) is a table too */
 		CHECK(&layouts[i], E_PRESENT | E_RW | E_ACCESSED | E_DIRTY |
-		      pfn_bits(0x5000), VMV_LEVEL_PMD,
-		      .kind = VMV_KIND_TABLE);
+		      pfn_bits(0x5000), VMVIEW_LEVEL_PMD,
+		      .kind = VMVIEW_KIND_TABLE);
 	}
 }
 
@@ -904,36 +904,36 @@ UNIT_TEST(pmd_huge_leaf)
 		const struct test_layout *t = &layouts[i];
 
 		/* the doc's example */
-		CHECK(t, 0x80000000234008e7ULL, VMV_LEVEL_PMD,
-		      .kind = VMV_KIND_PRESENT,
+		CHECK(t, 0x80000000234008e7ULL, VMVIEW_LEVEL_PMD,
+		      .kind = VMVIEW_KIND_PRESENT,
 		      .check = CK_PFN | CK_FLAGS | CK_SHIFT | CK_WRITABLE,
 		      .pfn = 0x23400,
 		      .flags = fbase | F(SOFTDIRTY) | F(NX),
 		      .page_shift = 21, .writable = true);
 		/* bit 7 is PSE here, never PAT */
-		CHECK(t, base | pfn_bits(0x23400), VMV_LEVEL_PMD,
-		      .kind = VMV_KIND_PRESENT,
+		CHECK(t, base | pfn_bits(0x23400), VMVIEW_LEVEL_PMD,
+		      .kind = VMVIEW_KIND_PRESENT,
 		      .check = CK_PFN | CK_FLAGS | CK_SHIFT | CK_WRITABLE,
 		      .pfn = 0x23400, .flags = fbase, .page_shift = 21,
 		      .writable = true);
 		/* PAT is bit 12 (_PAGE_BIT_PAT_LARGE), not part of the pfn */
 		CHECK(t, base | E_PAT_LARGE | pfn_bits(0x23400),
-		      VMV_LEVEL_PMD, .kind = VMV_KIND_PRESENT,
+		      VMVIEW_LEVEL_PMD, .kind = VMVIEW_KIND_PRESENT,
 		      .check = CK_PFN | CK_FLAGS | CK_SHIFT,
 		      .pfn = 0x23400, .flags = fbase | F(PAT),
 		      .page_shift = 21);
 		/* pmd_pfn() masks with bits 21..51: the pfn is aligned */
 		CHECK(t, base | (0x1ffULL << 12) | pfn_bits(0x23400),
-		      VMV_LEVEL_PMD, .kind = VMV_KIND_PRESENT,
+		      VMVIEW_LEVEL_PMD, .kind = VMVIEW_KIND_PRESENT,
 		      .check = CK_PFN | CK_SHIFT, .pfn = 0x23400,
 		      .page_shift = 21);
-		CHECK(t, base | (PMD_PFN_MASK & ~0ULL), VMV_LEVEL_PMD,
-		      .kind = VMV_KIND_PRESENT, .check = CK_PFN,
+		CHECK(t, base | (PMD_PFN_MASK & ~0ULL), VMVIEW_LEVEL_PMD,
+		      .kind = VMVIEW_KIND_PRESENT, .check = CK_PFN,
 		      .pfn = MAX_PFN & ~0x1ffULL);
 		/* read-only, global, devmap, pkeys */
 		CHECK(t, (base & ~E_RW) | E_GLOBAL | BIT64(t->devmap_bit) |
-		      E_PKEYS | pfn_bits(0x400), VMV_LEVEL_PMD,
-		      .kind = VMV_KIND_PRESENT,
+		      E_PKEYS | pfn_bits(0x400), VMVIEW_LEVEL_PMD,
+		      .kind = VMVIEW_KIND_PRESENT,
 		      .check = CK_PFN | CK_FLAGS | CK_WRITABLE,
 		      .pfn = 0x400,
 		      .flags = (fbase & ~F(RW)) | F(GLOBAL) | F(DEVMAP),
@@ -941,8 +941,8 @@ UNIT_TEST(pmd_huge_leaf)
 		/* saved dirty: pmd_dirty() on 6.12 */
 		if (t->saved_dirty)
 			CHECK(t, (base & ~(E_RW | E_DIRTY)) | E_BIT58 |
-			      pfn_bits(0x600), VMV_LEVEL_PMD,
-			      .kind = VMV_KIND_PRESENT,
+			      pfn_bits(0x600), VMVIEW_LEVEL_PMD,
+			      .kind = VMVIEW_KIND_PRESENT,
 			      .check = CK_PFN | CK_FLAGS | CK_WRITABLE,
 			      .pfn = 0x600,
 			      .flags = fbase & ~F(RW), .writable = false);
@@ -957,13 +957,13 @@ UNIT_TEST(pmd_protnone)
 	for (i = 0; i < NR_LAYOUTS; i++) {
 		CHECK(&layouts[i], E_PROTNONE | E_ACCESSED | E_PSE |
 		      protnone_pfn_bits(0x23400, PMD_PFN_MASK),
-		      VMV_LEVEL_PMD, .kind = VMV_KIND_PROTNONE,
+		      VMVIEW_LEVEL_PMD, .kind = VMVIEW_KIND_PROTNONE,
 		      .check = CK_PFN | CK_FLAGS | CK_SHIFT,
 		      .pfn = 0x23400,
 		      .flags = F(PROTNONE) | F(ACCESSED) | F(PSE),
 		      .page_shift = 21);
-		CHECK(&layouts[i], 0x000fffffdca001a0ULL, VMV_LEVEL_PMD,
-		      .kind = VMV_KIND_PROTNONE, .check = CK_PFN,
+		CHECK(&layouts[i], 0x000fffffdca001a0ULL, VMVIEW_LEVEL_PMD,
+		      .kind = VMVIEW_KIND_PROTNONE, .check = CK_PFN,
 		      .pfn = 0x23400);
 	}
 }
@@ -982,7 +982,7 @@ UNIT_TEST(pmd_invalidated_thp)
 	for (i = 0; i < NR_LAYOUTS; i++)
 		CHECK(&layouts[i], flags |
 		      protnone_pfn_bits(0x23400, PMD_PFN_MASK),
-		      VMV_LEVEL_PMD, .kind = VMV_KIND_PRESENT,
+		      VMVIEW_LEVEL_PMD, .kind = VMVIEW_KIND_PRESENT,
 		      .check = CK_PFN | CK_FLAGS | CK_SHIFT,
 		      .pfn = 0x23400,
 		      .flags = F(RW) | F(USER) | F(ACCESSED) | F(DIRTY) |
@@ -1005,8 +1005,8 @@ UNIT_TEST(pmd_migration)
 		unsigned int j;
 
 		for (j = 0; j < 3; j++) {
-			CHECK(t, swp_bits(types[j], 0x23400), VMV_LEVEL_PMD,
-			      .kind = VMV_KIND_MIGRATION,
+			CHECK(t, swp_bits(types[j], 0x23400), VMVIEW_LEVEL_PMD,
+			      .kind = VMVIEW_KIND_MIGRATION,
 			      .check = CK_PFN | CK_FLAGS | CK_SWAP |
 				       CK_SHIFT | CK_WRITABLE,
 			      .pfn = 0x23400, .flags = 0,
@@ -1014,8 +1014,8 @@ UNIT_TEST(pmd_migration)
 			      .page_shift = 21, .writable = false);
 			CHECK(t, swp_bits(types[j], 0x23400 |
 					  BIT64(t->l.swp_pfn_bits)) |
-			      S_SOFTDIRTY | S_UFFD_WP, VMV_LEVEL_PMD,
-			      .kind = VMV_KIND_MIGRATION,
+			      S_SOFTDIRTY | S_UFFD_WP, VMVIEW_LEVEL_PMD,
+			      .kind = VMVIEW_KIND_MIGRATION,
 			      .check = CK_PFN | CK_FLAGS | CK_SWAP,
 			      .pfn = 0x23400,
 			      .flags = F(SOFTDIRTY) | F(UFFD_WP),
@@ -1039,25 +1039,25 @@ UNIT_TEST(pud_levels)
 	for (i = 0; i < NR_LAYOUTS; i++) {
 		const struct test_layout *t = &layouts[i];
 
-		CHECK(t, 0, VMV_LEVEL_PUD, .kind = VMV_KIND_NONE);
+		CHECK(t, 0, VMVIEW_LEVEL_PUD, .kind = VMVIEW_KIND_NONE);
 		/* so does pud_none() */
-		CHECK(t, E_ACCESSED, VMV_LEVEL_PUD, .kind = VMV_KIND_NONE);
-		CHECK(t, 0x0000000123458067ULL, VMV_LEVEL_PUD,
-		      .kind = VMV_KIND_TABLE);
+		CHECK(t, E_ACCESSED, VMVIEW_LEVEL_PUD, .kind = VMVIEW_KIND_NONE);
+		CHECK(t, 0x0000000123458067ULL, VMVIEW_LEVEL_PUD,
+		      .kind = VMVIEW_KIND_TABLE);
 		/* 1 GiB leaf: pfn a multiple of 2^18 */
-		CHECK(t, leaf | pfn_bits(0x40000), VMV_LEVEL_PUD,
-		      .kind = VMV_KIND_PRESENT,
+		CHECK(t, leaf | pfn_bits(0x40000), VMVIEW_LEVEL_PUD,
+		      .kind = VMVIEW_KIND_PRESENT,
 		      .check = CK_PFN | CK_FLAGS | CK_SHIFT | CK_WRITABLE,
 		      .pfn = 0x40000, .flags = fleaf, .page_shift = 30,
 		      .writable = true);
 		/* PAT at bit 12; bits 12..29 are not pfn (pud_pfn_mask) */
 		CHECK(t, leaf | (0x3ffffULL << 12) | pfn_bits(0x1c0000),
-		      VMV_LEVEL_PUD, .kind = VMV_KIND_PRESENT,
+		      VMVIEW_LEVEL_PUD, .kind = VMVIEW_KIND_PRESENT,
 		      .check = CK_PFN | CK_FLAGS | CK_SHIFT,
 		      .pfn = 0x1c0000, .flags = fleaf | F(PAT),
 		      .page_shift = 30);
-		CHECK(t, leaf | PUD_PFN_MASK, VMV_LEVEL_PUD,
-		      .kind = VMV_KIND_PRESENT, .check = CK_PFN,
+		CHECK(t, leaf | PUD_PFN_MASK, VMVIEW_LEVEL_PUD,
+		      .kind = VMVIEW_KIND_PRESENT, .check = CK_PFN,
 		      .pfn = MAX_PFN & ~0x3ffffULL);
 	}
 }
@@ -1069,19 +1069,19 @@ UNIT_TEST(p4d_pgd_levels)
 	for (i = 0; i < NR_LAYOUTS; i++) {
 		const struct test_layout *t = &layouts[i];
 
-		CHECK(t, 0, VMV_LEVEL_P4D, .kind = VMV_KIND_NONE);
-		CHECK(t, 0, VMV_LEVEL_PGD, .kind = VMV_KIND_NONE);
-		CHECK(t, 0x0000000123457067ULL, VMV_LEVEL_P4D,
-		      .kind = VMV_KIND_TABLE);
-		CHECK(t, 0x0000000123456067ULL, VMV_LEVEL_PGD,
-		      .kind = VMV_KIND_TABLE);
-		CHECK(t, E_TABLE | E_NX | pfn_bits(MAX_PFN), VMV_LEVEL_PGD,
-		      .kind = VMV_KIND_TABLE);
+		CHECK(t, 0, VMVIEW_LEVEL_P4D, .kind = VMVIEW_KIND_NONE);
+		CHECK(t, 0, VMVIEW_LEVEL_PGD, .kind = VMVIEW_KIND_NONE);
+		CHECK(t, 0x0000000123457067ULL, VMVIEW_LEVEL_P4D,
+		      .kind = VMVIEW_KIND_TABLE);
+		CHECK(t, 0x0000000123456067ULL, VMVIEW_LEVEL_PGD,
+		      .kind = VMVIEW_KIND_TABLE);
+		CHECK(t, E_TABLE | E_NX | pfn_bits(MAX_PFN), VMVIEW_LEVEL_PGD,
+		      .kind = VMVIEW_KIND_TABLE);
 		/* no leaves up here: PSE does not make one */
-		CHECK(t, E_TABLE | E_PSE | pfn_bits(0x9999), VMV_LEVEL_PGD,
-		      .kind = VMV_KIND_TABLE);
-		CHECK(t, E_TABLE | E_PSE | pfn_bits(0x9999), VMV_LEVEL_P4D,
-		      .kind = VMV_KIND_TABLE);
+		CHECK(t, E_TABLE | E_PSE | pfn_bits(0x9999), VMVIEW_LEVEL_PGD,
+		      .kind = VMVIEW_KIND_TABLE);
+		CHECK(t, E_TABLE | E_PSE | pfn_bits(0x9999), VMVIEW_LEVEL_P4D,
+		      .kind = VMVIEW_KIND_TABLE);
 	}
 }
 
@@ -1090,59 +1090,55 @@ UNIT_TEST(p4d_pgd_levels)
 UNIT_TEST(kind_names)
 {
 	/* Documentation/vmview.rst, PID/ptes KIND and translate "none" */
-	EXPECT_STREQ(vmv_kind_names[VMV_KIND_NONE], "none");
-	ASSERT(vmv_kind_names[VMV_KIND_TABLE] != NULL);
-	EXPECT_STREQ(vmv_kind_names[VMV_KIND_PRESENT], "present");
-	EXPECT_STREQ(vmv_kind_names[VMV_KIND_PROTNONE], "protnone");
-	EXPECT_STREQ(vmv_kind_names[VMV_KIND_SWAP], "swap");
-	EXPECT_STREQ(vmv_kind_names[VMV_KIND_MIGRATION], "migration");
-	EXPECT_STREQ(vmv_kind_names[VMV_KIND_DEVICE_PRIVATE],
+	EXPECT_STREQ(vmv_kind_names[VMVIEW_KIND_NONE], "none");
+	ASSERT(vmv_kind_names[VMVIEW_KIND_TABLE] != NULL);
+	EXPECT_STREQ(vmv_kind_names[VMVIEW_KIND_PRESENT], "present");
+	EXPECT_STREQ(vmv_kind_names[VMVIEW_KIND_PROTNONE], "protnone");
+	EXPECT_STREQ(vmv_kind_names[VMVIEW_KIND_SWAP], "swap");
+	EXPECT_STREQ(vmv_kind_names[VMVIEW_KIND_MIGRATION], "migration");
+	EXPECT_STREQ(vmv_kind_names[VMVIEW_KIND_DEVICE_PRIVATE],
 		     "device-private");
-	EXPECT_STREQ(vmv_kind_names[VMV_KIND_DEVICE_EXCLUSIVE],
+	EXPECT_STREQ(vmv_kind_names[VMVIEW_KIND_DEVICE_EXCLUSIVE],
 		     "device-exclusive");
-	EXPECT_STREQ(vmv_kind_names[VMV_KIND_HWPOISON], "hwpoison");
-	EXPECT_STREQ(vmv_kind_names[VMV_KIND_MARKER], "marker");
-	EXPECT(strcmp(vmv_kind_names[VMV_KIND_TABLE], "none") != 0);
-	EXPECT(strcmp(vmv_kind_names[VMV_KIND_TABLE], "present") != 0);
+	EXPECT_STREQ(vmv_kind_names[VMVIEW_KIND_HWPOISON], "hwpoison");
+	EXPECT_STREQ(vmv_kind_names[VMVIEW_KIND_MARKER], "marker");
+	EXPECT(strcmp(vmv_kind_names[VMVIEW_KIND_TABLE], "none") != 0);
+	EXPECT(strcmp(vmv_kind_names[VMVIEW_KIND_TABLE], "present") != 0);
 }
 
 UNIT_TEST(level_names)
 {
-	EXPECT_STREQ(vmv_level_names[VMV_LEVEL_PTE], "pte");
-	EXPECT_STREQ(vmv_level_names[VMV_LEVEL_PMD], "pmd");
-	EXPECT_STREQ(vmv_level_names[VMV_LEVEL_PUD], "pud");
-	EXPECT_STREQ(vmv_level_names[VMV_LEVEL_P4D], "p4d");
-	EXPECT_STREQ(vmv_level_names[VMV_LEVEL_PGD], "pgd");
+	EXPECT_STREQ(vmv_level_names[VMVIEW_LEVEL_PTE], "pte");
+	EXPECT_STREQ(vmv_level_names[VMVIEW_LEVEL_PMD], "pmd");
+	EXPECT_STREQ(vmv_level_names[VMVIEW_LEVEL_PUD], "pud");
+	EXPECT_STREQ(vmv_level_names[VMVIEW_LEVEL_P4D], "p4d");
+	EXPECT_STREQ(vmv_level_names[VMVIEW_LEVEL_PGD], "pgd");
 }
 
 UNIT_TEST(flag_names)
 {
-	static const char * const want[VMV_NR_FLAGS] = {
-		[VMV_F_PRESENT]		= "present",
-		[VMV_F_RW]		= "rw",
-		[VMV_F_USER]		= "user",
-		[VMV_F_PWT]		= "pwt",
-		[VMV_F_PCD]		= "pcd",
-		[VMV_F_ACCESSED]	= "accessed",
-		[VMV_F_DIRTY]		= "dirty",
-		[VMV_F_PSE]		= "pse",
-		[VMV_F_PAT]		= "pat",
-		[VMV_F_GLOBAL]		= "global",
-		[VMV_F_NX]		= "nx",
-		[VMV_F_SOFTDIRTY]	= "softdirty",
-		[VMV_F_SPECIAL]		= "special",
-		[VMV_F_UFFD_WP]		= "uffd-wp",
-		[VMV_F_DEVMAP]		= "devmap",
-		[VMV_F_PROTNONE]	= "protnone",
-		[VMV_F_EXCLUSIVE]	= "exclusive",
+	static const char * const want[VMVIEW_NR_FLAGS] = {
+		[VMVIEW_F_PRESENT]		= "present",
+		[VMVIEW_F_RW]		= "rw",
+		[VMVIEW_F_USER]		= "user",
+		[VMVIEW_F_PWT]		= "pwt",
+		[VMVIEW_F_PCD]		= "pcd",
+		[VMVIEW_F_ACCESSED]	= "accessed",
+		[VMVIEW_F_DIRTY]		= "dirty",
+		[VMVIEW_F_PSE]		= "pse",
+		[VMVIEW_F_PAT]		= "pat",
+		[VMVIEW_F_GLOBAL]		= "global",
+		[VMVIEW_F_NX]		= "nx",
+		[VMVIEW_F_SOFTDIRTY]	= "softdirty",
+		[VMVIEW_F_SPECIAL]		= "special",
+		[VMVIEW_F_UFFD_WP]		= "uffd-wp",
+		[VMVIEW_F_DEVMAP]		= "devmap",
+		[VMVIEW_F_PROTNONE]	= "protnone",
+		[VMVIEW_F_EXCLUSIVE]	= "exclusive",
 	};
-	unsigned int i;
 
-	EXPECT_EQ(VMV_NR_FLAGS, 17);
-	for (i = 0; i < VMV_NR_FLAGS; i++) {
-		ASSERT(vmv_flag_names[i] != NULL);
-		EXPECT_STREQ(vmv_flag_names[i], want[i]);
-	}
+	EXPECT_EQ(VMVIEW_NR_FLAGS, 17);
+	EXPECT_NAMES(vmv_flag_names, want, VMVIEW_NR_FLAGS);
 }
 
 UNIT_MAIN()

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-// units: decode.c fmt.c
+// units: arch/x86/decode.c fmt.c
 /*
  * Host unit tests for module/fmt.c: the small formatters and whole ptes
  * lines, compared with lines written by hand from the contract in
@@ -15,8 +15,8 @@
 
 unsigned long vmv_host_fail_after, vmv_host_allocs;
 
-#define F(x)	VMV_FLAG(VMV_F_##x)
-#define P(x)	VMV_FLAG(VMV_P_##x)
+#define F(x)	VMV_FLAG(VMVIEW_F_##x)
+#define P(x)	VMV_FLAG(VMVIEW_P_##x)
 
 /* ---- vmv_fmt_hex, vmv_fmt_dec ---- */
 
@@ -128,46 +128,42 @@ UNIT_TEST(fmt_names)
 	NAMES(0xf, abc, 0, "-");
 
 	/* the real tables, in bit order whatever the mask's history */
-	NAMES(F(NX) | F(PRESENT) | F(DIRTY), vmv_flag_names, VMV_NR_FLAGS,
+	NAMES(F(NX) | F(PRESENT) | F(DIRTY), vmv_flag_names, VMVIEW_NR_FLAGS,
 	      "present,dirty,nx");
 	NAMES(F(EXCLUSIVE) | F(SOFTDIRTY) | F(UFFD_WP), vmv_flag_names,
-	      VMV_NR_FLAGS, "softdirty,uffd-wp,exclusive");
-	NAMES((1U << VMV_NR_FLAGS) - 1, vmv_flag_names, VMV_NR_FLAGS,
+	      VMVIEW_NR_FLAGS, "softdirty,uffd-wp,exclusive");
+	NAMES((1U << VMVIEW_NR_FLAGS) - 1, vmv_flag_names, VMVIEW_NR_FLAGS,
 	      "present,rw,user,pwt,pcd,accessed,dirty,pse,pat,global,nx,"
 	      "softdirty,special,uffd-wp,devmap,protnone,exclusive");
-	NAMES((1U << VMV_NR_PAGE_FLAGS) - 1, vmv_page_flag_names,
-	      VMV_NR_PAGE_FLAGS,
+	NAMES((1U << VMVIEW_NR_PFLAGS) - 1, vmv_page_flag_names,
+	      VMVIEW_NR_PFLAGS,
 	      "anon,file,ksm,zero,lru,active,referenced,unevictable,"
 	      "mlocked,swapcache,swapbacked,dirty,writeback,large");
 	NAMES(P(LARGE) | P(ANON) | P(SWAPBACKED), vmv_page_flag_names,
-	      VMV_NR_PAGE_FLAGS, "anon,swapbacked,large");
+	      VMVIEW_NR_PFLAGS, "anon,swapbacked,large");
 }
 
 UNIT_TEST(page_flag_names)
 {
-	static const char * const want[VMV_NR_PAGE_FLAGS] = {
-		[VMV_P_ANON]		= "anon",
-		[VMV_P_FILE]		= "file",
-		[VMV_P_KSM]		= "ksm",
-		[VMV_P_ZERO]		= "zero",
-		[VMV_P_LRU]		= "lru",
-		[VMV_P_ACTIVE]		= "active",
-		[VMV_P_REFERENCED]	= "referenced",
-		[VMV_P_UNEVICTABLE]	= "unevictable",
-		[VMV_P_MLOCKED]		= "mlocked",
-		[VMV_P_SWAPCACHE]	= "swapcache",
-		[VMV_P_SWAPBACKED]	= "swapbacked",
-		[VMV_P_DIRTY]		= "dirty",
-		[VMV_P_WRITEBACK]	= "writeback",
-		[VMV_P_LARGE]		= "large",
+	static const char * const want[VMVIEW_NR_PFLAGS] = {
+		[VMVIEW_P_ANON]		= "anon",
+		[VMVIEW_P_FILE]		= "file",
+		[VMVIEW_P_KSM]		= "ksm",
+		[VMVIEW_P_ZERO]		= "zero",
+		[VMVIEW_P_LRU]		= "lru",
+		[VMVIEW_P_ACTIVE]		= "active",
+		[VMVIEW_P_REFERENCED]	= "referenced",
+		[VMVIEW_P_UNEVICTABLE]	= "unevictable",
+		[VMVIEW_P_MLOCKED]		= "mlocked",
+		[VMVIEW_P_SWAPCACHE]	= "swapcache",
+		[VMVIEW_P_SWAPBACKED]	= "swapbacked",
+		[VMVIEW_P_DIRTY]		= "dirty",
+		[VMVIEW_P_WRITEBACK]	= "writeback",
+		[VMVIEW_P_LARGE]		= "large",
 	};
-	unsigned int i;
 
-	EXPECT_EQ(VMV_NR_PAGE_FLAGS, 14);
-	for (i = 0; i < VMV_NR_PAGE_FLAGS; i++) {
-		ASSERT(vmv_page_flag_names[i] != NULL);
-		EXPECT_STREQ(vmv_page_flag_names[i], want[i]);
-	}
+	EXPECT_EQ(VMVIEW_NR_PFLAGS, 14);
+	EXPECT_NAMES(vmv_page_flag_names, want, VMVIEW_NR_PFLAGS);
 }
 
 /* ---- vmv_fmt_pte ---- */
@@ -178,7 +174,7 @@ UNIT_TEST(page_flag_names)
  * line and its length, no NUL: the first n bytes must be want (so n is
  * strlen(want)), ending with the line's only newline.
  */
-static void check_line(int line, u64 vaddr, enum vmv_level level, u64 entry,
+static void check_line(int line, u64 vaddr, enum vmview_level level, u64 entry,
 		       const struct vmv_decoded *d,
 		       const struct vmv_page_info *pi, const char *want)
 {
@@ -208,7 +204,7 @@ UNIT_TEST(pte_line_present_with_page)
 {
 	/* 0x867: present, rw, user, accessed, dirty, softdirty (bit 11) */
 	const struct vmv_decoded d = {
-		.kind = VMV_KIND_PRESENT, .pfn = 0x12345,
+		.kind = VMVIEW_KIND_PRESENT, .pfn = 0x12345,
 		.flags = F(PRESENT) | F(RW) | F(USER) | F(ACCESSED) |
 			 F(DIRTY) | F(SOFTDIRTY) | F(NX),
 		.page_shift = 12, .writable = true,
@@ -218,7 +214,7 @@ UNIT_TEST(pte_line_present_with_page)
 		.order = 0, .mapcount = 1,
 	};
 
-	LINE(0x7f1234560000ULL, VMV_LEVEL_PTE, 0x8000000012345867ULL, &d,
+	LINE(0x7f1234560000ULL, VMVIEW_LEVEL_PTE, 0x8000000012345867ULL, &d,
 	     &pi,
 	     "0x00007f1234560000 pte 0x8000000012345867 present pfn=0x12345"
 	     " flags=present,rw,user,accessed,dirty,nx,softdirty"
@@ -228,7 +224,7 @@ UNIT_TEST(pte_line_present_with_page)
 UNIT_TEST(pte_line_no_page_info)
 {
 	const struct vmv_decoded d = {
-		.kind = VMV_KIND_PRESENT, .pfn = 0x12345,
+		.kind = VMVIEW_KIND_PRESENT, .pfn = 0x12345,
 		.flags = F(PRESENT) | F(RW) | F(USER) | F(ACCESSED) |
 			 F(DIRTY) | F(SOFTDIRTY) | F(NX),
 		.page_shift = 12, .writable = true,
@@ -241,9 +237,9 @@ UNIT_TEST(pte_line_no_page_info)
 		"0x00007f1234560000 pte 0x8000000012345867 present pfn=0x12345"
 		" flags=present,rw,user,accessed,dirty,nx,softdirty\n";
 
-	LINE(0x7f1234560000ULL, VMV_LEVEL_PTE, 0x8000000012345867ULL, &d,
+	LINE(0x7f1234560000ULL, VMVIEW_LEVEL_PTE, 0x8000000012345867ULL, &d,
 	     NULL, want);
-	LINE(0x7f1234560000ULL, VMV_LEVEL_PTE, 0x8000000012345867ULL, &d,
+	LINE(0x7f1234560000ULL, VMVIEW_LEVEL_PTE, 0x8000000012345867ULL, &d,
 	     &invalid, want);
 }
 
@@ -254,7 +250,7 @@ UNIT_TEST(pte_line_no_page_info)
 UNIT_TEST(pte_line_zero_page)
 {
 	const struct vmv_decoded d = {
-		.kind = VMV_KIND_PRESENT, .pfn = 0x2a1b,
+		.kind = VMVIEW_KIND_PRESENT, .pfn = 0x2a1b,
 		.flags = F(PRESENT) | F(USER) | F(ACCESSED) | F(SPECIAL) |
 			 F(NX),
 		.page_shift = 12,
@@ -263,7 +259,7 @@ UNIT_TEST(pte_line_zero_page)
 		.valid = true, .flags = P(ZERO), .order = 0, .mapcount = 0,
 	};
 
-	LINE(0x555555554000ULL, VMV_LEVEL_PTE, 0x8000000002a1b225ULL, &d,
+	LINE(0x555555554000ULL, VMVIEW_LEVEL_PTE, 0x8000000002a1b225ULL, &d,
 	     &pi,
 	     "0x0000555555554000 pte 0x8000000002a1b225 present pfn=0x2a1b"
 	     " flags=present,user,accessed,nx,special"
@@ -274,14 +270,14 @@ UNIT_TEST(pte_line_zero_page)
 UNIT_TEST(pte_line_page_without_flags)
 {
 	const struct vmv_decoded d = {
-		.kind = VMV_KIND_PRESENT, .pfn = 0x100,
+		.kind = VMVIEW_KIND_PRESENT, .pfn = 0x100,
 		.flags = F(PRESENT) | F(USER), .page_shift = 12,
 	};
 	const struct vmv_page_info pi = {
 		.valid = true, .flags = 0, .order = 0, .mapcount = 2,
 	};
 
-	LINE(0x1000, VMV_LEVEL_PTE, 0x0000000000100005ULL, &d, &pi,
+	LINE(0x1000, VMVIEW_LEVEL_PTE, 0x0000000000100005ULL, &d, &pi,
 	     "0x0000000000001000 pte 0x0000000000100005 present pfn=0x100"
 	     " flags=present,user page=- order=0 mapcount=2\n");
 }
@@ -290,21 +286,21 @@ UNIT_TEST(pte_line_page_without_flags)
 UNIT_TEST(pte_line_swap)
 {
 	const struct vmv_decoded d = {
-		.kind = VMV_KIND_SWAP, .pfn = VMV_NO_PFN,
+		.kind = VMVIEW_KIND_SWAP, .pfn = VMVIEW_NO_PFN,
 		.flags = F(EXCLUSIVE), .swap_type = 0, .swap_offset = 3,
 		.page_shift = 12,
 	};
 	const struct vmv_decoded d2 = {
-		.kind = VMV_KIND_SWAP, .pfn = VMV_NO_PFN, .flags = 0,
+		.kind = VMVIEW_KIND_SWAP, .pfn = VMVIEW_NO_PFN, .flags = 0,
 		.swap_type = 25, .swap_offset = 0x3ffffffffffffULL,
 		.page_shift = 12,
 	};
 
-	LINE(0x7f1234561000ULL, VMV_LEVEL_PTE, 0x07fffffffffff808ULL, &d,
+	LINE(0x7f1234561000ULL, VMVIEW_LEVEL_PTE, 0x07fffffffffff808ULL, &d,
 	     NULL,
 	     "0x00007f1234561000 pte 0x07fffffffffff808 swap pfn=-"
 	     " swap=0:0x3 flags=exclusive\n");
-	LINE(0x7f1234561000ULL, VMV_LEVEL_PTE, 0xc800000000000000ULL, &d2,
+	LINE(0x7f1234561000ULL, VMVIEW_LEVEL_PTE, 0xc800000000000000ULL, &d2,
 	     NULL,
 	     "0x00007f1234561000 pte 0xc800000000000000 swap pfn=-"
 	     " swap=25:0x3ffffffffffff flags=-\n");
@@ -314,12 +310,12 @@ UNIT_TEST(pte_line_swap)
 UNIT_TEST(pte_line_migration)
 {
 	const struct vmv_decoded d = {
-		.kind = VMV_KIND_MIGRATION, .pfn = 0x12345,
+		.kind = VMVIEW_KIND_MIGRATION, .pfn = 0x12345,
 		.flags = F(SOFTDIRTY), .swap_type = 29,
 		.swap_offset = 0x12345, .page_shift = 12,
 	};
 
-	LINE(0x7f1234562000ULL, VMV_LEVEL_PTE, 0xeffffffffdb97402ULL, &d,
+	LINE(0x7f1234562000ULL, VMVIEW_LEVEL_PTE, 0xeffffffffdb97402ULL, &d,
 	     NULL,
 	     "0x00007f1234562000 pte 0xeffffffffdb97402 migration"
 	     " pfn=0x12345 swap=29:0x12345 flags=softdirty\n");
@@ -328,36 +324,36 @@ UNIT_TEST(pte_line_migration)
 UNIT_TEST(pte_line_other_swap_kinds)
 {
 	const struct vmv_decoded hwp = {
-		.kind = VMV_KIND_HWPOISON, .pfn = 0x4321,
+		.kind = VMVIEW_KIND_HWPOISON, .pfn = 0x4321,
 		.swap_type = 27, .swap_offset = 0x4321, .page_shift = 12,
 	};
 	const struct vmv_decoded marker = {
-		.kind = VMV_KIND_MARKER, .pfn = VMV_NO_PFN,
+		.kind = VMVIEW_KIND_MARKER, .pfn = VMVIEW_NO_PFN,
 		.swap_type = 31, .swap_offset = 1, .page_shift = 12,
 	};
 	const struct vmv_decoded devp = {
-		.kind = VMV_KIND_DEVICE_PRIVATE, .pfn = 0x1234,
+		.kind = VMVIEW_KIND_DEVICE_PRIVATE, .pfn = 0x1234,
 		.flags = F(EXCLUSIVE), .swap_type = 28,
 		.swap_offset = 0x1234, .page_shift = 12,
 	};
 	const struct vmv_decoded devx = {
-		.kind = VMV_KIND_DEVICE_EXCLUSIVE, .pfn = 0xabcde,
+		.kind = VMVIEW_KIND_DEVICE_EXCLUSIVE, .pfn = 0xabcde,
 		.swap_type = 30, .swap_offset = 0xabcde, .page_shift = 12,
 	};
 
-	LINE(0x7f1234563000ULL, VMV_LEVEL_PTE, 0xdfffffffff79bc00ULL, &hwp,
+	LINE(0x7f1234563000ULL, VMVIEW_LEVEL_PTE, 0xdfffffffff79bc00ULL, &hwp,
 	     NULL,
 	     "0x00007f1234563000 pte 0xdfffffffff79bc00 hwpoison"
 	     " pfn=0x4321 swap=27:0x4321 flags=-\n");
-	LINE(0x7f1234564000ULL, VMV_LEVEL_PTE, 0xfffffffffffffc00ULL,
+	LINE(0x7f1234564000ULL, VMVIEW_LEVEL_PTE, 0xfffffffffffffc00ULL,
 	     &marker, NULL,
 	     "0x00007f1234564000 pte 0xfffffffffffffc00 marker pfn=-"
 	     " swap=31:0x1 flags=-\n");
-	LINE(0x7f1234565000ULL, VMV_LEVEL_PTE, 0xe7ffffffffdb9608ULL, &devp,
+	LINE(0x7f1234565000ULL, VMVIEW_LEVEL_PTE, 0xe7ffffffffdb9608ULL, &devp,
 	     NULL,
 	     "0x00007f1234565000 pte 0xe7ffffffffdb9608 device-private"
 	     " pfn=0x1234 swap=28:0x1234 flags=exclusive\n");
-	LINE(0x7f1234566000ULL, VMV_LEVEL_PTE, 0xf7ffffffea864200ULL, &devx,
+	LINE(0x7f1234566000ULL, VMVIEW_LEVEL_PTE, 0xf7ffffffea864200ULL, &devx,
 	     NULL,
 	     "0x00007f1234566000 pte 0xf7ffffffea864200 device-exclusive"
 	     " pfn=0xabcde swap=30:0xabcde flags=-\n");
@@ -367,11 +363,11 @@ UNIT_TEST(pte_line_other_swap_kinds)
 UNIT_TEST(pte_line_protnone)
 {
 	const struct vmv_decoded d = {
-		.kind = VMV_KIND_PROTNONE, .pfn = 0x12345,
+		.kind = VMVIEW_KIND_PROTNONE, .pfn = 0x12345,
 		.flags = F(ACCESSED) | F(PROTNONE), .page_shift = 12,
 	};
 
-	LINE(0x7f1234567000ULL, VMV_LEVEL_PTE, 0x000fffffedcba120ULL, &d,
+	LINE(0x7f1234567000ULL, VMVIEW_LEVEL_PTE, 0x000fffffedcba120ULL, &d,
 	     NULL,
 	     "0x00007f1234567000 pte 0x000fffffedcba120 protnone"
 	     " pfn=0x12345 flags=accessed,protnone\n");
@@ -381,7 +377,7 @@ UNIT_TEST(pmd_pud_lines)
 {
 	/* 0x8e7: present, rw, user, accessed, dirty, pse, softdirty */
 	const struct vmv_decoded pmd = {
-		.kind = VMV_KIND_PRESENT, .pfn = 0x23400,
+		.kind = VMVIEW_KIND_PRESENT, .pfn = 0x23400,
 		.flags = F(PRESENT) | F(RW) | F(USER) | F(ACCESSED) |
 			 F(DIRTY) | F(PSE) | F(SOFTDIRTY) | F(NX),
 		.page_shift = 21, .writable = true,
@@ -391,27 +387,27 @@ UNIT_TEST(pmd_pud_lines)
 		.order = 9, .mapcount = 1,
 	};
 	const struct vmv_decoded pud = {
-		.kind = VMV_KIND_PRESENT, .pfn = 0x40000,
+		.kind = VMVIEW_KIND_PRESENT, .pfn = 0x40000,
 		.flags = F(PRESENT) | F(RW) | F(USER) | F(ACCESSED) |
 			 F(DIRTY) | F(PSE) | F(NX),
 		.page_shift = 30, .writable = true,
 	};
 	const struct vmv_decoded pmd_mig = {
-		.kind = VMV_KIND_MIGRATION, .pfn = 0x23400,
+		.kind = VMVIEW_KIND_MIGRATION, .pfn = 0x23400,
 		.swap_type = 30, .swap_offset = 0x23400, .page_shift = 21,
 	};
 
-	LINE(0x7f1234600000ULL, VMV_LEVEL_PMD, 0x80000000234008e7ULL, &pmd,
+	LINE(0x7f1234600000ULL, VMVIEW_LEVEL_PMD, 0x80000000234008e7ULL, &pmd,
 	     &thp,
 	     "0x00007f1234600000 pmd 0x80000000234008e7 present pfn=0x23400"
 	     " flags=present,rw,user,accessed,dirty,pse,nx,softdirty"
 	     " page=anon,swapbacked,large order=9 mapcount=1\n");
-	LINE(0x7f0000000000ULL, VMV_LEVEL_PUD, 0x80000000400000e7ULL, &pud,
+	LINE(0x7f0000000000ULL, VMVIEW_LEVEL_PUD, 0x80000000400000e7ULL, &pud,
 	     NULL,
 	     "0x00007f0000000000 pud 0x80000000400000e7 present pfn=0x40000"
 	     " flags=present,rw,user,accessed,dirty,pse,nx\n");
 	/* 6.12 SWP_MIGRATION_WRITE (30), pfn 0x23400 */
-	LINE(0x7f1234800000ULL, VMV_LEVEL_PMD, 0xf7fffffffb97fe00ULL,
+	LINE(0x7f1234800000ULL, VMVIEW_LEVEL_PMD, 0xf7fffffffb97fe00ULL,
 	     &pmd_mig, NULL,
 	     "0x00007f1234800000 pmd 0xf7fffffffb97fe00 migration"
 	     " pfn=0x23400 swap=30:0x23400 flags=-\n");
@@ -420,14 +416,14 @@ UNIT_TEST(pmd_pud_lines)
 UNIT_TEST(pte_line_negative_mapcount)
 {
 	const struct vmv_decoded d = {
-		.kind = VMV_KIND_PRESENT, .pfn = 1, .flags = F(PRESENT),
+		.kind = VMVIEW_KIND_PRESENT, .pfn = 1, .flags = F(PRESENT),
 		.page_shift = 12,
 	};
 	const struct vmv_page_info pi = {
 		.valid = true, .flags = P(FILE), .order = 0, .mapcount = -1,
 	};
 
-	LINE(0x2000, VMV_LEVEL_PTE, 0x1001, &d, &pi,
+	LINE(0x2000, VMVIEW_LEVEL_PTE, 0x1001, &d, &pi,
 	     "0x0000000000002000 pte 0x0000000000001001 present pfn=0x1"
 	     " flags=present page=file order=0 mapcount=-1\n");
 }
@@ -446,13 +442,13 @@ UNIT_TEST(pte_line_negative_mapcount)
 UNIT_TEST(pte_line_longest)
 {
 	const struct vmv_decoded d = {
-		.kind = VMV_KIND_DEVICE_EXCLUSIVE,
+		.kind = VMVIEW_KIND_DEVICE_EXCLUSIVE,
 		.pfn = 0xfffffffffffffffeULL,
-		.flags = (1U << VMV_NR_FLAGS) - 1,
+		.flags = (1U << VMVIEW_NR_FLAGS) - 1,
 		.swap_type = 31, .swap_offset = ~0ULL, .page_shift = 12,
 	};
 	const struct vmv_page_info pi = {
-		.valid = true, .flags = (1U << VMV_NR_PAGE_FLAGS) - 1,
+		.valid = true, .flags = (1U << VMVIEW_NR_PFLAGS) - 1,
 		.order = 255, .mapcount = INT_MAX,
 	};
 	const char *want =
@@ -461,7 +457,7 @@ UNIT_TEST(pte_line_longest)
 		" flags=" ALL_FLAGS " page=" ALL_PAGE_FLAGS
 		" order=255 mapcount=2147483647\n";
 
-	LINE(~0ULL, VMV_LEVEL_PTE, ~0ULL, &d, &pi, want);
+	LINE(~0ULL, VMVIEW_LEVEL_PTE, ~0ULL, &d, &pi, want);
 	EXPECT(strlen(want) < VMV_PTE_LINE_MAX);
 }
 
@@ -489,8 +485,8 @@ UNIT_TEST(pte_line_fits_canary)
 	};
 	size_t n, longest = 0;
 
-	for (kind = 0; kind < VMV_NR_KINDS; kind++) {
-		for (level = 0; level < VMV_NR_LEVELS; level++) {
+	for (kind = 0; kind < VMVIEW_NR_KINDS; kind++) {
+		for (level = 0; level < VMVIEW_NR_LEVELS; level++) {
 			for (m = 0; m < 4; m++) {
 				d.kind = kind;
 				pi.mapcount = mapcounts[m];
@@ -546,24 +542,24 @@ UNIT_TEST(decode_then_format)
 	};
 	struct vmv_decoded d;
 
-	vmv_decode(&l612, 0x8000000012345867ULL, VMV_LEVEL_PTE, &d);
-	LINE(0x7f1234560000ULL, VMV_LEVEL_PTE, 0x8000000012345867ULL, &d,
+	vmv_decode(&l612, 0x8000000012345867ULL, VMVIEW_LEVEL_PTE, &d);
+	LINE(0x7f1234560000ULL, VMVIEW_LEVEL_PTE, 0x8000000012345867ULL, &d,
 	     NULL,
 	     "0x00007f1234560000 pte 0x8000000012345867 present pfn=0x12345"
 	     " flags=present,rw,user,accessed,dirty,nx,softdirty\n");
-	vmv_decode(&l612, 0x07fffffffffff808ULL, VMV_LEVEL_PTE, &d);
-	LINE(0x7f1234561000ULL, VMV_LEVEL_PTE, 0x07fffffffffff808ULL, &d,
+	vmv_decode(&l612, 0x07fffffffffff808ULL, VMVIEW_LEVEL_PTE, &d);
+	LINE(0x7f1234561000ULL, VMVIEW_LEVEL_PTE, 0x07fffffffffff808ULL, &d,
 	     NULL,
 	     "0x00007f1234561000 pte 0x07fffffffffff808 swap pfn=-"
 	     " swap=0:0x3 flags=exclusive\n");
 	/* saved dirty, read-only: pte_dirty() says dirty */
-	vmv_decode(&l612, 0x8400000012345825ULL, VMV_LEVEL_PTE, &d);
-	LINE(0x7f1234562000ULL, VMV_LEVEL_PTE, 0x8400000012345825ULL, &d,
+	vmv_decode(&l612, 0x8400000012345825ULL, VMVIEW_LEVEL_PTE, &d);
+	LINE(0x7f1234562000ULL, VMVIEW_LEVEL_PTE, 0x8400000012345825ULL, &d,
 	     NULL,
 	     "0x00007f1234562000 pte 0x8400000012345825 present pfn=0x12345"
 	     " flags=present,user,accessed,dirty,nx,softdirty\n");
-	vmv_decode(&l612, 0x80000000234008e7ULL, VMV_LEVEL_PMD, &d);
-	LINE(0x7f1234600000ULL, VMV_LEVEL_PMD, 0x80000000234008e7ULL, &d,
+	vmv_decode(&l612, 0x80000000234008e7ULL, VMVIEW_LEVEL_PMD, &d);
+	LINE(0x7f1234600000ULL, VMVIEW_LEVEL_PMD, 0x80000000234008e7ULL, &d,
 	     NULL,
 	     "0x00007f1234600000 pmd 0x80000000234008e7 present pfn=0x23400"
 	     " flags=present,rw,user,accessed,dirty,pse,nx,softdirty\n");
@@ -585,11 +581,11 @@ static bool fast_rec_agrees(const struct vmv_layout *l, u64 e, u64 vaddr,
 {
 	struct vmv_decoded d;
 
-	vmv_decode(l, e, VMV_LEVEL_PTE, &d);
-	vmv_fmt_rec(want, vaddr, VMV_LEVEL_PTE, e, &d, pi);
+	vmv_decode(l, e, VMVIEW_LEVEL_PTE, &d);
+	vmv_fmt_rec(want, vaddr, VMVIEW_LEVEL_PTE, e, &d, pi);
 	vmv_rec_present_pte(got, vaddr, e, vmv_pte_present_flags(l, e), pi);
 	return !memcmp(want, got, sizeof(*want)) &&
-	       d.kind == VMV_KIND_PRESENT && d.pfn == VMV_PTE_PFN(e);
+	       d.kind == VMVIEW_KIND_PRESENT && d.pfn == VMV_PTE_PFN(e);
 }
 
 UNIT_TEST(present_pte_fast_path)

@@ -1,4 +1,4 @@
-// units: decode.c fmt.c
+// units: arch/x86/decode.c fmt.c
 /*
  * The fast formatting paths (the two-digit hex table after
  * vmv_fmt_init(), the cached line tail) give exactly the lines the plain
@@ -45,7 +45,7 @@ UNIT_TEST(cached_lines_equal_plain_lines)
 			.valid = next() & 1, .flags = (i / 64) & 0x3fff,
 			.order = (i / 128) & 9, .mapcount = (int)(i / 256) - 2,
 		};
-		enum vmv_level level = (enum vmv_level)(i % 3);
+		enum vmview_level level = (enum vmview_level)(i % 3);
 		struct vmv_decoded d;
 		size_t na, nb;
 
@@ -92,14 +92,14 @@ UNIT_TEST(present_lines_equal_plain_lines)
 		if (i % 11 == 0)
 			e &= ~0xfe00000000000000ULL;
 		flags = vmv_pte_present_flags(&l612, e);
-		vmv_decode(&l612, e, VMV_LEVEL_PTE, &d);
-		na = (i & 2) ? vmv_fmt_pte(a, vaddr, VMV_LEVEL_PTE, e, &d, &pi)
+		vmv_decode(&l612, e, VMVIEW_LEVEL_PTE, &d);
+		na = (i & 2) ? vmv_fmt_pte(a, vaddr, VMVIEW_LEVEL_PTE, e, &d, &pi)
 			     : vmv_fmt_pte_cached(&cache2, a, vaddr,
-						  VMV_LEVEL_PTE, e, &d, &pi);
+						  VMVIEW_LEVEL_PTE, e, &d, &pi);
 		memset(b, GUARD, sizeof(b));
 		nb = vmv_fmt_present_pte((i % 3) ? &cache : &cache2, b, vaddr,
 					 e, flags, &pi);
-		ASSERT(d.kind == VMV_KIND_PRESENT);
+		ASSERT(d.kind == VMVIEW_KIND_PRESENT);
 		if (na != nb || memcmp(a, b, na))
 			UNIT_FAIL("entry 0x%016llx vaddr 0x%llx:\n  %.*s  %.*s",
 				  (unsigned long long)e,

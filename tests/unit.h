@@ -4,15 +4,19 @@
  *
  * Tests register themselves with UNIT_TEST(name) { ... } and check with
  * EXPECT*() (record a failure, carry on) or ASSERT*() (record and leave
- * the test).  main() comes from UNIT_MAIN() and prints TAP:
+ * the test).  main() comes from UNIT_MAIN() (or UNIT_MAIN_AFTER(fn), which
+ * calls fn after each test, to clean up what a failed test left) and
+ * prints TAP:
  *   ok 3 decode_swap_entry
  *   not ok 4 decode_pmd_leaf
- * exiting 1 when any test failed.
+ * exiting 1 when any test failed.  An argument runs only the tests whose
+ * names contain it.
  */
 #ifndef VMVIEW_UNIT_H
 #define VMVIEW_UNIT_H
 
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,10 +83,31 @@ static inline void unit_register(const char *name, void (*fn)(void))
 #define EXPECT_STREQ(a, b)						\
 	do {								\
 		const char *_a = (a), *_b = (b);			\
-		if (strcmp(_a, _b))					\
+		if (!_a || !_b || strcmp(_a, _b))			\
 			UNIT_FAIL("%s == %s:\n#     got  \"%s\"\n#     want \"%s\"", \
-				  #a, #b, _a, _b);			\
+				  #a, #b, _a ? _a : "(null)",		\
+				  _b ? _b : "(null)");			\
 	} while (0)
+
+/* got[0..n) are the strings of want[0..n), in order. */
+#define EXPECT_NAMES(got, want, n)					\
+	do {								\
+		unsigned int _i;					\
+		for (_i = 0; _i < (unsigned int)(n); _i++)		\
+			EXPECT_STREQ((got)[_i], (want)[_i]);		\
+	} while (0)
+
+/* hay contains needle (or, with want false, does not). */
+#define UNIT_EXPECT_IN(hay, needle, want)				\
+	do {								\
+		const char *_h = (hay), *_n = (needle);			\
+		if ((_h && strstr(_h, _n)) != (want))			\
+			UNIT_FAIL("%s should%s contain \"%s\"; it is:\n%s", \
+				  #hay, (want) ? "" : " not", _n,	\
+				  _h ? _h : "(null)");			\
+	} while (0)
+#define EXPECT_HAS(hay, needle)		UNIT_EXPECT_IN(hay, needle, true)
+#define EXPECT_HASNT(hay, needle)	UNIT_EXPECT_IN(hay, needle, false)
 
 #define ASSERT(cond)							\
 	do {								\
@@ -92,20 +117,35 @@ static inline void unit_register(const char *name, void (*fn)(void))
 		}							\
 	} while (0)
 
-#define UNIT_MAIN()							\
+static inline int unit_selected(int i, int argc, char **argv)
+{
+	return argc < 2 || strstr(unit_tests[i].name, argv[1]);
+}
+
+#define UNIT_MAIN() UNIT_MAIN_AFTER(NULL)
+
+#define UNIT_MAIN_AFTER(after)						\
 	struct unit_test unit_tests[UNIT_MAX_TESTS];			\
 	int unit_nr_tests;						\
 	int unit_failed_now;						\
-	int main(void)							\
+	int main(int argc, char **argv)					\
 	{								\
-		int i, failed = 0;					\
+		void (*after_fn)(void) = after;				\
+		int i, n = 0, failed = 0;				\
 									\
-		printf("TAP version 13\n1..%d\n", unit_nr_tests);	\
-		for (i = 0; i < unit_nr_tests; i++) {			\
+		for (i = 0; i < unit_nr_tests; i++)			\
+			n += unit_selected(i, argc, argv);		\
+		printf("TAP version 13\n1..%d\n", n);			\
+		for (i = 0, n = 0; i < unit_nr_tests; i++) {		\
+			if (!unit_selected(i, argc, argv))		\
+				continue;				\
 			unit_failed_now = 0;				\
 			unit_tests[i].fn();				\
+			if (after_fn)					\
+				after_fn();				\
 			printf("%sok %d %s\n", unit_failed_now ? "not " : "", \
-			       i + 1, unit_tests[i].name);		\
+			       ++n, unit_tests[i].name);		\
+			fflush(stdout);					\
 			failed += unit_failed_now;			\
 		}							\
 		return failed ? 1 : 0;					\

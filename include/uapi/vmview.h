@@ -109,7 +109,7 @@ struct vmview_pte {
 	X(EXCLUSIVE, "exclusive")
 
 /* Flags of the struct page a present entry maps. */
-#define VMVIEW_PAGE_FLAGS(X)						\
+#define VMVIEW_PFLAGS(X)						\
 	X(ANON, "anon")							\
 	X(FILE, "file")							\
 	X(KSM, "ksm")							\
@@ -125,8 +125,12 @@ struct vmview_pte {
 	X(WRITEBACK, "writeback")					\
 	X(LARGE, "large")
 
-/* The word of each list's entry, for name tables: { VMVIEW_KINDS(VMVIEW_WORD) }. */
+/*
+ * A list's words as an array initializer, indexed by number:
+ *   const char * const kind_names[] = VMVIEW_NAMES(VMVIEW_KINDS);
+ */
 #define VMVIEW_WORD(name, word)		word,
+#define VMVIEW_NAMES(list)		{ list(VMVIEW_WORD) }
 
 #define __VMVIEW_KIND(name, word)	VMVIEW_KIND_##name,
 #define __VMVIEW_LEVEL(name, word)	VMVIEW_LEVEL_##name,
@@ -136,6 +140,6 @@ struct vmview_pte {
 enum vmview_kind { VMVIEW_KINDS(__VMVIEW_KIND) VMVIEW_NR_KINDS };
 enum vmview_level { VMVIEW_LEVELS(__VMVIEW_LEVEL) VMVIEW_NR_LEVELS };
 enum vmview_flag { VMVIEW_FLAGS(__VMVIEW_F) VMVIEW_NR_FLAGS };
-enum vmview_page_flag { VMVIEW_PAGE_FLAGS(__VMVIEW_P) VMVIEW_NR_PAGE_FLAGS };
+enum vmview_pflag { VMVIEW_PFLAGS(__VMVIEW_P) VMVIEW_NR_PFLAGS };
 
 #endif /* _UAPI_VMVIEW_H */

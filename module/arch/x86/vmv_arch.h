@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * x86-64 page-table entries: the one place vmview knows their bits.
+ *
+ * Plain C (it builds into the module and into the host tests): the
+ * decoder (arch/x86/decode.c) and the generic code's inline helpers below
+ * read entries only through what this file defines.  The running
+ * kernel's own constants are checked against it at load
+ * (arch/x86/layout.c).
+ *
+ * The bit layout (arch/x86/include/asm/pgtable_types.h, pgtable_64.h):
+ *
+ *   bit  0 present    1 rw        2 user      3 pwt     4 pcd
+ *   bit  5 accessed   6 dirty     7 pat (pte) / pse (pmd, pud)
+ *   bit  8 global, or protnone when not present
+ *   bit  9 special   10 uffd-wp  11 softdirty  12 pat (pmd, pud leaves)
+ *   bits 12..51 PFN (21..51 in a pmd leaf, 30..51 in a pud leaf)
+ *   bits 57/58 devmap and saved-dirty (which is which: see vmv_layout)
+ *   bit 63 nx
+ *
+ * Not present and not protnone, an entry is in swap format: type in bits
+ * 59..63, the offset inverted in bits 9..58, and bits 1, 2 and 3 carry
+ * softdirty, uffd-wp and exclusive.  A non-present leaf (protnone, or a
+ * THP pmd being split) keeps its PFN inverted (the L1TF mitigation), as
+ * pte_pfn() undoes.
+ */
+#ifndef _VMV_ARCH_X86_H
+#define _VMV_ARCH_X86_H
+
+#include "decode.h"
+
+#define VMV_BIT(n)		(1ULL << (n))
+#define X86_PRESENT		VMV_BIT(0)
+#define X86_RW			VMV_BIT(1)
+#define X86_USER		VMV_BIT(2)
+#define X86_PWT			VMV_BIT(3)
+#define X86_PCD			VMV_BIT(4)
+#define X86_ACCESSED		VMV_BIT(5)
+#define X86_DIRTY		VMV_BIT(6)
+#define X86_PSE			VMV_BIT(7)
+#define X86_PAT			VMV_BIT(7)
+#define X86_GLOBAL		VMV_BIT(8)
+#define X86_PROTNONE		VMV_BIT(8)
+#define X86_SPECIAL		VMV_BIT(9)
+#define X86_UFFD_WP		VMV_BIT(10)
+#define X86_SOFT_DIRTY		VMV_BIT(11)
+#define X86_PAT_LARGE		VMV_BIT(12)
+#define X86_NX			VMV_BIT(63)
+
+#define X86_SWP_SOFT_DIRTY	X86_RW
+#define X86_SWP_UFFD_WP		X86_USER
+#define X86_SWP_EXCLUSIVE	X86_PWT
+#define X86_SWP_TYPE_BITS	5
+#define X86_SWP_OFFSET_SHIFT	14
+
+#define X86_PHYS_MASK		(VMV_BIT(52) - 1)
+#define X86_PFN_MASK(shift)	(X86_PHYS_MASK & ~(VMV_BIT(shift) - 1))
+
+/*
+ * Which entry bits are which flags, as data (the shape of
+ * arch/x86/mm/dump_pagetables.c and arch/arm64/mm/ptdump.c): flag
+ * VMVIEW_F_<flag> is set when (entry & mask) == value.  Bits every present
+ * (or protnone) leaf carries; those only a 4 KiB PTE has; those only a
+ * huge (pmd, pud) leaf has; and the swap format's.  Bit 8 is global in a
+ * present entry and says protnone in one that is not.
+ */
+struct vmv_x86_bit {
+	u64 mask;
+	u64 value;
+	u8 flag;
+};
+
+static const struct vmv_x86_bit vmv_x86_leaf_bits[] = {
+	{ X86_PRESENT, X86_PRESENT, VMVIEW_F_PRESENT },
+	{ X86_RW, X86_RW, VMVIEW_F_RW },
+	{ X86_USER, X86_USER, VMVIEW_F_USER },
+	{ X86_PWT, X86_PWT, VMVIEW_F_PWT },
+	{ X86_PCD, X86_PCD, VMVIEW_F_PCD },
+	{ X86_ACCESSED, X86_ACCESSED, VMVIEW_F_ACCESSED },
+	{ X86_DIRTY, X86_DIRTY, VMVIEW_F_DIRTY },
+	{ X86_SPECIAL, X86_SPECIAL, VMVIEW_F_SPECIAL },
+	{ X86_UFFD_WP, X86_UFFD_WP, VMVIEW_F_UFFD_WP },
+	{ X86_SOFT_DIRTY, X86_SOFT_DIRTY, VMVIEW_F_SOFTDIRTY },
+	{ X86_NX, X86_NX, VMVIEW_F_NX },
+	{ X86_PRESENT | X86_GLOBAL, X86_PRESENT | X86_GLOBAL, VMVIEW_F_GLOBAL },
+	{ X86_PRESENT | X86_PROTNONE, X86_PROTNONE, VMVIEW_F_PROTNONE },
+};
+
+static const struct vmv_x86_bit vmv_x86_pte_bits[] = {
+	{ X86_PAT, X86_PAT, VMVIEW_F_PAT },
+};
+
+static const struct vmv_x86_bit vmv_x86_huge_bits[] = {
+	{ X86_PSE, X86_PSE, VMVIEW_F_PSE },
+	{ X86_PAT_LARGE, X86_PAT_LARGE, VMVIEW_F_PAT },
+};
+
+static const struct vmv_x86_bit vmv_x86_swap_bits[] = {
+	{ X86_SWP_SOFT_DIRTY, X86_SWP_SOFT_DIRTY, VMVIEW_F_SOFTDIRTY },
+	{ X86_SWP_UFFD_WP, X86_SWP_UFFD_WP, VMVIEW_F_UFFD_WP },
+	{ X86_SWP_EXCLUSIVE, X86_SWP_EXCLUSIVE, VMVIEW_F_EXCLUSIVE },
+};
+
+/*
+ * The flags a table gives @e.  Always inline with a constant table: the
+ * compiler unrolls the loop and folds the table into a few tests.
+ */
+static __always_inline u32 vmv_x86_flags(u64 e, const struct vmv_x86_bit *t,
+					 unsigned int n)
+{
+	unsigned int i;
+	u32 f = 0;
+
+	for (i = 0; i < n; i++)
+		f |= (u32)((e & t[i].mask) == t[i].value) << t[i].flag;
+	return f;
+}
+
+/*
+ * The flags of a present (or protnone) leaf, a 4 KiB PTE or a huge one,
+ * with the kernel-dependent bits of @l (saved dirty, devmap).
+ */
+static __always_inline u32 vmv_x86_leaf_flags(const struct vmv_layout *l,
+					      u64 e, bool huge)
+{
+	u32 f = vmv_x86_flags(e, vmv_x86_leaf_bits,
+			      ARRAY_SIZE(vmv_x86_leaf_bits));
+
+	if (huge)
+		f |= vmv_x86_flags(e, vmv_x86_huge_bits,
+				   ARRAY_SIZE(vmv_x86_huge_bits));
+	else
+		f |= vmv_x86_flags(e, vmv_x86_pte_bits,
+				   ARRAY_SIZE(vmv_x86_pte_bits));
+	return f | (u32)!!(e & l->saved_dirty_mask) << VMVIEW_F_DIRTY |
+	       (u32)!!(e & l->devmap_mask) << VMVIEW_F_DEVMAP;
+}
+
+static __always_inline u32 vmv_x86_swap_flags(u64 e)
+{
+	return vmv_x86_flags(e, vmv_x86_swap_bits,
+			     ARRAY_SIZE(vmv_x86_swap_bits));
+}
+
+/* --- what the generic code asks of an entry ------------------------------ */
+
+/* The frame of a present 4 KiB PTE. */
+#define VMV_PTE_PFN(e)	(((e) & X86_PFN_MASK(12)) >> 12)
+
+/* The flags of a present 4 KiB PTE (vmv_decode() gives the same). */
+static __always_inline u32 vmv_pte_present_flags(const struct vmv_layout *l,
+						 u64 e)
+{
+	return vmv_x86_leaf_flags(l, e, false);
+}
+
+/* The entry maps a frame (present or protnone), at any level. */
+static inline bool vmv_entry_maps_frame(u64 e)
+{
+	return e & (X86_PRESENT | X86_PROTNONE);
+}
+
+/*
+ * A present PTE that maps a normal page of its VMA as far as the entry
+ * can tell: neither special (the zero page, PFN maps) nor devmap
+ * (vm_normal_page()'s rule; the devmap bit is kernel-dependent).
+ */
+static inline bool vmv_pte_present_normal(const struct vmv_layout *l, u64 e)
+{
+	return (e & (X86_PRESENT | X86_SPECIAL | l->devmap_mask)) ==
+	       X86_PRESENT;
+}
+
+/* The same, counting protnone entries as mapped (smaps' Rss). */
+static inline bool vmv_pte_maps_normal(const struct vmv_layout *l, u64 e)
+{
+	return vmv_entry_maps_frame(e) &&
+	       !(e & (X86_SPECIAL | l->devmap_mask));
+}
+
+/* A present, not special PTE, and whether it allows writes. */
+static inline bool vmv_pte_present_plain(u64 e, bool *writable)
+{
+	*writable = e & X86_RW;
+	return (e & (X86_PRESENT | X86_SPECIAL)) == X86_PRESENT;
+}
+
+#endif /* _VMV_ARCH_X86_H */

@@ -1,0 +1,258 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dump: the read path of PID/ptes and PID/ptes.bin.  Each open file has a
+ * large buffer (struct vmv_dump); a read copies out what the buffer holds
+ * and, when it is drained, refills it with one walk (walk.c) from where
+ * the last one stopped, each leaf formatted by fmt.c as a line or a
+ * record.  Documentation/vmview.rst is the contract.
+ *
+ * Locking: d->lock makes the reads of one open file take turns.  A fill
+ * takes a user reference on the mm and mmap_read_lock_killable(), walks
+ * (the PTE tables under their own lock, see walk.h), and drops both;
+ * nothing of the target is held while copying to userspace.
+ */
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "dump.h"
+#include "target.h"
+#include "vmview.h"
+#include "walk.h"
+
+struct vmv_ptes_walk {
+	struct vmv_dump *d;
+	bool full;		/* stopped: the buffer had no room */
+	unsigned long stop;	/* ... for the leaf at this address */
+};
+
+static struct vmview_pte *vmv_dump_rec(struct vmv_dump *d)
+{
+	return (struct vmview_pte *)(d->buf + d->count);
+}
+
+/* A decoded leaf as a record or a line, into the buffer. */
+static void vmv_dump_put(struct vmv_dump *d, unsigned long addr,
+			 enum vmview_level level, u64 entry,
+			 const struct vmv_decoded *dec,
+			 const struct vmv_page_info *pi)
+{
+	if (d->binary) {
+		vmv_fmt_rec(vmv_dump_rec(d), addr, level, entry, dec, pi);
+		d->count += sizeof(struct vmview_pte);
+	} else {
+		d->count += vmv_fmt_pte_cached(&d->cache, d->buf + d->count,
+					       addr, level, entry, dec, pi);
+	}
+}
+
+/* Room for one more record or line? */
+static bool vmv_ptes_room(struct vmv_ptes_walk *pw, unsigned long addr)
+{
+	if (pw->d->count + VMV_PTE_LINE_MAX <= VMV_DUMP_BUF)
+		return true;
+	pw->full = true;
+	pw->stop = addr;
+	return false;
+}
+
+static int vmv_ptes_leaf(struct vmv_walk *w, unsigned long addr,
+			 enum vmview_level level, u64 entry,
+			 const struct vmv_decoded *dec)
+{
+	struct vmv_ptes_walk *pw = w->private;
+	struct vmv_dump *d = pw->d;
+	struct vmv_page_info pi;
+
+	if (!vmv_ptes_room(pw, addr))
+		return 1;
+	vmv_walk_page_info(w, level, entry, dec, &pi);
+	vmv_dump_put(d, addr, level, entry, dec, &pi);
+	return 0;
+}
+
+/*
+ * One PTE, under its table's lock, written straight into the buffer.  A
+ * present PTE mapping a normal page (nearly every one) takes the inline
+ * path: its flags and page state without decoding, its line or record
+ * built without a call.
+ */
+static __always_inline int vmv_ptes_pte(struct vmv_walk *w, pte_t *ptep,
+					unsigned long addr, u64 e)
+{
+	struct vmv_ptes_walk *pw = w->private;
+	struct vmv_dump *d = pw->d;
+	struct vmv_page_info pi;
+	struct vmv_decoded dec;
+
+	if (!vmv_ptes_room(pw, addr))
+		return 1;
+	if (vmv_pte_info_fast(w->vma, e, &pi)) {
+		u32 flags = vmv_pte_present_flags(&vmv_layout, e);
+
+		if (d->binary) {
+			vmv_rec_present_pte(vmv_dump_rec(d), addr, e, flags,
+					    &pi);
+			d->count += sizeof(struct vmview_pte);
+		} else {
+			d->count += vmv_fmt_present_pte(&d->cache,
+							d->buf + d->count,
+							addr, e, flags, &pi);
+		}
+		return 0;
+	}
+	vmv_decode(&vmv_layout, e, VMVIEW_LEVEL_PTE, &dec);
+	vmv_walk_pte_info(w, ptep, e, &dec, &pi);
+	vmv_dump_put(d, addr, VMVIEW_LEVEL_PTE, e, &dec, &pi);
+	return 0;
+}
+
+static int vmv_ptes_table(struct vmv_walk *w, pte_t *ptep, unsigned long addr,
+			  unsigned long end, unsigned long *resume)
+{
+	return vmv_walk_ptes(w, ptep, addr, end, resume, vmv_ptes_pte);
+}
+
+static const struct vmv_walk_ops vmv_ptes_ops = {
+	.pte_table	= vmv_ptes_table,
+	.leaf		= vmv_ptes_leaf,
+};
+
+#define VMV_PTES_HEADER "# VADDR LEVEL ENTRY KIND pfn=PFN [swap=TYPE:OFFSET] flags=F,... [page=P,... order=N mapcount=N]\n"
+
+/*
+ * Fill the (drained) buffer with the leaves from d->next on, as many as
+ * it has room for.  Takes the mm and its lock and drops both.
+ */
+static int vmv_dump_fill(struct vmv_dump *d)
+{
+	struct vmv_ptes_walk pw = { .d = d };
+	struct vmv_walk w = { .ops = &vmv_ptes_ops, .private = &pw };
+	int ret;
+
+	d->from = 0;
+	d->count = 0;
+	if (!d->binary && !d->next && !d->pos) {
+		d->count = sizeof(VMV_PTES_HEADER) - 1;
+		memcpy(d->buf, VMV_PTES_HEADER, d->count);
+	}
+	w.mm = vmv_target_lock_mm(d->t, &ret);
+	if (!w.mm)
+		return ret;
+	ret = vmv_walk(&w, d->next, TASK_SIZE_MAX);
+	vmv_target_unlock_mm(w.mm);
+	if (ret < 0) {
+		d->count = 0;
+		return ret;
+	}
+	d->next = pw.full ? pw.stop : TASK_SIZE_MAX;
+	return 0;
+}
+
+/*
+ * copy_to_user() moves bytes with "rep movsb" on CPUs with ERMS, which
+ * QEMU's TCG (where the selftests and `make bench` run) executes one
+ * byte at a time, about six times slower than a loop of 8-byte stores;
+ * on hardware the two cost the same.  Returns the bytes not copied.
+ */
+static unsigned long vmv_copy_out(char __user *dst, const char *src,
+				  unsigned long n)
+{
+	if (!user_access_begin(dst, n))
+		return n;
+	unsafe_copy_to_user(dst, src, n, efault);
+	user_access_end();
+	return 0;
+efault:
+	user_access_end();
+	/* Redo it the ordinary way, to learn exactly how far it gets. */
+	return copy_to_user(dst, src, n);
+}
+
+/*
+ * One spare buffer, left by the last reader that closed: opening ptes or
+ * ptes.bin again, as tools that poll do, then allocates no 128 KiB (an
+ * order-5 allocation: about 200 us under TCG, a quarter of a dump of
+ * 2^14 pages).  Freed at unload (an open file holds the module).
+ */
+static char *vmv_dump_spare;
+
+struct vmv_dump *vmv_dump_create(struct vmv_target *t, bool binary)
+{
+	struct vmv_dump *d = kzalloc(sizeof(*d), GFP_KERNEL);
+
+	if (!d)
+		return NULL;
+	d->buf = xchg(&vmv_dump_spare, NULL);
+	if (!d->buf)
+		d->buf = kvmalloc(VMV_DUMP_BUF, GFP_KERNEL);
+	if (!d->buf) {
+		kfree(d);
+		return NULL;
+	}
+	mutex_init(&d->lock);
+	d->t = t;
+	d->binary = binary;
+	return d;
+}
+
+void vmv_dump_destroy(struct vmv_dump *d)
+{
+	mutex_destroy(&d->lock);
+	kvfree(xchg(&vmv_dump_spare, d->buf));
+	kfree(d);
+}
+
+void vmv_dump_exit(void)
+{
+	kvfree(xchg(&vmv_dump_spare, NULL));
+}
+
+/*
+ * read() of PID/ptes and PID/ptes.bin: whole records from where the
+ * previous read stopped; offset 0 starts over, other jumps are ESPIPE.
+ * Locking: d->lock (one reader of this open file at a time); each fill
+ * takes and drops the mm's lock, nothing is held while copying out.
+ */
+ssize_t vmv_dump_read(struct vmv_dump *d, char __user *ubuf, size_t size,
+		      loff_t *ppos)
+{
+	size_t copied = 0, n, left;
+	int ret = 0;
+
+	mutex_lock(&d->lock);
+	if (*ppos != d->pos) {
+		if (*ppos) {
+			ret = -ESPIPE;
+			goto out;
+		}
+		d->from = 0;
+		d->count = 0;
+		d->next = 0;
+		d->pos = 0;
+	}
+	while (copied < size) {
+		if (d->from == d->count) {
+			if (d->next >= TASK_SIZE_MAX)
+				break;
+			ret = vmv_dump_fill(d);
+			if (ret)
+				break;
+			continue;
+		}
+		n = min(d->count - d->from, size - copied);
+		left = vmv_copy_out(ubuf + copied, d->buf + d->from, n);
+		d->from += n - left;
+		copied += n - left;
+		if (left) {
+			ret = -EFAULT;
+			break;
+		}
+	}
+	d->pos += copied;
+	*ppos = d->pos;
+out:
+	mutex_unlock(&d->lock);
+	return copied ?: ret;
+}
