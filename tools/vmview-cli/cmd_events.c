@@ -33,7 +33,7 @@ static void print_event(const struct vmv_event *e)
 {
 	char s[24];
 
-	if (opts.json) {
+	if (vmv_opts.json) {
 		struct json_object *o = event_json(e);
 
 		vmv_json_print(o);
@@ -47,7 +47,7 @@ static void print_event(const struct vmv_event *e)
 
 static void print_header(void)
 {
-	if (!opts.json && !opts.noheadings)
+	if (!vmv_opts.json && !vmv_opts.noheadings)
 		printf("%8s %-16s %-12s  %-12s %6s\n", "SEQ", "EVENT", "START",
 		       "END", "SIZE");
 }
@@ -87,18 +87,47 @@ static bool pid_gone(pid_t pid)
 	return gone;
 }
 
-static int follow(pid_t pid, uint64_t last, bool seen, bool released)
+/* Where the events printed so far end. */
+struct seen {
+	uint64_t last;		/* the last seq printed */
+	bool any;		/* anything printed yet */
+	bool released;		/* a release event: the mm is gone */
+};
+
+/*
+ * Print the events of ev after the last one printed (saying how many
+ * were dropped in between), then free ev.
+ */
+static void print_new(struct vmv_events *ev, struct seen *s)
+{
+	size_t i;
+
+	for (i = 0; i < ev->n; i++) {
+		if (s->any && ev->v[i].seq <= s->last)
+			continue;
+		if (s->any && ev->v[i].seq > s->last + 1 && !vmv_opts.json)
+			printf("# dropped: %" PRIu64 "\n",
+			       ev->v[i].seq - s->last - 1);
+		print_event(&ev->v[i]);
+		s->last = ev->v[i].seq;
+		s->any = true;
+		s->released |= !strcmp(ev->v[i].event, "release");
+	}
+	fflush(stdout);
+	vmv_events_free(ev);
+}
+
+static int follow(pid_t pid, struct seen *s)
 {
 	struct timespec ts = {
-		.tv_sec = opts.interval_ms / 1000,
-		.tv_nsec = (opts.interval_ms % 1000) * 1000000L,
+		.tv_sec = vmv_opts.interval_ms / 1000,
+		.tv_nsec = (vmv_opts.interval_ms % 1000) * 1000000L,
 	};
 	struct vmv_events ev;
-	size_t i;
 	int ret;
 
 	for (;;) {
-		bool gone = released || pid_gone(pid);
+		bool gone = s->released || pid_gone(pid);
 
 		if (!gone)
 			nanosleep(&ts, NULL);
@@ -108,19 +137,7 @@ static int follow(pid_t pid, uint64_t last, bool seen, bool released)
 			gone = true;
 		else if (ret)
 			return ret;
-		for (i = 0; i < ev.n; i++) {
-			if (seen && ev.v[i].seq <= last)
-				continue;
-			if (seen && ev.v[i].seq > last + 1 && !opts.json)
-				printf("# dropped: %" PRIu64 "\n",
-				       ev.v[i].seq - last - 1);
-			print_event(&ev.v[i]);
-			last = ev.v[i].seq;
-			seen = true;
-			released |= !strcmp(ev.v[i].event, "release");
-		}
-		fflush(stdout);
-		vmv_events_free(&ev);
+		print_new(&ev, s);
 		if (gone) {
 			fprintf(stderr, "vmview-cli: PID %d exited\n",
 				(int)pid);
@@ -129,11 +146,10 @@ static int follow(pid_t pid, uint64_t last, bool seen, bool released)
 	}
 }
 
-int cmd_events(int argc, char **argv)
+int vmv_cmd_events(int argc, char **argv)
 {
 	struct vmv_events ev;
-	uint64_t last = 0;
-	bool seen = false, released = false;
+	struct seen s = { 0 };
 	pid_t pid;
 	size_t i;
 	int ret;
@@ -144,7 +160,7 @@ int cmd_events(int argc, char **argv)
 	ret = read_events(pid, &ev, false);
 	if (ret)
 		return ret;
-	if (opts.json && !opts.follow) {
+	if (vmv_opts.json && !vmv_opts.follow) {
 		struct json_object *o = json_object_new_object();
 		struct json_object *a = json_object_new_array();
 
@@ -159,15 +175,8 @@ int cmd_events(int argc, char **argv)
 		return 0;
 	}
 	print_header();
-	if (ev.dropped && !opts.json)
+	if (ev.dropped && !vmv_opts.json)
 		printf("# dropped: %" PRIu64 "\n", ev.dropped);
-	for (i = 0; i < ev.n; i++) {
-		print_event(&ev.v[i]);
-		last = ev.v[i].seq;
-		seen = true;
-		released |= !strcmp(ev.v[i].event, "release");
-	}
-	fflush(stdout);
-	vmv_events_free(&ev);
-	return opts.follow ? follow(pid, last, seen, released) : 0;
+	print_new(&ev, &s);
+	return vmv_opts.follow ? follow(pid, &s) : 0;
 }

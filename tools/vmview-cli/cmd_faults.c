@@ -3,7 +3,7 @@
  * cmd_faults.c: "faults", page faults made to happen and shown.
  *
  * It starts its own target (this binary re-executed as "__target", see
- * target.c), tracks it, and runs the scenarios of faults_scenarios.c.
+ * faults_child.c), tracks it, and runs the scenarios of faults_scenarios.c.
  * Each step of a scenario asks the target (or its child) to do one thing
  * over a pipe, then shows the page's ptes row as PID/translate sees it,
  * the change in the process's minflt/majflt (/proc/PID/stat), the new
@@ -30,23 +30,21 @@
 
 static struct json_object *notes;
 
-int ask(struct fctx *x, int who, char *reply, size_t len, const char *fmt, ...)
+int vmv_ask(struct fctx *x, int who, char *reply, size_t len,
+	    const char *fmt, ...)
 {
 	char line[4200], buf[256];
 	va_list ap;
 	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(line, sizeof(line) - 1, fmt, ap);
+	n = vmv_write_line(x->ch[who].cmd, line, sizeof(line), fmt, ap);
 	va_end(ap);
-	if (n < 0 || n > (int)sizeof(line) - 2)
-		n = sizeof(line) - 2;
-	line[n++] = '\n';
-	if (write(x->ch[who].cmd, line, n) != n ||
-	    read_line(x->ch[who].reply, buf, sizeof(buf))) {
+	if (n < 0 || vmv_read_line(x->ch[who].reply, buf, sizeof(buf))) {
 		x->fatal = vmv_err(VMV_EXIT_FAIL,
 				   "the %s process (PID %d) died unexpectedly",
-				   who ? "child" : "target", (int)x->ch[who].pid);
+				   who ? "child" : "target",
+				   (int)x->ch[who].pid);
 		return -2;
 	}
 	snprintf(x->last_reply, sizeof(x->last_reply), "%s", buf);
@@ -56,14 +54,14 @@ int ask(struct fctx *x, int who, char *reply, size_t len, const char *fmt, ...)
 		return 0;
 	}
 	line[n - 1] = '\0';
-	expect(x, false, "'%s' failed in the target: %s", line,
-	       strncmp(buf, "err ", 4) ? buf : buf + 4);
+	vmv_expect(x, false, "'%s' failed in the target: %s", line,
+		   strncmp(buf, "err ", 4) ? buf : buf + 4);
 	if (reply)
 		snprintf(reply, len, "%s", buf);
 	return -1;
 }
 
-int ask_addr(struct fctx *x, int who, uint64_t *addr, const char *fmt, ...)
+int vmv_ask_addr(struct fctx *x, int who, uint64_t *addr, const char *fmt, ...)
 {
 	char line[4200], reply[128];
 	va_list ap;
@@ -72,13 +70,13 @@ int ask_addr(struct fctx *x, int who, uint64_t *addr, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	ret = ask(x, who, reply, sizeof(reply), "%s", line);
+	ret = vmv_ask(x, who, reply, sizeof(reply), "%s", line);
 	if (!ret)
 		*addr = strtoull(reply, NULL, 16);
 	return ret;
 }
 
-void note(struct fctx *x, const char *fmt, ...)
+void vmv_note(struct fctx *x, const char *fmt, ...)
 {
 	char buf[512];
 	va_list ap;
@@ -87,13 +85,13 @@ void note(struct fctx *x, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	if (opts.json)
+	if (vmv_opts.json)
 		json_object_array_add(notes, json_object_new_string(buf));
 	else
 		vmv_print_wrapped(INDENT, buf, 80);
 }
 
-void expect(struct fctx *x, bool cond, const char *fmt, ...)
+void vmv_expect(struct fctx *x, bool cond, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -105,7 +103,7 @@ void expect(struct fctx *x, bool cond, const char *fmt, ...)
 	va_end(ap);
 }
 
-void skip(struct fctx *x, const char *fmt, ...)
+void vmv_skip(struct fctx *x, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -140,7 +138,7 @@ static int read_counters(pid_t pid, uint64_t *minflt, uint64_t *majflt)
 	return ret;
 }
 
-int snap_take(struct fctx *x, int who, uint64_t addr, struct snap *s)
+int vmv_snap_take(struct fctx *x, int who, uint64_t addr, struct snap *s)
 {
 	pid_t pid = x->ch[who].pid;
 	int ret;
@@ -162,26 +160,15 @@ int snap_take(struct fctx *x, int who, uint64_t addr, struct snap *s)
 /* The tail of PID/events: everything after the last sequence seen. */
 static int new_events(struct fctx *x, int who, struct vmv_events *ev)
 {
-	pid_t pid = x->ch[who].pid;
-	struct vmv_events all;
-	char *text;
+	struct vmv_events all = { 0 };
 	size_t i;
-	int ret;
 
 	memset(ev, 0, sizeof(*ev));
 	if (!x->have_events)
 		return 0;
-	ret = vmv_read_pid_raw(pid, "events", &text);
-	if (ret) {
-		x->fatal = vmv_pid_errno(pid, "events", ret);
-		return x->fatal;
-	}
-	ret = vmv_parse_events(text, &all);
-	free(text);
-	if (ret) {
-		x->fatal = vmv_err(VMV_EXIT_FAIL,
-				   "PID %d: cannot parse line %d of events",
-				   (int)pid, ret);
+	x->fatal = vmv_load_events(x->ch[who].pid, &all);
+	if (x->fatal) {
+		vmv_events_free(&all);
 		return x->fatal;
 	}
 	ev->v = calloc(all.n ? all.n : 1, sizeof(*ev->v));
@@ -200,7 +187,7 @@ static int new_events(struct fctx *x, int who, struct vmv_events *ev)
 static int verify_now(struct fctx *x, int who, struct vmv_verify *v)
 {
 	pid_t pid = x->ch[who].pid;
-	char line[64], *text;
+	char line[64];
 	int ret;
 
 	memset(v, 0, sizeof(*v));
@@ -209,24 +196,12 @@ static int verify_now(struct fctx *x, int who, struct vmv_verify *v)
 	snprintf(line, sizeof(line), "0x%" PRIx64 "-0x%" PRIx64 "\n",
 		 x->range_start, x->range_end);
 	ret = vmv_write_pid_file(pid, "verify", line);
-	if (!ret)
-		ret = vmv_read_pid_raw(pid, "verify", &text);
-	if (ret) {
-		x->fatal = vmv_pid_errno(pid, "verify", ret);
-		return x->fatal;
-	}
-	ret = vmv_parse_verify(text, v);
-	free(text);
-	if (ret) {
-		x->fatal = vmv_err(VMV_EXIT_FAIL,
-				   "PID %d: cannot parse line %d of verify",
-				   (int)pid, ret);
-		return x->fatal;
-	}
-	return 0;
+	x->fatal = ret ? vmv_pid_errno(pid, "verify", ret) :
+			 vmv_load_verify(pid, v);
+	return x->fatal;
 }
 
-bool events_cover(const struct vmv_events *ev, uint64_t addr)
+bool vmv_events_cover(const struct vmv_events *ev, uint64_t addr)
 {
 	size_t i;
 
@@ -236,34 +211,34 @@ bool events_cover(const struct vmv_events *ev, uint64_t addr)
 	return false;
 }
 
-bool leaf_is(const struct snap *s, const char *level, const char *kind)
+bool vmv_leaf_is(const struct snap *s, const char *level, const char *kind)
 {
 	return s->t.has_leaf && (!level || !strcmp(s->t.leaf.level, level)) &&
 	       (!kind || !strcmp(s->t.leaf.kind, kind));
 }
 
-bool leaf_flag(const struct snap *s, const char *flag)
+bool vmv_leaf_flag(const struct snap *s, const char *flag)
 {
 	return s->t.has_leaf && vmv_has_word(s->t.leaf.flags, flag);
 }
 
-bool leaf_page(const struct snap *s, const char *pageflag)
+bool vmv_leaf_page(const struct snap *s, const char *pageflag)
 {
 	return s->t.has_leaf && vmv_has_word(s->t.leaf.page, pageflag);
 }
 
-uint64_t leaf_pfn(const struct snap *s)
+uint64_t vmv_leaf_pfn(const struct snap *s)
 {
-	return s->t.has_leaf ? s->t.leaf.pfn : VMV_NO_PFN;
+	return s->t.has_leaf ? s->t.leaf.pfn : VMVIEW_NO_PFN;
 }
 
-const char *stop_of(const struct snap *s)
+const char *vmv_stop_of(const struct snap *s)
 {
 	return s->t.has_leaf ? "" : s->t.stop;
 }
 
 /* Bit 55 of the page's /proc/PID/pagemap entry: soft-dirty. */
-int pagemap_softdirty(pid_t pid, uint64_t addr)
+int vmv_pagemap_softdirty(pid_t pid, uint64_t addr)
 {
 	char path[VMV_PATH_MAX];
 	uint64_t e;
@@ -359,19 +334,19 @@ static void print_events(struct fctx *x, const struct vmv_events *ev,
 		printf(INDENT "        no notifier event\n");
 }
 
-int show(struct fctx *x, int who, const char *label, uint64_t addr)
+int vmv_show(struct fctx *x, int who, const char *label, uint64_t addr)
 {
 	struct snap s;
 
 	struct vmv_events ev;
 
-	if (snap_take(x, who, addr, &s))
+	if (vmv_snap_take(x, who, addr, &s))
 		return x->fatal;
 	x->last = s;
 	/* what happened since the last step (a fork, say) */
 	if (new_events(x, who, &ev))
 		return x->fatal;
-	if (opts.json) {
+	if (vmv_opts.json) {
 		struct json_object *o = step_json(who, x->ch[who].pid, label,
 						  addr, &s);
 
@@ -386,7 +361,7 @@ int show(struct fctx *x, int who, const char *label, uint64_t addr)
 }
 
 /* Forget the events so far (earlier scenarios'): a step shows its own. */
-int skip_events(struct fctx *x, int who)
+int vmv_skip_events(struct fctx *x, int who)
 {
 	struct vmv_events ev;
 	int ret = new_events(x, who, &ev);
@@ -406,7 +381,7 @@ static void acc_faults(struct fctx *x)
 	x->acc_maj = mj ? atol(mj + 7) : 0;
 }
 
-int step_begin(struct fctx *x, int who, struct snap *before)
+int vmv_step_begin(struct fctx *x, int who, struct snap *before)
 {
 	memset(before, 0, sizeof(*before));
 	x->last_reply[0] = '\0';
@@ -417,17 +392,17 @@ int step_begin(struct fctx *x, int who, struct snap *before)
 	return x->fatal;
 }
 
-int step_end(struct fctx *x, int who, const char *label, uint64_t addr,
-	     const struct snap *before)
+int vmv_step_end(struct fctx *x, int who, const char *label, uint64_t addr,
+		 const struct snap *before)
 {
-	struct json_object *o = NULL, *a, *l;
+	struct json_object *o = NULL, *a;
 	struct vmv_verify *v = &x->last_verify;
 	struct vmv_events *ev = &x->last_events;
 	int64_t dmin, dmaj;
 	size_t i;
 	int ret;
 
-	if (snap_take(x, who, addr, &x->last))
+	if (vmv_snap_take(x, who, addr, &x->last))
 		return x->fatal;
 	acc_faults(x);
 	dmin = x->last.minflt - before->minflt;
@@ -441,7 +416,7 @@ int step_end(struct fctx *x, int who, const char *label, uint64_t addr,
 		return x->fatal;
 	x->last_has_verify = !ret;
 
-	if (opts.json) {
+	if (vmv_opts.json) {
 		o = step_json(who, x->ch[who].pid, label, addr, &x->last);
 		vmv_json_add_i64(o, "minflt", dmin);
 		vmv_json_add_i64(o, "majflt", dmaj);
@@ -453,19 +428,7 @@ int step_end(struct fctx *x, int who, const char *label, uint64_t addr,
 		a = NULL;
 		if (x->last_has_verify) {
 			a = json_object_new_object();
-			vmv_json_add_u64(a, "checked", v->checked);
-			vmv_json_add_u64(a, "mismatches", v->mismatches);
-			vmv_json_add_u64(a, "resynced", v->resynced);
-			l = json_object_new_array();
-			for (i = 0; i < v->n; i++) {
-				struct json_object *m = json_object_new_object();
-
-				vmv_json_add_hex(m, "vaddr", v->v[i].vaddr);
-				vmv_json_add_str(m, "walk", v->v[i].walk);
-				vmv_json_add_str(m, "shadow", v->v[i].shadow);
-				json_object_array_add(l, m);
-			}
-			vmv_json_add(a, "list", l);
+			vmv_verify_json_add(a, v);
 		}
 		vmv_json_add(o, "verify", a);
 		json_object_array_add(x->steps, o);
@@ -488,9 +451,9 @@ int step_end(struct fctx *x, int who, const char *label, uint64_t addr,
 		print_events(x, ev, true);
 	}
 	if (x->last_has_verify)
-		expect(x, !v->mismatches,
-		       "after '%s', verify found %" PRIu64 " mismatch(es) between the walk and the shadow",
-		       label, v->mismatches);
+		vmv_expect(x, !v->mismatches,
+			   "after '%s', verify found %" PRIu64 " mismatch(es) between the walk and the shadow",
+			   label, v->mismatches);
 	return 0;
 }
 
@@ -561,24 +524,24 @@ static int spawn_target(struct fctx *x)
 		x->ch[i].reply = rep[i][0];
 	}
 	x->ch[0].pid = pid;
-	if (read_line(x->ch[0].reply, line, sizeof(line)) ||
+	if (vmv_read_line(x->ch[0].reply, line, sizeof(line)) ||
 	    strncmp(line, "ok ", 3))
 		return vmv_err(VMV_EXIT_FAIL,
 			       "the target process did not start (exec of /proc/self/exe failed?)");
 	return 0;
 }
 
-int start_child(struct fctx *x)
+int vmv_start_child(struct fctx *x)
 {
 	char reply[64], line[64];
 	struct vmv_events ev;
 	char *text;
 	int ret;
 
-	if (ask(x, WHO_PARENT, reply, sizeof(reply), "fork"))
+	if (vmv_ask(x, WHO_PARENT, reply, sizeof(reply), "fork"))
 		return -1;
 	x->ch[1].pid = atoi(reply);
-	if (read_line(x->ch[1].reply, line, sizeof(line))) {
+	if (vmv_read_line(x->ch[1].reply, line, sizeof(line))) {
 		x->fatal = vmv_err(VMV_EXIT_FAIL, "the child did not start");
 		return -1;
 	}
@@ -602,17 +565,17 @@ int start_child(struct fctx *x)
 	return 0;
 }
 
-void stop_child(struct fctx *x)
+void vmv_stop_child(struct fctx *x)
 {
 	if (x->ch[1].pid > 0)
-		ask(x, WHO_CHILD, NULL, 0, "exit");
+		vmv_ask(x, WHO_CHILD, NULL, 0, "exit");
 	x->ch[1].pid = 0;
 }
 
 /* --scenario: numbers or names, comma-separated. */
 static int selected(size_t i)
 {
-	const char *p = opts.only;
+	const char *p = vmv_opts.only;
 	size_t n;
 
 	if (!p)
@@ -620,8 +583,8 @@ static int selected(size_t i)
 	while (*p) {
 		n = strcspn(p, ",");
 		if ((size_t)atoi(p) == i + 1 ||
-		    (n == strlen(scenarios[i].name) &&
-		     !strncmp(p, scenarios[i].name, n)))
+		    (n == strlen(vmv_scenarios[i].name) &&
+		     !strncmp(p, vmv_scenarios[i].name, n)))
 			return 1;
 		p += n;
 		if (*p)
@@ -632,20 +595,20 @@ static int selected(size_t i)
 
 static int check_selection(void)
 {
-	const char *p = opts.only;
+	const char *p = vmv_opts.only;
 	size_t n, i;
 
 	while (p && *p) {
 		n = strcspn(p, ",");
-		for (i = 0; i < nr_scenarios; i++)
+		for (i = 0; i < vmv_nr_scenarios; i++)
 			if ((size_t)atoi(p) == i + 1 ||
-			    (n == strlen(scenarios[i].name) &&
-			     !strncmp(p, scenarios[i].name, n)))
+			    (n == strlen(vmv_scenarios[i].name) &&
+			     !strncmp(p, vmv_scenarios[i].name, n)))
 				break;
-		if (i == nr_scenarios)
+		if (i == vmv_nr_scenarios)
 			return vmv_err(VMV_EXIT_USAGE,
 				       "no scenario '%.*s': give numbers 1-%zu or names (demand-zero, cow, swap, file, thp, segv, soft-dirty)",
-				       (int)n, p, nr_scenarios);
+				       (int)n, p, vmv_nr_scenarios);
 		p += n;
 		if (*p)
 			p++;
@@ -653,7 +616,7 @@ static int check_selection(void)
 	return 0;
 }
 
-int cmd_faults(int argc, char **argv)
+int vmv_cmd_faults(int argc, char **argv)
 {
 	struct fctx *x = calloc(1, sizeof(*x));
 	struct json_object *root = NULL, *list = NULL, *sc;
@@ -683,7 +646,7 @@ int cmd_faults(int argc, char **argv)
 		goto out;
 	probe_features(x);
 
-	if (opts.json) {
+	if (vmv_opts.json) {
 		root = json_object_new_object();
 		list = json_object_new_array();
 		vmv_json_add_i64(root, "pid", x->ch[0].pid);
@@ -693,7 +656,7 @@ int cmd_faults(int argc, char **argv)
 		       (int)x->ch[0].pid, vmv_levels());
 	}
 
-	for (i = 0; i < nr_scenarios && !x->fatal; i++) {
+	for (i = 0; i < vmv_nr_scenarios && !x->fatal; i++) {
 		static const char * const res[] = { "ok", "FAILED", "skipped" };
 		static const char * const col[] = { "ok", "fail", "skip" };
 
@@ -702,18 +665,18 @@ int cmd_faults(int argc, char **argv)
 		x->result = RES_OK;
 		x->reason[0] = '\0';
 		x->range_start = x->range_end = 0;
-		if (opts.json) {
+		if (vmv_opts.json) {
 			x->steps = json_object_new_array();
 			notes = json_object_new_array();
 		} else {
 			printf("\n%s[%zu/%zu] %s: %s%s\n", vmv_color("bold"),
-			       i + 1, nr_scenarios, scenarios[i].name,
-			       scenarios[i].title, vmv_color("reset"));
+			       i + 1, vmv_nr_scenarios, vmv_scenarios[i].name,
+			       vmv_scenarios[i].title, vmv_color("reset"));
 		}
-		if (!skip_events(x, WHO_PARENT))
-			scenarios[i].run(x);
+		if (!vmv_skip_events(x, WHO_PARENT))
+			vmv_scenarios[i].run(x);
 		if (x->ch[1].pid && !x->fatal)
-			stop_child(x);
+			vmv_stop_child(x);
 		if (x->fatal)
 			break;
 		if (x->result == RES_OK)
@@ -722,11 +685,11 @@ int cmd_faults(int argc, char **argv)
 			nfail++;
 		else
 			nskip++;
-		if (opts.json) {
+		if (vmv_opts.json) {
 			sc = json_object_new_object();
 			vmv_json_add_i64(sc, "number", i + 1);
-			vmv_json_add_str(sc, "name", scenarios[i].name);
-			vmv_json_add_str(sc, "title", scenarios[i].title);
+			vmv_json_add_str(sc, "name", vmv_scenarios[i].name);
+			vmv_json_add_str(sc, "title", vmv_scenarios[i].title);
 			vmv_json_add_str(sc, "result", x->result == RES_OK ?
 					 "ok" : x->result == RES_FAILED ?
 					 "failed" : "skipped");
@@ -741,14 +704,14 @@ int cmd_faults(int argc, char **argv)
 			       *x->reason ? ": " : "", x->reason);
 		}
 	}
-	scenario_cleanup();
+	vmv_scenario_cleanup();
 	if (x->fatal) {
 		ret = x->fatal;
-		if (opts.json)
+		if (vmv_opts.json)
 			json_object_put(root);
 		goto out;
 	}
-	if (opts.json) {
+	if (vmv_opts.json) {
 		vmv_json_add(root, "scenarios", list);
 		vmv_json_add_i64(root, "ok", nok);
 		vmv_json_add_i64(root, "failed", nfail);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * cmd_map.c: "map PID", a one-screen picture of the address space from
- * PID/vmas and PID/ptes: a row a VMA, or a row a region of a large VMA
+ * PID/vmas and PID/ptes.bin: a row a VMA, or a row a region of a large VMA
  * (runs of empty regions folded into one line), each with a bar whose
  * cells show what maps that part:
  *   H huge (PMD/PUD leaf)  # mostly resident  + partly resident
@@ -58,11 +58,12 @@ static void add(struct row *r, uint64_t a, uint64_t b, int state)
 static int pte_state(const struct vmv_pte *p)
 {
 	if (vmv_pte_present(p)) {
-		if (strcmp(p->level, "pte"))
+		if (vmv_pte_level(p) != VMVIEW_LEVEL_PTE)
 			return 0;
-		return vmv_has_word(p->page, "zero") ? 2 : 1;
+		return vmv_has_word(p->page,
+				    vmv_page_flag_names[VMVIEW_P_ZERO]) ? 2 : 1;
 	}
-	if (!strcmp(p->kind, "swap"))
+	if (vmv_pte_kind_is(p, VMVIEW_KIND_SWAP))
 		return 3;
 	return -1;
 }
@@ -203,14 +204,14 @@ static void print_folded(uint64_t *skipped, uint64_t start,
 {
 	char s[24];
 
-	if (*skipped && !opts.json)
+	if (*skipped && !vmv_opts.json)
 		printf("%0*" PRIx64 " %6s %-4s  %*s (nothing mapped)\n",
 		       digits, start, vmv_size(s, sizeof(s), *skipped),
 		       v->perms, BAR, "");
 	*skipped = 0;
 }
 
-int cmd_map(int argc, char **argv)
+int vmv_cmd_map(int argc, char **argv)
 {
 	struct vmv_vmas vmas = { 0 };
 	struct leaves ptes = { 0 };
@@ -252,7 +253,7 @@ int cmd_map(int argc, char **argv)
 	for (i = 0; i < vmas.n; i++)
 		mapped += vmas.v[i].end - vmas.v[i].start;
 
-	if (opts.json) {
+	if (vmv_opts.json) {
 		rows = json_object_new_array();
 	} else {
 		printf("PID %d (%s): %zu VMAs, %s mapped, %s resident, %s huge, %s swapped\n",
@@ -269,7 +270,7 @@ int cmd_map(int argc, char **argv)
 		       vmv_color("swap"), vmv_color("reset"),
 		       vmv_color("swap"), vmv_color("reset"),
 		       vmv_color("dim"), vmv_color("reset"));
-		if (!opts.noheadings)
+		if (!vmv_opts.noheadings)
 			printf("%-*s %6s %-4s %-*s  %s\n", digits, "START",
 			       "SIZE", "PERM", BAR + 2, "PAGES", "NAME");
 	}
@@ -298,11 +299,11 @@ int cmd_map(int argc, char **argv)
 			}
 			print_folded(&skipped, skip_start, v, digits);
 			bar_string(&r, bar, false);
-			if (opts.json) {
+			if (vmv_opts.json) {
 				json_object_array_add(rows, row_json(&r, bar));
 				continue;
 			}
-			if (opts.color)
+			if (vmv_opts.color)
 				bar_string(&r, bar, true);
 			printf("%0*" PRIx64 " %6s %-4s |%s|%*s %s\n", digits,
 			       a, vmv_size(s[0], 24, b - a), v->perms, bar,
@@ -311,7 +312,7 @@ int cmd_map(int argc, char **argv)
 		print_folded(&skipped, skip_start, v, digits);
 	}
 
-	if (opts.json) {
+	if (vmv_opts.json) {
 		struct json_object *o = json_object_new_object();
 
 		vmv_json_add_i64(o, "pid", pid);

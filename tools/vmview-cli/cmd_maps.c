@@ -172,7 +172,7 @@ int vmv_print_vma_table(const struct vmv_vmas *vmas, const char *columns)
 	digits = vmv_addr_digits(vmas);
 	/* FLAGS and NAME are as wide as their widest value */
 	for (i = 0; i < n; i++) {
-		int var = opts.noheadings ? 0 : strlen(cols[sel[i]].name);
+		int var = vmv_opts.noheadings ? 0 : strlen(cols[sel[i]].name);
 
 		for (k = 0; !cols[sel[i]].width && k < vmas->n; k++) {
 			cell(&vmas->v[k], sel[i], vals[i], sizeof(vals[i]),
@@ -182,7 +182,7 @@ int vmv_print_vma_table(const struct vmv_vmas *vmas, const char *columns)
 		}
 		widths[i] = col_width(sel[i], digits, var);
 	}
-	if (!opts.noheadings) {
+	if (!vmv_opts.noheadings) {
 		for (i = 0; i < n; i++)
 			snprintf(vals[i], sizeof(vals[i]), "%s",
 				 cols[sel[i]].name);
@@ -198,7 +198,7 @@ int vmv_print_vma_table(const struct vmv_vmas *vmas, const char *columns)
 	return 0;
 }
 
-int cmd_maps(int argc, char **argv)
+int vmv_cmd_maps(int argc, char **argv)
 {
 	struct vmv_vmas vmas;
 	pid_t pid;
@@ -210,7 +210,7 @@ int cmd_maps(int argc, char **argv)
 	ret = vmv_load_vmas(pid, &vmas);
 	if (ret)
 		return ret;
-	if (opts.json) {
+	if (vmv_opts.json) {
 		struct json_object *o = json_object_new_object();
 		struct json_object *a = json_object_new_array();
 		size_t i;
@@ -222,7 +222,8 @@ int cmd_maps(int argc, char **argv)
 		vmv_json_print(o);
 		json_object_put(o);
 	} else {
-		ret = vmv_print_vma_table(&vmas, opts.output ? opts.output :
+		ret = vmv_print_vma_table(&vmas, vmv_opts.output ?
+					  vmv_opts.output :
 					  "START,END,SIZE,PERM,RSS,SWAP,THP,NAME");
 	}
 	vmv_vmas_free(&vmas);

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * cmd_ptes.c: "ptes PID [--range A-B] [--kind KIND]", the leaf entries
- * of PID/ptes, filtered here (the file always covers every VMA), one
- * aligned row each; --symbolize adds the ELF section and symbol of
- * file-backed pages.  Entries are printed as they are read, and reading
- * stops past the end of --range.
+ * of PID/ptes (read as its records, PID/ptes.bin), filtered here (the
+ * file always covers every VMA), one aligned row each; --symbolize adds
+ * the ELF section and symbol of file-backed pages.  Entries are printed
+ * as they are read, and reading stops past the end of --range.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -12,21 +12,22 @@
 
 #include "vmview-cli.h"
 
-static const char * const kinds[] = {
-	"present", "protnone", "swap", "migration", "device-private",
-	"device-exclusive", "hwpoison", "marker",
-};
-
+/* A leaf's kind: any but none and table. */
 static int check_kind(const char *kind)
 {
-	size_t i;
+	char list[256];
+	size_t i, n = 0;
 
-	for (i = 0; i < ARRAY_SIZE(kinds); i++)
-		if (!strcmp(kinds[i], kind))
-			return 0;
-	return vmv_err(VMV_EXIT_USAGE,
-		       "unknown kind '%s': use present, protnone, swap, migration, device-private, device-exclusive, hwpoison or marker",
-		       kind);
+	if (vmv_word_index(vmv_kind_names, VMVIEW_NR_KINDS, kind) >=
+	    VMVIEW_KIND_PRESENT)
+		return 0;
+	for (i = VMVIEW_KIND_PRESENT; i < VMVIEW_NR_KINDS; i++)
+		n += snprintf(list + n, sizeof(list) - n, "%s%s",
+			      i == VMVIEW_KIND_PRESENT ? "" :
+			      i + 1 < VMVIEW_NR_KINDS ? ", " : " or ",
+			      vmv_kind_names[i]);
+	return vmv_err(VMV_EXIT_USAGE, "unknown kind '%s': use %s", kind,
+		       list);
 }
 
 struct ptes_out {
@@ -49,13 +50,13 @@ static void ptes_begin(struct ptes_out *po)
 	if (po->begun)
 		return;
 	po->begun = true;
-	if (opts.json) {
+	if (vmv_opts.json) {
 		o = json_object_new_object();
 		vmv_json_add_i64(o, "pid", po->pid);
 		vmv_json_stream_begin(&po->js, o, "ptes");
-	} else if (!opts.noheadings) {
+	} else if (!vmv_opts.noheadings) {
 		vmv_pte_header(row, sizeof(row));
-		printf("%s%s\n", row, opts.symbolize ? " SYMBOL" : "");
+		printf("%s%s\n", row, vmv_opts.symbolize ? " SYMBOL" : "");
 	}
 }
 
@@ -70,17 +71,17 @@ static int ptes_one(const struct vmv_pte *p, void *arg)
 		return VMV_EACH_STOP;
 	if (p->vaddr + vmv_pte_size(p) <= po->start)
 		return 0;
-	if (opts.kind && strcmp(opts.kind, p->kind))
+	if (vmv_opts.kind && strcmp(vmv_opts.kind, p->kind))
 		return 0;
 	sym[0] = '\0';
-	if (opts.symbolize)
+	if (vmv_opts.symbolize)
 		vmv_symbolize_pte(po->pid, &po->vmas, p->vaddr, sym,
 				  sizeof(sym));
 	ptes_begin(po);
-	if (opts.json) {
+	if (vmv_opts.json) {
 		struct json_object *e = vmv_pte_json(p);
 
-		if (opts.symbolize)
+		if (vmv_opts.symbolize)
 			vmv_json_add_str(e, "symbol", *sym ? sym : NULL);
 		vmv_json_stream_add(&po->js, e);
 	} else {
@@ -101,23 +102,24 @@ static void ptes_end(void *arg)
 {
 	struct ptes_out *po = arg;
 
-	if (opts.json && po->begun) {
+	if (vmv_opts.json && po->begun) {
 		vmv_json_stream_end(&po->js);
 		po->begun = false;
 	}
 }
 
-int cmd_ptes(int argc, char **argv)
+int vmv_cmd_ptes(int argc, char **argv)
 {
 	struct ptes_out po = { .end = UINT64_MAX };
 	int ret;
 
-	if (opts.range && vmv_parse_range(opts.range, &po.start, &po.end))
+	if (vmv_opts.range &&
+	    vmv_parse_range(vmv_opts.range, &po.start, &po.end))
 		return vmv_err(VMV_EXIT_BAD_ADDR,
 			       "bad range '%s': give START-END in hex, START below END, as in /proc/PID/maps",
-			       opts.range);
-	if (opts.kind) {
-		ret = check_kind(opts.kind);
+			       vmv_opts.range);
+	if (vmv_opts.kind) {
+		ret = check_kind(vmv_opts.kind);
 		if (ret)
 			return ret;
 	}
@@ -125,7 +127,7 @@ int cmd_ptes(int argc, char **argv)
 			1, &po.pid);
 	if (ret)
 		return ret;
-	if (opts.symbolize) {
+	if (vmv_opts.symbolize) {
 		ret = vmv_load_vmas(po.pid, &po.vmas);
 		if (ret)
 			return ret;

@@ -109,7 +109,7 @@ static void print_json(pid_t pid, const struct vmv_kvs *mm,
 	json_object_put(o);
 }
 
-int cmd_summary(int argc, char **argv)
+int vmv_cmd_summary(int argc, char **argv)
 {
 	struct vmv_kvs mm = { 0 };
 	struct vmv_vmas vmas = { 0 };
@@ -122,7 +122,7 @@ int cmd_summary(int argc, char **argv)
 	ret = vmv_load_mm(pid, &mm);
 	if (!ret)
 		ret = vmv_load_vmas(pid, &vmas);
-	if (!ret && opts.json) {
+	if (!ret && vmv_opts.json) {
 		print_json(pid, &mm, &vmas);
 	} else if (!ret) {
 		print_text(pid, &mm, &vmas);

@@ -16,20 +16,18 @@
 
 #define ENTRY_ADDR_MASK	0x000ffffffffff000ULL	/* bits 51:12 */
 
-static const char * const level_names[] = { "pgd", "p4d", "pud", "pmd", "pte" };
-
 /* The shift of a level's index; pgd's depends on the paging mode. */
-static int level_shift(const char *name, int levels)
+static int level_shift(int level, int levels)
 {
-	if (!strcmp(name, "pte"))
-		return 12;
-	if (!strcmp(name, "pmd"))
-		return 21;
-	if (!strcmp(name, "pud"))
-		return 30;
-	if (!strcmp(name, "p4d"))
+	if (level == VMVIEW_LEVEL_PGD && levels == 4)
 		return 39;
-	return levels == 5 ? 48 : 39;
+	return VMV_PAGE_SHIFT + 9 * level;
+}
+
+/* From the top: the i-th level of the walk (pgd, p4d, pud, pmd, pte). */
+static int walk_level(int i)
+{
+	return VMVIEW_LEVEL_PGD - i;
 }
 
 static const char *next_name(const char *name, int levels)
@@ -52,23 +50,25 @@ static void upper(char *dst, const char *src)
 /* What a stop means for an access to the address. */
 static const char *stop_meaning(const char *stop)
 {
+	static const struct {
+		const char *kind, *meaning;
+	} meanings[] = {
+		{ "none", "empty entry: nothing mapped yet; an access faults and the kernel maps a page (demand paging)" },
+		{ "swap", "swap entry: the page is in swap; an access faults and reads it back (major fault)" },
+		{ "migration", "migration entry: the page is moving; an access waits for the migration to finish" },
+		{ "bad", "corrupt table entry (the kernel would report a bad pmd/pud)" },
+		{ "marker", "PTE marker (userfaultfd write-protect or poison): an access faults" },
+		{ "hwpoison", "hardware-poisoned page: an access gets SIGBUS" },
+	};
 	const char *kind = strchr(stop, ' ');
+	size_t i;
 
-	kind = kind ? kind + 1 : stop;
 	if (!strcmp(stop, "no vma"))
 		return "no VMA covers the address: an access gets SIGSEGV (SEGV_MAPERR)";
-	if (!strcmp(kind, "none"))
-		return "empty entry: nothing mapped yet; an access faults and the kernel maps a page (demand paging)";
-	if (!strcmp(kind, "swap"))
-		return "swap entry: the page is in swap; an access faults and reads it back (major fault)";
-	if (!strcmp(kind, "migration"))
-		return "migration entry: the page is moving; an access waits for the migration to finish";
-	if (!strcmp(kind, "bad"))
-		return "corrupt table entry (the kernel would report a bad pmd/pud)";
-	if (!strcmp(kind, "marker"))
-		return "PTE marker (userfaultfd write-protect or poison): an access faults";
-	if (!strcmp(kind, "hwpoison"))
-		return "hardware-poisoned page: an access gets SIGBUS";
+	kind = kind ? kind + 1 : stop;
+	for (i = 0; i < ARRAY_SIZE(meanings); i++)
+		if (!strcmp(kind, meanings[i].kind))
+			return meanings[i].meaning;
 	return "not present: an access faults";
 }
 
@@ -96,13 +96,13 @@ static struct json_object *to_json(pid_t pid, const struct vmv_kvs *mm,
 	}
 	a = json_object_new_array();
 	for (i = 0; i < 5; i++) {
-		int sh = level_shift(level_names[i], levels);
+		int sh = level_shift(walk_level(i), levels);
 
 		if (levels == 4 && i == 1)
 			continue;	/* p4d is folded into the pgd */
 
 		e = json_object_new_object();
-		vmv_json_add_str(e, "level", level_names[i]);
+		vmv_json_add_str(e, "level", vmv_level_names[walk_level(i)]);
 		snprintf(bits, sizeof(bits), "%d-%d", sh + 8, sh);
 		vmv_json_add_str(e, "bits", bits);
 		vmv_json_add_u64(e, "index", (t->vaddr >> sh) & 511);
@@ -127,20 +127,15 @@ static struct json_object *to_json(pid_t pid, const struct vmv_kvs *mm,
 	vmv_json_add(o, "leaf", t->has_leaf ? vmv_pte_json(&t->leaf) : NULL);
 	vmv_json_add(o, "phys", t->has_phys ? vmv_json_hex(t->phys) : NULL);
 	vmv_json_add_str(o, "stop", *t->stop ? t->stop : NULL);
-	if (opts.symbolize)
+	if (vmv_opts.symbolize)
 		vmv_json_add_str(o, "symbol", sym && *sym ? sym : NULL);
 	return o;
 }
 
-static void print_split(uint64_t vaddr, int levels, const char *leaf_level)
+static void print_split(uint64_t vaddr, int levels, int leaf_level)
 {
-	int i, sh, leaf_sh = 12;
+	int i, sh, leaf_sh = level_shift(leaf_level, levels);
 	char up[4];
-
-	if (!strcmp(leaf_level, "pmd"))
-		leaf_sh = 21;
-	else if (!strcmp(leaf_level, "pud"))
-		leaf_sh = 30;
 	printf("  the address, 9 bits an index:\n");
 	if (levels == 5)
 		printf("    bits 63-57  sign extension of bit 56\n");
@@ -149,10 +144,10 @@ static void print_split(uint64_t vaddr, int levels, const char *leaf_level)
 	for (i = 0; i < 5; i++) {
 		if (levels == 4 && i == 1)
 			continue;	/* p4d is folded into the pgd */
-		sh = level_shift(level_names[i], levels);
+		sh = level_shift(walk_level(i), levels);
 		if (sh < leaf_sh)
 			break;
-		upper(up, level_names[i]);
+		upper(up, vmv_level_names[walk_level(i)]);
 		printf("    bits %2d-%-2d %s index %3" PRIu64 " (0x%03" PRIx64 ")\n",
 		       sh + 8, sh, up, (vaddr >> sh) & 511,
 		       (vaddr >> sh) & 511);
@@ -167,7 +162,7 @@ static void print_text(pid_t pid, const struct vmv_kvs *mm,
 		       const struct vmv_vma *vma, const char *sym)
 {
 	const char *comm = vmv_kv_get(mm, "comm"), *cr3 = vmv_kv_get(mm, "pgd");
-	int levels = vmv_levels(), i;
+	int levels = vmv_levels(), i, leaf;
 	char up[4], s[24];
 
 	printf("%s0x%016" PRIx64 "%s in PID %d (%s), %d-level paging\n",
@@ -186,7 +181,8 @@ static void print_text(pid_t pid, const struct vmv_kvs *mm,
 		return;
 	}
 	printf("\n");
-	print_split(t->vaddr, levels, t->has_leaf ? t->leaf.level : "pte");
+	leaf = t->has_leaf ? vmv_pte_level(&t->leaf) : VMVIEW_LEVEL_PTE;
+	print_split(t->vaddr, levels, leaf > 0 ? leaf : VMVIEW_LEVEL_PTE);
 	printf("\n  CR3 %s-> %s table at %s\n", "",
 	       levels == 5 ? "PGD" : "PGD", cr3 ? cr3 : "?");
 	for (i = 0; i < t->nr_levels; i++) {
@@ -226,7 +222,7 @@ static void print_text(pid_t pid, const struct vmv_kvs *mm,
 
 		vmv_flag_letters(letters, &t->leaf);
 		printf("\n  leaf   %s %s", t->leaf.level, t->leaf.kind);
-		if (t->leaf.pfn != VMV_NO_PFN)
+		if (t->leaf.pfn != VMVIEW_NO_PFN)
 			printf(", pfn 0x%" PRIx64, t->leaf.pfn);
 		if (t->leaf.has_swap)
 			printf(", swap type %u offset 0x%" PRIx64,
@@ -240,7 +236,7 @@ static void print_text(pid_t pid, const struct vmv_kvs *mm,
 		printf("  symbol %s\n", sym);
 }
 
-int cmd_translate(int argc, char **argv)
+int vmv_cmd_translate(int argc, char **argv)
 {
 	struct vmv_vmas vmas = { 0 };
 	struct vmv_kvs mm = { 0 };
@@ -270,9 +266,9 @@ int cmd_translate(int argc, char **argv)
 		ret = vmv_load_translate(pid, addr, &t);
 	if (ret)
 		goto out;
-	if (opts.symbolize)
+	if (vmv_opts.symbolize)
 		vmv_symbolize_pte(pid, &vmas, addr, sym, sizeof(sym));
-	if (opts.json) {
+	if (vmv_opts.json) {
 		struct json_object *o = to_json(pid, &mm, &t,
 						vmv_vma_find(&vmas, addr), sym);
 

@@ -39,83 +39,65 @@ static void shadow_text(const struct vmv_kvs *sh)
 	       vmv_kv_u64(sh, "retries", 0));
 }
 
-int cmd_verify(int argc, char **argv)
+int vmv_cmd_verify(int argc, char **argv)
 {
 	uint64_t start = 0, end = 0;
 	struct vmv_kvs sh = { 0 };
-	struct vmv_verify v;
+	struct vmv_verify v = { 0 };
 	bool has_shadow;
 	char line[64], *text;
 	pid_t pid;
 	size_t i;
 	int ret;
 
-	if (opts.range && vmv_parse_range(opts.range, &start, &end))
+	if (vmv_opts.range && vmv_parse_range(vmv_opts.range, &start, &end))
 		return vmv_err(VMV_EXIT_BAD_ADDR,
 			       "bad range '%s': give START-END in hex, START below END, as in /proc/PID/maps",
-			       opts.range);
+			       vmv_opts.range);
 	ret = vmv_begin("verify", "PID [--range A-B]", argc, argv, 1, &pid);
 	if (ret)
 		return ret;
-	if (opts.range) {
+	if (vmv_opts.range) {
 		snprintf(line, sizeof(line), "0x%" PRIx64 "-0x%" PRIx64 "\n",
 			 start, end);
 		ret = vmv_write_pid_file(pid, "verify", line);
 		if (ret == -EINVAL)
 			return vmv_err(VMV_EXIT_BAD_ADDR,
 				       "the module refused the range %s (EINVAL): give user addresses, START below END",
-				       opts.range);
+				       vmv_opts.range);
 		if (ret)
 			return vmv_pid_errno(pid, "verify", ret);
 	}
-	ret = vmv_read_pid_file(pid, "verify", &text);
-	if (opts.range)
+	ret = vmv_load_verify(pid, &v);
+	if (vmv_opts.range)	/* the whole address space again */
 		vmv_write_pid_file(pid, "verify", "\n");
-	if (ret)
+	if (ret) {
+		vmv_verify_free(&v);
 		return ret;
-	ret = vmv_parse_verify(text, &v);
-	free(text);
+	}
 	has_shadow = !vmv_read_pid_raw(pid, "shadow", &text);
 	if (has_shadow) {
 		vmv_parse_kvs(text, &sh);
 		free(text);
 	}
-	if (ret) {
-		vmv_kvs_free(&sh);
-		vmv_verify_free(&v);
-		return vmv_err(VMV_EXIT_FAIL,
-			       "PID %d: cannot parse line %d of verify",
-			       (int)pid, ret);
-	}
 
-	if (opts.json) {
+	if (vmv_opts.json) {
 		struct json_object *o = json_object_new_object();
-		struct json_object *a = json_object_new_array(), *r = NULL;
+		struct json_object *r = NULL;
 
 		vmv_json_add_i64(o, "pid", pid);
-		if (opts.range) {
+		if (vmv_opts.range) {
 			r = json_object_new_object();
 			vmv_json_add_hex(r, "start", start);
 			vmv_json_add_hex(r, "end", end);
 		}
 		vmv_json_add(o, "range", r);
-		vmv_json_add_u64(o, "checked", v.checked);
-		vmv_json_add_u64(o, "mismatches", v.mismatches);
-		vmv_json_add_u64(o, "resynced", v.resynced);
-		for (i = 0; i < v.n; i++) {
-			struct json_object *m = json_object_new_object();
-
-			vmv_json_add_hex(m, "vaddr", v.v[i].vaddr);
-			vmv_json_add_str(m, "walk", v.v[i].walk);
-			vmv_json_add_str(m, "shadow", v.v[i].shadow);
-			json_object_array_add(a, m);
-		}
-		vmv_json_add(o, "list", a);
+		vmv_verify_json_add(o, &v);
 		vmv_json_add(o, "shadow", has_shadow ? vmv_json_kvs(&sh) : NULL);
 		vmv_json_print(o);
 		json_object_put(o);
 	} else {
-		if (v.n && !opts.noheadings)
+		if (v.n && !vmv_opts.noheadings)
 			printf("%-12s  %-26s %s\n", "ADDRESS", "WALK",
 			       "SHADOW");
 		for (i = 0; i < v.n; i++)

@@ -43,7 +43,7 @@ int vmv_err(int code, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 
-	if (opts.json) {
+	if (vmv_opts.json) {
 		struct json_object *o = json_object_new_object();
 		struct json_object *e = json_object_new_object();
 

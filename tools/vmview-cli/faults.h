@@ -46,28 +46,28 @@ struct fctx {
 };
 
 /* cmd_faults.c */
-int ask(struct fctx *x, int who, char *reply, size_t len,
-	const char *fmt, ...) __printf(5, 6);
-int ask_addr(struct fctx *x, int who, uint64_t *addr, const char *fmt, ...)
+int vmv_ask(struct fctx *x, int who, char *reply, size_t len,
+	    const char *fmt, ...) __printf(5, 6);
+int vmv_ask_addr(struct fctx *x, int who, uint64_t *addr, const char *fmt, ...)
 	__printf(4, 5);
-int start_child(struct fctx *x);
-void stop_child(struct fctx *x);
-int snap_take(struct fctx *x, int who, uint64_t addr, struct snap *s);
-int step_begin(struct fctx *x, int who, struct snap *before);
-int step_end(struct fctx *x, int who, const char *label, uint64_t addr,
-	     const struct snap *before);
-int show(struct fctx *x, int who, const char *label, uint64_t addr);
-int skip_events(struct fctx *x, int who);
-void note(struct fctx *x, const char *fmt, ...) __printf(2, 3);
-void expect(struct fctx *x, bool cond, const char *fmt, ...) __printf(3, 4);
-void skip(struct fctx *x, const char *fmt, ...) __printf(2, 3);
-bool events_cover(const struct vmv_events *ev, uint64_t addr);
-bool leaf_is(const struct snap *s, const char *level, const char *kind);
-bool leaf_flag(const struct snap *s, const char *flag);
-bool leaf_page(const struct snap *s, const char *pageflag);
-uint64_t leaf_pfn(const struct snap *s);
-const char *stop_of(const struct snap *s);
-int pagemap_softdirty(pid_t pid, uint64_t addr);
+int vmv_start_child(struct fctx *x);
+void vmv_stop_child(struct fctx *x);
+int vmv_snap_take(struct fctx *x, int who, uint64_t addr, struct snap *s);
+int vmv_step_begin(struct fctx *x, int who, struct snap *before);
+int vmv_step_end(struct fctx *x, int who, const char *label, uint64_t addr,
+		 const struct snap *before);
+int vmv_show(struct fctx *x, int who, const char *label, uint64_t addr);
+int vmv_skip_events(struct fctx *x, int who);
+void vmv_note(struct fctx *x, const char *fmt, ...) __printf(2, 3);
+void vmv_expect(struct fctx *x, bool cond, const char *fmt, ...) __printf(3, 4);
+void vmv_skip(struct fctx *x, const char *fmt, ...) __printf(2, 3);
+bool vmv_events_cover(const struct vmv_events *ev, uint64_t addr);
+bool vmv_leaf_is(const struct snap *s, const char *level, const char *kind);
+bool vmv_leaf_flag(const struct snap *s, const char *flag);
+bool vmv_leaf_page(const struct snap *s, const char *pageflag);
+uint64_t vmv_leaf_pfn(const struct snap *s);
+const char *vmv_stop_of(const struct snap *s);
+int vmv_pagemap_softdirty(pid_t pid, uint64_t addr);
 
 /* faults_scenarios.c */
 struct scenario {
@@ -75,8 +75,8 @@ struct scenario {
 	const char *title;
 	void (*run)(struct fctx *x);
 };
-extern const struct scenario scenarios[];
-extern const size_t nr_scenarios;
-void scenario_cleanup(void);
+extern const struct scenario vmv_scenarios[];
+extern const size_t vmv_nr_scenarios;
+void vmv_scenario_cleanup(void);
 
 #endif /* VMVIEW_FAULTS_H */

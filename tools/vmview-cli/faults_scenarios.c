@@ -42,11 +42,11 @@ static char scratch[VMV_PATH_MAX];	/* a file we made for scenario 4 */
 #define STEP(x, who, label, addr, ...)					\
 	({								\
 		struct snap _b;						\
-		int _r = step_begin(x, who, &_b);			\
+		int _r = vmv_step_begin(x, who, &_b);			\
 		if (!_r)						\
-			_r = ask(x, who, NULL, 0, __VA_ARGS__);		\
+			_r = vmv_ask(x, who, NULL, 0, __VA_ARGS__);	\
 		if (!_r)						\
-			_r = step_end(x, who, label, addr, &_b);	\
+			_r = vmv_step_end(x, who, label, addr, &_b);	\
 		_r;							\
 	})
 
@@ -57,53 +57,56 @@ static void anon_intro(struct fctx *x, uint64_t a, uint64_t len,
 
 	x->range_start = a;
 	x->range_end = a + len;
-	note(x, "%s anonymous at 0x%" PRIx64 " (%s), page 0x%" PRIx64,
-	     vmv_size(s, sizeof(s), len), a, what, a);
+	vmv_note(x, "%s anonymous at 0x%" PRIx64 " (%s), page 0x%" PRIx64,
+		 vmv_size(s, sizeof(s), len), a, what, a);
 }
 
 static void sc_demand_zero(struct fctx *x)
 {
 	uint64_t a, zero_pfn;
 
-	if (ask_addr(x, P, &a, "anon %llx nohuge", 4 * PAGE))
+	if (vmv_ask_addr(x, P, &a, "anon %llx nohuge", 4 * PAGE))
 		return;
 	anon_intro(x, a, 4 * PAGE, "MADV_NOHUGEPAGE");
-	if (show(x, P, "before", a))
+	if (vmv_show(x, P, "before", a))
 		return;
-	expect(x, !x->last.t.has_leaf,
-	       "fresh memory should have no entry, found %s",
-	       x->last.t.leaf.kind);
+	vmv_expect(x, !x->last.t.has_leaf,
+		   "fresh memory should have no entry, found %s",
+		   x->last.t.leaf.kind);
 
 	if (STEP(x, P, "read", a, "read %" PRIx64, a))
 		return;
-	zero_pfn = leaf_pfn(&x->last);
-	expect(x, x->acc_min == 1 && !x->acc_maj,
-	       "the read should be one minor fault (%ld minor, %ld major)",
-	       x->acc_min, x->acc_maj);
-	expect(x, leaf_is(&x->last, "pte", "present"),
-	       "the read should map a page (stop: %s)", stop_of(&x->last));
-	expect(x, leaf_page(&x->last, "zero") ||
-	       (!x->last.t.leaf.has_page && leaf_flag(&x->last, "special")),
-	       "the read should map the zero page (page=%s)",
-	       x->last.t.leaf.page);
-	expect(x, !leaf_flag(&x->last, "rw"),
-	       "the zero page should be mapped read-only");
+	zero_pfn = vmv_leaf_pfn(&x->last);
+	vmv_expect(x, x->acc_min == 1 && !x->acc_maj,
+		   "the read should be one minor fault (%ld minor, %ld major)",
+		   x->acc_min, x->acc_maj);
+	vmv_expect(x, vmv_leaf_is(&x->last, "pte", "present"),
+		   "the read should map a page (stop: %s)",
+		   vmv_stop_of(&x->last));
+	vmv_expect(x, vmv_leaf_page(&x->last, "zero") ||
+		   (!x->last.t.leaf.has_page &&
+		    vmv_leaf_flag(&x->last, "special")),
+		   "the read should map the zero page (page=%s)",
+		   x->last.t.leaf.page);
+	vmv_expect(x, !vmv_leaf_flag(&x->last, "rw"),
+		   "the zero page should be mapped read-only");
 
 	if (STEP(x, P, "write", a, "write %" PRIx64, a))
 		return;
-	expect(x, leaf_is(&x->last, "pte", "present") &&
-	       leaf_flag(&x->last, "rw") && leaf_page(&x->last, "anon"),
-	       "the write should map a private writable anonymous page (flags=%s page=%s)",
-	       x->last.t.leaf.flags, x->last.t.leaf.page);
-	expect(x, x->acc_min == 1 && !x->acc_maj,
-	       "the write should be one minor fault (%ld minor, %ld major)",
-	       x->acc_min, x->acc_maj);
-	expect(x, leaf_pfn(&x->last) != zero_pfn,
-	       "the write should move the page off the zero page's frame");
-	expect(x, !x->have_events || events_cover(&x->last_events, a),
-	       "the write should invalidate the zero page's mapping (no notifier event)");
+	vmv_expect(x, vmv_leaf_is(&x->last, "pte", "present") &&
+		   vmv_leaf_flag(&x->last, "rw") &&
+		   vmv_leaf_page(&x->last, "anon"),
+		   "the write should map a private writable anonymous page (flags=%s page=%s)",
+		   x->last.t.leaf.flags, x->last.t.leaf.page);
+	vmv_expect(x, x->acc_min == 1 && !x->acc_maj,
+		   "the write should be one minor fault (%ld minor, %ld major)",
+		   x->acc_min, x->acc_maj);
+	vmv_expect(x, vmv_leaf_pfn(&x->last) != zero_pfn,
+		   "the write should move the page off the zero page's frame");
+	vmv_expect(x, !x->have_events || vmv_events_cover(&x->last_events, a),
+		   "the write should invalidate the zero page's mapping (no notifier event)");
 	if (x->result == RES_OK)
-		note(x, "the read mapped the shared zero page read-only, the write a private frame: minor faults, no I/O");
+		vmv_note(x, "the read mapped the shared zero page read-only, the write a private frame: minor faults, no I/O");
 }
 
 static void sc_cow(struct fctx *x)
@@ -111,51 +114,56 @@ static void sc_cow(struct fctx *x)
 	uint64_t a, frame;
 	struct snap parent;
 
-	if (ask_addr(x, P, &a, "anon %llx nohuge", 4 * PAGE))
+	if (vmv_ask_addr(x, P, &a, "anon %llx nohuge", 4 * PAGE))
 		return;
 	anon_intro(x, a, 4 * PAGE, "MADV_NOHUGEPAGE");
 	if (STEP(x, P, "write", a, "write %" PRIx64, a))
 		return;
-	frame = leaf_pfn(&x->last);
-	expect(x, leaf_flag(&x->last, "rw"), "the parent's page should be writable");
-	if (start_child(x))
+	frame = vmv_leaf_pfn(&x->last);
+	vmv_expect(x, vmv_leaf_flag(&x->last, "rw"),
+		   "the parent's page should be writable");
+	if (vmv_start_child(x))
 		return;
-	note(x, "fork: child PID %d", (int)x->ch[C].pid);
-	if (show(x, P, "parent", a))
+	vmv_note(x, "fork: child PID %d", (int)x->ch[C].pid);
+	if (vmv_show(x, P, "parent", a))
 		return;
-	expect(x, leaf_pfn(&x->last) == frame && !leaf_flag(&x->last, "rw"),
-	       "after fork the parent's entry should be read-only on the same frame");
-	if (show(x, C, "child", a))
+	vmv_expect(x, vmv_leaf_pfn(&x->last) == frame &&
+		   !vmv_leaf_flag(&x->last, "rw"),
+		   "after fork the parent's entry should be read-only on the same frame");
+	if (vmv_show(x, C, "child", a))
 		return;
-	expect(x, leaf_pfn(&x->last) == frame && !leaf_flag(&x->last, "rw"),
-	       "after fork the child's entry should be read-only on the parent's frame 0x%" PRIx64,
-	       frame);
+	vmv_expect(x, vmv_leaf_pfn(&x->last) == frame &&
+		   !vmv_leaf_flag(&x->last, "rw"),
+		   "after fork the child's entry should be read-only on the parent's frame 0x%" PRIx64,
+		   frame);
 
 	if (STEP(x, C, "child w", a, "write %" PRIx64, a))
 		return;
-	expect(x, leaf_flag(&x->last, "rw") && leaf_pfn(&x->last) != frame &&
-	       leaf_pfn(&x->last) != VMV_NO_PFN,
-	       "the child's write should give it a new writable frame");
-	expect(x, x->acc_min == 1 && !x->acc_maj,
-	       "the child's write should be one minor fault (%ld minor, %ld major)",
-	       x->acc_min, x->acc_maj);
-	expect(x, !x->have_events || events_cover(&x->last_events, a),
-	       "the copy should invalidate the child's old mapping (no notifier event)");
-	if (snap_take(x, P, a, &parent))
+	vmv_expect(x, vmv_leaf_flag(&x->last, "rw") &&
+		   vmv_leaf_pfn(&x->last) != frame &&
+		   vmv_leaf_pfn(&x->last) != VMVIEW_NO_PFN,
+		   "the child's write should give it a new writable frame");
+	vmv_expect(x, x->acc_min == 1 && !x->acc_maj,
+		   "the child's write should be one minor fault (%ld minor, %ld major)",
+		   x->acc_min, x->acc_maj);
+	vmv_expect(x, !x->have_events || vmv_events_cover(&x->last_events, a),
+		   "the copy should invalidate the child's old mapping (no notifier event)");
+	if (vmv_snap_take(x, P, a, &parent))
 		return;
 	x->last = parent;
-	if (show(x, P, "parent", a))
+	if (vmv_show(x, P, "parent", a))
 		return;
-	expect(x, leaf_pfn(&x->last) == frame,
-	       "the parent should keep its frame 0x%" PRIx64, frame);
+	vmv_expect(x, vmv_leaf_pfn(&x->last) == frame,
+		   "the parent should keep its frame 0x%" PRIx64, frame);
 
 	if (STEP(x, P, "parent w", a, "write %" PRIx64, a))
 		return;
-	expect(x, leaf_pfn(&x->last) == frame && leaf_flag(&x->last, "rw"),
-	       "the parent's write should reuse its frame, now its alone (no copy)");
+	vmv_expect(x, vmv_leaf_pfn(&x->last) == frame &&
+		   vmv_leaf_flag(&x->last, "rw"),
+		   "the parent's write should reuse its frame, now its alone (no copy)");
 	if (x->result == RES_OK)
-		note(x, "fork shared frame 0x%" PRIx64 " read-only; the child's write copied it, the parent's reused it",
-		     frame);
+		vmv_note(x, "fork shared frame 0x%" PRIx64 " read-only; the child's write copied it, the parent's reused it",
+			 frame);
 }
 
 static bool have_swap(void)
@@ -178,10 +186,10 @@ static void sc_swap(struct fctx *x)
 	int tries;
 
 	if (!have_swap()) {
-		skip(x, "no swap device in /proc/swaps (enable one, e.g. zram: swapon /dev/zram0)");
+		vmv_skip(x, "no swap device in /proc/swaps (enable one, e.g. zram: swapon /dev/zram0)");
 		return;
 	}
-	if (ask_addr(x, P, &a, "anon %llx nohuge", 4 * PAGE))
+	if (vmv_ask_addr(x, P, &a, "anon %llx nohuge", 4 * PAGE))
 		return;
 	anon_intro(x, a, 4 * PAGE, "MADV_NOHUGEPAGE");
 	if (STEP(x, P, "write", a, "fill %" PRIx64 " %llx", a, PAGE))
@@ -190,26 +198,27 @@ static void sc_swap(struct fctx *x)
 		if (STEP(x, P, "pageout", a, "pageout %" PRIx64 " %llx", a,
 			 PAGE))
 			return;
-		if (leaf_is(&x->last, NULL, "swap"))
+		if (vmv_leaf_is(&x->last, NULL, "swap"))
 			break;
 	}
-	expect(x, leaf_is(&x->last, "pte", "swap") && x->last.t.leaf.has_swap,
-	       "MADV_PAGEOUT should leave a swap entry (found %s)",
-	       x->last.t.has_leaf ? x->last.t.leaf.kind : x->last.t.stop);
-	expect(x, !x->have_events || events_cover(&x->last_events, a),
-	       "unmapping the page for swap-out should raise a notifier event");
+	vmv_expect(x, vmv_leaf_is(&x->last, "pte", "swap") &&
+		   x->last.t.leaf.has_swap,
+		   "MADV_PAGEOUT should leave a swap entry (found %s)",
+		   x->last.t.has_leaf ? x->last.t.leaf.kind : x->last.t.stop);
+	vmv_expect(x, !x->have_events || vmv_events_cover(&x->last_events, a),
+		   "unmapping the page for swap-out should raise a notifier event");
 	if (x->last.t.has_leaf && x->last.t.leaf.has_swap)
-		note(x, "swap entry: type %u (the swap device), offset 0x%" PRIx64 " (the slot)",
-		     x->last.t.leaf.swap_type, x->last.t.leaf.swap_offset);
+		vmv_note(x, "swap entry: type %u (the swap device), offset 0x%" PRIx64 " (the slot)",
+			 x->last.t.leaf.swap_type, x->last.t.leaf.swap_offset);
 	if (STEP(x, P, "read", a, "read %" PRIx64, a))
 		return;
-	expect(x, leaf_is(&x->last, "pte", "present"),
-	       "the read should bring the page back");
-	expect(x, x->acc_maj == 1,
-	       "the read should be one major fault (%ld minor, %ld major)",
-	       x->acc_min, x->acc_maj);
+	vmv_expect(x, vmv_leaf_is(&x->last, "pte", "present"),
+		   "the read should bring the page back");
+	vmv_expect(x, x->acc_maj == 1,
+		   "the read should be one major fault (%ld minor, %ld major)",
+		   x->acc_min, x->acc_maj);
 	if (x->result == RES_OK)
-		note(x, "the page went to swap and came back with a major fault");
+		vmv_note(x, "the page went to swap and came back with a major fault");
 }
 
 static bool droppable(const char *path)
@@ -258,68 +267,68 @@ static int make_scratch(char *why, size_t len)
 
 static void sc_file(struct fctx *x)
 {
-	const char *path = opts.file;
+	const char *path = vmv_opts.file;
 	char why[512], cached[64];
 	struct stat sb;
 	uint64_t a;
 
 	if (path) {
 		if (stat(path, &sb)) {
-			skip(x, "--file %s: %s", path, strerror(errno));
+			vmv_skip(x, "--file %s: %s", path, strerror(errno));
 			return;
 		}
 		if (!S_ISBLK(sb.st_mode) &&
 		    (!S_ISREG(sb.st_mode) || sb.st_size < (off_t)(FILE_PAGES * PAGE))) {
-			skip(x, "--file %s: give a regular file of at least %d pages, or a block device",
-			     path, FILE_PAGES);
+			vmv_skip(x, "--file %s: give a regular file of at least %d pages, or a block device",
+				 path, FILE_PAGES);
 			return;
 		}
 		if (!S_ISBLK(sb.st_mode) && !droppable(path)) {
-			skip(x, "--file %s is on tmpfs/ramfs, whose pages cannot be dropped from the page cache",
-			     path);
+			vmv_skip(x, "--file %s is on tmpfs/ramfs, whose pages cannot be dropped from the page cache",
+				 path);
 			return;
 		}
 	} else {
 		if (make_scratch(why, sizeof(why))) {
-			skip(x, "%s", why);
+			vmv_skip(x, "%s", why);
 			return;
 		}
 		path = scratch;
 	}
-	if (ask_addr(x, P, &a, "mapfile %s", path))
+	if (vmv_ask_addr(x, P, &a, "mapfile %s", path))
 		return;
 	x->range_start = a;
 	x->range_end = a + FILE_PAGES * PAGE;
-	note(x, "%s mapped read-only, shared, at 0x%" PRIx64, path, a);
+	vmv_note(x, "%s mapped read-only, shared, at 0x%" PRIx64, path, a);
 	if (STEP(x, P, "read", a, "read %" PRIx64, a))
 		return;
-	expect(x, leaf_is(&x->last, "pte", "present") &&
-	       leaf_page(&x->last, "file"),
-	       "the read should map the file's page (page=%s)",
-	       x->last.t.leaf.page);
+	vmv_expect(x, vmv_leaf_is(&x->last, "pte", "present") &&
+		   vmv_leaf_page(&x->last, "file"),
+		   "the read should map the file's page (page=%s)",
+		   x->last.t.leaf.page);
 
 	if (STEP(x, P, "drop", a, "dontneed %" PRIx64 " %llx", a, PAGE))
 		return;
-	if (ask(x, P, NULL, 0, "dropcache") ||
-	    ask(x, P, cached, sizeof(cached), "mincore %" PRIx64, a))
+	if (vmv_ask(x, P, NULL, 0, "dropcache") ||
+	    vmv_ask(x, P, cached, sizeof(cached), "mincore %" PRIx64, a))
 		return;
-	note(x, "MADV_DONTNEED unmapped it, POSIX_FADV_DONTNEED dropped it: in the page cache: %s",
-	     atoi(cached) ? "still (FAILED to drop)" : "no");
-	expect(x, !x->last.t.has_leaf,
-	       "MADV_DONTNEED should leave no entry");
-	expect(x, !atoi(cached),
-	       "the page stayed in the page cache (is someone else mapping %s?)",
-	       path);
+	vmv_note(x, "MADV_DONTNEED unmapped it, POSIX_FADV_DONTNEED dropped it: in the page cache: %s",
+		 atoi(cached) ? "still (FAILED to drop)" : "no");
+	vmv_expect(x, !x->last.t.has_leaf,
+		   "MADV_DONTNEED should leave no entry");
+	vmv_expect(x, !atoi(cached),
+		   "the page stayed in the page cache (is someone else mapping %s?)",
+		   path);
 	if (STEP(x, P, "read", a, "read %" PRIx64, a))
 		return;
-	expect(x, leaf_is(&x->last, "pte", "present") &&
-	       leaf_page(&x->last, "file"),
-	       "the read should map the page again");
-	expect(x, x->acc_maj == 1,
-	       "reading a page that is not in the page cache should be one major fault (%ld minor, %ld major)",
-	       x->acc_min, x->acc_maj);
+	vmv_expect(x, vmv_leaf_is(&x->last, "pte", "present") &&
+		   vmv_leaf_page(&x->last, "file"),
+		   "the read should map the page again");
+	vmv_expect(x, x->acc_maj == 1,
+		   "reading a page that is not in the page cache should be one major fault (%ld minor, %ld major)",
+		   x->acc_min, x->acc_maj);
 	if (x->result == RES_OK)
-		note(x, "the page left the page cache and came back from the file with a major fault");
+		vmv_note(x, "the page left the page cache and came back from the file with a major fault");
 }
 
 static bool thp_mode(char *mode, size_t len)
@@ -344,42 +353,45 @@ static void sc_thp(struct fctx *x)
 	uint64_t a;
 
 	if (!thp_mode(mode, sizeof(mode))) {
-		skip(x, "no /sys/kernel/mm/transparent_hugepage: this kernel has no THP");
+		vmv_skip(x, "no /sys/kernel/mm/transparent_hugepage: this kernel has no THP");
 		return;
 	}
 	if (!strcmp(mode, "never")) {
-		skip(x, "THP is disabled (transparent_hugepage/enabled is [never])");
+		vmv_skip(x, "THP is disabled (transparent_hugepage/enabled is [never])");
 		return;
 	}
-	if (ask_addr(x, P, &a, "anon %llx huge2m", HUGE))
+	if (vmv_ask_addr(x, P, &a, "anon %llx huge2m", HUGE))
 		return;
 	x->range_start = a;
 	x->range_end = a + HUGE;
-	note(x, "2M anonymous at 0x%" PRIx64 " (2M-aligned, MADV_HUGEPAGE; THP mode %s)",
-	     a, mode);
+	vmv_note(x, "2M anonymous at 0x%" PRIx64 " (2M-aligned, MADV_HUGEPAGE; THP mode %s)",
+		 a, mode);
 	if (STEP(x, P, "write", a, "write %" PRIx64, a))
 		return;
-	expect(x, leaf_is(&x->last, "pmd", "present") && leaf_flag(&x->last, "pse"),
-	       "the write should map a 2M page with one PMD leaf (got a %s entry: memory too fragmented? see thp_fault_fallback in /proc/vmstat)",
-	       x->last.t.has_leaf ? x->last.t.leaf.level : "missing");
-	expect(x, x->acc_min == 1,
-	       "one fault should map the whole 2M (%ld minor faults)",
-	       x->acc_min);
+	vmv_expect(x, vmv_leaf_is(&x->last, "pmd", "present") &&
+		   vmv_leaf_flag(&x->last, "pse"),
+		   "the write should map a 2M page with one PMD leaf (got a %s entry: memory too fragmented? see thp_fault_fallback in /proc/vmstat)",
+		   x->last.t.has_leaf ? x->last.t.leaf.level : "missing");
+	vmv_expect(x, x->acc_min == 1,
+		   "one fault should map the whole 2M (%ld minor faults)",
+		   x->acc_min);
 	if (x->result != RES_OK)
 		return;
-	note(x, "one fault, one PMD entry for 512 pages: no PTE table below it");
+	vmv_note(x, "one fault, one PMD entry for 512 pages: no PTE table below it");
 	if (STEP(x, P, "protect", a, "protect %" PRIx64 " %llx r", a, PAGE))
 		return;
-	expect(x, leaf_is(&x->last, "pte", "present") && !leaf_flag(&x->last, "rw"),
-	       "mprotect of the first page should split the PMD: a read-only PTE");
-	expect(x, !x->have_events || events_cover(&x->last_events, a),
-	       "the split should raise a notifier event");
-	if (show(x, P, "next", a + PAGE))
+	vmv_expect(x, vmv_leaf_is(&x->last, "pte", "present") &&
+		   !vmv_leaf_flag(&x->last, "rw"),
+		   "mprotect of the first page should split the PMD: a read-only PTE");
+	vmv_expect(x, !x->have_events || vmv_events_cover(&x->last_events, a),
+		   "the split should raise a notifier event");
+	if (vmv_show(x, P, "next", a + PAGE))
 		return;
-	expect(x, leaf_is(&x->last, "pte", "present") && leaf_flag(&x->last, "rw"),
-	       "the next page should now be a writable PTE");
+	vmv_expect(x, vmv_leaf_is(&x->last, "pte", "present") &&
+		   vmv_leaf_flag(&x->last, "rw"),
+		   "the next page should now be a writable PTE");
 	if (x->result == RES_OK)
-		note(x, "the PMD leaf was split into a PTE table: the first page read-only, the rest still writable");
+		vmv_note(x, "the PMD leaf was split into a PTE table: the first page read-only, the rest still writable");
 }
 
 static void segv_one(struct fctx *x, uint64_t a, const char *access,
@@ -389,47 +401,48 @@ static void segv_one(struct fctx *x, uint64_t a, const char *access,
 	int sig = 0, code = 0;
 	unsigned long long addr = 0;
 
-	if (ask(x, P, reply, sizeof(reply), "segv %" PRIx64 " %s", a, access))
+	if (vmv_ask(x, P, reply, sizeof(reply), "segv %" PRIx64 " %s", a,
+		    access))
 		return;
 	if (sscanf(reply, "%d %d %llx", &sig, &code, &addr) != 3)
-		expect(x, false, "the target's answer '%s' makes no sense",
-		       reply);
-	note(x, "the child died of signal %d, si_code %d (%s), si_addr 0x%llx",
-	     sig, code, code == 1 ? "SEGV_MAPERR" : code == 2 ? "SEGV_ACCERR" :
-	     "?", addr);
-	expect(x, sig == 11 && code == want_code && addr == a,
-	       "expected SIGSEGV with %s at 0x%" PRIx64, code_name, a);
+		vmv_expect(x, false, "the target's answer '%s' makes no sense",
+			   reply);
+	vmv_note(x, "the child died of signal %d, si_code %d (%s), si_addr 0x%llx",
+		 sig, code, code == 1 ? "SEGV_MAPERR" : code == 2 ? "SEGV_ACCERR" :
+		 "?", addr);
+	vmv_expect(x, sig == 11 && code == want_code && addr == a,
+		   "expected SIGSEGV with %s at 0x%" PRIx64, code_name, a);
 	/* forking that child write-protected our pages: not this story */
-	skip_events(x, P);
+	vmv_skip_events(x, P);
 }
 
 static void sc_segv(struct fctx *x)
 {
 	uint64_t a, b;
 
-	if (ask_addr(x, P, &a, "anon %llx nohuge", PAGE))
+	if (vmv_ask_addr(x, P, &a, "anon %llx nohuge", PAGE))
 		return;
 	x->range_start = a;
 	x->range_end = a + PAGE;
 	if (STEP(x, P, "write", a, "write %" PRIx64, a) ||
 	    STEP(x, P, "protect", a, "protect %" PRIx64 " %llx r", a, PAGE))
 		return;
-	note(x, "the VMA is now %s and the PTE %s: a write has no way to succeed",
-	     x->last.t.has_vma ? x->last.t.vma_perms : "?",
-	     leaf_flag(&x->last, "rw") ? "writable (?)" :
-	     "present but not writable (rw clear)");
-	note(x, "so the CPU's protection fault is not COW nor a missing page: the kernel finds no write right in the VMA and sends SIGSEGV");
+	vmv_note(x, "the VMA is now %s and the PTE %s: a write has no way to succeed",
+		 x->last.t.has_vma ? x->last.t.vma_perms : "?",
+		 vmv_leaf_flag(&x->last, "rw") ? "writable (?)" :
+		 "present but not writable (rw clear)");
+	vmv_note(x, "so the CPU's protection fault is not COW nor a missing page: the kernel finds no write right in the VMA and sends SIGSEGV");
 	segv_one(x, a, "w", 2, "SEGV_ACCERR");
 
-	if (ask_addr(x, P, &b, "anon %llx nohuge", PAGE) ||
-	    ask(x, P, NULL, 0, "unmap %" PRIx64 " %llx", b, PAGE))
+	if (vmv_ask_addr(x, P, &b, "anon %llx nohuge", PAGE) ||
+	    vmv_ask(x, P, NULL, 0, "unmap %" PRIx64 " %llx", b, PAGE))
 		return;
-	if (show(x, P, "unmapped", b))
+	if (vmv_show(x, P, "unmapped", b))
 		return;
-	expect(x, !x->last.t.has_vma,
-	       "no VMA should cover 0x%" PRIx64 " after munmap", b);
-	note(x, "no VMA covers 0x%" PRIx64 ": the fault handler finds nothing to map and sends SIGSEGV",
-	     b);
+	vmv_expect(x, !x->last.t.has_vma,
+		   "no VMA should cover 0x%" PRIx64 " after munmap", b);
+	vmv_note(x, "no VMA covers 0x%" PRIx64 ": the fault handler finds nothing to map and sends SIGSEGV",
+		 b);
 	segv_one(x, b, "r", 1, "SEGV_MAPERR");
 }
 
@@ -442,58 +455,60 @@ static void sc_soft_dirty(struct fctx *x)
 
 	vmv_path(path, sizeof(path), "/proc/%d/clear_refs", (int)pid);
 	if (!vmv_exists(path)) {
-		skip(x, "no %s (a kernel without CONFIG_PROC_PAGE_MONITOR)",
-		     path);
+		vmv_skip(x, "no %s (a kernel without CONFIG_PROC_PAGE_MONITOR)",
+			 path);
 		return;
 	}
-	if (ask_addr(x, P, &a, "anon %llx nohuge", 4 * PAGE))
+	if (vmv_ask_addr(x, P, &a, "anon %llx nohuge", 4 * PAGE))
 		return;
 	anon_intro(x, a, 4 * PAGE, "MADV_NOHUGEPAGE");
 	if (STEP(x, P, "write", a, "write %" PRIx64, a))
 		return;
-	expect(x, leaf_flag(&x->last, "softdirty"),
-	       "a freshly written page should be soft-dirty");
+	vmv_expect(x, vmv_leaf_flag(&x->last, "softdirty"),
+		   "a freshly written page should be soft-dirty");
 
 	{
 		struct snap b;
 
-		if (step_begin(x, P, &b))
+		if (vmv_step_begin(x, P, &b))
 			return;
 		ret = vmv_write_path(path, "4\n");
 		if (ret) {
-			expect(x, false, "writing 4 to %s: %s", path,
-			       strerror(-ret));
+			vmv_expect(x, false, "writing 4 to %s: %s", path,
+				   strerror(-ret));
 			return;
 		}
-		if (step_end(x, P, "clear", a, &b))
+		if (vmv_step_end(x, P, "clear", a, &b))
 			return;
 	}
-	bit = pagemap_softdirty(pid, a);
-	note(x, "clear_refs 4: soft-dirty cleared and the page write-protected; pagemap bit 55 = %d",
-	     bit);
-	expect(x, leaf_is(&x->last, "pte", "present") &&
-	       !leaf_flag(&x->last, "softdirty") && !leaf_flag(&x->last, "rw"),
-	       "after clear_refs the entry should be clean and read-only (flags=%s)",
-	       x->last.t.leaf.flags);
-	expect(x, bit == 0, "pagemap should say not soft-dirty after clear_refs");
-	expect(x, !x->have_events || events_cover(&x->last_events, a),
-	       "clear_refs should raise a notifier event");
+	bit = vmv_pagemap_softdirty(pid, a);
+	vmv_note(x, "clear_refs 4: soft-dirty cleared and the page write-protected; pagemap bit 55 = %d",
+		 bit);
+	vmv_expect(x, vmv_leaf_is(&x->last, "pte", "present") &&
+		   !vmv_leaf_flag(&x->last, "softdirty") &&
+		   !vmv_leaf_flag(&x->last, "rw"),
+		   "after clear_refs the entry should be clean and read-only (flags=%s)",
+		   x->last.t.leaf.flags);
+	vmv_expect(x, bit == 0, "pagemap should say not soft-dirty after clear_refs");
+	vmv_expect(x, !x->have_events || vmv_events_cover(&x->last_events, a),
+		   "clear_refs should raise a notifier event");
 
 	if (STEP(x, P, "write", a, "write %" PRIx64, a))
 		return;
-	bit = pagemap_softdirty(pid, a);
-	note(x, "the write faulted, the kernel set soft-dirty again; pagemap bit 55 = %d",
-	     bit);
-	expect(x, x->acc_min == 1,
-	       "the write to the write-protected page should be one minor fault (%ld)",
-	       x->acc_min);
-	expect(x, leaf_flag(&x->last, "softdirty") && leaf_flag(&x->last, "rw"),
-	       "after the write the entry should be soft-dirty and writable (flags=%s)",
-	       x->last.t.leaf.flags);
-	expect(x, bit == 1, "pagemap should say soft-dirty after the write");
+	bit = vmv_pagemap_softdirty(pid, a);
+	vmv_note(x, "the write faulted, the kernel set soft-dirty again; pagemap bit 55 = %d",
+		 bit);
+	vmv_expect(x, x->acc_min == 1,
+		   "the write to the write-protected page should be one minor fault (%ld)",
+		   x->acc_min);
+	vmv_expect(x, vmv_leaf_flag(&x->last, "softdirty") &&
+		   vmv_leaf_flag(&x->last, "rw"),
+		   "after the write the entry should be soft-dirty and writable (flags=%s)",
+		   x->last.t.leaf.flags);
+	vmv_expect(x, bit == 1, "pagemap should say soft-dirty after the write");
 }
 
-const struct scenario scenarios[] = {
+const struct scenario vmv_scenarios[] = {
 	{ "demand-zero", "read fresh anonymous memory, then write it",
 	  sc_demand_zero },
 	{ "cow", "copy-on-write after fork", sc_cow },
@@ -507,9 +522,9 @@ const struct scenario scenarios[] = {
 	{ "soft-dirty", "clear_refs, write, see the soft-dirty bit",
 	  sc_soft_dirty },
 };
-const size_t nr_scenarios = ARRAY_SIZE(scenarios);
+const size_t vmv_nr_scenarios = ARRAY_SIZE(vmv_scenarios);
 
-void scenario_cleanup(void)
+void vmv_scenario_cleanup(void)
 {
 	if (scratch[0]) {
 		unlink(scratch);

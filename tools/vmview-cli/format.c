@@ -3,7 +3,7 @@
  * format.c: text and JSON forms of the parsed records, shared by the
  * commands: sizes in human units, the ptes row (with its ten-letter flag
  * mask, legend in Documentation/vmview-cli.rst), the JSON objects of a
- * ptes line and of a VMA, and colours (only when opts.color is set).
+ * ptes line and of a VMA, and colours (only when vmv_opts.color is set).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -44,52 +44,49 @@ char *vmv_size(char *buf, size_t len, uint64_t bytes)
  */
 void vmv_flag_letters(char *buf, const struct vmv_pte *pte)
 {
+	static const char letters[] = "pwuadhxsge";
+	/* the flag of each place; present and x are decided below */
+	static const int place_flag[10] = {
+		-1, VMVIEW_F_RW, VMVIEW_F_USER, VMVIEW_F_ACCESSED,
+		VMVIEW_F_DIRTY, VMVIEW_F_PSE, -1, VMVIEW_F_SOFTDIRTY,
+		VMVIEW_F_GLOBAL, VMVIEW_F_EXCLUSIVE,
+	};
 	const char *f = pte->flags;
 	bool present = vmv_pte_present(pte);
+	int i;
 
-	memset(buf, '-', 10);
+	for (i = 0; i < 10; i++)
+		buf[i] = place_flag[i] >= 0 &&
+			 vmv_has_word(f, vmv_flag_names[place_flag[i]]) ?
+			 letters[i] : '-';
 	buf[10] = '\0';
 	if (present)
-		buf[0] = vmv_has_word(f, "protnone") ||
-			 !strcmp(pte->kind, "protnone") ? 'n' : 'p';
-	if (vmv_has_word(f, "rw"))
-		buf[1] = 'w';
-	if (vmv_has_word(f, "user"))
-		buf[2] = 'u';
-	if (vmv_has_word(f, "accessed"))
-		buf[3] = 'a';
-	if (vmv_has_word(f, "dirty"))
-		buf[4] = 'd';
-	if (vmv_has_word(f, "pse"))
-		buf[5] = 'h';
-	if (present && !vmv_has_word(f, "nx"))
+		buf[0] = vmv_has_word(f, vmv_flag_names[VMVIEW_F_PROTNONE]) ||
+			 vmv_pte_kind_is(pte, VMVIEW_KIND_PROTNONE) ? 'n' : 'p';
+	if (present && !vmv_has_word(f, vmv_flag_names[VMVIEW_F_NX]))
 		buf[6] = 'x';
-	if (vmv_has_word(f, "softdirty"))
-		buf[7] = 's';
-	if (vmv_has_word(f, "global"))
-		buf[8] = 'g';
-	if (vmv_has_word(f, "exclusive"))
-		buf[9] = 'e';
 }
 
 /* What a page is, first of its kinds: anon, file, ksm, zero. */
 static const char *page_kind(const struct vmv_pte *pte)
 {
-	static const char * const kinds[] = { "zero", "ksm", "anon", "file" };
+	static const enum vmview_pflag kinds[] = {
+		VMVIEW_P_ZERO, VMVIEW_P_KSM, VMVIEW_P_ANON, VMVIEW_P_FILE
+	};
 	size_t i;
 
 	if (!pte->has_page)
 		return "";
 	for (i = 0; i < ARRAY_SIZE(kinds); i++)
-		if (vmv_has_word(pte->page, kinds[i]))
-			return kinds[i];
+		if (vmv_has_word(pte->page, vmv_page_flag_names[kinds[i]]))
+			return vmv_page_flag_names[kinds[i]];
 	return "other";
 }
 
 /* The PFN/SWAP column: "1234a", "0:3f" (swap type:offset) or "-". */
 static void pfn_col(char *buf, size_t len, const struct vmv_pte *pte)
 {
-	if (pte->pfn != VMV_NO_PFN)
+	if (pte->pfn != VMVIEW_NO_PFN)
 		snprintf(buf, len, "%" PRIx64, pte->pfn);
 	else if (pte->has_swap)
 		snprintf(buf, len, "%u:%" PRIx64, pte->swap_type,
@@ -142,7 +139,7 @@ void vmv_fmt_pte_where(char *buf, size_t len, const struct vmv_pte *pte)
 
 	pfn_col(pfn, sizeof(pfn), pte);
 	snprintf(buf, len, "%s %s %s%s flags=%s%s%s", pte->level, pte->kind,
-		 pte->pfn != VMV_NO_PFN ? "pfn=0x" :
+		 pte->pfn != VMVIEW_NO_PFN ? "pfn=0x" :
 		 pte->has_swap ? "swap=" : "pfn=", pfn, pte->flags,
 		 pte->has_page ? " page=" : "", pte->has_page ? pte->page : "");
 }
@@ -156,7 +153,7 @@ struct json_object *vmv_pte_json(const struct vmv_pte *pte)
 	vmv_json_add_hex(o, "entry", pte->entry);
 	vmv_json_add_str(o, "kind", pte->kind);
 	vmv_json_add_u64(o, "size_bytes", vmv_pte_size(pte));
-	vmv_json_add(o, "pfn", pte->pfn == VMV_NO_PFN ? NULL :
+	vmv_json_add(o, "pfn", pte->pfn == VMVIEW_NO_PFN ? NULL :
 		     vmv_json_hex(pte->pfn));
 	if (pte->has_swap) {
 		struct json_object *s = json_object_new_object();
@@ -177,6 +174,26 @@ struct json_object *vmv_pte_json(const struct vmv_pte *pte)
 		vmv_json_add(o, "page", NULL);
 	}
 	return o;
+}
+
+/* A verify's counts and mismatches, added to o. */
+void vmv_verify_json_add(struct json_object *o, const struct vmv_verify *v)
+{
+	struct json_object *a = json_object_new_array();
+	size_t i;
+
+	vmv_json_add_u64(o, "checked", v->checked);
+	vmv_json_add_u64(o, "mismatches", v->mismatches);
+	vmv_json_add_u64(o, "resynced", v->resynced);
+	for (i = 0; i < v->n; i++) {
+		struct json_object *m = json_object_new_object();
+
+		vmv_json_add_hex(m, "vaddr", v->v[i].vaddr);
+		vmv_json_add_str(m, "walk", v->v[i].walk);
+		vmv_json_add_str(m, "shadow", v->v[i].shadow);
+		json_object_array_add(a, m);
+	}
+	vmv_json_add(o, "list", a);
 }
 
 struct json_object *vmv_vma_json(const struct vmv_vma *vma)
@@ -239,7 +256,7 @@ const char *vmv_color(const char *what)
 	};
 	size_t i;
 
-	if (!opts.color)
+	if (!vmv_opts.color)
 		return "";
 	for (i = 0; i < ARRAY_SIZE(colors); i++)
 		if (!strcmp(colors[i].what, what))

@@ -7,7 +7,7 @@
  * $VMVIEW_ROOT) in front, so that tests can point the CLI at a fake tree
  * of plain files.  Reads and writes use open/read/write directly: one
  * write() a request (as the module's files expect), reads in chunks until
- * EOF (the module serves ptes and vmas a chunk at a time).
+ * EOF (the module serves ptes.bin and vmas a chunk at a time).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -21,7 +21,7 @@
 
 const char *vmv_path(char *buf, size_t len, const char *fmt, ...)
 {
-	size_t n = snprintf(buf, len, "%s", opts.root ? opts.root : "");
+	size_t n = snprintf(buf, len, "%s", vmv_opts.root ? vmv_opts.root : "");
 	va_list ap;
 
 	if (n >= len)
@@ -87,63 +87,44 @@ out_close:
 }
 
 /*
- * Call fn for each line of a file (NUL-terminated, without its newline)
- * as the file is read, 64 KiB at a time: a file of millions of lines is
- * never held whole, and a caller that has seen enough stops the reading
- * (fn returns non-zero; that is returned).  Returns 0, -errno of open or
- * read, or fn's return.
+ * Call fn for each record of size bytes of a file as the file is read,
+ * nr records at a time: a file of millions of records is never held
+ * whole, a record split between two reads is put back together, and a
+ * caller that has seen enough stops the reading (fn returns non-zero;
+ * that is returned).  Returns 0, -errno of open or read, fn's return, or
+ * -EBADMSG when the file ends inside a record.
  */
-int vmv_each_line(const char *path, int (*fn)(char *line, void *arg),
-		  void *arg)
+int vmv_each_record(const char *path, size_t size, size_t nr,
+		    int (*fn)(const void *rec, void *arg), void *arg)
 {
-	size_t cap = 65536, len = 0, used;
-	char *buf, *nbuf, *line, *eol;
+	size_t cap = size * nr, len = 0, off;
 	int fd, ret = 0;
+	char *buf;
 	ssize_t n;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	buf = malloc(cap + 1);
+	buf = malloc(cap);
 	if (!buf) {
 		close(fd);
 		return -ENOMEM;
 	}
 	for (;;) {
-		if (len == cap) {	/* a line longer than the buffer */
-			cap *= 2;
-			nbuf = realloc(buf, cap + 1);
-			if (!nbuf) {
-				ret = -ENOMEM;
-				break;
-			}
-			buf = nbuf;
-		}
 		n = read(fd, buf + len, cap - len);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0) {
-			ret = -errno;
+		if (n <= 0) {
+			ret = n ? -errno : len ? -EBADMSG : 0;
 			break;
 		}
 		len += n;
-		buf[len] = '\0';
-		for (line = buf; !ret && (eol = memchr(line, '\n',
-						       buf + len - line));
-		     line = eol + 1) {
-			*eol = '\0';
-			ret = fn(line, arg);
-		}
+		for (off = 0; !ret && len - off >= size; off += size)
+			ret = fn(buf + off, arg);
 		if (ret)
 			break;
-		used = line - buf;
-		if (n == 0) {		/* the last line may lack its newline */
-			if (len > used)
-				ret = fn(line, arg);
-			break;
-		}
-		memmove(buf, line, len - used);
-		len -= used;
+		memmove(buf, buf + off, len - off);
+		len -= off;
 	}
 	free(buf);
 	close(fd);

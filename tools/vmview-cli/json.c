@@ -18,8 +18,9 @@
 static int json_flags(void)
 {
 	return JSON_C_TO_STRING_NOSLASHESCAPE |
-	       (opts.pretty ? JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED :
-			      JSON_C_TO_STRING_PLAIN);
+	       (vmv_opts.pretty ? JSON_C_TO_STRING_PRETTY |
+				  JSON_C_TO_STRING_SPACED :
+				  JSON_C_TO_STRING_PLAIN);
 }
 
 void vmv_json_print(struct json_object *obj)
@@ -54,7 +55,7 @@ void vmv_json_stream_add(struct vmv_json_stream *s, struct json_object *e)
 
 	if (s->n++)
 		putchar(',');
-	if (opts.pretty) {
+	if (vmv_opts.pretty) {
 		fputs("\n    ", stdout);
 		for (; *p; p++) {
 			putchar(*p);

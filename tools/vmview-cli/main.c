@@ -15,7 +15,7 @@
 
 #include "vmview-cli.h"
 
-struct vmv_opts opts = { .root = "", .interval_ms = 200 };
+struct vmv_opts vmv_opts = { .root = "", .interval_ms = 200 };
 
 /* Per-command options, as bits of struct cmd.opts. */
 #define O_RANGE		(1U << 0)
@@ -35,22 +35,23 @@ static const struct cmd {
 	const char *args;
 	const char *help;
 } cmds[] = {
-	{ "summary", cmd_summary, 0, "PID",
+	{ "summary", vmv_cmd_summary, 0, "PID",
 	  "paging, page tables, RSS, swap, THP, VMAs" },
-	{ "maps", cmd_maps, O_OUTPUT, "PID [-o COLUMNS]",
+	{ "maps", vmv_cmd_maps, O_OUTPUT, "PID [-o COLUMNS]",
 	  "the VMAs: resident, swapped, huge pages" },
-	{ "ptes", cmd_ptes, O_RANGE | O_KIND, "PID [--range A-B] [--kind KIND]",
+	{ "ptes", vmv_cmd_ptes, O_RANGE | O_KIND,
+	  "PID [--range A-B] [--kind KIND]",
 	  "the page-table leaf entries, decoded" },
-	{ "translate", cmd_translate, 0, "PID ADDR",
+	{ "translate", vmv_cmd_translate, 0, "PID ADDR",
 	  "walk one address from CR3 to the frame" },
-	{ "map", cmd_map, 0, "PID",
+	{ "map", vmv_cmd_map, 0, "PID",
 	  "a one-screen picture of the address space" },
-	{ "verify", cmd_verify, O_RANGE, "PID [--range A-B]",
+	{ "verify", vmv_cmd_verify, O_RANGE, "PID [--range A-B]",
 	  "the walk against the shadow page table" },
-	{ "events", cmd_events, O_FOLLOW | O_INTERVAL,
+	{ "events", vmv_cmd_events, O_FOLLOW | O_INTERVAL,
 	  "PID [--follow [--interval MS]]",
 	  "the MMU-notifier invalidations" },
-	{ "faults", cmd_faults, O_FILE | O_SCENARIO,
+	{ "faults", vmv_cmd_faults, O_FILE | O_SCENARIO,
 	  "[--file FILE] [--scenario N,...]",
 	  "make page faults happen and show them" },
 	{ "help", cmd_help, 0, "[COMMAND]",
@@ -58,7 +59,9 @@ static const struct cmd {
 };
 
 /* Run by faults in the process it starts; never matched by a prefix. */
-static const struct cmd target_cmd = { "__target", cmd_target, 0, "", "" };
+static const struct cmd target_cmd = {
+	"__target", vmv_cmd_target, 0, "", ""
+};
 
 enum {
 	OPT_SYMBOLIZE = 256,
@@ -230,6 +233,33 @@ static const char *opt_name(unsigned int bit)
 	}
 }
 
+/* The per-command options that take a string: where it goes, its bit. */
+static const struct {
+	int opt;
+	const char **where;
+	unsigned int bit;
+} str_opts[] = {
+	{ OPT_RANGE, &vmv_opts.range, O_RANGE },
+	{ OPT_KIND, &vmv_opts.kind, O_KIND },
+	{ 'o', &vmv_opts.output, O_OUTPUT },
+	{ OPT_FILE, &vmv_opts.file, O_FILE },
+	{ OPT_SCENARIO, &vmv_opts.only, O_SCENARIO },
+};
+
+static bool set_str_opt(int c, unsigned int *given)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(str_opts); i++) {
+		if (str_opts[i].opt == c) {
+			*str_opts[i].where = optarg;
+			*given |= str_opts[i].bit;
+			return true;
+		}
+	}
+	return false;
+}
+
 static bool want_color(const char *when)
 {
 	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
@@ -252,19 +282,19 @@ int main(int argc, char **argv)
 	char *end;
 
 	if (env)
-		opts.root = env;
+		vmv_opts.root = env;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "jpnhVfo:", long_opts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'j':
-			opts.json = true;
+			vmv_opts.json = true;
 			break;
 		case 'p':
-			opts.json = opts.pretty = true;
+			vmv_opts.json = vmv_opts.pretty = true;
 			break;
 		case 'n':
-			opts.noheadings = true;
+			vmv_opts.noheadings = true;
 			break;
 		case 'h':
 			help = true;
@@ -273,7 +303,7 @@ int main(int argc, char **argv)
 			version = true;
 			break;
 		case OPT_SYMBOLIZE:
-			opts.symbolize = true;
+			vmv_opts.symbolize = true;
 			break;
 		case OPT_COLOR:
 			if (strcmp(optarg, "auto") && strcmp(optarg, "always") &&
@@ -284,42 +314,24 @@ int main(int argc, char **argv)
 			color = optarg;
 			break;
 		case OPT_ROOT:
-			opts.root = optarg;
-			break;
-		case OPT_RANGE:
-			opts.range = optarg;
-			given |= O_RANGE;
-			break;
-		case OPT_KIND:
-			opts.kind = optarg;
-			given |= O_KIND;
+			vmv_opts.root = optarg;
 			break;
 		case 'f':
-			opts.follow = true;
+			vmv_opts.follow = true;
 			given |= O_FOLLOW;
 			break;
 		case OPT_INTERVAL:
-			opts.interval_ms = strtoul(optarg, &end, 10);
-			if (*end || !*optarg || opts.interval_ms < 10 ||
-			    opts.interval_ms > 60000)
+			vmv_opts.interval_ms = strtoul(optarg, &end, 10);
+			if (*end || !*optarg || vmv_opts.interval_ms < 10 ||
+			    vmv_opts.interval_ms > 60000)
 				return vmv_err(VMV_EXIT_USAGE,
 					       "--interval takes milliseconds from 10 to 60000, not '%s'",
 					       optarg);
 			given |= O_INTERVAL;
 			break;
-		case 'o':
-			opts.output = optarg;
-			given |= O_OUTPUT;
-			break;
-		case OPT_FILE:
-			opts.file = optarg;
-			given |= O_FILE;
-			break;
-		case OPT_SCENARIO:
-			opts.only = optarg;
-			given |= O_SCENARIO;
-			break;
 		default:
+			if (set_str_opt(c, &given))
+				break;
 			if (optopt && optopt < 256)
 				return vmv_err(VMV_EXIT_USAGE,
 					       "%s -%c: see 'vmview-cli --help'",
@@ -331,10 +343,10 @@ int main(int argc, char **argv)
 				       argv[optind - 1]);
 		}
 	}
-	opts.color = !opts.json && want_color(color);
+	vmv_opts.color = !vmv_opts.json && want_color(color);
 
 	if (version) {
-		if (opts.json) {
+		if (vmv_opts.json) {
 			struct json_object *o = json_object_new_object();
 
 			vmv_json_add_str(o, "version", VMV_CLI_VERSION);

@@ -3,7 +3,8 @@
  * parse.c: the module's text formats into structs.
  *
  * One parser for each file in Documentation/vmview.rst: key: value files
- * (/proc/vmview, PID/mm, PID/shadow), PID/vmas, PID/ptes, PID/translate,
+ * (/proc/vmview, PID/mm, PID/shadow), PID/vmas, the records of
+ * PID/ptes.bin, a line of PID/ptes (translate's leaf), PID/translate,
  * PID/verify and PID/events.  Unknown key=value words and unknown keys
  * are skipped, so a newer module that adds fields still parses.  The
  * list parsers return 0, a line number (1-based) for a line they cannot
@@ -16,6 +17,11 @@
 #include <string.h>
 
 #include "vmview-cli.h"
+
+/* A swap-format entry (x86-64), as module/decode.c reads it. */
+#define X86_SWP_FLAGS		0xeULL	/* soft-dirty, uffd-wp, exclusive */
+#define X86_SWP_TYPE_BITS	5
+#define X86_SWP_OFFSET_SHIFT	14
 
 static const char *skip_spaces(const char *p)
 {
@@ -253,6 +259,99 @@ const struct vmv_vma *vmv_vma_find(const struct vmv_vmas *vmas,
 	return NULL;
 }
 
+/* The words of include/uapi/vmview.h's lists, indexed by number. */
+const char * const vmv_kind_names[] = VMVIEW_NAMES(VMVIEW_KINDS);
+const char * const vmv_level_names[] = VMVIEW_NAMES(VMVIEW_LEVELS);
+const char * const vmv_flag_names[] = VMVIEW_NAMES(VMVIEW_FLAGS);
+const char * const vmv_page_flag_names[] = VMVIEW_NAMES(VMVIEW_PFLAGS);
+
+/* The number of word in names[nr], or -1. */
+int vmv_word_index(const char * const *names, size_t nr, const char *word)
+{
+	size_t i;
+
+	for (i = 0; i < nr; i++)
+		if (!strcmp(names[i], word))
+			return i;
+	return -1;
+}
+
+/* names[i] for each bit i of mask, comma-separated; "-" for none. */
+static void mask_words(char *buf, size_t len, uint64_t mask,
+		       const char * const *names, size_t nr)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < nr && n < len; i++)
+		if (mask & (1ULL << i))
+			n += snprintf(buf + n, len - n, "%s%s", n ? "," : "",
+				      names[i]);
+	if (!n)
+		snprintf(buf, len, "-");
+}
+
+static uint64_t meta_field(uint64_t meta, unsigned int shift, uint64_t mask)
+{
+	return meta >> shift & mask;
+}
+
+/*
+ * A record of PID/ptes.bin as vmv_parse_pte_line() reads the same
+ * entry's line of PID/ptes (module/fmt.c writes both): every swap-format
+ * kind (swap to marker) has a swap type and offset; a swap entry has no
+ * frame, its record's pfn is the offset.  The other kinds' records carry
+ * a frame (or none) in pfn, so their offset is read from the entry as
+ * the module decodes it (x86-64: inverted from bit 14 up, below the type
+ * in the top 5 bits; bits 1 to 3 are flags).  Returns 0, or -EBADMSG for
+ * a kind or level this CLI does not know.
+ */
+int vmv_pte_from_rec(const struct vmview_pte *rec, struct vmv_pte *pte)
+{
+	uint64_t m = rec->meta;
+	unsigned int kind = meta_field(m, VMVIEW_META_KIND_SHIFT,
+				       VMVIEW_META_KIND_MASK);
+	unsigned int level = meta_field(m, VMVIEW_META_LEVEL_SHIFT,
+					VMVIEW_META_LEVEL_MASK);
+
+	if (kind >= VMVIEW_NR_KINDS || level >= VMVIEW_NR_LEVELS)
+		return -EBADMSG;
+	memset(pte, 0, sizeof(*pte));
+	pte->vaddr = rec->vaddr;
+	pte->entry = rec->entry;
+	pte->pfn = rec->pfn;
+	snprintf(pte->level, sizeof(pte->level), "%s", vmv_level_names[level]);
+	snprintf(pte->kind, sizeof(pte->kind), "%s", vmv_kind_names[kind]);
+	if (kind >= VMVIEW_KIND_SWAP && kind <= VMVIEW_KIND_MARKER) {
+		pte->has_swap = true;
+		pte->swap_type = meta_field(m, VMVIEW_META_SWAP_SHIFT,
+					    VMVIEW_META_SWAP_MASK);
+		pte->swap_offset = ~(rec->entry & ~X86_SWP_FLAGS) <<
+				   X86_SWP_TYPE_BITS >> X86_SWP_OFFSET_SHIFT;
+		if (kind == VMVIEW_KIND_SWAP) {
+			pte->swap_offset = rec->pfn;
+			pte->pfn = VMVIEW_NO_PFN;
+		}
+	}
+	mask_words(pte->flags, sizeof(pte->flags),
+		   meta_field(m, VMVIEW_META_FLAGS_SHIFT,
+			      VMVIEW_META_FLAGS_MASK),
+		   vmv_flag_names, VMVIEW_NR_FLAGS);
+	pte->order = -1;
+	pte->mapcount = -1;
+	if (m & VMVIEW_META_PAGE) {
+		pte->has_page = true;
+		mask_words(pte->page, sizeof(pte->page),
+			   meta_field(m, VMVIEW_META_PFLAGS_SHIFT,
+				      VMVIEW_META_PFLAGS_MASK),
+			   vmv_page_flag_names, VMVIEW_NR_PFLAGS);
+		pte->order = meta_field(m, VMVIEW_META_ORDER_SHIFT,
+					VMVIEW_META_ORDER_MASK);
+		pte->mapcount = meta_field(m, VMVIEW_META_MAPCOUNT_SHIFT,
+					   VMVIEW_META_MAPCOUNT_MASK);
+	}
+	return 0;
+}
+
 /* VADDR LEVEL ENTRY KIND pfn=PFN [swap=T:O] flags=F [page=P order=N mapcount=N] */
 int vmv_parse_pte_line(const char *line, struct vmv_pte *pte)
 {
@@ -260,7 +359,7 @@ int vmv_parse_pte_line(const char *line, struct vmv_pte *pte)
 	size_t n;
 
 	memset(pte, 0, sizeof(*pte));
-	pte->pfn = VMV_NO_PFN;
+	pte->pfn = VMVIEW_NO_PFN;
 	pte->order = -1;
 	pte->mapcount = -1;
 	strcpy(pte->flags, "-");
@@ -528,16 +627,26 @@ int vmv_parse_range(const char *s, uint64_t *start, uint64_t *end)
 	return 0;
 }
 
+/* The level's number (VMVIEW_LEVEL_*); -1 for none. */
+int vmv_pte_level(const struct vmv_pte *pte)
+{
+	return vmv_word_index(vmv_level_names, VMVIEW_NR_LEVELS, pte->level);
+}
+
+bool vmv_pte_kind_is(const struct vmv_pte *pte, enum vmview_kind kind)
+{
+	return !strcmp(pte->kind, vmv_kind_names[kind]);
+}
+
 uint64_t vmv_pte_size(const struct vmv_pte *pte)
 {
-	if (!strcmp(pte->level, "pmd"))
-		return 1ULL << 21;
-	if (!strcmp(pte->level, "pud"))
-		return 1ULL << 30;
-	return VMV_PAGE_SIZE;
+	int level = vmv_pte_level(pte);
+
+	return VMV_PAGE_SIZE << (level > 0 ? 9 * level : 0);
 }
 
 bool vmv_pte_present(const struct vmv_pte *pte)
 {
-	return !strcmp(pte->kind, "present") || !strcmp(pte->kind, "protnone");
+	return vmv_pte_kind_is(pte, VMVIEW_KIND_PRESENT) ||
+	       vmv_pte_kind_is(pte, VMVIEW_KIND_PROTNONE);
 }

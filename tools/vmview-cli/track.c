@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * track.c: checks before any command, tracking the target PID, and
- * reading its files.
+ * track.c: checks before any command, and tracking the target PID (its
+ * files are pidfile.c's).
  *
  * The order of the checks gives each failure its own exit code:
  * /proc/vmview missing (module not loaded), then the debugfs directory
@@ -61,7 +61,7 @@ int vmv_preflight(void)
 	char *text;
 	int ret;
 
-	vmv_path(path, sizeof(path), "/proc/vmview");
+	vmv_path(path, sizeof(path), VMVIEW_PROC_STATUS);
 	ret = vmv_read_path(path, &text, NULL);
 	if (ret == -ENOENT)
 		return vmv_err(VMV_EXIT_NO_MODULE,
@@ -74,7 +74,7 @@ int vmv_preflight(void)
 	free(text);
 	paging_levels = vmv_kv_u64(&st, "levels", 4);
 
-	vmv_path(dir, sizeof(dir), "/sys/kernel/debug/vmview");
+	vmv_path(dir, sizeof(dir), VMVIEW_DEBUGFS_DIR);
 	if (stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode)) {
 		vmv_kvs_free(&st);
 		return 0;
@@ -87,7 +87,7 @@ int vmv_preflight(void)
 			      dir);
 	else if (dbg && !strncmp(dbg, "unavailable", 11))
 		ret = vmv_err(VMV_EXIT_NO_DEBUGFS,
-			      "the vmview module could not create its debugfs directory (/proc/vmview says \"debugfs: %s\"): mount debugfs, boot without debugfs=off, then reload the module",
+			      "the vmview module could not create its debugfs directory (" VMVIEW_PROC_STATUS " says \"debugfs: %s\"): mount debugfs, boot without debugfs=off, then reload the module",
 			      dbg);
 	else
 		ret = vmv_err(VMV_EXIT_NO_DEBUGFS,
@@ -174,13 +174,13 @@ int vmv_track(pid_t pid)
 			       (int)pid, comm);
 
 	snprintf(line, sizeof(line), "%d\n", (int)pid);
-	vmv_path(path, sizeof(path), "/sys/kernel/debug/vmview/track");
+	vmv_path(path, sizeof(path), VMVIEW_DEBUGFS_DIR "/track");
 	block_signals(&old);
 	slot = nr_tracked;
 	ret = vmv_write_path(path, line);
 	if (!ret && slot < MAX_TRACKED) {
 		vmv_path(tracked[slot].untrack, sizeof(tracked[slot].untrack),
-			 "/sys/kernel/debug/vmview/untrack");
+			 VMVIEW_DEBUGFS_DIR "/untrack");
 		memcpy(tracked[slot].line, line, sizeof(line));
 		tracked[slot].pid = pid;
 		nr_tracked = slot + 1;
@@ -213,8 +213,7 @@ int vmv_track(pid_t pid)
 			       (int)pid, path, strerror(-ret));
 	}
 
-	vmv_path(path, sizeof(path), "/sys/kernel/debug/vmview/%d", (int)pid);
-	if (!vmv_exists(path)) {
+	if (!vmv_exists(vmv_pid_path(path, sizeof(path), pid, NULL))) {
 		vmv_path(comm, sizeof(comm), "/proc/%d", (int)pid);
 		if (!vmv_exists(comm))
 			return vmv_err(VMV_EXIT_EXITED,
@@ -299,201 +298,6 @@ void vmv_track_signals(void)
 	for (i = 0; i < ARRAY_SIZE(cleanup_signals); i++)
 		sigaction(cleanup_signals[i], &sa, NULL);
 	atexit(vmv_untrack_all);
-}
-
-/*
- * What a failed read or write of PID/name means, reported; returns the
- * exit code.
- */
-int vmv_pid_errno(pid_t pid, const char *name, int err)
-{
-	char file[VMV_PATH_MAX], path[VMV_PATH_MAX];
-
-	vmv_path(file, sizeof(file), "/sys/kernel/debug/vmview/%d/%s",
-		 (int)pid, name);
-	vmv_path(path, sizeof(path), "/proc/%d", (int)pid);
-	switch (err) {
-	case -ESRCH:
-		return vmv_err(VMV_EXIT_EXITED,
-			       "PID %d exited (%s: ESRCH); nothing left to show",
-			       (int)pid, file);
-	case -EPERM:
-	case -EACCES:
-		return vmv_err(VMV_EXIT_NOT_ROOT,
-			       "permission denied on %s: run vmview-cli as root (CAP_SYS_ADMIN)",
-			       file);
-	case -EIO:
-	case -ENOENT:
-		if (!vmv_exists(path))
-			return vmv_err(VMV_EXIT_EXITED,
-				       "PID %d exited while it was read (%s: %s)",
-				       (int)pid, file, strerror(-err));
-		if (err == -EIO)
-			return vmv_err(VMV_EXIT_FAIL,
-				       "%s: I/O error (its directory is being removed: was PID %d untracked or the module unloaded?)",
-				       file, (int)pid);
-		vmv_path(path, sizeof(path), "/sys/kernel/debug/vmview/%d",
-			 (int)pid);
-		if (vmv_exists(path))
-			return vmv_err(VMV_EXIT_NO_FEATURE,
-				       "this vmview module has no %s: load a newer vmview.ko",
-				       file);
-		return vmv_err(VMV_EXIT_FAIL,
-			       "%s vanished: PID %d was untracked by someone else, or the module was unloaded",
-			       file, (int)pid);
-	default:
-		return vmv_err(VMV_EXIT_FAIL, "%s: %s", file, strerror(-err));
-	}
-}
-
-/* Read PID/name whole; on error report it and return the exit code. */
-int vmv_read_pid_file(pid_t pid, const char *name, char **out)
-{
-	int ret = vmv_read_pid_raw(pid, name, out);
-
-	return ret ? vmv_pid_errno(pid, name, ret) : 0;
-}
-
-int vmv_read_pid_raw(pid_t pid, const char *name, char **out)
-{
-	char path[VMV_PATH_MAX];
-
-	vmv_path(path, sizeof(path), "/sys/kernel/debug/vmview/%d/%s",
-		 (int)pid, name);
-	return vmv_read_path(path, out, NULL);
-}
-
-/* Returns 0 or -errno, unreported (the caller knows what EINVAL means). */
-int vmv_write_pid_file(pid_t pid, const char *name, const char *s)
-{
-	char path[VMV_PATH_MAX];
-
-	vmv_path(path, sizeof(path), "/sys/kernel/debug/vmview/%d/%s",
-		 (int)pid, name);
-	return vmv_write_path(path, s);
-}
-
-int vmv_load_mm(pid_t pid, struct vmv_kvs *mm)
-{
-	char *text;
-	int ret;
-
-	ret = vmv_read_pid_file(pid, "mm", &text);
-	if (ret)
-		return ret;
-	ret = vmv_parse_kvs(text, mm);
-	free(text);
-	if (ret)
-		return vmv_err(VMV_EXIT_FAIL, "PID %d: cannot parse mm",
-			       (int)pid);
-	return 0;
-}
-
-int vmv_load_vmas(pid_t pid, struct vmv_vmas *vmas)
-{
-	char *text;
-	int ret;
-
-	ret = vmv_read_pid_file(pid, "vmas", &text);
-	if (ret)
-		return ret;
-	ret = vmv_parse_vmas(text, vmas);
-	free(text);
-	if (ret > 0)
-		return vmv_err(VMV_EXIT_FAIL,
-			       "PID %d: cannot parse line %d of vmas (module and CLI disagree on the format?)",
-			       (int)pid, ret);
-	if (ret)
-		return vmv_err(VMV_EXIT_FAIL, "PID %d: out of memory",
-			       (int)pid);
-	return 0;
-}
-
-struct each_pte {
-	int (*fn)(const struct vmv_pte *pte, void *arg);
-	void *arg;
-	int lineno, bad, ret;
-};
-
-static int each_pte_line(char *line, void *arg)
-{
-	struct each_pte *e = arg;
-	struct vmv_pte pte;
-
-	e->lineno++;
-	if (*line == '#' || !*line)
-		return 0;
-	if (vmv_parse_pte_line(line, &pte)) {
-		e->bad = e->lineno;
-		return 1;
-	}
-	e->ret = e->fn(&pte, e->arg);
-	return e->ret ? 1 : 0;
-}
-
-int vmv_each_pte(pid_t pid, int (*fn)(const struct vmv_pte *pte, void *arg),
-		 void (*before_error)(void *arg), void *arg)
-{
-	struct each_pte e = { .fn = fn, .arg = arg };
-	char path[VMV_PATH_MAX];
-	int ret;
-
-	vmv_path(path, sizeof(path), "/sys/kernel/debug/vmview/%d/ptes",
-		 (int)pid);
-	ret = vmv_each_line(path, each_pte_line, &e);
-	if (e.ret)		/* fn stopped the reading, or failed itself */
-		return e.ret == VMV_EACH_STOP ? 0 : e.ret;
-	if ((e.bad || ret) && before_error)
-		before_error(arg);
-	if (e.bad)
-		return vmv_err(VMV_EXIT_FAIL,
-			       "PID %d: cannot parse line %d of ptes (module and CLI disagree on the format?)",
-			       (int)pid, e.bad);
-	if (ret == -ENOMEM)
-		return vmv_err(VMV_EXIT_FAIL, "PID %d: out of memory",
-			       (int)pid);
-	return ret ? vmv_pid_errno(pid, "ptes", ret) : 0;
-}
-
-int vmv_load_translate(pid_t pid, uint64_t addr, struct vmv_translate *t)
-{
-	char line[32], *text;
-	int ret;
-
-	snprintf(line, sizeof(line), "0x%" PRIx64 "\n", addr);
-	ret = vmv_write_pid_file(pid, "translate", line);
-	if (ret == -EINVAL)
-		return vmv_err(VMV_EXIT_BAD_ADDR,
-			       "0x%" PRIx64 " is not a user address of PID %d (the module said EINVAL): give one below 0x%s",
-			       addr, (int)pid,
-			       vmv_levels() == 5 ? "00ffffffffffffff" :
-						   "00007fffffffffff");
-	if (ret)
-		return vmv_pid_errno(pid, "translate", ret);
-	ret = vmv_read_pid_file(pid, "translate", &text);
-	if (ret)
-		return ret;
-	ret = vmv_parse_translate(text, t);
-	free(text);
-	if (ret)
-		return vmv_err(VMV_EXIT_FAIL,
-			       "PID %d: cannot parse line %d of translate",
-			       (int)pid, ret);
-	return 0;
-}
-
-int vmv_pid_comm(pid_t pid, char *buf, size_t len)
-{
-	char path[VMV_PATH_MAX], *text;
-
-	buf[0] = '\0';
-	vmv_path(path, sizeof(path), "/proc/%d/comm", (int)pid);
-	if (vmv_read_path(path, &text, NULL))
-		return -1;
-	text[strcspn(text, "\n")] = '\0';
-	snprintf(buf, len, "%s", text);
-	free(text);
-	return 0;
 }
 
 /*

@@ -2,20 +2,26 @@
 /*
  * vmview-cli: what the command files share.
  *
- * Data flows one way: a file of the module (fs.c) is read, parsed into the
- * structs below (parse.c), then each command (cmd_*.c) formats it as text
- * (format.c) or JSON (json.c).  Errors go through one helper (error.c);
- * tracking a PID and untracking it at exit is track.c's.
+ * Data flows one way: a file of the module (fs.c, pidfile.c) is read,
+ * parsed into the structs below (parse.c), then each command (cmd_*.c)
+ * formats it as text (format.c) or JSON (json.c).  Errors go through one
+ * helper (error.c); tracking a PID and untracking it at exit is
+ * track.c's.  What the module and the CLI share (the debugfs path, the
+ * binary records, the words for kinds, levels and flags) is
+ * include/uapi/vmview.h.
  */
 #ifndef VMVIEW_CLI_H
 #define VMVIEW_CLI_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
 #include <json-c/json.h>
+
+#include "uapi/vmview.h"
 
 #define VMV_CLI_VERSION	"0.1.0"
 #define VMV_PAGE_SIZE	4096ULL
@@ -33,8 +39,8 @@ enum vmv_exit {
 	VMV_EXIT_FAIL		= 1,	/* I/O error, mismatches, FAILED */
 	VMV_EXIT_USAGE		= 2,	/* bad command line */
 	VMV_EXIT_NOT_ROOT	= 3,	/* EPERM/EACCES on debugfs */
-	VMV_EXIT_NO_MODULE	= 4,	/* no /proc/vmview */
-	VMV_EXIT_NO_DEBUGFS	= 5,	/* no /sys/kernel/debug/vmview */
+	VMV_EXIT_NO_MODULE	= 4,	/* no VMVIEW_PROC_STATUS */
+	VMV_EXIT_NO_DEBUGFS	= 5,	/* no VMVIEW_DEBUGFS_DIR */
 	VMV_EXIT_NO_PID		= 6,	/* no such process */
 	VMV_EXIT_KTHREAD	= 7,	/* a kernel thread: no mm */
 	VMV_EXIT_BAD_ADDR	= 8,	/* not a user address or range */
@@ -58,7 +64,7 @@ struct vmv_opts {
 	bool follow;		/* events */
 	unsigned int interval_ms; /* events --follow */
 };
-extern struct vmv_opts opts;
+extern struct vmv_opts vmv_opts;
 
 /* error.c: the one error helper. */
 int vmv_err(int code, const char *fmt, ...) __printf(2, 3);
@@ -100,13 +106,12 @@ const char *vmv_path(char *buf, size_t len, const char *fmt, ...)
 	__printf(3, 4);
 #define VMV_PATH_MAX 4096
 int vmv_read_path(const char *path, char **out, size_t *lenp);
-int vmv_each_line(const char *path, int (*fn)(char *line, void *arg),
-		  void *arg);
+int vmv_each_record(const char *path, size_t size, size_t nr,
+		    int (*fn)(const void *rec, void *arg), void *arg);
 int vmv_write_path(const char *path, const char *s);
 bool vmv_exists(const char *path);
 
 /* track.c: the PID a command looks at. */
-struct vmv_kv;
 int vmv_preflight(void);
 int vmv_parse_pid(const char *s, pid_t *pid);
 int vmv_track(pid_t pid);
@@ -114,10 +119,6 @@ void vmv_untrack_all(void);
 void vmv_track_signals(void);
 void vmv_track_add_child(pid_t pid);
 void vmv_track_tmpfile(const char *path);
-int vmv_read_pid_file(pid_t pid, const char *name, char **out);
-int vmv_read_pid_raw(pid_t pid, const char *name, char **out);
-int vmv_pid_errno(pid_t pid, const char *name, int err);
-int vmv_write_pid_file(pid_t pid, const char *name, const char *s);
 int vmv_levels(void);
 int vmv_begin(const char *cmd, const char *synopsis, int argc, char **argv,
 	      int nargs, pid_t *pid);
@@ -149,14 +150,12 @@ struct vmv_vmas {
 	size_t n;
 };
 
-#define VMV_NO_PFN	(~0ULL)
-
 struct vmv_pte {
 	uint64_t vaddr;
 	char level[4];			/* pte, pmd, pud */
 	uint64_t entry;
 	char kind[24];
-	uint64_t pfn;			/* VMV_NO_PFN for "-" */
+	uint64_t pfn;			/* VMVIEW_NO_PFN for "-" */
 	bool has_swap;
 	unsigned int swap_type;
 	uint64_t swap_offset;
@@ -218,6 +217,12 @@ void vmv_vmas_free(struct vmv_vmas *vmas);
 const struct vmv_vma *vmv_vma_find(const struct vmv_vmas *vmas,
 				   uint64_t addr);
 int vmv_parse_pte_line(const char *line, struct vmv_pte *pte);
+int vmv_pte_from_rec(const struct vmview_pte *rec, struct vmv_pte *pte);
+extern const char * const vmv_kind_names[VMVIEW_NR_KINDS];
+extern const char * const vmv_level_names[VMVIEW_NR_LEVELS];
+extern const char * const vmv_flag_names[VMVIEW_NR_FLAGS];
+extern const char * const vmv_page_flag_names[VMVIEW_NR_PFLAGS];
+int vmv_word_index(const char * const *names, size_t nr, const char *word);
 int vmv_grow(void **v, size_t n, size_t *cap, size_t size);
 int vmv_parse_translate(const char *text, struct vmv_translate *t);
 int vmv_parse_verify(const char *text, struct vmv_verify *v);
@@ -227,6 +232,8 @@ void vmv_events_free(struct vmv_events *ev);
 bool vmv_has_word(const char *commas, const char *word);
 int vmv_parse_addr(const char *s, uint64_t *addr);
 int vmv_parse_range(const char *s, uint64_t *start, uint64_t *end);
+int vmv_pte_level(const struct vmv_pte *pte);
+bool vmv_pte_kind_is(const struct vmv_pte *pte, enum vmview_kind kind);
 uint64_t vmv_pte_size(const struct vmv_pte *pte);
 bool vmv_pte_present(const struct vmv_pte *pte);
 
@@ -237,6 +244,7 @@ void vmv_fmt_pte_row(char *buf, size_t len, const struct vmv_pte *pte);
 void vmv_fmt_pte_where(char *buf, size_t len, const struct vmv_pte *pte);
 struct json_object *vmv_pte_json(const struct vmv_pte *pte);
 struct json_object *vmv_vma_json(const struct vmv_vma *vma);
+void vmv_verify_json_add(struct json_object *o, const struct vmv_verify *v);
 int vmv_addr_digits(const struct vmv_vmas *vmas);
 const char *vmv_color(const char *what);
 void vmv_print_wrapped(const char *indent, const char *text, int width);
@@ -250,25 +258,36 @@ int vmv_symbolize_pte(pid_t pid, const struct vmv_vmas *vmas,
 void vmv_symbolize_cleanup(void);
 
 /* The commands: cmd_*.c.  argv[0] is the command's first argument. */
-int cmd_summary(int argc, char **argv);
-int cmd_maps(int argc, char **argv);
-int cmd_ptes(int argc, char **argv);
-int cmd_verify(int argc, char **argv);
-int cmd_events(int argc, char **argv);
-int cmd_translate(int argc, char **argv);
-int cmd_map(int argc, char **argv);
-int cmd_faults(int argc, char **argv);
-int cmd_target(int argc, char **argv);	/* hidden: faults' target */
-/* target.c: one line from fd, without buffering beyond it; -1 at EOF. */
-int read_line(int fd, char *buf, size_t len);
+int vmv_cmd_summary(int argc, char **argv);
+int vmv_cmd_maps(int argc, char **argv);
+int vmv_cmd_ptes(int argc, char **argv);
+int vmv_cmd_verify(int argc, char **argv);
+int vmv_cmd_events(int argc, char **argv);
+int vmv_cmd_translate(int argc, char **argv);
+int vmv_cmd_map(int argc, char **argv);
+int vmv_cmd_faults(int argc, char **argv);
+int vmv_cmd_target(int argc, char **argv);	/* hidden: faults' target */
+/*
+ * faults_child.c: one line from fd, unbuffered (-1 at EOF); one line to
+ * fd (fmt and a newline in buf) in one write(), -1 if it fails.
+ */
+int vmv_read_line(int fd, char *buf, size_t len);
+int vmv_write_line(int fd, char *buf, size_t len, const char *fmt,
+		   va_list ap) __printf(4, 0);
 
 /* cmd_maps.c: the VMA table, also summary's. */
 int vmv_print_vma_table(const struct vmv_vmas *vmas, const char *columns);
 
-/* Helpers shared by commands (track.c). */
+/* pidfile.c: the files of a tracked PID, read and parsed. */
+const char *vmv_pid_path(char *buf, size_t len, pid_t pid, const char *name);
+int vmv_read_pid_file(pid_t pid, const char *name, char **out);
+int vmv_read_pid_raw(pid_t pid, const char *name, char **out);
+int vmv_pid_errno(pid_t pid, const char *name, int err);
+int vmv_write_pid_file(pid_t pid, const char *name, const char *s);
 int vmv_load_vmas(pid_t pid, struct vmv_vmas *vmas);
 /*
- * fn for each entry of PID/ptes as it is read (nothing is kept); fn
+ * fn for each entry of PID/ptes (read as PID/ptes.bin) as it is read
+ * (nothing is kept); fn
  * returns 0 to go on, VMV_EACH_STOP to stop reading, or an exit code.
  * Errors are reported (exit codes as for any PID/ file), after calling
  * before_error (if not NULL: to close what the caller printed so far);
@@ -278,6 +297,8 @@ int vmv_load_vmas(pid_t pid, struct vmv_vmas *vmas);
 int vmv_each_pte(pid_t pid, int (*fn)(const struct vmv_pte *pte, void *arg),
 		 void (*before_error)(void *arg), void *arg);
 int vmv_load_mm(pid_t pid, struct vmv_kvs *mm);
+int vmv_load_verify(pid_t pid, struct vmv_verify *v);
+int vmv_load_events(pid_t pid, struct vmv_events *ev);
 int vmv_load_translate(pid_t pid, uint64_t addr, struct vmv_translate *t);
 int vmv_pid_comm(pid_t pid, char *buf, size_t len);
 

@@ -7,8 +7,10 @@
  *   VMVIEW_FAKE="SUFFIX:OP:WHAT[@N];..."   for files whose path ends in
  *       SUFFIX, OP (open, read or write) fails with errno WHAT (a name:
  *       EINVAL, ESRCH, EEXIST, EIO, ENOENT, EPERM, EACCES), or, for
- *       WHAT=drop, a write succeeds without writing.  @N: from the Nth
- *       matching call on (default 1).
+ *       WHAT=drop, a write succeeds without writing, or, for WHAT=short,
+ *       a read returns at most SHORT_READ bytes (as a module may: records
+ *       then straddle reads).  @N: from the Nth matching call on
+ *       (default 1).
  *   VMVIEW_FAKE_LOG=FILE   each write to a file under the root is logged
  *       as "PATH-SUFFIX-AFTER-ROOT DATA" lines.
  */
@@ -26,13 +28,16 @@
 
 #define MAX_FDS 1024
 #define MAX_RULES 16
+#define SHORT_READ 1000		/* not a multiple of any record's size */
+#define DROP 0
+#define SHORT (-2)
 
 static char *paths[MAX_FDS];
 
 static struct rule {
 	char suffix[128];
 	char op[8];
-	int err;		/* 0: drop */
+	int err;		/* or DROP, SHORT */
 	int from, seen;
 } rules[MAX_RULES];
 static int nr_rules = -1;
@@ -43,7 +48,7 @@ static const struct {
 } errs[] = {
 	{ "EINVAL", EINVAL }, { "ESRCH", ESRCH }, { "EEXIST", EEXIST },
 	{ "EIO", EIO }, { "ENOENT", ENOENT }, { "EPERM", EPERM },
-	{ "EACCES", EACCES }, { "drop", 0 },
+	{ "EACCES", EACCES }, { "drop", DROP }, { "short", SHORT },
 };
 
 static void load_rules(void)
@@ -72,7 +77,7 @@ static void load_rules(void)
 		for (i = 0; i < sizeof(errs) / sizeof(errs[0]); i++)
 			if (!strcmp(errs[i].name, what))
 				ru->err = errs[i].err;
-		if (ru->err >= 0)
+		if (ru->err != -1)
 			nr_rules++;
 	}
 }
@@ -152,17 +157,23 @@ static int real_openat_wrap(int dirfd, const char *path, int flags,
 	return real(dirfd, path, flags, mode);
 }
 
+/* The mode argument of an open that creates: mode_t m = OPEN_MODE(flags); */
+#define OPEN_MODE(flags)						\
+	({								\
+		mode_t _m = 0;						\
+		va_list _ap;						\
+		if ((flags) & O_CREAT) {				\
+			va_start(_ap, flags);				\
+			_m = va_arg(_ap, mode_t);			\
+			va_end(_ap);					\
+		}							\
+		_m;							\
+	})
+
 int open(const char *path, int flags, ...)
 {
-	mode_t mode = 0;
-	va_list ap;
-
-	if (flags & O_CREAT) {
-		va_start(ap, flags);
-		mode = va_arg(ap, mode_t);
-		va_end(ap);
-	}
-	return do_open(real_openat_wrap, AT_FDCWD, path, flags, mode);
+	return do_open(real_openat_wrap, AT_FDCWD, path, flags,
+		       OPEN_MODE(flags));
 }
 
 int open64(const char *path, int flags, ...)
@@ -170,15 +181,7 @@ int open64(const char *path, int flags, ...)
 
 int openat(int dirfd, const char *path, int flags, ...)
 {
-	mode_t mode = 0;
-	va_list ap;
-
-	if (flags & O_CREAT) {
-		va_start(ap, flags);
-		mode = va_arg(ap, mode_t);
-		va_end(ap);
-	}
-	return do_open(real_openat_wrap, dirfd, path, flags, mode);
+	return do_open(real_openat_wrap, dirfd, path, flags, OPEN_MODE(flags));
 }
 
 ssize_t read(int fd, void *buf, size_t n)
@@ -189,6 +192,8 @@ ssize_t read(int fd, void *buf, size_t n)
 	if (!real)
 		real = dlsym(RTLD_NEXT, "read");
 	r = fd >= 0 && fd < MAX_FDS ? match(paths[fd], "read") : NULL;
+	if (r && r->err == SHORT)
+		return real(fd, buf, n < SHORT_READ ? n : SHORT_READ);
 	if (r && r->err) {
 		errno = r->err;
 		return -1;
@@ -206,8 +211,8 @@ ssize_t write(int fd, const void *buf, size_t n)
 		real = dlsym(RTLD_NEXT, "write");
 	log_write(path, buf, n);
 	r = match(path, "write");
-	if (r) {
-		if (!r->err)
+	if (r && r->err != SHORT) {
+		if (r->err == DROP)
 			return n;
 		errno = r->err;
 		return -1;

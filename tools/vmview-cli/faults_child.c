@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * target.c: "__target", the process faults starts (a re-exec of the CLI,
- * so it begins with a small, clean address space) and drives over pipes.
+ * faults_child.c: "__target", the process faults starts and drives (a
+ * re-exec of the CLI, so it begins with a small, clean address space).
  *
  * The CLI passes four pipe ends: commands come in on fd 3 and replies go
  * out on fd 4; after "fork", the child reads fd 5 and replies on fd 6
@@ -67,17 +67,38 @@ static void reply(const char *fmt, ...)
 	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf) - 1, fmt, ap);
+	n = vmv_write_line(reply_fd, buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	if (n < 0 || n > (int)sizeof(buf) - 2)
-		n = sizeof(buf) - 2;
-	buf[n++] = '\n';
-	if (write(reply_fd, buf, n) != n)
+	if (n < 0)
 		_exit(1);
 }
 
+/* "ok", or "err" with what failed and errno's message (ret: a call's). */
+static void reply_done(int ret, const char *what)
+{
+	if (ret)
+		reply("err %s: %s", what, strerror(errno));
+	else
+		reply("ok");
+}
+
+/*
+ * One line to fd in one write(): fmt formatted into buf (cut to fit) and
+ * a newline.  Returns the bytes written, or -1.
+ */
+int vmv_write_line(int fd, char *buf, size_t len, const char *fmt,
+		   va_list ap)
+{
+	int n = vsnprintf(buf, len - 1, fmt, ap);
+
+	if (n < 0 || n > (int)len - 2)
+		n = len - 2;
+	buf[n++] = '\n';
+	return write(fd, buf, n) == n ? n : -1;
+}
+
 /* One line from fd, without buffering beyond it; -1 on EOF or error. */
-int read_line(int fd, char *buf, size_t len)
+int vmv_read_line(int fd, char *buf, size_t len)
 {
 	size_t n = 0;
 	char c;
@@ -313,7 +334,7 @@ static void serve(void)
 	void *p;
 	int v;
 
-	while (!read_line(cmd_fd, line, sizeof(line))) {
+	while (!vmv_read_line(cmd_fd, line, sizeof(line))) {
 		while (waitpid(-1, NULL, WNOHANG) > 0)
 			;	/* a child that was told to exit */
 		a1[0] = a2[0] = '\0';
@@ -334,28 +355,18 @@ static void serve(void)
 			measure(ACC_FILL, addr, len, &mn, &mj);
 			reply("ok minflt=%ld majflt=%ld", mn, mj);
 		} else if (sscanf(line, "pageout %lx %lx", &addr, &len) == 2) {
-			if (madvise((void *)addr, len, MADV_PAGEOUT))
-				reply("err madvise(MADV_PAGEOUT): %s",
-				      strerror(errno));
-			else
-				reply("ok");
+			reply_done(madvise((void *)addr, len, MADV_PAGEOUT),
+				   "madvise(MADV_PAGEOUT)");
 		} else if (sscanf(line, "dontneed %lx %lx", &addr, &len) == 2) {
-			if (madvise((void *)addr, len, MADV_DONTNEED))
-				reply("err madvise(MADV_DONTNEED): %s",
-				      strerror(errno));
-			else
-				reply("ok");
+			reply_done(madvise((void *)addr, len, MADV_DONTNEED),
+				   "madvise(MADV_DONTNEED)");
 		} else if (sscanf(line, "protect %lx %lx %63s", &addr, &len,
 				  a2) == 3) {
-			if (mprotect((void *)addr, len, prot_of(a2)))
-				reply("err mprotect: %s", strerror(errno));
-			else
-				reply("ok");
+			reply_done(mprotect((void *)addr, len, prot_of(a2)),
+				   "mprotect");
 		} else if (sscanf(line, "unmap %lx %lx", &addr, &len) == 2) {
-			if (munmap((void *)addr, len))
-				reply("err munmap: %s", strerror(errno));
-			else
-				reply("ok");
+			reply_done(munmap((void *)addr, len),
+				   "munmap");
 		} else if (sscanf(line, "mapfile %4095s", a1) == 1) {
 			p = map_file(a1);
 			if (p)
@@ -404,7 +415,7 @@ static void serve(void)
 	_exit(0);
 }
 
-int cmd_target(int argc, char **argv)
+int vmv_cmd_target(int argc, char **argv)
 {
 	struct stat sb;
 	int fd;
