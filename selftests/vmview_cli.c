@@ -34,16 +34,7 @@
 #include "vmview_harness.h"
 #include "vmview_workload.h"
 
-#ifndef BIT_ULL
-#define BIT_ULL(n)	(1ULL << (n))
-#endif
-#define PG		4096UL
 #define CAP_SYS_ADMIN_NR 21
-#define PM_PFN(e)	((e) & ((1ULL << 55) - 1))
-#define PM_SWAP_TYPE(e)	((e) & 0x1f)
-#define PM_SWAP_OFF(e)	(PM_PFN(e) >> 5)
-#define PM_SWAP		BIT_ULL(62)
-#define PM_PRESENT	BIT_ULL(63)
 
 /* --- a small JSON reader -------------------------------------------------- */
 
@@ -411,36 +402,11 @@ static struct run run_cli_ex(prep_fn prep, int sig, int signal_after_ms,
 
 /* --- the module's and the kernel's views ---------------------------------- */
 
-static char *pid_file(pid_t pid, const char *name)
-{
-	char path[128];
-
-	snprintf(path, sizeof(path), VMVIEW_DEBUGFS_DIR "/%d/%s", (int)pid,
-		 name);
-	return vmv_read_file(path, NULL);
-}
-
-static int vmv_track_pid(pid_t pid)
-{
-	char s[16];
-
-	snprintf(s, sizeof(s), "%d\n", (int)pid);
-	return vmv_write_file(VMVIEW_DEBUGFS_DIR "/track", s);
-}
-
-static int vmv_untrack_pid(pid_t pid)
-{
-	char s[16];
-
-	snprintf(s, sizeof(s), "%d\n", (int)pid);
-	return vmv_write_file(VMVIEW_DEBUGFS_DIR "/untrack", s);
-}
-
 static bool tracked(pid_t pid)
 {
 	char path[128];
 
-	snprintf(path, sizeof(path), VMVIEW_DEBUGFS_DIR "/%d", (int)pid);
+	vmv_pid_path(path, sizeof(path), pid, NULL);
 	return access(path, F_OK) == 0;
 }
 
@@ -504,6 +470,27 @@ FIXTURE(cli) {
 	char pid[16];
 };
 
+/*
+ * Run "vmview-cli -j CMD PID" into *r (freed first), which must succeed
+ * with JSON, then read PID/FILE: the JSON and the file it is compared
+ * with, read together.
+ */
+static char *cli_json_and_file(struct __test_metadata *_metadata,
+			       struct run *r, const char *cmd, pid_t pid,
+			       const char *file)
+{
+	char *text, pidarg[16];
+
+	pid_str(pidarg, pid);
+	run_free(r);
+	*r = CLI("-j", cmd, pidarg);
+	ASSERT_EQ(0, r->status) TH_LOG("%s: %s", cmd, r->err);
+	ASSERT_NE(NULL, r->json) TH_LOG("%s: not JSON: %.300s", cmd, r->out);
+	text = vmv_pid_read(pid, file, NULL);
+	ASSERT_NE(NULL, text) TH_LOG("%s: %s", file, strerror(errno));
+	return text;
+}
+
 FIXTURE_SETUP(cli)
 {
 	unsigned int want = VMV_WL(VMV_WL_ANON) | VMV_WL(VMV_WL_THP) |
@@ -525,7 +512,7 @@ FIXTURE_SETUP(cli)
 FIXTURE_TEARDOWN(cli)
 {
 	if (self->wl.pid > 0 && vmv_module_loaded())
-		vmv_untrack_pid(self->wl.pid);
+		vmv_untrack(self->wl.pid);
 	vmv_wl_stop(&self->wl);
 	if (self->was_loaded && !vmv_module_loaded())
 		vmv_load();
@@ -550,16 +537,11 @@ TEST_F(cli, summary_vs_status)
 	size_t i;
 
 	/* Tracked before: the CLI must leave it tracked. */
-	ASSERT_EQ(0, vmv_track_pid(pid));
+	ASSERT_EQ(0, vmv_track(pid));
 	/* The kernel may still change the process: a second chance. */
 	for (tries = 0; tries < 2; tries++) {
-		run_free(&r);
 		free(mm);
-		r = CLI("-j", "summary", self->pid);
-		ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
-		ASSERT_NE(NULL, r.json) TH_LOG("not JSON: %s", r.out);
-		mm = pid_file(pid, "mm");
-		ASSERT_NE(NULL, mm);
+		mm = cli_json_and_file(_metadata, &r, "summary", pid, "mm");
 		for (bad = 0, i = 0; i < ARRAY_SIZE(same); i++) {
 			char v[64] = "", key[64];
 			struct jv *x;
@@ -610,7 +592,7 @@ TEST_F(cli, summary_vs_status)
 	run_free(&r);
 	EXPECT_TRUE(tracked(pid))
 		TH_LOG("the CLI untracked a PID it had not tracked itself");
-	EXPECT_EQ(0, vmv_untrack_pid(pid));
+	EXPECT_EQ(0, vmv_untrack(pid));
 }
 
 /* maps lists /proc/PID/maps's VMAs, field by field. */
@@ -705,6 +687,45 @@ static int ptes_mismatches(struct __test_metadata *_metadata, pid_t pid,
 	return bad;
 }
 
+/*
+ * The CLI's ptes against the lines of PID/ptes, entry for entry (vaddr,
+ * level, entry, kind, pfn); returns the mismatches.
+ */
+static int ptes_vs_text(struct __test_metadata *_metadata, struct jv *json,
+			const char *raw, bool log)
+{
+	size_t i = 0, n = jlen(json, "ptes");
+	const char *p, *nl, *why;
+	struct vmv_pte l;
+	int bad = 0;
+
+	for (p = raw; *p && i < n; p = *nl ? nl + 1 : nl) {
+		struct jv *e;
+
+		nl = strchrnul(p, '\n');
+		if (*p == '#')
+			continue;
+		e = jget(json, "ptes")->items[i++];
+		why = vmv_pte_parse(p, nl - p, &l);
+		if (!why && (jhex(e, "vaddr") != l.va ||
+			     jhex(e, "entry") != l.entry))
+			why = "vaddr or entry";
+		if (!why && (!jstr(e, "level") || !jstr(e, "kind") ||
+			     strcmp(jstr(e, "level"), vmv_level_names[l.level]) ||
+			     strcmp(jstr(e, "kind"), vmv_kind_names[l.kind])))
+			why = "level or kind";
+		if (!why && jhex(e, "pfn") != (l.has_pfn ? l.pfn : ~0ULL))
+			why = "pfn";
+		if (why && log && bad < 10)
+			TH_LOG("entry %zu: %s: the CLI %s %s %s pfn %s, PID/ptes %.*s",
+			       i - 1, why, jstr(e, "vaddr") ?: "-",
+			       jstr(e, "level") ?: "-", jstr(e, "kind") ?: "-",
+			       jstr(e, "pfn") ?: "-", (int)(nl - p), p);
+		bad += !!why;
+	}
+	return bad;
+}
+
 /* ptes is PID/ptes, PFN for PFN and slot for slot as pagemap says. */
 TEST_F(cli, ptes_vs_pagemap)
 {
@@ -713,16 +734,13 @@ TEST_F(cli, ptes_vs_pagemap)
 	char *raw = NULL, range[64];
 	int tries, bad = 0;
 
-	ASSERT_EQ(0, vmv_track_pid(self->wl.pid));
+	ASSERT_EQ(0, vmv_track(self->wl.pid));
 	for (tries = 0; tries < 2; tries++) {
-		run_free(&r);
 		free(raw);
-		r = CLI("-j", "ptes", self->pid);
-		ASSERT_EQ(0, r.status) TH_LOG("%s", r.err);
-		ASSERT_NE(NULL, r.json) TH_LOG("not JSON: %.300s", r.out);
-		raw = pid_file(self->wl.pid, "ptes");
-		ASSERT_NE(NULL, raw);
+		raw = cli_json_and_file(_metadata, &r, "ptes",
+					self->wl.pid, "ptes");
 		bad = count_lines(raw, "#") != (int)jlen(r.json, "ptes");
+		bad += ptes_vs_text(_metadata, r.json, raw, tries);
 		bad += ptes_mismatches(_metadata, self->wl.pid, r.json, tries);
 		if (!bad)
 			break;
@@ -763,7 +781,7 @@ TEST_F(cli, ptes_vs_pagemap)
 	run_free(&f);
 	run_free(&r);
 	free(raw);
-	EXPECT_EQ(0, vmv_untrack_pid(self->wl.pid));
+	EXPECT_EQ(0, vmv_untrack(self->wl.pid));
 }
 
 /* One address through translate: indexes, depth, phys against pagemap. */

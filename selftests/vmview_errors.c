@@ -97,35 +97,6 @@ static ssize_t write_raw(const char *path, const void *data, size_t len)
 	return n < 0 ? -err : n;
 }
 
-/* Read an open fd to EOF in chunks of chunk bytes: the total or -errno. */
-static ssize_t read_fd_all(int fd, size_t chunk)
-{
-	char *buf = malloc(chunk);
-	ssize_t n, total = 0;
-
-	if (!buf)
-		return -ENOMEM;
-	while ((n = read(fd, buf, chunk)) > 0)
-		total += n;
-	if (n < 0)
-		total = -errno;
-	free(buf);
-	return total;
-}
-
-/* Open and read a file to EOF: the size, or -errno of the open or a read. */
-static ssize_t read_all(const char *path, size_t chunk)
-{
-	int fd = open(path, O_RDONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = read_fd_all(fd, chunk);
-	close(fd);
-	return n;
-}
-
 /* One read() on an open fd: the count, or -errno. */
 static ssize_t read_once(int fd)
 {
@@ -451,11 +422,25 @@ FIXTURE_TEARDOWN(errors)
 }
 
 /* Malformed PIDs fail with EINVAL and track nothing; valid forms work. */
-TEST_F(errors, track_bad_input)
+/*
+ * Write "PID" to path, with or without a newline, in one write(); all of
+ * it must be taken.  Then PID/ must exist or not.
+ */
+static void write_pid_form(struct __test_metadata *_metadata,
+			   const char *path, pid_t pid, bool newline,
+			   bool dir_after)
 {
 	char s[32];
 	int len;
 
+	len = snprintf(s, sizeof(s), newline ? "%d\n" : "%d", pid);
+	EXPECT_EQ(len, write_raw(path, s, len)) TH_LOG("%s: '%.*s'", path,
+						       len, s);
+	EXPECT_EQ(dir_after, pid_dir_exists(pid));
+}
+
+TEST_F(errors, track_bad_input)
+{
 	expect_bad_writes(_metadata, VMV_TRACK, false);
 	expect_bad_pid_writes(_metadata, VMV_TRACK, self->target);
 	EXPECT_EQ(self->base_tracked, vmv_status_num("tracked"));
@@ -463,13 +448,9 @@ TEST_F(errors, track_bad_input)
 	EXPECT_FALSE(pid_dir_exists(1));
 
 	/* "PID\n" and "PID" are both accepted, each as one write(). */
-	len = snprintf(s, sizeof(s), "%d\n", self->target);
-	EXPECT_EQ(len, write_raw(VMV_TRACK, s, len));
-	EXPECT_TRUE(pid_dir_exists(self->target));
+	write_pid_form(_metadata, VMV_TRACK, self->target, true, true);
 	EXPECT_EQ(0, vmv_untrack(self->target));
-	len = snprintf(s, sizeof(s), "%d", self->target);
-	EXPECT_EQ(len, write_raw(VMV_TRACK, s, len));
-	EXPECT_TRUE(pid_dir_exists(self->target));
+	write_pid_form(_metadata, VMV_TRACK, self->target, false, true);
 	EXPECT_EQ(self->base_tracked + 1, vmv_status_num("tracked"));
 	EXPECT_EQ(0, vmv_untrack(self->target));
 	EXPECT_EQ(self->base_tracked, vmv_status_num("tracked"));
@@ -478,9 +459,6 @@ TEST_F(errors, track_bad_input)
 /* Malformed PIDs fail with EINVAL and untrack nothing; valid forms work. */
 TEST_F(errors, untrack_bad_input)
 {
-	char s[32];
-	int len;
-
 	ASSERT_EQ(0, vmv_track(self->target));
 	expect_bad_writes(_metadata, VMV_UNTRACK, false);
 	expect_bad_pid_writes(_metadata, VMV_UNTRACK, self->target);
@@ -488,13 +466,9 @@ TEST_F(errors, untrack_bad_input)
 		TH_LOG("a bad write to untrack untracked the target");
 	EXPECT_EQ(self->base_tracked + 1, vmv_status_num("tracked"));
 
-	len = snprintf(s, sizeof(s), "%d", self->target);
-	EXPECT_EQ(len, write_raw(VMV_UNTRACK, s, len));
-	EXPECT_FALSE(pid_dir_exists(self->target));
+	write_pid_form(_metadata, VMV_UNTRACK, self->target, false, false);
 	EXPECT_EQ(0, vmv_track(self->target));
-	len = snprintf(s, sizeof(s), "%d\n", self->target);
-	EXPECT_EQ(len, write_raw(VMV_UNTRACK, s, len));
-	EXPECT_FALSE(pid_dir_exists(self->target));
+	write_pid_form(_metadata, VMV_UNTRACK, self->target, true, false);
 	EXPECT_EQ(self->base_tracked, vmv_status_num("tracked"));
 }
 
@@ -700,7 +674,7 @@ TEST_F(errors, target_exits)
 	ASSERT_GE(fd, 0);
 	for (i = 0; i < ARRAY_SIZE(pid_files); i++) {
 		vmv_pid_path(path, sizeof(path), t, pid_files[i]);
-		r = read_all(path, 4096);
+		r = vmv_read_all(path, 4096);
 		EXPECT_GT(r, 0) TH_LOG("%s while alive: %zd", path, r);
 	}
 
@@ -710,7 +684,7 @@ TEST_F(errors, target_exits)
 	ASSERT_EQ(0, waitid(P_PID, t, &si, WEXITED | WNOWAIT));
 	for (i = 0; i < ARRAY_SIZE(pid_files); i++) {
 		vmv_pid_path(path, sizeof(path), t, pid_files[i]);
-		r = read_all(path, 4096);
+		r = vmv_read_all(path, 4096);
 		EXPECT_TRUE(r >= 0 || r == -ESRCH)
 			TH_LOG("%s of a zombie: %zd", path, r);
 	}
@@ -719,7 +693,7 @@ TEST_F(errors, target_exits)
 	self->target = 0;
 	for (i = 0; i < ARRAY_SIZE(pid_files); i++) {
 		vmv_pid_path(path, sizeof(path), t, pid_files[i]);
-		EXPECT_EQ(-ESRCH, read_all(path, 4096))
+		EXPECT_EQ(-ESRCH, vmv_read_all(path, 4096))
 			TH_LOG("%s of a reaped process", path);
 	}
 	/* An fd opened while it was alive fails the same way. */
@@ -774,7 +748,7 @@ TEST_F(errors, fd_across_untrack)
 	EXPECT_EQ(0, close(part));
 	EXPECT_EQ(0, close(tr));
 	vmv_pid_path(path, sizeof(path), self->target, "ptes");
-	EXPECT_GT(read_all(path, 4096), 0);
+	EXPECT_GT(vmv_read_all(path, 4096), 0);
 	EXPECT_EQ(0, vmv_untrack(self->target));
 	EXPECT_EQ(self->base_tracked, vmv_status_num("tracked"));
 }
@@ -1089,10 +1063,10 @@ TEST_F(errors, no_cap_sys_admin)
 /* "pid:" of PID/mm (read by the tracker), or -1. */
 static long long mm_pid(int pid)
 {
-	char path[128], *mm;
+	char *mm;
 	long long v;
 
-	mm = vmv_read_file(vmv_pid_path(path, sizeof(path), pid, "mm"), NULL);
+	mm = vmv_pid_read(pid, "mm", NULL);
 	if (!mm)
 		return -1;
 	v = vmv_kv_num(mm, "pid");
@@ -1106,7 +1080,10 @@ static long long mm_pid(int pid)
  */
 static void ns_init(struct vmv_report *r, int outside)
 {
-	pid_t c;
+	static const char * const what[] = {
+		"track 1 (this namespace's init)", "track 2 (its child)",
+	};
+	pid_t c, pid;
 
 	if (getpid() != 1) {
 		rep_fail(r, "not PID 1 in the new namespace: %d", getpid());
@@ -1118,20 +1095,15 @@ static void ns_init(struct vmv_report *r, int outside)
 		kill_reap(c);
 		return;
 	}
-	rep_expect(r, "track 1 (this namespace's init)", vmv_track(1), 0, 0);
-	r->checks++;
-	if (!pid_dir_exists(1))
-		rep_fail(r, "no directory \"1\"");
-	r->checks++;
-	if (mm_pid(1) != 1)
-		rep_fail(r, "1/mm says pid: %lld", mm_pid(1));
-	rep_expect(r, "track 2 (its child)", vmv_track(2), 0, 0);
-	r->checks++;
-	if (!pid_dir_exists(2))
-		rep_fail(r, "no directory \"2\"");
-	r->checks++;
-	if (mm_pid(2) != 2)
-		rep_fail(r, "2/mm says pid: %lld", mm_pid(2));
+	for (pid = 1; pid <= 2; pid++) {
+		rep_expect(r, what[pid - 1], vmv_track(pid), 0, 0);
+		r->checks++;
+		if (!pid_dir_exists(pid))
+			rep_fail(r, "no directory \"%d\"", pid);
+		r->checks++;
+		if (mm_pid(pid) != pid)
+			rep_fail(r, "%d/mm says pid: %lld", pid, mm_pid(pid));
+	}
 	if (outside > 2) {
 		rep_expect(r, "track the test process (outside)",
 			   vmv_track(outside), -ESRCH, -ESRCH);
@@ -1215,11 +1187,11 @@ TEST_F(errors, huge_io)
 	ASSERT_GE(fd, 0);
 	r = read(fd, big, VMV_MIB);
 	EXPECT_GT(r, 0);
-	EXPECT_GE(read_fd_all(fd, VMV_MIB), 0);
+	EXPECT_GE(vmv_read_fd_all(fd, VMV_MIB), 0);
 	close(fd);
 	vmv_pid_path(path, sizeof(path), self->target, "translate");
 	EXPECT_EQ(0, vmv_write_file(path, "0x1000\n"));
-	EXPECT_GT(read_all(path, VMV_MIB), 0);
+	EXPECT_GT(vmv_read_all(path, VMV_MIB), 0);
 
 	/*
 	 * mm, vmas, ptes and ptes.bin of an idle target read the same in

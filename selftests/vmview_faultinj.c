@@ -44,7 +44,6 @@
 #define FAIL_NEVER	4194304
 /* More allocations than any operation here makes: a runaway guard. */
 #define MAX_N		400
-#define PG		4096UL
 #define HUGE		(2UL << 20)
 /* Two places 4 TiB apart (different top-level entries) for the changes. */
 #define CHANGE_A	0x500000000000UL

@@ -6,6 +6,7 @@
  *
  *  ptes_format     every ptes line parses per the contract, ascending,
  *                  aligned, inside a VMA; every region has lines
+ *  ptes_bin        ptes.bin's records are the ptes lines, field for field
  *  ptes_pagemap    present pages, PFNs, swap type:offset, softdirty and
  *                  mapcount=1 against /proc/PID/pagemap
  *  ptes_kpageflags page=anon, zero, ksm, large against /proc/kpageflags
@@ -45,23 +46,6 @@
 #define MADV_POPULATE_READ	22
 #endif
 
-#ifndef BIT_ULL
-#define BIT_ULL(n)	(1ULL << (n))
-#endif
-#define PG		4096UL
-#define PMD_SZ		(2UL << 20)
-#define PUD_SZ		(512 * PMD_SZ)
-#define MIB		(1024 * 1024)
-
-/* /proc/PID/pagemap (Documentation/admin-guide/mm/pagemap.rst). */
-#define PM_PFN_MASK	((1ULL << 55) - 1)
-#define PM_SWAP_TYPE(e)	((e) & 0x1f)
-#define PM_SWAP_OFF(e)	(((e) & PM_PFN_MASK) >> 5)
-#define PM_SOFT_DIRTY	BIT_ULL(55)
-#define PM_EXCLUSIVE	BIT_ULL(56)
-#define PM_SWAP		BIT_ULL(62)
-#define PM_PRESENT	BIT_ULL(63)
-
 /* /proc/kpageflags bits. */
 #define KPF_ANON		12
 #define KPF_COMPOUND_HEAD	15
@@ -71,52 +55,15 @@
 
 /* Mismatches logged per comparison; the rest are only counted. */
 #define LOG_MAX		20
-#define LINE_MAX_LEN	512
+#define LINE_MAX_LEN	VMV_PTE_LINE_MAX
 
 /* --- the contract's vocabularies ------------------------------------------ */
 
-enum { L_PTE, L_PMD, L_PUD, NR_LEVELS };
-static const char * const level_names[NR_LEVELS] = { "pte", "pmd", "pud" };
-static const unsigned long level_size[NR_LEVELS] = { PG, PMD_SZ, PUD_SZ };
-
-enum {
-	K_PRESENT, K_PROTNONE, K_SWAP, K_MIGRATION, K_DEVICE_PRIVATE,
-	K_DEVICE_EXCLUSIVE, K_HWPOISON, K_MARKER, NR_KINDS
-};
-
-static const char * const kind_names[NR_KINDS] = {
-	"present", "protnone", "swap", "migration", "device-private",
-	"device-exclusive", "hwpoison", "marker",
-};
-
-enum {
-	F_PRESENT, F_RW, F_USER, F_PWT, F_PCD, F_ACCESSED, F_DIRTY, F_PSE,
-	F_PAT, F_GLOBAL, F_NX, F_SOFTDIRTY, F_SPECIAL, F_UFFD_WP, F_DEVMAP,
-	F_PROTNONE, F_EXCLUSIVE, NR_FLAGS
-};
-
-static const char * const flag_names[NR_FLAGS] = {
-	"present", "rw", "user", "pwt", "pcd", "accessed", "dirty", "pse",
-	"pat", "global", "nx", "softdirty", "special", "uffd-wp", "devmap",
-	"protnone", "exclusive",
-};
-
-#define F_NONPRESENT	(BIT_ULL(F_EXCLUSIVE) | BIT_ULL(F_SOFTDIRTY) | \
-			 BIT_ULL(F_UFFD_WP))
-
-enum {
-	P_ANON, P_FILE, P_KSM, P_ZERO, P_LRU, P_ACTIVE, P_REFERENCED,
-	P_UNEVICTABLE, P_MLOCKED, P_SWAPCACHE, P_SWAPBACKED, P_DIRTY,
-	P_WRITEBACK, P_LARGE, NR_PFLAGS
-};
-
-static const char * const pflag_names[NR_PFLAGS] = {
-	"anon", "file", "ksm", "zero", "lru", "active", "referenced",
-	"unevictable", "mlocked", "swapcache", "swapbacked", "dirty",
-	"writeback", "large",
-};
-
-/* smaps VmFlags codes and vmview's words for them (Documentation). */
+/*
+ * The kinds, levels and flags of ptes are include/uapi/vmview.h's (parsed
+ * by vmview_util.h).  smaps VmFlags codes and vmview's words for them
+ * (Documentation):
+ */
 static const char * const vmflag_map[][2] = {
 	{ "rd", "read" }, { "wr", "write" }, { "ex", "exec" },
 	{ "sh", "shared" }, { "mr", "mayread" }, { "mw", "maywrite" },
@@ -163,211 +110,16 @@ struct cmp {
 	_c->bad++;							\
 } while (0)
 
-/* --- parsing helpers ------------------------------------------------------ */
-
-static bool parse_hex(const char *s, unsigned long long *v, int digits)
-{
-	int i;
-
-	if (s[0] != '0' || s[1] != 'x' || !s[2])
-		return false;
-	for (i = 2; s[i]; i++)
-		if (!isxdigit((unsigned char)s[i]))
-			return false;
-	if ((digits && i - 2 != digits) || i - 2 > 16)
-		return false;
-	*v = strtoull(s + 2, NULL, 16);
-	return true;
-}
-
-static bool parse_dec(const char *s, long long *v)
-{
-	const char *p = s;
-	char *end;
-
-	if (*p == '-')
-		p++;
-	if (!isdigit((unsigned char)*p))
-		return false;
-	errno = 0;
-	*v = strtoll(s, &end, 10);
-	return !*end && !errno;
-}
-
-/* "a,b,c" or "-" into a mask over names[]; false on an unknown word. */
-static bool parse_words(const char *s, const char * const *names, int nr,
-			unsigned long long *mask)
-{
-	const char *p = s, *e;
-	int i;
-
-	*mask = 0;
-	if (!strcmp(s, "-"))
-		return true;
-	while (*p) {
-		e = strchrnul(p, ',');
-		for (i = 0; i < nr; i++)
-			if (strlen(names[i]) == (size_t)(e - p) &&
-			    !strncmp(names[i], p, e - p))
-				break;
-		if (i == nr || (*mask & BIT_ULL(i)))
-			return false;
-		*mask |= BIT_ULL(i);
-		if (!*e)
-			break;
-		p = e + 1;
-		if (!*p)
-			return false;
-	}
-	return true;
-}
-
-static int lookup(const char *s, const char * const *names, int nr)
-{
-	int i;
-
-	for (i = 0; i < nr; i++)
-		if (!strcmp(s, names[i]))
-			return i;
-	return -1;
-}
-
-/* Split a copy of line into at most max space-separated tokens. */
-static int split(char *buf, char **tok, int max)
-{
-	char *save = NULL, *t;
-	int n = 0;
-
-	for (t = strtok_r(buf, " ", &save); t; t = strtok_r(NULL, " ", &save))
-		if (n < max)
-			tok[n++] = t;
-		else
-			return max + 1;
-	return n;
-}
-
 /* --- PID/ptes ------------------------------------------------------------- */
-
-struct pte_line {
-	unsigned long va;
-	int level;
-	unsigned long long entry;
-	int kind;
-	bool has_pfn;
-	unsigned long long pfn;
-	bool has_swap;
-	int swap_type;
-	unsigned long long swap_off;
-	unsigned long long flags;	/* BIT_ULL(F_*) */
-	bool has_page;
-	unsigned long long pflags;	/* BIT_ULL(P_*) */
-	int order;
-	long long mapcount;
-	const char *text;		/* the line, without its newline */
-	int len;
-};
-
-static unsigned long pte_end(const struct pte_line *l)
-{
-	return l->va + level_size[l->level];
-}
-
-static bool pte_is_present(const struct pte_line *l)
-{
-	return l->kind == K_PRESENT || l->kind == K_PROTNONE;
-}
-
-/* Parse one ptes line; returns NULL or what is wrong with it. */
-static const char *parse_pte_line(const char *text, int len,
-				  struct pte_line *l)
-{
-	char buf[LINE_MAX_LEN], *tok[12];
-	unsigned long long v;
-	long long d;
-	int n, i = 4;
-	char *colon;
-
-	memset(l, 0, sizeof(*l));
-	l->text = text;
-	l->len = len;
-	if (len >= LINE_MAX_LEN)
-		return "line too long";
-	memcpy(buf, text, len);
-	buf[len] = '\0';
-	n = split(buf, tok, 11);
-	if (n < 6 || n > 10)
-		return "wrong number of fields";
-	if (!parse_hex(tok[0], &v, 16))
-		return "VADDR is not 0x and 16 hex digits";
-	l->va = v;
-	l->level = lookup(tok[1], level_names, NR_LEVELS);
-	if (l->level < 0)
-		return "unknown LEVEL";
-	if (!parse_hex(tok[2], &l->entry, 16))
-		return "ENTRY is not 0x and 16 hex digits";
-	l->kind = lookup(tok[3], kind_names, NR_KINDS);
-	if (l->kind < 0)
-		return "unknown KIND";
-	if (strncmp(tok[i], "pfn=", 4))
-		return "no pfn=";
-	if (!strcmp(tok[i] + 4, "-")) {
-		if (l->kind != K_SWAP && l->kind != K_MARKER)
-			return "pfn=- for a kind that holds a frame";
-	} else {
-		if (!parse_hex(tok[i] + 4, &l->pfn, 0))
-			return "bad pfn=";
-		if (l->kind == K_SWAP || l->kind == K_MARKER)
-			return "a pfn for a swap or marker entry";
-		l->has_pfn = true;
-	}
-	i++;
-	if (!pte_is_present(l)) {
-		if (i >= n || strncmp(tok[i], "swap=", 5))
-			return "no swap= for a non-present entry";
-		colon = strchr(tok[i] + 5, ':');
-		if (!colon)
-			return "bad swap=";
-		*colon = '\0';
-		if (!parse_dec(tok[i] + 5, &d) || d < 0 || d > 31 ||
-		    !parse_hex(colon + 1, &l->swap_off, 0))
-			return "bad swap=TYPE:OFFSET";
-		l->swap_type = d;
-		l->has_swap = true;
-		i++;
-	}
-	if (i >= n || strncmp(tok[i], "flags=", 6))
-		return "no flags=";
-	if (!parse_words(tok[i] + 6, flag_names, NR_FLAGS, &l->flags))
-		return "unknown or repeated flag";
-	if (pte_is_present(l) ? (l->flags & BIT_ULL(F_EXCLUSIVE)) :
-	    (l->flags & ~F_NONPRESENT))
-		return "flag not allowed for this kind";
-	i++;
-	if (i == n)
-		return NULL;
-	if (n - i != 3 || strncmp(tok[i], "page=", 5) ||
-	    strncmp(tok[i + 1], "order=", 6) ||
-	    strncmp(tok[i + 2], "mapcount=", 9))
-		return "trailing fields are not page= order= mapcount=";
-	if (!parse_words(tok[i] + 5, pflag_names, NR_PFLAGS, &l->pflags))
-		return "unknown or repeated page flag";
-	if (!parse_dec(tok[i + 1] + 6, &d) || d < 0 || d > 20)
-		return "bad order=";
-	l->order = d;
-	if (!parse_dec(tok[i + 2] + 9, &l->mapcount))
-		return "bad mapcount=";
-	l->has_page = true;
-	return NULL;
-}
 
 /*
  * Parse a whole ptes file: every line per the contract, ascending and
  * not overlapping, each leaf aligned to its size.
  */
-static int parse_ptes(struct cmp *c, const char *text, struct pte_line **out)
+static int parse_ptes(struct cmp *c, const char *text, struct vmv_pte **out)
 {
 	const char *p = text, *e, *why;
-	struct pte_line *v = NULL, *nv;
+	struct vmv_pte *v = NULL, *nv;
 	int n = 0, cap = 0;
 	unsigned long prev_end = 0;
 
@@ -378,29 +130,26 @@ static int parse_ptes(struct cmp *c, const char *text, struct pte_line **out)
 		if (!*e)
 			MISMATCH(c, "ptes: last line has no newline: %.*s",
 				 (int)(e - p), p);
-		if (n == cap) {
-			cap = cap ? 2 * cap : 1024;
-			nv = realloc(v, cap * sizeof(*v));
-			if (!nv)
-				break;
-			v = nv;
-		}
-		why = parse_pte_line(p, e - p, &v[n]);
+		nv = vmv_grow(v, &cap, n, sizeof(*v), 1024);
+		if (!nv)
+			break;
+		v = nv;
+		why = vmv_pte_parse(p, e - p, &v[n]);
 		if (why) {
 			MISMATCH(c, "ptes: %s: '%.*s'", why, (int)(e - p), p);
 			continue;
 		}
-		if (v[n].va & (level_size[v[n].level] - 1))
+		if (v[n].va & (vmv_pte_size(&v[n]) - 1))
 			MISMATCH(c, "ptes: leaf not aligned to its size: %.*s",
 				 (int)(e - p), p);
 		if (n && v[n].va < prev_end)
 			MISMATCH(c, "ptes: not ascending: %.*s after %.*s",
 				 (int)(e - p), p, v[n - 1].len, v[n - 1].text);
-		if (v[n].level != L_PTE && pte_is_present(&v[n]) &&
-		    !(v[n].flags & BIT_ULL(F_PSE)))
+		if (v[n].level != VMVIEW_LEVEL_PTE && vmv_pte_present(&v[n]) &&
+		    !(v[n].flags & BIT_ULL(VMVIEW_F_PSE)))
 			MISMATCH(c, "ptes: huge leaf without pse: %.*s",
 				 (int)(e - p), p);
-		prev_end = pte_end(&v[n]);
+		prev_end = vmv_pte_end(&v[n]);
 		n++;
 	}
 	*out = v;
@@ -408,14 +157,14 @@ static int parse_ptes(struct cmp *c, const char *text, struct pte_line **out)
 }
 
 /* The line mapping va, or NULL. */
-static struct pte_line *pte_find(struct pte_line *v, int n, unsigned long va)
+static struct vmv_pte *pte_find(struct vmv_pte *v, int n, unsigned long va)
 {
 	int lo = 0, hi = n;
 
 	while (lo < hi) {
 		int mid = (lo + hi) / 2;
 
-		if (pte_end(&v[mid]) <= va)
+		if (vmv_pte_end(&v[mid]) <= va)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -489,13 +238,10 @@ static int parse_maps(struct cmp *c, const char *text, struct vma **out)
 
 	for (p = text; *p; p = *e ? e + 1 : e) {
 		e = strchrnul(p, '\n');
-		if (n == cap) {
-			cap = cap ? 2 * cap : 64;
-			nv = realloc(v, cap * sizeof(*v));
-			if (!nv)
-				break;
-			v = nv;
-		}
+		nv = vmv_grow(v, &cap, n, sizeof(*v), 64);
+		if (!nv)
+			break;
+		v = nv;
 		memset(&v[n], 0, sizeof(v[n]));
 		if (!parse_maps_line(p, e - p, &v[n])) {
 			MISMATCH(c, "maps: cannot parse '%.*s'", (int)(e - p),
@@ -622,7 +368,7 @@ static const char *parse_vmas_line(const char *p, int len,
 	for (i = 0; i < 3; i++) {
 		k = strlen(keys[i]);
 		if (strncmp(tok[5 + i], keys[i], k) ||
-		    !parse_dec(tok[5 + i] + k, num[i]) || *num[i] < 0)
+		    !vmv_parse_dec(tok[5 + i] + k, num[i]) || *num[i] < 0)
 			return "bad rss=, swap= or thp=";
 	}
 	if (strncmp(tok[8], "flags=", 6))
@@ -647,15 +393,17 @@ static const char *parse_vmas_line(const char *p, int len,
 
 struct snap {
 	char *ptes, *maps, *smaps, *vmas, *mm, *status;
-	struct pte_line *pte;
+	struct vmv_pte *pte;
 	int npte;
+	struct vmview_pte *bin;		/* PID/ptes.bin, read right after ptes */
+	size_t nbin;
 	struct vma *vma;
 	int nvma;
 };
 
 enum {
 	S_PTES = 1, S_MAPS = 2, S_SMAPS = 4, S_VMAS = 8, S_MM = 16,
-	S_STATUS = 32, S_PAGEMAP = 64,
+	S_STATUS = 32, S_PAGEMAP = 64, S_PTES_BIN = 128,
 };
 
 static void snap_free(struct snap *s)
@@ -667,6 +415,7 @@ static void snap_free(struct snap *s)
 	free(s->mm);
 	free(s->status);
 	free(s->pte);
+	free(s->bin);
 	free_vmas(s->vma, s->nvma);
 	memset(s, 0, sizeof(*s));
 }
@@ -685,13 +434,11 @@ static char *read_proc(struct cmp *c, int pid, const char *file)
 
 static char *read_vmv(struct cmp *c, int pid, const char *file)
 {
-	char path[64];
-	char *t;
+	char *t = vmv_pid_read(pid, file, NULL);
 
-	snprintf(path, sizeof(path), VMVIEW_DEBUGFS_DIR "/%d/%s", pid, file);
-	t = vmv_read_file(path, NULL);
 	if (!t)
-		MISMATCH(c, "cannot read %s: %s", path, strerror(errno));
+		MISMATCH(c, "cannot read %d/%s: %s", pid, file,
+			 strerror(errno));
 	return t;
 }
 
@@ -751,6 +498,12 @@ static void snap_take(struct cmp *c, int pid, unsigned int what,
 		if (s->ptes)
 			s->npte = parse_ptes(c, s->ptes, &s->pte);
 	}
+	if (what & S_PTES_BIN) {
+		s->bin = vmv_ptes_bin(pid, &s->nbin);
+		if (!s->bin)
+			MISMATCH(c, "cannot read %d/ptes.bin: %s", pid,
+				 strerror(errno));
+	}
 	if (what & S_VMAS)
 		s->vmas = read_vmv(c, pid, "vmas");
 	if (what & S_MM)
@@ -769,77 +522,36 @@ FIXTURE(inspect) {
 };
 
 /*
- * regions: what the workload maps (VMV_WL() bits); needs: the regions
- * the variant is about, whose absence (no swap, no huge page) is a SKIP.
+ * The workload maps needs | also (VMV_WL() bits); needs: the regions the
+ * variant is about, whose absence (no swap, no huge page) is a SKIP.
  */
 FIXTURE_VARIANT(inspect) {
-	unsigned int regions;
 	unsigned int needs;
+	unsigned int also;
 };
 
-FIXTURE_VARIANT_ADD(inspect, anon) {
-	.regions = VMV_WL(VMV_WL_ANON),
-	.needs = VMV_WL(VMV_WL_ANON),
-};
-
-FIXTURE_VARIANT_ADD(inspect, file_private) {
-	.regions = VMV_WL(VMV_WL_FILE_PRIVATE),
-	.needs = VMV_WL(VMV_WL_FILE_PRIVATE),
-};
-
-FIXTURE_VARIANT_ADD(inspect, file_shared) {
-	.regions = VMV_WL(VMV_WL_FILE_SHARED),
-	.needs = VMV_WL(VMV_WL_FILE_SHARED),
-};
-
-FIXTURE_VARIANT_ADD(inspect, file_ro) {
-	.regions = VMV_WL(VMV_WL_FILE_RO),
-	.needs = VMV_WL(VMV_WL_FILE_RO),
-};
-
-FIXTURE_VARIANT_ADD(inspect, shared_anon) {
-	.regions = VMV_WL(VMV_WL_SHARED_ANON),
-	.needs = VMV_WL(VMV_WL_SHARED_ANON),
-};
-
-FIXTURE_VARIANT_ADD(inspect, populate) {
-	.regions = VMV_WL(VMV_WL_POPULATE),
-	.needs = VMV_WL(VMV_WL_POPULATE),
-};
-
-FIXTURE_VARIANT_ADD(inspect, mlock) {
-	.regions = VMV_WL(VMV_WL_MLOCK),
-	.needs = VMV_WL(VMV_WL_MLOCK),
-};
-
-FIXTURE_VARIANT_ADD(inspect, thp) {
-	.regions = VMV_WL(VMV_WL_THP),
-	.needs = VMV_WL(VMV_WL_THP),
-};
-
-FIXTURE_VARIANT_ADD(inspect, hugetlb) {
-	.regions = VMV_WL(VMV_WL_HUGETLB),
-	.needs = VMV_WL(VMV_WL_HUGETLB),
-};
-
-FIXTURE_VARIANT_ADD(inspect, swap) {
-	.regions = VMV_WL(VMV_WL_SWAP),
-	.needs = VMV_WL(VMV_WL_SWAP),
-};
+FIXTURE_VARIANT_ADD(inspect, anon) { .needs = VMV_WL(VMV_WL_ANON) };
+FIXTURE_VARIANT_ADD(inspect, file_private) { .needs = VMV_WL(VMV_WL_FILE_PRIVATE) };
+FIXTURE_VARIANT_ADD(inspect, file_shared) { .needs = VMV_WL(VMV_WL_FILE_SHARED) };
+FIXTURE_VARIANT_ADD(inspect, file_ro) { .needs = VMV_WL(VMV_WL_FILE_RO) };
+FIXTURE_VARIANT_ADD(inspect, shared_anon) { .needs = VMV_WL(VMV_WL_SHARED_ANON) };
+FIXTURE_VARIANT_ADD(inspect, populate) { .needs = VMV_WL(VMV_WL_POPULATE) };
+FIXTURE_VARIANT_ADD(inspect, mlock) { .needs = VMV_WL(VMV_WL_MLOCK) };
+FIXTURE_VARIANT_ADD(inspect, thp) { .needs = VMV_WL(VMV_WL_THP) };
+FIXTURE_VARIANT_ADD(inspect, hugetlb) { .needs = VMV_WL(VMV_WL_HUGETLB) };
+FIXTURE_VARIANT_ADD(inspect, swap) { .needs = VMV_WL(VMV_WL_SWAP) };
 
 FIXTURE_VARIANT_ADD(inspect, softdirty) {
-	.regions = VMV_WL(VMV_WL_SOFTDIRTY) | VMV_WL(VMV_WL_ANON),
 	.needs = VMV_WL(VMV_WL_SOFTDIRTY),
+	.also = VMV_WL(VMV_WL_ANON),
 };
 
 FIXTURE_VARIANT_ADD(inspect, cow) {
-	.regions = VMV_WL(VMV_WL_COW) | VMV_WL(VMV_WL_ANON),
 	.needs = VMV_WL(VMV_WL_COW),
+	.also = VMV_WL(VMV_WL_ANON),
 };
 
-FIXTURE_VARIANT_ADD(inspect, all) {
-	.regions = VMV_WL_ALL,
-};
+FIXTURE_VARIANT_ADD(inspect, all) { .also = VMV_WL_ALL };
 
 static bool swap_configured(void)
 {
@@ -887,8 +599,7 @@ static long long thp_kb(int pid, unsigned long start)
 
 FIXTURE_SETUP(inspect)
 {
-	unsigned int want = variant->regions, missing, r;
-	char buf[32];
+	unsigned int want = variant->needs | variant->also, missing, r;
 
 	ASSERT_EQ(0, vmv_ensure_loaded());
 	if ((want & VMV_WL(VMV_WL_SWAP)) && !swap_configured()) {
@@ -921,20 +632,14 @@ FIXTURE_SETUP(inspect)
 			SKIP(return, "no THP could be allocated");
 		}
 	}
-	snprintf(buf, sizeof(buf), "%d\n", self->pid);
-	ASSERT_EQ(0, vmv_write_file(VMVIEW_DEBUGFS_DIR "/track", buf));
+	ASSERT_EQ(0, vmv_track(self->pid));
 	self->tracked = true;
 }
 
 FIXTURE_TEARDOWN(inspect)
 {
-	char buf[32];
-
-	if (self->tracked) {
-		snprintf(buf, sizeof(buf), "%d\n", self->pid);
-		EXPECT_EQ(0, vmv_write_file(VMVIEW_DEBUGFS_DIR "/untrack",
-					    buf));
-	}
+	if (self->tracked)
+		EXPECT_EQ(0, vmv_untrack(self->pid));
 	vmv_wl_stop(&self->wl);
 }
 
@@ -984,16 +689,16 @@ static void cmp_format(struct cmp *c, struct snap *s,
 	if (!s->npte)
 		MISMATCH(c, "ptes: no lines at all");
 	for (i = 0; i < s->npte; i++) {
-		struct pte_line *l = &s->pte[i];
+		struct vmv_pte *l = &s->pte[i];
 		struct vma *v = vma_find(s->vma, s->nvma, l->va);
 
-		if (!v || pte_end(l) > v->end)
+		if (!v || vmv_pte_end(l) > v->end)
 			MISMATCH(c, "ptes: leaf outside the VMAs of maps: %.*s",
 				 l->len, l->text);
 	}
 	/* Every region of the workload has something mapped. */
 	for (r = 0; r < VMV_WL_NR; r++) {
-		struct pte_line *l;
+		struct vmv_pte *l;
 
 		if (!vmv_wl_has(wl, r))
 			continue;
@@ -1012,6 +717,72 @@ TEST_F_TIMEOUT(inspect, ptes_format, 120)
 				   cmp_format));
 }
 
+/* --- ptes_bin ------------------------------------------------------------- */
+
+/* The first field in which record r says other than the text line t. */
+static const char *bin_diff(const struct vmv_pte *t,
+			    const struct vmview_pte *r)
+{
+	long long mapcount = t->mapcount < 0 ? 0 : t->mapcount;
+	struct vmv_pte b;
+
+	if (mapcount > (long long)VMVIEW_META_MAPCOUNT_MASK)
+		mapcount = VMVIEW_META_MAPCOUNT_MASK;
+	vmv_pte_from_rec(r, &b);
+	if (b.va != t->va || b.entry != t->entry)
+		return "vaddr or entry";
+	if (b.level != t->level || b.kind != t->kind)
+		return "level or kind";
+	if (b.has_pfn != t->has_pfn || b.pfn != t->pfn)
+		return "pfn";
+	if (b.has_swap != t->has_swap || b.swap_type != t->swap_type ||
+	    (t->kind == VMVIEW_KIND_SWAP && b.swap_off != t->swap_off))
+		return "swap";
+	if (b.flags != t->flags)
+		return "flags";
+	if (b.has_page != t->has_page)
+		return "page (valid)";
+	if (t->has_page && (b.pflags != t->pflags || b.order != t->order ||
+			    b.mapcount != mapcount))
+		return "page, order or mapcount";
+	return NULL;
+}
+
+/* ptes.bin holds the records of ptes, one for each line, field for field. */
+static void cmp_bin(struct cmp *c, struct snap *s,
+		    const struct vmv_workload *wl)
+{
+	const char *why;
+	size_t i;
+
+	(void)wl;
+	if (!s->ptes || !s->bin)
+		return;
+	if (s->nbin != (size_t)s->npte)
+		MISMATCH(c, "ptes.bin: %zu records, ptes %d lines", s->nbin,
+			 s->npte);
+	for (i = 0; i < s->nbin && i < (size_t)s->npte; i++) {
+		why = bin_diff(&s->pte[i], &s->bin[i]);
+		if (why)
+			MISMATCH(c,
+				 "ptes.bin: record %zu {%#llx %#llx %#llx %#llx} differs in %s from: %.*s",
+				 i, (unsigned long long)s->bin[i].vaddr,
+				 (unsigned long long)s->bin[i].entry,
+				 (unsigned long long)s->bin[i].pfn,
+				 (unsigned long long)s->bin[i].meta, why,
+				 s->pte[i].len, s->pte[i].text);
+	}
+	snprintf(c->note, sizeof(c->note), "%zu records", s->nbin);
+}
+
+TEST_F_TIMEOUT(inspect, ptes_bin, 120)
+{
+	if (self->skip)
+		return;
+	EXPECT_EQ(0, compare_twice(_metadata, &self->wl,
+				   S_PTES | S_PTES_BIN, cmp_bin));
+}
+
 /* --- ptes_pagemap --------------------------------------------------------- */
 
 /* What ptes_pagemap compared: [0] with the bit clear, [1] set. */
@@ -1022,15 +793,15 @@ struct pm_stats {
 
 /* One page of a leaf against its pagemap entry. */
 static void cmp_page(struct cmp *c, const struct vma *v,
-		     const struct pte_line *l, unsigned long va,
+		     const struct vmv_pte *l, unsigned long va,
 		     unsigned long long pm, struct pm_stats *st)
 {
 	unsigned long long idx = (va - l->va) / PG, want;
-	bool sd = l->flags & BIT_ULL(F_SOFTDIRTY);
+	bool sd = l->flags & BIT_ULL(VMVIEW_F_SOFTDIRTY);
 	bool excl;
 
 	if (pm & PM_PRESENT) {
-		if (!pte_is_present(l)) {
+		if (!vmv_pte_present(l)) {
 			MISMATCH(c, "%#lx: pagemap present (%#llx), ptes: %.*s",
 				 va, pm, l->len, l->text);
 			return;
@@ -1040,21 +811,21 @@ static void cmp_page(struct cmp *c, const struct vma *v,
 				 pm & PM_PFN_MASK, l->len, l->text);
 		/* Exclusively mapped (bit 56) is mapcount 1, for 4 KiB. */
 		excl = l->has_page && l->mapcount == 1;
-		if (l->level == L_PTE && excl != !!(pm & PM_EXCLUSIVE))
+		if (l->level == VMVIEW_LEVEL_PTE && excl != !!(pm & PM_EXCLUSIVE))
 			MISMATCH(c, "%#lx: pagemap exclusive=%d, ptes: %.*s",
 				 va, !!(pm & PM_EXCLUSIVE), l->len, l->text);
-		if (l->level == L_PTE)
+		if (l->level == VMVIEW_LEVEL_PTE)
 			st->exclusive[!!(pm & PM_EXCLUSIVE)]++;
 		st->present++;
-		st->huge += l->level != L_PTE;
+		st->huge += l->level != VMVIEW_LEVEL_PTE;
 	} else if (pm & PM_SWAP) {
-		if (pte_is_present(l) || !l->has_swap) {
+		if (vmv_pte_present(l) || !l->has_swap) {
 			MISMATCH(c, "%#lx: pagemap swap (%#llx), ptes: %.*s",
 				 va, pm, l->len, l->text);
 			return;
 		}
 		/* Entries that hold a frame show it as pagemap's offset. */
-		want = l->kind == K_SWAP || l->kind == K_MARKER ?
+		want = l->kind == VMVIEW_KIND_SWAP || l->kind == VMVIEW_KIND_MARKER ?
 		       l->swap_off : l->pfn;
 		if ((int)PM_SWAP_TYPE(pm) != l->swap_type ||
 		    PM_SWAP_OFF(pm) != want + idx)
@@ -1111,7 +882,7 @@ static void expect_huge_leaf(struct cmp *c, struct snap *s,
 			     const struct vmv_workload *wl,
 			     enum vmv_wl_region r)
 {
-	struct pte_line *l;
+	struct vmv_pte *l;
 	struct vma *v;
 
 	if (!vmv_wl_has(wl, r))
@@ -1121,7 +892,7 @@ static void expect_huge_leaf(struct cmp *c, struct snap *s,
 	if (r == VMV_WL_THP && (!v || !v->anon_huge))
 		return;
 	l = pte_find(s->pte, s->npte, wl->start[r]);
-	if (!l || l->level != L_PMD || l->va != wl->start[r])
+	if (!l || l->level != VMVIEW_LEVEL_PMD || l->va != wl->start[r])
 		MISMATCH(c, "workload: the %s region is not one pmd leaf",
 			 vmv_wl_name(r));
 }
@@ -1140,7 +911,7 @@ static void cmp_pagemap(struct cmp *c, struct snap *s,
 			continue;
 		for (va = v->start; va < v->end; va += PG) {
 			unsigned long long pm = pagemap_of(v, va);
-			struct pte_line *l = pte_find(s->pte, s->npte, va);
+			struct vmv_pte *l = pte_find(s->pte, s->npte, va);
 
 			if (!l) {
 				if (pm & (PM_PRESENT | PM_SWAP))
@@ -1210,10 +981,10 @@ static void cmp_kpageflags(struct cmp *c, struct snap *s,
 		int pflag;
 		unsigned long long kpf;
 	} map[] = {
-		{ P_ANON, BIT_ULL(KPF_ANON) },
-		{ P_ZERO, BIT_ULL(KPF_ZERO_PAGE) },
-		{ P_KSM, BIT_ULL(KPF_KSM) },
-		{ P_LARGE, BIT_ULL(KPF_COMPOUND_HEAD) |
+		{ VMVIEW_P_ANON, BIT_ULL(KPF_ANON) },
+		{ VMVIEW_P_ZERO, BIT_ULL(KPF_ZERO_PAGE) },
+		{ VMVIEW_P_KSM, BIT_ULL(KPF_KSM) },
+		{ VMVIEW_P_LARGE, BIT_ULL(KPF_COMPOUND_HEAD) |
 			   BIT_ULL(KPF_COMPOUND_TAIL) },
 	};
 	unsigned long long kpf;
@@ -1228,16 +999,16 @@ static void cmp_kpageflags(struct cmp *c, struct snap *s,
 		return;
 	}
 	for (i = 0; i < s->npte; i++) {
-		struct pte_line *l = &s->pte[i];
+		struct vmv_pte *l = &s->pte[i];
 
-		if (!pte_is_present(l))
+		if (!vmv_pte_present(l))
 			continue;
 		if (pread(fd, &kpf, sizeof(kpf), l->pfn * sizeof(kpf)) !=
 		    sizeof(kpf))
 			continue;	/* no struct page there */
 		if (kpf & BIT_ULL(KPF_ZERO_PAGE)) {
 			zero++;
-			if (!l->has_page || !(l->pflags & BIT_ULL(P_ZERO)))
+			if (!l->has_page || !(l->pflags & BIT_ULL(VMVIEW_P_ZERO)))
 				MISMATCH(c,
 					 "pfn %#llx is the zero page (kpageflags %#llx), ptes: %.*s",
 					 l->pfn, kpf, l->len, l->text);
@@ -1260,7 +1031,7 @@ static void cmp_kpageflags(struct cmp *c, struct snap *s,
 			if (want != got)
 				MISMATCH(c,
 					 "pfn %#llx: kpageflags %#llx says %s=%d, ptes: %.*s",
-					 l->pfn, kpf, pflag_names[map[j].pflag],
+					 l->pfn, kpf, vmv_pflag_names[map[j].pflag],
 					 want, l->len, l->text);
 		}
 	}
@@ -1450,15 +1221,15 @@ static void cmp_mm(struct cmp *c, struct snap *s,
 
 	/* Tables the ptes lines need, at least; THP leaves and deposits. */
 	for (i = 0; i < s->npte; i++) {
-		struct pte_line *l = &s->pte[i];
+		struct vmv_pte *l = &s->pte[i];
 		struct vma *v = vma_find(s->vma, s->nvma, l->va);
 		bool hugetlb = v && vma_has(v, "ht");
 
-		if (l->level == L_PTE && l->va >> 21 != last_pte) {
+		if (l->level == VMVIEW_LEVEL_PTE && l->va >> 21 != last_pte) {
 			last_pte = l->va >> 21;
 			pte_tables++;
 		}
-		if (l->level <= L_PMD && l->va >> 30 != last_pmd) {
+		if (l->level <= VMVIEW_LEVEL_PMD && l->va >> 30 != last_pmd) {
 			last_pmd = l->va >> 30;
 			pmd_tables++;
 		}
@@ -1466,11 +1237,11 @@ static void cmp_mm(struct cmp *c, struct snap *s,
 			last_pud = l->va >> 39;
 			pud_tables++;
 		}
-		if (l->level != L_PMD || hugetlb || !pte_is_present(l))
+		if (l->level != VMVIEW_LEVEL_PMD || hugetlb || !vmv_pte_present(l))
 			continue;
 		pmd_leaves++;
-		if (l->has_page && (l->pflags & (BIT_ULL(P_ANON) |
-						 BIT_ULL(P_ZERO))))
+		if (l->has_page && (l->pflags & (BIT_ULL(VMVIEW_P_ANON) |
+						 BIT_ULL(VMVIEW_P_ZERO))))
 			anon_pmd++;
 	}
 	if (tables[3] < pte_tables || tables[2] < pmd_tables ||
@@ -1634,14 +1405,18 @@ static void expect_tline(struct cmp *c, const struct tcase *t,
 #define BAD(fmt, ...) MISMATCH(c, "translate %#lx (%s): " fmt, t->va, \
 			       t->what, ##__VA_ARGS__)
 
+/* The level a walk visits i-th (0: pgd, 1: p4d, ... 4: pte). */
+static const char *walk_name(int i)
+{
+	return vmv_level_names[VMVIEW_LEVEL_PGD - i];
+}
+
 /* Check one translate output for va against the snapshot. */
 static void cmp_one_translate(struct cmp *c, struct snap *s, int levels,
 			      const struct tcase *t, const char *out)
 {
-	static const char * const names[] = { "pgd", "p4d", "pud", "pmd",
-					       "pte" };
 	struct vma *v = vma_find(s->vma, s->nvma, t->va);
-	struct pte_line *l = pte_find(s->pte, s->npte, t->va);
+	struct vmv_pte *l = pte_find(s->pte, s->npte, t->va);
 	unsigned long long pm = v ? pagemap_of(v, t->va) : 0;
 	unsigned long long entry = 0, phys, entries[5];
 	int order[5], n_order = 0, nlevels = 0, i, k = 0, last = -1;
@@ -1670,7 +1445,7 @@ static void cmp_one_translate(struct cmp *c, struct snap *s, int levels,
 
 	/* The level lines: a prefix of the walk order. */
 	for (i = 0; i < n_order && k < o.n; i++, k++) {
-		const char *name = names[order[i]];
+		const char *name = walk_name(order[i]);
 		char head[32];
 		int hl;
 
@@ -1685,7 +1460,7 @@ static void cmp_one_translate(struct cmp *c, struct snap *s, int levels,
 		}
 		memcpy(want, o.line[k] + hl, 18);
 		want[18] = '\0';
-		if (!parse_hex(want, &entry, 16))
+		if (!vmv_parse_hex(want, &entry, 16))
 			BAD("bad entry in '%.*s'", o.len[k], o.line[k]);
 		last = order[i];
 		entries[nlevels++] = entry;
@@ -1694,7 +1469,7 @@ static void cmp_one_translate(struct cmp *c, struct snap *s, int levels,
 	for (i = 0; i + 1 < nlevels; i++)
 		if (!(entries[i] & 1) || (entries[i] & 0x80))
 			BAD("%s entry %#llx is not a table entry",
-			    names[order[i]], entries[i]);
+			    walk_name(order[i]), entries[i]);
 
 	if (!v) {
 		if (nlevels)
@@ -1711,7 +1486,7 @@ static void cmp_one_translate(struct cmp *c, struct snap *s, int levels,
 			if (entry & ~0x60ULL)
 				BAD("the last entry %#llx is not empty", entry);
 			snprintf(want, sizeof(want), "stop: %s none",
-				 names[last]);
+				 walk_name(last));
 			expect_tline(c, t, &o, k, want);
 		}
 		k++;
@@ -1719,14 +1494,14 @@ static void cmp_one_translate(struct cmp *c, struct snap *s, int levels,
 		/* A leaf: its level is the last, its line is the ptes line. */
 		if (last != 4 - l->level)
 			BAD("walk ends at %s, ptes has a %s leaf",
-			    last >= 0 ? names[last] : "-",
-			    level_names[l->level]);
+			    last >= 0 ? walk_name(last) : "-",
+			    vmv_level_names[l->level]);
 		else if (entry != l->entry)
 			BAD("leaf entry %#llx, ptes: %.*s", entry, l->len,
 			    l->text);
 		snprintf(want, sizeof(want), "leaf: %.*s", l->len, l->text);
 		expect_tline(c, t, &o, k++, want);
-		if (pte_is_present(l)) {
+		if (vmv_pte_present(l)) {
 			phys = (l->pfn << 12) + (t->va - l->va);
 			snprintf(want, sizeof(want), "phys: 0x%016llx", phys);
 			expect_tline(c, t, &o, k++, want);
@@ -1736,7 +1511,7 @@ static void cmp_one_translate(struct cmp *c, struct snap *s, int levels,
 				BAD("phys %#llx, pagemap %#llx", phys, pm);
 		} else {
 			snprintf(want, sizeof(want), "stop: %s %s",
-				 level_names[l->level], kind_names[l->kind]);
+				 vmv_level_names[l->level], vmv_kind_names[l->kind]);
 			expect_tline(c, t, &o, k++, want);
 		}
 	}
@@ -1754,8 +1529,7 @@ static void cmp_translate(struct cmp *c, struct snap *s,
 	char path[64], buf[32], *out;
 
 	n = translate_cases(wl, t);
-	snprintf(path, sizeof(path), VMVIEW_DEBUGFS_DIR "/%d/translate",
-		 wl->pid);
+	vmv_pid_path(path, sizeof(path), wl->pid, "translate");
 	for (i = 0; i < n; i++) {
 		snprintf(buf, sizeof(buf), "%#lx", t[i].va);
 		err = vmv_write_file(path, buf);
@@ -1836,8 +1610,7 @@ static void cmp_chunks(struct cmp *c, struct snap *s,
 
 	(void)s;
 	for (f = 0; f < ARRAY_SIZE(files); f++) {
-		snprintf(path, sizeof(path), VMVIEW_DEBUGFS_DIR "/%d/%s",
-			 wl->pid, files[f]);
+		vmv_pid_path(path, sizeof(path), wl->pid, files[f]);
 		ref = read_chunked(path, sizes[0], &rlen);
 		if (!ref) {
 			MISMATCH(c, "cannot read %s: %s", path,

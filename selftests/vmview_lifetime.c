@@ -48,7 +48,6 @@
 
 #define SECURITYFS	"/sys/kernel/security"
 #define LOCKDOWN	SECURITYFS "/lockdown"
-#define PG		4096UL
 #define MIB		(1024UL * 1024)
 /* The re-executed program (after exec) recognises itself by this. */
 #define EXEC_ENV	"VMV_LIFETIME_EXECED"
@@ -86,34 +85,11 @@ static void __attribute__((constructor)) execd_ctor(void)
 		pause();
 }
 
-/* Open path and read it to EOF in chunks: the size, or -errno. */
-static ssize_t read_all(const char *path, size_t chunk)
-{
-	char *buf = malloc(chunk);
-	ssize_t n, total = 0;
-	int fd;
-
-	if (!buf)
-		return -ENOMEM;
-	fd = open(path, O_RDONLY);
-	if (fd < 0) {
-		free(buf);
-		return -errno;
-	}
-	while ((n = read(fd, buf, chunk)) > 0)
-		total += n;
-	if (n < 0)
-		total = -errno;
-	close(fd);
-	free(buf);
-	return total;
-}
-
 static ssize_t read_pid_file(pid_t pid, const char *file)
 {
 	char path[96];
 
-	return read_all(vmv_pid_path(path, sizeof(path), pid, file), 65536);
+	return vmv_read_all(vmv_pid_path(path, sizeof(path), pid, file), 65536);
 }
 
 static bool exists(const char *path)
@@ -148,9 +124,9 @@ static void line_from_end(const char *text, int n, char *out, size_t len)
 /* The last line of PID/events (without its newline) into out. */
 static int last_event(pid_t pid, char *out, size_t len)
 {
-	char path[96], *ev;
+	char *ev;
 
-	ev = vmv_read_file(vmv_pid_path(path, sizeof(path), pid, "events"), NULL);
+	ev = vmv_pid_read(pid, "events", NULL);
 	if (!ev)
 		return -errno;
 	line_from_end(ev, 0, out, len);
@@ -161,10 +137,10 @@ static int last_event(pid_t pid, char *out, size_t len)
 /* "comm:" of PID/mm into out; 0 or -errno. */
 static int mm_comm(pid_t pid, char *out, size_t len)
 {
-	char path[96], *mm;
+	char *mm;
 	bool found;
 
-	mm = vmv_read_file(vmv_pid_path(path, sizeof(path), pid, "mm"), NULL);
+	mm = vmv_pid_read(pid, "mm", NULL);
 	if (!mm)
 		return -errno;
 	found = vmv_kv(mm, "comm", out, len);
@@ -277,19 +253,66 @@ FIXTURE_TEARDOWN(lifetime)
 
 /* --- rmmod under readers ---------------------------------------------------- */
 
+/* The slow ptes reader. */
 struct readers {
 	pid_t pid;
-	int stop;
 	int started;		/* the ptes reader has read once */
 	int done;		/* the ptes reader has closed its fd */
-	/* The slow ptes reader. */
 	int ptes_err;		/* -errno of a failed read */
 	unsigned long ptes_reads, ptes_bytes;
 	bool ptes_whole_lines;
-	/* The verify loop. */
-	unsigned long verify_reads, verify_enoent;
-	int verify_err;		/* another error */
 };
+
+/*
+ * A thread reading PID/FILE whole in chunks, again and again, until told
+ * to stop: it counts the reads with data, the reads that failed with one
+ * of the errors gone[] (the file or its process is gone: expected), and
+ * the other failures (an empty read is -ENODATA).
+ */
+struct loop_reader {
+	pid_t pid;
+	const char *file;
+	size_t chunk;
+	int gone[3];		/* errno values, 0 ends the list */
+	int stop;
+	unsigned long reads, bytes, gone_reads, bad;
+	int err;		/* the last other failure */
+};
+
+static bool loop_reader_gone(const struct loop_reader *r, ssize_t n)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(r->gone) && r->gone[i]; i++)
+		if (n == -r->gone[i])
+			return true;
+	return false;
+}
+
+static void *read_loop(void *arg)
+{
+	struct loop_reader *r = arg;
+	char path[96];
+	ssize_t n;
+
+	vmv_pid_path(path, sizeof(path), r->pid, r->file);
+	while (!__atomic_load_n(&r->stop, __ATOMIC_RELAXED)) {
+		n = vmv_read_all(path, r->chunk);
+		if (n > 0) {
+			__atomic_add_fetch(&r->reads, 1, __ATOMIC_RELAXED);
+			r->bytes += n;
+		} else if (loop_reader_gone(r, n)) {
+			__atomic_add_fetch(&r->gone_reads, 1, __ATOMIC_RELAXED);
+			/* Nothing to read for now: do not spin. */
+			if (n == -ENOENT)
+				usleep(1000);
+		} else {
+			r->bad++;
+			r->err = n ? n : -ENODATA;
+		}
+	}
+	return NULL;
+}
 
 /* Read PID/ptes in 4 KiB chunks, 5 ms apart, to EOF; check the lines. */
 static void *slow_ptes_reader(void *arg)
@@ -330,39 +353,18 @@ out:
 	return NULL;
 }
 
-/* Read PID/verify whole, again and again, until told to stop. */
-static void *verify_loop(void *arg)
-{
-	struct readers *r = arg;
-	char path[96];
-	ssize_t n;
-
-	vmv_pid_path(path, sizeof(path), r->pid, "verify");
-	while (!__atomic_load_n(&r->stop, __ATOMIC_RELAXED)) {
-		n = read_all(path, 4096);
-		if (n > 0) {
-			r->verify_reads++;
-		} else if (n == -ENOENT) {
-			/* The module (or PID/) is gone: nothing to read. */
-			r->verify_enoent++;
-			usleep(1000);
-		} else if (n == -EIO || n == -ENXIO) {
-			/*
-			 * EIO: open when PID/ went (debugfs fails the read);
-			 * ENXIO: opened while rmmod was under way (debugfs
-			 * refuses a file of a module that is going).
-			 */
-			r->verify_enoent++;
-		} else {
-			r->verify_err = n ? n : -ENODATA;
-		}
-	}
-	return NULL;
-}
-
 TEST_F_TIMEOUT(lifetime, rmmod_while_reading, 300)
 {
 	struct readers r = { 0 };
+	/*
+	 * The verify loop: ENOENT when the module (or PID/) is gone; EIO
+	 * when open as PID/ went (debugfs fails the read); ENXIO when opened
+	 * while rmmod was under way (debugfs refuses a file of a module that
+	 * is going).
+	 */
+	struct loop_reader v = {
+		.file = "verify", .chunk = 4096, .gone = { ENOENT, EIO, ENXIO },
+	};
 	pthread_t pt, vt;
 	int i, ret, refused = 0;
 	long long t0;
@@ -373,9 +375,10 @@ TEST_F_TIMEOUT(lifetime, rmmod_while_reading, 300)
 	/* 32 MiB written: about 8192 ptes lines, many 4 KiB reads. */
 	ASSERT_EQ(0, target_start(&self->t[0], 32 * MIB));
 	r.pid = self->t[0].pid;
+	v.pid = r.pid;
 	ASSERT_EQ(0, vmv_track(r.pid));
 	ASSERT_EQ(0, pthread_create(&pt, NULL, slow_ptes_reader, &r));
-	ASSERT_EQ(0, pthread_create(&vt, NULL, verify_loop, &r));
+	ASSERT_EQ(0, pthread_create(&vt, NULL, read_loop, &v));
 	while (!__atomic_load_n(&r.started, __ATOMIC_ACQUIRE))
 		usleep(1000);
 
@@ -408,16 +411,16 @@ TEST_F_TIMEOUT(lifetime, rmmod_while_reading, 300)
 	} while (ret && now_ms() - t0 < 60000);
 	EXPECT_EQ(0, ret) TH_LOG("rmmod never went through");
 	usleep(100000);
-	__atomic_store_n(&r.stop, 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&v.stop, 1, __ATOMIC_RELAXED);
 	pthread_join(vt, NULL);
-	EXPECT_EQ(0, r.verify_err) TH_LOG("verify: %s", strerror(-r.verify_err));
-	EXPECT_GT(r.verify_reads, 0UL);
+	EXPECT_EQ(0UL, v.bad) TH_LOG("verify: %s", strerror(-v.err));
+	EXPECT_GT(v.reads, 0UL);
 	EXPECT_FALSE(vmv_module_loaded());
 	ksft_print_msg("lifetime: rmmod refused %d times mid-read\n", refused);
 	ksft_print_msg("lifetime: ptes: %lu reads of 4 KiB, %lu bytes\n",
 		       r.ptes_reads, r.ptes_bytes);
 	ksft_print_msg("lifetime: verify: %lu reads, %lu refused after rmmod\n",
-		       r.verify_reads, r.verify_enoent);
+		       v.reads, v.gone_reads);
 	fflush(stdout);
 
 	/* And it loads again, with nothing tracked. */
@@ -449,7 +452,7 @@ static void expect_gone(struct __test_metadata *_metadata, pid_t pid,
 					    mm_files[i], why);
 	}
 	EXPECT_GT(read_pid_file(pid, "shadow"), 0) TH_LOG("%s", why);
-	ev = vmv_read_file(vmv_pid_path(path, sizeof(path), pid, "events"), NULL);
+	ev = vmv_pid_read(pid, "events", NULL);
 	ASSERT_NE(NULL, ev) TH_LOG("events: %s", strerror(errno));
 	line_from_end(ev, 0, last, sizeof(last));
 	line_from_end(ev, 1, before, sizeof(before));
@@ -698,36 +701,6 @@ TEST_F(lifetime, pid_reuse)
 
 /* --- killed while a reader walks it -------------------------------------------- */
 
-struct loop_reader {
-	pid_t pid;
-	int stop;
-	unsigned long reads, bytes, esrch, bad;
-	int err;
-};
-
-/* Read PID/ptes whole, again and again: data or ESRCH. */
-static void *ptes_loop(void *arg)
-{
-	struct loop_reader *r = arg;
-	char path[96];
-	ssize_t n;
-
-	vmv_pid_path(path, sizeof(path), r->pid, "ptes");
-	while (!__atomic_load_n(&r->stop, __ATOMIC_RELAXED)) {
-		n = read_all(path, 16384);
-		if (n > 0) {
-			r->reads++;
-			r->bytes += n;
-		} else if (n == -ESRCH) {
-			r->esrch++;
-		} else {
-			r->bad++;
-			r->err = n;
-		}
-	}
-	return NULL;
-}
-
 TEST_F_TIMEOUT(lifetime, killed_while_reading, 300)
 {
 	unsigned long reads = 0, esrch = 0;
@@ -744,9 +717,12 @@ TEST_F_TIMEOUT(lifetime, killed_while_reading, 300)
 
 		ASSERT_EQ(0, target_start(t, 16 * MIB));
 		ASSERT_EQ(0, vmv_track(t->pid));
-		memset(&r, 0, sizeof(r));
-		r.pid = t->pid;
-		ASSERT_EQ(0, pthread_create(&th, NULL, ptes_loop, &r));
+		/* Read PID/ptes whole, again and again: data or ESRCH. */
+		r = (struct loop_reader){
+			.pid = t->pid, .file = "ptes", .chunk = 16384,
+			.gone = { ESRCH },
+		};
+		ASSERT_EQ(0, pthread_create(&th, NULL, read_loop, &r));
 		/* Some reads, then SIGKILL in the middle of one. */
 		t0 = now_ms();
 		while (__atomic_load_n(&r.reads, __ATOMIC_RELAXED) < 2 &&
@@ -757,19 +733,19 @@ TEST_F_TIMEOUT(lifetime, killed_while_reading, 300)
 		ASSERT_EQ(t->pid, waitpid(t->pid, NULL, 0));
 		/* Reads after the reap: ESRCH. */
 		t0 = now_ms();
-		while (__atomic_load_n(&r.esrch, __ATOMIC_RELAXED) < 3 &&
+		while (__atomic_load_n(&r.gone_reads, __ATOMIC_RELAXED) < 3 &&
 		       now_ms() - t0 < 60000)
 			usleep(1000);
 		__atomic_store_n(&r.stop, 1, __ATOMIC_RELAXED);
 		pthread_join(th, NULL);
 		EXPECT_EQ(0UL, r.bad) TH_LOG("round %d: %s", round,
 					     strerror(-r.err));
-		EXPECT_GE(r.esrch, 3UL) TH_LOG("round %d", round);
+		EXPECT_GE(r.gone_reads, 3UL) TH_LOG("round %d", round);
 		expect_gone(_metadata, t->pid, "was killed");
 		EXPECT_EQ(0, vmv_untrack(t->pid));
 		t->pid = 0;
 		reads += r.reads;
-		esrch += r.esrch;
+		esrch += r.gone_reads;
 	}
 	EXPECT_EQ(self->base_tracked, vmv_status_num("tracked"));
 	ksft_print_msg("lifetime: 5 targets killed mid-walk: ptes reads: %lu data, %lu ESRCH\n",

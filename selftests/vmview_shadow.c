@@ -72,24 +72,12 @@
 #define MADV_COLLAPSE	25
 #endif
 
-#define PG		4096UL
 #define HUGE_SZ		(2UL << 20)
 #define MIB		(1024 * 1024UL)
 #define TRIES		20
 #define LOG_MAX		10
 
-#define VMV_TRACK	VMVIEW_DEBUGFS_DIR "/track"
-#define VMV_UNTRACK	VMVIEW_DEBUGFS_DIR "/untrack"
 #define VMV_HOOKS	"/sys/module/vmview/parameters/test_hooks"
-
-/* /proc/PID/pagemap (Documentation/admin-guide/mm/pagemap.rst). */
-#define PM_PFN_MASK	((1ULL << 55) - 1)
-#ifndef BIT_ULL
-#define BIT_ULL(n)	(1ULL << (n))
-#endif
-#define PM_SOFT_DIRTY	BIT_ULL(55)
-#define PM_SWAP		BIT_ULL(62)
-#define PM_PRESENT	BIT_ULL(63)
 
 /* --- the target ----------------------------------------------------------- */
 
@@ -354,26 +342,6 @@ static int module_state(bool loaded, bool hooks)
 	return vmv_load_params(hooks ? "test_hooks=1" : "");
 }
 
-static char *pid_path(char *buf, size_t len, pid_t pid, const char *file)
-{
-	snprintf(buf, len, VMVIEW_DEBUGFS_DIR "/%d/%s", (int)pid, file);
-	return buf;
-}
-
-static char *pid_read(pid_t pid, const char *file)
-{
-	char path[128];
-
-	return vmv_read_file(pid_path(path, sizeof(path), pid, file), NULL);
-}
-
-static int pid_write(pid_t pid, const char *file, const char *s)
-{
-	char path[128];
-
-	return vmv_write_file(pid_path(path, sizeof(path), pid, file), s);
-}
-
 static int write_pid(const char *path, pid_t pid)
 {
 	char s[32];
@@ -507,7 +475,7 @@ static int verify_read(struct __test_metadata *_metadata, pid_t pid,
 	int n = 0;
 
 	memset(v, 0, sizeof(*v));
-	v->text = pid_read(pid, "verify");
+	v->text = vmv_pid_read(pid, "verify", NULL);
 	if (!v->text)
 		return -errno;
 	ASSERT_NE('\0', v->text[0]);
@@ -575,10 +543,11 @@ static void events_read(struct __test_metadata *_metadata, pid_t pid,
 			struct evs *e)
 {
 	int n, got, cap = 0;
+	struct ev *nv;
 	char *p, *nl;
 
 	memset(e, 0, sizeof(*e));
-	e->text = pid_read(pid, "events");
+	e->text = vmv_pid_read(pid, "events", NULL);
 	ASSERT_NE(NULL, e->text) TH_LOG("events of %d: %s", pid,
 					strerror(errno));
 	for (p = e->text; *p; p = nl + 1) {
@@ -590,11 +559,9 @@ static void events_read(struct __test_metadata *_metadata, pid_t pid,
 		if (p == e->text &&
 		    sscanf(p, "# dropped: %llu%n", &d, &n) == 1 && p + n == nl)
 			continue;
-		if (e->n == cap) {
-			cap = cap ? 2 * cap : 64;
-			e->v = realloc(e->v, cap * sizeof(*e->v));
-			ASSERT_NE(NULL, e->v);
-		}
+		nv = vmv_grow(e->v, &cap, e->n, sizeof(*e->v), 64);
+		ASSERT_NE(NULL, nv);
+		e->v = nv;
 		x = &e->v[e->n];
 		n = 0;
 		got = sscanf(p, "%lld %23[a-z_] 0x%lx-0x%lx%n", &x->seq,
@@ -729,36 +696,6 @@ static long pm_count(pid_t pid, unsigned long start, unsigned long end,
 	return n;
 }
 
-struct pte_line {
-	unsigned long va;
-	char level[8];
-	char kind[24];
-	unsigned long long pfn;	/* ~0 for "-" */
-	char flags[256];
-	char page[256];
-};
-
-/* Parse one line of PID/ptes (without its newline). */
-static bool pte_parse(const char *line, struct pte_line *pl)
-{
-	char pfn[24];
-	const char *f;
-	int n = 0;
-
-	memset(pl, 0, sizeof(*pl));
-	if (sscanf(line, "0x%lx %7s 0x%*x %23s pfn=%23s%n", &pl->va, pl->level,
-		   pl->kind, pfn, &n) != 4 || !n)
-		return false;
-	pl->pfn = strcmp(pfn, "-") ? strtoull(pfn, NULL, 16) : ~0ULL;
-	f = strstr(line, " flags=");
-	if (!f || sscanf(f, " flags=%255s", pl->flags) != 1)
-		return false;
-	f = strstr(line, " page=");
-	if (f)
-		sscanf(f, " page=%255s", pl->page);
-	return true;
-}
-
 static bool has_word(const char *list, const char *w)
 {
 	size_t len = strlen(w);
@@ -772,28 +709,6 @@ static bool has_word(const char *list, const char *w)
 	return false;
 }
 
-/* Find the ptes line for va in text; false when there is none. */
-static bool pte_find(const char *text, unsigned long va, struct pte_line *pl)
-{
-	char want[24], line[1024];
-	const char *p, *nl;
-	size_t len;
-
-	snprintf(want, sizeof(want), "0x%016lx ", va);
-	for (p = text; p && *p; p = nl ? nl + 1 : NULL) {
-		nl = strchr(p, '\n');
-		if (strncmp(p, want, strlen(want)))
-			continue;
-		len = nl ? (size_t)(nl - p) : strlen(p);
-		if (len >= sizeof(line))
-			return false;
-		memcpy(line, p, len);
-		line[len] = '\0';
-		return pte_parse(line, pl);
-	}
-	return false;
-}
-
 /*
  * Every page of [start, end) has a present pte line in pid's ptes with
  * pagemap's PFN and, when rw is 0 or 1, without or with "rw".
@@ -802,8 +717,8 @@ static void expect_ptes(struct __test_metadata *_metadata, pid_t pid,
 			unsigned long start, unsigned long end, int rw,
 			const char *what)
 {
-	char *text = pid_read(pid, "ptes");
-	struct pte_line pl;
+	char *text = vmv_pid_read(pid, "ptes", NULL);
+	struct vmv_pte pl;
 	unsigned long a;
 	long bad = 0;
 
@@ -813,15 +728,16 @@ static void expect_ptes(struct __test_metadata *_metadata, pid_t pid,
 		bool ok;
 
 		memset(&pl, 0, sizeof(pl));
-		ok = pte_find(text, a, &pl) && !strcmp(pl.level, "pte") &&
-		     !strcmp(pl.kind, "present") && (pm & PM_PRESENT) &&
-		     pl.pfn == (pm & PM_PFN_MASK) &&
-		     (rw < 0 || has_word(pl.flags, "rw") == rw);
+		ok = vmv_pte_find(text, a, &pl) &&
+		     pl.level == VMVIEW_LEVEL_PTE &&
+		     pl.kind == VMVIEW_KIND_PRESENT && (pm & PM_PRESENT) &&
+		     pl.pfn == PM_PFN(pm) &&
+		     (rw < 0 || vmv_pte_has_flag(&pl, VMVIEW_F_RW) == rw);
 
 		if (!ok && bad++ < LOG_MAX)
-			TH_LOG("%s: 0x%lx: pagemap 0x%llx, ptes %s %s 0x%llx %s (want%s rw)",
-			       what, a, pm, pl.level, pl.kind, pl.pfn,
-			       pl.flags, rw ? "" : " no");
+			TH_LOG("%s: 0x%lx: pagemap 0x%llx, ptes %.*s (want%s rw)",
+			       what, a, pm, pl.len, pl.text ?: "",
+			       rw ? "" : " no");
 	}
 	EXPECT_EQ(0, bad) TH_LOG("%s", what);
 	free(text);
@@ -879,12 +795,12 @@ TEST_F(shadow, first_touch)
 	EXPECT_LE(4, r) TH_LOG("resynced=%ld after 4 first reads", r);
 	expect_ptes(_metadata, t->pid, a + 8 * PG, a + 12 * PG, 0, "read");
 	{
-		char *text = pid_read(t->pid, "ptes");
-		struct pte_line pl;
+		char *text = vmv_pid_read(t->pid, "ptes", NULL);
+		struct vmv_pte pl;
 
 		ASSERT_NE(NULL, text);
-		EXPECT_TRUE(pte_find(text, a + 8 * PG, &pl) &&
-			    has_word(pl.page, "zero"))
+		EXPECT_TRUE(vmv_pte_find(text, a + 8 * PG, &pl) &&
+			    vmv_pte_has_pflag(&pl, VMVIEW_P_ZERO))
 			TH_LOG("a read fault should map the zero page");
 		free(text);
 	}
@@ -1015,21 +931,40 @@ TEST_F(shadow, swap)
 	expect_ptes(_metadata, t->pid, a, a + 16 * PG, -1, "swapped in");
 }
 
+/*
+ * 16 written pages, then op (munmap, madvise) with arg on the middle 8
+ * (pages 4-11): the event, nothing present there, and a clean verify
+ * before and after (*before and *after pages checked).  Returns the
+ * address of the 16.
+ */
+static unsigned long drop_middle(struct __test_metadata *_metadata,
+				 struct tgt *t, enum tgt_op op, int arg,
+				 const char *event, const char *what,
+				 long *before, long *after)
+{
+	unsigned long a, m;
+	char when[64];
+
+	a = map_written(_metadata, t, 16 * PG, TGT_NOHUGE);
+	m = a + 4 * PG;
+	snprintf(when, sizeof(when), "before %s", what);
+	verify_clean(_metadata, t->pid, when, before);
+	ASSERT_EQ(0, tgt_call(t, op, m, 8 * PG, arg, 0, NULL));
+	expect_events(_metadata, t, event, true, m, m + 8 * PG, what);
+	EXPECT_EQ(0, pm_count(t->pid, m, m + 8 * PG, PM_PRESENT));
+	snprintf(when, sizeof(when), "after %s", what);
+	verify_clean(_metadata, t->pid, when, after);
+	return a;
+}
+
 /* munmap of the middle 8 pages of 16: unmap, and 8 fewer pages checked. */
 TEST_F(shadow, munmap)
 {
-	struct tgt *t = &self->t[0];
 	long before, after;
-	unsigned long a;
 
-	a = map_written(_metadata, t, 16 * PG, TGT_NOHUGE);
-	verify_clean(_metadata, t->pid, "before munmap", &before);
-	ASSERT_EQ(0, tgt_call(t, OP_UNMAP, a + 4 * PG, 8 * PG, 0, 0, NULL));
-	expect_events(_metadata, t, "unmap", true, a + 4 * PG, a + 12 * PG,
-		      "munmap");
-	verify_clean(_metadata, t->pid, "after munmap", &after);
+	drop_middle(_metadata, &self->t[0], OP_UNMAP, 0, "unmap", "munmap",
+		    &before, &after);
 	EXPECT_EQ(before - 8, after);
-	EXPECT_EQ(0, pm_count(t->pid, a + 4 * PG, a + 12 * PG, PM_PRESENT));
 }
 
 /* Parse a side of a mismatch line: "present:PFN:rw|ro:SIZE" or "none". */
@@ -1060,7 +995,7 @@ static void expect_injected(struct __test_metadata *_metadata, pid_t pid,
 	struct vres v;
 
 	snprintf(buf, sizeof(buf), "0x%lx\n", addr);
-	ASSERT_EQ(0, pid_write(pid, "inject", buf));
+	ASSERT_EQ(0, vmv_pid_write(pid, "inject", buf));
 	ASSERT_EQ(0, verify_read(_metadata, pid, &v));
 	EXPECT_EQ(1, v.mismatches) TH_LOG("verify after inject:\n%s", v.text);
 	snprintf(want, sizeof(want), "mismatch 0x%016lx ", leaf);
@@ -1141,15 +1076,9 @@ TEST_F(shadow, dontneed)
 	long before, after;
 	unsigned long a;
 
-	a = map_written(_metadata, t, 16 * PG, TGT_NOHUGE);
-	verify_clean(_metadata, t->pid, "before MADV_DONTNEED", &before);
-	ASSERT_EQ(0, tgt_call(t, OP_ADVISE, a + 4 * PG, 8 * PG,
-			      MADV_DONTNEED, 0, NULL));
-	expect_events(_metadata, t, "clear", true, a + 4 * PG, a + 12 * PG,
-		      "MADV_DONTNEED");
-	EXPECT_EQ(0, pm_count(t->pid, a + 4 * PG, a + 12 * PG, PM_PRESENT));
+	a = drop_middle(_metadata, t, OP_ADVISE, MADV_DONTNEED, "clear",
+			"MADV_DONTNEED", &before, &after);
 	EXPECT_EQ(8, pm_count(t->pid, a, a + 16 * PG, PM_PRESENT));
-	verify_clean(_metadata, t->pid, "after MADV_DONTNEED", &after);
 	EXPECT_EQ(before, after);
 }
 
@@ -1182,13 +1111,13 @@ TEST_F(shadow, soft_dirty)
 /* The level of the ptes line at va: "pte", "pmd", ... or "" for none. */
 static void pte_level(pid_t pid, unsigned long va, char *level, size_t len)
 {
-	char *text = pid_read(pid, "ptes");
-	struct pte_line pl;
+	char *text = vmv_pid_read(pid, "ptes", NULL);
+	struct vmv_pte pl;
 	bool found;
 
-	found = text && pte_find(text, va, &pl) &&
-		!strcmp(pl.kind, "present");
-	snprintf(level, len, "%s", found ? pl.level : "");
+	found = text && vmv_pte_find(text, va, &pl) &&
+		pl.kind == VMVIEW_KIND_PRESENT;
+	snprintf(level, len, "%s", found ? vmv_level_names[pl.level] : "");
 	free(text);
 }
 
@@ -1272,17 +1201,17 @@ TEST_F(shadow, exit)
 	free(e.v);
 	free(e.text);
 
-	s = pid_read(t->pid, "verify");
+	s = vmv_pid_read(t->pid, "verify", NULL);
 	err = errno;
 	EXPECT_EQ(NULL, s);
 	EXPECT_EQ(ESRCH, err) TH_LOG("verify after exit: %s", strerror(err));
 	free(s);
-	s = pid_read(t->pid, "shadow");
+	s = vmv_pid_read(t->pid, "shadow", NULL);
 	EXPECT_NE(NULL, s);
 	free(s);
 	ASSERT_EQ(0, write_pid(VMV_UNTRACK, t->pid));
 	t->tracked = false;
-	EXPECT_EQ(-1, access(pid_path(path, sizeof(path), t->pid, "verify"),
+	EXPECT_EQ(-1, access(vmv_pid_path(path, sizeof(path), t->pid, "verify"),
 			     F_OK));
 	EXPECT_EQ(self->mirrors0, vmv_status_num("alloc_mirrors"));
 }
@@ -1295,7 +1224,7 @@ struct vma {
 /* PID/vmas: the VMAs, and which ones the shadow mirrors. */
 static int vmas_read(pid_t pid, struct vma *v, int max)
 {
-	char *text = pid_read(pid, "vmas"), *p, *f, *nl;
+	char *text = vmv_pid_read(pid, "vmas", NULL), *p, *f, *nl;
 	char perms[8], fl[512];
 	int n = 0;
 
@@ -1327,8 +1256,8 @@ static int vmas_read(pid_t pid, struct vma *v, int max)
 static void ptes_leaves(pid_t pid, const struct vma *v, int nv,
 			long counts[3])
 {
-	char *text = pid_read(pid, "ptes"), *p, *nl;
-	struct pte_line pl;
+	char *text = vmv_pid_read(pid, "ptes", NULL), *p, *nl;
+	struct vmv_pte pl;
 	int i;
 
 	counts[0] = 0;
@@ -1338,23 +1267,18 @@ static void ptes_leaves(pid_t pid, const struct vma *v, int nv,
 		nl = strchr(p, '\n');
 		if (!nl)
 			break;
-		*nl = '\0';
-		if (*p == '#' || !pte_parse(p, &pl) ||
-		    strcmp(pl.kind, "present"))
+		if (*p == '#' || vmv_pte_parse(p, nl - p, &pl) ||
+		    pl.kind != VMVIEW_KIND_PRESENT)
 			continue;
-		if (has_word(pl.flags, "special") && !has_word(pl.page, "zero"))
+		if (vmv_pte_has_flag(&pl, VMVIEW_F_SPECIAL) &&
+		    !vmv_pte_has_pflag(&pl, VMVIEW_P_ZERO))
 			continue;
 		for (i = 0; i < nv; i++)
 			if (v[i].start <= pl.va && pl.va < v[i].end)
 				break;
 		if (i == nv || !v[i].mirrorable)
 			continue;
-		if (!strcmp(pl.level, "pte"))
-			counts[0]++;
-		else if (!strcmp(pl.level, "pmd"))
-			counts[1]++;
-		else if (!strcmp(pl.level, "pud"))
-			counts[2]++;
+		counts[pl.level]++;
 	}
 	free(text);
 }
@@ -1380,7 +1304,7 @@ TEST_F_TIMEOUT(shadow, shadow_stats, 120)
 	map_written(_metadata, t, HUGE_SZ, TGT_HUGE);
 	for (try = 0; try < 3; try++) {
 		verify_clean(_metadata, t->pid, "before the counts", NULL);
-		s = pid_read(t->pid, "shadow");
+		s = vmv_pid_read(t->pid, "shadow", NULL);
 		ASSERT_NE(NULL, s);
 		nv = vmas_read(t->pid, v, 256);
 		ASSERT_LT(0, nv);
@@ -1402,7 +1326,7 @@ TEST_F_TIMEOUT(shadow, shadow_stats, 120)
 	EXPECT_EQ(want[2], have[2]);
 	EXPECT_LE(2048, have[0]);
 
-	s = pid_read(t->pid, "mm");
+	s = vmv_pid_read(t->pid, "mm", NULL);
 	ASSERT_NE(NULL, s);
 	pgt = vmv_kv_num(s, "pgtables_bytes");
 	free(s);
@@ -1437,7 +1361,7 @@ static int set_range(pid_t pid, unsigned long start, unsigned long end)
 	char s[64];
 
 	snprintf(s, sizeof(s), "0x%lx-0x%lx\n", start, end);
-	return pid_write(pid, "verify", s);
+	return vmv_pid_write(pid, "verify", s);
 }
 
 /* A verify through an open PID/verify: pread from offset 0 to EOF. */
@@ -1475,13 +1399,13 @@ TEST_F(shadow, reread_from_zero)
 
 	a = map_written(_metadata, t, 16 * PG, TGT_NOHUGE);
 	ASSERT_EQ(0, set_range(t->pid, a, a + 16 * PG));
-	fd = open(pid_path(path, sizeof(path), t->pid, "verify"), O_RDONLY);
+	fd = open(vmv_pid_path(path, sizeof(path), t->pid, "verify"), O_RDONLY);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, verify_pread(fd, &checked, &mism));
 	EXPECT_EQ(16, checked);
 	EXPECT_EQ(0, mism);
 
-	ASSERT_EQ(0, pid_write(t->pid, "verify", "changed\n"));
+	ASSERT_EQ(0, vmv_pid_write(t->pid, "verify", "changed\n"));
 	ASSERT_EQ(0, tgt_call(t, OP_ADVISE, a + 4 * PG, 4 * PG, MADV_DONTNEED,
 			      0, NULL));
 	ASSERT_EQ(12, pm_count(t->pid, a, a + 16 * PG, PM_PRESENT));
@@ -1491,12 +1415,12 @@ TEST_F(shadow, reread_from_zero)
 	ASSERT_EQ(0, verify_pread(fd, &checked, &mism));
 	EXPECT_EQ(0, checked);
 
-	ASSERT_EQ(0, pid_write(t->pid, "verify", "full\n"));
+	ASSERT_EQ(0, vmv_pid_write(t->pid, "verify", "full\n"));
 	ASSERT_EQ(0, verify_pread(fd, &checked, &mism));
 	EXPECT_EQ(16, checked);
 	EXPECT_EQ(0, mism);
 	close(fd);
-	ASSERT_EQ(0, pid_write(t->pid, "verify", "\n"));
+	ASSERT_EQ(0, vmv_pid_write(t->pid, "verify", "\n"));
 }
 
 /*
@@ -1537,12 +1461,12 @@ TEST_F(shadow, verify_range)
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		const char *r = bad[i];
 
-		EXPECT_EQ(-EINVAL, pid_write(t->pid, "verify", r))
+		EXPECT_EQ(-EINVAL, vmv_pid_write(t->pid, "verify", r))
 			TH_LOG("range \"%s\"", r);
 	}
 	EXPECT_EQ(12, verify_checked(_metadata, t->pid));
 
-	ASSERT_EQ(0, pid_write(t->pid, "verify", "\n"));
+	ASSERT_EQ(0, vmv_pid_write(t->pid, "verify", "\n"));
 	EXPECT_EQ(all - 4, verify_checked(_metadata, t->pid));
 }
 
@@ -1564,10 +1488,10 @@ TEST_F(shadow, inject)
 	verify_clean(_metadata, t->pid, "before inject", NULL);
 
 	snprintf(buf, sizeof(buf), "0x%lx", a + 12 * PG);
-	EXPECT_EQ(-ENOENT, pid_write(t->pid, "inject", buf));
+	EXPECT_EQ(-ENOENT, vmv_pid_write(t->pid, "inject", buf));
 	snprintf(buf, sizeof(buf), "0x%lx\n", a - 4 * PG);
-	EXPECT_EQ(-ENOENT, pid_write(t->pid, "inject", buf));
-	EXPECT_EQ(-EINVAL, pid_write(t->pid, "inject", "xyz"));
+	EXPECT_EQ(-ENOENT, vmv_pid_write(t->pid, "inject", buf));
+	EXPECT_EQ(-EINVAL, vmv_pid_write(t->pid, "inject", "xyz"));
 	verify_clean(_metadata, t->pid, "after failed injects", NULL);
 
 	expect_injected(_metadata, t->pid, a + 3 * PG + 0x123, a + 3 * PG,
@@ -1590,9 +1514,9 @@ TEST_F(shadow, no_test_hooks)
 	t->tracked = false;
 	ASSERT_FALSE(hooks_on());
 	track(_metadata, t);
-	EXPECT_EQ(0, access(pid_path(path, sizeof(path), t->pid, "verify"),
+	EXPECT_EQ(0, access(vmv_pid_path(path, sizeof(path), t->pid, "verify"),
 			    F_OK));
-	ret = access(pid_path(path, sizeof(path), t->pid, "inject"), F_OK);
+	ret = access(vmv_pid_path(path, sizeof(path), t->pid, "inject"), F_OK);
 	err = errno;
 	EXPECT_EQ(-1, ret);
 	EXPECT_EQ(ENOENT, err);

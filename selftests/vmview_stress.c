@@ -51,7 +51,6 @@
 #define NR_READERS	4
 #define NR_TRACKERS	2
 #define NR_SLOTS	12
-#define PG		4096UL
 #define HUGE		(2UL << 20)
 #define NO_HOLE		(~0UL)
 #define MAX_ERRNO	160	/* errnos above it are counted together */
@@ -734,8 +733,7 @@ static int read_file(struct worker *w, enum stress_op op, pid_t pid,
 	int fd, ret;
 
 	if (file)
-		snprintf(path, sizeof(path), VMVIEW_DEBUGFS_DIR "/%d/%s", pid,
-			 file);
+		vmv_pid_path(path, sizeof(path), pid, file);
 	else
 		snprintf(path, sizeof(path), VMVIEW_PROC_STATUS);
 	/* translate always, verify now and then: write, then read. */
@@ -1076,8 +1074,7 @@ TEST_F_TIMEOUT(stress, storm, STRESS_TIMEOUT)
 	/* One verify of the quiescent target: nothing differs. */
 	ret = write_pid("track", st->target);
 	ASSERT_TRUE(!ret || ret == -EEXIST) TH_LOG("track: %d", ret);
-	snprintf(path, sizeof(path), VMVIEW_DEBUGFS_DIR "/%d/verify",
-		 st->target);
+	vmv_pid_path(path, sizeof(path), st->target, "verify");
 	ASSERT_EQ(0, vmv_write_file(path, "full\n"));
 	ASSERT_EQ(0, vmv_write_file(path, "\n"));
 	v = vmv_read_file(path, NULL);

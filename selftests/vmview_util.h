@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Helpers shared by the vmview kselftests: loading the module, reading
- * files whole, and "key: value" parsing.  Environment (set by
+ * files whole, "key: value" parsing, and the one parser of PID/ptes lines
+ * and PID/ptes.bin records (struct vmv_pte).  Environment (set by
  * scripts/guest-run.sh inside the guest):
  *   VMVIEW_KO             path of vmview.ko for this kernel
  *   VMVIEW_CLI            path of vmview-cli
@@ -11,6 +12,7 @@
 #ifndef VMVIEW_UTIL_H
 #define VMVIEW_UTIL_H
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
@@ -24,6 +26,21 @@
 #include <unistd.h>
 
 #include <uapi/vmview.h>
+
+#ifndef BIT_ULL
+#define BIT_ULL(n)	(1ULL << (n))
+#endif
+#define PG		4096UL
+
+/* /proc/PID/pagemap (Documentation/admin-guide/mm/pagemap.rst). */
+#define PM_PFN_MASK	((1ULL << 55) - 1)
+#define PM_PFN(e)	((e) & PM_PFN_MASK)
+#define PM_SWAP_TYPE(e)	((e) & 0x1f)
+#define PM_SWAP_OFF(e)	(PM_PFN(e) >> 5)
+#define PM_SOFT_DIRTY	BIT_ULL(55)
+#define PM_EXCLUSIVE	BIT_ULL(56)
+#define PM_SWAP		BIT_ULL(62)
+#define PM_PRESENT	BIT_ULL(63)
 
 /* Read a whole file into a malloc'ed, NUL-terminated buffer; NULL + errno. */
 static inline char *vmv_read_file(const char *path, size_t *lenp)
@@ -70,6 +87,25 @@ err_free:
 	free(buf);
 	errno = err;
 	return NULL;
+}
+
+/*
+ * Room for element n of arr, an array of *cap elements of size bytes
+ * (first of them at first, then doubling): arr itself, a larger copy, or
+ * NULL (arr kept) when out of memory.
+ */
+static inline void *vmv_grow(void *arr, int *cap, int n, size_t size,
+			     int first)
+{
+	int ncap = *cap ? 2 * *cap : first;
+	void *na;
+
+	if (n < *cap)
+		return arr;
+	na = realloc(arr, (size_t)ncap * size);
+	if (na)
+		*cap = ncap;
+	return na;
 }
 
 /* Write a string to a file in one write(); returns 0 or -errno. */
@@ -283,6 +319,369 @@ static inline void vmv_child_stop(struct vmv_child *c)
 	kill(c->pid, SIGKILL);
 	waitpid(c->pid, NULL, 0);
 	c->pid = 0;
+}
+
+/* Read an open fd to EOF in chunks of chunk bytes: the total or -errno. */
+static inline ssize_t vmv_read_fd_all(int fd, size_t chunk)
+{
+	char *buf = malloc(chunk);
+	ssize_t n, total = 0;
+
+	if (!buf)
+		return -ENOMEM;
+	while ((n = read(fd, buf, chunk)) > 0)
+		total += n;
+	if (n < 0)
+		total = -errno;
+	free(buf);
+	return total;
+}
+
+/* Open and read a file to EOF: the size, or -errno of the open or a read. */
+static inline ssize_t vmv_read_all(const char *path, size_t chunk)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = vmv_read_fd_all(fd, chunk);
+	close(fd);
+	return n;
+}
+
+/* VMVIEW_DEBUGFS_DIR/PID/FILE read whole (vmv_read_file()). */
+static inline char *vmv_pid_read(pid_t pid, const char *file, size_t *lenp)
+{
+	char path[128];
+
+	return vmv_read_file(vmv_pid_path(path, sizeof(path), pid, file), lenp);
+}
+
+/* Write s to VMVIEW_DEBUGFS_DIR/PID/FILE in one write(); 0 or -errno. */
+static inline int vmv_pid_write(pid_t pid, const char *file, const char *s)
+{
+	char path[128];
+
+	return vmv_write_file(vmv_pid_path(path, sizeof(path), pid, file), s);
+}
+
+/* --- parsing the contract's text ----------------------------------------- */
+
+/* "0x" and hex digits (exactly digits of them unless 0) into *v. */
+static inline bool vmv_parse_hex(const char *s, unsigned long long *v,
+				 int digits)
+{
+	int i;
+
+	if (s[0] != '0' || s[1] != 'x' || !s[2])
+		return false;
+	for (i = 2; s[i]; i++)
+		if (!isxdigit((unsigned char)s[i]))
+			return false;
+	if ((digits && i - 2 != digits) || i - 2 > 16)
+		return false;
+	*v = strtoull(s + 2, NULL, 16);
+	return true;
+}
+
+/* A whole decimal number, maybe negative, into *v. */
+static inline bool vmv_parse_dec(const char *s, long long *v)
+{
+	const char *p = s;
+	char *end;
+
+	if (*p == '-')
+		p++;
+	if (!isdigit((unsigned char)*p))
+		return false;
+	errno = 0;
+	*v = strtoll(s, &end, 10);
+	return !*end && !errno;
+}
+
+/* "a,b,c" or "-" into a mask over names[]; false on an unknown word. */
+static inline bool vmv_parse_words(const char *s, const char * const *names,
+				   int nr, unsigned long long *mask)
+{
+	const char *p = s, *e;
+	int i;
+
+	*mask = 0;
+	if (!strcmp(s, "-"))
+		return true;
+	while (*p) {
+		e = strchrnul(p, ',');
+		for (i = 0; i < nr; i++)
+			if (strlen(names[i]) == (size_t)(e - p) &&
+			    !strncmp(names[i], p, e - p))
+				break;
+		if (i == nr || (*mask & BIT_ULL(i)))
+			return false;
+		*mask |= BIT_ULL(i);
+		if (!*e)
+			break;
+		p = e + 1;
+		if (!*p)
+			return false;
+	}
+	return true;
+}
+
+/* The index of s in names[], or -1. */
+static inline int vmv_lookup(const char *s, const char * const *names, int nr)
+{
+	int i;
+
+	for (i = 0; i < nr; i++)
+		if (!strcmp(s, names[i]))
+			return i;
+	return -1;
+}
+
+/* Split buf in place into at most max space-separated tokens (max + 1: more). */
+static inline int vmv_split(char *buf, char **tok, int max)
+{
+	char *save = NULL, *t;
+	int n = 0;
+
+	for (t = strtok_r(buf, " ", &save); t; t = strtok_r(NULL, " ", &save))
+		if (n < max)
+			tok[n++] = t;
+		else
+			return max + 1;
+	return n;
+}
+
+/* --- PID/ptes and PID/ptes.bin ------------------------------------------- */
+
+/* The words of include/uapi/vmview.h, indexed by VMVIEW_KIND_* etc. */
+static const char * const vmv_kind_names[] = VMVIEW_NAMES(VMVIEW_KINDS);
+static const char * const vmv_level_names[] = VMVIEW_NAMES(VMVIEW_LEVELS);
+static const char * const vmv_flag_names[] = VMVIEW_NAMES(VMVIEW_FLAGS);
+static const char * const vmv_pflag_names[] = VMVIEW_NAMES(VMVIEW_PFLAGS);
+
+/* Flags a non-present (swap format) entry may have. */
+#define VMV_F_NONPRESENT	(BIT_ULL(VMVIEW_F_EXCLUSIVE) |		\
+				 BIT_ULL(VMVIEW_F_SOFTDIRTY) |		\
+				 BIT_ULL(VMVIEW_F_UFFD_WP))
+
+#define VMV_PTE_LINE_MAX	512
+
+/*
+ * One leaf of PID/ptes (a text line, vmv_pte_parse()) or of PID/ptes.bin
+ * (a record, vmv_pte_from_rec()).  A record holds no swap offset for the
+ * swap-format kinds other than swap (its pfn is the frame): there
+ * swap_off is 0.
+ */
+struct vmv_pte {
+	unsigned long va;
+	int level;			/* VMVIEW_LEVEL_* */
+	unsigned long long entry;
+	int kind;			/* VMVIEW_KIND_* */
+	bool has_pfn;
+	unsigned long long pfn;
+	bool has_swap;			/* swap=TYPE:OFFSET */
+	int swap_type;
+	unsigned long long swap_off;
+	unsigned long long flags;	/* BIT_ULL(VMVIEW_F_*) */
+	bool has_page;			/* page= order= mapcount= */
+	unsigned long long pflags;	/* BIT_ULL(VMVIEW_P_*) */
+	int order;
+	long long mapcount;
+	const char *text;		/* the line, without its newline */
+	int len;
+};
+
+static inline unsigned long vmv_pte_size(const struct vmv_pte *l)
+{
+	return PG << (9 * l->level);
+}
+
+static inline unsigned long vmv_pte_end(const struct vmv_pte *l)
+{
+	return l->va + vmv_pte_size(l);
+}
+
+/* Present or protnone: the entry maps a frame (not swap format). */
+static inline bool vmv_pte_present(const struct vmv_pte *l)
+{
+	return l->kind == VMVIEW_KIND_PRESENT ||
+	       l->kind == VMVIEW_KIND_PROTNONE;
+}
+
+static inline bool vmv_pte_has_flag(const struct vmv_pte *l, int f)
+{
+	return l->flags & BIT_ULL(f);
+}
+
+static inline bool vmv_pte_has_pflag(const struct vmv_pte *l, int p)
+{
+	return l->has_page && (l->pflags & BIT_ULL(p));
+}
+
+/*
+ * Parse one PID/ptes line of len bytes (without its newline) per the
+ * contract (Documentation/vmview.rst):
+ *   VADDR LEVEL ENTRY KIND pfn=PFN [swap=TYPE:OFFSET] flags=F,...
+ *         [page=P,... order=N mapcount=N]
+ * Returns NULL, or what is wrong with the line.
+ */
+static inline const char *vmv_pte_parse(const char *text, int len,
+					struct vmv_pte *l)
+{
+	char buf[VMV_PTE_LINE_MAX], *tok[12], *colon;
+	bool swap_fmt, no_pfn;
+	unsigned long long v;
+	int n, i = 4;
+	long long d;
+
+	memset(l, 0, sizeof(*l));
+	l->text = text;
+	l->len = len;
+	if (len >= VMV_PTE_LINE_MAX)
+		return "line too long";
+	memcpy(buf, text, len);
+	buf[len] = '\0';
+	n = vmv_split(buf, tok, 11);
+	if (n < 6 || n > 10)
+		return "wrong number of fields";
+	if (!vmv_parse_hex(tok[0], &v, 16))
+		return "VADDR is not 0x and 16 hex digits";
+	l->va = v;
+	l->level = vmv_lookup(tok[1], vmv_level_names, VMVIEW_NR_LEVELS);
+	if (l->level < 0 || l->level > VMVIEW_LEVEL_PUD)
+		return "unknown LEVEL";
+	if (!vmv_parse_hex(tok[2], &l->entry, 16))
+		return "ENTRY is not 0x and 16 hex digits";
+	l->kind = vmv_lookup(tok[3], vmv_kind_names, VMVIEW_NR_KINDS);
+	if (l->kind < VMVIEW_KIND_PRESENT)
+		return "unknown KIND";
+	no_pfn = l->kind == VMVIEW_KIND_SWAP || l->kind == VMVIEW_KIND_MARKER;
+	if (strncmp(tok[i], "pfn=", 4))
+		return "no pfn=";
+	if (!strcmp(tok[i] + 4, "-")) {
+		if (!no_pfn)
+			return "pfn=- for a kind that holds a frame";
+	} else {
+		if (!vmv_parse_hex(tok[i] + 4, &l->pfn, 0))
+			return "bad pfn=";
+		if (no_pfn)
+			return "a pfn for a swap or marker entry";
+		l->has_pfn = true;
+	}
+	i++;
+	swap_fmt = !vmv_pte_present(l);
+	if (swap_fmt) {
+		if (i >= n || strncmp(tok[i], "swap=", 5))
+			return "no swap= for a non-present entry";
+		colon = strchr(tok[i] + 5, ':');
+		if (!colon)
+			return "bad swap=";
+		*colon = '\0';
+		if (!vmv_parse_dec(tok[i] + 5, &d) || d < 0 ||
+		    d > (long long)VMVIEW_META_SWAP_MASK ||
+		    !vmv_parse_hex(colon + 1, &l->swap_off, 0))
+			return "bad swap=TYPE:OFFSET";
+		l->swap_type = d;
+		l->has_swap = true;
+		i++;
+	}
+	if (i >= n || strncmp(tok[i], "flags=", 6))
+		return "no flags=";
+	if (!vmv_parse_words(tok[i] + 6, vmv_flag_names, VMVIEW_NR_FLAGS,
+			     &l->flags))
+		return "unknown or repeated flag";
+	if (swap_fmt ? (l->flags & ~VMV_F_NONPRESENT) :
+	    vmv_pte_has_flag(l, VMVIEW_F_EXCLUSIVE))
+		return "flag not allowed for this kind";
+	i++;
+	if (i == n)
+		return NULL;
+	if (n - i != 3 || strncmp(tok[i], "page=", 5) ||
+	    strncmp(tok[i + 1], "order=", 6) ||
+	    strncmp(tok[i + 2], "mapcount=", 9))
+		return "trailing fields are not page= order= mapcount=";
+	if (!vmv_parse_words(tok[i] + 5, vmv_pflag_names,
+			     VMVIEW_NR_PFLAGS, &l->pflags))
+		return "unknown or repeated page flag";
+	if (!vmv_parse_dec(tok[i + 1] + 6, &d) || d < 0 || d > 20)
+		return "bad order=";
+	l->order = d;
+	if (!vmv_parse_dec(tok[i + 2] + 9, &l->mapcount))
+		return "bad mapcount=";
+	l->has_page = true;
+	return NULL;
+}
+
+/*
+ * The line of PID/ptes text whose leaf starts at va, parsed; false when
+ * there is none or it does not parse.
+ */
+static inline bool vmv_pte_find(const char *text, unsigned long va,
+				struct vmv_pte *l)
+{
+	const char *p, *nl;
+	char want[24];
+
+	snprintf(want, sizeof(want), "0x%016lx ", va);
+	for (p = text; *p; p = *nl ? nl + 1 : nl) {
+		nl = strchrnul(p, '\n');
+		if (!strncmp(p, want, strlen(want)))
+			return !vmv_pte_parse(p, nl - p, l);
+	}
+	return false;
+}
+
+#define VMV_META(r, f)	(((r)->meta >> VMVIEW_META_##f##_SHIFT) &	\
+			 VMVIEW_META_##f##_MASK)
+
+/* A PID/ptes.bin record as a struct vmv_pte (text NULL). */
+static inline void vmv_pte_from_rec(const struct vmview_pte *r,
+				    struct vmv_pte *l)
+{
+	memset(l, 0, sizeof(*l));
+	l->va = r->vaddr;
+	l->entry = r->entry;
+	l->kind = VMV_META(r, KIND);
+	l->level = VMV_META(r, LEVEL);
+	l->flags = VMV_META(r, FLAGS);
+	if (l->kind == VMVIEW_KIND_SWAP) {
+		l->swap_off = r->pfn;
+	} else if (r->pfn != VMVIEW_NO_PFN) {
+		l->has_pfn = true;
+		l->pfn = r->pfn;
+	}
+	if (!vmv_pte_present(l)) {
+		l->has_swap = true;
+		l->swap_type = VMV_META(r, SWAP);
+	}
+	if (r->meta & VMVIEW_META_PAGE) {
+		l->has_page = true;
+		l->order = VMV_META(r, ORDER);
+		l->pflags = VMV_META(r, PFLAGS);
+		l->mapcount = VMV_META(r, MAPCOUNT);
+	}
+}
+
+/*
+ * PID/ptes.bin read whole: a malloc'ed array of *np records, or NULL
+ * with errno (EPROTO when the size is not a whole number of records).
+ */
+static inline struct vmview_pte *vmv_ptes_bin(pid_t pid, size_t *np)
+{
+	size_t len;
+	char *buf = vmv_pid_read(pid, "ptes.bin", &len);
+
+	if (!buf)
+		return NULL;
+	if (len % sizeof(struct vmview_pte)) {
+		free(buf);
+		errno = EPROTO;
+		return NULL;
+	}
+	*np = len / sizeof(struct vmview_pte);
+	return (struct vmview_pte *)buf;
 }
 
 #endif /* VMVIEW_UTIL_H */
