@@ -25,6 +25,11 @@
 #   BENCH_KO=path         another vmview.ko for the 6.12 guest (prototypes)
 #   BENCH_OUT=dir         where the results go (default build/bench)
 #   BENCH_ANALYZE=file    no guest: analyse a guest.log from an earlier run
+#   BENCH_GUEST=g612-5l   the guest of guests.table to run in
+#   BENCH_ICOUNT=1        run the guest with QEMU's -icount shift=0: its
+#                         clock then counts guest instructions (1 ns each),
+#                         so every "ns" below is a guest instruction count,
+#                         the same on a busy host or an idle one
 #
 # Exit status: 0 when everything was measured and every goal passes,
 # 1 otherwise (a goal missed, a measurement missing, the guest unhealthy).
@@ -38,7 +43,9 @@ pairs=${BENCH_PAIRS:-11}
 targets=${BENCH_TARGETS:-p14 p16 p18 thp sparse}
 timeout=${BENCH_TIMEOUT:-720}
 started=$(date +%s)
-K612=$(scripts/kernels.sh 6.12)
+# The benchmarked guest, from guests.table (BENCH_GUEST; default g612-5l).
+guest=${BENCH_GUEST:-g612-5l}
+guest_kernel "$guest" 2>/dev/null && K612=$G_KVER || K612=
 mkdir -p "$out"
 
 load() { # the host's load and how many QEMU guests others run
@@ -48,7 +55,7 @@ load() { # the host's load and how many QEMU guests others run
 if [ -z "${BENCH_ANALYZE:-}" ]; then
 	[ "$reps" -ge 5 ] 2>/dev/null && [ "$pairs" -ge 5 ] 2>/dev/null ||
 		{ echo "bench: BENCH_REPS and BENCH_PAIRS must be 5 or more" >&2; exit 1; }
-	[ -n "$K612" ] || { echo "bench: no 6.12 kernel with headers (run scripts/deps.sh test)" >&2; exit 1; }
+	[ -n "$K612" ] || { echo "bench: no kernel for guest $guest (run scripts/deps.sh test)" >&2; exit 1; }
 	cli=$top/tools/vmview-cli/vmview-cli
 	if [ -n "${BENCH_KO:-}" ]; then
 		ko=$BENCH_KO
@@ -56,7 +63,7 @@ if [ -z "${BENCH_ANALYZE:-}" ]; then
 		# A private build of the work tree's module: build/kmod/ is
 		# rebuilt by `make check` and others while this runs.
 		kd=$out/kmod
-		build_module "/usr/src/linux-headers-$K612" "$kd" ||
+		build_module "$G_HDRS" "$kd" ||
 			{ cat "$kd/build.log" >&2; echo "bench: building the module failed" >&2; exit 1; }
 		ko=$kd/module/vmview.ko
 	fi
@@ -105,7 +112,7 @@ if [ -z "${BENCH_ANALYZE:-}" ]; then
 		echo 'exit $rc'
 	} >"$pay/run.sh"
 
-	echo "# vmview make bench: $(date -u '+%F %T') UTC, guest $K612 (TCG, 2 vCPUs, 4096 MiB)"
+	echo "# vmview make bench: $(date -u '+%F %T') UTC, guest $K612 (TCG, 2 vCPUs, 4096 MiB)${BENCH_ICOUNT:+; -icount: every ns is one guest instruction}"
 	echo "# source: $src${BENCH_KO:+; module $BENCH_KO}"
 	load_before=$(load)
 	echo "# host before: $load_before"
@@ -114,7 +121,8 @@ if [ -z "${BENCH_ANALYZE:-}" ]; then
 		echo "$(cut -d' ' -f1 /proc/loadavg) $(pgrep -c -x qemu-system-x86 || true)"
 	  done ) >"$out/load.log" &
 	sampler=$!
-	scripts/vm.sh -k "$K612" -p "$pay" -o "$out/guest" -m 4096 -t "$timeout" \
+	scripts/vm.sh -g "$guest" -p "$pay" -o "$out/guest" -m 4096 -t "$timeout" \
+		${BENCH_ICOUNT:+-X "-icount shift=0,sleep=off"} \
 		-n bench >"$out/guest.log" 2>&1
 	vmrc=$?
 	kill "$sampler" 2>/dev/null

@@ -8,8 +8,8 @@
 #   1. scripts/deps.sh test and pkg (kernels, QEMU, dkms);
 #   2. `make dkms-install DESTDIR=...` stages exactly what DKMS gets
 #      (Kbuild, dkms.conf, module/, include/), copied to /usr/src/vmview-V;
-#   3. dkms add, then dkms build -k KVER for the 6.1 and the 6.12 kernel
-#      (scripts/kernels.sh); each vmview.ko's vermagic must name its kernel;
+#   3. dkms add, then dkms build -k KVER for the kernel of every test guest
+#      of guests.table; each vmview.ko's vermagic must name its kernel;
 #      a kernel outside BUILD_EXCLUSIVE_KERNEL must be refused (exit 77);
 #   4. scripts/vm.sh boots each kernel with that vmview.ko: the guest
 #      insmods it and checks /proc/vmview's kernel: and version: lines and
@@ -61,9 +61,16 @@ confver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 [ -n "$ver" ] && [ "$ver" = "$confver" ] ||
 	bail "dkms.conf PACKAGE_VERSION ($confver) differs from VMVIEW_VERSION ($ver)"
 src=/usr/src/vmview-$ver
-k61=$(scripts/kernels.sh 6.1)
-k612=$(scripts/kernels.sh 6.12)
-[ -n "$k61" ] && [ -n "$k612" ] || bail "need the Debian 6.1 and 6.12 kernels (scripts/deps.sh test)"
+# Every kernel of guests.table's test guests, with a guest that boots it.
+declare -A guest_of=()
+kernels=()
+for g in $(scripts/guests.sh names test); do
+	k=$(scripts/guests.sh kver "$g") || bail "no kernel for guest $g (scripts/deps.sh test)"
+	[ -n "${guest_of[$k]:-}" ] && continue
+	guest_of[$k]=$g
+	kernels+=("$k")
+done
+[ ${#kernels[@]} -gt 0 ] || bail "no test guest in guests.table"
 
 if dpkg-query -W -f='${db:Status-Abbrev}' vmview-dkms 2>/dev/null | grep -q '^i'; then
 	bail "the vmview-dkms package is installed and owns $src; remove it first (dpkg -r vmview-dkms)"
@@ -93,7 +100,7 @@ trap 'exit 130' INT TERM
 cleanup
 
 echo "TAP version 13"
-echo "# vmview $ver with $(dkms --version 2>/dev/null | head -n 1) for $k61 and $k612"
+echo "# vmview $ver with $(dkms --version 2>/dev/null | head -n 1) for ${kernels[*]}"
 
 # --- the source tree ------------------------------------------------------
 stage=$out/stage
@@ -101,7 +108,7 @@ make -s dkms-install DESTDIR="$stage" >"$out/stage.log" 2>&1
 rc=$?
 if [ $rc = 0 ] && cp -a "$stage$src" /usr/src/; then
 	extra=$(cd "$src" && find . -type f | sed 's|^\./||' |
-		grep -Ev '^(Kbuild|dkms\.conf|guests\.table|module/(Kbuild|supported\.awk|[A-Za-z0-9_-]+\.[ch])|include/.*\.h)$' |
+		grep -Ev '^(Kbuild|dkms\.conf|guests\.table|module/(Kbuild|supported\.awk|[A-Za-z0-9_-]+\.[ch]|arch/[a-z0-9]+/[A-Za-z0-9_-]+\.[ch])|include/.*\.h)$' |
 		tr '\n' ' ')
 	bad=$(cd "$src" && find . -name '*.o' -o -name '*.ko' -o -name '*.cmd' -o -name '*.mod*' | head -n 3)
 	n=$(find "$src" -type f | wc -l)
@@ -124,7 +131,7 @@ fi
 
 # --- build for both kernels -----------------------------------------------
 built=()
-for k in "$k61" "$k612"; do
+for k in "${kernels[@]}"; do
 	log=$out/build-$k.log
 	t0=$(date +%s)
 	if dkms build "vmview/$ver" -k "$k" >"$log" 2>&1; then
@@ -212,7 +219,7 @@ for k in "${built[@]}"; do
 	pl=$out/guest-$k/payload
 	cp "$out/run.sh" "$pl/run.sh"
 	echo "# booting $k under QEMU (TCG)"
-	count_tap < <(scripts/vm.sh -k "$k" -n "dkms-$k" -p "$pl" -o "$out/guest-$k" -t 600 2>&1)
+	count_tap < <(scripts/vm.sh -g "${guest_of[$k]}" -n "dkms-$k" -p "$pl" -o "$out/guest-$k" -t 600 2>&1)
 done
 
 # --- remove ---------------------------------------------------------------

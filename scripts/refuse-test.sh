@@ -107,8 +107,9 @@ for g in "${names[@]}"; do
 	# 2. Forced past the check, the module must refuse to load.
 	build_module "$G_HDRS" "$out/forced" VMVIEW_UNTESTED=1
 	if [ ! -f "$out/forced/module/vmview.ko" ]; then
-		# A compiler's error, not a missing tool, must be what stopped it.
-		first=$(grep -m 1 -E ' error: ' "$out/forced/build.log")
+		# A compiler's error or the missing architecture, not a
+		# missing tool, must be what stopped it.
+		first=$(grep -m 1 -E ' error: |\*\*\* vmview knows no ' "$out/forced/build.log")
 		tap "$([ -n "$first" ] && echo 0 || echo 1)" \
 			"refuse $g: forced past the check, the build does not compile, so nothing can be loaded (${first##*/})"
 		[ -n "$first" ] || tail -n 5 "$out/forced/build.log" | sed 's/^/# /'

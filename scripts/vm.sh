@@ -24,6 +24,7 @@
 #   -Q  qemu-system-QEMU boots it: x86_64 (default) or i386
 #   -C  QEMU's -cpu (default max)
 #   -B  the static busybox of the guest's architecture (default /bin/busybox)
+#   -X  more QEMU options, split on blanks (for example "-icount shift=0")
 #   -o  where console.log (kernel console), output.log (the script's
 #       output), dmesg.log and initramfs.cpio are written
 #
@@ -45,8 +46,8 @@
 set -u
 
 kver= payload= outdir= name= kargs= timeout=900 mem=2048 script=
-kimg= mdir= qemu=x86_64 cpu=max busybox=/bin/busybox
-while getopts "g:k:K:M:p:o:n:a:t:m:s:Q:C:B:" opt; do
+kimg= mdir= qemu=x86_64 cpu=max busybox=/bin/busybox extra=
+while getopts "g:k:K:M:p:o:n:a:t:m:s:Q:C:B:X:" opt; do
 	case $opt in
 	g)
 		top=$(cd "$(dirname "$0")/.." && pwd)
@@ -68,6 +69,7 @@ while getopts "g:k:K:M:p:o:n:a:t:m:s:Q:C:B:" opt; do
 	Q) qemu=$OPTARG ;;
 	C) cpu=$OPTARG ;;
 	B) busybox=$OPTARG ;;
+	X) extra=$OPTARG ;;
 	*) exit 2 ;;
 	esac
 done
@@ -184,7 +186,7 @@ boot() {
 		-kernel "$kimg" -initrd "$outdir/initramfs.cpio" \
 		-append "console=ttyS0 quiet panic=-1 oops=panic $kargs" \
 		-serial "file:$outdir/console.log" \
-		-serial "file:$outdir/output.log" </dev/null
+		-serial "file:$outdir/output.log" $extra </dev/null
 }
 start=$(date +%s)
 boot
