@@ -74,6 +74,9 @@ extern const char * const vmv_flag_names[VMVIEW_NR_FLAGS];
 void vmv_decode(const struct vmv_layout *l, u64 entry, enum vmview_level level,
 		struct vmv_decoded *d);
 
+/* Make the decoder's tables (arch/ARCH/decode.c); once, before decoding. */
+void vmv_decode_init(void);
+
 /* Build an entry's swap-format bits (for tests and for checks at load). */
 u64 vmv_swp_entry(u8 type, u64 offset);
 

@@ -608,6 +608,7 @@ UNIT_TEST(present_pte_fast_path)
 	unsigned int li, lo, hi, bad = 0;
 	struct vmview_pte want, got;
 
+	vmv_decode_init();
 	for (li = 0; li < 2; li++) {
 		for (lo = 0; lo < 4096; lo++) {
 			for (hi = 0; hi < 128; hi++) {

@@ -37,6 +37,7 @@ UNIT_TEST(cached_lines_equal_plain_lines)
 	int i, hits = 0;
 
 	vmv_fmt_init();
+	vmv_decode_init();
 	for (i = 0; i < 20000; i++) {
 		/* Runs of similar entries, as in a real table. */
 		u64 e = (i % 7 == 0) ? next() : (0x8000000000000867ULL |
@@ -73,6 +74,7 @@ UNIT_TEST(present_lines_equal_plain_lines)
 	int i, j;
 
 	vmv_fmt_init();
+	vmv_decode_init();
 	for (i = 0; i < 200000; i++) {
 		unsigned int bits = (i % 41);	/* frame width 0..40 bits */
 		u64 pfn = bits ? (next() >> (64 - bits)) : 0;

@@ -8,6 +8,17 @@
  */
 #include "vmv_arch.h"
 
+u32 vmv_x86_pte_low_flags[4096];
+
+void vmv_decode_init(void)
+{
+	static const struct vmv_layout none;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(vmv_x86_pte_low_flags); i++)
+		vmv_x86_pte_low_flags[i] = vmv_x86_leaf_flags(&none, i, false);
+}
+
 u64 vmv_swp_entry(u8 type, u64 offset)
 {
 	return (~offset << X86_SWP_OFFSET_SHIFT >> X86_SWP_TYPE_BITS) |

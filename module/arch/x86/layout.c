@@ -92,6 +92,7 @@ int vmv_layout_init(void)
 	ret = vmv_platform_check();
 	if (ret)
 		return ret;
+	vmv_decode_init();
 	memset(l, 0xff, sizeof(*l));	/* every type VMV_NO_TYPE */
 	l->max_swapfiles = MAX_SWAPFILES;
 #if SWP_HWPOISON_NUM
