@@ -154,7 +154,9 @@ static int vmv_dump_fill(struct vmv_dump *d)
  * copy_to_user() moves bytes with "rep movsb" on CPUs with ERMS, which
  * QEMU's TCG (where the selftests and `make bench` run) executes one
  * byte at a time, about six times slower than a loop of 8-byte stores;
- * on hardware the two cost the same.  Returns the bytes not copied.
+ * on hardware the two cost about the same, and by guest instruction
+ * count the loop saves 2-3.5 % of a dump (Documentation/bench.rst,
+ * "Speed tricks").  Returns the bytes not copied.
  */
 static unsigned long vmv_copy_out(char __user *dst, const char *src,
 				  unsigned long n)
