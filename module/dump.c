@@ -182,13 +182,13 @@ static char *vmv_dump_spare;
 
 struct vmv_dump *vmv_dump_create(struct vmv_target *t, bool binary)
 {
-	struct vmv_dump *d = kzalloc(sizeof(*d), GFP_KERNEL);
+	struct vmv_dump *d = vmv_kzalloc(sizeof(*d), GFP_KERNEL);
 
 	if (!d)
 		return NULL;
 	d->buf = xchg(&vmv_dump_spare, NULL);
 	if (!d->buf)
-		d->buf = kvmalloc(VMV_DUMP_BUF, GFP_KERNEL);
+		d->buf = vmv_kvmalloc(VMV_DUMP_BUF, GFP_KERNEL);
 	if (!d->buf) {
 		kfree(d);
 		return NULL;

@@ -21,7 +21,8 @@ extern bool vmv_test_hooks;
 /*
  * Fault injection (test_hooks=1 only): after "echo N > fail_nth" the Nth
  * allocation vmview makes from then on fails, once.  Every allocation of
- * the module goes through vmv_kzalloc() or vmv_zalloc() (shadow nodes).
+ * the module goes through vmv_kzalloc(), vmv_kvzalloc(), vmv_kvmalloc()
+ * or vmv_zalloc() (shadow nodes).
  */
 bool vmv_should_fail(void);
 void vmv_fail_nth(int n);
@@ -36,6 +37,11 @@ static inline void *vmv_kzalloc(size_t size, gfp_t gfp)
 static inline void *vmv_kvzalloc(size_t size, gfp_t gfp)
 {
 	return vmv_should_fail() ? NULL : kvzalloc(size, gfp);
+}
+
+static inline void *vmv_kvmalloc(size_t size, gfp_t gfp)
+{
+	return vmv_should_fail() ? NULL : kvmalloc(size, gfp);
 }
 
 /* debugfs.c: the /sys/kernel/debug/vmview tree. */

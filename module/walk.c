@@ -84,7 +84,6 @@ static int vmv_walk_pmd(struct vmv_walk *w, pud_t *pudval, unsigned long addr,
 	int ret;
 
 	do {
-		unsigned int tries = 0;
 		bool changed;
 		pmd_t pmd;
 
@@ -106,9 +105,18 @@ again:
 			}
 			changed = false;
 			ret = vmv_walk_pte(w, pmdp, &pmd, addr, next, &changed);
-			/* Collapsed or freed meanwhile: look again. */
-			if (changed && ++tries < 8)
+			/*
+			 * Collapsed, split or freed meanwhile: read the pmd
+			 * again, as walk_pte_range()'s ACTION_AGAIN does, for
+			 * as long as it takes (a walk never skips a range);
+			 * a fatal signal ends it.
+			 */
+			if (changed) {
+				ret = vmv_walk_yield();
+				if (ret)
+					return ret;
 				goto again;
+			}
 		} else if (d.kind != VMVIEW_KIND_NONE) {
 			ret = vmv_walk_leaf(w, pmdp, addr, VMVIEW_LEVEL_PMD,
 					    pmd_val(pmd), &d);

@@ -406,6 +406,57 @@ TEST_F(faultinj, translate)
 	print_coverage("translate", failed, n, "its walk buffer");
 }
 
+/*
+ * An open of ptes or ptes.bin: N=1 fails its state and, while no spare
+ * buffer is left by an earlier reader, N=2 its 128 KiB buffer; then the
+ * open succeeds and the file reads.  ptes goes first (no spare yet),
+ * ptes.bin after it (ptes left its buffer).
+ */
+TEST_F(faultinj, dump_open)
+{
+	static const struct {
+		const char *file;
+		int failures;
+	} files[] = { { "ptes", 2 }, { "ptes.bin", 1 } };
+	pid_t pid = self->t.pid;
+	struct counts tracked;
+	char path[96], buf[4096];
+	int i, n, fd, failed;
+
+	ASSERT_EQ(0, vmv_track(pid));
+	ASSERT_EQ(0, read_counts(&tracked));
+	for (i = 0; i < 2; i++) {
+		vmv_pid_path(path, sizeof(path), pid, files[i].file);
+		failed = 0;
+		for (n = 1; n <= MAX_N; n++) {
+			ASSERT_EQ(0, vmv_write_num(FAIL_NTH, n));
+			fd = open(path, O_RDONLY);
+			if (fd < 0)
+				EXPECT_EQ(ENOMEM, errno)
+					TH_LOG("open %s, fail_nth=%d: %s",
+					       files[i].file, n,
+					       strerror(errno));
+			ASSERT_EQ(0, vmv_write_num(FAIL_NTH, FAIL_NEVER));
+			if (fd < 0) {
+				expect_counts(_metadata, &tracked,
+					      "after a failed open", n);
+				failed = n;
+				continue;
+			}
+			EXPECT_LT(0, read(fd, buf, sizeof(buf)));
+			close(fd);
+			break;
+		}
+		ASSERT_LE(n, MAX_N);
+		EXPECT_EQ(files[i].failures, failed) TH_LOG("%s", files[i].file);
+		expect_counts(_metadata, &tracked, "after the last close", n);
+		print_coverage(files[i].file, failed, n,
+			       i ? "its state (a spare buffer was left)" :
+			       "its state, then its buffer");
+	}
+	ASSERT_EQ(0, vmv_untrack(pid));
+}
+
 /* Without test_hooks there is no fail_nth and no PID/inject. */
 TEST_F(faultinj, no_hooks_no_files)
 {
