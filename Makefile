@@ -159,7 +159,7 @@ dkms-install:
 		echo "$(DKMS) build vmview/$(VMVIEW_VERSION) -k $(KVER)"; \
 		rc=0; $(DKMS) build vmview/$(VMVIEW_VERSION) -k $(KVER) || rc=$$?; \
 		if [ $$rc = 77 ]; then \
-			echo "make: vmview supports Debian's 6.1 and 6.12 kernels on x86-64, not $(KVER) (dkms.conf BUILD_EXCLUSIVE_KERNEL); the source stays added for DKMS" >&2; \
+			echo "make: vmview supports the kernels of guests.table (dkms.conf BUILD_EXCLUSIVE_KERNEL), not $(KVER); see Documentation/vmview.rst, Supported kernels; the source stays added for DKMS" >&2; \
 			exit 1; \
 		fi; \
 		[ $$rc = 0 ]; \

@@ -1,21 +1,39 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The few things vmview reads differently on 6.1 and 6.12, each behind a
- * helper named for what it does.  Which way a kernel goes is found by
- * module/Kbuild, which looks for the newer interface in the kernel's
- * headers and defines VMV_HAVE_* (no version numbers are compared).
+ * What vmview reads differently on the kernels it supports (5.10, 6.1,
+ * 6.12, 7.3), each behind a helper named for what it does.  Which way a
+ * kernel goes is found by feature, never by version number: module/Kbuild
+ * looks for the newer interface (a function, a type, a field) in the
+ * kernel's headers and defines VMV_HAVE_*; constants the preprocessor can
+ * see (the swap types, the entry bits) are tested here with #ifdef.
+ * Where a kernel lacks something vmview cannot do without, the build
+ * stops with #error naming it: nothing is approximated silently.
  */
 #ifndef _VMV_COMPAT_H
 #define _VMV_COMPAT_H
 
 #include <linux/fs.h>
 #include <linux/mm.h>
+#include <linux/mmu_notifier.h>
+#include <linux/pgtable.h>
+#include <linux/swap.h>
+#include <linux/swapops.h>
+
+#include "decode.h"
 
 /*
- * An RSS counter as /proc/PID/status reads it: 6.12 sums the per-CPU
- * counters exactly; 6.1 reads the shared atomic (per-task caches are
- * folded in at sync points, for status and for us alike).
+ * An RSS counter as /proc/PID/status reads it.  Kernels with
+ * get_mm_counter_sum() (6.2+: per-CPU counters) print the exact sum in
+ * status, and so do we.  Kernels without it keep one shared atomic per
+ * counter with per-task caches folded in at sync points (5.10, 6.1:
+ * SPLIT_RSS_COUNTING); status reads that atomic with get_mm_counter(),
+ * so it is exactly what status says there.  A kernel with per-CPU
+ * counters but no exact sum would make our figure an approximation of
+ * status's: refuse to build.
  */
+#if !defined(VMV_HAVE_MM_COUNTER_SUM) && defined(VMV_HAVE_MM_PERCPU_RSS)
+#error "vmview: per-CPU RSS counters without get_mm_counter_sum(): no exact RSS"
+#endif
 static inline unsigned long vmv_mm_counter(struct mm_struct *mm, int member)
 {
 #ifdef VMV_HAVE_MM_COUNTER_SUM
@@ -26,11 +44,55 @@ static inline unsigned long vmv_mm_counter(struct mm_struct *mm, int member)
 }
 
 /*
- * How many times this page of the folio is mapped, as pagemap's
- * "exclusively mapped" bit counts it (page_mapcount() on 6.1,
- * folio_precise_page_mapcount() in fs/proc on 6.12).
+ * Folios (5.16+) and, before them, compound pages: struct vmv_folio is
+ * the folio, or on a kernel without folios the head page of the compound
+ * page (a single page is its own head).  Every question vmview asks of
+ * one goes through these names.
  */
-static inline int vmv_page_mapcount(struct folio *folio, struct page *page)
+#ifdef VMV_HAVE_FOLIO
+#define vmv_folio		folio
+#define vmv_page_folio		page_folio
+#define vmv_folio_try_get	folio_try_get
+#define vmv_folio_put		folio_put
+#define vmv_folio_test_anon	folio_test_anon
+#define vmv_folio_test_ksm	folio_test_ksm
+#define vmv_folio_test_large	folio_test_large
+#define vmv_folio_order		folio_order
+#else
+#define vmv_folio		page
+#define vmv_page_folio		compound_head
+#define vmv_folio_try_get	get_page_unless_zero
+#define vmv_folio_put		put_page
+#define vmv_folio_test_anon	PageAnon
+#define vmv_folio_test_ksm	PageKsm
+#define vmv_folio_test_large	PageCompound
+#define vmv_folio_order		compound_order
+#endif
+
+/*
+ * The page-flags word, read once (as kpageflags does): an unsigned long
+ * until 6.17, then wrapped in memdesc_flags_t.
+ */
+static __always_inline unsigned long vmv_folio_flags_word(struct vmv_folio *folio)
+{
+#ifdef VMV_HAVE_MEMDESC_FLAGS
+	return READ_ONCE(folio->flags.f);
+#else
+	return READ_ONCE(folio->flags);
+#endif
+}
+
+/*
+ * How many times this page of the folio is mapped, as pagemap's
+ * "exclusively mapped" bit counts it: page_mapcount() where the kernel
+ * has it (5.10, 6.1: it adds a compound page's entire mapcount itself),
+ * folio_precise_page_mapcount() in fs/proc on kernels with typed pages
+ * (6.12+), which needs per-page mapcounts (CONFIG_PAGE_MAPCOUNT).
+ */
+#if defined(VMV_HAVE_MAPCOUNT_IS_TYPE) && defined(CONFIG_NO_PAGE_MAPCOUNT)
+#error "vmview: CONFIG_NO_PAGE_MAPCOUNT: no per-page mapcount for PID/ptes"
+#endif
+static inline int vmv_page_mapcount(struct vmv_folio *folio, struct page *page)
 {
 #ifdef VMV_HAVE_MAPCOUNT_IS_TYPE
 	int mapcount = atomic_read(&page->_mapcount) + 1;
@@ -52,6 +114,120 @@ static inline const struct path *vmv_file_path(struct file *file)
 	return file_user_path(file);
 #else
 	return &file->f_path;
+#endif
+}
+
+/* userfaultfd's minor-fault mode (5.13+); before, a flag never set. */
+#ifdef VM_UFFD_MINOR
+#define VMV_VM_UFFD_MINOR	VM_UFFD_MINOR
+#else
+#define VMV_VM_UFFD_MINOR	VM_NONE
+#endif
+
+/*
+ * The notifier's event for a conversion to device-exclusive entries
+ * (5.14+).  A kernel without one never sends it; the name table keeps
+ * its slot.
+ */
+#ifdef VMV_HAVE_NOTIFY_EXCLUSIVE
+#define VMV_NOTIFY_EXCLUSIVE	MMU_NOTIFY_EXCLUSIVE
+#else
+#define VMV_NOTIFY_EXCLUSIVE	(MMU_NOTIFY_MIGRATE + 1)
+#endif
+
+/*
+ * The kernel's special swap types, for the decoder: each is
+ * VMV_NO_TYPE where this kernel has no such entry.  Migration entries
+ * for exclusively mapped anonymous pages came with 5.19; device-exclusive
+ * entries with 5.14, as a read and a write type until 6.15 and as one
+ * type since; PTE markers with 5.19; 6.1 also has a swap-in error type.
+ */
+static inline void vmv_swap_types(struct vmv_layout *l)
+{
+	l->max_swapfiles = MAX_SWAPFILES;
+#if SWP_HWPOISON_NUM
+	l->type_hwpoison = SWP_HWPOISON;
+#endif
+#if SWP_MIGRATION_NUM
+	l->type_migration_read = SWP_MIGRATION_READ;
+#ifdef SWP_MIGRATION_READ_EXCLUSIVE
+	l->type_migration_read_exclusive = SWP_MIGRATION_READ_EXCLUSIVE;
+#endif
+	l->type_migration_write = SWP_MIGRATION_WRITE;
+#endif
+#if SWP_DEVICE_NUM
+	l->type_device_private_read = SWP_DEVICE_READ;
+	l->type_device_private_write = SWP_DEVICE_WRITE;
+#if defined(SWP_DEVICE_EXCLUSIVE_WRITE)
+	l->type_device_exclusive_read = SWP_DEVICE_EXCLUSIVE_READ;
+	l->type_device_exclusive_write = SWP_DEVICE_EXCLUSIVE_WRITE;
+#elif defined(SWP_DEVICE_EXCLUSIVE)
+	l->type_device_exclusive_read = SWP_DEVICE_EXCLUSIVE;
+	l->type_device_exclusive_write = SWP_DEVICE_EXCLUSIVE;
+#endif
+#endif
+#if defined(SWP_PTE_MARKER_NUM) && SWP_PTE_MARKER_NUM
+	l->type_marker = SWP_PTE_MARKER;
+#endif
+#ifdef SWP_SWAPIN_ERROR_NUM
+	l->type_swapin_error = SWP_SWAPIN_ERROR;
+#endif
+}
+
+/*
+ * How many bits of a migration, device or hwpoison entry's offset are
+ * the PFN: SWP_PFN_BITS (6.1+; the rest of the offset carries the
+ * young and dirty bits), or the whole offset of the generic swap entry
+ * before that (5.10 keeps nothing else there).
+ */
+#ifdef SWP_PFN_BITS
+#define VMV_SWP_PFN_BITS	SWP_PFN_BITS
+#else
+#define VMV_SWP_PFN_BITS	SWP_TYPE_SHIFT
+#endif
+
+/*
+ * A migration entry for writing to @pfn, as the kernel makes it:
+ * make_writable_migration_entry() (5.14+); before, make_migration_entry()
+ * takes a locked page, and is swp_entry() of the write type on its PFN.
+ */
+static inline swp_entry_t vmv_writable_migration_entry(unsigned long pfn)
+{
+#ifdef VMV_HAVE_WRITABLE_MIGRATION_ENTRY
+	return make_writable_migration_entry(pfn);
+#else
+	return swp_entry(SWP_MIGRATION_WRITE, pfn);
+#endif
+}
+
+/*
+ * Mark a swap PTE exclusively mapped (5.19+: pte_swp_mkexclusive()).
+ * False, @pte untouched, on a kernel without the bit: it has no such
+ * entries, and the decoder never reports the flag there.
+ */
+static inline bool vmv_pte_swp_mkexclusive(pte_t *pte)
+{
+#ifdef VMV_HAVE_PTE_SWP_EXCLUSIVE
+	*pte = pte_swp_mkexclusive(*pte);
+	return true;
+#else
+	return false;
+#endif
+}
+
+/*
+ * For the load-time check of the decoder: make @pte a PTE marker where
+ * the kernel has those (5.19+).  False, @pte untouched, on a kernel
+ * without: it has no such entries for the decoder to meet.  (The x86
+ * bits that moved, devmap and saved-dirty, are arch/x86/layout.c's.)
+ */
+static inline bool vmv_pte_mkmarker(pte_t *pte)
+{
+#ifdef VMV_HAVE_PTE_MARKER
+	*pte = make_pte_marker(PTE_MARKER_UFFD_WP);
+	return true;
+#else
+	return false;
 #endif
 }
 

@@ -222,7 +222,7 @@ static const struct {
 	{ VM_HUGEPAGE,		"hugepage" },
 	{ VM_NOHUGEPAGE,	"nohugepage" },
 	{ VM_MERGEABLE,		"mergeable" },
-	{ VM_UFFD_MINOR,	"uffd_minor" },
+	{ VMV_VM_UFFD_MINOR,	"uffd_minor" },
 #ifdef VM_SHADOW_STACK
 	{ VM_SHADOW_STACK,	"shadowstack" },
 #endif

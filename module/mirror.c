@@ -45,7 +45,7 @@ static const char * const vmv_event_names[] = {
 	[MMU_NOTIFY_SOFT_DIRTY]		= "soft_dirty",
 	[MMU_NOTIFY_RELEASE]		= "release",
 	[MMU_NOTIFY_MIGRATE]		= "migrate",
-	[MMU_NOTIFY_EXCLUSIVE]		= "exclusive",
+	[VMV_NOTIFY_EXCLUSIVE]		= "exclusive",
 };
 
 /*

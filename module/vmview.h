@@ -27,6 +27,7 @@ extern bool vmv_test_hooks;
 bool vmv_should_fail(void);
 void vmv_fail_nth(int n);
 
+#include <linux/mm.h>		/* kvzalloc() before 5.17 */
 #include <linux/slab.h>
 
 static inline void *vmv_kzalloc(size_t size, gfp_t gfp)

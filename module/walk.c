@@ -271,7 +271,7 @@ static void vmv_page_info(void *entryp, bool stable,
 			  u64 entry, const struct vmv_decoded *d,
 			  struct vmv_page_info *pi)
 {
-	struct folio *folio;
+	struct vmv_folio *folio;
 	struct page *page;
 
 	memset(pi, 0, sizeof(*pi));
@@ -305,17 +305,17 @@ static void vmv_page_info(void *entryp, bool stable,
 	 * then check that the page is still this folio's and the entry
 	 * still maps it.
 	 */
-	folio = page_folio(page);
+	folio = vmv_page_folio(page);
 	if (stable) {
 		vmv_folio_info(folio, page, vma, level, pi);
 		return;
 	}
-	if (!folio_try_get(folio))
+	if (!vmv_folio_try_get(folio))
 		return;
-	if (page_folio(page) == folio && entryp &&
+	if (vmv_page_folio(page) == folio && entryp &&
 	    READ_ONCE(*(u64 *)entryp) == entry)
 		vmv_folio_info(folio, page, vma, level, pi);
-	folio_put(folio);
+	vmv_folio_put(folio);
 }
 
 void vmv_walk_pte_info(struct vmv_walk *w, pte_t *ptep, u64 entry,

@@ -118,9 +118,9 @@ void vmv_walk_pte_info(struct vmv_walk *w, pte_t *ptep, u64 entry,
  */
 #define VMV_PG(fl, pg, vmv)	((((fl) >> (pg)) & 1UL) << (vmv))
 
-static __always_inline u32 vmv_folio_flags(struct folio *folio)
+static __always_inline u32 vmv_folio_flags(struct vmv_folio *folio)
 {
-	unsigned long fl = READ_ONCE(folio->flags);
+	unsigned long fl = vmv_folio_flags_word(folio);
 
 	return VMV_PG(fl, PG_lru, VMVIEW_P_LRU) |
 	       VMV_PG(fl, PG_active, VMVIEW_P_ACTIVE) |
@@ -137,7 +137,7 @@ static __always_inline u32 vmv_folio_flags(struct folio *folio)
 }
 
 /* A folio that stays mapped while we look (entry locked or referenced). */
-static __always_inline void vmv_folio_info(struct folio *folio,
+static __always_inline void vmv_folio_info(struct vmv_folio *folio,
 					   struct page *page,
 					   struct vm_area_struct *vma,
 					   enum vmview_level level,
@@ -145,9 +145,9 @@ static __always_inline void vmv_folio_info(struct folio *folio,
 {
 	pi->valid = true;
 	pi->flags = vmv_folio_flags(folio);
-	if (folio_test_anon(folio)) {
+	if (vmv_folio_test_anon(folio)) {
 		pi->flags |= VMV_FLAG(VMVIEW_P_ANON);
-		if (folio_test_ksm(folio))
+		if (vmv_folio_test_ksm(folio))
 			pi->flags |= VMV_FLAG(VMVIEW_P_KSM);
 	} else if (level == VMVIEW_LEVEL_PMD && vma_is_anonymous(vma)) {
 		/* Not anon in an anonymous VMA: the huge zero page. */
@@ -155,7 +155,7 @@ static __always_inline void vmv_folio_info(struct folio *folio,
 	} else if (folio->mapping) {
 		pi->flags |= VMV_FLAG(VMVIEW_P_FILE);
 	}
-	pi->order = folio_order(folio);
+	pi->order = vmv_folio_order(folio);
 	pi->mapcount = vmv_page_mapcount(folio, page);
 }
 
@@ -177,7 +177,7 @@ static __always_inline bool vmv_pte_info_fast(struct vm_area_struct *vma,
 	    (vma->vm_flags & (VM_PFNMAP | VM_MIXEDMAP)) || is_zero_pfn(pfn))
 		return false;
 	page = pfn_to_page(pfn);
-	vmv_folio_info(page_folio(page), page, vma, VMVIEW_LEVEL_PTE, pi);
+	vmv_folio_info(vmv_page_folio(page), page, vma, VMVIEW_LEVEL_PTE, pi);
 	return true;
 }
 

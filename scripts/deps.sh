@@ -10,7 +10,12 @@
 #                           cpio, kmod, sparse, clang/libFuzzer,
 #                           linux-source-6.1 (kselftest headers, checkpatch)
 #                           and the arm64 cross compiler; kernels of other
-#                           architectures are fetched by scripts/fetch.sh
+#                           architectures are fetched by scripts/fetch.sh,
+#                           and so are the test guests' kernels Debian 12
+#                           does not have (5.10 from bullseye, 7.x from
+#                           trixie-backports, with the trixie root that
+#                           builds for 7.x: scripts/trixie-root.sh), into
+#                           /var/cache/vmview, never installed
 #   scripts/deps.sh pkg     all of "build", plus what packaging and the docs
 #                           use: dkms, debhelper, dh-dkms, lintian, Sphinx,
 #                           docutils (rst2man), dpkg-dev, fakeroot, kmod
@@ -57,7 +62,26 @@ if [ "$profile" = build ] && [ ! -d "/lib/modules/$(uname -r)/build" ] &&
 	missing+=(linux-headers-amd64)
 fi
 
-[ ${#missing[@]} -eq 0 ] && [ -z "$need_612" ] && exit 0
+# The test guests' kernels of other Debian releases (scripts/guests.sh
+# fetches them into the cache when first asked; ask now).  Cached: fast.
+fetch_guests() {
+	local g top
+	[ "$profile" = test ] && [ "$(id -u)" -eq 0 ] || return 0
+	# shellcheck disable=SC2034 # guests.sh reads it
+	top=$(cd "$here/.." && pwd)
+	# shellcheck source=guests.sh
+	. "$here/guests.sh"
+	for g in $(guest_names test); do
+		guest_get "$g"
+		[ -n "$(guest_origin "$G_SERIES")" ] || continue
+		guest_kernel "$g" image >&2 || { echo "deps: cannot fetch the kernel of guest $g" >&2; exit 1; }
+	done
+}
+
+if [ ${#missing[@]} -eq 0 ] && [ -z "$need_612" ]; then
+	fetch_guests
+	exit 0
+fi
 
 if ! command -v apt-get >/dev/null 2>&1; then
 	echo "deps: missing ${missing[*]} ${need_612:+and a 6.12 kernel}; install them with your package manager" >&2
@@ -111,3 +135,4 @@ if ! apt-get install -y -q --no-install-recommends "${missing[@]}" >&2; then
 	apt_update
 	apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
 fi
+fetch_guests

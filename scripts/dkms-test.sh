@@ -26,7 +26,7 @@ cd "$(dirname "$0")/.."
 top=$(pwd)
 out=$top/build/dkms
 
-pass=0 fail=0
+pass=0 fail=0 skip=0
 tap() { # status description
 	if [ "$1" = 0 ]; then
 		echo "ok - $2"
@@ -134,6 +134,13 @@ built=()
 for k in "${kernels[@]}"; do
 	log=$out/build-$k.log
 	t0=$(date +%s)
+	# 7.x headers need gcc-14, which only the trixie root has
+	# (scripts/trixie-root.sh); DKMS on the host cannot build for them.
+	if [ ! -e "/lib/modules/$k/build" ]; then
+		echo "ok - dkms build $k # SKIP its headers are not installed on this host (7.x: built in the trixie root with gcc-14; DKMS there is not done yet)"
+		skip=$((skip + 1))
+		continue
+	fi
 	if dkms build "vmview/$ver" -k "$k" >"$log" 2>&1; then
 		tap 0 "dkms build $k ($(( $(date +%s) - t0 ))s)"
 	else
@@ -176,7 +183,7 @@ for k in "${kernels[@]}"; do
 done
 
 # Outside BUILD_EXCLUSIVE_KERNEL: dkms must refuse before looking for headers.
-for k in 6.10.0-1-amd64 5.10.0-30-amd64; do
+for k in 6.10.0-1-amd64 4.19.0-27-amd64; do
 	dkms build "vmview/$ver" -k "$k" >"$out/exclusive-$k.log" 2>&1
 	rc=$?
 	tap "$([ $rc = 77 ] && echo 0 || echo 1)" "dkms build -k $k refused by BUILD_EXCLUSIVE_KERNEL (exit $rc, want 77)"
@@ -232,5 +239,5 @@ cleanup
 left=$(ls -d /usr/src/vmview-* /var/lib/dkms/vmview 2>/dev/null | tr '\n' ' ')
 tap "$([ -z "$left" ] && echo 0 || echo 1)" "no /usr/src/vmview-* or /var/lib/dkms/vmview left${left:+: $left}"
 
-echo "$pass passed, $fail failed"
+echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" = 0 ]

@@ -16,16 +16,31 @@
 # apt runs with a private configuration (APT_CONFIG) whose lists and cache
 # live in the cache: the mirror is the one the system's own sources name,
 # for the suites in VMVIEW_SUITES (default: bookworm bookworm-updates
-# bookworm-security) and the architectures amd64, i386 and arm64.  The
-# lists are refreshed when they are a day old or a package is not found.
-# Prints the root's path on success.
+# bookworm-security; another list keeps its own lists in
+# $VMVIEW_CACHE/apt-FIRSTSUITE) and the architectures amd64, i386 and
+# arm64.  The lists are refreshed when they are a day old or a package is
+# not found.  Prints the root's path on success.
+#
+#   scripts/fetch.sh -l PREFIX
+#
+# prints the names of the packages beginning with PREFIX that the suites
+# have (apt-cache pkgnames, kept until the lists are refreshed), one a
+# line, and nothing else.
 set -euo pipefail
 
-root_name=${1:?usage: fetch.sh ROOT PKG[:ARCH]...}
+list=
+if [ "${1:-}" = -l ]; then
+	list=${2:?usage: fetch.sh -l PREFIX}
+	set -- list
+fi
+root_name=${1:?usage: fetch.sh ROOT PKG[:ARCH]... | -l PREFIX}
 shift
 cache=${VMVIEW_CACHE:-/var/cache/vmview}
-suites=${VMVIEW_SUITES:-bookworm bookworm-updates bookworm-security}
+default_suites="bookworm bookworm-updates bookworm-security"
+suites=${VMVIEW_SUITES:-$default_suites}
+# Each release's lists live apart, so switching between them costs nothing.
 apt=$cache/apt
+[ "$suites" = "$default_suites" ] || apt=$cache/apt-${suites%% *}
 root=$cache/roots/$root_name
 
 # The mirror the system's sources name (deb822 or one-line format).
@@ -83,6 +98,17 @@ if [ ! -f "$apt/.updated" ] || [ -n "$(find "$apt/.updated" -mmin +1440)" ] ||
 	echo "$suites" >"$apt/.suites"
 fi
 
+if [ -n "$list" ]; then
+	# Kept until the lists are next refreshed (apt-cache takes seconds).
+	names=$apt/pkgnames-$list
+	if [ ! "$names" -nt "$apt/.updated" ]; then
+		APT_CONFIG=$apt/apt.conf apt-cache pkgnames "$list" >"$names.new"
+		mv "$names.new" "$names"
+	fi
+	cat "$names"
+	exit 0
+fi
+
 mkdir -p "$cache/debs" "$root/.extracted"
 todo=()
 for p in "$@"; do
@@ -98,7 +124,11 @@ if [ ${#todo[@]} -gt 0 ]; then
 		name=${p%%:*}
 		arch=${p#"$name"}
 		arch=${arch#:}
-		deb=$(ls -t "${name}_"*"_${arch:-*}.deb" 2>/dev/null | head -n 1)
+		if [ -n "$arch" ]; then
+			deb=$(ls -t "${name}_"*"_$arch.deb" 2>/dev/null | head -n 1)
+		else
+			deb=$(ls -t "${name}_"*.deb 2>/dev/null | head -n 1)
+		fi
 		[ -n "$deb" ] || { echo "fetch: $p was downloaded but its .deb is not in $cache/debs" >&2; exit 1; }
 		dpkg-deb -x "$deb" "$root"
 		touch "$root/.extracted/$p"

@@ -12,13 +12,21 @@
 #                             and with "image" also G_KIMG (vmlinuz),
 #                             G_MODS (its modules) and G_BUSYBOX (a static
 #                             busybox for the guest's architecture).
-#                             amd64 kernels are the ones scripts/deps.sh
-#                             installs; the others are fetched (of the same
-#                             Debian kernel version) by scripts/fetch.sh
+#                             amd64 6.1 and 6.12 kernels are the ones
+#                             scripts/deps.sh installs; other flavours are
+#                             fetched (of the same Debian kernel version)
+#                             by scripts/fetch.sh; series Debian 12 does not
+#                             have (5.10 from bullseye, 7.x from
+#                             trixie-backports) are fetched whole, the
+#                             newest version the archive has, into
+#                             /var/cache/vmview (guest_fetched_kernel)
 #   build_module HDRS DIR [MAKE ARGS...]
 #                             copies the module's sources to DIR (so builds
 #                             for different kernels share no object file)
-#                             and builds them there; output in DIR/build.log
+#                             and builds them there; output in DIR/build.log.
+#                             Headers inside a build root of the cache
+#                             (scripts/trixie-root.sh: 7.x wants gcc-14)
+#                             are built in that root, in a chroot
 #
 # Needs $top (the source tree).  Also a command: see its end.
 
@@ -47,9 +55,81 @@ guest_debarch() {
 	esac
 }
 
+# Where a series Debian 12 does not have comes from: its suites, and
+# the package layout ("bullseye": linux-image-ABI-amd64 with /boot and
+# /lib/modules; "trixie": linux-image-VER-amd64 is a metapackage over
+# linux-binary-, linux-modules- and linux-base-, all under /usr/lib/modules,
+# built with gcc-14 in a trixie root).  Nothing for 6.1 and 6.12.
+guest_origin() { # series
+	case $1 in
+	5.10) echo "bullseye|bullseye bullseye-updates bullseye-security" ;;
+	7.*) echo "trixie|trixie-backports trixie" ;;
+	esac
+}
+
+# A kernel of such a series, amd64 flavour, fetched into the cache with
+# scripts/fetch.sh (a private apt configuration: the system's sources are
+# not touched, nothing is installed).  Sets what guest_kernel sets.
+guest_fetched_kernel() { # image?
+	local origin layout suites re abi root broot
+	origin=$(guest_origin "$G_SERIES")
+	layout=${origin%%|*}
+	suites=${origin#*|}
+	[ "$G_FLAVOUR" = amd64 ] || { echo "guests: $G_SERIES is fetched for amd64 only, not $G_FLAVOUR" >&2; return 1; }
+	# The newest version the archive has: linux-image-5.10.0-46-amd64,
+	# linux-image-7.3.4+deb13-amd64.
+	re="^linux-image-(${G_SERIES//./\\.}\\.[0-9]+(-[0-9]+|\\+deb[0-9]+))-amd64\$"
+	abi=$(VMVIEW_SUITES=$suites "$top/scripts/fetch.sh" -l "linux-image-$G_SERIES." |
+	      sed -En "s/$re/\\1/p" | sort -V | tail -n 1)
+	[ -n "$abi" ] || { echo "guests: no $G_SERIES amd64 kernel in $suites" >&2; return 1; }
+	G_KVER=$abi-amd64
+	local hpkgs=("linux-headers-$G_KVER" "linux-headers-$abi-common")
+	case $layout in
+	bullseye)
+		hpkgs+=("linux-kbuild-$G_SERIES")
+		[ "${1:-}" = image ] && hpkgs+=("linux-image-$G_KVER")
+		root=$(VMVIEW_SUITES=$suites "$top/scripts/fetch.sh" "$layout-amd64" "${hpkgs[@]}") || return 1
+		G_HDRS=$root/usr/src/linux-headers-$G_KVER
+		G_KIMG=$root/boot/vmlinuz-$G_KVER
+		G_MODS=$root/lib/modules/$G_KVER
+		# The headers' Makefile includes the -common tree by its
+		# absolute /usr/src path: point it into the cache.
+		sed -i "s|^include /usr/src/|include $root/usr/src/|" "$G_HDRS/Makefile" || return 1
+		;;
+	trixie)
+		hpkgs+=("linux-kbuild-$abi")
+		# The headers go into the gcc-14 build root, at their real paths.
+		broot=$("$top/scripts/trixie-root.sh") || return 1
+		[ "$(VMVIEW_SUITES=$suites "$top/scripts/fetch.sh" "${broot##*/}" "${hpkgs[@]}")" = "$broot" ] || return 1
+		G_HDRS=$broot/usr/src/linux-headers-$G_KVER
+		if [ "${1:-}" = image ]; then
+			root=$(VMVIEW_SUITES=$suites "$top/scripts/fetch.sh" "$layout-amd64" \
+				"linux-binary-$G_KVER" "linux-modules-$G_KVER" "linux-base-$G_KVER") || return 1
+			# merged /usr: depmod and vm.sh look in lib/modules
+			[ -e "$root/lib" ] || ln -s usr/lib "$root/lib"
+			G_KIMG=$root/usr/lib/modules/$G_KVER/vmlinuz
+			G_MODS=$root/lib/modules/$G_KVER
+		fi
+		;;
+	*) echo "guests: no origin known for series $G_SERIES" >&2; return 1 ;;
+	esac
+	[ -d "$G_HDRS" ] || { echo "guests: $G_HDRS missing after fetching" >&2; return 1; }
+	G_BUSYBOX=/bin/busybox
+	[ "${1:-}" = image ] || return 0
+	# The packages' postinst would run depmod; vm.sh reads modules.dep.
+	if [ ! -s "$G_MODS/modules.dep" ]; then
+		depmod -b "$root" "$G_KVER" || return 1
+	fi
+	[ -f "$G_KIMG" ] || { echo "guests: $G_KIMG missing after fetching" >&2; return 1; }
+}
+
 guest_kernel() { # name [image]
 	local amd64 abi darch root
 	guest_get "$1" || return 1
+	if [ -n "$(guest_origin "$G_SERIES")" ]; then
+		guest_fetched_kernel "${2:-}"
+		return
+	fi
 	amd64=$("$top/scripts/kernels.sh" "$G_SERIES")
 	[ -n "$amd64" ] || { echo "guests: no $G_SERIES amd64 kernel installed (scripts/deps.sh test)" >&2; return 1; }
 	if [ "$G_FLAVOUR" = amd64 ]; then
@@ -83,12 +163,43 @@ guest_kernel() { # name [image]
 }
 
 build_module() { # hdrs dir [make args...]
-	local hdrs=$1 dir
+	local hdrs=$1 dir broot
 	dir=$(realpath -m "$2")
 	shift 2
 	rm -rf "$dir" && mkdir -p "$dir" &&
 	cp -r "$top/Kbuild" "$top/guests.table" "$top/module" "$top/include" "$dir/" &&
 	find "$dir" \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' -o -name '*.mod*' \) -delete || return 1
+	broot=${hdrs%/usr/src/*}
+	if [ "$broot" != "$hdrs" ] && [ -f "$broot/.vmview-ready" ]; then
+		# A build root (scripts/trixie-root.sh): its own compiler, the
+		# headers at their real path, DIR bound to /mnt/vmview in a
+		# private mount namespace, /proc for objtool.
+		# There is no sparse for 7.x headers (trixie's 0.6.4 stops at
+		# __typeof_unqual__), and Debian's kbuild lacks the
+		# checker-valid.sh that would say so: say it here, once.
+		local a args=()
+		for a in "$@"; do
+			case $a in
+			C=*) echo "vmview: no sparse for these headers (trixie's is too old): $a not run" >"$dir/build.log" ;;
+			*) args+=("$a") ;;
+			esac
+		done
+		set -- "${args[@]}"
+		# shellcheck disable=SC2016 # bash -c's script, expanded there
+		mkdir -p "$broot/mnt/vmview" &&
+		unshare --mount --pid --fork --mount-proc="$broot/proc" \
+			bash -c 'mount --bind "$1" "$2/mnt/vmview" && shift 2 && exec chroot "$0" make "$@"' \
+			"$broot" "$dir" "$broot" -C "${hdrs#"$broot"}" M=/mnt/vmview "$@" modules \
+			>>"$dir/build.log" 2>&1
+		return
+	fi
+	# Headers whose compiler the host lacks (5.10's gcc-10): the host's
+	# gcc-12 builds for them.
+	local cc
+	cc=$(sed -n 's/^CC = .*[^-a-z0-9]\(gcc-[0-9]*\)$/\1/p' "$hdrs/.kernelvariables" 2>/dev/null)
+	if [ -n "$cc" ] && ! command -v "$cc" >/dev/null; then
+		set -- CC=gcc-12 "$@"
+	fi
 	make -C "$hdrs" M="$dir" "$@" modules >"$dir/build.log" 2>&1
 }
 

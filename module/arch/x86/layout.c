@@ -64,13 +64,49 @@ static int vmv_platform_check(void)
 
 struct vmv_layout vmv_layout;
 
+/*
+ * The software bits that moved between kernels: devmap (gone in 6.17,
+ * with every devmap entry: a kernel without it has none to report) and
+ * the saved-dirty bit (6.6+; before, a write-protected page keeps its
+ * dirty bit in place).
+ */
+#ifdef _PAGE_DEVMAP
+#define VMV_PAGE_DEVMAP		_PAGE_DEVMAP
+#else
+#define VMV_PAGE_DEVMAP		0
+#endif
+#ifdef _PAGE_SAVED_DIRTY
+#define VMV_PAGE_SAVED_DIRTY	_PAGE_SAVED_DIRTY
+#else
+#define VMV_PAGE_SAVED_DIRTY	0
+#endif
+
+/*
+ * For the load-time check of the decoder: make @pte a devmap PTE where
+ * the kernel has them (until 6.16).  False, @pte untouched, on a kernel
+ * without: it has no such entries for the decoder to meet.
+ */
+static inline bool vmv_pte_mkdevmap(pte_t *pte)
+{
+#ifdef _PAGE_DEVMAP
+	*pte = pte_mkdevmap(*pte);
+	return true;
+#else
+	return false;
+#endif
+}
+
+/*
+ * Decode @entry as a PTE: it must be of @kind, on @pfn, with every flag
+ * of @flags (VMV_FLAG()s) and, for @type >= 0, that swap type and offset.
+ */
 static int vmv_layout_check(const char *what, u64 entry, enum vmview_kind kind,
-			    u64 pfn, int type, u64 offset)
+			    u64 pfn, u32 flags, int type, u64 offset)
 {
 	struct vmv_decoded d;
 
 	vmv_decode(&vmv_layout, entry, VMVIEW_LEVEL_PTE, &d);
-	if (d.kind == kind && d.pfn == pfn &&
+	if (d.kind == kind && d.pfn == pfn && (d.flags & flags) == flags &&
 	    (type < 0 || (d.swap_type == type && d.swap_offset == offset)))
 		return 0;
 	pr_err("refusing to load: decoding a %s entry 0x%016llx disagrees with this kernel\n",
@@ -94,53 +130,51 @@ int vmv_layout_init(void)
 		return ret;
 	vmv_decode_init();
 	memset(l, 0xff, sizeof(*l));	/* every type VMV_NO_TYPE */
-	l->max_swapfiles = MAX_SWAPFILES;
-#if SWP_HWPOISON_NUM
-	l->type_hwpoison = SWP_HWPOISON;
-#endif
-#if SWP_MIGRATION_NUM
-	l->type_migration_read = SWP_MIGRATION_READ;
-	l->type_migration_read_exclusive = SWP_MIGRATION_READ_EXCLUSIVE;
-	l->type_migration_write = SWP_MIGRATION_WRITE;
-#endif
-#if SWP_DEVICE_NUM
-	l->type_device_private_read = SWP_DEVICE_READ;
-	l->type_device_private_write = SWP_DEVICE_WRITE;
-	l->type_device_exclusive_read = SWP_DEVICE_EXCLUSIVE_READ;
-	l->type_device_exclusive_write = SWP_DEVICE_EXCLUSIVE_WRITE;
-#endif
-#if SWP_PTE_MARKER_NUM
-	l->type_marker = SWP_PTE_MARKER;
-#endif
-#ifdef SWP_SWAPIN_ERROR_NUM
-	l->type_swapin_error = SWP_SWAPIN_ERROR;
-#endif
-	l->swp_pfn_bits = SWP_PFN_BITS;
-	l->devmap_mask = _PAGE_DEVMAP;
-#ifdef _PAGE_SAVED_DIRTY
-	l->saved_dirty_mask = _PAGE_SAVED_DIRTY;
-#else
-	l->saved_dirty_mask = 0;
-#endif
+	vmv_swap_types(l);
+	l->swp_pfn_bits = VMV_SWP_PFN_BITS;
+	l->devmap_mask = VMV_PAGE_DEVMAP;
+	l->saved_dirty_mask = VMV_PAGE_SAVED_DIRTY;
 
 	pte = pfn_pte(0x12345, PAGE_SHARED);
 	ret = vmv_layout_check("present", pte_val(pte), VMVIEW_KIND_PRESENT,
-			       pte_pfn(pte), -1, 0);
+			       pte_pfn(pte), VMV_FLAG(VMVIEW_F_RW), -1, 0);
+	/* Write-protected, a dirty page stays dirty (6.6+: saved dirty). */
+	pte = pte_wrprotect(pte_mkdirty(pte));
+	ret = ret ?: vmv_layout_check("dirty write-protected", pte_val(pte),
+				      VMVIEW_KIND_PRESENT, 0x12345,
+				      VMV_FLAG(VMVIEW_F_DIRTY), -1, 0);
+	pte = pfn_pte(0x12345, PAGE_SHARED);
+	if (vmv_pte_mkdevmap(&pte))
+		ret = ret ?: vmv_layout_check("devmap", pte_val(pte),
+					      VMVIEW_KIND_PRESENT, 0x12345,
+					      VMV_FLAG(VMVIEW_F_DEVMAP), -1, 0);
 	/* A protnone PFN is stored inverted (L1TF). */
 	pte = pfn_pte(0x12345, PAGE_NONE);
 	ret = ret ?: vmv_layout_check("protnone", pte_val(pte),
-				      VMVIEW_KIND_PROTNONE, 0x12345, -1, 0);
+				      VMVIEW_KIND_PROTNONE, 0x12345, 0, -1, 0);
 	pte = swp_entry_to_pte(swp_entry(1, 0x1234));
 	ret = ret ?: vmv_layout_check("swap", pte_val(pte), VMVIEW_KIND_SWAP,
-				      VMVIEW_NO_PFN, 1, 0x1234);
-	pte = pte_swp_mkexclusive(pte_swp_mksoft_dirty(pte));
-	ret = ret ?: vmv_layout_check("swap", pte_val(pte), VMVIEW_KIND_SWAP,
-				      VMVIEW_NO_PFN, 1, 0x1234);
+				      VMVIEW_NO_PFN, 0, 1, 0x1234);
+	pte = pte_swp_mksoft_dirty(pte);
+	ret = ret ?: vmv_layout_check("soft-dirty swap", pte_val(pte),
+				      VMVIEW_KIND_SWAP, VMVIEW_NO_PFN,
+				      IS_ENABLED(CONFIG_MEM_SOFT_DIRTY) ?
+				      VMV_FLAG(VMVIEW_F_SOFTDIRTY) : 0,
+				      1, 0x1234);
+	if (vmv_pte_swp_mkexclusive(&pte))
+		ret = ret ?: vmv_layout_check("exclusive swap", pte_val(pte),
+					      VMVIEW_KIND_SWAP, VMVIEW_NO_PFN,
+					      VMV_FLAG(VMVIEW_F_EXCLUSIVE),
+					      1, 0x1234);
 #if SWP_MIGRATION_NUM
-	pte = swp_entry_to_pte(make_writable_migration_entry(0x4321));
+	pte = swp_entry_to_pte(vmv_writable_migration_entry(0x4321));
 	ret = ret ?: vmv_layout_check("migration", pte_val(pte),
-				      VMVIEW_KIND_MIGRATION, 0x4321,
+				      VMVIEW_KIND_MIGRATION, 0x4321, 0,
 				      SWP_MIGRATION_WRITE, 0x4321);
 #endif
+	if (vmv_pte_mkmarker(&pte))
+		ret = ret ?: vmv_layout_check("marker", pte_val(pte),
+					      VMVIEW_KIND_MARKER, VMVIEW_NO_PFN,
+					      0, -1, 0);
 	return ret;
 }
