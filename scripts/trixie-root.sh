@@ -5,7 +5,7 @@
 # want gcc-14, which does not run on bookworm (it needs a newer glibc), and
 # gcc-12 rejects their flags.  Made once with debootstrap (taken from
 # trixie with apt-get download, not installed), in the cache outside the
-# work tree; prints its path.
+# work tree, with dkms added for the DKMS test; prints its path.
 #
 #   scripts/trixie-root.sh        ->  /var/cache/vmview/roots/trixie-build
 #
@@ -23,7 +23,22 @@ cache=${VMVIEW_CACHE:-/var/cache/vmview}
 root=$cache/roots/trixie-build
 export VMVIEW_SUITES=${VMVIEW_TRIXIE_SUITES:-trixie-backports trixie}
 
+# DKMS in the root, for `make dkms-check` on 7.x kernels (a root made
+# before it gets it added): the root's own apt, from its own sources.
+add_dkms() {
+	[ -f "$root/.vmview-dkms" ] && return 0
+	echo "trixie-root: installing dkms in $root" >&2
+	unshare --mount --pid --fork --mount-proc="$root/proc" chroot "$root" \
+		sh -c 'export DEBIAN_FRONTEND=noninteractive
+		       apt-get update -qq &&
+		       apt-get install -y -q --no-install-recommends dkms' >&2 &&
+		[ -x "$root/usr/sbin/dkms" ] ||
+		{ echo "trixie-root: dkms did not install in $root" >&2; return 1; }
+	touch "$root/.vmview-dkms"
+}
+
 if [ -f "$root/.vmview-ready" ]; then
+	add_dkms
 	echo "$root"
 	exit 0
 fi
@@ -44,4 +59,5 @@ DEBOOTSTRAP_DIR=$dbs/usr/share/debootstrap "$dbs/usr/sbin/debootstrap" \
 chroot "$root" sh -c 'command -v pahole && command -v gcc-14' >/dev/null ||
 	{ echo "trixie-root: gcc-14 or pahole missing in $root" >&2; exit 1; }
 touch "$root/.vmview-ready"
+add_dkms
 echo "$root"
