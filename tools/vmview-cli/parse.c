@@ -17,11 +17,7 @@
 #include <string.h>
 
 #include "vmview-cli.h"
-
-/* A swap-format entry (x86-64), as module/decode.c reads it. */
-#define X86_SWP_FLAGS		0xeULL	/* soft-dirty, uffd-wp, exclusive */
-#define X86_SWP_TYPE_BITS	5
-#define X86_SWP_OFFSET_SHIFT	14
+#include "decode.h"		/* module/, with module/arch/x86/decode.c */
 
 static const char *skip_spaces(const char *p)
 {
@@ -296,13 +292,26 @@ static uint64_t meta_field(uint64_t meta, unsigned int shift, uint64_t mask)
 }
 
 /*
+ * The offset of a swap-format entry, by the module's own decoder (the
+ * architecture's, module/arch/ARCH/decode.c): with every type below
+ * max_swapfiles it reads any such entry as a swap entry, offset whole.
+ */
+static uint64_t swap_offset(uint64_t entry, unsigned int level)
+{
+	static const struct vmv_layout all_swap = { .max_swapfiles = 0xff };
+	struct vmv_decoded d;
+
+	vmv_decode(&all_swap, entry, level, &d);
+	return d.swap_offset;
+}
+
+/*
  * A record of PID/ptes.bin as vmv_parse_pte_line() reads the same
  * entry's line of PID/ptes (module/fmt.c writes both): every swap-format
  * kind (swap to marker) has a swap type and offset; a swap entry has no
  * frame, its record's pfn is the offset.  The other kinds' records carry
- * a frame (or none) in pfn, so their offset is read from the entry as
- * the module decodes it (x86-64: inverted from bit 14 up, below the type
- * in the top 5 bits; bits 1 to 3 are flags).  Returns 0, or -EBADMSG for
+ * a frame (or none) in pfn, so their offset is read from the entry by
+ * the module's own decoder (swap_offset()).  Returns 0, or -EBADMSG for
  * a kind or level this CLI does not know.
  */
 int vmv_pte_from_rec(const struct vmview_pte *rec, struct vmv_pte *pte)
@@ -325,8 +334,7 @@ int vmv_pte_from_rec(const struct vmview_pte *rec, struct vmv_pte *pte)
 		pte->has_swap = true;
 		pte->swap_type = meta_field(m, VMVIEW_META_SWAP_SHIFT,
 					    VMVIEW_META_SWAP_MASK);
-		pte->swap_offset = ~(rec->entry & ~X86_SWP_FLAGS) <<
-				   X86_SWP_TYPE_BITS >> X86_SWP_OFFSET_SHIFT;
+		pte->swap_offset = swap_offset(rec->entry, level);
 		if (kind == VMVIEW_KIND_SWAP) {
 			pte->swap_offset = rec->pfn;
 			pte->pfn = VMVIEW_NO_PFN;
