@@ -254,6 +254,8 @@ static int vmv_events_show(struct seq_file *m, void *v)
 	return 0;
 }
 
+#define VMV_SEQ_SIZE	(32 * 1024)
+
 static int vmv_single_open(struct inode *inode, struct file *file,
 			   int (*show)(struct seq_file *, void *))
 {
@@ -264,7 +266,13 @@ static int vmv_single_open(struct inode *inode, struct file *file,
 	if (ret)
 		return ret;
 	vmv_target_get(t);
-	ret = single_open(file, show, t);
+	/*
+	 * Room for the longest content (events: 256 lines; verify: 64
+	 * mismatch lines) from the start: seq_read() runs a show again
+	 * with a bigger buffer when it overflows, and a second verify would
+	 * report a changed-mode verify's ranges as already compared.
+	 */
+	ret = single_open_size(file, show, t, VMV_SEQ_SIZE);
 	if (ret)
 		vmv_target_put(t);
 	return ret;

@@ -6,13 +6,17 @@
  * the last one stopped, each leaf formatted by fmt.c as a line or a
  * record.  Documentation/vmview.rst is the contract.
  *
- * Locking: d->lock makes the reads of one open file take turns.  A fill
- * takes a user reference on the mm and mmap_read_lock_killable(), walks
- * (the PTE tables under their own lock, see walk.h), and drops both;
- * nothing of the target is held while copying to userspace.
+ * Locking: d->lock makes the reads of one open file take turns (it is
+ * this file's own: other readers and the target never wait for it).  A
+ * fill walks piece by piece, at most VMV_DUMP_PIECE entries (eight PTE
+ * tables) each, and for each piece takes a user reference on the mm and
+ * mmap_read_lock_killable(), walks (the PTE tables under their own lock,
+ * see walk.h) and drops both; nothing of the target is held between
+ * pieces or while copying to userspace.
  */
 #include <linux/mm.h>
 #include <linux/mutex.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -21,11 +25,30 @@
 #include "vmview.h"
 #include "walk.h"
 
+/* Entries one piece of a fill walks: as many records as the buffer holds. */
+#define VMV_DUMP_PIECE	(8 * PTRS_PER_PTE)
+
 struct vmv_ptes_walk {
 	struct vmv_dump *d;
+	unsigned int piece;	/* entries walked in this piece */
 	bool full;		/* stopped: the buffer had no room */
-	unsigned long stop;	/* ... for the leaf at this address */
+	unsigned long stop;	/* stopped (full or piece done) at this leaf */
 };
+
+/*
+ * Does the piece end before these @n entries at @addr?  Its first table
+ * or leaf is always taken.
+ */
+static bool vmv_ptes_piece_done(struct vmv_ptes_walk *pw, unsigned long addr,
+				unsigned int n)
+{
+	if (pw->piece && pw->piece + n > VMV_DUMP_PIECE) {
+		pw->stop = addr;
+		return true;
+	}
+	pw->piece += n;
+	return false;
+}
 
 static struct vmview_pte *vmv_dump_rec(struct vmv_dump *d)
 {
@@ -65,7 +88,7 @@ static int vmv_ptes_leaf(struct vmv_walk *w, unsigned long addr,
 	struct vmv_dump *d = pw->d;
 	struct vmv_page_info pi;
 
-	if (!vmv_ptes_room(pw, addr))
+	if (vmv_ptes_piece_done(pw, addr, 1) || !vmv_ptes_room(pw, addr))
 		return 1;
 	vmv_walk_page_info(w, level, entry, dec, &pi);
 	vmv_dump_put(d, addr, level, entry, dec, &pi);
@@ -111,6 +134,8 @@ static __always_inline int vmv_ptes_pte(struct vmv_walk *w, pte_t *ptep,
 static int vmv_ptes_table(struct vmv_walk *w, pte_t *ptep, unsigned long addr,
 			  unsigned long end, unsigned long *resume)
 {
+	if (vmv_ptes_piece_done(w->private, addr, (end - addr) >> PAGE_SHIFT))
+		return 1;
 	return vmv_walk_ptes(w, ptep, addr, end, resume, vmv_ptes_pte);
 }
 
@@ -123,12 +148,15 @@ static const struct vmv_walk_ops vmv_ptes_ops = {
 
 /*
  * Fill the (drained) buffer with the leaves from d->next on, as many as
- * it has room for.  Takes the mm and its lock and drops both.
+ * it has room for, a piece at a time; each piece takes the mm and its
+ * lock and drops both.  On an error the buffer is empty and d->next
+ * where it was.
  */
 static int vmv_dump_fill(struct vmv_dump *d)
 {
 	struct vmv_ptes_walk pw = { .d = d };
 	struct vmv_walk w = { .ops = &vmv_ptes_ops, .private = &pw };
+	unsigned long start = d->next;
 	int ret;
 
 	d->from = 0;
@@ -137,17 +165,24 @@ static int vmv_dump_fill(struct vmv_dump *d)
 		d->count = sizeof(VMV_PTES_HEADER) - 1;
 		memcpy(d->buf, VMV_PTES_HEADER, d->count);
 	}
-	w.mm = vmv_target_lock_mm(d->t, &ret);
-	if (!w.mm)
-		return ret;
-	ret = vmv_walk(&w, d->next, TASK_SIZE_MAX);
-	vmv_target_unlock_mm(w.mm);
-	if (ret < 0) {
-		d->count = 0;
-		return ret;
-	}
-	d->next = pw.full ? pw.stop : TASK_SIZE_MAX;
-	return 0;
+	do {
+		pw.piece = 0;
+		w.mm = vmv_target_lock_mm(d->t, &ret);
+		if (!w.mm)
+			break;
+		ret = vmv_walk(&w, d->next, TASK_SIZE_MAX);
+		vmv_target_unlock_mm(w.mm);
+		if (ret < 0)
+			break;
+		d->next = ret ? pw.stop : TASK_SIZE_MAX;
+		ret = 0;
+		if (pw.full || d->next >= TASK_SIZE_MAX)
+			return 0;
+		cond_resched();
+	} while (!fatal_signal_pending(current));
+	d->count = 0;
+	d->next = start;
+	return ret ?: -EINTR;
 }
 
 /*

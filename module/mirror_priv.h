@@ -20,7 +20,15 @@
 #define VMV_NR_DIRTY		64	/* ranges; more: refill everything */
 #define VMV_NR_EVENTS		256
 #define VMV_FILL_TRIES		64
-#define VMV_VERIFY_TRIES	8
+#define VMV_VERIFY_TRIES	8	/* per piece */
+/*
+ * The most entries one verify piece compares under the mmap lock and
+ * m->lock (a piece ends before the PTE table, or after the huge leaf,
+ * that would take it past this): two PTE tables, about as many guest
+ * instructions as pagemap spends under the mmap lock on one 2 MiB
+ * chunk (Documentation/bench.rst, "Interference").
+ */
+#define VMV_VERIFY_PIECE	(2 * PTRS_PER_PTE)
 #define VMV_MISMATCH_LINES	64
 
 struct vmv_range {
@@ -46,6 +54,7 @@ struct vmv_verify {
 	unsigned long checked, mismatches, matched;
 	struct vmv_ranges missing;	/* present in the walk only */
 	struct vmv_shadow_ptes sp;	/* the shadow node of this PTE table */
+	unsigned int piece;		/* entries compared in this piece */
 	bool last_try;
 };
 

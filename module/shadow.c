@@ -139,6 +139,36 @@ static u64 sh_pte_get(const void *node, bool wide, unsigned int i)
 	return (u64)(c >> SH_C_PFN_SHIFT) << SH_PFN_SHIFT | (c & SH_TAGS);
 }
 
+/*
+ * The leaves among entries @first to @last of a level-0 node: its valid
+ * bits summed (a verify counts every node it compares).  A compact
+ * node's entries are summed two at a time, in the two halves of a u64
+ * (at most 512 each: no carry crosses).
+ */
+static unsigned int sh_pte_count(const void *node, bool wide,
+				 unsigned int first, unsigned int last)
+{
+	const struct vmv_shadow_wpte *w = node;
+	const struct vmv_shadow_pte *c = node;
+	unsigned int i = first, end = last + 1, n = 0;
+	u64 two, sum = 0;
+
+	if (wide) {
+		for (; i < end; i++)
+			n += w->e[i] & SH_LEAF;
+		return n;
+	}
+	if (i & 1)
+		n += c->e[i++] & SH_LEAF;
+	if ((end & 1) && end > i)
+		n += c->e[--end] & SH_LEAF;
+	for (; i < end; i += 2) {
+		memcpy(&two, &c->e[i], sizeof(two));
+		sum += two & (SH_LEAF << 32 | SH_LEAF);
+	}
+	return n + (u32)sum + (u32)(sum >> 32);
+}
+
 /* Store a 64-bit form entry; a compact node must be able to hold it. */
 static void sh_pte_put(void *node, bool wide, unsigned int i, u64 e)
 {
@@ -479,14 +509,16 @@ void vmv_shadow_invalidate(struct vmv_shadow *s, u64 start, u64 end)
 	}
 }
 
+/* A walk for vmv_shadow_for_each(), or with no @fn, vmv_shadow_count(). */
 struct sh_walk {
 	u64 start;
 	u64 end;
 	vmv_shadow_fn fn;
 	void *priv;
+	u64 count;
 };
 
-static int sh_pte_walk(const struct sh_walk *w, u64 child, u64 base)
+static int sh_pte_walk(struct sh_walk *w, u64 child, u64 base)
 {
 	const void *node = sh_ptr(child);
 	bool wide = child & SH_WIDE;
@@ -496,6 +528,10 @@ static int sh_pte_walk(const struct sh_walk *w, u64 child, u64 base)
 	u64 e;
 
 	sh_span(0, base, w->start, w->end, &first, &last);
+	if (!w->fn) {
+		w->count += sh_pte_count(node, wide, first, last);
+		return 0;
+	}
 	for (i = first; i <= last; i++) {
 		e = sh_pte_get(node, wide, i);
 		if (!e)
@@ -508,7 +544,7 @@ static int sh_pte_walk(const struct sh_walk *w, u64 child, u64 base)
 	return 0;
 }
 
-static int sh_dir_walk(const struct sh_walk *w,
+static int sh_dir_walk(struct sh_walk *w,
 		       const struct vmv_shadow_dir *dir, unsigned int level,
 		       u64 base)
 {
@@ -523,7 +559,10 @@ static int sh_dir_walk(const struct sh_walk *w,
 		if (!e)
 			continue;
 		lo = base + ((u64)i << shift);
-		if (e & SH_LEAF) {
+		if ((e & SH_LEAF) && !w->fn) {
+			w->count++;
+			ret = 0;
+		} else if (e & SH_LEAF) {
 			sh_leaf_decode(e, level, &leaf);
 			ret = w->fn(w->priv, lo, &leaf);
 		} else if (level == 1) {
@@ -549,6 +588,18 @@ int vmv_shadow_for_each(const struct vmv_shadow *s, u64 start, u64 end,
 	if (!s->root || w.start >= w.end)
 		return 0;
 	return sh_dir_walk(&w, s->root, s->levels - 1, 0);
+}
+
+u64 vmv_shadow_count(const struct vmv_shadow *s, u64 start, u64 end)
+{
+	struct sh_walk w = { .start = start, .end = end };
+
+	if (w.end > vmv_shadow_limit(s))
+		w.end = vmv_shadow_limit(s);
+	if (!s->root || w.start >= w.end)
+		return 0;
+	sh_dir_walk(&w, s->root, s->levels - 1, 0);
+	return w.count;
 }
 
 void vmv_shadow_ptes(const struct vmv_shadow *s, u64 va,

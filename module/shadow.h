@@ -193,6 +193,17 @@ int vmv_shadow_for_each(const struct vmv_shadow *s, u64 start, u64 end,
 			vmv_shadow_fn fn, void *priv);
 
 /**
+ * vmv_shadow_count() - how many leaves overlap [@start, @end)
+ * @s: the table
+ * @start: the first address, any alignment
+ * @end: the address after the last, any alignment; clamped to the range
+ *
+ * What vmv_shadow_for_each() would call its @fn for, counted without a
+ * call per leaf (a lowest-level node is one scan of its entries).
+ */
+u64 vmv_shadow_count(const struct vmv_shadow *s, u64 start, u64 end);
+
+/**
  * struct vmv_shadow_ptes - the lowest-level node that covers a 2 MiB range
  * @node: the node, NULL when the range holds no 4 KiB leaves
  * @wide: the node holds 64-bit entries

@@ -4,6 +4,8 @@
  * tracked processes.  Lifetime rules are in target.h.
  */
 #include <linux/atomic.h>
+#include <linux/completion.h>
+#include <linux/lockdep.h>
 #include <linux/mm.h>
 #include <linux/pid.h>
 #include <linux/sched/mm.h>
@@ -62,14 +64,22 @@ void vmv_target_comm(struct vmv_target *t, char *buf)
 	strscpy(buf, t->comm, TASK_COMM_LEN);
 }
 
-/* Called with vmv_targets_lock held. */
-static struct vmv_target *vmv_target_find(pid_t nr, struct pid *pid)
+/*
+ * Called with vmv_targets_lock held: the live target named @nr (or
+ * @pid), or with @dying the one whose directory named @nr is still being
+ * removed.
+ */
+static struct vmv_target *vmv_target_find(pid_t nr, struct pid *pid,
+					  bool dying)
 {
 	struct vmv_target *t;
 
-	list_for_each_entry(t, &vmv_targets, node)
-		if (t->nr == nr || (pid && t->pid == pid))
+	list_for_each_entry(t, &vmv_targets, node) {
+		if (t->dying != dying)
+			continue;
+		if (t->nr == nr || (!dying && pid && t->pid == pid))
 			return t;
+	}
 	return NULL;
 }
 
@@ -84,19 +94,49 @@ static bool vmv_target_tracked(pid_t nr, struct pid *pid)
 	bool ret;
 
 	mutex_lock(&vmv_targets_lock);
-	t = vmv_target_find(nr, pid);
+	t = vmv_target_find(nr, pid, false);
 	ret = t && (t->pid == pid || pid_has_task(t->pid, PIDTYPE_PID));
 	mutex_unlock(&vmv_targets_lock);
 	return ret;
 }
 
-/* Called with vmv_targets_lock held. */
-static void vmv_target_remove(struct vmv_target *t)
+/*
+ * Untracking is two steps, so that no reader of one process stalls the
+ * tracking and untracking of every other: vmv_target_unlink(), under
+ * vmv_targets_lock, makes the target dying (no longer found, counted or
+ * untracked again); vmv_target_bury(), without the lock, removes its
+ * directory, which waits for the reads in flight (a full verify of a
+ * big process can take a while), then drops it from the list and wakes
+ * whoever waits to track the same PID again (its directory has the same
+ * name).
+ */
+static void vmv_target_unlink(struct vmv_target *t)
 {
-	list_del(&t->node);
+	lockdep_assert_held(&vmv_targets_lock);
+	t->dying = true;
 	atomic_dec(&vmv_nr_targets);
+}
+
+static void vmv_target_bury(struct vmv_target *t)
+{
 	vmv_debugfs_remove_target(t);
+	mutex_lock(&vmv_targets_lock);
+	list_del(&t->node);
+	mutex_unlock(&vmv_targets_lock);
+	complete_all(&t->buried);
+	vmv_target_put(t);	/* the list's reference */
+}
+
+/*
+ * Wait, without vmv_targets_lock, until @t (dying, a reference held by
+ * the caller) is buried.  Return: 0 or -EINTR on a fatal signal.
+ */
+static int vmv_target_wait_buried(struct vmv_target *t)
+{
+	int ret = wait_for_completion_killable(&t->buried);
+
 	vmv_target_put(t);
+	return ret ? -EINTR : 0;
 }
 
 /**
@@ -144,6 +184,7 @@ int vmv_target_track(pid_t nr)
 	vmv_stat_inc(VMV_STAT_TARGETS);
 	kref_init(&t->ref);
 	mutex_init(&t->lock);
+	init_completion(&t->buried);
 	t->pid = pid;
 	t->nr = nr;
 	get_task_comm(t->comm, task);
@@ -156,19 +197,32 @@ int vmv_target_track(pid_t nr)
 		goto err_put;
 	}
 
+retry:
 	mutex_lock(&vmv_targets_lock);
-	old = vmv_target_find(nr, pid);
+	old = vmv_target_find(nr, pid, false);
 	/*
 	 * The number may name a process that exited since it was tracked
 	 * (its PID now reused): that stale entry gives way.
 	 */
 	if (old && old->pid != pid && !pid_has_task(old->pid, PIDTYPE_PID)) {
-		vmv_target_remove(old);
-		old = NULL;
+		vmv_target_unlink(old);
+		mutex_unlock(&vmv_targets_lock);
+		vmv_target_bury(old);
+		goto retry;
 	}
 	if (old) {
 		ret = -EEXIST;
 		goto err_unlock;
+	}
+	/* A directory of the same name still being removed: wait for it. */
+	old = vmv_target_find(nr, NULL, true);
+	if (old) {
+		vmv_target_get(old);
+		mutex_unlock(&vmv_targets_lock);
+		ret = vmv_target_wait_buried(old);
+		if (ret)
+			goto err_put;
+		goto retry;
 	}
 	ret = vmv_debugfs_add_target(t);
 	if (ret)
@@ -201,13 +255,14 @@ err_pid:
  * vmv_target_untrack - stop tracking a process
  * @nr: the PID it was tracked as
  *
- * Return: 0 or -ENOENT when @nr is not tracked.
+ * Return: 0 or -ENOENT when @nr is not tracked (or being untracked
+ * already).  Returns once the directory is gone: a read of it in flight
+ * delays this call, and no other process's.
  */
 int vmv_target_untrack(pid_t nr)
 {
 	struct pid *pid = find_get_pid(nr);
-	struct vmv_target *t;
-	int ret = -ENOENT;
+	struct vmv_target *t, *found = NULL;
 
 	mutex_lock(&vmv_targets_lock);
 	/*
@@ -216,26 +271,42 @@ int vmv_target_untrack(pid_t nr)
 	 * found by its number alone.
 	 */
 	list_for_each_entry(t, &vmv_targets, node) {
+		if (t->dying)
+			continue;
 		if ((pid && t->pid == pid) ||
 		    (t->nr == nr && !pid_has_task(t->pid, PIDTYPE_PID))) {
-			vmv_target_remove(t);
-			ret = 0;
+			vmv_target_unlink(t);
+			found = t;
 			break;
 		}
 	}
 	mutex_unlock(&vmv_targets_lock);
 	put_pid(pid);
-	return ret;
+	if (!found)
+		return -ENOENT;
+	vmv_target_bury(found);
+	return 0;
 }
 
+/*
+ * At module exit.  No file of vmview's is open then (an open file holds
+ * a module reference), so nobody tracks, untracks or buries meanwhile.
+ */
 void vmv_target_untrack_all(void)
 {
-	struct vmv_target *t, *tmp;
+	struct vmv_target *t;
 
-	mutex_lock(&vmv_targets_lock);
-	list_for_each_entry_safe(t, tmp, &vmv_targets, node)
-		vmv_target_remove(t);
-	mutex_unlock(&vmv_targets_lock);
+	for (;;) {
+		mutex_lock(&vmv_targets_lock);
+		t = list_first_entry_or_null(&vmv_targets, struct vmv_target,
+					     node);
+		if (t)
+			vmv_target_unlink(t);
+		mutex_unlock(&vmv_targets_lock);
+		if (!t)
+			break;
+		vmv_target_bury(t);
+	}
 }
 
 /*

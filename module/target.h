@@ -10,13 +10,15 @@
  * Lifetime: the list of tracked targets holds one reference; every open
  * file of the target's debugfs directory holds another (taken in open,
  * where debugfs guarantees the directory is not yet removed, and dropped
- * in release).  Untracking removes the directory first (debugfs waits
- * for operations in flight, and fails later ones with -EIO), then drops
- * the list's reference.
+ * in release).  Untracking marks the target dying under the list's
+ * mutex, then, without it, removes the directory (debugfs waits for
+ * operations in flight, and fails later ones with -EIO), takes it off the
+ * list and drops the list's reference.
  */
 #ifndef _VMV_TARGET_H
 #define _VMV_TARGET_H
 
+#include <linux/completion.h>
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
@@ -26,6 +28,8 @@
 struct vmv_target {
 	struct kref ref;
 	struct list_head node;		/* in vmv_targets, under its mutex */
+	bool dying;			/* untracked, directory being removed */
+	struct completion buried;	/* directory removed, off the list */
 	struct pid *pid;
 	pid_t nr;			/* as named in debugfs */
 	struct mm_struct *mm;		/* mmgrab()ed */

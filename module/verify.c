@@ -4,12 +4,20 @@
  * mirror.c keeps.  Every leaf the walk finds in a mirrorable VMA must be
  * in the shadow with the same frame and writability, and the shadow must
  * hold nothing the walk does not; mismatches are listed, the rest
- * counted.  The locking order is mirror.c's: m->verify_lock (one verify
- * of a process at a time; the scratch state lives in the mirror, so
- * nothing is allocated), then as a fill, then m->lock.
+ * counted.
+ *
+ * Locking: m->verify_lock for the whole verify (one verify of a process
+ * at a time; the scratch state lives in the mirror, so nothing is
+ * allocated); then piece by piece, at most VMV_VERIFY_PIECE entries
+ * (one PTE table) each: refill without locks (vmv_refill()), then the
+ * mmap read lock and m->lock for the compare of that piece only.  The
+ * target's faults, munmaps and reclaim, whose notifier callbacks take
+ * m->lock, wait for at most one piece, as pagemap's readers make them
+ * wait for one PMD.
  */
 #include <linux/mm.h>
 #include <linux/mutex.h>
+#include <linux/sched/signal.h>
 #include <linux/seq_file.h>
 
 #include "mirror.h"
@@ -115,21 +123,43 @@ static __always_inline int vmv_verify_pte(struct vmv_walk *w, pte_t *ptep,
 	return vmv_verify_leaf(w, addr, VMVIEW_LEVEL_PTE, e, &d);
 }
 
+/*
+ * A piece ends before the PTE table that would take it past
+ * VMV_VERIFY_PIECE entries (its first table is always taken): the walk
+ * stops there and the piece resumes from it.
+ */
 static int vmv_verify_table(struct vmv_walk *w, pte_t *ptep,
 			    unsigned long addr, unsigned long end,
 			    unsigned long *resume)
 {
 	struct vmv_verify *v = w->private;
+	unsigned int n = (end - addr) >> PAGE_SHIFT;
 
+	if (v->piece && v->piece + n > VMV_VERIFY_PIECE) {
+		*resume = addr;
+		return 1;
+	}
+	v->piece += n;
 	if (!vmv_mirrorable_vma(w->vma))
 		return 0;
 	vmv_shadow_ptes(&v->m->shadow, addr, &v->sp);
 	return vmv_walk_ptes(w, ptep, addr, end, resume, vmv_verify_pte);
 }
 
+/* A huge leaf; the piece ends after it when it is full. */
+static int vmv_verify_huge(struct vmv_walk *w, unsigned long addr,
+			   enum vmview_level level, u64 entry,
+			   const struct vmv_decoded *d)
+{
+	struct vmv_verify *v = w->private;
+
+	vmv_verify_leaf(w, addr, level, entry, d);
+	return ++v->piece >= VMV_VERIFY_PIECE;
+}
+
 static const struct vmv_walk_ops vmv_verify_ops = {
 	.pte_table	= vmv_verify_table,
-	.leaf		= vmv_verify_leaf,
+	.leaf		= vmv_verify_huge,
 };
 
 struct vmv_extra {
@@ -174,43 +204,97 @@ static unsigned long vmv_mirrorable_pages(struct mm_struct *mm,
 	return pages;
 }
 
-static int vmv_count_leaf(void *priv, u64 va, const struct vmv_shadow_leaf *l)
+/*
+ * Compare one piece from @start: the walk's leaves against the shadow,
+ * then (only if the counts differ) the shadow's leaves against the walk,
+ * over [@start, *@next), where the walk stopped.  Called with
+ * mmap_read_lock() and m->lock held.
+ */
+static int vmv_compare(struct vmv_verify *v, struct mm_struct *mm,
+		       unsigned long start, unsigned long end,
+		       unsigned long *next, struct vmv_trace *tr)
 {
-	(*(unsigned long *)priv)++;
+	struct vmv_walk w = { .ops = &vmv_verify_ops, .mm = mm, .private = v };
+	unsigned long matched = v->matched;
+	struct vmv_extra x = { .v = v, .mm = mm, .tr = tr };
+	int ret;
+
+	v->piece = 0;
+	ret = vmv_walk(&w, start, end);
+	if (ret < 0)
+		return ret;
+	*next = ret ? w.next : end;
+	v->checked += vmv_mirrorable_pages(mm, start, *next);
+	if (vmv_shadow_count(&v->m->shadow, start, *next) != v->matched - matched)
+		return vmv_shadow_for_each(&v->m->shadow, start, *next,
+					   vmv_verify_extra, &x);
 	return 0;
 }
 
 /*
- * Compare [start, end): the walk's leaves against the shadow, then (only
- * if the counts differ) the shadow's leaves against the walk.  Called
- * with mmap_read_lock() and m->lock held.
+ * Verify [@start, @end), piece by piece (see the top of the file).  A
+ * piece whose leaves the shadow lacks (a first touch: the kernel does
+ * not notify for those) or that an invalidation may have raced is
+ * refilled and compared again, its output taken back, up to
+ * VMV_VERIFY_TRIES times; the last try reports what it sees.
  */
-static int vmv_compare(struct vmv_verify *v, struct mm_struct *mm,
-		       unsigned long start, unsigned long end,
-		       struct vmv_trace *tr)
+static int vmv_verify_range(struct vmv_verify *v, struct mm_struct *mm,
+			    unsigned long start, unsigned long end,
+			    struct vmv_trace *tr)
 {
-	struct vmv_walk w = { .ops = &vmv_verify_ops, .mm = mm, .private = v };
-	unsigned long matched = v->matched, leaves = 0;
-	struct vmv_extra x = { .v = v, .mm = mm, .tr = tr };
+	struct vmv_mirror *m = v->m;
+	unsigned long addr = start, next, seq_nr;
+	unsigned long checked, matched, mismatches;
+	size_t count;
+	unsigned int i, tries = 0;
+	bool stale;
 	int ret;
 
-	v->checked += vmv_mirrorable_pages(mm, start, end);
-	ret = vmv_walk(&w, start, end);
-	if (!ret && !start && end >= TASK_SIZE_MAX) {
-		struct vmv_shadow_stats st;
-
-		/* The whole table: its own counters say how many leaves. */
-		vmv_shadow_stats(&v->m->shadow, &st);
-		leaves = st.leaves[VMV_SHADOW_4K] + st.leaves[VMV_SHADOW_2M] +
-			 st.leaves[VMV_SHADOW_1G];
-	} else if (!ret) {
-		ret = vmv_shadow_for_each(&v->m->shadow, start, end,
-					  vmv_count_leaf, &leaves);
+	while (addr < end) {
+		ret = vmv_refill(m, mm);
+		if (ret)
+			return ret;
+		seq_nr = mmu_interval_read_begin(&m->notifier);
+		ret = mmap_read_lock_killable(mm);
+		if (ret)
+			return ret;
+		mutex_lock(&m->lock);
+		count = v->seq->count;
+		checked = v->checked;
+		matched = v->matched;
+		mismatches = v->mismatches;
+		v->last_try = tries >= VMV_VERIFY_TRIES - 1;
+		vmv_ranges_clear(&v->missing);
+		ret = vmv_compare(v, mm, addr, end, &next, tr);
+		stale = !ret && !v->last_try &&
+			(!vmv_ranges_empty(&v->missing) ||
+			 mmu_interval_read_retry(&m->notifier, seq_nr));
+		if (stale) {
+			for (i = 0; i < v->missing.nr; i++)
+				vmv_mark_dirty(m, v->missing.r[i].start,
+					       v->missing.r[i].end);
+			if (v->missing.all)
+				m->dirty.all = true;
+			v->seq->count = count;
+			v->checked = checked;
+			v->matched = matched;
+			v->mismatches = mismatches;
+		}
+		mutex_unlock(&m->lock);
+		mmap_read_unlock(mm);
+		if (ret)
+			return ret;
+		if (stale) {
+			tries++;
+			continue;
+		}
+		addr = next;
+		tries = 0;
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		cond_resched();
 	}
-	if (!ret && leaves != v->matched - matched)
-		ret = vmv_shadow_for_each(&v->m->shadow, start, end,
-					  vmv_verify_extra, &x);
-	return ret;
+	return 0;
 }
 
 /* "verify: checked=N mismatches=N resynced=N", without printf. */
@@ -240,14 +324,8 @@ static void vmv_verify_summary(struct seq_file *seq, u64 checked,
  *
  * In "full" mode every page of the verify range is compared; in
  * "changed" mode (after a first verify) only the ranges invalidated since
- * the previous verify.
- *
- * Locking: m->verify_lock (one verify of a mirror at a time: its scratch
- * lives in the mirror, so a verify allocates nothing); refills without
- * other locks held (see vmv_fill_chunk()); then, under
- * mmap_read_lock() and m->lock, walks and looks every leaf up in the
- * shadow.  If an invalidation ran meanwhile (the notifier's sequence
- * moved), the result may be stale: refill and compare again.
+ * the previous verify began.  Locking: see the top of the file; no lock
+ * but m->verify_lock is held between pieces.
  */
 int vmv_mirror_verify(struct vmv_mirror *m, struct mm_struct *mm,
 		      struct seq_file *seq)
@@ -255,43 +333,26 @@ int vmv_mirror_verify(struct vmv_mirror *m, struct mm_struct *mm,
 	struct vmv_verify *v = &m->scratch.v;
 	struct vmv_ranges *todo = &m->scratch.todo;
 	struct vmv_trace *tr = &m->scratch.tr;
-	unsigned long start, end, seq_nr;
-	size_t count0 = seq->count;
+	unsigned long start, end;
 	unsigned int i;
 	u64 resynced;
-	int ret, tries = 0;
+	int ret;
 
 	ret = mutex_lock_killable(&m->verify_lock);
 	if (ret)
 		return ret;
 	v->m = m;
 	v->seq = seq;
-	mutex_lock(&m->lock);
-	start = m->verify_start;
-	end = m->verify_end ?: TASK_SIZE_MAX;
-	mutex_unlock(&m->lock);
-
-again:
-	ret = vmv_refill(m, mm);
-	if (ret)
-		goto out_free;
-	seq_nr = mmu_interval_read_begin(&m->notifier);
-	ret = mmap_read_lock_killable(mm);
-	if (ret)
-		goto out_free;
-	mutex_lock(&m->lock);
-	if (!vmv_ranges_empty(&m->dirty) && ++tries < VMV_VERIFY_TRIES) {
-		/* Invalidated since the refill: refill first. */
-		mutex_unlock(&m->lock);
-		mmap_read_unlock(mm);
-		goto again;
-	}
-	seq->count = count0;
 	v->checked = 0;
 	v->mismatches = 0;
 	v->matched = 0;
-	v->last_try = tries >= VMV_VERIFY_TRIES - 1;
-	vmv_ranges_clear(&v->missing);
+	/*
+	 * What to compare, taken as the verify begins: invalidations from
+	 * now on are for the next "changed" verify.
+	 */
+	mutex_lock(&m->lock);
+	start = m->verify_start;
+	end = m->verify_end ?: TASK_SIZE_MAX;
 	if (m->verify_changed && m->verified && !m->changed.all) {
 		*todo = m->changed;
 	} else {
@@ -300,38 +361,34 @@ again:
 		todo->r[0].end = end;
 		todo->nr = 1;
 	}
+	vmv_ranges_clear(&m->changed);
+	mutex_unlock(&m->lock);
+
 	for (i = 0, ret = 0; i < todo->nr && !ret; i++)
 		if (todo->r[i].start < end && todo->r[i].end > start)
-			ret = vmv_compare(v, mm, max(start, todo->r[i].start),
-					  min(end, todo->r[i].end), tr);
-	if (!ret && !v->last_try &&
-	    (!vmv_ranges_empty(&v->missing) ||
-	     mmu_interval_read_retry(&m->notifier, seq_nr))) {
-		for (i = 0; i < v->missing.nr; i++)
-			vmv_mark_dirty(m, v->missing.r[i].start,
-				       v->missing.r[i].end);
-		if (v->missing.all)
-			m->dirty.all = true;
-		mutex_unlock(&m->lock);
-		mmap_read_unlock(mm);
-		tries++;
-		goto again;
-	}
+			ret = vmv_verify_range(v, mm,
+					       max(start, todo->r[i].start),
+					       min(end, todo->r[i].end), tr);
+
+	mutex_lock(&m->lock);
 	resynced = m->resynced;
-	if (!ret) {
+	if (ret) {
+		/* Not verified: what was to be compared still is. */
+		for (i = 0; i < todo->nr; i++)
+			vmv_ranges_add(&m->changed, todo->r[i].start,
+				       todo->r[i].end);
+	} else {
 		m->resynced = 0;
 		m->verified = true;
-		vmv_ranges_clear(&m->changed);
 	}
 	mutex_unlock(&m->lock);
-	mmap_read_unlock(mm);
 	if (ret)
-		goto out_free;
+		goto out_unlock;
 	if (v->mismatches > VMV_MISMATCH_LINES)
 		seq_printf(seq, "# %lu more mismatches not shown\n",
 			   v->mismatches - VMV_MISMATCH_LINES);
 	vmv_verify_summary(seq, v->checked, v->mismatches, resynced);
-out_free:
+out_unlock:
 	mutex_unlock(&m->verify_lock);
 	return ret;
 }

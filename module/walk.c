@@ -39,7 +39,9 @@ static int vmv_walk_leaf(struct vmv_walk *w, void *entryp, unsigned long addr,
 	w->entryp = entryp;
 	ret = w->ops->leaf(w, addr, level, entry, d);
 	w->entryp = NULL;
-	return vmv_walk_stop(w, ret, addr + (1UL << d->page_shift));
+	/* After the leaf: @addr is inside it when the walk began there. */
+	return vmv_walk_stop(w, ret, ALIGN_DOWN(addr, 1UL << d->page_shift) +
+				     (1UL << d->page_shift));
 }
 
 /*

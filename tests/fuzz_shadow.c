@@ -190,6 +190,11 @@ static void check_walk(u64 start, u64 end, int stop_at)
 			want_n++;
 	}
 	/* the shadow is given the unclamped end */
+	if (vmv_shadow_count(&sh, start, end) != (u64)want_n)
+		FAIL("count [0x%llx, 0x%llx): %llu leaves, want %d",
+		     (unsigned long long)start, (unsigned long long)end,
+		     (unsigned long long)vmv_shadow_count(&sh, start, end),
+		     want_n);
 	ret = vmv_shadow_for_each(&sh, start, end, compare_leaf, &sn);
 	if (stop_at && stop_at <= want_n) {
 		if (ret != 1000 + stop_at || sn.n != stop_at)

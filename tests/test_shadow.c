@@ -56,11 +56,23 @@ static int collect(void *priv, u64 va, const struct vmv_shadow_leaf *leaf)
 	return 0;
 }
 
+/*
+ * Every collection also checks vmv_shadow_count(): the leaves it counts
+ * are the ones vmv_shadow_for_each() visits.
+ */
 static int collect_all(const struct vmv_shadow *s, struct coll *c, u64 start,
 		       u64 end)
 {
+	int ret;
+
 	memset(c, 0, sizeof(*c));
-	return vmv_shadow_for_each(s, start, end, collect, c);
+	ret = vmv_shadow_for_each(s, start, end, collect, c);
+	if (!ret && vmv_shadow_count(s, start, end) != (u64)c->n)
+		UNIT_FAIL("count of [0x%llx, 0x%llx) is %llu, for_each saw %d",
+			  (unsigned long long)start, (unsigned long long)end,
+			  (unsigned long long)vmv_shadow_count(s, start, end),
+			  c->n);
+	return ret;
 }
 
 static unsigned int size_index(unsigned int shift)
