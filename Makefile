@@ -89,8 +89,10 @@ fuzz: deps-test
 #                         running kernel unless given); with DESTDIR set it
 #                         only copies (for packaging)
 #   make dkms-uninstall   dkms remove --all, then removes the source copy
-#   make dkms-check       scripts/dkms-test.sh: dkms builds for both Debian
-#                         kernels, each module then loaded in a QEMU guest
+#   make dkms-check       scripts/dkms-test.sh: dkms builds for the kernel of
+#                         every test guest of guests.table (5.10 and 7.x in
+#                         their build roots' own dkms), each module then
+#                         loaded in a QEMU guest
 #   make deb              vmview-dkms and vmview-cli .debs in build/deb/,
 #                         checked with lintian
 #   make docs             Documentation/ with Sphinx into build/docs/html

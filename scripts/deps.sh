@@ -13,8 +13,9 @@
 #                           architectures are fetched by scripts/fetch.sh,
 #                           and so are the test guests' kernels Debian 12
 #                           does not have (5.10 from bullseye, 7.x from
-#                           trixie-backports, with the trixie root that
-#                           builds for 7.x: scripts/trixie-root.sh), into
+#                           trixie-backports, with the bullseye and trixie
+#                           roots that build for them with gcc-10 and
+#                           gcc-14: scripts/build-root.sh), into
 #                           /var/cache/vmview, never installed
 #   scripts/deps.sh pkg     all of "build", plus what packaging and the docs
 #                           use: dkms, debhelper, dh-dkms, lintian, Sphinx,
@@ -29,7 +30,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 build_pkgs=(gcc make pkg-config libelf-dev zlib1g-dev libjson-c-dev xz-utils)
 test_pkgs=(qemu-system-x86 busybox-static cpio kmod sparse clang-14
 	   libfuzzer-14-dev linux-image-amd64 linux-headers-amd64
-	   linux-source-6.1 python3 gcc-aarch64-linux-gnu)
+	   linux-source-6.1 python3 gcc-aarch64-linux-gnu
+	   wget) # wget: debootstrap (scripts/build-root.sh)
 pkg_pkgs=(dkms debhelper dh-dkms lintian python3-sphinx python3-docutils
 	  dpkg-dev fakeroot kmod)
 
@@ -69,7 +71,7 @@ fetch_guests() {
 	[ "$profile" = test ] && [ "$(id -u)" -eq 0 ] || return 0
 	# shellcheck disable=SC2034 # guests.sh reads it
 	top=$(cd "$here/.." && pwd)
-	# shellcheck source=guests.sh
+	# shellcheck source=scripts/guests.sh disable=SC1091 # with -x, from the top
 	. "$here/guests.sh"
 	for g in $(guest_names test); do
 		guest_get "$g"

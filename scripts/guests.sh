@@ -19,14 +19,17 @@
 #                             have (5.10 from bullseye, 7.x from
 #                             trixie-backports) are fetched whole, the
 #                             newest version the archive has, into
-#                             /var/cache/vmview (guest_fetched_kernel)
+#                             /var/cache/vmview (guest_fetched_kernel),
+#                             their headers into their release's build
+#                             root (scripts/build-root.sh)
 #   build_module HDRS DIR [MAKE ARGS...]
 #                             copies the module's sources to DIR (so builds
 #                             for different kernels share no object file)
 #                             and builds them there; output in DIR/build.log.
 #                             Headers inside a build root of the cache
-#                             (scripts/trixie-root.sh: 7.x wants gcc-14)
-#                             are built in that root, in a chroot
+#                             (scripts/build-root.sh: 5.10 wants gcc-10,
+#                             7.x gcc-14) are built in that root, in a
+#                             chroot
 #
 # Needs $top (the source tree).  Also a command: see its end.
 
@@ -41,8 +44,9 @@ guest_get() { # name
 	[ -n "$row" ] || { echo "guests: no guest $1 in guests.table" >&2; return 1; }
 	# shellcheck disable=SC2086
 	set -- $row
-	G_NAME=$1 G_ARCH=$2 G_SERIES=$3 G_FLAVOUR=$4 G_QEMU=$5 G_CPU=$6
-	G_KARGS=$7 G_LEVELS=$8 G_PAGE=$9 G_ROLE=${10}
+	# shellcheck disable=SC2034 # the G_ variables are for the callers
+	G_NAME=$1 G_ARCH=$2 G_SERIES=$3 G_FLAVOUR=$4 G_QEMU=$5 G_CPU=$6 \
+		G_KARGS=$7 G_LEVELS=$8 G_PAGE=$9 G_ROLE=${10}
 	[ "$G_KARGS" = - ] && G_KARGS=
 	return 0
 }
@@ -57,9 +61,11 @@ guest_debarch() {
 
 # Where a series Debian 12 does not have comes from: its suites, and
 # the package layout ("bullseye": linux-image-ABI-amd64 with /boot and
-# /lib/modules; "trixie": linux-image-VER-amd64 is a metapackage over
-# linux-binary-, linux-modules- and linux-base-, all under /usr/lib/modules,
-# built with gcc-14 in a trixie root).  Nothing for 6.1 and 6.12.
+# /lib/modules, built with gcc-10 in a bullseye root; "trixie":
+# linux-image-VER-amd64 is a metapackage over linux-binary-,
+# linux-modules- and linux-base-, all under /usr/lib/modules, built with
+# gcc-14 in a trixie root).  The layout names the build root
+# (scripts/build-root.sh LAYOUT).  Nothing for 6.1 and 6.12.
 guest_origin() { # series
 	case $1 in
 	5.10) echo "bullseye|bullseye bullseye-updates bullseye-security" ;;
@@ -83,36 +89,34 @@ guest_fetched_kernel() { # image?
 	      sed -En "s/$re/\\1/p" | sort -V | tail -n 1)
 	[ -n "$abi" ] || { echo "guests: no $G_SERIES amd64 kernel in $suites" >&2; return 1; }
 	G_KVER=$abi-amd64
+	# The headers go into the release's build root (scripts/build-root.sh:
+	# its own gcc), at their real paths, with their kbuild.
 	local hpkgs=("linux-headers-$G_KVER" "linux-headers-$abi-common")
 	case $layout in
-	bullseye)
-		hpkgs+=("linux-kbuild-$G_SERIES")
-		[ "${1:-}" = image ] && hpkgs+=("linux-image-$G_KVER")
-		root=$(VMVIEW_SUITES=$suites "$top/scripts/fetch.sh" "$layout-amd64" "${hpkgs[@]}") || return 1
-		G_HDRS=$root/usr/src/linux-headers-$G_KVER
-		G_KIMG=$root/boot/vmlinuz-$G_KVER
-		G_MODS=$root/lib/modules/$G_KVER
-		# The headers' Makefile includes the -common tree by its
-		# absolute /usr/src path: point it into the cache.
-		sed -i "s|^include /usr/src/|include $root/usr/src/|" "$G_HDRS/Makefile" || return 1
-		;;
-	trixie)
-		hpkgs+=("linux-kbuild-$abi")
-		# The headers go into the gcc-14 build root, at their real paths.
-		broot=$("$top/scripts/trixie-root.sh") || return 1
-		[ "$(VMVIEW_SUITES=$suites "$top/scripts/fetch.sh" "${broot##*/}" "${hpkgs[@]}")" = "$broot" ] || return 1
-		G_HDRS=$broot/usr/src/linux-headers-$G_KVER
-		if [ "${1:-}" = image ]; then
+	bullseye) hpkgs+=("linux-kbuild-$G_SERIES") ;;
+	trixie) hpkgs+=("linux-kbuild-$abi") ;;
+	*) echo "guests: no origin known for series $G_SERIES" >&2; return 1 ;;
+	esac
+	broot=$("$top/scripts/build-root.sh" "$layout") || return 1
+	[ "$(VMVIEW_SUITES=$suites "$top/scripts/fetch.sh" "${broot##*/}" "${hpkgs[@]}")" = "$broot" ] || return 1
+	G_HDRS=$broot/usr/src/linux-headers-$G_KVER
+	if [ "${1:-}" = image ]; then
+		case $layout in
+		bullseye)
+			root=$(VMVIEW_SUITES=$suites "$top/scripts/fetch.sh" "$layout-amd64" \
+				"linux-image-$G_KVER") || return 1
+			G_KIMG=$root/boot/vmlinuz-$G_KVER
+			;;
+		trixie)
 			root=$(VMVIEW_SUITES=$suites "$top/scripts/fetch.sh" "$layout-amd64" \
 				"linux-binary-$G_KVER" "linux-modules-$G_KVER" "linux-base-$G_KVER") || return 1
 			# merged /usr: depmod and vm.sh look in lib/modules
 			[ -e "$root/lib" ] || ln -s usr/lib "$root/lib"
 			G_KIMG=$root/usr/lib/modules/$G_KVER/vmlinuz
-			G_MODS=$root/lib/modules/$G_KVER
-		fi
-		;;
-	*) echo "guests: no origin known for series $G_SERIES" >&2; return 1 ;;
-	esac
+			;;
+		esac
+		G_MODS=$root/lib/modules/$G_KVER
+	fi
 	[ -d "$G_HDRS" ] || { echo "guests: $G_HDRS missing after fetching" >&2; return 1; }
 	G_BUSYBOX=/bin/busybox
 	[ "${1:-}" = image ] || return 0
@@ -158,6 +162,7 @@ guest_kernel() { # name [image]
 	G_HDRS=$root/usr/src/linux-headers-$G_KVER
 	G_KIMG=$root/boot/vmlinuz-$G_KVER
 	G_MODS=$root/lib/modules/$G_KVER
+	# shellcheck disable=SC2034 # for the callers
 	G_BUSYBOX=$root/bin/busybox
 	[ -d "$G_HDRS" ] || { echo "guests: $G_HDRS missing after fetching" >&2; return 1; }
 }
@@ -171,16 +176,22 @@ build_module() { # hdrs dir [make args...]
 	find "$dir" \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' -o -name '*.mod*' \) -delete || return 1
 	broot=${hdrs%/usr/src/*}
 	if [ "$broot" != "$hdrs" ] && [ -f "$broot/.vmview-ready" ]; then
-		# A build root (scripts/trixie-root.sh): its own compiler, the
-		# headers at their real path, DIR bound to /mnt/vmview in a
+		# A build root (scripts/build-root.sh): its release's compiler,
+		# the headers at their real path, DIR bound to /mnt/vmview in a
 		# private mount namespace, /proc for objtool.
-		# There is no sparse for 7.x headers (trixie's 0.6.4 stops at
-		# __typeof_unqual__), and Debian's kbuild lacks the
-		# checker-valid.sh that would say so: say it here, once.
+		# sparse runs from the root too; the trixie root has none (its
+		# 0.6.4 stops at 7.x's __typeof_unqual__), and Debian's kbuild
+		# lacks the checker-valid.sh that would say so: say it here, once.
 		local a args=()
 		for a in "$@"; do
 			case $a in
-			C=*) echo "vmview: no sparse for these headers (trixie's is too old): $a not run" >"$dir/build.log" ;;
+			C=*)
+				if [ -x "$broot/usr/bin/sparse" ]; then
+					args+=("$a")
+				else
+					echo "vmview: no sparse in ${broot##*/} for these headers: $a not run" >"$dir/build.log"
+				fi
+				;;
 			*) args+=("$a") ;;
 			esac
 		done
@@ -192,13 +203,6 @@ build_module() { # hdrs dir [make args...]
 			"$broot" "$dir" "$broot" -C "${hdrs#"$broot"}" M=/mnt/vmview "$@" modules \
 			>>"$dir/build.log" 2>&1
 		return
-	fi
-	# Headers whose compiler the host lacks (5.10's gcc-10): the host's
-	# gcc-12 builds for them.
-	local cc
-	cc=$(sed -n 's/^CC = .*[^-a-z0-9]\(gcc-[0-9]*\)$/\1/p' "$hdrs/.kernelvariables" 2>/dev/null)
-	if [ -n "$cc" ] && ! command -v "$cc" >/dev/null; then
-		set -- CC=gcc-12 "$@"
 	fi
 	make -C "$hdrs" M="$dir" "$@" modules >"$dir/build.log" 2>&1
 }
