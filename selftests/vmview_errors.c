@@ -143,17 +143,40 @@ static int tracked_dirs(int *pids, int max)
 	return n;
 }
 
-/* A child that does nothing until killed (or until its parent dies). */
+/*
+ * A child that does nothing until killed (or until its parent dies),
+ * returned once it runs: a child that has not run yet maps only what fork
+ * copied (a few dozen entries), and the tests want its own pages: its
+ * stack, its name, and 64 pages it wrote.
+ */
 static pid_t spawn_target(const char *comm)
 {
-	pid_t pid = fork();
+	static char touched[64 * 4096];
+	int sync[2];
+	pid_t pid;
+	char c;
 
+	if (pipe(sync))
+		return -1;
+	pid = fork();
 	if (pid == 0) {
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		prctl(PR_SET_NAME, comm);
+		memset(touched, 1, sizeof(touched));
+		close(sync[0]);
+		if (write(sync[1], "r", 1) != 1)
+			_exit(1);
+		close(sync[1]);
 		for (;;)
 			pause();
 	}
+	close(sync[1]);
+	if (pid > 0 && read(sync[0], &c, 1) != 1) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		pid = -1;
+	}
+	close(sync[0]);
 	return pid;
 }
 
