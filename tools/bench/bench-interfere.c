@@ -77,18 +77,21 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
-#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
-#define DBG		"/sys/kernel/debug/vmview"
-#define PAGE		4096UL
+#include "bench-util.h"
+
+#define PROG		"bench-interfere"
+#define PAGE		BENCH_PAGE
 #define MAX_RANGES	4096
 #define PROT_PAGES	64	/* the mprotect VMA */
 #define PROT_OFF	16	/* the part changed, from page 16 ... */
 #define PROT_LEN	16	/* ... 16 pages long */
 #define CYCLE_PAGES	4	/* mmap + touch + munmap */
 #define NSCEN		(sizeof(scens) / sizeof(scens[0]))
+
+#define die(what)	bench_die(PROG, "%s", what)
 
 enum reader { R_NONE, R_PAGEMAP, R_SMAPS, R_PTES, R_VERIFY, R_TRACK };
 enum op { OP_FAULT, OP_MPROTECT, OP_MMAP, NOPS };
@@ -119,20 +122,6 @@ static unsigned long iters, warm_iters;
 static uint64_t slow_ns;
 static int ncpus;
 
-static void __attribute__((noreturn)) die(const char *what)
-{
-	fprintf(stderr, "bench-interfere: %s: %s\n", what, strerror(errno));
-	exit(1);
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
 static void pin(int cpu)
 {
 	cpu_set_t set;
@@ -145,20 +134,6 @@ static void pin(int cpu)
 		die("sched_setaffinity");
 }
 
-/* Is this scenario wanted (-o)? */
-static bool want(const char *s)
-{
-	size_t n = strlen(s);
-	const char *p;
-
-	if (!only)
-		return true;
-	for (p = only; (p = strstr(p, s)); p += n)
-		if ((p == only || p[-1] == ',') && (!p[n] || p[n] == ','))
-			return true;
-	return false;
-}
-
 /* Write a whole line to a pipe. */
 static void send_line(int fd, const char *s)
 {
@@ -168,25 +143,26 @@ static void send_line(int fd, const char *s)
 		die("write to pipe");
 }
 
-/* Read one line (without its '\n') from a pipe, a byte at a time. */
-static int recv_line(int fd, char *line, size_t size)
+/*
+ * The read end of a pipe as a stream without a buffer: each read() takes
+ * one byte, so that a line read leaves what follows in the pipe (where
+ * poll() sees it).
+ */
+static FILE *pipe_stream(int fd)
 {
-	size_t n = 0;
-	char c;
+	FILE *f = fdopen(fd, "r");
 
-	for (;;) {
-		ssize_t r = read(fd, &c, 1);
+	if (!f || setvbuf(f, NULL, _IONBF, 0))
+		die("fdopen");
+	return f;
+}
 
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return -1;
-		if (c == '\n')
-			break;
-		if (n < size - 1)
-			line[n++] = c;
-	}
-	line[n] = '\0';
+/* Read one line (without its '\n') from a pipe_stream(); 0, or -1 at EOF. */
+static int recv_line(FILE *f, char *line, int size)
+{
+	if (!fgets(line, size, f))
+		return -1;
+	line[strcspn(line, "\n")] = '\0';
 	return 0;
 }
 
@@ -248,45 +224,37 @@ static char *map_anon(size_t len, bool nohuge)
 	return p;
 }
 
-static void touch(char *p, unsigned long n)
-{
-	unsigned long i;
-
-	for (i = 0; i < n; i++)
-		p[i * PAGE] = (char)(i | 1);
-}
-
 /* One iteration of the mix; samples go to l (none when NULL). */
 static void iteration(struct lat *l, char *fresh, char *prot)
 {
 	char *part = prot + PROT_OFF * PAGE, *c;
 	uint64_t t0, t1;
 
-	t0 = now_ns();
+	t0 = bench_now_ns();
 	*(volatile char *)fresh = 1;
-	t1 = now_ns();
+	t1 = bench_now_ns();
 	record(l, OP_FAULT, t0, t1 - t0);
 
-	t0 = now_ns();
+	t0 = bench_now_ns();
 	if (mprotect(part, PROT_LEN * PAGE, PROT_READ))
 		die("mprotect(PROT_READ)");
-	t1 = now_ns();
+	t1 = bench_now_ns();
 	record(l, OP_MPROTECT, t0, t1 - t0);
-	t0 = now_ns();
+	t0 = bench_now_ns();
 	if (mprotect(part, PROT_LEN * PAGE, PROT_READ | PROT_WRITE))
 		die("mprotect(PROT_READ | PROT_WRITE)");
-	t1 = now_ns();
+	t1 = bench_now_ns();
 	record(l, OP_MPROTECT, t0, t1 - t0);
 
-	t0 = now_ns();
+	t0 = bench_now_ns();
 	c = mmap(NULL, CYCLE_PAGES * PAGE, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (c == MAP_FAILED)
 		die("mmap");
-	touch(c, CYCLE_PAGES);
+	bench_touch(c, CYCLE_PAGES);
 	if (munmap(c, CYCLE_PAGES * PAGE))
 		die("munmap");
-	t1 = now_ns();
+	t1 = bench_now_ns();
 	record(l, OP_MMAP, t0, t1 - t0);
 }
 
@@ -298,13 +266,13 @@ static unsigned long run(struct lat *l, unsigned long n, uint64_t dur,
 			 char *pool, char *prot)
 {
 	struct timespec ts;
-	uint64_t next = now_ns(), end = next + dur, t;
+	uint64_t next = bench_now_ns(), end = next + dur, t;
 	unsigned long i;
 
-	for (i = 0; i < n && now_ns() < end; i++) {
+	for (i = 0; i < n && bench_now_ns() < end; i++) {
 		iteration(l, pool + i * PAGE, prot);
 		next += period_us * 1000;
-		t = now_ns();
+		t = bench_now_ns();
 		if (next < t)
 			next = t;	/* late: no burst to catch up */
 		ts.tv_sec = next / 1000000000ULL;
@@ -396,7 +364,7 @@ static void report(int out)
  *   report      the lat lines, then "end"
  *   exit
  */
-static void __attribute__((noreturn)) target(int in, int out)
+static void __attribute__((noreturn)) target(FILE *in, int out)
 {
 	char line[128], *big, *prot, *pool = NULL;
 	unsigned long pool_pages = 0, n;
@@ -420,9 +388,9 @@ static void __attribute__((noreturn)) target(int in, int out)
 		}
 	}
 	big = map_anon(pages * PAGE, true);
-	touch(big, pages);
+	bench_touch(big, pages);
 	prot = map_anon(PROT_PAGES * PAGE, true);
-	touch(prot, PROT_PAGES);
+	bench_touch(prot, PROT_PAGES);
 	send_line(out, "ready\n");
 
 	while (!recv_line(in, line, sizeof(line))) {
@@ -435,11 +403,11 @@ static void __attribute__((noreturn)) target(int in, int out)
 		} else if (sscanf(line, "run %u %d %lu %" SCNu64, &s, &rec, &n,
 				  &dur) == 4 && s < NSCEN && n <= pool_pages &&
 			   (!rec || lats[s].n[OP_FAULT] + n <= rounds * iters)) {
-			uint64_t t0 = now_ns();
+			uint64_t t0 = bench_now_ns();
 
 			n = run(rec ? &lats[s] : NULL, n, dur, pool, prot);
 			snprintf(line, sizeof(line), "done %lu %" PRIu64 "\n", n,
-				 now_ns() - t0);
+				 bench_now_ns() - t0);
 			send_line(out, line);
 		} else if (!strcmp(line, "report")) {
 			report(out);
@@ -453,130 +421,24 @@ static void __attribute__((noreturn)) target(int in, int out)
 /* --- the controller and its readers --------------------------------------- */
 
 static pid_t pid;
-static int to_target, from_target;
+static int to_target;
+static FILE *from_target;
 static char *buf;
 static const size_t bufsize = 8 << 20;
-static uint64_t ranges[MAX_RANGES][2];
+static struct bench_range ranges[MAX_RANGES];
 static int nranges;
 static int verify_fd = -1;
 static char first_bad[4096];
-
-static const char *pidpath(char *p, size_t len, const char *file)
-{
-	snprintf(p, len, DBG "/%d/%s", (int)pid, file);
-	return p;
-}
-
-/* Write s in one write(); 0 or -errno. */
-static int put(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY), ret = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, s, strlen(s)) != (ssize_t)strlen(s))
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
-static int track(bool on)
-{
-	char line[32];
-
-	snprintf(line, sizeof(line), "%d\n", (int)pid);
-	return put(on ? DBG "/track" : DBG "/untrack", line);
-}
-
-/* Read a file to EOF in reads of sz bytes; bytes or -errno. */
-static long long slurp(const char *path, size_t sz)
-{
-	long long total = 0;
-	ssize_t n;
-	int fd = open(path, O_RDONLY);
-
-	if (fd < 0)
-		return -errno;
-	while ((n = read(fd, buf, sz)) > 0)
-		total += n;
-	if (n < 0)
-		total = -errno;
-	close(fd);
-	return total;
-}
-
-static void load_maps(void)
-{
-	char path[64], line[512];
-	unsigned long long s, e;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
-	f = fopen(path, "r");
-	if (!f)
-		die(path);
-	nranges = 0;
-	while (fgets(line, sizeof(line), f) && nranges < MAX_RANGES) {
-		if (sscanf(line, "%llx-%llx", &s, &e) != 2 ||
-		    strstr(line, "[vsyscall]"))
-			continue;
-		ranges[nranges][0] = s;
-		ranges[nranges][1] = e;
-		nranges++;
-	}
-	fclose(f);
-}
-
-/* /proc/PID/pagemap over every VMA, in 1 MiB pread()s; bytes or -errno. */
-static long long read_pagemap(void)
-{
-	char path[64];
-	long long total = 0;
-	int fd, i;
-
-	snprintf(path, sizeof(path), "/proc/%d/pagemap", (int)pid);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return -errno;
-	for (i = 0; i < nranges; i++) {
-		uint64_t off = ranges[i][0] / PAGE * 8;
-		uint64_t end = ranges[i][1] / PAGE * 8;
-
-		while (off < end) {
-			size_t want = end - off < (1 << 20) ? end - off :
-							      (1 << 20);
-			ssize_t n = pread(fd, buf, want, off);
-
-			if (n <= 0) {
-				total = n < 0 ? -errno : -EIO;
-				goto out;
-			}
-			off += n;
-			total += n;
-		}
-	}
-out:
-	close(fd);
-	return total;
-}
 
 /* A full verify through the open file; bytes or -errno; counts mismatches. */
 static long long read_verify(unsigned long long *mism)
 {
 	unsigned long long c, m;
-	long long n = 0;
-	ssize_t r = 0;
-	char *v;
+	long long n = bench_pread_text(verify_fd, buf, bufsize);
 
-	while (n < (long long)bufsize - 1 &&
-	       (r = pread(verify_fd, buf + n, bufsize - 1 - n, n)) > 0)
-		n += r;
-	if (r < 0)
-		return -errno;
-	buf[n] = '\0';
-	v = strstr(buf, "verify: ");
-	if (!v || sscanf(v, "verify: checked=%llu mismatches=%llu", &c,
-			 &m) != 2)
+	if (n < 0)
+		return n;
+	if (bench_parse_verify(buf, &c, &m))
 		return -EPROTO;
 	/* The first verify that disagreed, printed at the end. */
 	if (m && !first_bad[0])
@@ -590,29 +452,26 @@ static int read_once(enum reader r, unsigned long long *mism)
 {
 	char path[96];
 	long long n = 0;
-	int ret;
 
 	switch (r) {
 	case R_NONE:
 		break;
 	case R_PAGEMAP:
-		n = read_pagemap();
+		n = bench_read_pagemap(pid, ranges, nranges, buf, 1 << 20);
 		break;
 	case R_SMAPS:
 		snprintf(path, sizeof(path), "/proc/%d/smaps", (int)pid);
-		n = slurp(path, 65536);
+		n = bench_slurp(path, buf, 65536);
 		break;
 	case R_PTES:
-		n = slurp(pidpath(path, sizeof(path), "ptes"), 65536);
+		bench_pidpath(path, sizeof(path), pid, "ptes");
+		n = bench_slurp(path, buf, 65536);
 		break;
 	case R_VERIFY:
 		n = read_verify(mism);
 		break;
 	case R_TRACK:
-		ret = track(true);
-		if (ret)
-			return ret;
-		return track(false);
+		return bench_track(pid, true) ?: bench_track(pid, false);
 	}
 	return n < 0 ? (int)n : 0;
 }
@@ -628,7 +487,7 @@ struct rstat {
 /* Has the target said "done I T"?  (It says nothing else during a run.) */
 static bool target_done(bool block, struct rstat *st)
 {
-	struct pollfd p = { .fd = from_target, .events = POLLIN };
+	struct pollfd p = { .fd = fileno(from_target), .events = POLLIN };
 	unsigned long k;
 	uint64_t t;
 	char line[64];
@@ -641,12 +500,6 @@ static bool target_done(bool block, struct rstat *st)
 	st->iters += k;
 	st->wall += t;
 	return true;
-}
-
-static void flush_out(void)
-{
-	fflush(stdout);
-	tcdrain(STDOUT_FILENO);
 }
 
 static struct rstat rstats[NSCEN];
@@ -671,15 +524,15 @@ static void scenario(unsigned int s, bool rec, unsigned long n, double dur)
 	send_line(to_target, line);
 	if (recv_line(from_target, line, sizeof(line)) || strcmp(line, "ready"))
 		die("the target did not prepare");
-	load_maps();
-	ret = sc->tracked ? track(true) : 0;
+	nranges = bench_load_maps(PROG, pid, ranges, MAX_RANGES);
+	ret = sc->tracked ? bench_track(pid, true) : 0;
 	if (ret) {
 		errno = -ret;
-		die("write to " DBG "/track");
+		die("write to " BENCH_DBG "/track");
 	}
 	if (sc->reader == R_VERIFY) {
-		verify_fd = open(pidpath(path, sizeof(path), "verify"),
-				 O_RDONLY);
+		verify_fd = open(bench_pidpath(path, sizeof(path), pid,
+					       "verify"), O_RDONLY);
 		if (verify_fd < 0)
 			die(path);
 	}
@@ -691,10 +544,10 @@ static void scenario(unsigned int s, bool rec, unsigned long n, double dur)
 	if (sc->reader == R_NONE)
 		done = target_done(true, st);
 	while (!done) {
-		uint64_t t0 = now_ns(), t;
+		uint64_t t0 = bench_now_ns(), t;
 
 		ret = read_once(sc->reader, &st->mism);
-		t = now_ns() - t0;
+		t = bench_now_ns() - t0;
 		if (ret) {
 			st->errors++;
 			st->last_err = -ret;
@@ -711,7 +564,7 @@ static void scenario(unsigned int s, bool rec, unsigned long n, double dur)
 		verify_fd = -1;
 	}
 	if (sc->tracked)
-		track(false);
+		bench_track(pid, false);
 }
 
 int main(int argc, char **argv)
@@ -768,12 +621,12 @@ int main(int argc, char **argv)
 	if (!pid) {
 		close(in[1]);
 		close(out[0]);
-		target(in[0], out[1]);
+		target(pipe_stream(in[0]), out[1]);
 	}
 	close(in[0]);
 	close(out[1]);
 	to_target = in[1];
-	from_target = out[0];
+	from_target = pipe_stream(out[0]);
 	pin(0);
 	if (recv_line(from_target, line, sizeof(line)) || strcmp(line, "ready"))
 		die("the target did not start");
@@ -781,21 +634,21 @@ int main(int argc, char **argv)
 	       (int)pid, pages, period_us, rounds, iters, ncpus);
 	if (ncpus < 2)
 		printf("# bench-interfere: one CPU: the reader and the target share it\n");
-	flush_out();
+	bench_flush_out();
 
 	/* Warm-up: TCG translates every path of every scenario first. */
 	for (s = 0; s < NSCEN && warm_iters; s++)
-		if (want(scens[s].name))
+		if (bench_want(only, scens[s].name))
 			scenario(s, false, warm_iters, warm);
 	for (r = 0; r < rounds; r++) {
 		for (s = 0; s < NSCEN; s++) {
-			if (!want(scens[s].name))
+			if (!bench_want(only, scens[s].name))
 				continue;
 			scenario(s, true, iters, secs);
 			total++;
 		}
 		printf("# round %d of %d done\n", r + 1, rounds);
-		flush_out();
+		bench_flush_out();
 	}
 
 	send_line(to_target, "report\n");
@@ -805,7 +658,7 @@ int main(int argc, char **argv)
 	for (s = 0; s < NSCEN; s++) {
 		struct rstat *st = &rstats[s];
 
-		if (!want(scens[s].name))
+		if (!bench_want(only, scens[s].name))
 			continue;
 		printf("irun %s wall_ns=%" PRIu64 " iters=%llu\n", scens[s].name,
 		       st->wall, st->iters);
@@ -834,7 +687,7 @@ int main(int argc, char **argv)
 				break;
 		}
 	}
-	flush_out();
+	bench_flush_out();
 	send_line(to_target, "exit\n");
 	waitpid(pid, NULL, 0);
 	return total ? 0 : 1;

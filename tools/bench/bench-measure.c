@@ -52,19 +52,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <termios.h>
-#include <time.h>
 #include <unistd.h>
 
-#define DBG		"/sys/kernel/debug/vmview"
+#include "bench-util.h"
+
+#define PROG		"bench-measure"
 #define MAX_RANGES	4096
 #define MAX_REPS	128
 
-extern char **environ;
+#define die(...)	bench_die(PROG, __VA_ARGS__)
 
-struct range {
-	uint64_t start, end;
-};
+extern char **environ;
 
 static const char *name = "target";
 static int reps = 5;
@@ -75,7 +73,7 @@ static size_t bufsize;
 static pid_t pid;
 static unsigned long pages;
 static FILE *to_target, *from_target;
-static struct range ranges[MAX_RANGES];	/* every VMA, from maps */
+static struct bench_range ranges[MAX_RANGES];	/* every VMA, from maps */
 static int nranges;
 static const char *only;
 static int verify_fd = -1;	/* PID/verify, open once tracked */
@@ -83,82 +81,19 @@ static int verify_fd = -1;	/* PID/verify, open once tracked */
 /* Is this method wanted (-o)? */
 static bool want(const char *method)
 {
-	size_t n = strlen(method);
-	const char *p;
-
-	if (!only)
-		return true;
-	for (p = only; (p = strstr(p, method)); p += n)
-		if ((p == only || p[-1] == ',') && (!p[n] || p[n] == ','))
-			return true;
-	return false;
+	return bench_want(only, method);
 }
 
-static void __attribute__((noreturn)) die(const char *fmt, const char *arg)
-{
-	fprintf(stderr, "bench-measure: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, ": %s\n", strerror(errno));
-	exit(1);
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
+/* The target's file in vmview's directory. */
 static const char *pidpath(char *p, size_t len, const char *file)
 {
-	snprintf(p, len, DBG "/%d/%s", (int)pid, file);
-	return p;
+	return bench_pidpath(p, len, pid, file);
 }
 
-/* Write s in one write(); 0 or -errno. */
-static int put(const char *path, const char *s)
+/* The target tracked (on) or untracked; 0 or -errno. */
+static int track(bool on)
 {
-	int fd = open(path, O_WRONLY), ret = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, s, strlen(s)) != (ssize_t)strlen(s))
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
-/* Read a file to EOF in reads of sz bytes; returns bytes or -errno. */
-static long long slurp(const char *path, size_t sz)
-{
-	long long total = 0;
-	ssize_t n;
-	int fd = open(path, O_RDONLY);
-
-	if (fd < 0)
-		return -errno;
-	while ((n = read(fd, buf, sz)) > 0)
-		total += n;
-	if (n < 0)
-		total = -errno;
-	close(fd);
-	return total;
-}
-
-/* An open file from offset 0 to EOF, NUL-terminated, in buf: bytes, -errno. */
-static long long pread_text(int fd)
-{
-	long long n = 0;
-	ssize_t r = 0;
-
-	while (n < (long long)bufsize - 1 &&
-	       (r = pread(fd, buf + n, bufsize - 1 - n, n)) > 0)
-		n += r;
-	if (r < 0)
-		return -errno;
-	buf[n] = '\0';
-	return n;
+	return bench_track(pid, on);
 }
 
 /* The whole of a small file, NUL-terminated, in buf; bytes or -errno. */
@@ -169,7 +104,7 @@ static long long slurp_text(const char *path)
 
 	if (fd < 0)
 		return -errno;
-	n = pread_text(fd);
+	n = bench_pread_text(fd, buf, bufsize);
 	close(fd);
 	return n;
 }
@@ -187,61 +122,6 @@ static long long key_value(const char *path, const char *key)
 	return -1;
 }
 
-/* /proc/PID/pagemap over every VMA, as a tool that read maps would. */
-static long long read_pagemap(size_t sz)
-{
-	char path[64];
-	long long total = 0;
-	int fd, i;
-
-	snprintf(path, sizeof(path), "/proc/%d/pagemap", (int)pid);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return -errno;
-	for (i = 0; i < nranges; i++) {
-		uint64_t off = ranges[i].start / 4096 * 8;
-		uint64_t end = ranges[i].end / 4096 * 8;
-
-		while (off < end) {
-			size_t want = end - off < sz ? end - off : sz;
-			ssize_t n = pread(fd, buf, want, off);
-
-			if (n <= 0) {
-				total = n < 0 ? -errno : -EIO;
-				goto out;
-			}
-			off += n;
-			total += n;
-		}
-	}
-out:
-	close(fd);
-	return total;
-}
-
-static void load_maps(void)
-{
-	char path[64], line[512];
-	unsigned long long s, e;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
-	f = fopen(path, "r");
-	if (!f)
-		die("%s", path);
-	nranges = 0;
-	while (fgets(line, sizeof(line), f) && nranges < MAX_RANGES) {
-		if (sscanf(line, "%llx-%llx", &s, &e) != 2)
-			continue;
-		if (strstr(line, "[vsyscall]"))
-			continue;	/* not a VMA of the mm */
-		ranges[nranges].start = s;
-		ranges[nranges].end = e;
-		nranges++;
-	}
-	fclose(f);
-}
-
 /* --- samples --------------------------------------------------------- */
 
 struct method {
@@ -251,22 +131,11 @@ struct method {
 	int n;
 };
 
-/*
- * Flush stdout and wait until it is sent: in the guest it is a serial
- * port, and a line still draining (an interrupt every few bytes) would
- * slow down the next timed read.
- */
-static void flush_out(void)
-{
-	fflush(stdout);
-	tcdrain(STDOUT_FILENO);
-}
-
 static void sample(struct method *m, uint64_t ns, long long bytes)
 {
 	printf("sample %s %s %d %" PRIu64 " %lld\n", name, m->name, m->n + 1,
 	       ns, bytes);
-	flush_out();
+	bench_flush_out();
 	if (m->n < MAX_REPS)
 		m->ns[m->n++] = ns;
 	m->bytes = bytes;
@@ -292,7 +161,7 @@ static void result(struct method *m)
 	       " min_ns=%" PRIu64 " max_ns=%" PRIu64 " bytes=%lld\n",
 	       name, m->name, pages, m->n, med, m->ns[0], m->ns[m->n - 1],
 	       m->bytes);
-	flush_out();
+	bench_flush_out();
 }
 
 /*
@@ -316,10 +185,11 @@ static int took(struct method *m, long long n, uint64_t t, uint64_t *ns)
 static int timed_read(struct method *m, const char *path, size_t sz,
 		      uint64_t *ns)
 {
-	uint64_t t0 = now_ns();
-	long long n = path ? slurp(path, sz) : read_pagemap(sz);
+	uint64_t t0 = bench_now_ns();
+	long long n = path ? bench_slurp(path, buf, sz) :
+			     bench_read_pagemap(pid, ranges, nranges, buf, sz);
 
-	return took(m, n, now_ns() - t0, ns);
+	return took(m, n, bench_now_ns() - t0, ns);
 }
 
 /* --- the target ------------------------------------------------------- */
@@ -379,14 +249,6 @@ static int cow_fault(void)
 
 /* --- vmview ------------------------------------------------------------ */
 
-static int track(bool on)
-{
-	char line[32];
-
-	snprintf(line, sizeof(line), "%d\n", (int)pid);
-	return put(on ? DBG "/track" : DBG "/untrack", line);
-}
-
 /* One verify: PID/verify from offset 0 to EOF; bytes or -errno. */
 static long long read_verify(bool reopen)
 {
@@ -394,19 +256,7 @@ static long long read_verify(bool reopen)
 
 	if (reopen)
 		return slurp_text(pidpath(path, sizeof(path), "verify"));
-	return pread_text(verify_fd);
-}
-
-/* checked= and mismatches= of the verify in buf; 0 or -EPROTO. */
-static int parse_verify(unsigned long long *checked,
-			unsigned long long *mismatches)
-{
-	char *v = strstr(buf, "verify: ");
-
-	if (!v || sscanf(v, "verify: checked=%llu mismatches=%llu", checked,
-			 mismatches) != 2)
-		return -EPROTO;
-	return 0;
+	return bench_pread_text(verify_fd, buf, bufsize);
 }
 
 /* An untimed verify: bytes or -errno. */
@@ -415,7 +265,7 @@ static long long verify(unsigned long long *checked,
 {
 	long long n = read_verify(false);
 
-	return n < 0 ? n : parse_verify(checked, mismatches) ?: n;
+	return n < 0 ? n : bench_parse_verify(buf, checked, mismatches) ?: n;
 }
 
 static unsigned long long checked, mism;
@@ -423,12 +273,12 @@ static unsigned long long checked, mism;
 /* Time one verify (reopen: open and close the file around it). */
 static int timed_verify(struct method *m, bool reopen, uint64_t *ns)
 {
-	uint64_t t0 = now_ns(), t1;
+	uint64_t t0 = bench_now_ns(), t1;
 	long long n = read_verify(reopen);
 
-	t1 = now_ns();
+	t1 = bench_now_ns();
 	if (n >= 0)
-		n = parse_verify(&checked, &mism) ?: n;
+		n = bench_parse_verify(buf, &checked, &mism) ?: n;
 	return took(m, n, t1 - t0, ns);
 }
 
@@ -501,13 +351,13 @@ static void time_cli(const char *cli, const char *method, const char *cmd,
 
 		if (cold)
 			track(false);	/* the CLI tracks and untracks */
-		t0 = now_ns();
+		t0 = bench_now_ns();
 		if (run_cli(cli, cmd, opt)) {
 			printf("skip %s %s the CLI failed (exit status not 0)\n",
 			       name, method);
 			break;
 		}
-		t1 = now_ns();
+		t1 = bench_now_ns();
 		sample(&m, t1 - t0, 0);
 	}
 	result(&m);
@@ -554,24 +404,24 @@ int main(int argc, char **argv)
 		die("%s", "malloc");
 
 	start_target(argv + optind);
-	load_maps();
+	nranges = bench_load_maps(PROG, pid, ranges, MAX_RANGES);
 	for (i = 0; i < nranges; i++)
 		span += (ranges[i].end - ranges[i].start) / 4096;
 	printf("target %s pid=%d pages=%lu vmas=%d span_pages=%llu\n", name,
 	       (int)pid, pages, nranges, span);
-	flush_out();
+	bench_flush_out();
 
 	/* 3a. track: the shadow's first fill, from untracked each time. */
 	if (!want("track") && track(true))
-		die("%s", "write to " DBG "/track");
+		die("%s", "write to " BENCH_DBG "/track");
 	for (r = 0; r < reps && want("track"); r++) {
-		uint64_t t0 = now_ns();
+		uint64_t t0 = bench_now_ns();
 
 		if (track(true))
-			die("%s", "write to " DBG "/track");
-		sample(&trk, now_ns() - t0, 0);
+			die("%s", "write to " BENCH_DBG "/track");
+		sample(&trk, bench_now_ns() - t0, 0);
 		if (r < reps - 1 && track(false))
-			die("%s", "write to " DBG "/untrack");
+			die("%s", "write to " BENCH_DBG "/untrack");
 	}
 	result(&trk);
 	verify_fd = open(pidpath(path, sizeof(path), "verify"), O_RDONLY);
@@ -609,7 +459,7 @@ int main(int argc, char **argv)
 	       key_value(pidpath(path, sizeof(path), "mm"), "thp_pmd"));
 	printf("value %s table_pte %lld\n", name,
 	       key_value(pidpath(path, sizeof(path), "mm"), "table_pte"));
-	flush_out();
+	bench_flush_out();
 
 	/* 3c. verify in "changed" mode right after one COW fault. */
 	if (cow) {
@@ -621,7 +471,8 @@ int main(int argc, char **argv)
 
 		if (fd < 0)
 			die("%s", path);
-		if (put(pidpath(path, sizeof(path), "verify"), "changed\n"))
+		if (bench_put(pidpath(path, sizeof(path), "verify"),
+			      "changed\n"))
 			die("%s", "write changed to verify");
 		/* One round untimed: TCG translates the code paths first. */
 		if (cow_fault() || verify(&c1, &m1) < 0)
@@ -641,10 +492,11 @@ int main(int argc, char **argv)
 				 * file of the same directory (PID/shadow),
 				 * read as verify is, right after a fault.
 				 */
-				uint64_t t0 = now_ns();
-				long long n = pread_text(fd);
+				uint64_t t0 = bench_now_ns();
+				long long n = bench_pread_text(fd, buf,
+							     bufsize);
 
-				if (took(m, n, now_ns() - t0, NULL))
+				if (took(m, n, bench_now_ns() - t0, NULL))
 					break;
 				continue;
 			}
@@ -666,7 +518,7 @@ int main(int argc, char **argv)
 		printf("value %s verify_cow_mismatches %llu\n", name, m1);
 		printf("value %s verify_cow_open_checked %llu\n", name, c2);
 		printf("value %s verify_cow_open_mismatches %llu\n", name, m2);
-		put(pidpath(path, sizeof(path), "verify"), "full\n");
+		bench_put(pidpath(path, sizeof(path), "verify"), "full\n");
 	}
 
 	/* Diagnostics: read sizes, and the text's lines. */

@@ -32,27 +32,17 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include "bench-util.h"
+
 #ifndef MAP_FIXED_NOREPLACE
 #define MAP_FIXED_NOREPLACE	0x100000
 #endif
 
-#define PAGE		4096UL
+#define PAGE		BENCH_PAGE
 #define HUGE		(2UL << 20)
 #define SPARSE_BASE	(16ULL << 40)	/* 16 TiB: below 2^47 for 4-level */
 
-static void __attribute__((noreturn)) die(const char *what)
-{
-	fprintf(stderr, "bench-target: %s: %s\n", what, strerror(errno));
-	exit(1);
-}
-
-static void touch(char *p, unsigned long pages)
-{
-	unsigned long i;
-
-	for (i = 0; i < pages; i++)
-		p[i * PAGE] = (char)(i | 1);	/* a page of its own */
-}
+#define die(what)	bench_die("bench-target", "%s", what)
 
 /* A child that keeps the parent's pages shared until the parent exits. */
 static void cow_child(void)
@@ -106,7 +96,7 @@ int main(int argc, char **argv)
 			die("mmap");
 		if (madvise(p, len, MADV_NOHUGEPAGE))
 			die("madvise(MADV_NOHUGEPAGE)");
-		touch(p, pages);
+		bench_touch(p, pages);
 		cow_child();
 		printf("range %lx %lx\n", (unsigned long)p,
 		       (unsigned long)p + len);
@@ -127,7 +117,7 @@ int main(int argc, char **argv)
 		munmap(p + len, raw + len + HUGE - p - len);
 		if (madvise(p, len, MADV_HUGEPAGE))
 			die("madvise(MADV_HUGEPAGE)");
-		touch(p, len / PAGE);
+		bench_touch(p, len / PAGE);
 		printf("range %lx %lx\n", (unsigned long)p,
 		       (unsigned long)p + len);
 		first = p;
