@@ -8,8 +8,13 @@
  * take the notifier's sequence number, walk with hmm_range_fault()
  * under mmap_read_lock() (no HMM_PFN_REQ_FAULT: nothing is faulted in),
  * then, under m->lock, store the result only if no invalidation ran
- * meanwhile; otherwise do it again.  Fills go in 2 MiB chunks aligned to
- * PMD boundaries, so a PMD-mapped huge page is always seen whole.
+ * meanwhile; otherwise do it again.  Fills go in chunks of PMD_SIZE (what
+ * one pte table maps: 2 MiB, 4 MiB on 2-level i386) aligned to PMD
+ * boundaries, so a PMD-mapped huge page is always seen whole.
+ *
+ * Geometry: the shadow takes the shape of the kernel's own tables,
+ * worked out from its constants (vmv_mirror_geom()); a kernel whose
+ * tables it cannot hold is refused when a process is tracked.
  *
  * Invalidation: the notifier callback, under m->lock, bumps the
  * sequence (mmu_interval_set_seq()), drops the range from the shadow,
@@ -19,11 +24,13 @@
  * Locking order: m->verify_lock, m->fill_lock, mmap_lock, m->lock.  The
  * callback runs with the mutator's locks held (mmap_lock, and for
  * reclaim or migration the folio lock and rmap locks), so nothing done
- * under m->lock may wait for those: the shadow allocates its nodes with GFP_NOWAIT (a direct
- * reclaim could unmap pages of the tracked process and re-enter the
- * callback), and hmm_range_fault() runs without m->lock.
+ * under m->lock may wait for those: the shadow allocates its nodes with
+ * GFP_NOWAIT (a direct reclaim could unmap pages of the tracked process
+ * and re-enter the callback), and hmm_range_fault() runs without
+ * m->lock.
  */
 #include <linux/hmm.h>
+#include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/mmu_notifier.h>
 #include <linux/mutex.h>
@@ -138,7 +145,8 @@ static int vmv_store(struct vmv_mirror *m, unsigned long start,
 		step = 1;
 		if (!(p & HMM_PFN_VALID) || (p & HMM_PFN_ERROR))
 			continue;
-		if (shift != PMD_SHIFT && shift != PUD_SHIFT)
+		/* a size the tables have no level for: page by page */
+		if (!vmv_shadow_leaf_size(&m->shadow, shift))
 			shift = PAGE_SHIFT;
 		/* The leaf's first address and frame, from any of its pages. */
 		base = va & ~((1UL << shift) - 1);
@@ -278,9 +286,71 @@ int vmv_refill(struct vmv_mirror *m, struct mm_struct *mm)
 	return ret;
 }
 
+/*
+ * The widest physical address a leaf maps: what the entries hold (x86:
+ * __PHYSICAL_MASK_SHIFT), and no more than a PFN in an unsigned long
+ * says (PAE's entries hold 52 bits, its PFNs 32).
+ */
+#ifdef __PHYSICAL_MASK_SHIFT
+#define VMV_PHYS_SHIFT		__PHYSICAL_MASK_SHIFT
+#else
+#define VMV_PHYS_SHIFT		MAX_PHYSMEM_BITS
+#endif
+
+/*
+ * The shadow's geometry from the kernel's constants: a level for each
+ * page-table level that is not folded (PTRS_PER_* above 1; the pte and
+ * pgd levels always are), named after it in @names; leaves at PMD_SHIFT
+ * (the pgd level when the pmd is folded, as on 2-level i386) and at
+ * PUD_SHIFT when the pud is a level of its own; addresses below
+ * TASK_SIZE_MAX rounded up to a power of two.  Returns NULL, or what
+ * the shadow cannot hold (then the kernel's tables cannot be mirrored).
+ */
+static const char *vmv_mirror_geom(struct vmv_shadow_geom *g,
+				   const char **names)
+{
+	const struct {
+		const char *name;
+		unsigned long ptrs;
+		unsigned int shift;
+	} kl[] = {
+		{ "pte", PTRS_PER_PTE, PAGE_SHIFT },
+		{ "pmd", PTRS_PER_PMD, PMD_SHIFT },
+		{ "pud", PTRS_PER_PUD, PUD_SHIFT },
+		{ "p4d", PTRS_PER_P4D, P4D_SHIFT },
+		{ "pgd", PTRS_PER_PGD, PGDIR_SHIFT },
+	};
+	unsigned int i, l, shift = PAGE_SHIFT;
+
+	memset(g, 0, sizeof(*g));
+	if (PAGE_SHIFT != 12)
+		return "pages are not of 4 KiB";
+	for (i = 0; i < ARRAY_SIZE(kl); i++) {
+		if (kl[i].ptrs == 1 && i && i < ARRAY_SIZE(kl) - 1)
+			continue;	/* folded into the level above */
+		if (!is_power_of_2(kl[i].ptrs) || kl[i].shift != shift)
+			return "a level's entries or shift do not follow from the level below";
+		if (g->levels == VMV_SHADOW_MAX_LEVELS)
+			return "more than 5 levels";
+		names[g->levels] = kl[i].name;
+		g->bits[g->levels++] = ilog2(kl[i].ptrs);
+		shift += ilog2(kl[i].ptrs);
+	}
+	g->leaf_levels = 1;
+	for (l = 0, shift = PAGE_SHIFT; l < g->levels; shift += g->bits[l++])
+		if (shift == PMD_SHIFT ||
+		    (PTRS_PER_PUD > 1 && shift == PUD_SHIFT))
+			g->leaf_levels |= 1U << l;
+	g->va_bits = fls64(TASK_SIZE_MAX - 1);
+	g->pfn_bits = min(VMV_PHYS_SHIFT - PAGE_SHIFT, BITS_PER_LONG);
+	return vmv_shadow_geom_check(g);
+}
+
 struct vmv_mirror *vmv_mirror_create(struct mm_struct *mm)
 {
+	struct vmv_shadow_geom g;
 	struct vmv_mirror *m;
+	const char *why;
 	int ret;
 
 	m = vmv_kvzalloc(sizeof(*m), GFP_KERNEL);
@@ -289,7 +359,16 @@ struct vmv_mirror *vmv_mirror_create(struct mm_struct *mm)
 	mutex_init(&m->lock);
 	mutex_init(&m->fill_lock);
 	mutex_init(&m->verify_lock);
-	ret = vmv_shadow_init(&m->shadow, vmv_levels());
+	why = vmv_mirror_geom(&g, m->level_names);
+	if (why) {
+		pr_warn_ratelimited("no shadow page table for %u-level tables of %u/%u/%u/%u/%u index bits (pte up), %u-bit addresses, %u-bit PFNs: %s\n",
+				    g.levels, g.bits[0], g.bits[1], g.bits[2],
+				    g.bits[3], g.bits[4], g.va_bits,
+				    g.pfn_bits, why);
+		ret = -EOPNOTSUPP;
+		goto err_free;
+	}
+	ret = vmv_shadow_init(&m->shadow, &g);
 	if (ret)
 		goto err_free;
 	m->dirty.all = true;
@@ -331,21 +410,26 @@ void vmv_mirror_destroy(struct vmv_mirror *m)
 
 void vmv_mirror_show_stats(struct vmv_mirror *m, struct seq_file *seq)
 {
-	static const char * const level[] = { "pte", "pmd", "pud", "p4d",
-					      "pgd" };
+	const struct vmv_shadow *s = &m->shadow;
+	char size[VMV_SHADOW_SIZE_NAME];
 	struct vmv_shadow_stats st;
 	int i;
 
 	mutex_lock(&m->lock);
-	vmv_shadow_stats(&m->shadow, &st);
-	seq_printf(seq, "levels: %u\n", m->shadow.levels);
-	for (i = m->shadow.levels - 1; i >= 0; i--)
-		seq_printf(seq, "nodes_%s: %llu\n", level[i], st.nodes[i]);
+	vmv_shadow_stats(s, &st);
+	seq_printf(seq, "levels: %u\n", s->levels);
+	for (i = s->levels - 1; i >= 0; i--)
+		seq_printf(seq, "nodes_%s: %llu\n", m->level_names[i],
+			   st.nodes[i]);
 	seq_printf(seq, "nodes_pte_wide: %llu\n", st.wide);
 	seq_printf(seq, "bytes: %llu\n", st.bytes);
-	seq_printf(seq, "leaves_4k: %llu\n", st.leaves[VMV_SHADOW_4K]);
-	seq_printf(seq, "leaves_2m: %llu\n", st.leaves[VMV_SHADOW_2M]);
-	seq_printf(seq, "leaves_1g: %llu\n", st.leaves[VMV_SHADOW_1G]);
+	/* leaves_4k, leaves_2m, leaves_1g on x86-64; leaves_4m on i386 */
+	for (i = 0; i < s->levels; i++) {
+		if (!(s->geom.leaf_levels & BIT(i)))
+			continue;
+		vmv_shadow_size_name(vmv_shadow_shift(s, i), size);
+		seq_printf(seq, "leaves_%s: %llu\n", size, st.leaves[i]);
+	}
 	seq_printf(seq, "fills: %llu\n", m->fills);
 	seq_printf(seq, "invalidations: %llu\n", m->invalidations);
 	seq_printf(seq, "retries: %llu\n", m->retries);

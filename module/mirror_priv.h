@@ -15,7 +15,7 @@
 #include "shadow.h"
 #include "walk.h"
 
-#define VMV_CHUNK		PMD_SIZE
+#define VMV_CHUNK		PMD_SIZE	/* what a pte table maps */
 #define VMV_CHUNK_PAGES		(VMV_CHUNK >> PAGE_SHIFT)
 #define VMV_NR_DIRTY		64	/* ranges; more: refill everything */
 #define VMV_NR_EVENTS		256
@@ -67,6 +67,8 @@ struct vmv_verify_scratch {
 
 struct vmv_mirror {
 	struct mmu_interval_notifier notifier;
+	/* the shadow's levels, pte up, by the kernel's names; read-only */
+	const char *level_names[VMV_SHADOW_MAX_LEVELS];
 	struct mutex lock;		/* protects everything below */
 	struct vmv_shadow shadow;
 	struct vmv_ranges dirty;	/* to refill before the next verify */

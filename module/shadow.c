@@ -3,40 +3,63 @@
  * shadow: vmview's shadow page table (the API is in shadow.h).  Plain C with
  * no kernel state: it builds into the module, the host tests and the fuzzer.
  *
- * Levels are numbered from the bottom, like stats.nodes[]: level 0 holds
- * 4 KiB leaves (the hardware's pte tables), level 1 (pmd) 2 MiB leaves,
- * level 2 (pud) 1 GiB leaves, levels 3 (p4d) and 4 (pgd, 5 levels only)
- * only tables.  Address bits 12 + 9 * L to 20 + 9 * L index level L; the
- * root is level levels - 1.
+ * Geometry.  Levels are numbered from the bottom, like stats.nodes[]:
+ * level 0 holds 4 KiB leaves (the hardware's pte tables), and level L is
+ * indexed by the geom.bits[L] address bits from shift[L] = 12 + bits[0]
+ * + ... + bits[L - 1] up; the root is level levels - 1.  A level whose
+ * bit is set in geom.leaf_levels may hold leaves of 2^shift[L] bytes.
+ *
+ *   x86-64, 4 or 5 levels  9 bits each: pte, pmd (2 MiB leaves), pud
+ *                          (1 GiB leaves), (p4d,) pgd; addresses below
+ *                          2^47 (2^56), PFNs below 2^40
+ *   i386 PAE, 3 levels     9, 9, 2 bits: pte, pmd (2 MiB leaves), pgd of
+ *                          4 entries; addresses below 2^32, PFNs below a
+ *                          bound the caller gives (2^32 at most in Linux)
+ *   i386, 2 levels         10, 10 bits: pte, pgd (4 MiB leaves);
+ *                          addresses below 2^32, PFNs below 2^20
  *
  * Node layout
  *
- * Upper node (levels 1 to 4), struct vmv_shadow_dir, 4096 bytes, 512 u64:
+ * Upper node (levels 1 and up), 2^bits[L] u64:
  *   0                          empty
- *   PFN << 12 | W << 1 | 1     a leaf: 2 MiB at level 1, 1 GiB at level 2
+ *   PFN << 12 | W << 1 | 1     a leaf (a level that may hold leaves)
  *   child | WIDE << 1          a child node (nodes are at least 8-byte
  *                              aligned); WIDE: the level-0 child is wide
  *
- * Lowest node (level 0) in one of two forms:
- *   compact, struct vmv_shadow_pte, 2048 bytes, 512 u32:
- *     PFN << 2 | W << 1 | V    PFN below 2^30 (frames in the first 4 TiB)
- *   wide, struct vmv_shadow_wpte, 4096 bytes, 512 u64:
- *     PFN << 12 | W << 1 | V   any PFN below 2^40
+ * Lowest node (level 0), 2^bits[0] entries in one of two forms:
+ *   compact, u32:  PFN << 2 | W << 1 | V    PFN below 2^30 (frames in the
+ *                                           first 4 TiB)
+ *   wide, u64:     PFN << 12 | W << 1 | V   any PFN
  * A lowest node is wide exactly while it holds a PFN of 2^30 or more:
  * vmv_shadow_set() replaces it with a wide copy when such a PFN arrives,
  * and it is replaced by a compact copy again when the last one leaves (if
  * that allocation fails it stays wide, which is still correct, until the
- * next invalidation that touches it).
+ * next invalidation that touches it).  Without PAE every PFN is compact.
  *
  * Every node is allocated when the first leaf below it arrives and freed
  * when its last leaf goes, the root included: an empty table holds no
- * memory.  stats.bytes is the sum of the sizes allocated:
- *   4096 * upper nodes + 2048 * compact nodes + 4096 * wide nodes.
- * The kernel counts 4096 bytes per pud, pmd and pte table in
- * pgtables_bytes (not the pgd, nor a p4d).  For the same mappings the
- * shadow adds its root (and its p4d nodes with 5 levels) and saves 2048
- * bytes per pte table, so it stays at or below pgtables_bytes from two pte
- * tables on (four with 5 levels and one p4d node).
+ * memory.  stats.bytes is the sum of the sizes allocated.  Against the
+ * kernel's pgtables_bytes for the same mappings:
+ *
+ *   x86-64: upper nodes 4096 bytes, compact 2048, wide 4096.  The kernel
+ *     counts 4096 bytes per pud, pmd and pte table (not the pgd, nor a
+ *     p4d).  The shadow adds its root (and its p4d nodes with 5 levels)
+ *     and saves 2048 bytes per pte table, so it stays at or below
+ *     pgtables_bytes from two pte tables on (four with 5 levels and one
+ *     p4d node).
+ *   i386 PAE: root 32 bytes (4 u64), pmd nodes 4096, compact pte nodes
+ *     2048, wide 4096.  The kernel's pgd is 32 bytes too and not
+ *     counted, but each process has its 3 user pmd tables from the start
+ *     (with PTI all 4, and one for the user copy), 4096 bytes each, and
+ *     pte tables of 4096 (512 8-byte entries).  The shadow has only the pmd nodes in
+ *     use and half-size pte nodes: below pgtables_bytes as soon as it
+ *     holds one pte node.
+ *   i386 without PAE: root 8192 bytes (1024 u64), compact pte nodes 4096
+ *     (1024 u32, never wide: PFNs are below 2^20).  The kernel counts
+ *     only its pte tables, 4096 bytes (1024 4-byte entries) each, not its
+ *     pgd (4096): the shadow is pgtables_bytes plus 8192, its root, whose
+ *     entries are twice as wide as the pgd's because they hold pointers
+ *     of the host (64-bit in the host tests).
  *
  * Walks (set, lookup, invalidate, for_each) go down one path or recurse
  * only into entries that exist and overlap the range, at most
@@ -45,8 +68,6 @@
  */
 #include "shadow.h"
 
-#define SH_ENTRIES		512
-#define SH_INDEX_BITS		9
 #define SH_BASE_SHIFT		12
 
 /* Bits of 64-bit entries (upper and wide nodes). */
@@ -60,32 +81,23 @@
 #define SH_C_PFN_SHIFT		2
 #define SH_C_PFN_BITS		30
 
-struct vmv_shadow_dir {
-	u64 e[SH_ENTRIES];
-};
-
-struct vmv_shadow_pte {
-	u32 e[SH_ENTRIES];
-};
-
-struct vmv_shadow_wpte {
-	u64 e[SH_ENTRIES];
-};
-
-static unsigned int sh_shift(unsigned int level)
+/*
+ * The index of @va in a node of @level.  One mask serves every level:
+ * the levels below the top have the same width and the top's index is
+ * below its entries for any address below the limit (see
+ * vmv_shadow_geom_check()).
+ */
+static unsigned int sh_index(const struct vmv_shadow *s, u64 va,
+			     unsigned int level)
 {
-	return SH_BASE_SHIFT + SH_INDEX_BITS * level;
-}
-
-static unsigned int sh_index(u64 va, unsigned int level)
-{
-	return (va >> sh_shift(level)) & (SH_ENTRIES - 1);
+	return (va >> s->shift[level]) & s->mask;
 }
 
 /* The entry of an upper node at @level that covers @va. */
-static u64 *sh_slot(void *dir, u64 va, unsigned int level)
+static u64 *sh_slot(const struct vmv_shadow *s, u64 *dir, u64 va,
+		    unsigned int level)
 {
-	return &((struct vmv_shadow_dir *)dir)->e[sh_index(va, level)];
+	return &dir[sh_index(s, va, level)];
 }
 
 static void *sh_ptr(u64 e)
@@ -103,20 +115,21 @@ static bool sh_big(u64 e)
 	return (e >> SH_PFN_SHIFT) >> SH_C_PFN_BITS;
 }
 
-static size_t sh_node_size(unsigned int level, bool wide)
+static size_t sh_node_size(const struct vmv_shadow *s, unsigned int level,
+			   bool wide)
 {
-	if (level)
-		return sizeof(struct vmv_shadow_dir);
-	if (wide)
-		return sizeof(struct vmv_shadow_wpte);
-	return sizeof(struct vmv_shadow_pte);
+	size_t n = s->entries[level];
+
+	if (level || wide)
+		return n * sizeof(u64);
+	return n * sizeof(u32);
 }
 
 static void sh_node_add(struct vmv_shadow *s, unsigned int level, bool wide)
 {
 	s->st.nodes[level]++;
 	s->st.wide += wide;
-	s->st.bytes += sh_node_size(level, wide);
+	s->st.bytes += sh_node_size(s, level, wide);
 }
 
 static void sh_node_free(struct vmv_shadow *s, void *node, unsigned int level,
@@ -124,7 +137,7 @@ static void sh_node_free(struct vmv_shadow *s, void *node, unsigned int level,
 {
 	s->st.nodes[level]--;
 	s->st.wide -= wide;
-	s->st.bytes -= sh_node_size(level, wide);
+	s->st.bytes -= sh_node_size(s, level, wide);
 	vmv_free(node);
 }
 
@@ -134,8 +147,8 @@ static u64 sh_pte_get(const void *node, bool wide, unsigned int i)
 	u32 c;
 
 	if (wide)
-		return ((const struct vmv_shadow_wpte *)node)->e[i];
-	c = ((const struct vmv_shadow_pte *)node)->e[i];
+		return ((const u64 *)node)[i];
+	c = ((const u32 *)node)[i];
 	return (u64)(c >> SH_C_PFN_SHIFT) << SH_PFN_SHIFT | (c & SH_TAGS);
 }
 
@@ -145,25 +158,26 @@ static u64 sh_pte_get(const void *node, bool wide, unsigned int i)
  * node's entries are summed two at a time, in the two halves of a u64
  * (at most 512 each: no carry crosses).
  */
-static unsigned int sh_pte_count(const void *node, bool wide,
-				 unsigned int first, unsigned int last)
+static __always_inline unsigned int sh_pte_count(const void *node, bool wide,
+						 unsigned int first,
+						 unsigned int last)
 {
-	const struct vmv_shadow_wpte *w = node;
-	const struct vmv_shadow_pte *c = node;
+	const u64 *w = node;
+	const u32 *c = node;
 	unsigned int i = first, end = last + 1, n = 0;
 	u64 two, sum = 0;
 
 	if (wide) {
 		for (; i < end; i++)
-			n += w->e[i] & SH_LEAF;
+			n += w[i] & SH_LEAF;
 		return n;
 	}
 	if (i & 1)
-		n += c->e[i++] & SH_LEAF;
+		n += c[i++] & SH_LEAF;
 	if ((end & 1) && end > i)
-		n += c->e[--end] & SH_LEAF;
+		n += c[--end] & SH_LEAF;
 	for (; i < end; i += 2) {
-		memcpy(&two, &c->e[i], sizeof(two));
+		memcpy(&two, &c[i], sizeof(two));
 		sum += two & (SH_LEAF << 32 | SH_LEAF);
 	}
 	return n + (u32)sum + (u32)(sum >> 32);
@@ -175,64 +189,67 @@ static void sh_pte_put(void *node, bool wide, unsigned int i, u64 e)
 	u32 c = (u32)((e >> SH_PFN_SHIFT) << SH_C_PFN_SHIFT | (e & SH_TAGS));
 
 	if (wide)
-		((struct vmv_shadow_wpte *)node)->e[i] = e;
+		((u64 *)node)[i] = e;
 	else
-		((struct vmv_shadow_pte *)node)->e[i] = c;
+		((u32 *)node)[i] = c;
 }
 
-static bool sh_pte_empty(const void *node, bool wide)
+static bool sh_pte_empty(const struct vmv_shadow *s, const void *node,
+			 bool wide)
 {
 	unsigned int i;
 
-	for (i = 0; i < SH_ENTRIES; i++)
+	for (i = 0; i < s->entries[0]; i++)
 		if (sh_pte_get(node, wide, i))
 			return false;
 	return true;
 }
 
-static bool sh_dir_empty(const struct vmv_shadow_dir *dir)
+static bool sh_dir_empty(const struct vmv_shadow *s, const u64 *dir,
+			 unsigned int level)
 {
 	unsigned int i;
 
-	for (i = 0; i < SH_ENTRIES; i++)
-		if (dir->e[i])
+	for (i = 0; i < s->entries[level]; i++)
+		if (dir[i])
 			return false;
 	return true;
 }
 
 /* Copy a level-0 node into a fresh one of the other form. */
-static void sh_pte_convert(void *to, bool to_wide, const void *from)
+static void sh_pte_convert(const struct vmv_shadow *s, void *to, bool to_wide,
+			   const void *from)
 {
 	unsigned int i;
 
-	for (i = 0; i < SH_ENTRIES; i++)
+	for (i = 0; i < s->entries[0]; i++)
 		sh_pte_put(to, to_wide, i, sh_pte_get(from, !to_wide, i));
 }
 
 /* Make the wide level-0 node *slot points to compact if it can be. */
 static void sh_pte_narrow(struct vmv_shadow *s, u64 *slot)
 {
-	struct vmv_shadow_wpte *wide = sh_ptr(*slot);
-	struct vmv_shadow_pte *c;
+	u64 *wide = sh_ptr(*slot);
 	unsigned int i;
+	u32 *c;
 
-	for (i = 0; i < SH_ENTRIES; i++)
-		if (sh_big(wide->e[i]))
+	for (i = 0; i < s->entries[0]; i++)
+		if (sh_big(wide[i]))
 			return;
-	c = vmv_zalloc(sizeof(*c));
+	c = vmv_zalloc(sh_node_size(s, 0, false));
 	if (!c)
 		return;		/* stays wide: correct, only bigger */
-	sh_pte_convert(c, false, wide);
+	sh_pte_convert(s, c, false, wide);
 	*slot = sh_child(c, false);
 	sh_node_add(s, 0, false);
 	sh_node_free(s, wide, 0, true);
 }
 
-static void sh_leaf_decode(u64 e, unsigned int level,
+static void sh_leaf_decode(u64 e, unsigned int shift,
 			   struct vmv_shadow_leaf *leaf)
 {
 	leaf->pfn = e >> SH_PFN_SHIFT;
-	leaf->shift = sh_shift(level);
+	leaf->shift = shift;
 	leaf->writable = e & SH_W;
 }
 
@@ -240,37 +257,134 @@ static void sh_leaf_decode(u64 e, unsigned int level,
 static void sh_free_tree(struct vmv_shadow *s, u64 child, unsigned int level)
 {
 	void *node = sh_ptr(child);
-	bool wide = level == 0 && (child & SH_WIDE);
-	struct vmv_shadow_dir *dir = node;
+	bool wide = child & SH_WIDE;
+	u64 *dir = node;
 	unsigned int i;
 	u64 e;
 
-	for (i = 0; i < SH_ENTRIES; i++) {
-		if (level == 0) {
-			if (sh_pte_get(node, wide, i))
-				s->st.leaves[0]--;
-			continue;
-		}
-		e = dir->e[i];
+	if (level == 0) {
+		s->st.leaves[0] -= sh_pte_count(node, wide, 0, s->mask);
+		sh_node_free(s, node, 0, wide);
+		return;
+	}
+	for (i = 0; i < s->entries[level]; i++) {
+		e = dir[i];
 		if (e & SH_LEAF)
 			s->st.leaves[level]--;
 		else if (e)
 			sh_free_tree(s, e, level - 1);
 	}
-	sh_node_free(s, node, level, wide);
+	sh_node_free(s, node, level, false);
+}
+
+int vmv_shadow_geom_x86_64(struct vmv_shadow_geom *g, unsigned int levels)
+{
+	unsigned int l;
+
+	if (levels != 4 && levels != 5)
+		return -EINVAL;
+	memset(g, 0, sizeof(*g));
+	g->levels = levels;
+	for (l = 0; l < levels; l++)
+		g->bits[l] = 9;
+	g->leaf_levels = 1 << VMV_SHADOW_PTE | 1 << VMV_SHADOW_PMD |
+			 1 << VMV_SHADOW_PUD;
+	g->va_bits = levels == 4 ? 47 : 56;
+	g->pfn_bits = 40;
+	return 0;
+}
+
+void vmv_shadow_geom_pae(struct vmv_shadow_geom *g, unsigned int pfn_bits)
+{
+	memset(g, 0, sizeof(*g));
+	g->levels = 3;
+	g->bits[0] = 9;
+	g->bits[1] = 9;
+	g->bits[2] = 2;
+	g->leaf_levels = 1 << 0 | 1 << 1;
+	g->va_bits = 32;
+	g->pfn_bits = pfn_bits;
+}
+
+void vmv_shadow_geom_2level(struct vmv_shadow_geom *g)
+{
+	memset(g, 0, sizeof(*g));
+	g->levels = 2;
+	g->bits[0] = 10;
+	g->bits[1] = 10;
+	g->leaf_levels = 1 << 0 | 1 << 1;
+	g->va_bits = 32;
+	g->pfn_bits = 20;
+}
+
+const char *vmv_shadow_geom_check(const struct vmv_shadow_geom *g)
+{
+	unsigned int l, span = SH_BASE_SHIFT;
+
+	if (g->levels < 2 || g->levels > VMV_SHADOW_MAX_LEVELS)
+		return "not 2 to 5 levels";
+	for (l = 0; l < g->levels; l++) {
+		if (g->bits[l] < 1 || g->bits[l] > VMV_SHADOW_MAX_BITS)
+			return "a level of fewer than 2 or more than 1024 entries";
+		if (l < g->levels - 1 ? g->bits[l] != g->bits[0] :
+		    g->bits[l] > g->bits[0])
+			return "levels of different widths below the top, or a wider top";
+		span += g->bits[l];
+	}
+	if (g->va_bits > span || g->va_bits > 63)
+		return "an address range beyond the levels' span or 2^63";
+	if (g->va_bits <= span - g->bits[g->levels - 1])
+		return "an address range within one entry of the top level";
+	if (!(g->leaf_levels & 1) || g->leaf_levels >> g->levels)
+		return "leaves not at the lowest level, or above the top";
+	if (g->pfn_bits < 1 || g->pfn_bits > VMV_SHADOW_MAX_PFN_BITS)
+		return "PFNs of more than 52 bits";
+	return NULL;
+}
+
+void vmv_shadow_size_name(unsigned int shift, char *buf)
+{
+	unsigned int n;
+
+	if (shift < 10 || shift >= 50) {
+		buf[0] = '?';
+		buf[1] = 0;
+		return;
+	}
+	n = 1U << (shift % 10);
+	if (n >= 100)
+		*buf++ = '0' + n / 100;
+	if (n >= 10)
+		*buf++ = '0' + n / 10 % 10;
+	*buf++ = '0' + n % 10;
+	*buf++ = "kmgt"[shift / 10 - 1];
+	*buf = 0;
 }
 
 u64 vmv_shadow_limit(const struct vmv_shadow *s)
 {
-	return 1ULL << (sh_shift(s->levels) - 1);
+	return s->limit;
 }
 
-int vmv_shadow_init(struct vmv_shadow *s, unsigned int levels)
+int vmv_shadow_init(struct vmv_shadow *s, const struct vmv_shadow_geom *g)
 {
-	if (levels != 4 && levels != 5)
+	unsigned int l;
+
+	if (vmv_shadow_geom_check(g))
 		return -EINVAL;
 	memset(s, 0, sizeof(*s));
-	s->levels = levels;
+	s->geom = *g;
+	s->levels = g->levels;
+	s->shift[0] = SH_BASE_SHIFT;
+	for (l = 0; l < g->levels; l++) {
+		s->entries[l] = 1U << g->bits[l];
+		s->shift[l + 1] = s->shift[l] + g->bits[l];
+		if (g->leaf_levels & (1U << l))
+			s->leaf_shifts |= 1ULL << s->shift[l];
+	}
+	s->bits = g->bits[0];
+	s->mask = s->entries[0] - 1;
+	s->limit = 1ULL << g->va_bits;
 	return 0;
 }
 
@@ -285,21 +399,22 @@ int vmv_shadow_set(struct vmv_shadow *s, u64 va, u64 pfn, unsigned int shift,
 		   bool writable)
 {
 	void *fresh[VMV_SHADOW_MAX_LEVELS];
-	unsigned int level, target, nr, i;
+	unsigned int level, target, nr, i, at;
 	void *node, *wide = NULL;
 	u64 *slot = NULL;
 	u64 size, e, old;
 	bool big;
 
-	if (shift != 12 && shift != 21 && shift != 30)
+	if (!vmv_shadow_leaf_size(s, shift))
 		return -EINVAL;
 	size = 1ULL << shift;
-	if ((va & (size - 1)) || va >= vmv_shadow_limit(s))
+	if ((va & (size - 1)) || va >= s->limit)
 		return -EINVAL;
-	if ((pfn >> VMV_SHADOW_PFN_BITS) ||
+	if ((pfn >> s->geom.pfn_bits) ||
 	    (pfn & ((size >> SH_BASE_SHIFT) - 1)))
 		return -EINVAL;
-	target = (shift - SH_BASE_SHIFT) / SH_INDEX_BITS;
+	for (target = 0; s->shift[target] != shift; target++)
+		;
 	big = pfn >> SH_C_PFN_BITS;
 
 	/*
@@ -310,23 +425,25 @@ int vmv_shadow_set(struct vmv_shadow *s, u64 va, u64 pfn, unsigned int shift,
 	 */
 	node = s->root;
 	level = s->levels - 1;
+	at = s->shift[level];
 	while (node && level > target) {
-		slot = sh_slot(node, va, level);
+		slot = (u64 *)node + ((va >> at) & s->mask);
 		if (*slot & SH_LEAF)
 			return -EEXIST;
 		node = sh_ptr(*slot);
 		level--;
+		at -= s->bits;
 	}
 
 	/* Allocate everything before changing anything. */
 	nr = node ? 0 : level - target + 1;
 	for (i = 0; i < nr; i++) {
-		fresh[i] = vmv_zalloc(sh_node_size(level - i, big));
+		fresh[i] = vmv_zalloc(sh_node_size(s, level - i, big));
 		if (!fresh[i])
 			goto nomem;
 	}
 	if (node && target == 0 && big && !(*slot & SH_WIDE)) {
-		wide = vmv_zalloc(sizeof(struct vmv_shadow_wpte));
+		wide = vmv_zalloc(sh_node_size(s, 0, true));
 		if (!wide)
 			goto nomem;
 	}
@@ -340,11 +457,11 @@ int vmv_shadow_set(struct vmv_shadow *s, u64 va, u64 pfn, unsigned int shift,
 			*slot = sh_child(node, level == 0 && big);
 		sh_node_add(s, level, level == 0 && big);
 		if (level > target)
-			slot = sh_slot(node, va, level);
+			slot = sh_slot(s, node, va, level);
 	}
 
 	if (wide) {
-		sh_pte_convert(wide, true, node);
+		sh_pte_convert(s, wide, true, node);
 		*slot = sh_child(wide, true);
 		sh_node_add(s, 0, true);
 		sh_node_free(s, node, 0, false);
@@ -353,7 +470,7 @@ int vmv_shadow_set(struct vmv_shadow *s, u64 va, u64 pfn, unsigned int shift,
 
 	e = pfn << SH_PFN_SHIFT | (writable ? SH_W : 0) | SH_LEAF;
 	if (target == 0) {
-		i = sh_index(va, 0);
+		i = (va >> SH_BASE_SHIFT) & s->mask;
 		old = sh_pte_get(node, *slot & SH_WIDE, i);
 		if (old)
 			s->st.leaves[0]--;
@@ -361,7 +478,7 @@ int vmv_shadow_set(struct vmv_shadow *s, u64 va, u64 pfn, unsigned int shift,
 		if (sh_big(old) && !big)
 			sh_pte_narrow(s, slot);
 	} else {
-		slot = sh_slot(node, va, target);
+		slot = sh_slot(s, node, va, target);
 		old = *slot;
 		if (old & SH_LEAF)
 			s->st.leaves[target]--;
@@ -378,30 +495,38 @@ nomem:
 	return -ENOMEM;
 }
 
+/*
+ * Lookups go down with the shift in a register, one level's width less
+ * at each step, as they would with the constant widths of one geometry.
+ */
 int vmv_shadow_lookup(const struct vmv_shadow *s, u64 va,
 		      struct vmv_shadow_leaf *out)
 {
-	const struct vmv_shadow_dir *dir = s->root;
-	unsigned int level = s->levels - 1;
+	unsigned int level = s->levels - 1, shift = s->shift[level];
+	const u64 *dir = s->root;
 	u64 e;
 
-	if (!dir || va >= vmv_shadow_limit(s))
+	if (!dir || va >= s->limit)
 		return -ENOENT;
 	for (;;) {
-		e = dir->e[sh_index(va, level)];
+		e = dir[(va >> shift) & s->mask];
 		if (!e)
 			return -ENOENT;
 		if (e & SH_LEAF)
 			break;
+		shift -= s->bits;
 		if (--level == 0) {
-			e = sh_pte_get(sh_ptr(e), e & SH_WIDE, sh_index(va, 0));
+			e = sh_pte_get(sh_ptr(e), e & SH_WIDE,
+				       (va >> SH_BASE_SHIFT) & s->mask);
 			if (!e)
 				return -ENOENT;
 			break;
 		}
 		dir = sh_ptr(e);
 	}
-	sh_leaf_decode(e, level, out);
+	out->pfn = e >> SH_PFN_SHIFT;
+	out->shift = shift;
+	out->writable = e & SH_W;
 	return 0;
 }
 
@@ -418,17 +543,16 @@ void vmv_shadow_stats(const struct vmv_shadow *s, struct vmv_shadow_stats *st)
 }
 
 /*
- * The entries of a node at @level whose first address is @base that
- * overlap [start, end), which must overlap the node.
+ * The entries of a node of @n entries, each mapping 2^@shift bytes, whose
+ * first address is @base that overlap [start, end), which must overlap
+ * the node.
  */
-static void sh_span(unsigned int level, u64 base, u64 start, u64 end,
-		    unsigned int *first, unsigned int *last)
+static void sh_span(unsigned int shift, unsigned int n, u64 base, u64 start,
+		    u64 end, unsigned int *first, unsigned int *last)
 {
-	unsigned int shift = sh_shift(level);
-
 	*first = start > base ? (start - base) >> shift : 0;
-	if (end - base > (u64)(SH_ENTRIES - 1) << shift)
-		*last = SH_ENTRIES - 1;
+	if (end - base > (u64)(n - 1) << shift)
+		*last = n - 1;
 	else
 		*last = (end - 1 - base) >> shift;
 }
@@ -446,14 +570,14 @@ static bool sh_pte_drop(struct vmv_shadow *s, u64 *slot, u64 base, u64 start,
 	bool wide = *slot & SH_WIDE;
 	unsigned int i, first, last;
 
-	sh_span(0, base, start, end, &first, &last);
+	sh_span(SH_BASE_SHIFT, s->mask + 1, base, start, end, &first, &last);
 	for (i = first; i <= last; i++) {
 		if (!sh_pte_get(node, wide, i))
 			continue;
 		sh_pte_put(node, wide, i, 0);
 		s->st.leaves[0]--;
 	}
-	if (sh_pte_empty(node, wide))
+	if (sh_pte_empty(s, node, wide))
 		return true;
 	if (wide)
 		sh_pte_narrow(s, slot);
@@ -461,17 +585,18 @@ static bool sh_pte_drop(struct vmv_shadow *s, u64 *slot, u64 base, u64 start,
 }
 
 /* The same for an upper node. */
-static bool sh_dir_drop(struct vmv_shadow *s, struct vmv_shadow_dir *dir,
-			unsigned int level, u64 base, u64 start, u64 end)
+static bool sh_dir_drop(struct vmv_shadow *s, u64 *dir, unsigned int level,
+			u64 base, u64 start, u64 end)
 {
-	u64 size = 1ULL << sh_shift(level);
+	u64 size = 1ULL << s->shift[level];
 	unsigned int i, first, last;
 	u64 *slot, lo;
 	bool empty;
 
-	sh_span(level, base, start, end, &first, &last);
+	sh_span(s->shift[level], s->entries[level], base, start, end, &first,
+		&last);
 	for (i = first; i <= last; i++) {
-		slot = &dir->e[i];
+		slot = &dir[i];
 		if (!*slot)
 			continue;
 		lo = base + i * size;
@@ -492,15 +617,15 @@ static bool sh_dir_drop(struct vmv_shadow *s, struct vmv_shadow_dir *dir,
 		}
 		*slot = 0;
 	}
-	return sh_dir_empty(dir);
+	return sh_dir_empty(s, dir, level);
 }
 
 void vmv_shadow_invalidate(struct vmv_shadow *s, u64 start, u64 end)
 {
 	unsigned int top = s->levels - 1;
 
-	if (end > vmv_shadow_limit(s))
-		end = vmv_shadow_limit(s);
+	if (end > s->limit)
+		end = s->limit;
 	if (!s->root || start >= end)
 		return;
 	if (sh_dir_drop(s, s->root, top, 0, start, end)) {
@@ -511,6 +636,7 @@ void vmv_shadow_invalidate(struct vmv_shadow *s, u64 start, u64 end)
 
 /* A walk for vmv_shadow_for_each(), or with no @fn, vmv_shadow_count(). */
 struct sh_walk {
+	const struct vmv_shadow *s;
 	u64 start;
 	u64 end;
 	vmv_shadow_fn fn;
@@ -527,7 +653,8 @@ static int sh_pte_walk(struct sh_walk *w, u64 child, u64 base)
 	int ret;
 	u64 e;
 
-	sh_span(0, base, w->start, w->end, &first, &last);
+	sh_span(SH_BASE_SHIFT, w->s->mask + 1, base, w->start, w->end, &first,
+		&last);
 	if (!w->fn) {
 		w->count += sh_pte_count(node, wide, first, last);
 		return 0;
@@ -536,7 +663,7 @@ static int sh_pte_walk(struct sh_walk *w, u64 child, u64 base)
 		e = sh_pte_get(node, wide, i);
 		if (!e)
 			continue;
-		sh_leaf_decode(e, 0, &leaf);
+		sh_leaf_decode(e, SH_BASE_SHIFT, &leaf);
 		ret = w->fn(w->priv, base + ((u64)i << SH_BASE_SHIFT), &leaf);
 		if (ret)
 			return ret;
@@ -544,18 +671,18 @@ static int sh_pte_walk(struct sh_walk *w, u64 child, u64 base)
 	return 0;
 }
 
-static int sh_dir_walk(struct sh_walk *w,
-		       const struct vmv_shadow_dir *dir, unsigned int level,
+static int sh_dir_walk(struct sh_walk *w, const u64 *dir, unsigned int level,
 		       u64 base)
 {
-	unsigned int shift = sh_shift(level), i, first, last;
+	unsigned int shift = w->s->shift[level], i, first, last;
 	struct vmv_shadow_leaf leaf;
 	int ret;
 	u64 e, lo;
 
-	sh_span(level, base, w->start, w->end, &first, &last);
+	sh_span(shift, w->s->entries[level], base, w->start, w->end, &first,
+		&last);
 	for (i = first; i <= last; i++) {
-		e = dir->e[i];
+		e = dir[i];
 		if (!e)
 			continue;
 		lo = base + ((u64)i << shift);
@@ -563,7 +690,7 @@ static int sh_dir_walk(struct sh_walk *w,
 			w->count++;
 			ret = 0;
 		} else if (e & SH_LEAF) {
-			sh_leaf_decode(e, level, &leaf);
+			sh_leaf_decode(e, shift, &leaf);
 			ret = w->fn(w->priv, lo, &leaf);
 		} else if (level == 1) {
 			ret = sh_pte_walk(w, e, lo);
@@ -580,11 +707,11 @@ int vmv_shadow_for_each(const struct vmv_shadow *s, u64 start, u64 end,
 			vmv_shadow_fn fn, void *priv)
 {
 	struct sh_walk w = {
-		.start = start, .end = end, .fn = fn, .priv = priv,
+		.s = s, .start = start, .end = end, .fn = fn, .priv = priv,
 	};
 
-	if (w.end > vmv_shadow_limit(s))
-		w.end = vmv_shadow_limit(s);
+	if (w.end > s->limit)
+		w.end = s->limit;
 	if (!s->root || w.start >= w.end)
 		return 0;
 	return sh_dir_walk(&w, s->root, s->levels - 1, 0);
@@ -592,10 +719,10 @@ int vmv_shadow_for_each(const struct vmv_shadow *s, u64 start, u64 end,
 
 u64 vmv_shadow_count(const struct vmv_shadow *s, u64 start, u64 end)
 {
-	struct sh_walk w = { .start = start, .end = end };
+	struct sh_walk w = { .s = s, .start = start, .end = end };
 
-	if (w.end > vmv_shadow_limit(s))
-		w.end = vmv_shadow_limit(s);
+	if (w.end > s->limit)
+		w.end = s->limit;
 	if (!s->root || w.start >= w.end)
 		return 0;
 	sh_dir_walk(&w, s->root, s->levels - 1, 0);
@@ -605,18 +732,19 @@ u64 vmv_shadow_count(const struct vmv_shadow *s, u64 start, u64 end)
 void vmv_shadow_ptes(const struct vmv_shadow *s, u64 va,
 		     struct vmv_shadow_ptes *out)
 {
-	const struct vmv_shadow_dir *dir = s->root;
-	unsigned int level = s->levels - 1;
+	unsigned int level = s->levels - 1, shift = s->shift[level];
+	const u64 *dir = s->root;
 	u64 e;
 
 	out->node = NULL;
 	out->wide = false;
-	if (!dir || va >= vmv_shadow_limit(s))
+	if (!dir || va >= s->limit)
 		return;
 	for (;;) {
-		e = dir->e[sh_index(va, level)];
+		e = dir[(va >> shift) & s->mask];
 		if (!e || (e & SH_LEAF))
 			return;
+		shift -= s->bits;
 		if (--level == 0) {
 			out->node = sh_ptr(e);
 			out->wide = e & SH_WIDE;

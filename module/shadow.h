@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * shadow: vmview's shadow page table, a radix tree with x86-64's geometry
- * (4 or 5 levels, 512 entries a node, 4 KiB, 2 MiB and 1 GiB leaves) that
- * maps a user virtual address to a PFN, a writable bit and a mapping size.
- * Plain C: builds into the module and into the host tests and fuzzer.
- * shadow.c documents the node layout.
+ * shadow: vmview's shadow page table, a radix tree with the geometry of
+ * the hardware's page tables (struct vmv_shadow_geom: x86-64's 4 or 5
+ * levels of 512 entries, PAE's 4, 512 and 512, 2-level i386's 1024 and
+ * 1024) that maps a user virtual address to a PFN, a writable bit and a
+ * mapping size.  Plain C: builds into the module and into the host tests
+ * and fuzzer.  shadow.c documents the node layout.
  *
  * Locking: none inside.  The caller serialises vmv_shadow_set(),
  * vmv_shadow_invalidate() and vmv_shadow_destroy() against every other
@@ -24,25 +25,91 @@
 #include "vmv_types.h"
 
 #define VMV_SHADOW_MAX_LEVELS	5
-#define VMV_SHADOW_PFN_BITS	40	/* a leaf's PFN is below 2^40 */
+#define VMV_SHADOW_MAX_BITS	10	/* a node has at most 1024 entries */
+#define VMV_SHADOW_MAX_PFN_BITS	52	/* what an entry can hold */
 
-/* Levels of the tree, as indexes of struct vmv_shadow_stats.nodes[]. */
+/*
+ * Levels of the tree from the bottom, as indexes of struct
+ * vmv_shadow_stats.nodes[] and .leaves[] and of the geometry's bits[]:
+ * level 0 holds the smallest (4 KiB) leaves.  The names are x86-64's
+ * levels; a geometry with fewer levels skips the kernel's folded ones
+ * (PAE: pte, pmd, pgd; 2-level: pte, pgd).
+ */
 #define VMV_SHADOW_PTE		0
 #define VMV_SHADOW_PMD		1
 #define VMV_SHADOW_PUD		2
 #define VMV_SHADOW_P4D		3
 #define VMV_SHADOW_PGD		4
 
-/* Leaf sizes, as indexes of struct vmv_shadow_stats.leaves[]. */
-#define VMV_SHADOW_4K		0
-#define VMV_SHADOW_2M		1
-#define VMV_SHADOW_1G		2
-#define VMV_SHADOW_NR_SIZES	3
+/**
+ * struct vmv_shadow_geom - the shape of a shadow table
+ * @levels: 2 to 5
+ * @bits: address bits that index each level, from the bottom ([0]: the
+ *	lowest, indexed by bits 12 and up); 1 to VMV_SHADOW_MAX_BITS each,
+ *	the same for every level below the top, and no more at the top
+ *	(true of x86, and of arm64's and RISC-V's 4 KiB granules)
+ * @leaf_levels: bit L set when level L may hold leaves; bit 0 must be
+ * @va_bits: addresses below 2^va_bits are mapped: at most the range the
+ *	levels span, more than the range of one top-level entry, below 64
+ * @pfn_bits: a leaf's PFN is below 2^pfn_bits; at most
+ *	VMV_SHADOW_MAX_PFN_BITS
+ *
+ * The helpers below make the x86 ones; the module derives its own from
+ * the kernel's constants (mirror.c).
+ */
+struct vmv_shadow_geom {
+	unsigned int levels;
+	unsigned int bits[VMV_SHADOW_MAX_LEVELS];
+	unsigned int leaf_levels;
+	unsigned int va_bits;
+	unsigned int pfn_bits;
+};
+
+/**
+ * vmv_shadow_geom_x86_64() - x86-64's geometry
+ * @g: filled in
+ * @levels: 4 (user addresses below 2^47) or 5 (below 2^56)
+ *
+ * 512 entries a level, leaves of 4 KiB, 2 MiB and 1 GiB (levels 0 to
+ * 2), PFNs below 2^40 (52-bit physical addresses).
+ *
+ * Return: 0, or -EINVAL for any other number of levels.
+ */
+int vmv_shadow_geom_x86_64(struct vmv_shadow_geom *g, unsigned int levels);
+
+/**
+ * vmv_shadow_geom_pae() - 32-bit x86 with PAE (Debian's 686-pae)
+ * @g: filled in
+ * @pfn_bits: PFNs are below 2^@pfn_bits (24 for 36-bit physical
+ *	addresses; the kernel's limit is 32, a PFN in an unsigned long)
+ *
+ * 3 levels: a top node of 4 entries (bits 30-31), pmd and pte nodes of
+ * 512; leaves of 4 KiB and 2 MiB; addresses below 4 GiB.
+ */
+void vmv_shadow_geom_pae(struct vmv_shadow_geom *g, unsigned int pfn_bits);
+
+/**
+ * vmv_shadow_geom_2level() - 32-bit x86 without PAE (Debian's 686)
+ * @g: filled in
+ *
+ * 2 levels of 1024 entries (bits 22-31 and 12-21); leaves of 4 KiB and
+ * 4 MiB; addresses below 4 GiB, PFNs below 2^20.
+ */
+void vmv_shadow_geom_2level(struct vmv_shadow_geom *g);
+
+/**
+ * vmv_shadow_geom_check() - can a shadow table have this geometry?
+ * @g: the geometry
+ *
+ * Return: NULL when it can, otherwise what it cannot hold, in words.
+ */
+const char *vmv_shadow_geom_check(const struct vmv_shadow_geom *g);
 
 /**
  * struct vmv_shadow_leaf - one mapping of the shadow table
  * @pfn: the first frame the leaf maps (aligned to the leaf's size)
- * @shift: log2 of the size mapped: 12, 21 or 30
+ * @shift: log2 of the size mapped: 12, 21 or 30 on x86-64, 22 for the
+ *	4 MiB leaves of 2-level i386
  * @writable: the mapping allows writes
  */
 struct vmv_shadow_leaf {
@@ -53,50 +120,101 @@ struct vmv_shadow_leaf {
 
 /**
  * struct vmv_shadow_stats - what a shadow table holds and costs
- * @nodes: nodes per level, [VMV_SHADOW_PTE] (lowest) to [VMV_SHADOW_PGD]
+ * @nodes: nodes per level, [VMV_SHADOW_PTE] (lowest) up to the top level
  * @wide: lowest-level nodes in their wide (64-bit entry) form
  * @bytes: node memory in use: the sum of the sizes allocated
- * @leaves: leaves per size, [VMV_SHADOW_4K], [VMV_SHADOW_2M], [VMV_SHADOW_1G]
+ * @leaves: leaves per level, [0] the smallest (4 KiB); the size of level
+ *	L's leaves is 2^vmv_shadow_shift(s, L)
  */
 struct vmv_shadow_stats {
 	u64 nodes[VMV_SHADOW_MAX_LEVELS];
 	u64 wide;
 	u64 bytes;
-	u64 leaves[VMV_SHADOW_NR_SIZES];
+	u64 leaves[VMV_SHADOW_MAX_LEVELS];
 };
-
-struct vmv_shadow_dir;
 
 /**
  * struct vmv_shadow - a shadow page table
  * @root: the top node, NULL while the table is empty
- * @levels: 4 or 5
+ * @levels: the geometry's levels
+ * @shift: the lowest address bit that indexes each level; [levels] is
+ *	the bits the whole tree spans
+ * @entries: entries in a node of each level
+ * @bits: the width of every level below the top
+ * @mask: entries[0] - 1, the index mask of every level
+ * @limit: 2^va_bits, the end of the range mapped
+ * @leaf_shifts: bit N set when 2^N is a leaf size
+ * @geom: the geometry the table was made with
  * @st: the counters vmv_shadow_stats() reports
  *
  * Use the functions below; the fields are visible for debugging only.
  */
 struct vmv_shadow {
-	struct vmv_shadow_dir *root;
+	void *root;
 	unsigned int levels;
+	u8 shift[VMV_SHADOW_MAX_LEVELS + 1];
+	u16 entries[VMV_SHADOW_MAX_LEVELS];
+	unsigned int bits;
+	unsigned int mask;
+	u64 limit;
+	u64 leaf_shifts;
+	struct vmv_shadow_geom geom;
 	struct vmv_shadow_stats st;
 };
 
 /**
  * vmv_shadow_init() - make an empty table
  * @s: the table
- * @levels: 4 (user addresses below 2^47) or 5 (below 2^56)
+ * @g: its geometry (copied)
  *
  * Allocates nothing: nodes come with the first vmv_shadow_set().
  *
- * Return: 0, or -EINVAL for any other number of levels.
+ * Return: 0, or -EINVAL for a geometry vmv_shadow_geom_check() refuses.
  */
-int vmv_shadow_init(struct vmv_shadow *s, unsigned int levels);
+int vmv_shadow_init(struct vmv_shadow *s, const struct vmv_shadow_geom *g);
+
+/**
+ * vmv_shadow_shift() - the size of a level's leaves, or its entries' span
+ * @s: the table
+ * @level: 0 to the levels of the geometry; the levels themselves give
+ *	the bits the whole tree spans
+ *
+ * Return: log2 of the size: on x86-64 12 + 9 * @level.
+ */
+static inline unsigned int vmv_shadow_shift(const struct vmv_shadow *s,
+					    unsigned int level)
+{
+	return s->shift[level];
+}
+
+/**
+ * vmv_shadow_leaf_size() - is 2^@shift a leaf size of the table?
+ * @s: the table
+ * @shift: log2 of a size
+ *
+ * Return: true when vmv_shadow_set() takes @shift.
+ */
+static inline bool vmv_shadow_leaf_size(const struct vmv_shadow *s,
+					unsigned int shift)
+{
+	return shift < 64 && ((s->leaf_shifts >> shift) & 1);
+}
+
+#define VMV_SHADOW_SIZE_NAME	8
+
+/**
+ * vmv_shadow_size_name() - a leaf size as PID/shadow and PID/verify say it
+ * @shift: log2 of the size, 10 to 49
+ * @buf: VMV_SHADOW_SIZE_NAME bytes, filled with "4k", "2m", "4m", "1g"...
+ *	("?" for a @shift out of range)
+ */
+void vmv_shadow_size_name(unsigned int shift, char *buf);
 
 /**
  * vmv_shadow_destroy() - free every node
  * @s: the table
  *
- * Leaves @s an empty table with the same number of levels.
+ * Leaves @s an empty table with the same geometry.
  */
 void vmv_shadow_destroy(struct vmv_shadow *s);
 
@@ -104,7 +222,7 @@ void vmv_shadow_destroy(struct vmv_shadow *s);
  * vmv_shadow_limit() - the end of the address range a table covers
  * @s: the table
  *
- * Return: 2^47 for 4 levels, 2^56 for 5.
+ * Return: 2^va_bits: 2^47 for x86-64's 4 levels, 2^56 for 5, 2^32 on i386.
  */
 u64 vmv_shadow_limit(const struct vmv_shadow *s);
 
@@ -112,17 +230,18 @@ u64 vmv_shadow_limit(const struct vmv_shadow *s);
  * vmv_shadow_set() - map [@va, @va + 2^@shift) to @pfn
  * @s: the table
  * @va: the first address, aligned to the size
- * @pfn: the first frame, below 2^40 and aligned to the size
- * @shift: 12 (4 KiB), 21 (2 MiB) or 30 (1 GiB)
+ * @pfn: the first frame, below 2^pfn_bits and aligned to the size
+ * @shift: the size of a level that may hold leaves: on x86-64 12 (4 KiB),
+ *	21 (2 MiB) or 30 (1 GiB); with PAE 12 or 21; without, 12 or 22
  * @writable: the mapping allows writes
  *
  * Whatever lay inside the range before (a leaf of the same size, smaller
  * leaves, whole subtrees) is replaced, and the nodes that held it freed.
  * On failure the table is unchanged.
  *
- * Return: 0; -EINVAL for a bad @shift, an unaligned @va or @pfn, @va out
- * of range or @pfn too large; -EEXIST when the range lies inside a larger
- * leaf; -ENOMEM.
+ * Return: 0; -EINVAL for a @shift that is not a leaf size, an unaligned
+ * @va or @pfn, @va out of range or @pfn too large; -EEXIST when the
+ * range lies inside a larger leaf; -ENOMEM.
  */
 int vmv_shadow_set(struct vmv_shadow *s, u64 va, u64 pfn, unsigned int shift,
 		   bool writable);
@@ -162,7 +281,7 @@ void vmv_shadow_invalidate(struct vmv_shadow *s, u64 start, u64 end);
 /**
  * vmv_shadow_stats() - read the counters
  * @s: the table
- * @st: filled with nodes per level, bytes and leaves per size
+ * @st: filled with nodes per level, bytes and leaves per level
  */
 void vmv_shadow_stats(const struct vmv_shadow *s, struct vmv_shadow_stats *st);
 
@@ -200,12 +319,15 @@ int vmv_shadow_for_each(const struct vmv_shadow *s, u64 start, u64 end,
  *
  * What vmv_shadow_for_each() would call its @fn for, counted without a
  * call per leaf (a lowest-level node is one scan of its entries).
+ *
+ * Return: the number of those leaves.
  */
 u64 vmv_shadow_count(const struct vmv_shadow *s, u64 start, u64 end);
 
 /**
- * struct vmv_shadow_ptes - the lowest-level node that covers a 2 MiB range
- * @node: the node, NULL when the range holds no 4 KiB leaves
+ * struct vmv_shadow_ptes - the lowest-level node that covers a range
+ * @node: the node, NULL when the range holds no 4 KiB leaves; it covers
+ *	2^vmv_shadow_shift(s, 1) bytes (2 MiB, 4 MiB without PAE)
  * @wide: the node holds 64-bit entries
  *
  * For comparing a whole page table at once (see vmv_shadow_pte()).
@@ -227,7 +349,8 @@ void vmv_shadow_ptes(const struct vmv_shadow *s, u64 va,
 /**
  * vmv_shadow_pte() - read one 4 KiB leaf of a node from vmv_shadow_ptes()
  * @p: the node
- * @i: the index in it (bits 12..20 of the address)
+ * @i: the index in it: the address bits that index level 0 (12-20, or
+ *	12-21 without PAE; the kernel's pte_index())
  * @pfn: the frame, when there is a leaf
  * @writable: its writable bit
  *

@@ -24,16 +24,20 @@
 #include "mirror_priv.h"
 #include "vmview.h"
 
+/* One side of a mismatch line; the size as PID/shadow names it (4k, 4m). */
 static void vmv_side(struct seq_file *seq, const char *name, bool present,
 		     u64 pfn, bool writable, unsigned int shift)
 {
+	char size[VMV_SHADOW_SIZE_NAME];
+
 	seq_printf(seq, " %s=", name);
 	if (!present) {
 		seq_puts(seq, "none");
 		return;
 	}
+	vmv_shadow_size_name(shift, size);
 	seq_printf(seq, "present:0x%llx:%s:%s", pfn, writable ? "rw" : "ro",
-		   shift == PUD_SHIFT ? "1g" : shift == PMD_SHIFT ? "2m" : "4k");
+		   size);
 }
 
 static void vmv_mismatch(struct vmv_verify *v, unsigned long addr,
@@ -182,7 +186,19 @@ static int vmv_verify_extra(void *priv, u64 va,
 		same = vmv_mirrorable_leaf(&x->tr->leaf) &&
 		       x->tr->leaf_addr == va;
 	}
-	if (!same)
+	if (same)
+		return 0;
+	/*
+	 * munmap() takes the VMA out of the tree and downgrades the mmap
+	 * lock before it zaps the pages and notifies: in between, the
+	 * shadow still holds leaves under no VMA, and the invalidation
+	 * waits for m->lock, which this verify holds.  As for a leaf the
+	 * shadow lacks, compare again once the lock was dropped (the next
+	 * mmu_interval_read_begin() waits for that invalidation to end).
+	 */
+	if (!x->v->last_try)
+		vmv_ranges_add(&x->v->missing, va, va + (1ULL << sl->shift));
+	else
 		vmv_mismatch(x->v, va, NULL, sl);
 	return 0;
 }

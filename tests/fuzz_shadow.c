@@ -2,8 +2,10 @@
 /*
  * libFuzzer target for the shadow page table (module/shadow.c).
  *
- * The input is a program: one header byte (bit 0: 5 levels instead of 4)
- * and then operations, each an opcode byte and its operands.  Every
+ * The input is a program: one header byte (the geometry: bits 0-1 pick
+ * x86-64 with 4 levels, with 5, PAE or 2-level i386, bit 2 PAE's PFN
+ * limit, 2^24 or 2^32) and then operations, each an opcode byte and its
+ * operands.  Every
  * operation runs on the shadow and on a reference model (a sorted array of
  * leaves), and the two must agree on the result, on every leaf (through
  * vmv_shadow_for_each() and vmv_shadow_lookup()), on the leaf counts and on
@@ -27,7 +29,6 @@ unsigned long vmv_host_allocs;
 #define M2	(1ULL << 21)
 #define G1	(1ULL << 30)
 #define BIG_PFN	(1ULL << 30)
-#define MAX_PFN	(1ULL << 40)
 
 #define MODEL_MAX	2048
 
@@ -45,6 +46,14 @@ static int model_n;
 static struct vmv_shadow sh;
 static bool sh_loose;	/* a narrowing may have failed: bytes not exact */
 static unsigned long op_no;
+
+/*
+ * The geometry as the model sees it, worked out from the geometry's
+ * fields (not from the table's own derived ones).
+ */
+static struct vmv_shadow_geom geom;
+static unsigned int g_shift[VMV_SHADOW_MAX_LEVELS + 1];
+static u64 g_max_pfn;
 
 struct input {
 	const uint8_t *p;
@@ -78,9 +87,21 @@ static u64 mend(const struct mleaf *l)
 	return l->va + (1ULL << l->shift);
 }
 
-static unsigned int size_index(unsigned int shift)
+/* The level of leaves of 2^shift bytes, or -1 when there is none. */
+static int leaf_level(unsigned int shift)
 {
-	return shift == 12 ? 0 : shift == 21 ? 1 : 2;
+	unsigned int l;
+
+	for (l = 0; l < geom.levels; l++)
+		if (g_shift[l] == shift && (geom.leaf_levels >> l & 1))
+			return l;
+	return -1;
+}
+
+/* The size of a node of level l, the compact one at level 0. */
+static u64 node_bytes(unsigned int l)
+{
+	return (1ULL << geom.bits[l]) * (l ? 8 : 4);
 }
 
 /* The model leaf containing va, or -1. */
@@ -235,23 +256,23 @@ static void check_lookup(u64 va)
 /* Nodes per level, wide nodes and bytes that the model's leaves need. */
 static void model_stats(struct vmv_shadow_stats *st)
 {
-	unsigned int level, top = sh.levels - 1;
+	unsigned int level, top = geom.levels - 1;
 	u64 prefix, prev = 0;
 	bool any;
 	int i;
 
 	memset(st, 0, sizeof(*st));
 	for (i = 0; i < model_n; i++)
-		st->leaves[size_index(model[i].shift)]++;
+		st->leaves[leaf_level(model[i].shift)]++;
 	if (!model_n)
 		return;
 	st->nodes[top] = 1;
 	for (level = 0; level < top; level++) {
 		any = false;
 		for (i = 0; i < model_n; i++) {
-			if (size_index(model[i].shift) > level)
+			if (leaf_level(model[i].shift) > (int)level)
 				continue;
-			prefix = model[i].va >> (12 + 9 * (level + 1));
+			prefix = model[i].va >> g_shift[level + 1];
 			if (!any || prefix != prev)
 				st->nodes[level]++;
 			any = true;
@@ -262,15 +283,15 @@ static void model_stats(struct vmv_shadow_stats *st)
 	for (i = 0; i < model_n; i++) {
 		if (model[i].shift != 12 || model[i].pfn < BIG_PFN)
 			continue;
-		prefix = model[i].va >> 21;
+		prefix = model[i].va >> g_shift[1];
 		if (!any || prefix != prev)
 			st->wide++;
 		any = true;
 		prev = prefix;
 	}
-	for (level = 1; level < sh.levels; level++)
-		st->bytes += st->nodes[level] * 4096;
-	st->bytes += st->nodes[0] * 2048 + st->wide * 2048;
+	for (level = 0; level < geom.levels; level++)
+		st->bytes += st->nodes[level] * node_bytes(level);
+	st->bytes += st->wide * node_bytes(0);	/* twice the compact size */
 }
 
 static void check_stats(void)
@@ -285,7 +306,7 @@ static void check_stats(void)
 			FAIL("nodes[%u] %llu, want %llu", i,
 			     (unsigned long long)st.nodes[i],
 			     (unsigned long long)want.nodes[i]);
-	for (i = 0; i < VMV_SHADOW_NR_SIZES; i++)
+	for (i = 0; i < VMV_SHADOW_MAX_LEVELS; i++)
 		if (st.leaves[i] != want.leaves[i])
 			FAIL("leaves[%u] %llu, want %llu", i,
 			     (unsigned long long)st.leaves[i],
@@ -295,7 +316,8 @@ static void check_stats(void)
 	if (sh_loose) {
 		/* a failed narrowing leaves a node wide: at most all of them */
 		if (st.wide < want.wide || st.wide > st.nodes[0] ||
-		    st.bytes != want.bytes + (st.wide - want.wide) * 2048)
+		    st.bytes != want.bytes + (st.wide - want.wide) *
+				node_bytes(0))
 			FAIL("loose: wide %llu bytes %llu, want wide %llu bytes %llu",
 			     (unsigned long long)st.wide,
 			     (unsigned long long)st.bytes,
@@ -323,11 +345,11 @@ static void check_all(void)
 	}
 }
 
-/* An index in a node: one of the first or the last eight. */
-static u64 edge(unsigned int k)
+/* An index in a node of level l: one of the first or the last eight. */
+static u64 edge(unsigned int k, unsigned int l)
 {
 	k &= 15;
-	return k < 8 ? k : 512 - 16 + k;
+	return k < 8 ? k : (1ULL << geom.bits[l]) - 16 + k;
 }
 
 /* An address in one of a few regions, so that operations collide. */
@@ -361,7 +383,10 @@ static u64 gen_va(struct input *in)
 	default:
 		return get(in, 8);		/* anything, out of range too */
 	}
-	v = base + (f & 3) * G1 + edge(f >> 2) * M2 + edge(f >> 6) * K4;
+	v = base + (f & 3) * G1 + edge(f >> 2, 1) * (1ULL << g_shift[1]) +
+	    edge(f >> 6, 0) * K4;
+	if (lim <= 4 * G1)
+		v &= lim - 1;	/* 32-bit: the regions above wrap into it */
 	switch ((f >> 10) & 3) {
 	case 1:
 		v += 1;
@@ -411,9 +436,9 @@ static u64 gen_pfn(struct input *in)
 	case 2:
 		return BIG_PFN - 8 + get(in, 1) % 16;	/* the compact limit */
 	case 3:
-		return get(in, 8) % MAX_PFN;
+		return get(in, 8) % g_max_pfn;
 	case 4:
-		return MAX_PFN - 1 - get(in, 1);
+		return g_max_pfn - 1 - get(in, 1) % 256;
 	case 5:
 		return get(in, 8);			/* maybe too large */
 	default:
@@ -426,11 +451,11 @@ static int model_set_result(u64 va, u64 pfn, unsigned int shift)
 	u64 size;
 	int i;
 
-	if (shift != 12 && shift != 21 && shift != 30)
+	if (leaf_level(shift) < 0)
 		return -EINVAL;
 	size = 1ULL << shift;
-	if (va & (size - 1) || va >= vmv_shadow_limit(&sh) ||
-	    pfn >= MAX_PFN || pfn & ((size >> 12) - 1))
+	if (va & (size - 1) || va >> geom.va_bits ||
+	    pfn >= g_max_pfn || pfn & ((size >> 12) - 1))
 		return -EINVAL;
 	i = model_find(va);
 	if (i >= 0 && model[i].shift > shift)
@@ -440,14 +465,17 @@ static int model_set_result(u64 va, u64 pfn, unsigned int shift)
 
 static void do_set(struct input *in, bool inject)
 {
-	static const unsigned int shifts[8] = { 12, 12, 12, 12, 21, 21, 30 };
-	unsigned int sel = get(in, 1), shift = shifts[sel & 7];
+	/* in levels: 4 KiB, 4 KiB... level 1 (2 or 4 MiB), level 2 */
+	static const unsigned int levels[8] = { 0, 0, 0, 0, 1, 1, 2, 9 };
+	unsigned int sel = get(in, 1), shift = levels[sel & 7];
 	u64 va = gen_va(in), pfn = gen_pfn(in), size;
 	bool w = sel & 8;
 	int want, ret;
 
-	if (shift == 0)
+	if (shift == 9)
 		shift = get(in, 1);	/* usually invalid */
+	else
+		shift = g_shift[shift];	/* PAE's level 2, i386's "2": none */
 	if (shift < 64) {
 		size = 1ULL << shift;
 		if (!(sel & 16))
@@ -505,13 +533,42 @@ static void do_for_each(struct input *in)
 	check_walk(start, end, get(in, 1) % 8);
 }
 
-static void reset(unsigned int levels)
+/* Make geom and its derived values from a selector (the header byte). */
+static void pick_geom(unsigned int sel)
+{
+	unsigned int l;
+
+	switch (sel & 3) {
+	case 0:
+	case 1:
+		if (vmv_shadow_geom_x86_64(&geom, sel & 1 ? 5 : 4))
+			FAIL("x86-64 geometry");
+		break;
+	case 2:
+		vmv_shadow_geom_pae(&geom, sel & 4 ? 32 : 24);
+		break;
+	default:
+		vmv_shadow_geom_2level(&geom);
+		break;
+	}
+	g_shift[0] = 12;
+	for (l = 0; l < geom.levels; l++)
+		g_shift[l + 1] = g_shift[l] + geom.bits[l];
+	for (; l < VMV_SHADOW_MAX_LEVELS; l++)
+		g_shift[l + 1] = 64;
+	g_max_pfn = 1ULL << geom.pfn_bits;
+}
+
+static void reset(unsigned int sel)
 {
 	vmv_shadow_destroy(&sh);
 	if (sh.root || sh.st.bytes)
 		FAIL("destroy left %llu bytes", (unsigned long long)sh.st.bytes);
-	if (vmv_shadow_init(&sh, levels))
-		FAIL("init %u", levels);
+	pick_geom(sel);
+	if (vmv_shadow_init(&sh, &geom))
+		FAIL("init %u", sel);
+	if (vmv_shadow_limit(&sh) != 1ULL << geom.va_bits)
+		FAIL("limit %llx", (unsigned long long)vmv_shadow_limit(&sh));
 	model_n = 0;
 	sh_loose = false;
 }
@@ -525,14 +582,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	unsigned int op;
 
 	memset(&sh, 0, sizeof(sh));
-	if (vmv_shadow_init(&sh, 3) != -EINVAL ||
-	    vmv_shadow_init(&sh, 6) != -EINVAL)
-		FAIL("init accepts 3 or 6 levels");
-	if (vmv_shadow_init(&sh, get(&in, 1) & 1 ? 5 : 4))
-		FAIL("init");
-	model_n = 0;
-	sh_loose = false;
+	if (vmv_shadow_geom_x86_64(&geom, 3) != -EINVAL ||
+	    vmv_shadow_geom_x86_64(&geom, 6) != -EINVAL)
+		FAIL("x86-64 has 3 or 6 levels");
 	op_no = 0;
+	reset(get(&in, 1));
 	while (in.left) {
 		op = get(&in, 1);
 		op_no++;
@@ -558,7 +612,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		default:
 			if (op & 16)
-				reset(op & 32 ? 5 : 4);
+				reset(op >> 5);
 			break;
 		}
 		check_all();

@@ -4,9 +4,12 @@
  * Unit tests of the shadow page table (module/shadow.c).
  *
  * check() cross-checks a table against what it reports: every leaf that
- * vmv_shadow_for_each() yields must be found by vmv_shadow_lookup(), the
- * leaf counts must match the stats, and the nodes per level and the bytes
- * must be exactly what the leaves need (shadow.c's layout comment).
+ * vmv_shadow_for_each() yields must be found by vmv_shadow_lookup() and,
+ * for a 4 KiB leaf, by vmv_shadow_ptes() and vmv_shadow_pte(), the leaf
+ * counts must match the stats, and the nodes per level and the bytes must
+ * be exactly what the leaves need (shadow.c's layout comment).  Most
+ * tests use x86-64's geometry; the pae_ and i386_ tests (and the model
+ * run) use the two 32-bit x86 ones.
  */
 #include "unit.h"
 #include "shadow.h"
@@ -21,6 +24,9 @@ unsigned long vmv_host_allocs;
 #define L4_END	(1ULL << 47)
 #define L5_END	(1ULL << 56)
 #define BIG_PFN	(1ULL << 30)	/* the first PFN a compact node cannot hold */
+#define M4	(1ULL << 22)
+#define G4	(1ULL << 32)	/* the end of a 32-bit address space */
+#define USER_TOP_32	0xc0000000ULL	/* i386's TASK_SIZE (3G/1G split) */
 
 #define DIR_BYTES	4096
 #define PTE_BYTES	2048
@@ -75,23 +81,64 @@ static int collect_all(const struct vmv_shadow *s, struct coll *c, u64 start,
 	return ret;
 }
 
-static unsigned int size_index(unsigned int shift)
+/* A table of x86-64's geometry (4 or 5 levels). */
+static int init64(struct vmv_shadow *s, unsigned int levels)
 {
-	return shift == 12 ? 0 : shift == 21 ? 1 : 2;
+	struct vmv_shadow_geom g;
+
+	if (vmv_shadow_geom_x86_64(&g, levels))
+		return -EINVAL;
+	return vmv_shadow_init(s, &g);
+}
+
+static int init_pae(struct vmv_shadow *s, unsigned int pfn_bits)
+{
+	struct vmv_shadow_geom g;
+
+	vmv_shadow_geom_pae(&g, pfn_bits);
+	return vmv_shadow_init(s, &g);
+}
+
+static int init_2level(struct vmv_shadow *s)
+{
+	struct vmv_shadow_geom g;
+
+	vmv_shadow_geom_2level(&g);
+	return vmv_shadow_init(s, &g);
+}
+
+/* The level whose leaves are 2^shift bytes. */
+static unsigned int level_of(const struct vmv_shadow *s, unsigned int shift)
+{
+	unsigned int level;
+
+	for (level = 0; level < s->levels; level++)
+		if (vmv_shadow_shift(s, level) == shift)
+			return level;
+	UNIT_FAIL("no level of shift %u", shift);
+	return 0;
+}
+
+/* The size of a node of @level (its compact form for level 0). */
+static u64 node_bytes(const struct vmv_shadow *s, unsigned int level)
+{
+	u64 entries = 1ULL << s->geom.bits[level];
+
+	return entries * (level ? 8 : 4);
 }
 
 /* What the nodes and bytes must be for the leaves in c (ascending). */
-static void expected_stats(const struct coll *c, unsigned int levels,
+static void expected_stats(const struct coll *c, const struct vmv_shadow *s,
 			   struct vmv_shadow_stats *st)
 {
-	unsigned int level, top = levels - 1;
+	unsigned int level, top = s->levels - 1;
 	u64 prev, prefix;
 	bool any;
 	int i;
 
 	memset(st, 0, sizeof(*st));
 	for (i = 0; i < c->n; i++)
-		st->leaves[size_index(c->r[i].leaf.shift)]++;
+		st->leaves[level_of(s, c->r[i].leaf.shift)]++;
 	if (!c->n)
 		return;
 	st->nodes[top] = 1;
@@ -99,9 +146,9 @@ static void expected_stats(const struct coll *c, unsigned int levels,
 		any = false;
 		prev = 0;
 		for (i = 0; i < c->n; i++) {
-			if (size_index(c->r[i].leaf.shift) > level)
+			if (level_of(s, c->r[i].leaf.shift) > level)
 				continue;
-			prefix = c->r[i].va >> (12 + 9 * (level + 1));
+			prefix = c->r[i].va >> vmv_shadow_shift(s, level + 1);
 			if (!any || prefix != prev)
 				st->nodes[level]++;
 			any = true;
@@ -113,15 +160,15 @@ static void expected_stats(const struct coll *c, unsigned int levels,
 	for (i = 0; i < c->n; i++) {
 		if (c->r[i].leaf.shift != 12 || c->r[i].leaf.pfn < BIG_PFN)
 			continue;
-		prefix = c->r[i].va >> 21;
+		prefix = c->r[i].va >> vmv_shadow_shift(s, 1);
 		if (!any || prefix != prev)
 			st->wide++;
 		any = true;
 		prev = prefix;
 	}
-	for (level = 1; level < levels; level++)
-		st->bytes += st->nodes[level] * DIR_BYTES;
-	st->bytes += st->nodes[0] * PTE_BYTES + st->wide * (WPTE_BYTES - PTE_BYTES);
+	for (level = 0; level < s->levels; level++)
+		st->bytes += st->nodes[level] * node_bytes(s, level);
+	st->bytes += st->wide * node_bytes(s, 0);	/* twice the compact */
 }
 
 static int stat_differs(const char *what, int i, u64 got, u64 want)
@@ -139,7 +186,9 @@ static int check(const struct vmv_shadow *s)
 	struct vmv_shadow_stats st, want;
 	struct vmv_shadow_leaf leaf;
 	int i, bad = 0;
-	u64 size;
+	struct vmv_shadow_ptes p;
+	bool writable;
+	u64 size, pfn;
 
 	if (collect_all(s, &coll_b, 0, ~0ULL) || coll_b.n > MAX_RECS)
 		return 1;
@@ -165,12 +214,23 @@ static int check(const struct vmv_shadow *s)
 				  (unsigned long long)r->va);
 			bad++;
 		}
+		/* verify's path: the node, then the entry by pte index */
+		vmv_shadow_ptes(s, r->va, &p);
+		if (r->leaf.shift != 12 ? p.node != NULL :
+		    !p.node ||
+		    !vmv_shadow_pte(&p, (r->va >> 12) & s->mask, &pfn,
+				    &writable) ||
+		    pfn != r->leaf.pfn || writable != r->leaf.writable) {
+			UNIT_FAIL("ptes of 0x%llx disagree with for_each",
+				  (unsigned long long)r->va);
+			bad++;
+		}
 	}
 	vmv_shadow_stats(s, &st);
-	expected_stats(&coll_b, s->levels, &want);
+	expected_stats(&coll_b, s, &want);
 	for (i = 0; i < VMV_SHADOW_MAX_LEVELS; i++)
 		bad += stat_differs("nodes", i, st.nodes[i], want.nodes[i]);
-	for (i = 0; i < VMV_SHADOW_NR_SIZES; i++)
+	for (i = 0; i < VMV_SHADOW_MAX_LEVELS; i++)
 		bad += stat_differs("leaves", i, st.leaves[i], want.leaves[i]);
 	bad += stat_differs("wide", 0, st.wide, want.wide);
 	bad += stat_differs("bytes", 0, st.bytes, want.bytes);
@@ -205,14 +265,14 @@ UNIT_TEST(init_levels)
 {
 	struct vmv_shadow s;
 
-	EXPECT_EQ(vmv_shadow_init(&s, 0), -EINVAL);
-	EXPECT_EQ(vmv_shadow_init(&s, 3), -EINVAL);
-	EXPECT_EQ(vmv_shadow_init(&s, 6), -EINVAL);
-	ASSERT(vmv_shadow_init(&s, 4) == 0);
+	EXPECT_EQ(init64(&s, 0), -EINVAL);
+	EXPECT_EQ(init64(&s, 3), -EINVAL);
+	EXPECT_EQ(init64(&s, 6), -EINVAL);
+	ASSERT(init64(&s, 4) == 0);
 	EXPECT_EQ(s.levels, 4);
 	EXPECT_EQ(vmv_shadow_limit(&s), L4_END);
 	vmv_shadow_destroy(&s);
-	ASSERT(vmv_shadow_init(&s, 5) == 0);
+	ASSERT(init64(&s, 5) == 0);
 	EXPECT_EQ(vmv_shadow_limit(&s), L5_END);
 	vmv_shadow_destroy(&s);
 }
@@ -222,7 +282,7 @@ UNIT_TEST(empty_table)
 	struct vmv_shadow_leaf leaf;
 	struct vmv_shadow s;
 
-	ASSERT(vmv_shadow_init(&s, 4) == 0);
+	ASSERT(init64(&s, 4) == 0);
 	EXPECT_EQ(vmv_shadow_lookup(&s, 0, &leaf), -ENOENT);
 	EXPECT_EQ(vmv_shadow_lookup(&s, 0x7f0000000000ULL, &leaf), -ENOENT);
 	EXPECT_EQ(vmv_shadow_lookup(&s, ~0ULL, &leaf), -ENOENT);
@@ -235,16 +295,18 @@ UNIT_TEST(empty_table)
 	vmv_shadow_destroy(&s);
 }
 
-/* Set one leaf of each size in a table of each depth, look it up. */
-static void one_leaf(unsigned int levels, unsigned int shift, u64 va, u64 pfn,
-		     bool writable)
+/* Set one leaf in a table of geometry g, look it up. */
+static void one_leaf_in(const struct vmv_shadow_geom *g, unsigned int shift,
+			u64 va, u64 pfn, bool writable)
 {
-	u64 size = 1ULL << shift, dirs = levels - 1 - (shift - 12) / 9;
+	u64 size = 1ULL << shift, bytes = 0;
 	struct vmv_shadow_leaf leaf;
 	struct vmv_shadow_stats st;
+	unsigned int level, i;
 	struct vmv_shadow s;
+	int n = 0;
 
-	ASSERT(vmv_shadow_init(&s, levels) == 0);
+	ASSERT(vmv_shadow_init(&s, g) == 0);
 	ASSERT(vmv_shadow_set(&s, va, pfn, shift, writable) == 0);
 	ASSERT(vmv_shadow_lookup(&s, va, &leaf) == 0);
 	EXPECT_EQ(leaf.pfn, pfn);
@@ -260,14 +322,28 @@ static void one_leaf(unsigned int levels, unsigned int shift, u64 va, u64 pfn,
 		EXPECT_EQ(vmv_shadow_lookup(&s, va - 1, &leaf), -ENOENT);
 	EXPECT_EQ(vmv_shadow_lookup(&s, va + size, &leaf), -ENOENT);
 	vmv_shadow_stats(&s, &st);
-	EXPECT_EQ(st.leaves[size_index(shift)], 1);
-	EXPECT_EQ(st.leaves[0] + st.leaves[1] + st.leaves[2], 1);
+	level = level_of(&s, shift);
+	EXPECT_EQ(st.leaves[level], 1);
+	for (i = 0; i < VMV_SHADOW_MAX_LEVELS; i++)
+		n += st.leaves[i];
+	EXPECT_EQ(n, 1);
 	/* one node on each level from the root down to the leaf's */
-	EXPECT_EQ(st.bytes, shift == 12 ? dirs * DIR_BYTES + PTE_BYTES :
-		  (dirs + 1) * DIR_BYTES);
+	for (i = level; i < s.levels; i++)
+		bytes += node_bytes(&s, i);
+	EXPECT_EQ(st.bytes, bytes);
 	EXPECT_EQ(check(&s), 0);
 	vmv_shadow_destroy(&s);
 	EXPECT_EQ(stats_of(&s).bytes, 0);
+}
+
+/* The same in x86-64's geometry of @levels levels. */
+static void one_leaf(unsigned int levels, unsigned int shift, u64 va, u64 pfn,
+		     bool writable)
+{
+	struct vmv_shadow_geom g;
+
+	ASSERT(vmv_shadow_geom_x86_64(&g, levels) == 0);
+	one_leaf_in(&g, shift, va, pfn, writable);
 }
 
 UNIT_TEST(set_lookup_4k)
@@ -312,7 +388,7 @@ UNIT_TEST(boundaries_4level)
 	one_leaf(4, 30, 0, 0, true);
 	one_leaf(4, 30, L4_END - G1, 0x40000, false);
 
-	ASSERT(vmv_shadow_init(&s, 4) == 0);
+	ASSERT(init64(&s, 4) == 0);
 	EXPECT_EQ(vmv_shadow_set(&s, L4_END, 1, 12, true), -EINVAL);
 	EXPECT_EQ(vmv_shadow_set(&s, L4_END, 0, 21, true), -EINVAL);
 	EXPECT_EQ(vmv_shadow_set(&s, L4_END, 0, 30, true), -EINVAL);
@@ -348,7 +424,7 @@ UNIT_TEST(boundaries_5level)
 	one_leaf(5, 21, L5_END - M2, 0x200, false);
 	one_leaf(5, 30, L5_END - G1, 0x40000, false);
 
-	ASSERT(vmv_shadow_init(&s, 5) == 0);
+	ASSERT(init64(&s, 5) == 0);
 	EXPECT_EQ(vmv_shadow_set(&s, L5_END, 1, 12, true), -EINVAL);
 	EXPECT_EQ(vmv_shadow_set(&s, 1ULL << 57, 1, 12, true), -EINVAL);
 	EXPECT_EQ(vmv_shadow_set(&s, ~0ULL << 30, 0, 30, true), -EINVAL);
@@ -376,7 +452,7 @@ UNIT_TEST(einval_cases)
 	struct vmv_shadow s;
 	unsigned int i;
 
-	ASSERT(vmv_shadow_init(&s, 4) == 0);
+	ASSERT(init64(&s, 4) == 0);
 	for (i = 0; i < sizeof(bad_shifts) / sizeof(bad_shifts[0]); i++)
 		EXPECT_EQ(vmv_shadow_set(&s, 0, 0, bad_shifts[i], true),
 			  -EINVAL);
@@ -422,7 +498,7 @@ UNIT_TEST(eexist_inside_larger_leaf)
 	u64 m = 0x7f0000200000ULL, g = 0x7f0040000000ULL;
 	struct vmv_shadow s;
 
-	ASSERT(vmv_shadow_init(&s, 4) == 0);
+	ASSERT(init64(&s, 4) == 0);
 	ASSERT(vmv_shadow_set(&s, m, 0x400, 21, true) == 0);
 	ASSERT(vmv_shadow_set(&s, g, 0x80000, 30, false) == 0);
 	vmv_shadow_stats(&s, &before);
@@ -450,7 +526,7 @@ UNIT_TEST(overwrite_same_size)
 	struct vmv_shadow_leaf leaf;
 	struct vmv_shadow s;
 
-	ASSERT(vmv_shadow_init(&s, 4) == 0);
+	ASSERT(init64(&s, 4) == 0);
 	ASSERT(vmv_shadow_set(&s, 0x1000, 1, 12, true) == 0);
 	ASSERT(vmv_shadow_set(&s, 0x1000, 2, 12, false) == 0);
 	ASSERT(vmv_shadow_lookup(&s, 0x1000, &leaf) == 0);
@@ -476,7 +552,7 @@ UNIT_TEST(overwrite_subtree_with_2m)
 	u64 base = 0x7f1234400000ULL, i;
 	struct vmv_shadow s;
 
-	ASSERT(vmv_shadow_init(&s, 4) == 0);
+	ASSERT(init64(&s, 4) == 0);
 	for (i = 0; i < 512; i++)
 		ASSERT(vmv_shadow_set(&s, base + i * K4, 100 + i, 12,
 				      i & 1) == 0);
@@ -503,7 +579,7 @@ UNIT_TEST(overwrite_subtree_with_1g)
 	u64 base = 0x7f0000000000ULL, i;
 	struct vmv_shadow s;
 
-	ASSERT(vmv_shadow_init(&s, 4) == 0);
+	ASSERT(init64(&s, 4) == 0);
 	/* 4K leaves in 8 pte nodes, with a wide one, and 2M leaves */
 	for (i = 0; i < 8; i++) {
 		ASSERT(vmv_shadow_set(&s, base + i * M2, i, 12, true) == 0);
@@ -545,7 +621,7 @@ UNIT_TEST(invalidate_pages)
 	u64 base = 0x7f0000001000ULL, i;
 	struct vmv_shadow s;
 
-	ASSERT(vmv_shadow_init(&s, 4) == 0);
+	ASSERT(init64(&s, 4) == 0);
 	sixteen(&s, base);
 	vmv_shadow_invalidate(&s, base + 5 * K4, base + 6 * K4);
 	for (i = 0; i < 16; i++)
@@ -578,7 +654,7 @@ UNIT_TEST(invalidate_huge_partly)
 	u64 m = 0x7f0000200000ULL, g = 0x7f0040000000ULL;
 	struct vmv_shadow s;
 
-	ASSERT(vmv_shadow_init(&s, 4) == 0);
+	ASSERT(init64(&s, 4) == 0);
 	ASSERT(vmv_shadow_set(&s, m - K4, 1, 12, true) == 0);
 	ASSERT(vmv_shadow_set(&s, m, 0x200, 21, true) == 0);
 	ASSERT(vmv_shadow_set(&s, m + M2, 2, 12, true) == 0);
@@ -611,7 +687,7 @@ UNIT_TEST(invalidate_clamps)
 {
 	struct vmv_shadow s;
 
-	ASSERT(vmv_shadow_init(&s, 4) == 0);
+	ASSERT(init64(&s, 4) == 0);
 	ASSERT(vmv_shadow_set(&s, L4_END - K4, 1, 12, true) == 0);
 	vmv_shadow_invalidate(&s, L4_END, ~0ULL);
 	EXPECT(mapped(&s, L4_END - K4));
@@ -628,7 +704,7 @@ UNIT_TEST(stats_per_level)
 	struct vmv_shadow_stats st;
 	struct vmv_shadow s;
 
-	ASSERT(vmv_shadow_init(&s, 4) == 0);
+	ASSERT(init64(&s, 4) == 0);
 	ASSERT(vmv_shadow_set(&s, 0, 1, 12, true) == 0);
 	ASSERT(vmv_shadow_set(&s, K4, 2, 12, true) == 0);
 	ASSERT(vmv_shadow_set(&s, M2, 0x200, 21, true) == 0);
@@ -654,7 +730,7 @@ UNIT_TEST(stats_per_level)
 	EXPECT_EQ(check(&s), 0);
 	vmv_shadow_destroy(&s);
 
-	ASSERT(vmv_shadow_init(&s, 5) == 0);
+	ASSERT(init64(&s, 5) == 0);
 	ASSERT(vmv_shadow_set(&s, 0, 1, 12, true) == 0);
 	ASSERT(vmv_shadow_set(&s, 1ULL << 48, 2, 12, true) == 0);
 	vmv_shadow_stats(&s, &st);
@@ -677,7 +753,7 @@ UNIT_TEST(memory_below_kernel_tables)
 	u64 base = 0x7f0000000000ULL, i, kernel = 34 * 4096;
 	struct vmv_shadow s;
 
-	ASSERT(vmv_shadow_init(&s, 4) == 0);
+	ASSERT(init64(&s, 4) == 0);
 	for (i = 0; i < 64 * 256; i++)
 		ASSERT(vmv_shadow_set(&s, base + i * K4, i, 12, true) == 0);
 	EXPECT_EQ(stats_of(&s).bytes, 3 * DIR_BYTES + 32 * PTE_BYTES);
@@ -694,7 +770,7 @@ UNIT_TEST(bytes_zero_after_full_invalidate_and_destroy)
 	u64 i, va;
 
 	for (levels = 4; levels <= 5; levels++) {
-		ASSERT(vmv_shadow_init(&s, levels) == 0);
+		ASSERT(init64(&s, levels) == 0);
 		for (i = 0; i < 300; i++) {
 			va = (i * 0x9e3779b97f4a7c15ULL) % vmv_shadow_limit(&s);
 			vmv_shadow_set(&s, va & ~(K4 - 1), i, 12, i & 1);
@@ -740,7 +816,7 @@ UNIT_TEST(for_each_order_and_range)
 	struct vmv_shadow s;
 	unsigned int i;
 
-	ASSERT(vmv_shadow_init(&s, 4) == 0);
+	ASSERT(init64(&s, 4) == 0);
 	for (i = 0; i < 7; i++)
 		ASSERT(vmv_shadow_set(&s, vas[i], (u64)i << 18, shifts[i],
 				      true) == 0);
@@ -802,7 +878,7 @@ UNIT_TEST(widen_and_narrow)
 	struct vmv_shadow_leaf leaf;
 	struct vmv_shadow s;
 
-	ASSERT(vmv_shadow_init(&s, 4) == 0);
+	ASSERT(init64(&s, 4) == 0);
 	ASSERT(vmv_shadow_set(&s, base, 0x3fffffff, 12, true) == 0);
 	ASSERT(vmv_shadow_set(&s, base + K4, 2, 12, false) == 0);
 	ASSERT(vmv_shadow_set(&s, base + 511 * K4, 3, 12, true) == 0);
@@ -861,7 +937,7 @@ UNIT_TEST(narrow_without_memory_stays_wide)
 	u64 base = 0x7f0000000000ULL;
 	struct vmv_shadow s;
 
-	ASSERT(vmv_shadow_init(&s, 4) == 0);
+	ASSERT(init64(&s, 4) == 0);
 	ASSERT(vmv_shadow_set(&s, base, 1, 12, true) == 0);
 	ASSERT(vmv_shadow_set(&s, base + K4, BIG_PFN, 12, true) == 0);
 	ASSERT(vmv_shadow_set(&s, base + 2 * K4, 3, 12, true) == 0);
@@ -941,7 +1017,7 @@ UNIT_TEST(enomem_at_every_allocation)
 	int ret, fails;
 
 	ASSERT(before && after);
-	ASSERT(vmv_shadow_init(&s, 5) == 0);
+	ASSERT(init64(&s, 5) == 0);
 	for (i = 0; i < sizeof(ops5) / sizeof(ops5[0]); i++) {
 		const struct set_op *op = &ops5[i];
 
@@ -1002,7 +1078,7 @@ UNIT_TEST(sparse_span_is_cheap)
 	int round;
 
 	/* 4 levels: one page in each 2 TiB of the 128 TiB */
-	ASSERT(vmv_shadow_init(&s, 4) == 0);
+	ASSERT(init64(&s, 4) == 0);
 	step = 1ULL << 41;
 	for (i = 0; i < 64; i++)
 		ASSERT(vmv_shadow_set(&s, i * step + i * K4, i, 12, true) == 0);
@@ -1033,7 +1109,7 @@ UNIT_TEST(sparse_span_is_cheap)
 	vmv_shadow_destroy(&s);
 
 	/* 5 levels: 1000 pages scattered over 2^56 */
-	ASSERT(vmv_shadow_init(&s, 5) == 0);
+	ASSERT(init64(&s, 5) == 0);
 	for (i = 0; i < 1000; i++) {
 		va = (i * 0x9e3779b97f4a7c15ULL) & (L5_END - 1) & ~(K4 - 1);
 		ASSERT(vmv_shadow_set(&s, va, i, 12, true) == 0);
@@ -1081,27 +1157,36 @@ static void model_drop(u64 start, u64 end)
 	model_n = j;
 }
 
-UNIT_TEST(random_against_model)
+/*
+ * ops operations on s (empty) and the model: addresses in a window at
+ * each end of the range (4 GiB on x86-64; all of a 32-bit range), leaves
+ * of every size the geometry has, PFNs small or anywhere below its limit.
+ */
+static void model_run(struct vmv_shadow *s, int ops)
 {
-	static const unsigned int shifts[] = { 12, 12, 12, 21, 30 };
+	u64 lim = vmv_shadow_limit(s), win = lim / 2 < 4 * G1 ? lim / 2 : 4 * G1;
+	u64 va, pfn, size, start, end, n;
+	unsigned int shifts[8], nr = 0, shift, level;
 	struct vmv_shadow_leaf leaf;
-	struct vmv_shadow s;
-	u64 va, pfn, size, start, end;
-	unsigned int shift;
 	int op, i, ret, want;
 
-	ASSERT(vmv_shadow_init(&s, 4) == 0);
+	/* 4 KiB leaves three times as often as each larger size */
+	for (level = 0; level < s->levels; level++)
+		if (s->geom.leaf_levels & (1U << level))
+			shifts[nr++] = vmv_shadow_shift(s, level);
+	shifts[nr++] = 12;
+	shifts[nr++] = 12;
 	model_n = 0;
-	for (op = 0; op < 20000; op++) {
-		/* addresses in a few GiB at both ends of the range */
-		va = (rnd() % (4 * G1)) + ((rnd() & 1) ? L4_END - 4 * G1 : 0);
+	for (op = 0; op < ops; op++) {
+		va = (rnd() % win) + ((rnd() & 1) ? lim - win : 0);
 		switch (rnd() % 4) {
 		case 0:
 		case 1:
-			shift = shifts[rnd() % 5];
+			shift = shifts[rnd() % nr];
 			size = 1ULL << shift;
 			va &= ~(size - 1);
-			pfn = (rnd() & 1 ? rnd() % T1 : rnd() % 4096);
+			pfn = (rnd() & 1 ? rnd() % (1ULL << s->geom.pfn_bits) :
+			       rnd() % 4096);
 			pfn &= ~((size >> 12) - 1);
 			want = 0;
 			for (i = 0; i < model_n; i++)
@@ -1111,7 +1196,7 @@ UNIT_TEST(random_against_model)
 					want = -EEXIST;
 			if (!want && model_n == MODEL_MAX)
 				break;
-			ret = vmv_shadow_set(&s, va, pfn, shift, op & 1);
+			ret = vmv_shadow_set(s, va, pfn, shift, op & 1);
 			EXPECT_EQ(ret, want);
 			if (ret)
 				break;
@@ -1125,7 +1210,7 @@ UNIT_TEST(random_against_model)
 		case 2:
 			start = va;
 			end = start + rnd() % (rnd() & 1 ? 3 * G1 : 3 * M2);
-			vmv_shadow_invalidate(&s, start, end);
+			vmv_shadow_invalidate(s, start, end);
 			model_drop(start, end);
 			break;
 		default:
@@ -1134,7 +1219,7 @@ UNIT_TEST(random_against_model)
 				if (va >= model[i].va &&
 				    va < model[i].va + (1ULL << model[i].shift))
 					want = i;
-			ret = vmv_shadow_lookup(&s, va, &leaf);
+			ret = vmv_shadow_lookup(s, va, &leaf);
 			if (want < 0) {
 				EXPECT_EQ(ret, -ENOENT);
 				break;
@@ -1146,18 +1231,470 @@ UNIT_TEST(random_against_model)
 			break;
 		}
 		if (op % 500 == 0) {
-			EXPECT_EQ(check(&s), 0);
-			EXPECT_EQ(stats_of(&s).leaves[0] +
-				  stats_of(&s).leaves[1] +
-				  stats_of(&s).leaves[2], model_n);
+			EXPECT_EQ(check(s), 0);
+			for (i = 0, n = 0; i < VMV_SHADOW_MAX_LEVELS; i++)
+				n += stats_of(s).leaves[i];
+			EXPECT_EQ(n, model_n);
 		}
 		if (unit_failed_now)
 			break;
 	}
+	EXPECT_EQ(check(s), 0);
+	vmv_shadow_invalidate(s, 0, ~0ULL);
+	EXPECT_EQ(stats_of(s).bytes, 0);
+	vmv_shadow_destroy(s);
+}
+
+UNIT_TEST(random_against_model)
+{
+	struct vmv_shadow s;
+
+	ASSERT(init64(&s, 4) == 0);
+	model_run(&s, 20000);
+}
+
+UNIT_TEST(random_against_model_32bit)
+{
+	struct vmv_shadow s;
+
+	ASSERT(init_pae(&s, 24) == 0);	/* 36-bit physical addresses */
+	model_run(&s, 20000);
+	ASSERT(init_pae(&s, 32) == 0);	/* the kernel's limit: wide nodes */
+	model_run(&s, 20000);
+	ASSERT(init_2level(&s) == 0);
+	model_run(&s, 20000);
+}
+
+/* The geometries of shadow.h's helpers, and those a table refuses. */
+UNIT_TEST(geometries)
+{
+	static const struct {
+		unsigned int levels, bits[5], leaf_levels, va_bits, pfn_bits;
+	} bad[] = {
+		{ 1, { 9 }, 1, 21, 40 },			/* one level */
+		{ 6, { 9, 9, 9, 9, 9 }, 1, 56, 40 },		/* six */
+		{ 2, { 0, 9 }, 1, 30, 40 },			/* 1 entry */
+		{ 2, { 11, 11 }, 1, 34, 40 },			/* 2048 */
+		{ 3, { 9, 10, 9 }, 1, 40, 40 },			/* uneven */
+		{ 2, { 9, 10 }, 1, 31, 40 },			/* wide top */
+		{ 4, { 9, 9, 9, 9 }, 1, 49, 40 },		/* va > span */
+		{ 4, { 9, 9, 9, 9 }, 1, 39, 40 },		/* one top entry */
+		{ 5, { 10, 10, 10, 10, 10 }, 1, 63, 40 },	/* 2^63 */
+		{ 4, { 9, 9, 9, 9 }, 6, 47, 40 },		/* no 4 KiB */
+		{ 2, { 10, 10 }, 5, 32, 20 },			/* above top */
+		{ 4, { 9, 9, 9, 9 }, 7, 47, 53 },		/* pfn bits */
+		{ 4, { 9, 9, 9, 9 }, 7, 47, 0 },
+	};
+	struct vmv_shadow_geom g;
+	struct vmv_shadow s;
+	unsigned int i, l;
+
+	ASSERT(vmv_shadow_geom_x86_64(&g, 4) == 0);
+	EXPECT_EQ(g.levels, 4);
+	EXPECT_EQ(g.va_bits, 47);
+	EXPECT_EQ(g.pfn_bits, 40);
+	EXPECT_EQ(g.leaf_levels, 7);
+	EXPECT(vmv_shadow_geom_check(&g) == NULL);
+	ASSERT(vmv_shadow_geom_x86_64(&g, 5) == 0);
+	EXPECT_EQ(g.va_bits, 56);
+	for (l = 0; l < 5; l++)
+		EXPECT_EQ(g.bits[l], 9);
+	EXPECT_EQ(vmv_shadow_geom_x86_64(&g, 3), -EINVAL);
+
+	vmv_shadow_geom_pae(&g, 24);
+	EXPECT(vmv_shadow_geom_check(&g) == NULL);
+	ASSERT(vmv_shadow_init(&s, &g) == 0);
+	EXPECT_EQ(s.levels, 3);
+	EXPECT_EQ(vmv_shadow_limit(&s), G4);
+	EXPECT_EQ(s.entries[0], 512);
+	EXPECT_EQ(s.entries[1], 512);
+	EXPECT_EQ(s.entries[2], 4);
+	EXPECT_EQ(vmv_shadow_shift(&s, 1), 21);
+	EXPECT_EQ(vmv_shadow_shift(&s, 2), 30);
+	EXPECT_EQ(vmv_shadow_shift(&s, 3), 32);
+	EXPECT(vmv_shadow_leaf_size(&s, 12));
+	EXPECT(vmv_shadow_leaf_size(&s, 21));
+	EXPECT(!vmv_shadow_leaf_size(&s, 30));
+	EXPECT(!vmv_shadow_leaf_size(&s, 22));
+	EXPECT(!vmv_shadow_leaf_size(&s, 64));
+	EXPECT(!vmv_shadow_leaf_size(&s, 200));
+	vmv_shadow_destroy(&s);
+
+	vmv_shadow_geom_2level(&g);
+	EXPECT(vmv_shadow_geom_check(&g) == NULL);
+	ASSERT(vmv_shadow_init(&s, &g) == 0);
+	EXPECT_EQ(s.levels, 2);
+	EXPECT_EQ(s.geom.pfn_bits, 20);
+	EXPECT_EQ(vmv_shadow_limit(&s), G4);
+	EXPECT_EQ(s.entries[0], 1024);
+	EXPECT_EQ(s.entries[1], 1024);
+	EXPECT_EQ(vmv_shadow_shift(&s, 1), 22);
+	EXPECT(vmv_shadow_leaf_size(&s, 12));
+	EXPECT(vmv_shadow_leaf_size(&s, 22));
+	EXPECT(!vmv_shadow_leaf_size(&s, 21));
+	EXPECT(!vmv_shadow_leaf_size(&s, 32));
+	vmv_shadow_destroy(&s);
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		memset(&g, 0, sizeof(g));
+		g.levels = bad[i].levels;
+		for (l = 0; l < 5; l++)
+			g.bits[l] = bad[i].bits[l];
+		g.leaf_levels = bad[i].leaf_levels;
+		g.va_bits = bad[i].va_bits;
+		g.pfn_bits = bad[i].pfn_bits;
+		if (!vmv_shadow_geom_check(&g))
+			UNIT_FAIL("bad geometry %u accepted", i);
+		EXPECT_EQ(vmv_shadow_init(&s, &g), -EINVAL);
+	}
+}
+
+UNIT_TEST(size_names)
+{
+	static const struct {
+		unsigned int shift;
+		const char *name;
+	} names[] = {
+		{ 12, "4k" }, { 21, "2m" }, { 22, "4m" }, { 30, "1g" },
+		{ 16, "64k" }, { 10, "1k" }, { 39, "512g" }, { 40, "1t" },
+		{ 49, "512t" }, { 9, "?" }, { 50, "?" }, { 0, "?" },
+	};
+	char buf[VMV_SHADOW_SIZE_NAME];
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		memset(buf, 'x', sizeof(buf));
+		vmv_shadow_size_name(names[i].shift, buf);
+		EXPECT_STREQ(buf, names[i].name);
+	}
+}
+
+/* vmv_shadow_ptes() and vmv_shadow_pte(), verify's per-table path. */
+UNIT_TEST(ptes_x86_64)
+{
+	u64 base = 0x7f0000000000ULL, pfn;
+	struct vmv_shadow_ptes p;
+	struct vmv_shadow s;
+	bool w;
+
+	ASSERT(init64(&s, 4) == 0);
+	vmv_shadow_ptes(&s, base, &p);
+	EXPECT(p.node == NULL);
+	ASSERT(vmv_shadow_set(&s, base, 7, 12, true) == 0);
+	ASSERT(vmv_shadow_set(&s, base + 511 * K4, 8, 12, false) == 0);
+	ASSERT(vmv_shadow_set(&s, base + M2, 0x200, 21, true) == 0);
+	vmv_shadow_ptes(&s, base + 0x1234, &p);
+	ASSERT(p.node != NULL);
+	EXPECT(!p.wide);
+	EXPECT(vmv_shadow_pte(&p, 0, &pfn, &w) && pfn == 7 && w);
+	EXPECT(vmv_shadow_pte(&p, 511, &pfn, &w) && pfn == 8 && !w);
+	EXPECT(!vmv_shadow_pte(&p, 1, &pfn, &w));
+	/* a wide node, then compact again */
+	ASSERT(vmv_shadow_set(&s, base + K4, T1 - 1, 12, true) == 0);
+	vmv_shadow_ptes(&s, base, &p);
+	EXPECT(p.wide);
+	EXPECT(vmv_shadow_pte(&p, 1, &pfn, &w) && pfn == T1 - 1);
+	EXPECT(vmv_shadow_pte(&p, 511, &pfn, &w) && pfn == 8 && !w);
+	vmv_shadow_invalidate(&s, base + K4, base + 2 * K4);
+	vmv_shadow_ptes(&s, base, &p);
+	EXPECT(!p.wide);
+	/* no node under a huge leaf, nor where nothing is, nor past the end */
+	vmv_shadow_ptes(&s, base + M2, &p);
+	EXPECT(p.node == NULL);
+	EXPECT(!vmv_shadow_pte(&p, 0, &pfn, &w));
+	vmv_shadow_ptes(&s, base + 2 * M2, &p);
+	EXPECT(p.node == NULL);
+	vmv_shadow_ptes(&s, L4_END + base, &p);
+	EXPECT(p.node == NULL);
 	EXPECT_EQ(check(&s), 0);
+	vmv_shadow_destroy(&s);
+}
+
+/* PAE: 4 + 512 + 512 entries, 4 KiB and 2 MiB leaves, below 4 GiB. */
+UNIT_TEST(pae_edges)
+{
+	struct vmv_shadow_geom g;
+	struct vmv_shadow s;
+
+	vmv_shadow_geom_pae(&g, 24);
+	one_leaf_in(&g, 12, 0, 0, true);
+	one_leaf_in(&g, 12, USER_TOP_32 - K4, 0x5, true);
+	one_leaf_in(&g, 12, G4 - K4, (1ULL << 24) - 1, false);
+	one_leaf_in(&g, 21, 0, 0, true);
+	one_leaf_in(&g, 21, USER_TOP_32 - M2, 0x200, false);
+	one_leaf_in(&g, 21, G4 - M2, (1ULL << 24) - 512, true);
+
+	ASSERT(init_pae(&s, 24) == 0);
+	/* no 1 GiB or 4 MiB leaves; nothing at or above 4 GiB */
+	EXPECT_EQ(vmv_shadow_set(&s, 0, 0, 30, true), -EINVAL);
+	EXPECT_EQ(vmv_shadow_set(&s, 0, 0, 22, true), -EINVAL);
+	EXPECT_EQ(vmv_shadow_set(&s, G4, 1, 12, true), -EINVAL);
+	EXPECT_EQ(vmv_shadow_set(&s, G4, 0, 21, true), -EINVAL);
+	EXPECT_EQ(vmv_shadow_set(&s, L4_END - K4, 1, 12, true), -EINVAL);
+	/* PFNs below 2^24 (36-bit physical addresses) */
+	EXPECT_EQ(vmv_shadow_set(&s, 0, 1ULL << 24, 12, true), -EINVAL);
+	EXPECT_EQ(vmv_shadow_set(&s, 0, 1ULL << 24, 21, true), -EINVAL);
+	EXPECT_EQ(vmv_shadow_set(&s, 0, 0x100, 21, true), -EINVAL);
+	EXPECT(s.root == NULL);
+
+	/* the first user page, the last, and the last of the 4 GiB */
+	ASSERT(vmv_shadow_set(&s, 0, 7, 12, true) == 0);
+	ASSERT(vmv_shadow_set(&s, USER_TOP_32 - K4, 8, 12, true) == 0);
+	EXPECT_EQ(stats_of(&s).nodes[2], 1);
+	EXPECT_EQ(stats_of(&s).nodes[1], 2);	/* [0, 1G) and [2G, 3G) */
+	EXPECT_EQ(stats_of(&s).nodes[0], 2);
+	EXPECT_EQ(stats_of(&s).bytes, 32 + 2 * 4096 + 2 * 2048);
+	ASSERT(vmv_shadow_set(&s, G4 - K4, 9, 12, false) == 0);
+	EXPECT_EQ(stats_of(&s).bytes, 32 + 3 * 4096 + 3 * 2048);
+	EXPECT_EQ(pfn_of(&s, USER_TOP_32 - 1), 8);
+	EXPECT_EQ(pfn_of(&s, G4 - 1), 9);
+	EXPECT(!mapped(&s, USER_TOP_32));
+	EXPECT(!mapped(&s, G4));
+	EXPECT_EQ(collect_all(&s, &coll_a, USER_TOP_32 - 1, G4), 0);
+	ASSERT(coll_a.n == 2);
+	EXPECT_EQ(coll_a.r[0].va, USER_TOP_32 - K4);
+	EXPECT_EQ(coll_a.r[1].va, G4 - K4);
+	EXPECT_EQ(vmv_shadow_count(&s, 0, ~0ULL), 3);
+	EXPECT_EQ(vmv_shadow_count(&s, USER_TOP_32, ~0ULL), 1);
+	EXPECT_EQ(check(&s), 0);
+	/* a 2 MiB leaf over the top user table frees it */
+	ASSERT(vmv_shadow_set(&s, USER_TOP_32 - M2, 0x400, 21, true) == 0);
+	EXPECT_EQ(stats_of(&s).leaves[1], 1);
+	EXPECT_EQ(stats_of(&s).leaves[0], 2);
+	EXPECT_EQ(stats_of(&s).nodes[0], 2);
+	EXPECT_EQ(pfn_of(&s, USER_TOP_32 - K4), 0x400);
+	EXPECT_EQ(vmv_shadow_set(&s, USER_TOP_32 - K4, 1, 12, true), -EEXIST);
+	EXPECT_EQ(check(&s), 0);
+	/* the clamp is 4 GiB: the last page goes, the rest stays */
+	vmv_shadow_invalidate(&s, G4, ~0ULL);
+	EXPECT(mapped(&s, G4 - K4));
+	vmv_shadow_invalidate(&s, G4 - 1, ~0ULL);
+	EXPECT(!mapped(&s, G4 - K4));
+	EXPECT(mapped(&s, USER_TOP_32 - M2));
+	EXPECT_EQ(stats_of(&s).nodes[1], 2);
+	vmv_shadow_invalidate(&s, USER_TOP_32 - 1, USER_TOP_32);
+	EXPECT(!mapped(&s, USER_TOP_32 - M2));
+	EXPECT_EQ(stats_of(&s).bytes, 32 + 4096 + 2048);
+	EXPECT_EQ(check(&s), 0);
+	vmv_shadow_invalidate(&s, 0, G4);
+	EXPECT(s.root == NULL);
+	EXPECT_EQ(stats_of(&s).bytes, 0);
+	vmv_shadow_destroy(&s);
+}
+
+/* PAE with the kernel's own PFN limit, 2^32: wide pte nodes above 2^30. */
+UNIT_TEST(pae_wide)
+{
+	u64 base = 0x08048000ULL, pfn;
+	struct vmv_shadow_ptes p;
+	struct vmv_shadow s;
+	bool w;
+
+	ASSERT(init_pae(&s, 32) == 0);
+	ASSERT(vmv_shadow_set(&s, base, 1, 12, true) == 0);
+	EXPECT_EQ(stats_of(&s).bytes, 32 + 4096 + 2048);
+	ASSERT(vmv_shadow_set(&s, base + K4, (1ULL << 32) - 1, 12, true) == 0);
+	EXPECT_EQ(stats_of(&s).wide, 1);
+	EXPECT_EQ(stats_of(&s).bytes, 32 + 4096 + 4096);
+	vmv_shadow_ptes(&s, base, &p);
+	EXPECT(p.wide);
+	EXPECT(vmv_shadow_pte(&p, (base >> 12) & 511, &pfn, &w) && pfn == 1);
+	EXPECT(vmv_shadow_pte(&p, ((base >> 12) + 1) & 511, &pfn, &w) &&
+	       pfn == (1ULL << 32) - 1);
+	EXPECT_EQ(vmv_shadow_set(&s, 0, 1ULL << 32, 12, true), -EINVAL);
+	EXPECT_EQ(check(&s), 0);
+	vmv_shadow_invalidate(&s, base + K4, base + 2 * K4);
+	EXPECT_EQ(stats_of(&s).wide, 0);
+	EXPECT_EQ(stats_of(&s).bytes, 32 + 4096 + 2048);
+	EXPECT_EQ(check(&s), 0);
+	vmv_shadow_destroy(&s);
+}
+
+/* 2-level i386: 1024 + 1024 entries, 4 KiB and 4 MiB leaves. */
+UNIT_TEST(i386_edges)
+{
+	struct vmv_shadow_geom g;
+	struct vmv_shadow s;
+	u64 i;
+
+	vmv_shadow_geom_2level(&g);
+	one_leaf_in(&g, 12, 0, 0, true);
+	one_leaf_in(&g, 12, USER_TOP_32 - K4, 0x5, true);
+	one_leaf_in(&g, 12, G4 - K4, 0xfffff, false);
+	one_leaf_in(&g, 22, 0, 0, true);
+	one_leaf_in(&g, 22, USER_TOP_32 - M4, 0xffc00, false);
+	one_leaf_in(&g, 22, G4 - M4, 0x400, true);
+
+	ASSERT(init_2level(&s) == 0);
+	EXPECT_EQ(vmv_shadow_set(&s, 0, 0, 21, true), -EINVAL);
+	EXPECT_EQ(vmv_shadow_set(&s, 0, 0, 30, true), -EINVAL);
+	EXPECT_EQ(vmv_shadow_set(&s, M2, 0, 22, true), -EINVAL);
+	EXPECT_EQ(vmv_shadow_set(&s, 0, 0x200, 22, true), -EINVAL);
+	EXPECT_EQ(vmv_shadow_set(&s, G4, 1, 12, true), -EINVAL);
+	EXPECT_EQ(vmv_shadow_set(&s, G4, 0, 22, true), -EINVAL);
+	EXPECT_EQ(vmv_shadow_set(&s, 0, 1ULL << 20, 12, true), -EINVAL);
+	EXPECT_EQ(vmv_shadow_set(&s, 0, 1ULL << 20, 22, true), -EINVAL);
+	EXPECT(s.root == NULL);
+
+	/* a 4 MiB leaf is an entry of the root */
+	ASSERT(vmv_shadow_set(&s, USER_TOP_32 - M4, 0x400, 22, true) == 0);
+	EXPECT_EQ(stats_of(&s).nodes[1], 1);
+	EXPECT_EQ(stats_of(&s).nodes[0], 0);
+	EXPECT_EQ(stats_of(&s).leaves[1], 1);
+	EXPECT_EQ(stats_of(&s).bytes, 8192);
+	EXPECT_EQ(pfn_of(&s, USER_TOP_32 - 1), 0x400);
+	EXPECT_EQ(vmv_shadow_set(&s, USER_TOP_32 - K4, 1, 12, true), -EEXIST);
+	EXPECT_EQ(vmv_shadow_set(&s, USER_TOP_32 - M4, 1, 12, true), -EEXIST);
+	/* 1024 4 KiB leaves below it, in one pte node of 4096 bytes */
+	for (i = 0; i < 1024; i++)
+		ASSERT(vmv_shadow_set(&s, USER_TOP_32 - 2 * M4 + i * K4,
+				      0x100 + i, 12, i & 1) == 0);
+	EXPECT_EQ(stats_of(&s).nodes[0], 1);
+	EXPECT_EQ(stats_of(&s).wide, 0);
+	EXPECT_EQ(stats_of(&s).bytes, 8192 + 4096);
+	EXPECT_EQ(vmv_shadow_count(&s, 0, ~0ULL), 1025);
+	EXPECT_EQ(vmv_shadow_count(&s, USER_TOP_32 - M4 - K4, USER_TOP_32),
+		  2);
+	EXPECT_EQ(collect_all(&s, &coll_a, USER_TOP_32 - M4 - 1, G4), 0);
+	ASSERT(coll_a.n == 2);
+	EXPECT_EQ(coll_a.r[0].va, USER_TOP_32 - M4 - K4);
+	EXPECT_EQ(coll_a.r[0].leaf.pfn, 0x100 + 1023);
+	EXPECT_EQ(coll_a.r[1].va, USER_TOP_32 - M4);
+	EXPECT_EQ(coll_a.r[1].leaf.shift, 22);
+	EXPECT_EQ(check(&s), 0);
+	/* the 4 MiB leaf replaces them and frees their node */
+	ASSERT(vmv_shadow_set(&s, USER_TOP_32 - 2 * M4, 0x800, 22, false) == 0);
+	EXPECT_EQ(stats_of(&s).leaves[0], 0);
+	EXPECT_EQ(stats_of(&s).leaves[1], 2);
+	EXPECT_EQ(stats_of(&s).bytes, 8192);
+	/* one byte of a 4 MiB leaf drops it whole, not its neighbour */
+	vmv_shadow_invalidate(&s, USER_TOP_32 - M4 - 5, USER_TOP_32 - M4 - 4);
+	EXPECT(!mapped(&s, USER_TOP_32 - 2 * M4));
+	EXPECT(mapped(&s, USER_TOP_32 - M4));
+	EXPECT_EQ(check(&s), 0);
+	/* the last page of the 4 GiB, and the clamp */
+	ASSERT(vmv_shadow_set(&s, G4 - K4, 0xfffff, 12, true) == 0);
+	EXPECT_EQ(pfn_of(&s, G4 - 1), 0xfffff);
+	EXPECT(!mapped(&s, G4));
+	vmv_shadow_invalidate(&s, G4, ~0ULL);
+	EXPECT(mapped(&s, G4 - K4));
+	vmv_shadow_invalidate(&s, USER_TOP_32, ~0ULL);
+	EXPECT(!mapped(&s, G4 - K4));
+	EXPECT(mapped(&s, USER_TOP_32 - M4));
+	vmv_shadow_invalidate(&s, 0, USER_TOP_32);
+	EXPECT(s.root == NULL);
+	EXPECT_EQ(stats_of(&s).bytes, 0);
+	vmv_shadow_destroy(&s);
+}
+
+/* A 1024-entry pte node through verify's path. */
+UNIT_TEST(i386_ptes)
+{
+	u64 base = USER_TOP_32 - M4, pfn;
+	struct vmv_shadow_ptes p;
+	struct vmv_shadow s;
+	bool w;
+
+	ASSERT(init_2level(&s) == 0);
+	ASSERT(vmv_shadow_set(&s, base, 3, 12, true) == 0);
+	ASSERT(vmv_shadow_set(&s, USER_TOP_32 - K4, 0xfffff, 12, false) == 0);
+	ASSERT(vmv_shadow_set(&s, base - M4, 0x400, 22, true) == 0);
+	vmv_shadow_ptes(&s, USER_TOP_32 - 1, &p);
+	ASSERT(p.node != NULL);
+	EXPECT(!p.wide);
+	EXPECT(vmv_shadow_pte(&p, 0, &pfn, &w) && pfn == 3 && w);
+	EXPECT(vmv_shadow_pte(&p, 1023, &pfn, &w) && pfn == 0xfffff && !w);
+	EXPECT(!vmv_shadow_pte(&p, 511, &pfn, &w));
+	EXPECT(!vmv_shadow_pte(&p, 512, &pfn, &w));
+	vmv_shadow_ptes(&s, base - 1, &p);
+	EXPECT(p.node == NULL);			/* a 4 MiB leaf */
+	vmv_shadow_ptes(&s, base - M4 - 1, &p);
+	EXPECT(p.node == NULL);			/* nothing */
+	vmv_shadow_ptes(&s, G4, &p);
+	EXPECT(p.node == NULL);
+	EXPECT_EQ(check(&s), 0);
+	vmv_shadow_destroy(&s);
+}
+
+/*
+ * Against the kernel's pgtables_bytes for a dense 64 MiB of 4 KiB pages:
+ * PAE counts its 3 preallocated user pmd tables and 32 pte tables of
+ * 4096 bytes; 2-level i386 16 pte tables of 4096 bytes (not its pgd).
+ */
+UNIT_TEST(memory_32bit)
+{
+	u64 base = 0x40000000ULL, i;
+	struct vmv_shadow s;
+
+	ASSERT(init_pae(&s, 24) == 0);
+	for (i = 0; i < 64 * 256; i++)
+		ASSERT(vmv_shadow_set(&s, base + i * K4, i, 12, true) == 0);
+	EXPECT_EQ(stats_of(&s).bytes, 32 + 4096 + 32 * 2048);
+	EXPECT(stats_of(&s).bytes <= 3 * 4096 + 32 * 4096);
+	EXPECT_EQ(vmv_shadow_count(&s, 0, ~0ULL), 64 * 256);
+	vmv_shadow_destroy(&s);
+
+	ASSERT(init_2level(&s) == 0);
+	for (i = 0; i < 64 * 256; i++)
+		ASSERT(vmv_shadow_set(&s, base + i * K4, i, 12, true) == 0);
+	/* pgtables_bytes and the root: 8 KiB more (shadow.c says why) */
+	EXPECT_EQ(stats_of(&s).bytes, 16 * 4096 + 8192);
+	EXPECT_EQ(vmv_shadow_count(&s, 0, ~0ULL), 64 * 256);
 	vmv_shadow_invalidate(&s, 0, ~0ULL);
 	EXPECT_EQ(stats_of(&s).bytes, 0);
 	vmv_shadow_destroy(&s);
+}
+
+/* Failing each allocation of a set leaves a 32-bit table unchanged. */
+UNIT_TEST(enomem_32bit)
+{
+	static const struct {
+		unsigned int pae;
+		u64 va, pfn;
+		unsigned int shift;
+		int allocs;
+	} ops[] = {
+		{ 1, 0x08048000ULL, 1, 12, 3 },		/* pgd, pmd, pte */
+		{ 1, 0xbffff000ULL, 2, 12, 2 },		/* pmd, pte */
+		{ 1, 0xbfc00000ULL, 0x200, 21, 0 },
+		{ 1, 0x08049000ULL, 1ULL << 31, 12, 1 },	/* widen */
+		{ 0, 0x08048000ULL, 1, 12, 2 },		/* pgd, pte */
+		{ 0, 0xbfc00000ULL, 0x400, 22, 0 },
+		{ 0, 0xbf800000ULL, 5, 12, 1 },		/* pte */
+		{ 0, 0x08000000ULL, 0x800, 22, 0 },	/* drops a node */
+	};
+	struct vmv_shadow pae, i386, *s;
+	unsigned int i, n;
+	u64 before;
+	int ret, fails;
+
+	ASSERT(init_pae(&pae, 32) == 0);
+	ASSERT(init_2level(&i386) == 0);
+	for (i = 0; i < ARRAY_SIZE(ops); i++) {
+		s = ops[i].pae ? &pae : &i386;
+		fails = 0;
+		for (n = 1; n < 10; n++) {
+			before = stats_of(s).bytes;
+			vmv_host_allocs = 0;
+			vmv_host_fail_after = n;
+			ret = vmv_shadow_set(s, ops[i].va, ops[i].pfn,
+					     ops[i].shift, true);
+			vmv_host_fail_after = 0;
+			if (ret == 0)
+				break;
+			EXPECT_EQ(ret, -ENOMEM);
+			EXPECT_EQ(stats_of(s).bytes, before);
+			EXPECT(!mapped(s, ops[i].va) ||
+			       pfn_of(s, ops[i].va) != ops[i].pfn);
+			fails++;
+		}
+		EXPECT_EQ(ret, 0);
+		EXPECT_EQ(fails, ops[i].allocs);
+		EXPECT_EQ(pfn_of(s, ops[i].va), ops[i].pfn);
+		EXPECT_EQ(check(s), 0);
+	}
+	vmv_shadow_destroy(&pae);
+	vmv_shadow_destroy(&i386);
 }
 
 UNIT_MAIN()
