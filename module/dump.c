@@ -30,6 +30,7 @@
 
 struct vmv_ptes_walk {
 	struct vmv_dump *d;
+	size_t first;		/* d->count where this fill's leaves begin */
 	unsigned int piece;	/* entries walked in this piece */
 	bool full;		/* stopped: the buffer had no room */
 	unsigned long stop;	/* stopped (full or piece done) at this leaf */
@@ -131,12 +132,29 @@ static __always_inline int vmv_ptes_pte(struct vmv_walk *w, pte_t *ptep,
 	return 0;
 }
 
+/*
+ * A PTE table's entries.  Out of room inside it, the fill takes back the
+ * table's lines and stops at its start: were it to resume in the middle,
+ * the range might be one huge page by then, and its line would cover
+ * pages already dumped.  A table that begins the fill always fits
+ * (VMV_DUMP_BUF).
+ */
 static int vmv_ptes_table(struct vmv_walk *w, pte_t *ptep, unsigned long addr,
 			  unsigned long end, unsigned long *resume)
 {
-	if (vmv_ptes_piece_done(w->private, addr, (end - addr) >> PAGE_SHIFT))
+	struct vmv_ptes_walk *pw = w->private;
+	size_t count = pw->d->count;
+	int ret;
+
+	if (vmv_ptes_piece_done(pw, addr, (end - addr) >> PAGE_SHIFT))
 		return 1;
-	return vmv_walk_ptes(w, ptep, addr, end, resume, vmv_ptes_pte);
+	ret = vmv_walk_ptes(w, ptep, addr, end, resume, vmv_ptes_pte);
+	if (ret && pw->full && count > pw->first) {
+		pw->d->count = count;
+		pw->stop = addr;
+		*resume = addr;
+	}
+	return ret;
 }
 
 static const struct vmv_walk_ops vmv_ptes_ops = {
@@ -161,10 +179,13 @@ static int vmv_dump_fill(struct vmv_dump *d)
 
 	d->from = 0;
 	d->count = 0;
+	BUILD_BUG_ON(sizeof(VMV_PTES_HEADER) +
+		     PTRS_PER_PTE * VMV_PTE_LINE_MAX > VMV_DUMP_BUF);
 	if (!d->binary && !d->next && !d->pos) {
 		d->count = sizeof(VMV_PTES_HEADER) - 1;
 		memcpy(d->buf, VMV_PTES_HEADER, d->count);
 	}
+	pw.first = d->count;
 	do {
 		pw.piece = 0;
 		w.mm = vmv_target_lock_mm(d->t, &ret);
@@ -209,9 +230,9 @@ efault:
 
 /*
  * One spare buffer, left by the last reader that closed: opening ptes or
- * ptes.bin again, as tools that poll do, then allocates no 128 KiB (an
- * order-5 allocation: about 200 us under TCG, a quarter of a dump of
- * 2^14 pages).  Freed at unload (an open file holds the module).
+ * ptes.bin again, as tools that poll do, then allocates no 256 KiB (an
+ * order-6 allocation or a vmalloc: about 200 us under TCG, a quarter of
+ * a dump of 2^14 pages).  Freed at unload (an open file holds the module).
  */
 static char *vmv_dump_spare;
 

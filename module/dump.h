@@ -5,7 +5,9 @@
 #ifndef _VMV_DUMP_H
 #define _VMV_DUMP_H
 
+#include <linux/mm.h>
 #include <linux/mutex.h>
+#include <linux/sizes.h>
 #include <linux/types.h>
 
 #include "fmt.h"
@@ -13,10 +15,14 @@
 struct vmv_target;
 
 /*
- * Per-open state of PID/ptes and PID/ptes.bin.  A large buffer: one walk
- * (one mmap lock) serves many reads.
+ * Per-open state of PID/ptes and PID/ptes.bin.  A large buffer: one fill
+ * serves many reads.  It holds a whole PTE table's lines at their longest
+ * (256 KiB on x86-64): a fill that runs out of room inside a table takes
+ * that table's lines back and the next fill starts at the table, so a
+ * dump never resumes inside what may by then be a huge page.
  */
-#define VMV_DUMP_BUF	(128 * 1024)
+#define VMV_DUMP_BUF	ALIGN(PTRS_PER_PTE * VMV_PTE_LINE_MAX + PAGE_SIZE, \
+			      SZ_64K)
 struct vmv_dump {
 	struct vmv_target *t;
 	struct mutex lock;	/* one read of this open file at a time */

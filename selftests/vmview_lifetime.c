@@ -21,6 +21,12 @@
  *   new child, and tracking that number replaces the stale entry.
  * - A tracked process killed (SIGKILL) while a thread reads its ptes
  *   over and over: every read gives data or ESRCH, nothing else.
+ * - No global stalls (issue 16): process A maps enough zero pages that a
+ *   full verify takes over a second; tracking and untracking a small
+ *   process B takes less than a quarter of that while A's verify is in
+ *   flight, while A is untracked under it, and while A's PID is tracked
+ *   again as a read of its old directory is in flight (that track must
+ *   end, not hang).
  * - Lockdown, raised at runtime (LAST test: it cannot be lowered again,
  *   and it keeps unsigned modules out; scripts/guest-run.sh runs this
  *   program last): track, untrack, translate and verify cannot be opened
@@ -34,15 +40,19 @@
  * lockdown closes, in between).  Every test restores the module's loaded
  * state, but the lockdown test cannot reload it.
  */
+#include <poll.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
+
+#include <linux/userfaultfd.h>
 
 #include "vmview_harness.h"
 
@@ -750,6 +760,516 @@ TEST_F_TIMEOUT(lifetime, killed_while_reading, 300)
 	EXPECT_EQ(self->base_tracked, vmv_status_num("tracked"));
 	ksft_print_msg("lifetime: 5 targets killed mid-walk: ptes reads: %lu data, %lu ESRCH\n",
 		       reads, esrch);
+	fflush(stdout);
+}
+
+/* --- no global stalls (issue 16) ------------------------------------------------ */
+
+/*
+ * A full verify of A should take about STALL_VERIFY_MS; below STALL_MIN_MS
+ * a stall cannot be told from noise (SKIP).  A is grown from STALL_FIRST
+ * up to at most STALL_MAX bytes to get there.
+ */
+#define STALL_VERIFY_MS	1200
+#define STALL_MIN_MS	300
+#define GIB		(1024 * MIB)
+#define STALL_FIRST	(4 * GIB)
+#define STALL_MAX	(48 * GIB)
+#define STALL_TRIES	3	/* runs of a part before it fails */
+#define STALL_SETUP_MS	600000	/* the most populating or tracking A may take */
+
+/*
+ * Process A, made slow to verify: private anonymous memory (THP disabled)
+ * whose every page maps the shared zero page.  That costs 8 bytes of page
+ * table a page and no memory, and a full verify compares every page (the
+ * zero page's entries are "special": verify decodes each, about ten times
+ * the cost of an ordinary page's): with the few GiB of RAM of a test
+ * guest, ordinary pages would verify in tens of milliseconds.
+ * UFFDIO_ZEROPAGE maps them six times faster than read faults would
+ * under TCG (the fallback).  'g' and a size_t on A's command pipe map
+ * that much more; it answers 'r' once mapped ('f': the mmap failed).
+ */
+static char zero_map(size_t size)
+{
+	char *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE |
+		       MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = {
+		.range = { (unsigned long)p, size },
+		.mode = UFFDIO_REGISTER_MODE_MISSING,
+	};
+	struct uffdio_zeropage z;
+	size_t done = 0, i;
+	int fd;
+
+	if (p == MAP_FAILED)
+		return 'f';
+	fd = syscall(SYS_userfaultfd, O_CLOEXEC);
+	if (fd >= 0 && !ioctl(fd, UFFDIO_API, &api) &&
+	    !ioctl(fd, UFFDIO_REGISTER, &reg)) {
+		while (done < size) {
+			z = (struct uffdio_zeropage){
+				.range = { (unsigned long)p + done, size - done },
+			};
+			if (ioctl(fd, UFFDIO_ZEROPAGE, &z) && errno != EAGAIN)
+				break;
+			if (z.zeropage > 0)
+				done += z.zeropage;
+		}
+	}
+	if (fd >= 0)
+		close(fd);
+	/* What is left (all of it without userfaultfd): read faults. */
+	for (i = done; i < size; i += PG)
+		(void)__atomic_load_n(p + i, __ATOMIC_RELAXED);
+	return 'r';
+}
+
+/* Wait for the child's answer, at most ms: 0, -ETIMEDOUT or -ECHILD. */
+static int ack_wait(struct vmv_child *t, int ms)
+{
+	struct pollfd p = { .fd = t->ack, .events = POLLIN };
+	char c;
+
+	if (poll(&p, 1, ms) != 1)
+		return -ETIMEDOUT;
+	return read(t->ack, &c, 1) == 1 && c == 'r' ? 0 : -ECHILD;
+}
+
+static int zero_target_start(struct vmv_child *t, size_t size)
+{
+	int cmd[2], ack[2];
+	char c;
+
+	if (pipe2(cmd, O_CLOEXEC) || pipe2(ack, O_CLOEXEC))
+		return -errno;
+	fflush(NULL);
+	t->pid = fork();
+	if (t->pid < 0)
+		return -errno;
+	if (!t->pid) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		prctl(PR_SET_NAME, "vmv_zero");
+		prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0);
+		close(cmd[1]);
+		close(ack[0]);
+		c = zero_map(size);
+		while (write(ack[1], &c, 1) == 1 && read(cmd[0], &c, 1) == 1 &&
+		       c == 'g' &&
+		       read(cmd[0], &size, sizeof(size)) == sizeof(size))
+			c = zero_map(size);
+		_exit(0);
+	}
+	close(cmd[0]);
+	close(ack[1]);
+	t->cmd = cmd[1];
+	t->ack = ack[0];
+	return ack_wait(t, STALL_SETUP_MS);
+}
+
+static int zero_target_grow(struct vmv_child *t, size_t more)
+{
+	if (write(t->cmd, "g", 1) != 1 ||
+	    write(t->cmd, &more, sizeof(more)) != sizeof(more))
+		return -EPIPE;
+	return ack_wait(t, STALL_SETUP_MS);
+}
+
+/*
+ * One track, untrack or read of verify, in a thread of its own, so that
+ * the test can time it and never wait for it without a limit.  An op
+ * that did not finish in time is left to its thread (never freed).
+ */
+struct op {
+	pthread_t th;
+	int (*fn)(struct op *op);
+	pid_t pid;
+	long long start, end;	/* now_ms(); end is 0 while it runs */
+	long long opened;	/* verify: when its file was open */
+	int ret;		/* 0 or -errno */
+	char line[128];		/* verify: its last line */
+};
+
+static void *op_main(void *arg)
+{
+	struct op *op = arg;
+	int ret;
+
+	__atomic_store_n(&op->start, now_ms(), __ATOMIC_RELEASE);
+	ret = op->fn(op);
+	op->ret = ret;
+	__atomic_store_n(&op->end, now_ms(), __ATOMIC_RELEASE);
+	return NULL;
+}
+
+static struct op *op_start(int (*fn)(struct op *op), pid_t pid)
+{
+	struct op *op = calloc(1, sizeof(*op));
+	long long t0 = now_ms();
+
+	if (!op)
+		return NULL;
+	op->fn = fn;
+	op->pid = pid;
+	if (pthread_create(&op->th, NULL, op_main, op)) {
+		free(op);
+		return NULL;
+	}
+	/* Running: its clock started (its syscall follows at once). */
+	while (!__atomic_load_n(&op->start, __ATOMIC_ACQUIRE) &&
+	       now_ms() - t0 < 10000)
+		usleep(100);
+	return op;
+}
+
+static long long op_end(struct op *op)
+{
+	return __atomic_load_n(&op->end, __ATOMIC_ACQUIRE);
+}
+
+/* Wait at most ms for op: 0 (it is done) or -ETIMEDOUT. */
+static int op_wait(struct op *op, long long ms)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += ms / 1000;
+	ts.tv_nsec += ms % 1000 * 1000000;
+	if (ts.tv_nsec >= 1000000000) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000;
+	}
+	return pthread_timedjoin_np(op->th, NULL, &ts) ? -ETIMEDOUT : 0;
+}
+
+/*
+ * Wait at most ms for op, then free it: its result, or -ETIMEDOUT (op
+ * left to its thread); took and end, if not NULL, say how long it took
+ * and when it ended.
+ */
+static int op_finish(struct op *op, long long ms, long long *took,
+		     long long *end)
+{
+	int ret;
+
+	if (!op)
+		return -ENOMEM;
+	if (op_wait(op, ms))
+		return -ETIMEDOUT;
+	ret = op->ret;
+	if (took)
+		*took = op->end - op->start;
+	if (end)
+		*end = op->end;
+	free(op);
+	return ret;
+}
+
+static int op_track(struct op *op)
+{
+	return vmv_track(op->pid);
+}
+
+static int op_untrack(struct op *op)
+{
+	return vmv_untrack(op->pid);
+}
+
+/*
+ * Read PID/verify whole (one verify): op->opened tells that the read is
+ * about to start; its last line goes to op->line.
+ */
+static int op_verify(struct op *op)
+{
+	size_t len = 0, cap = 65536;
+	char path[96], *buf = malloc(cap + 1);
+	int fd, ret = 0;
+	ssize_t n;
+
+	if (!buf)
+		return -ENOMEM;
+	fd = open(vmv_pid_path(path, sizeof(path), op->pid, "verify"),
+		  O_RDONLY);
+	if (fd < 0) {
+		ret = -errno;
+		goto out;
+	}
+	__atomic_store_n(&op->opened, now_ms(), __ATOMIC_RELEASE);
+	/* Mismatch lines are few (64 at most): cap bytes are plenty. */
+	while ((n = read(fd, buf + len, cap - len)) > 0)
+		len += n;
+	if (n < 0)
+		ret = -errno;
+	close(fd);
+	buf[len] = '\0';
+	line_from_end(buf, 0, op->line, sizeof(op->line));
+out:
+	free(buf);
+	return ret;
+}
+
+/* Run fn(pid) and wait for it, as op_finish(). */
+static int op_run(int (*fn)(struct op *op), pid_t pid, long long ms,
+		  long long *took, long long *end)
+{
+	return op_finish(op_start(fn, pid), ms, took, end);
+}
+
+struct stall {
+	pid_t a, b;
+	long long tracked;	/* /proc/vmview's count with A tracked */
+	long long verify_ms;	/* a full verify of A */
+	long long track_ms;	/* tracking A (its shadow's first fill) */
+	long long bound;	/* what B's track and untrack may take */
+	long long hang;		/* what anything may take before it hangs */
+};
+
+/* One track and untrack of B, timed. */
+struct b_cycle {
+	int track_ret, untrack_ret;
+	long long track_ms, untrack_ms;
+	long long end;		/* when the untrack ended */
+};
+
+static void stall_b(struct __test_metadata *_metadata, const struct stall *s,
+		    struct b_cycle *c)
+{
+	c->track_ret = op_run(op_track, s->b, s->hang, &c->track_ms, NULL);
+	ASSERT_NE(-ETIMEDOUT, c->track_ret) TH_LOG("track B hung");
+	c->untrack_ret = op_run(op_untrack, s->b, s->hang, &c->untrack_ms,
+				&c->end);
+	ASSERT_NE(-ETIMEDOUT, c->untrack_ret) TH_LOG("untrack B hung");
+	EXPECT_EQ(0, c->track_ret) TH_LOG("track B: %s",
+					  strerror(-c->track_ret));
+	EXPECT_EQ(0, c->untrack_ret) TH_LOG("untrack B: %s",
+					    strerror(-c->untrack_ret));
+}
+
+/*
+ * Start a full verify of A and let it get under way.  With untrack, also
+ * untrack A meanwhile (in a thread of its own: it may wait for the
+ * verify) and wait until A is no longer counted as tracked.  *early
+ * tells that the verify was over before that untrack began.
+ */
+static struct op *stall_verify_start(struct __test_metadata *_metadata,
+				     const struct stall *s, struct op **untrack,
+				     bool *early)
+{
+	struct op *v = op_start(op_verify, s->a);
+	long long t0 = now_ms();
+
+	ASSERT_NE(NULL, v);
+	/* Its read under way for an eighth of a verify. */
+	while (!__atomic_load_n(&v->opened, __ATOMIC_ACQUIRE) &&
+	       !op_end(v) && now_ms() - t0 < s->hang)
+		usleep(1000);
+	ASSERT_EQ(0, op_end(v)) TH_LOG("verify of A: %s", strerror(-v->ret));
+	usleep(s->verify_ms / 8 * 1000);
+	*early = op_end(v);
+	if (!untrack)
+		return v;
+	*untrack = op_start(op_untrack, s->a);
+	ASSERT_NE(NULL, *untrack);
+	t0 = now_ms();
+	while (vmv_status_num("tracked") != s->tracked - 1 &&
+	       now_ms() - t0 < s->hang)
+		usleep(1000);
+	EXPECT_EQ(s->tracked - 1, vmv_status_num("tracked"))
+		TH_LOG("untrack A never took A off the list");
+	return v;
+}
+
+/*
+ * Wait for the verify in flight: it read whole (or, with gone_ok, failed
+ * with EIO: A's directory was removed under it) with no mismatch.
+ * Returns how it ended.
+ */
+static int stall_verify_done(struct __test_metadata *_metadata,
+			     const struct stall *s, struct op *v, bool gone_ok)
+{
+	int ret;
+
+	ASSERT_EQ(0, op_wait(v, s->hang)) TH_LOG("the verify of A hung");
+	ret = v->ret;
+	EXPECT_TRUE(!ret || (gone_ok && ret == -EIO))
+		TH_LOG("verify of A: %s", strerror(-ret));
+	if (!ret)
+		EXPECT_NE(NULL, strstr(v->line, " mismatches=0 "))
+			TH_LOG("verify of A: %s", v->line);
+	free(v);
+	return ret;
+}
+
+/*
+ * Was B's cycle done within the bound, with what it had to be done under
+ * (shown) true?  Says so either way, and how A's verify ended (v_end:
+ * when, as seen when B's cycle was over, 0: not yet; v_ret: its result).
+ */
+static bool stall_judge(const struct stall *s, const struct b_cycle *c,
+			bool shown, long long v_end, int v_ret,
+			const char *part, int try)
+{
+	bool quick = c->track_ms < s->bound && c->untrack_ms < s->bound;
+	char vs[96];
+
+	if (!v_end)
+		snprintf(vs, sizeof(vs), "still in flight");
+	else
+		snprintf(vs, sizeof(vs), "%s %lld ms before",
+			 v_ret ? strerror(-v_ret) : "done", c->end - v_end);
+	ksft_print_msg("lifetime: %s (try %d): track B %lld ms, untrack B %lld ms\n",
+		       part, try + 1, c->track_ms, c->untrack_ms);
+	ksft_print_msg("lifetime:   (bound %lld ms); A's verify then: %s%s\n",
+		       s->bound, vs,
+		       !quick ? ": STALLED" : !shown ? ": nothing shown, again" :
+		       "");
+	fflush(stdout);
+	return quick && shown;
+}
+
+/* Verify A, timed: the verify's duration, or -errno. */
+static long long stall_time_verify(const struct stall *s)
+{
+	long long took = 0;
+	int ret = op_run(op_verify, s->a, s->hang, &took, NULL);
+
+	return ret ? ret : took;
+}
+
+/*
+ * Tracking and untracking process B is not held up by process A: not by
+ * a long verify of A in flight (1), not by untracking A while that verify
+ * is in flight (2: that untrack may wait for the reads of A's directory,
+ * nobody else), and not by tracking A's PID again while a read of A's old
+ * directory is in flight (3), which itself must end (succeed, or fail
+ * with EBUSY or EAGAIN), not hang.  "Not held up": B's track and untrack
+ * each take less than a quarter of what a full verify of A takes,
+ * measured first; in (1) they are over while that verify still runs; in
+ * (2) and (3) the verify was under way when A was untracked (how long it
+ * then runs is the module's business: it may end early).  A part is run
+ * up to STALL_TRIES times (a stall shows every time, a scheduling hiccup
+ * of the guest not); each try prints its figures.
+ */
+TEST_F_TIMEOUT(lifetime, no_global_stall, 1200)
+{
+	struct vmv_child *a = &self->t[0], *b = &self->t[1];
+	struct stall s = { .hang = STALL_SETUP_MS };
+	size_t size = STALL_FIRST, more;
+	struct op *v, *ua = NULL, *ta;
+	long long d = 0, d2, t0 = now_ms(), t;
+	struct b_cycle c;
+	char comm[64];
+	int ret, try, i;
+	bool ok = false, early;
+
+	if (lockdown_only())
+		SKIP(return, "VMVIEW_LOCKDOWN=only");
+	s.tracked = self->base_tracked + 1;
+
+	/* A, grown until a full verify takes about STALL_VERIFY_MS. */
+	ASSERT_EQ(0, zero_target_start(a, size));
+	s.a = a->pid;
+	ASSERT_EQ(0, op_run(op_track, s.a, s.hang, &s.track_ms, NULL));
+	for (i = 0; ; i++) {
+		/* The shorter of two: the bound errs on the strict side. */
+		d = stall_time_verify(&s);
+		d2 = stall_time_verify(&s);
+		ASSERT_LT(0, d) TH_LOG("verify of A: %s", strerror(-d));
+		ASSERT_LT(0, d2) TH_LOG("verify of A: %s", strerror(-d2));
+		d = d < d2 ? d : d2;
+		ksft_print_msg("lifetime: A maps %zu GiB: a full verify takes %lld ms\n",
+			       size / GIB, d);
+		if (d >= STALL_VERIFY_MS * 3 / 4 || size >= STALL_MAX || i == 3)
+			break;
+		more = size / (d > 10 ? d : 10) * STALL_VERIFY_MS - size;
+		if (more < size / 4)
+			more = size / 4;
+		/* Whole GiB (userfaultfd wants whole pages). */
+		more = (more + GIB - 1) / GIB * GIB;
+		if (more > STALL_MAX - size)
+			more = STALL_MAX - size;
+		/* Grown, then a new shadow: filled by track, not verify. */
+		ASSERT_EQ(0, vmv_untrack(s.a));
+		ASSERT_EQ(0, zero_target_grow(a, more));
+		size += more;
+		ASSERT_EQ(0, op_run(op_track, s.a, s.hang, &s.track_ms, NULL));
+	}
+	s.verify_ms = d;
+	s.bound = s.verify_ms / 4;
+	s.hang = 60000 + 10 * (s.verify_ms + s.track_ms);
+	ksft_print_msg("lifetime: A maps %zu GiB of zero pages (made in %lld ms):\n",
+		       size / GIB, now_ms() - t0);
+	ksft_print_msg("lifetime:   track %lld ms, full verify %lld ms\n",
+		       s.track_ms, s.verify_ms);
+	if (s.verify_ms < STALL_MIN_MS)
+		SKIP(return, "a full verify of A takes %lld ms here: too quick to tell a stall",
+		     s.verify_ms);
+	ASSERT_EQ(0, target_start(b, 64 * PG));
+	s.b = b->pid;
+
+	/* 1. A's verify in flight. */
+	for (try = 0; try < STALL_TRIES && !ok; try++) {
+		v = stall_verify_start(_metadata, &s, NULL, &early);
+		stall_b(_metadata, &s, &c);
+		t = op_end(v);
+		ret = stall_verify_done(_metadata, &s, v, false);
+		ok = stall_judge(&s, &c, !early && !ret && (!t || t >= c.end),
+				 t, ret, "1. A's verify in flight", try);
+	}
+	EXPECT_TRUE(ok) TH_LOG("1: B's track and untrack waited for A's verify");
+
+	/* 2. Untrack A while its verify is in flight. */
+	for (try = 0, ok = false; try < STALL_TRIES && !ok; try++) {
+		if (try)
+			ASSERT_EQ(0, op_run(op_track, s.a, s.hang, &t, NULL));
+		v = stall_verify_start(_metadata, &s, &ua, &early);
+		stall_b(_metadata, &s, &c);
+		t = op_end(v);
+		ret = stall_verify_done(_metadata, &s, v, true);
+		ok = stall_judge(&s, &c, !early, t, ret,
+				 "2. A untracked while its verify runs", try);
+		ret = op_finish(ua, s.hang, NULL, NULL);
+		ASSERT_NE(-ETIMEDOUT, ret) TH_LOG("untrack of A hung");
+		EXPECT_EQ(0, ret) TH_LOG("untrack of A: %s", strerror(-ret));
+		EXPECT_EQ(s.tracked - 1, vmv_status_num("tracked"));
+	}
+	EXPECT_TRUE(ok) TH_LOG("2: B's track and untrack waited for A's verify");
+
+	/* 3. Track A's PID again while a read of its old directory is in flight. */
+	for (try = 0, ok = false; try < STALL_TRIES && !ok; try++) {
+		ASSERT_EQ(0, op_run(op_track, s.a, s.hang, &t, NULL));
+		v = stall_verify_start(_metadata, &s, &ua, &early);
+		ta = op_start(op_track, s.a);
+		ASSERT_NE(NULL, ta);
+		stall_b(_metadata, &s, &c);
+		t = op_end(v);
+		ret = stall_verify_done(_metadata, &s, v, true);
+		ok = stall_judge(&s, &c, !early, t, ret,
+				 "3. A tracked again while its old directory is read",
+				 try);
+		ret = op_finish(ua, s.hang, NULL, NULL);
+		ASSERT_NE(-ETIMEDOUT, ret) TH_LOG("untrack of A hung");
+		EXPECT_EQ(0, ret) TH_LOG("untrack of A: %s", strerror(-ret));
+		ret = op_finish(ta, s.hang, &t, NULL);
+		ASSERT_NE(-ETIMEDOUT, ret) TH_LOG("tracking A again hung");
+		EXPECT_TRUE(!ret || ret == -EBUSY || ret == -EAGAIN)
+			TH_LOG("tracking A again: %s", strerror(-ret));
+		ksft_print_msg("lifetime: A tracked again while its old directory was read: %s\n",
+			       ret ? strerror(-ret) : "done");
+		ksft_print_msg("lifetime:   in %lld ms\n", t);
+		fflush(stdout);
+		/* Refused for now: the old directory is gone, so now it goes. */
+		if (ret)
+			EXPECT_EQ(0, op_run(op_track, s.a, s.hang, &t, NULL));
+		/* The new directory is A's. */
+		EXPECT_EQ(0, mm_comm(s.a, comm, sizeof(comm)));
+		EXPECT_STREQ("vmv_zero", comm);
+		EXPECT_EQ(s.tracked, vmv_status_num("tracked"));
+		ASSERT_EQ(0, vmv_untrack(s.a));
+	}
+	EXPECT_TRUE(ok) TH_LOG("3: B's track and untrack waited for A's verify");
+	ksft_print_msg("lifetime: no_global_stall took %lld s\n",
+		       (now_ms() - t0) / 1000);
 	fflush(stdout);
 }
 

@@ -25,11 +25,26 @@
  *
  * The test unloads vmview first (counters start at 0) and restores the
  * module's loaded state at the end.
+ *
+ * No silent gaps (issue 16), the gaps tests: a target keeps 8 MiB (four
+ * THPs) mapped and populated the whole time while splitting their PMDs
+ * (mprotect() of one page) and joining them again (variant collapse:
+ * MADV_COLLAPSE, 6.1 and later, else SKIP; variant remap: a fresh THP
+ * moved over one by mremap(), every kernel).  Every dump of ptes and
+ * ptes.bin must cover each 4 KiB page of that range exactly once, by a
+ * PTE leaf or inside a PMD leaf at its own aligned address, with no hole
+ * and no overlap, or fail with EAGAIN or EBUSY (no stable view); pagemap
+ * right after must find every page present, and at rest agree frame for
+ * frame.  churn does it at random for VMVIEW_GAPS_SECONDS (default 3),
+ * half of the dumps in 4 KiB reads that pause inside the range; resume
+ * makes a dump stop between two fills inside the split range, joins the
+ * THPs, and lets it resume inside a PMD leaf.
  */
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -1092,6 +1107,812 @@ TEST_F_TIMEOUT(stress, storm, STRESS_TIMEOUT)
 	st->target = 0;
 	EXPECT_EQ(0, vmv_unload());
 	EXPECT_FALSE(vmv_module_loaded());
+}
+
+/* --- no silent gaps (issue 16) -------------------------------------------- */
+
+/*
+ * The target of the gaps tests maps, in a reservation of its own, from
+ * low to high addresses:
+ *
+ *   [filler: GAPS_FILLER]  4 KiB pages (MADV_NOHUGEPAGE), written on demand
+ *   [range: GAPS_LEN]      GAPS_THPS huge pages (MADV_HUGEPAGE), written whole
+ *   [guard: HUGE]          PROT_NONE
+ *   [spare: HUGE]          where a fresh THP is made before mremap() moves it
+ *
+ * Every page of the range stays mapped and present the whole time: the
+ * range changes only under the mmap lock taken for writing (mprotect(),
+ * MADV_COLLAPSE, mremap()), never through an unmapped state a walk could
+ * see.  The filler puts the end of ptes.bin's first fill inside the range.
+ */
+#define GAPS_THPS	4
+#define GAPS_LEN	(GAPS_THPS * HUGE)
+#define GAPS_PAGES	(GAPS_LEN / PG)
+#define GAPS_FILLER	(16UL << 20)
+#define GAPS_RESERVE	(GAPS_FILLER + GAPS_LEN + 2 * HUGE)
+#define GAPS_SECONDS	3	/* default of VMVIEW_GAPS_SECONDS */
+#define GAPS_WAIT_MS	60000	/* the longest a target's command may take */
+/*
+ * About how many records one fill of the dump's 128 KiB buffer holds
+ * (Documentation/vmview.rst, "Reading large files"), and how far into
+ * the range the first fill of ptes.bin should end.  Only an aim: if the
+ * buffer changes, the text dumps still end fills inside the range.
+ */
+#define GAPS_FILL_RECS	4080
+#define GAPS_INTO	256
+#define GAPS_LOG	2048
+#define GAPS_NO_COLLAPSE \
+	"no MADV_COLLAPSE in this kernel (before 6.1): the remap variant covers it"
+
+enum gaps_cmd {
+	G_FILL,		/* write arg pages of the filler */
+	G_SPLIT,	/* every THP of the range mapped by PTEs */
+	G_HUGE,		/* every THP of the range mapped by a PMD again */
+	G_CHURN,	/* split and rejoin THPs at random until G_STOP */
+	G_STOP,
+};
+
+/* Shared (MAP_SHARED) between the test and the target. */
+struct gaps_ctl {
+	bool remap;		/* rejoin by mremap() of a fresh THP */
+	unsigned long base, range, spare;
+	int ready;		/* 1: set up; -errno: failed */
+	bool no_collapse;	/* MADV_COLLAPSE is EINVAL here (5.10) */
+	/* A command: the test sets cmd and arg, then seq; the target acks. */
+	int cmd;
+	unsigned long arg;
+	unsigned int seq, ack;
+	int cmd_err;
+	/* What the churn did. */
+	unsigned long splits, joins, failed;
+	int first_err;
+};
+
+/* One page of THP i made read-only and writable again: the PMD splits. */
+static int gaps_split(struct gaps_ctl *c, unsigned int i)
+{
+	char *p = (char *)c->range + i * HUGE + (17 + 31 * i) * PG;
+
+	if (mprotect(p, PG, PROT_READ) ||
+	    mprotect(p, PG, PROT_READ | PROT_WRITE))
+		return -errno;
+	return 0;
+}
+
+/* A fresh THP, written whole, at the spare slot. */
+static int gaps_fresh(struct gaps_ctl *c)
+{
+	char *p = mmap((void *)c->spare, HUGE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	unsigned long i;
+
+	if (p == MAP_FAILED)
+		return -errno;
+	madvise(p, HUGE, MADV_HUGEPAGE);
+	for (i = 0; i < HUGE / PG; i++)
+		p[i * PG + (i & 63)] = (char)i;
+	return 0;
+}
+
+/*
+ * THP i mapped by a PMD again: MADV_COLLAPSE, or a fresh THP moved over
+ * it by mremap(), which replaces the old pages and moves the PMD in one
+ * go under the mmap lock.
+ */
+static int gaps_join(struct gaps_ctl *c, unsigned int i)
+{
+	char *to = (char *)c->range + i * HUGE;
+	int ret, tries;
+
+	if (!c->remap) {
+		/* EAGAIN: a page was busy for a moment (LRU, lock). */
+		for (tries = 0; tries < 3; tries++) {
+			if (!madvise(to, HUGE, MADV_COLLAPSE))
+				return 0;
+			if (errno != EAGAIN)
+				break;
+		}
+		return -errno;
+	}
+	ret = gaps_fresh(c);
+	if (ret)
+		return ret;
+	if (mremap((void *)c->spare, HUGE, HUGE, MREMAP_MAYMOVE | MREMAP_FIXED,
+		   to) == MAP_FAILED)
+		return -errno;
+	return 0;
+}
+
+static int gaps_all(struct gaps_ctl *c, int (*fn)(struct gaps_ctl *,
+						  unsigned int))
+{
+	unsigned int i;
+	int ret = 0;
+
+	for (i = 0; i < GAPS_THPS && !ret; i++)
+		ret = fn(c, i);
+	return ret;
+}
+
+static void gaps_churn_once(struct gaps_ctl *c, unsigned long *rng,
+			    bool *split)
+{
+	unsigned int i = rnd(rng) % GAPS_THPS;
+	int ret;
+
+	ret = split[i] ? gaps_join(c, i) : gaps_split(c, i);
+	if (ret) {
+		count(&c->failed);
+		if (!c->first_err)
+			c->first_err = ret;
+		return;
+	}
+	count(split[i] ? &c->joins : &c->splits);
+	split[i] = !split[i];
+}
+
+static int gaps_map(struct gaps_ctl *c)
+{
+	char *res, *p;
+	unsigned long i;
+
+	res = mmap(NULL, GAPS_RESERVE + HUGE, PROT_NONE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (res == MAP_FAILED)
+		return -errno;
+	c->base = ((unsigned long)res + HUGE - 1) & ~(HUGE - 1);
+	c->range = c->base + GAPS_FILLER;
+	c->spare = c->range + GAPS_LEN + HUGE;
+	p = mmap((void *)c->base, GAPS_FILLER, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	if (p == MAP_FAILED || madvise(p, GAPS_FILLER, MADV_NOHUGEPAGE))
+		return -errno;
+	p = mmap((void *)c->range, GAPS_LEN, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	if (p == MAP_FAILED)
+		return -errno;
+	madvise(p, GAPS_LEN, MADV_HUGEPAGE);
+	for (i = 0; i < GAPS_PAGES; i++)
+		p[i * PG + (i & 63)] = (char)i;
+	/* Mapped by PMDs already: a no-op where the kernel has it. */
+	c->no_collapse = madvise(p, GAPS_LEN, MADV_COLLAPSE) && errno == EINVAL;
+	return 0;
+}
+
+static int gaps_run_cmd(struct gaps_ctl *c, bool *split, bool *churn)
+{
+	unsigned long i;
+	int ret = 0;
+
+	switch (c->cmd) {
+	case G_FILL:
+		for (i = 0; i < c->arg && i < GAPS_FILLER / PG; i++)
+			((char *)c->base)[i * PG] = 1;
+		break;
+	case G_SPLIT:
+		ret = gaps_all(c, gaps_split);
+		memset(split, 1, GAPS_THPS * sizeof(*split));
+		break;
+	case G_HUGE:
+		ret = gaps_all(c, gaps_join);
+		memset(split, 0, GAPS_THPS * sizeof(*split));
+		break;
+	case G_CHURN:
+		*churn = true;
+		break;
+	case G_STOP:
+		*churn = false;
+		break;
+	}
+	return ret;
+}
+
+/* The target: set up, then run commands (and churn) until killed. */
+static void gaps_target(struct gaps_ctl *c)
+{
+	unsigned long rng = 0x9e3779b97f4a7c15UL ^ getpid();
+	bool split[GAPS_THPS] = { false }, churn = false;
+	unsigned int seq;
+	int ret;
+
+	prctl(PR_SET_NAME, "vmv_gaps");
+	ret = gaps_map(c);
+	__atomic_store_n(&c->ready, ret ? ret : 1, __ATOMIC_RELEASE);
+	if (ret)
+		_exit(1);
+	for (;;) {
+		seq = __atomic_load_n(&c->seq, __ATOMIC_ACQUIRE);
+		if (seq != c->ack) {
+			c->cmd_err = gaps_run_cmd(c, split, &churn);
+			__atomic_store_n(&c->ack, seq, __ATOMIC_RELEASE);
+		} else if (churn) {
+			gaps_churn_once(c, &rng, split);
+		} else {
+			usleep(500);
+		}
+	}
+}
+
+/* Have the target run a command and wait for it: its result or -ETIMEDOUT. */
+static int gaps_do(struct gaps_ctl *c, enum gaps_cmd cmd, unsigned long arg)
+{
+	unsigned int seq = c->seq + 1;
+	long long t0 = now_ms();
+
+	c->cmd = cmd;
+	c->arg = arg;
+	__atomic_store_n(&c->seq, seq, __ATOMIC_RELEASE);
+	while (__atomic_load_n(&c->ack, __ATOMIC_ACQUIRE) != seq) {
+		if (now_ms() - t0 > GAPS_WAIT_MS)
+			return -ETIMEDOUT;
+		usleep(200);
+	}
+	return c->cmd_err;
+}
+
+/* An error a dump may end with when it cannot give a stable view? */
+static bool gaps_unstable(int err)
+{
+	return err == -EAGAIN || err == -EBUSY;
+}
+
+/* A dump read whole. */
+struct gaps_dump {
+	bool binary;
+	char *buf;
+	size_t len, cap;
+};
+
+/* The first address of the last whole line or record read so far; 0: none. */
+static unsigned long gaps_last_va(const struct gaps_dump *d)
+{
+	const char *e, *s;
+
+	if (d->binary)
+		return d->len < sizeof(struct vmview_pte) ? 0 :
+		       ((struct vmview_pte *)d->buf)
+				[d->len / sizeof(struct vmview_pte) - 1].vaddr;
+	e = memrchr(d->buf, '\n', d->len);
+	if (!e)
+		return 0;
+	for (s = e; s > d->buf && s[-1] != '\n'; s--)
+		;
+	return strncmp(s, "0x", 2) ? 0 : strtoul(s + 2, NULL, 16);
+}
+
+/*
+ * Read PID/ptes or ptes.bin to EOF.  slow: 4 KiB reads with a pause
+ * after each that ended inside [lo, hi), so that the target changes the
+ * range between two fills of the dump.  at_range, if set, is called once
+ * as soon as what was read reaches lo.  Returns 0 or the read's -errno.
+ */
+static int gaps_read(pid_t pid, struct gaps_dump *d, bool slow,
+		     unsigned long lo, unsigned long hi,
+		     void (*at_range)(void *), void *arg)
+{
+	size_t chunk = slow ? 4096 : 262144;
+	char path[96];
+	unsigned long va;
+	ssize_t n;
+	int fd, ret = 0;
+
+	d->len = 0;
+	fd = open(vmv_pid_path(path, sizeof(path), pid,
+			       d->binary ? "ptes.bin" : "ptes"), O_RDONLY);
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		if (d->len + chunk + 1 > d->cap) {
+			char *nb = realloc(d->buf, (d->len + chunk + 1) * 2);
+
+			if (!nb) {
+				ret = -ENOMEM;
+				break;
+			}
+			d->buf = nb;
+			d->cap = (d->len + chunk + 1) * 2;
+		}
+		n = read(fd, d->buf + d->len, chunk);
+		if (n <= 0) {
+			ret = n ? -errno : 0;
+			break;
+		}
+		d->len += n;
+		if (!slow && !at_range)
+			continue;
+		va = gaps_last_va(d);
+		if (at_range && va >= lo) {
+			at_range(arg);
+			at_range = NULL;
+		}
+		if (slow && va >= lo && va < hi)
+			usleep(1000);
+	}
+	close(fd);
+	if (d->buf)
+		d->buf[d->len] = '\0';
+	return ret;
+}
+
+/* What a dump says about the range: its leaves, in order. */
+struct gaps_view {
+	unsigned int nr, pmd, pte;
+	struct vmv_pte leaf[GAPS_PAGES];
+};
+
+/* Take one leaf of the dump; false (and why) when something is wrong. */
+static bool gaps_leaf(struct gaps_view *v, const struct vmv_pte *l,
+		      unsigned long lo, unsigned long hi,
+		      unsigned long *prev_end, unsigned long *cursor,
+		      char *why, size_t len)
+{
+	unsigned long end = vmv_pte_end(l);
+
+	if (l->va < *prev_end) {
+		snprintf(why, len,
+			 "leaf 0x%lx (%s) overlaps or comes before the leaf ending at 0x%lx",
+			 l->va, vmv_level_names[l->level], *prev_end);
+		return false;
+	}
+	*prev_end = end;
+	if (l->va & (vmv_pte_size(l) - 1)) {
+		snprintf(why, len, "%s leaf printed at 0x%lx, but it maps from 0x%lx",
+			 vmv_level_names[l->level], l->va,
+			 l->va & ~(vmv_pte_size(l) - 1));
+		return false;
+	}
+	if (end <= lo || l->va >= hi)
+		return true;
+	if (l->va < lo || end > hi) {
+		snprintf(why, len, "leaf 0x%lx-0x%lx crosses the range 0x%lx-0x%lx",
+			 l->va, end, lo, hi);
+		return false;
+	}
+	if (l->va != *cursor) {
+		snprintf(why, len, "hole: 0x%lx-0x%lx (%lu pages) of the range has no leaf",
+			 *cursor, l->va, (l->va - *cursor) / PG);
+		return false;
+	}
+	/* Always populated: present, or on its way to a new frame. */
+	if (!vmv_pte_present(l) && l->kind != VMVIEW_KIND_MIGRATION) {
+		snprintf(why, len, "%s leaf at 0x%lx is %s: the range is never unmapped",
+			 vmv_level_names[l->level], l->va,
+			 vmv_kind_names[l->kind]);
+		return false;
+	}
+	*cursor = end;
+	v->leaf[v->nr++] = *l;
+	if (l->level == VMVIEW_LEVEL_PMD)
+		v->pmd++;
+	else
+		v->pte++;
+	return true;
+}
+
+/*
+ * Every 4 KiB page of [lo, hi) covered exactly once, by a PTE leaf or
+ * inside a PMD leaf, each leaf aligned to its size, the whole dump in
+ * ascending order without overlap.  Returns true, or false with why.
+ */
+static bool gaps_check(const struct gaps_dump *d, unsigned long lo,
+		       unsigned long hi, struct gaps_view *v, char *why,
+		       size_t len)
+{
+	unsigned long prev_end = 0, cursor = lo;
+	const char *p, *nl, *err;
+	struct vmv_pte l;
+	size_t i;
+
+	memset(v, 0, offsetof(struct gaps_view, leaf));
+	if (d->binary) {
+		const struct vmview_pte *r = (const void *)d->buf;
+
+		if (d->len % sizeof(*r)) {
+			snprintf(why, len, "ptes.bin: %zu bytes, not whole records",
+				 d->len);
+			return false;
+		}
+		for (i = 0; i < d->len / sizeof(*r); i++) {
+			vmv_pte_from_rec(&r[i], &l);
+			if (!gaps_leaf(v, &l, lo, hi, &prev_end, &cursor, why,
+				       len))
+				return false;
+		}
+	} else {
+		for (p = d->buf; *p; p = *nl ? nl + 1 : nl) {
+			nl = strchrnul(p, '\n');
+			if (*p == '#')
+				continue;
+			err = vmv_pte_parse(p, nl - p, &l);
+			if (err) {
+				snprintf(why, len, "%s: %.*s", err,
+					 (int)(nl - p), p);
+				return false;
+			}
+			if (!gaps_leaf(v, &l, lo, hi, &prev_end, &cursor, why,
+				       len))
+				return false;
+		}
+	}
+	if (cursor != hi) {
+		snprintf(why, len,
+			 "hole: 0x%lx-0x%lx (%lu pages) at the end of the range has no leaf",
+			 cursor, hi, (hi - cursor) / PG);
+		return false;
+	}
+	return true;
+}
+
+/* /proc/PID/pagemap of the range into pm; false (and why) if unreadable. */
+static bool gaps_pagemap_read(pid_t pid, unsigned long lo,
+			      unsigned long long *pm, char *why, size_t len)
+{
+	char path[64];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/pagemap", pid);
+	fd = open(path, O_RDONLY);
+	if (fd < 0) {
+		snprintf(why, len, "%s: %s", path, strerror(errno));
+		return false;
+	}
+	n = pread(fd, pm, GAPS_PAGES * sizeof(*pm), lo / PG * sizeof(*pm));
+	close(fd);
+	if (n != (ssize_t)(GAPS_PAGES * sizeof(*pm))) {
+		snprintf(why, len, "%s: read %zd bytes", path, n);
+		return false;
+	}
+	return true;
+}
+
+/* The first page of the range pagemap does not see present; -1: none. */
+static int gaps_absent(const unsigned long long *pm)
+{
+	int i;
+
+	for (i = 0; i < (int)GAPS_PAGES; i++)
+		if (!(pm[i] & PM_PRESENT))
+			return i;
+	return -1;
+}
+
+/*
+ * The kernel's view, /proc/PID/pagemap, right after a dump: every page of
+ * the range present (read again once, a moment later, if not: a page
+ * being migrated shows as a migration entry meanwhile); with exact, the
+ * frame of every page as the dump's leaves say (only when the target
+ * sits still).
+ */
+static bool gaps_pagemap(pid_t pid, unsigned long lo,
+			 const struct gaps_view *v, bool exact, char *why,
+			 size_t len)
+{
+	static unsigned long long pm[GAPS_PAGES];
+	unsigned long long pfn;
+	unsigned int i, j, k;
+	int absent;
+
+	if (!gaps_pagemap_read(pid, lo, pm, why, len))
+		return false;
+	absent = gaps_absent(pm);
+	if (absent >= 0) {
+		usleep(10000);
+		if (!gaps_pagemap_read(pid, lo, pm, why, len))
+			return false;
+		absent = gaps_absent(pm);
+	}
+	if (absent >= 0) {
+		snprintf(why, len, "pagemap: page 0x%lx of the range not present (0x%llx)",
+			 lo + absent * PG, pm[absent]);
+		return false;
+	}
+	if (!exact)
+		return true;
+	for (k = 0, i = 0; k < v->nr; k++) {
+		for (j = 0; j < vmv_pte_size(&v->leaf[k]) / PG; j++, i++) {
+			pfn = v->leaf[k].pfn + j;
+			if (PM_PFN(pm[i]) != pfn) {
+				snprintf(why, len,
+					 "pagemap: page 0x%lx is pfn 0x%llx, the dump's %s leaf says 0x%llx",
+					 lo + i * PG, PM_PFN(pm[i]),
+					 vmv_level_names[v->leaf[k].level],
+					 pfn);
+				return false;
+			}
+		}
+	}
+	return true;
+}
+
+/* A gaps test's target, its dump and what the checks found. */
+struct gaps_run {
+	struct gaps_ctl *c;
+	pid_t pid;
+	struct gaps_dump d;
+	struct gaps_view *v;
+	char why[512];
+};
+
+FIXTURE(gaps) {
+	bool was_loaded;
+	bool tracked;
+	struct gaps_run g;
+};
+
+/*
+ * collapse: PMDs split by mprotect() of one page and rejoined by
+ * MADV_COLLAPSE (6.1 and later); remap: rejoined by moving a fresh THP
+ * over them with mremap() (every kernel).
+ */
+FIXTURE_VARIANT(gaps) {
+	bool remap;
+};
+
+FIXTURE_VARIANT_ADD(gaps, collapse) { .remap = false };
+FIXTURE_VARIANT_ADD(gaps, remap) { .remap = true };
+
+FIXTURE_SETUP(gaps)
+{
+	struct gaps_run *g = &self->g;
+	size_t n = 0, i;
+	struct vmview_pte *r;
+	unsigned long before = 0;
+	long long t0;
+
+	self->was_loaded = vmv_module_loaded();
+	ASSERT_EQ(0, vmv_ensure_loaded());
+	g->v = malloc(sizeof(*g->v));
+	ASSERT_NE(NULL, g->v);
+	g->c = mmap(NULL, sizeof(*g->c), PROT_READ | PROT_WRITE,
+		    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, g->c);
+	memset(g->c, 0, sizeof(*g->c));
+	g->c->remap = variant->remap;
+	g->pid = fork();
+	ASSERT_GE(g->pid, 0);
+	if (!g->pid) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		gaps_target(g->c);
+	}
+	t0 = now_ms();
+	while (!__atomic_load_n(&g->c->ready, __ATOMIC_ACQUIRE) &&
+	       now_ms() - t0 < GAPS_WAIT_MS)
+		usleep(1000);
+	ASSERT_EQ(1, g->c->ready) TH_LOG("the target's setup: %s",
+					 strerror(-g->c->ready));
+	ASSERT_EQ(0, vmv_track(g->pid));
+	self->tracked = true;
+
+	/* The filler: ptes.bin's first fill ends GAPS_INTO records in. */
+	r = vmv_ptes_bin(g->pid, &n);
+	ASSERT_NE(NULL, r) TH_LOG("ptes.bin: %s", strerror(errno));
+	for (i = 0; i < n; i++)
+		if (r[i].vaddr < g->c->range)
+			before++;
+	free(r);
+	if (before + GAPS_INTO < GAPS_FILL_RECS)
+		ASSERT_EQ(0, gaps_do(g->c, G_FILL,
+				     GAPS_FILL_RECS - GAPS_INTO - before));
+}
+
+FIXTURE_TEARDOWN(gaps)
+{
+	struct gaps_run *g = &self->g;
+
+	if (g->pid > 0) {
+		if (self->tracked && vmv_module_loaded())
+			vmv_untrack(g->pid);
+		kill(g->pid, SIGKILL);
+		waitpid(g->pid, NULL, 0);
+	}
+	if (g->c && g->c != MAP_FAILED)
+		munmap(g->c, sizeof(*g->c));
+	free(g->d.buf);
+	free(g->v);
+	if (!self->was_loaded && vmv_module_loaded())
+		vmv_unload();
+}
+
+static int gaps_seconds(void)
+{
+	const char *e = getenv("VMVIEW_GAPS_SECONDS");
+	int s = e && *e ? atoi(e) : GAPS_SECONDS;
+
+	return s > 0 ? s : GAPS_SECONDS;
+}
+
+/*
+ * One dump of the quiet target, both formats: whole, and frame for frame
+ * what pagemap says (a dump and pagemap taken again, up to 3 times, if
+ * only the frames differ: compaction may move a page in between).
+ * Returns the PMD leaves of the range (-1: failed).
+ */
+static int gaps_quiet_check(struct __test_metadata *_metadata,
+			    struct gaps_run *g, const char *when)
+{
+	unsigned long lo = g->c->range, hi = lo + GAPS_LEN;
+	int fmt, ret, try, pmd = -1;
+	bool whole, same;
+
+	for (fmt = 0; fmt < 2; fmt++) {
+		g->d.binary = fmt;
+		for (try = 0; try < 3; try++) {
+			ret = gaps_read(g->pid, &g->d, false, lo, hi,
+					NULL, NULL);
+			EXPECT_EQ(0, ret) TH_LOG("%s: %s: %s", when,
+						 fmt ? "ptes.bin" : "ptes",
+						 strerror(-ret));
+			if (ret)
+				return -1;
+			whole = gaps_check(&g->d, lo, hi, g->v,
+					   g->why, sizeof(g->why));
+			same = whole && gaps_pagemap(g->pid, lo, g->v,
+						     true, g->why,
+						     sizeof(g->why));
+			if (!whole || same)
+				break;
+		}
+		EXPECT_TRUE(same) TH_LOG("%s: %s: %s", when,
+					 fmt ? "ptes.bin" : "ptes", g->why);
+		if (!same)
+			return -1;
+		pmd = g->v->pmd;
+	}
+	return pmd;
+}
+
+/*
+ * The range split and rejoined at random, as fast as the target can, while
+ * the test reads ptes and ptes.bin in a loop (half of the dumps in 4 KiB
+ * reads that pause inside the range, so that fills of one dump see the
+ * range change between them): every dump covers every page of the range
+ * exactly once, or fails with EAGAIN or EBUSY; pagemap right after finds
+ * every page present.
+ */
+TEST_F_TIMEOUT(gaps, churn, 300)
+{
+	struct gaps_run *g = &self->g;
+	unsigned long lo = g->c->range, hi = lo + GAPS_LEN;
+	unsigned long dumps[2] = { 0 }, bad = 0, unstable = 0, errs = 0;
+	unsigned long layouts = 0, with_pmd = 0, with_pte = 0, mixed = 0;
+	unsigned int last_pmd = ~0U, i;
+	char log[GAPS_LOG] = "";
+	long long t_end;
+	int ret;
+
+	if (!variant->remap && g->c->no_collapse)
+		SKIP(return, GAPS_NO_COLLAPSE);
+	ASSERT_EQ(0, gaps_do(g->c, G_CHURN, 0));
+	t_end = now_ms() + gaps_seconds() * 1000LL;
+	for (i = 0; now_ms() < t_end; i++) {
+		g->d.binary = i & 1;
+		ret = gaps_read(g->pid, &g->d, i & 2, lo, hi, NULL, NULL);
+		if (ret) {
+			if (gaps_unstable(ret)) {
+				unstable++;
+			} else {
+				errs++;
+				snprintf(log + strlen(log), sizeof(log) - strlen(log),
+					 "# dump %u (%s): %s\n", i,
+					 g->d.binary ? "ptes.bin" : "ptes",
+					 strerror(-ret));
+			}
+			continue;
+		}
+		dumps[g->d.binary]++;
+		if (!gaps_check(&g->d, lo, hi, g->v, g->why,
+				sizeof(g->why)) ||
+		    !gaps_pagemap(g->pid, lo, g->v, false, g->why,
+				  sizeof(g->why))) {
+			bad++;
+			snprintf(log + strlen(log), sizeof(log) - strlen(log),
+				 "# dump %u (%s%s): %s\n", i,
+				 g->d.binary ? "ptes.bin" : "ptes",
+				 i & 2 ? ", slow" : "", g->why);
+			continue;
+		}
+		with_pmd += g->v->pmd > 0;
+		with_pte += g->v->pte > 0;
+		mixed += g->v->pmd > 0 && g->v->pte > 0;
+		layouts += g->v->pmd != last_pmd;
+		last_pmd = g->v->pmd;
+	}
+	ASSERT_EQ(0, gaps_do(g->c, G_STOP, 0));
+	ksft_print_msg("gaps: %s, %d s: target: %lu splits, %lu %s, %lu refused (first: %s)\n",
+		       variant->remap ? "remap" : "collapse", gaps_seconds(),
+		       g->c->splits, g->c->joins,
+		       variant->remap ? "remaps" : "collapses", g->c->failed,
+		       g->c->first_err ? strerror(-g->c->first_err) : "-");
+	ksft_print_msg("gaps: dumps read whole: %lu ptes, %lu ptes.bin\n",
+		       dumps[0], dumps[1]);
+	ksft_print_msg("gaps: %lu wrong in the range, %lu unstable, %lu other errors\n",
+		       bad, unstable, errs);
+	ksft_print_msg("gaps: the range with PMD leaves in %lu dumps, PTE leaves in %lu,\n",
+		       with_pmd, with_pte);
+	ksft_print_msg("gaps: both in %lu; %lu changes of layout between dumps\n",
+		       mixed, layouts);
+	fflush(stdout);
+	EXPECT_EQ(0UL, bad) TH_LOG("first problems:\n%s", log);
+	EXPECT_EQ(0UL, errs) TH_LOG("first problems:\n%s", log);
+	/* It ran, and the target really changed the range under it. */
+	EXPECT_GE(dumps[0], 3UL);
+	EXPECT_GE(dumps[1], 3UL);
+	EXPECT_GT(g->c->splits, 2UL);
+	EXPECT_GT(g->c->joins, 2UL);
+	EXPECT_GT(layouts, 2UL);
+
+	/* At rest: whole, and frame for frame what pagemap says. */
+	EXPECT_LE(0, gaps_quiet_check(_metadata, g, "at rest"));
+}
+
+/* at_range of the resume test: rejoin every THP (the dump is mid-range). */
+struct gaps_join_now {
+	struct gaps_ctl *c;
+	int ret;
+};
+
+static void gaps_join_now(void *arg)
+{
+	struct gaps_join_now *j = arg;
+
+	j->ret = gaps_do(j->c, G_HUGE, 0);
+}
+
+/*
+ * A dump that stops between two fills inside the range while the range is
+ * mapped by PTEs, and resumes after every THP of it was rejoined: its next
+ * fill starts at an address inside a PMD leaf.  The dump must still cover
+ * every page of the range exactly once (the PTE leaves before the stop,
+ * the rest after it, no PMD leaf at an address that is not its own), or
+ * fail with EAGAIN or EBUSY.  Both formats, in 4 KiB reads.
+ */
+TEST_F_TIMEOUT(gaps, resume, 120)
+{
+	struct gaps_run *g = &self->g;
+	unsigned long lo = g->c->range, hi = lo + GAPS_LEN;
+	struct gaps_join_now j = { .c = g->c };
+	unsigned int pte = 0, pmd = 0;
+	int fmt, ret, now;
+	char why[512];
+	bool ok;
+
+	if (!variant->remap && g->c->no_collapse)
+		SKIP(return, GAPS_NO_COLLAPSE);
+	for (fmt = 0; fmt < 2; fmt++) {
+		const char *name = fmt ? "ptes.bin" : "ptes";
+
+		ASSERT_EQ(0, gaps_do(g->c, G_SPLIT, 0));
+		ASSERT_EQ(0, gaps_quiet_check(_metadata, g, "split"))
+			TH_LOG("%s: the range is not all PTEs after the split",
+			       name);
+		g->d.binary = fmt;
+		j.ret = -ENODATA;
+		ret = gaps_read(g->pid, &g->d, true, lo, hi, gaps_join_now, &j);
+		ok = !ret && gaps_check(&g->d, lo, hi, g->v, why, sizeof(why));
+		if (ok) {
+			pte = g->v->pte;
+			pmd = g->v->pmd;
+		}
+		/* Rejoined for real?  Else there was nothing to resume into. */
+		now = gaps_quiet_check(_metadata, g, "rejoined");
+		if (j.ret || now == 0)
+			SKIP(return, "no THP to resume into (%s: %s, %d PMD leaves)",
+			     variant->remap ? "a fresh THP" : "MADV_COLLAPSE",
+			     strerror(-j.ret), now);
+		if (gaps_unstable(ret)) {
+			ksft_print_msg("gaps: resume: %s: %s (no stable view)\n",
+				       name, strerror(-ret));
+			continue;
+		}
+		EXPECT_EQ(0, ret) TH_LOG("%s: %s", name, strerror(-ret));
+		EXPECT_TRUE(ok || ret)
+			TH_LOG("%s resumed inside a rejoined THP: %s", name, why);
+		if (ok)
+			ksft_print_msg("gaps: resume: %s: %u PTE, %u PMD leaves (then %d PMDs)\n",
+				       name, pte, pmd, now);
+	}
+	fflush(stdout);
 }
 
 TEST_HARNESS_MAIN
