@@ -13,6 +13,7 @@
 #define _VMV_COMPAT_H
 
 #include <linux/fs.h>
+#include <linux/highmem.h>
 #include <linux/mm.h>
 #include <linux/mmu_notifier.h>
 #include <linux/pgtable.h>
@@ -203,12 +204,21 @@ static inline swp_entry_t vmv_writable_migration_entry(unsigned long pfn)
 /*
  * Mark a swap PTE exclusively mapped (5.19+: pte_swp_mkexclusive()).
  * False, @pte untouched, on a kernel without the bit: it has no such
- * entries, and the decoder never reports the flag there.
+ * entries, and the decoder never reports the flag there.  6.1 has the
+ * helper everywhere but the bit only where the architecture defines
+ * __HAVE_ARCH_PTE_SWP_EXCLUSIVE (x86-64, not i386: there the generic
+ * helper leaves the entry as it is); since 6.5 every architecture has
+ * the bit and the macro is gone.  So the kernel's own answer decides:
+ * the bit is there when pte_swp_exclusive() sees what the helper set.
  */
 static inline bool vmv_pte_swp_mkexclusive(pte_t *pte)
 {
 #ifdef VMV_HAVE_PTE_SWP_EXCLUSIVE
-	*pte = pte_swp_mkexclusive(*pte);
+	pte_t excl = pte_swp_mkexclusive(*pte);
+
+	if (!pte_swp_exclusive(excl))
+		return false;
+	*pte = excl;
 	return true;
 #else
 	return false;
@@ -216,14 +226,96 @@ static inline bool vmv_pte_swp_mkexclusive(pte_t *pte)
 }
 
 /*
+ * The PTE table a pmd snapshot points to, mapped for reading @addr's
+ * entry, and its unmapping.  With CONFIG_HIGHPTE (i386) a PTE table may
+ * live in high memory, outside the kernel's permanent mapping, and must
+ * be mapped before it is read, as the kernel's own readers do:
+ *
+ * - 5.10 and 6.1: pte_offset_map() is a macro that maps (kmap_atomic()
+ *   or kmap_local_page() of the table under HIGHPTE, pte_offset_kernel()
+ *   otherwise) and pte_unmap() undoes it;
+ * - 6.5+: pte_offset_map() is __pte_offset_map(), which also checks the
+ *   pmd and takes rcu_read_lock() (and is not exported); the mapping
+ *   alone is __pte_map(), undone by kunmap_local() under HIGHPTE (its
+ *   pte_unmap() also drops the RCU lock, which the walker holds itself).
+ *
+ * Which one a kernel has is whether pte_offset_map is a macro.  Mapped
+ * tables nest like kmap_local_page(): unmap in reverse order, from the
+ * same task, without sleeping in between.
+ */
+#ifdef pte_offset_map
+static inline pte_t *vmv_pte_map(pmd_t *pmd, unsigned long addr)
+{
+	return pte_offset_map(pmd, addr);
+}
+
+static inline void vmv_pte_unmap(pte_t *pte)
+{
+	pte_unmap(pte);
+}
+#else
+static inline pte_t *vmv_pte_map(pmd_t *pmd, unsigned long addr)
+{
+	return __pte_map(pmd, addr);
+}
+
+static inline void vmv_pte_unmap(pte_t *pte)
+{
+#ifdef CONFIG_HIGHPTE
+	kunmap_local(pte);
+#endif
+}
+#endif
+
+/*
+ * Read an entry that may change under us, in one piece.  A 64-bit PAE
+ * entry is two 32-bit words, which a plain read may tear: the kernel's
+ * lockless readers read the low word, the high word, then the low word
+ * again until it did not change (ptep_get_lockless(); for a pmd,
+ * pmdp_get_lockless() since 6.2, which 6.1 lacks: it reads pmds the
+ * same way there).  Where an entry is one word (x86-64, 2-level i386)
+ * this is one READ_ONCE(), as before.
+ */
+static inline pte_t vmv_ptep_get_lockless(pte_t *ptep)
+{
+#if defined(CONFIG_GUP_GET_PTE_LOW_HIGH) || defined(CONFIG_GUP_GET_PXX_LOW_HIGH)
+	return ptep_get_lockless(ptep);
+#else
+	return ptep_get(ptep);
+#endif
+}
+
+static inline pmd_t vmv_pmdp_get_lockless(pmd_t *pmdp)
+{
+#if defined(pmdp_get_lockless)
+	return pmdp_get_lockless(pmdp);
+#elif defined(CONFIG_GUP_GET_PTE_LOW_HIGH) && CONFIG_PGTABLE_LEVELS > 2
+	u32 *half = (u32 *)pmdp;
+	u32 lo, hi;
+
+	do {
+		lo = READ_ONCE(half[0]);
+		smp_rmb();	/* the high word after the low one */
+		hi = READ_ONCE(half[1]);
+		smp_rmb();	/* the low word again after the high one */
+	} while (unlikely(lo != READ_ONCE(half[0])));
+	return __pmd((pmdval_t)hi << 32 | lo);
+#else
+	return READ_ONCE(*pmdp);
+#endif
+}
+
+/*
  * For the load-time check of the decoder: make @pte a PTE marker where
- * the kernel has those (5.19+).  False, @pte untouched, on a kernel
- * without: it has no such entries for the decoder to meet.  (The x86
- * bits that moved, devmap and saved-dirty, are arch/x86/layout.c's.)
+ * the kernel has those (5.19+; on 6.1 only with CONFIG_PTE_MARKER, which
+ * its i386 kernels lack: make_pte_marker() then WARNs).  False, @pte
+ * untouched, on a kernel without: it has no such entries for the decoder
+ * to meet.  (The x86 bits that moved, devmap and saved-dirty, are
+ * arch/x86/layout.c's.)
  */
 static inline bool vmv_pte_mkmarker(pte_t *pte)
 {
-#ifdef VMV_HAVE_PTE_MARKER
+#if defined(VMV_HAVE_PTE_MARKER) && SWP_PTE_MARKER_NUM
 	*pte = make_pte_marker(PTE_MARKER_UFFD_WP);
 	return true;
 #else

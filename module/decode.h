@@ -6,7 +6,7 @@
  * entry bits and the inline helpers the generic code uses.  Plain C, no
  * kernel state: the module fills a struct vmv_layout from the running
  * kernel's constants once at load (arch/ARCH/layout.c), and the host
- * tests fill it for 6.1 and 6.12 by hand.
+ * tests fill it by hand for each kernel and entry format.
  */
 #ifndef _VMV_DECODE_H
 #define _VMV_DECODE_H
@@ -25,13 +25,25 @@
 #define VMV_FLAG(f)	(1U << (f))
 
 /*
- * What differs between kernels: the swap types the kernel reserves for
- * special entries (MAX_SWAPFILES and the ones after it; VMV_NO_TYPE when
- * the kernel has none), the bits a PFN takes in a swap entry's offset
- * (SWP_PFN_BITS: 40 with 5-level paging, 34 with 4-level), and the
- * software bits that moved (devmap: bit 58 on 6.1, 57 on 6.12; 6.12
- * keeps a written page's dirty bit in "saved dirty", bit 58, when the
- * page is write-protected).
+ * What differs between kernels and paging modes, as data: the decoder
+ * has no other source.  The module fills it once at load from the
+ * running kernel's constants (arch/ARCH/layout.c), the host tests by hand
+ * for each kernel and entry format they test.
+ *
+ * The kernel's special swap types (MAX_SWAPFILES and the ones after it;
+ * VMV_NO_TYPE when the kernel has none) and the bits a PFN takes in a
+ * swap entry's offset (SWP_PFN_BITS: 40 with 5-level paging, 34 with
+ * 4-level, 26 with PAE, 20 without); the software bits that moved
+ * (devmap: bit 58 on 6.1, 57 on 6.12; 6.12 keeps a written page's dirty
+ * bit in "saved dirty", bit 58, when the page is write-protected).
+ *
+ * The entry format (arch/ARCH/vmv_arch.h describes the three of x86):
+ * which bits of an entry hold a physical address, whether there is an
+ * NX bit, at which levels a leaf may sit and how much it maps, where a
+ * swap entry keeps its type and offset and whether the offset (and the
+ * PFN of a non-present leaf) is stored inverted.  A level is named as
+ * Linux names it (enum vmview_level): with 2-level paging a 4 MiB leaf
+ * is a pgd entry.
  */
 #define VMV_NO_TYPE	0xffU
 struct vmv_layout {
@@ -49,6 +61,22 @@ struct vmv_layout {
 	u8 swp_pfn_bits;
 	u64 devmap_mask;
 	u64 saved_dirty_mask;		/* 0 when the kernel has none */
+
+	/* The entry format. */
+	u64 pfn_mask;		/* PTE_PFN_MASK: the frame's address bits */
+	u64 nx_mask;		/* _PAGE_NX, 0 without one */
+	u64 none_mask;		/* bits pte_none() ignores (A, D: KNL) */
+	/* log2 of what a leaf at each level maps; 0: only tables there */
+	u8 leaf_shift[VMVIEW_NR_LEVELS];
+	bool pfn_inverted;	/* non-present leaves keep ~PFN (L1TF) */
+	u8 swp_type_shift;	/* the swap type: bits shift.. */
+	u8 swp_type_bits;	/*   ..shift + bits - 1 */
+	u8 swp_offset_shift;	/* the offset: bits shift.. */
+	u8 swp_offset_bits;	/*   ..shift + bits - 1 */
+	bool swp_inverted;	/* the offset is stored inverted (L1TF) */
+	u64 swp_soft_dirty_mask;	/* _PAGE_SWP_SOFT_DIRTY, or 0 */
+	u64 swp_uffd_wp_mask;		/* _PAGE_SWP_UFFD_WP, or 0 */
+	u64 swp_exclusive_mask;		/* _PAGE_SWP_EXCLUSIVE, or 0 */
 };
 
 struct vmv_decoded {
@@ -57,7 +85,7 @@ struct vmv_decoded {
 	u32 flags;		/* VMV_FLAG(VMVIEW_F_*) */
 	u8 swap_type;		/* for swap-format entries */
 	u64 swap_offset;	/* for swap-format entries */
-	u8 page_shift;		/* size mapped by a leaf: 12, 21 or 30 */
+	u8 page_shift;		/* size mapped by a leaf: 12, 21, 22 or 30 */
 	bool writable;		/* a present leaf allows writes */
 };
 
@@ -67,9 +95,11 @@ extern const char * const vmv_level_names[VMVIEW_NR_LEVELS];
 extern const char * const vmv_flag_names[VMVIEW_NR_FLAGS];
 
 /*
- * Decode one entry found at a level.  Upper levels (pgd, p4d) only hold
- * tables; pud and pmd entries are leaves when PSE is set (or, not
- * present, when they hold a swap-format entry), tables otherwise.
+ * Decode one entry found at a level (its Linux name: the level of a
+ * folded one is the level above).  A pte is a leaf; an entry at another
+ * level where the layout allows leaves (leaf_shift) is one when PSE is
+ * set (or, not present, when it holds a swap-format entry), a table
+ * otherwise; elsewhere (pgd, p4d on x86-64) entries are only tables.
  */
 void vmv_decode(const struct vmv_layout *l, u64 entry, enum vmview_level level,
 		struct vmv_decoded *d);
@@ -77,7 +107,10 @@ void vmv_decode(const struct vmv_layout *l, u64 entry, enum vmview_level level,
 /* Make the decoder's tables (arch/ARCH/decode.c); once, before decoding. */
 void vmv_decode_init(void);
 
-/* Build an entry's swap-format bits (for tests and for checks at load). */
-u64 vmv_swp_entry(u8 type, u64 offset);
+/*
+ * Build an entry's swap-format bits as the layout stores them (for tests
+ * and for checks at load); offset bits the entry cannot hold are dropped.
+ */
+u64 vmv_swp_entry(const struct vmv_layout *l, u8 type, u64 offset);
 
 #endif /* _VMV_DECODE_H */

@@ -110,8 +110,6 @@ static __always_inline int vmv_ptes_pte(struct vmv_walk *w, pte_t *ptep,
 	struct vmv_page_info pi;
 	struct vmv_decoded dec;
 
-	if (!vmv_ptes_room(pw, addr))
-		return 1;
 	if (vmv_pte_info_fast(w->vma, e, &pi)) {
 		u32 flags = vmv_pte_present_flags(&vmv_layout, e);
 
@@ -133,28 +131,29 @@ static __always_inline int vmv_ptes_pte(struct vmv_walk *w, pte_t *ptep,
 }
 
 /*
- * A PTE table's entries.  Out of room inside it, the fill takes back the
- * table's lines and stops at its start: were it to resume in the middle,
- * the range might be one huge page by then, and its line would cover
- * pages already dumped.  A table that begins the fill always fits
- * (VMV_DUMP_BUF).
+ * A PTE table's entries, all of them in this fill or none: a table that
+ * may not fit (its lines at their longest) ends the fill before it, so
+ * a dump never resumes in the middle of a table, where the range might
+ * be one huge page by then and its line would cover pages already
+ * dumped.  The table that begins a fill always fits (VMV_DUMP_BUF), so
+ * the per-entry check of room never fails inside a table.
  */
 static int vmv_ptes_table(struct vmv_walk *w, pte_t *ptep, unsigned long addr,
 			  unsigned long end, unsigned long *resume)
 {
 	struct vmv_ptes_walk *pw = w->private;
-	size_t count = pw->d->count;
-	int ret;
+	size_t n = (end - addr) >> PAGE_SHIFT;
+	size_t most = n * (pw->d->binary ? sizeof(struct vmview_pte) :
+			   VMV_PTE_LINE_MAX);
 
-	if (vmv_ptes_piece_done(pw, addr, (end - addr) >> PAGE_SHIFT))
+	if (vmv_ptes_piece_done(pw, addr, n))
 		return 1;
-	ret = vmv_walk_ptes(w, ptep, addr, end, resume, vmv_ptes_pte);
-	if (ret && pw->full && count > pw->first) {
-		pw->d->count = count;
+	if (pw->d->count > pw->first && pw->d->count + most > VMV_DUMP_BUF) {
+		pw->full = true;
 		pw->stop = addr;
-		*resume = addr;
+		return 1;
 	}
-	return ret;
+	return vmv_walk_ptes(w, ptep, addr, end, resume, vmv_ptes_pte);
 }
 
 static const struct vmv_walk_ops vmv_ptes_ops = {

@@ -17,9 +17,8 @@ struct vmv_target;
 /*
  * Per-open state of PID/ptes and PID/ptes.bin.  A large buffer: one fill
  * serves many reads.  It holds a whole PTE table's lines at their longest
- * (256 KiB on x86-64): a fill that runs out of room inside a table takes
- * that table's lines back and the next fill starts at the table, so a
- * dump never resumes inside what may by then be a huge page.
+ * (256 KiB on x86-64): a fill takes whole tables only, so a dump never
+ * resumes inside what may by then be a huge page.
  */
 #define VMV_DUMP_BUF	ALIGN(PTRS_PER_PTE * VMV_PTE_LINE_MAX + PAGE_SIZE, \
 			      SZ_64K)

@@ -30,8 +30,8 @@
 /* --- PID/mm ------------------------------------------------------------ */
 
 struct vmv_count {
-	unsigned long tables[VMVIEW_NR_LEVELS];	/* by the level pointing */
-	u64 last[VMVIEW_NR_LEVELS];		/* last table counted */
+	unsigned long tables[VMVIEW_NR_LEVELS];	/* tables of each level */
+	u64 last[VMVIEW_NR_LEVELS];		/* by the level pointing */
 	unsigned long deposited;
 	unsigned long thp_pmd;
 };
@@ -45,7 +45,7 @@ static int vmv_count_table(struct vmv_walk *w, unsigned long addr,
 	if (c->last[level] == entry)
 		return 0;
 	c->last[level] = entry;
-	c->tables[level]++;
+	c->tables[vmv_child_level(level)]++;
 	return 0;
 }
 
@@ -64,7 +64,7 @@ static int vmv_count_leaf(struct vmv_walk *w, unsigned long addr,
 {
 	struct vmv_count *c = w->private;
 
-	if (level != VMVIEW_LEVEL_PMD || is_vm_hugetlb_page(w->vma))
+	if (level != vmv_pmd_level() || is_vm_hugetlb_page(w->vma))
 		return 0;
 	/*
 	 * An anonymous PMD leaf (a THP, the huge zero page, or one under
@@ -148,18 +148,24 @@ int vmv_show_mm(struct seq_file *m, struct vmv_target *t)
 		goto out;
 
 	vmv_target_comm(t, comm);
-	walked = c.tables[VMVIEW_LEVEL_P4D] + c.tables[VMVIEW_LEVEL_PUD] +
-		 c.tables[VMVIEW_LEVEL_PMD] + c.deposited;
+	walked = c.tables[VMVIEW_LEVEL_PUD] + c.tables[VMVIEW_LEVEL_PMD] +
+		 c.tables[VMVIEW_LEVEL_PTE] + c.deposited;
 	seq_printf(m, "pid: %d\n", t->nr);
 	seq_printf(m, "comm: %s\n", comm);
 	seq_printf(m, "levels: %d\n", vmv_levels());
 	seq_printf(m, "pgd: 0x%016llx\n", (u64)virt_to_phys(mm->pgd));
+	/*
+	 * Where user space ends: the target's own TASK_SIZE (a 32-bit task
+	 * on x86-64 has a 4 GiB one), and where the kernel's direct map of
+	 * physical memory begins.
+	 */
+	seq_printf(m, "task_size: 0x%016lx\n", mm->task_size);
+	seq_printf(m, "page_offset: 0x%016lx\n", (unsigned long)PAGE_OFFSET);
 	seq_printf(m, "pgtables_bytes: %lu\n", mm_pgtables_bytes(mm));
-	/* The entries at one level point to the next level's tables. */
-	seq_printf(m, "table_p4d: %lu\n", c.tables[VMVIEW_LEVEL_PGD]);
-	seq_printf(m, "table_pud: %lu\n", c.tables[VMVIEW_LEVEL_P4D]);
-	seq_printf(m, "table_pmd: %lu\n", c.tables[VMVIEW_LEVEL_PUD]);
-	seq_printf(m, "table_pte: %lu\n", c.tables[VMVIEW_LEVEL_PMD]);
+	seq_printf(m, "table_p4d: %lu\n", c.tables[VMVIEW_LEVEL_P4D]);
+	seq_printf(m, "table_pud: %lu\n", c.tables[VMVIEW_LEVEL_PUD]);
+	seq_printf(m, "table_pmd: %lu\n", c.tables[VMVIEW_LEVEL_PMD]);
+	seq_printf(m, "table_pte: %lu\n", c.tables[VMVIEW_LEVEL_PTE]);
 	seq_printf(m, "table_deposited: %lu\n", c.deposited);
 	seq_printf(m, "walk_pgtables_bytes: %lu\n", walked * PAGE_SIZE);
 	seq_printf(m, "map_count: %d\n", mm->map_count);
@@ -262,7 +268,7 @@ static int vmv_vma_leaf(struct vmv_walk *w, unsigned long addr,
 	default:
 		return 0;
 	}
-	if (level == VMVIEW_LEVEL_PMD) {
+	if (level == vmv_pmd_level()) {
 		if (vmv_is_huge_zero(w, level, entry, d))
 			return 0;
 		c->thp++;

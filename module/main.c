@@ -11,6 +11,7 @@
 #include <linux/init.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/utsname.h>
 
 #include "fmt.h"
 #include "dump.h"
@@ -33,6 +34,33 @@ bool vmv_test_hooks;
 module_param_named(test_hooks, vmv_test_hooks, bool, 0400);
 MODULE_PARM_DESC(test_hooks, "Add test-only files: PID/inject and fail_nth (default: off)");
 
+#ifdef VMV_UNTESTED_BUILD
+/*
+ * Built with VMVIEW_UNTESTED=1 for a kernel no guest of guests.table
+ * tests: loads only when asked, for porting.
+ */
+static bool vmv_untested;
+module_param_named(untested, vmv_untested, bool, 0400);
+MODULE_PARM_DESC(untested, "Load on this untested kernel, for porting (default: refuse)");
+
+static int vmv_untested_check(void)
+{
+	if (!vmv_untested) {
+		pr_err("refusing to load: built with VMVIEW_UNTESTED=1 for a kernel no guest of guests.table tests; load with untested=1 to port vmview to it\n");
+		pr_err("this kernel (%s, %s, %d-level paging) is not one vmview is tested on: see Documentation/vmview.rst, Supported kernels\n",
+		       utsname()->machine, utsname()->release, vmv_levels());
+		return -EOPNOTSUPP;
+	}
+	pr_warn("loading on a kernel no guest of guests.table tests (untested=1): for porting only\n");
+	return 0;
+}
+#else
+static int vmv_untested_check(void)
+{
+	return 0;
+}
+#endif
+
 static atomic_t vmv_fail_countdown = ATOMIC_INIT(0);
 
 void vmv_fail_nth(int n)
@@ -54,7 +82,13 @@ static int __init vmview_init(void)
 {
 	int ret;
 
-	/* First: refuse a kernel vmview does not know (arch/ARCH/layout.c). */
+	/*
+	 * First: refuse a kernel no guest tests, unless told to load, and
+	 * one vmview does not know (arch/ARCH/layout.c).
+	 */
+	ret = vmv_untested_check();
+	if (ret)
+		return ret;
 	ret = vmv_layout_init();
 	if (ret)
 		return ret;

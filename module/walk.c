@@ -28,7 +28,8 @@ static int vmv_walk_yield(void)
 	return fatal_signal_pending(current) ? -EINTR : 0;
 }
 
-static int vmv_walk_leaf(struct vmv_walk *w, void *entryp, unsigned long addr,
+static int vmv_walk_leaf(struct vmv_walk *w, void *entryp,
+			 enum vmview_level stage, unsigned long addr,
 			 enum vmview_level level, u64 entry,
 			 const struct vmv_decoded *d)
 {
@@ -37,6 +38,7 @@ static int vmv_walk_leaf(struct vmv_walk *w, void *entryp, unsigned long addr,
 	if (!w->ops->leaf)
 		return 0;
 	w->entryp = entryp;
+	w->entry_stage = stage;
 	ret = w->ops->leaf(w, addr, level, entry, d);
 	w->entryp = NULL;
 	/* After the leaf: @addr is inside it when the walk began there. */
@@ -47,14 +49,16 @@ static int vmv_walk_leaf(struct vmv_walk *w, void *entryp, unsigned long addr,
 /*
  * The PTE level, from a pmd snapshot that is a present table.  As
  * __pte_offset_map_lock() does: under RCU (the table cannot be freed),
- * take the table's own lock, then check that the pmd still points to it;
- * if not, *changed tells the caller to read the pmd again.
+ * take the table's own lock, then check that the pmd still points to it
+ * (if not, *changed tells the caller to read the pmd again), and map the
+ * table for as long as it is read (HIGHPTE).
  */
 static int vmv_walk_pte(struct vmv_walk *w, pmd_t *pmdp, pmd_t *pmdval,
 			unsigned long addr, unsigned long end, bool *changed)
 {
 	unsigned long resume = end;
 	spinlock_t *ptl;	/* the PTE table's own lock */
+	pte_t *ptep;
 	int ret;
 
 	if (!w->ops->pte_table)
@@ -62,25 +66,34 @@ static int vmv_walk_pte(struct vmv_walk *w, pmd_t *pmdp, pmd_t *pmdval,
 	rcu_read_lock();
 	ptl = pte_lockptr(w->mm, pmdval);
 	spin_lock(ptl);
-	if (!pmd_same(*pmdval, READ_ONCE(*pmdp))) {
+	if (!pmd_same(*pmdval, vmv_pmdp_get_lockless(pmdp))) {
 		spin_unlock(ptl);
 		rcu_read_unlock();
 		*changed = true;
 		return 0;
 	}
+	ptep = vmv_pte_map(pmdval, addr);
 	w->ptl_held = true;
-	ret = w->ops->pte_table(w, pte_offset_kernel(pmdval, addr), addr, end,
-				&resume);
+	ret = w->ops->pte_table(w, ptep, addr, end, &resume);
 	w->ptl_held = false;
+	vmv_pte_unmap(ptep);
 	spin_unlock(ptl);
 	rcu_read_unlock();
 	return vmv_walk_stop(w, ret, resume);
 }
 
-static int vmv_walk_pmd(struct vmv_walk *w, pud_t *pudval, unsigned long addr,
-			unsigned long end)
+/*
+ * The pmd stage: always an entry of its own (the pte level is never
+ * folded), a pgd entry without PAE.  A folded pmd is the pud entry
+ * itself: it is read where it lives, @pudp, not in our snapshot of it,
+ * so that reading it again sees a change.
+ */
+static int vmv_walk_pmd(struct vmv_walk *w, pud_t *pudp, pud_t *pudval,
+			unsigned long addr, unsigned long end)
 {
-	pmd_t *pmdp = pmd_offset(pudval, addr);
+	pmd_t *pmdp = vmv_level_folded(VMVIEW_LEVEL_PMD) ?
+		      pmd_offset(pudp, addr) : pmd_offset(pudval, addr);
+	enum vmview_level level = vmv_pmd_level();
 	struct vmv_decoded d;
 	unsigned long next;
 	int ret;
@@ -90,17 +103,17 @@ static int vmv_walk_pmd(struct vmv_walk *w, pud_t *pudval, unsigned long addr,
 		pmd_t pmd;
 
 again:
-		/* One 64-bit read: on x86-64 pmdp_get_lockless() is this. */
-		pmd = READ_ONCE(*pmdp);
+		/* One read, or two halves that agree (PAE). */
+		pmd = vmv_pmdp_get_lockless(pmdp);
 		next = pmd_addr_end(addr, end);
 		if (pmd_none(pmd))
 			continue;
-		vmv_decode(&vmv_layout, pmd_val(pmd), VMVIEW_LEVEL_PMD, &d);
+		vmv_decode(&vmv_layout, pmd_val(pmd), level, &d);
 		if (d.kind == VMVIEW_KIND_TABLE) {
 			if (pmd_bad(pmd))
 				continue;
 			if (w->ops->table) {
-				ret = w->ops->table(w, addr, VMVIEW_LEVEL_PMD,
+				ret = w->ops->table(w, addr, level,
 						    pmd_val(pmd));
 				if (ret)
 					return vmv_walk_stop(w, ret, addr);
@@ -120,8 +133,8 @@ again:
 				goto again;
 			}
 		} else if (d.kind != VMVIEW_KIND_NONE) {
-			ret = vmv_walk_leaf(w, pmdp, addr, VMVIEW_LEVEL_PMD,
-					    pmd_val(pmd), &d);
+			ret = vmv_walk_leaf(w, pmdp, VMVIEW_LEVEL_PMD, addr,
+					    level, pmd_val(pmd), &d);
 		} else {
 			continue;
 		}
@@ -134,10 +147,17 @@ again:
 	return 0;
 }
 
-static int vmv_walk_pud(struct vmv_walk *w, p4d_t *p4dval, unsigned long addr,
-			unsigned long end)
+/*
+ * The pud stage: a pud entry (x86-64), a pgd entry (PAE: the pud is
+ * folded into it), or nothing of its own when the pmd is folded (2
+ * levels: the pmd stage reads the entry).
+ */
+static int vmv_walk_pud(struct vmv_walk *w, p4d_t *p4dp, p4d_t *p4dval,
+			unsigned long addr, unsigned long end)
 {
-	pud_t *pudp = pud_offset(p4dval, addr);
+	pud_t *pudp = vmv_level_folded(VMVIEW_LEVEL_PUD) ?
+		      pud_offset(p4dp, addr) : pud_offset(p4dval, addr);
+	enum vmview_level level = vmv_real_level(VMVIEW_LEVEL_PUD);
 	struct vmv_decoded d;
 	unsigned long next;
 	int ret;
@@ -146,22 +166,28 @@ static int vmv_walk_pud(struct vmv_walk *w, p4d_t *p4dval, unsigned long addr,
 		pud_t pud = READ_ONCE(*pudp);
 
 		next = pud_addr_end(addr, end);
+		if (!vmv_stage_real(VMVIEW_LEVEL_PUD)) {
+			ret = vmv_walk_pmd(w, pudp, &pud, addr, next);
+			if (ret)
+				return ret;
+			continue;
+		}
 		if (pud_none(pud))
 			continue;
-		vmv_decode(&vmv_layout, pud_val(pud), VMVIEW_LEVEL_PUD, &d);
+		vmv_decode(&vmv_layout, pud_val(pud), level, &d);
 		if (d.kind == VMVIEW_KIND_TABLE) {
 			if (pud_bad(pud))
 				continue;
 			if (w->ops->table) {
-				ret = w->ops->table(w, addr, VMVIEW_LEVEL_PUD,
+				ret = w->ops->table(w, addr, level,
 						    pud_val(pud));
 				if (ret)
 					return vmv_walk_stop(w, ret, addr);
 			}
-			ret = vmv_walk_pmd(w, &pud, addr, next);
+			ret = vmv_walk_pmd(w, pudp, &pud, addr, next);
 		} else if (d.kind != VMVIEW_KIND_NONE) {
-			ret = vmv_walk_leaf(w, pudp, addr, VMVIEW_LEVEL_PUD,
-					    pud_val(pud), &d);
+			ret = vmv_walk_leaf(w, pudp, VMVIEW_LEVEL_PUD, addr,
+					    level, pud_val(pud), &d);
 			if (!ret)
 				ret = vmv_walk_yield();
 		} else {
@@ -173,10 +199,14 @@ static int vmv_walk_pud(struct vmv_walk *w, p4d_t *p4dval, unsigned long addr,
 	return 0;
 }
 
+/*
+ * The p4d stage: a p4d entry (5 levels), a pgd entry (4 levels), or
+ * nothing of its own when the pud is folded into it (i386).
+ */
 static int vmv_walk_p4d(struct vmv_walk *w, pgd_t *pgdp, unsigned long addr,
 			unsigned long end)
 {
-	/* With 4-level paging this is the pgd entry itself (folded). */
+	/* Folded, this is the pgd entry itself. */
 	p4d_t *p4dp = p4d_offset(pgdp, addr);
 	unsigned long next;
 	int ret;
@@ -185,15 +215,18 @@ static int vmv_walk_p4d(struct vmv_walk *w, pgd_t *pgdp, unsigned long addr,
 		p4d_t p4d = READ_ONCE(*p4dp);
 
 		next = p4d_addr_end(addr, end);
-		if (p4d_none(p4d) || p4d_bad(p4d))
-			continue;
-		if (w->ops->table) {
-			ret = w->ops->table(w, addr, VMVIEW_LEVEL_P4D,
-					    p4d_val(p4d));
-			if (ret)
-				return vmv_walk_stop(w, ret, addr);
+		if (vmv_stage_real(VMVIEW_LEVEL_P4D)) {
+			if (p4d_none(p4d) || p4d_bad(p4d))
+				continue;
+			if (w->ops->table) {
+				ret = w->ops->table(w, addr,
+						    vmv_real_level(VMVIEW_LEVEL_P4D),
+						    p4d_val(p4d));
+				if (ret)
+					return vmv_walk_stop(w, ret, addr);
+			}
 		}
-		ret = vmv_walk_pud(w, &p4d, addr, next);
+		ret = vmv_walk_pud(w, p4dp, &p4d, addr, next);
 		if (ret)
 			return ret;
 	} while (p4dp++, addr = next, addr != end);
@@ -211,10 +244,10 @@ static int vmv_walk_pgd(struct vmv_walk *w, unsigned long addr,
 		pgd_t pgd = READ_ONCE(*pgdp);
 
 		next = pgd_addr_end(addr, end);
-		/* Both are false with 4-level paging: the p4d decides. */
+		/* Both are false when the p4d is folded: a lower stage decides. */
 		if (pgd_none(pgd) || pgd_bad(pgd))
 			continue;
-		if (PTRS_PER_P4D > 1 && w->ops->table) {
+		if (vmv_stage_real(VMVIEW_LEVEL_PGD) && w->ops->table) {
 			ret = w->ops->table(w, addr, VMVIEW_LEVEL_PGD,
 					    pgd_val(pgd));
 			if (ret)
@@ -268,7 +301,20 @@ int vmv_walk(struct vmv_walk *w, unsigned long start, unsigned long end)
 	return 0;
 }
 
-static void vmv_page_info(void *entryp, bool stable,
+/* The entry a stage read at @entryp, read again (as that stage reads it). */
+static u64 vmv_entry_reread(void *entryp, enum vmview_level stage)
+{
+	switch (stage) {
+	case VMVIEW_LEVEL_PTE:
+		return pte_val(vmv_ptep_get_lockless(entryp));
+	case VMVIEW_LEVEL_PMD:
+		return pmd_val(vmv_pmdp_get_lockless(entryp));
+	default:
+		return pud_val(READ_ONCE(*(pud_t *)entryp));
+	}
+}
+
+static void vmv_page_info(void *entryp, enum vmview_level stage, bool stable,
 			  struct vm_area_struct *vma, enum vmview_level level,
 			  u64 entry, const struct vmv_decoded *d,
 			  struct vmv_page_info *pi)
@@ -315,7 +361,7 @@ static void vmv_page_info(void *entryp, bool stable,
 	if (!vmv_folio_try_get(folio))
 		return;
 	if (vmv_page_folio(page) == folio && entryp &&
-	    READ_ONCE(*(u64 *)entryp) == entry)
+	    vmv_entry_reread(entryp, stage) == entry)
 		vmv_folio_info(folio, page, vma, level, pi);
 	vmv_folio_put(folio);
 }
@@ -323,13 +369,15 @@ static void vmv_page_info(void *entryp, bool stable,
 void vmv_walk_pte_info(struct vmv_walk *w, pte_t *ptep, u64 entry,
 		       const struct vmv_decoded *d, struct vmv_page_info *pi)
 {
-	vmv_page_info(ptep, w->ptl_held, w->vma, VMVIEW_LEVEL_PTE, entry, d, pi);
+	vmv_page_info(ptep, VMVIEW_LEVEL_PTE, w->ptl_held, w->vma,
+		      VMVIEW_LEVEL_PTE, entry, d, pi);
 }
 
 void vmv_walk_page_info(struct vmv_walk *w, enum vmview_level level, u64 entry,
 			const struct vmv_decoded *d, struct vmv_page_info *pi)
 {
-	vmv_page_info(w->entryp, w->ptl_held, w->vma, level, entry, d, pi);
+	vmv_page_info(w->entryp, w->entry_stage, w->ptl_held, w->vma, level,
+		      entry, d, pi);
 }
 
 /**
@@ -366,16 +414,18 @@ unsigned long vmv_walk_next_pmd(struct mm_struct *mm, unsigned long addr,
 		next = p4d_addr_end(addr, end);
 		if (p4d_none(p4d))
 			goto skip;
-		pudp = pud_offset(&p4d, addr);
+		pudp = vmv_level_folded(VMVIEW_LEVEL_PUD) ?
+		       pud_offset(p4dp, addr) : pud_offset(&p4d, addr);
 		pud = READ_ONCE(*pudp);
 		next = pud_addr_end(addr, end);
 		if (pud_none(pud))
 			goto skip;
 		if (!pud_present(pud) || pud_leaf(pud) || pud_bad(pud))
 			return addr;
-		pmdp = pmd_offset(&pud, addr);
+		pmdp = vmv_level_folded(VMVIEW_LEVEL_PMD) ?
+		       pmd_offset(pudp, addr) : pmd_offset(&pud, addr);
 		next = pmd_addr_end(addr, end);
-		if (!pmd_none(READ_ONCE(*pmdp)))
+		if (!pmd_none(vmv_pmdp_get_lockless(pmdp)))
 			return addr;
 skip:
 		addr = next;
@@ -384,28 +434,32 @@ skip:
 }
 
 static void vmv_trace_add(struct vmv_trace *tr, enum vmview_level level,
-			  unsigned int index, u64 entry)
+			  unsigned long addr, u64 entry)
 {
 	tr->level[tr->nr] = level;
-	tr->index[tr->nr] = index;
+	tr->index[tr->nr] = vmv_level_index(level, addr);
 	tr->entry[tr->nr] = entry;
 	tr->nr++;
 	vmv_decode(&vmv_layout, entry, level, &tr->leaf);
 }
 
 /*
- * A pud or pmd entry on the path: true when it is not a table (a huge
- * leaf, a swap-format entry or nothing), which ends the path at it.
+ * An entry of the pud or pmd stage on the path, of (real) @level: true
+ * when it is not a table (a huge leaf, a swap-format entry or nothing),
+ * which ends the path at it.
  */
 static bool vmv_trace_huge(struct vmv_trace *tr, struct vm_area_struct *vma,
-			   void *entryp, enum vmview_level level,
-			   unsigned int index, u64 entry, unsigned long leaf_addr)
+			   void *entryp, enum vmview_level stage,
+			   enum vmview_level level, unsigned long addr,
+			   u64 entry)
 {
-	vmv_trace_add(tr, level, index, entry);
+	vmv_trace_add(tr, level, addr, entry);
 	if (tr->leaf.kind == VMVIEW_KIND_TABLE)
 		return false;
-	tr->leaf_addr = leaf_addr;
-	vmv_page_info(entryp, false, vma, level, entry, &tr->leaf, &tr->pi);
+	tr->leaf_addr = tr->leaf.page_shift ?
+			ALIGN_DOWN(addr, 1UL << tr->leaf.page_shift) : addr;
+	vmv_page_info(entryp, stage, false, vma, level, entry, &tr->leaf,
+		      &tr->pi);
 	return true;
 }
 
@@ -416,8 +470,12 @@ static bool vmv_trace_huge(struct vmv_trace *tr, struct vm_area_struct *vma,
  * @addr: the address
  * @tr: where the path goes
  *
- * Locking: as vmv_walk(): mmap_read_lock(@mm) held, the PTE level read
- * under RCU from a pmd snapshot.
+ * One entry a level that is not folded, under its Linux name, as
+ * vmv_walk() reads them.
+ *
+ * Locking: as vmv_walk(): mmap_read_lock(@mm) held; the pmd entry read
+ * inside rcu_read_lock(), and the PTE table it points to read there,
+ * mapped (HIGHPTE), as __pte_offset_map() does.
  */
 void vmv_walk_trace(struct mm_struct *mm, struct vm_area_struct *vma,
 		    unsigned long addr, struct vmv_trace *tr)
@@ -432,8 +490,8 @@ void vmv_walk_trace(struct mm_struct *mm, struct vm_area_struct *vma,
 	memset(tr, 0, sizeof(*tr));
 	pgdp = pgd_offset(mm, addr);
 	pgd = READ_ONCE(*pgdp);
-	if (PTRS_PER_P4D > 1) {
-		vmv_trace_add(tr, VMVIEW_LEVEL_PGD, pgd_index(addr), pgd_val(pgd));
+	if (vmv_stage_real(VMVIEW_LEVEL_PGD)) {
+		vmv_trace_add(tr, VMVIEW_LEVEL_PGD, addr, pgd_val(pgd));
 		if (pgd_none(pgd))
 			return;
 		if (pgd_bad(pgd))
@@ -441,38 +499,46 @@ void vmv_walk_trace(struct mm_struct *mm, struct vm_area_struct *vma,
 	}
 	p4dp = p4d_offset(pgdp, addr);
 	p4d = READ_ONCE(*p4dp);
-	/* With 4-level paging the p4d entry is the pgd entry. */
-	vmv_trace_add(tr, PTRS_PER_P4D > 1 ? VMVIEW_LEVEL_P4D : VMVIEW_LEVEL_PGD,
-		      PTRS_PER_P4D > 1 ? p4d_index(addr) : pgd_index(addr),
-		      p4d_val(p4d));
-	if (p4d_none(p4d))
-		return;
-	if (p4d_bad(p4d))
-		goto bad;
+	if (vmv_stage_real(VMVIEW_LEVEL_P4D)) {
+		vmv_trace_add(tr, vmv_real_level(VMVIEW_LEVEL_P4D), addr,
+			      p4d_val(p4d));
+		if (p4d_none(p4d))
+			return;
+		if (p4d_bad(p4d))
+			goto bad;
+	}
 
-	pudp = pud_offset(&p4d, addr);
+	pudp = vmv_level_folded(VMVIEW_LEVEL_PUD) ?
+	       pud_offset(p4dp, addr) : pud_offset(&p4d, addr);
 	pud = READ_ONCE(*pudp);
-	if (vmv_trace_huge(tr, vma, pudp, VMVIEW_LEVEL_PUD, pud_index(addr),
-			   pud_val(pud), addr & PUD_MASK))
-		return;
-	if (pud_bad(pud))
-		goto bad;
+	if (vmv_stage_real(VMVIEW_LEVEL_PUD)) {
+		if (vmv_trace_huge(tr, vma, pudp, VMVIEW_LEVEL_PUD,
+				   vmv_real_level(VMVIEW_LEVEL_PUD), addr,
+				   pud_val(pud)))
+			return;
+		if (pud_bad(pud))
+			goto bad;
+	}
 
-	pmdp = pmd_offset(&pud, addr);
-	pmd = READ_ONCE(*pmdp);
-	if (vmv_trace_huge(tr, vma, pmdp, VMVIEW_LEVEL_PMD, pmd_index(addr),
-			   pmd_val(pmd), addr & PMD_MASK))
-		return;
-	if (pmd_bad(pmd))
-		goto bad;
-
+	pmdp = vmv_level_folded(VMVIEW_LEVEL_PMD) ?
+	       pmd_offset(pudp, addr) : pmd_offset(&pud, addr);
 	rcu_read_lock();
-	ptep = pte_offset_kernel(&pmd, addr);
-	pte = ptep_get(ptep);
-	vmv_trace_add(tr, VMVIEW_LEVEL_PTE, pte_index(addr), pte_val(pte));
+	pmd = vmv_pmdp_get_lockless(pmdp);
+	if (vmv_trace_huge(tr, vma, pmdp, VMVIEW_LEVEL_PMD, vmv_pmd_level(),
+			   addr, pmd_val(pmd)))
+		goto out;
+	if (pmd_bad(pmd)) {
+		tr->bad = true;
+		goto out;
+	}
+	ptep = vmv_pte_map(&pmd, addr);
+	pte = vmv_ptep_get_lockless(ptep);
+	vmv_trace_add(tr, VMVIEW_LEVEL_PTE, addr, pte_val(pte));
 	tr->leaf_addr = addr & PAGE_MASK;
-	vmv_page_info(ptep, false, vma, VMVIEW_LEVEL_PTE, pte_val(pte),
-		      &tr->leaf, &tr->pi);
+	vmv_page_info(ptep, VMVIEW_LEVEL_PTE, false, vma, VMVIEW_LEVEL_PTE,
+		      pte_val(pte), &tr->leaf, &tr->pi);
+	vmv_pte_unmap(ptep);
+out:
 	rcu_read_unlock();
 	return;
 bad:

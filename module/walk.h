@@ -12,24 +12,41 @@
  *             to resume
  *   negative  an error; vmv_walk() returns it
  *
+ * Levels: the walk goes through every stage, pgd -> p4d -> pud -> pmd ->
+ * pte, on every kernel, as the kernel's own walkers do.  A level with a
+ * single entry (PTRS_PER_P4D, _PUD or _PMD is 1) is folded into the level
+ * above: its entry is that level's entry itself (include/asm-generic/
+ * pgtable-nop4d.h, -nopud.h, -nopmd.h).  Each entry is read, decoded and
+ * reported once, at the lowest stage of its group, under the name of the
+ * highest: Linux's name for it (vmv_real_level()).  So with 4-level
+ * x86-64 the p4d stage reads pgd entries; with i386 PAE (3 levels) the
+ * pud stage reads the 4 pgd entries; without PAE (2 levels) the pmd stage
+ * reads the pgd entries, and a 4 MiB leaf there is a pgd leaf.
+ *
  * Locking: the caller holds a reference on the mm (mmget) and its mmap
  * lock for reading (mmap_assert_locked() checks it).  Only VMA ranges
  * are walked: with the mmap lock held no VMA can be unmapped, so the
  * pgd, p4d, pud and pmd tables under a VMA cannot be freed (munmap frees
  * tables only after taking the VMAs out of the tree).  Entries are read
- * once each, locklessly (READ_ONCE), and may change under us; a walker
- * never writes.  A PTE table is read as __pte_offset_map_lock() does on
- * 6.5+ (and pagemap with it): inside rcu_read_lock(), from a pmd snapshot
- * that is present and not huge, holding the table's own lock, after
- * checking that the pmd still points to the table.  RCU is what keeps
- * the table itself alive on 6.12 (khugepaged frees a PTE table with only
- * the pmd lock held, after a grace period: pte_free_defer()); the lock
- * keeps its entries, and the pages they map, still while ->leaf looks at
- * them.  So ->pte_table runs under a spinlock and must not sleep;
- * between PMD ranges, outside, the walker calls cond_resched() and gives
- * up with -EINTR on a fatal signal.
- * Huge pmd and pud leaves are read locklessly; their struct page is read
- * under a speculative folio reference.
+ * once each, locklessly, and may change under us; a walker never
+ * writes.  A 64-bit entry that is two words (PAE) is read as the
+ * kernel's lockless readers read it, until both halves agree
+ * (vmv_pmdp_get_lockless(), vmv_ptep_get_lockless()).  A PTE table is
+ * read as __pte_offset_map_lock() does on 6.5+ (and pagemap with it):
+ * inside rcu_read_lock(), from a pmd snapshot that is present and not
+ * huge, holding the table's own lock, after checking that the pmd still
+ * points to the table, and mapped while it is read (vmv_pte_map(): with
+ * CONFIG_HIGHPTE a PTE table may be in high memory; the mapping is
+ * atomic, kmap_atomic() or kmap_local_page()) and unmapped before the
+ * lock is dropped.  RCU is what keeps the table itself alive on 6.12
+ * (khugepaged frees a PTE table with only the pmd lock held, after a
+ * grace period: pte_free_defer()); the lock keeps its entries, and the
+ * pages they map, still while ->leaf looks at them.  So ->pte_table runs
+ * under a spinlock, with the table mapped, and must not sleep; between
+ * PMD ranges, outside, the walker calls cond_resched() and gives up with
+ * -EINTR on a fatal signal.  Huge pmd and pud leaves are read
+ * locklessly; their struct page is read under a speculative folio
+ * reference.
  */
 #ifndef _VMV_WALK_H
 #define _VMV_WALK_H
@@ -44,21 +61,25 @@ struct vmv_walk;
 
 struct vmv_walk_ops {
 	/*
-	 * @entry at @level points to the next level's table (for pgd
-	 * only with 5-level paging: with 4 levels the p4d is folded).
+	 * @entry at @level (its Linux name) points to a table of the next
+	 * level that is not folded, vmv_child_level(@level).
 	 */
 	int (*table)(struct vmv_walk *w, unsigned long addr,
 		     enum vmview_level level, u64 entry);
 	/*
 	 * A range [@addr, @end) of one PTE table: @ptep is the entry for
-	 * @addr.  Called with the table's lock held: must not sleep.  Its
+	 * @addr, in the table's mapping (valid only during the call).
+	 * Called with the table's lock held: must not sleep.  Its
 	 * entries are visited with vmv_walk_ptes(), the one PTE loop.  A
 	 * positive return stops the walk, *@resume saying where to go on.
 	 * Without it PTE tables are not read.
 	 */
 	int (*pte_table)(struct vmv_walk *w, pte_t *ptep, unsigned long addr,
 			 unsigned long end, unsigned long *resume);
-	/* A non-empty huge leaf at @level (pmd or pud), decoded in @d. */
+	/*
+	 * A non-empty huge leaf at @level (pmd or pud; pgd without PAE),
+	 * decoded in @d.
+	 */
 	int (*leaf)(struct vmv_walk *w, unsigned long addr,
 		    enum vmview_level level, u64 entry,
 		    const struct vmv_decoded *d);
@@ -72,6 +93,7 @@ struct vmv_walk {
 	unsigned long next;		/* where to resume after a stop */
 	/* private to walk.c */
 	void *entryp;			/* the live entry of the current leaf */
+	enum vmview_level entry_stage;	/* the stage that read it */
 	bool ptl_held;			/* its PTE table's lock is held */
 };
 
@@ -88,6 +110,75 @@ int vmv_layout_init(void);
 static inline int vmv_levels(void)
 {
 	return 2 + (PTRS_PER_PMD > 1) + (PTRS_PER_PUD > 1) + (PTRS_PER_P4D > 1);
+}
+
+/* Is @level folded into the level above (one entry a table)? */
+static inline bool vmv_level_folded(enum vmview_level level)
+{
+	switch (level) {
+	case VMVIEW_LEVEL_PMD:
+		return PTRS_PER_PMD == 1;
+	case VMVIEW_LEVEL_PUD:
+		return PTRS_PER_PUD == 1;
+	case VMVIEW_LEVEL_P4D:
+		return PTRS_PER_P4D == 1;
+	default:
+		return false;	/* pgd and pte never are */
+	}
+}
+
+/* The Linux name of the entry read at stage @stage (see the top). */
+static inline enum vmview_level vmv_real_level(enum vmview_level stage)
+{
+	while (stage < VMVIEW_LEVEL_PGD && vmv_level_folded(stage))
+		stage++;
+	return stage;
+}
+
+/*
+ * Does stage @stage read an entry of its own, the lowest stage of its
+ * group?  Not when the level below is folded into it: that stage reads
+ * the same entry.
+ */
+static inline bool vmv_stage_real(enum vmview_level stage)
+{
+	return stage == VMVIEW_LEVEL_PTE || !vmv_level_folded(stage - 1);
+}
+
+/* The level of the tables an entry at (real) @level points to. */
+static inline enum vmview_level vmv_child_level(enum vmview_level level)
+{
+	do {
+		level--;
+	} while (level > VMVIEW_LEVEL_PTE && vmv_level_folded(level));
+	return level;
+}
+
+/*
+ * The level of the pmd stage's entries, where THPs are mapped: pmd, or
+ * pgd without PAE (4 MiB leaves).
+ */
+static inline enum vmview_level vmv_pmd_level(void)
+{
+	return vmv_real_level(VMVIEW_LEVEL_PMD);
+}
+
+/* The index of @addr in a table of (real) @level. */
+static inline unsigned int vmv_level_index(enum vmview_level level,
+					   unsigned long addr)
+{
+	switch (level) {
+	case VMVIEW_LEVEL_PTE:
+		return pte_index(addr);
+	case VMVIEW_LEVEL_PMD:
+		return pmd_index(addr);
+	case VMVIEW_LEVEL_PUD:
+		return pud_index(addr);
+	case VMVIEW_LEVEL_P4D:
+		return p4d_index(addr);
+	default:
+		return pgd_index(addr);
+	}
 }
 
 int vmv_walk(struct vmv_walk *w, unsigned long start, unsigned long end);
@@ -149,7 +240,7 @@ static __always_inline void vmv_folio_info(struct vmv_folio *folio,
 		pi->flags |= VMV_FLAG(VMVIEW_P_ANON);
 		if (vmv_folio_test_ksm(folio))
 			pi->flags |= VMV_FLAG(VMVIEW_P_KSM);
-	} else if (level == VMVIEW_LEVEL_PMD && vma_is_anonymous(vma)) {
+	} else if (level == vmv_pmd_level() && vma_is_anonymous(vma)) {
 		/* Not anon in an anonymous VMA: the huge zero page. */
 		pi->flags |= VMV_FLAG(VMVIEW_P_ZERO);
 	} else if (folio->mapping) {
@@ -161,7 +252,7 @@ static __always_inline void vmv_folio_info(struct vmv_folio *folio,
 
 /*
  * vmv_walk_pte_info() for the common case, from ->pte_table (the table's
- * lock held): a present PTE that is neither special nor devmap, in a VMA
+ * lock held, the table mapped): a present PTE that is neither special nor devmap, in a VMA
  * that is neither VM_PFNMAP nor VM_MIXEDMAP, maps a normal page
  * (vm_normal_page()'s rule), unless it is the zero page.  False: not that
  * case, ask vmv_walk_pte_info().
@@ -193,7 +284,7 @@ static __always_inline bool vmv_pte_info_fast(struct vm_area_struct *vma,
  *
  * Always inline, and @fn a function the compiler sees at each use: the
  * loop and @fn become one, with no call per entry.  Runs under the PTE
- * table's lock, as ->pte_table does.
+ * table's lock, with the table mapped, as ->pte_table does.
  */
 static __always_inline int vmv_walk_ptes(struct vmv_walk *w, pte_t *ptep,
 					 unsigned long addr, unsigned long end,
@@ -219,7 +310,10 @@ static __always_inline int vmv_walk_ptes(struct vmv_walk *w, pte_t *ptep,
 	return 0;
 }
 
-/* The path of one address through the tables, for PID/translate. */
+/*
+ * The path of one address through the tables, for PID/translate: one
+ * entry a level that is not folded, named as Linux names it.
+ */
 struct vmv_trace {
 	int nr;				/* levels visited */
 	enum vmview_level level[VMVIEW_NR_LEVELS];

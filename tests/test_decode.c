@@ -5,7 +5,9 @@
  * entries built bit by bit from the x86-64 definitions of Linux 6.1 and
  * 6.12 (arch/x86/include/asm/pgtable_types.h, pgtable_64.h,
  * pgtable_64_types.h, pgtable.h, pgtable-invert.h, include/linux/swap.h,
- * include/linux/swapops.h) and Debian's configs for those kernels.
+ * include/linux/swapops.h) and Debian's configs for those kernels; then
+ * the two i386 formats of 6.1, PAE (pgtable-3level.h) and 2-level
+ * (pgtable-2level.h), from Debian's 686-pae and 686 kernels.
  *
  * Every expected value is computed here from bit numbers; decode is
  * never used to compute what decode should return.
@@ -13,7 +15,7 @@
 #include <limits.h>
 
 #include "unit.h"
-#include "decode.h"
+#include "vmv_arch.h"
 
 unsigned long vmv_host_fail_after, vmv_host_allocs;
 
@@ -134,6 +136,34 @@ struct test_layout {
  * pgtable_types.h: _PAGE_BIT_DEVMAP = _PAGE_BIT_SOFTW4 = 58; there is no
  *   saved-dirty bit (pte_dirty() is _PAGE_DIRTY only).
  */
+/*
+ * The x86-64 entry format (pgtable_64.h, pgtable_64_types.h,
+ * pgtable-invert.h), the same in 6.1 and 6.12: frames in bits 12..51,
+ * NX bit 63, A and D alone are none (_PAGE_KNL_ERRATUM_MASK), leaves at
+ * pte (PAGE_SHIFT 12), pmd (PMD_SHIFT 21) and pud (PUD_SHIFT 30), PFNs of
+ * non-present leaves inverted; swap entries: type in bits 59..63
+ * (64 - SWP_TYPE_BITS), ~offset from SWP_OFFSET_FIRST_BIT 9 for
+ * 64 - SWP_OFFSET_SHIFT = 50 bits, and the flags of S_* above.
+ */
+#define X86_64_FORMAT							\
+		.pfn_mask = PFN_MASK,					\
+		.nx_mask = E_NX,					\
+		.none_mask = E_ACCESSED | E_DIRTY,			\
+		.leaf_shift = {						\
+			[VMVIEW_LEVEL_PTE] = 12,			\
+			[VMVIEW_LEVEL_PMD] = 21,			\
+			[VMVIEW_LEVEL_PUD] = 30,			\
+		},							\
+		.pfn_inverted = true,					\
+		.swp_type_shift = 59,					\
+		.swp_type_bits = 5,					\
+		.swp_offset_shift = 9,					\
+		.swp_offset_bits = 50,					\
+		.swp_inverted = true,					\
+		.swp_soft_dirty_mask = S_SOFTDIRTY,			\
+		.swp_uffd_wp_mask = S_UFFD_WP,				\
+		.swp_exclusive_mask = S_EXCLUSIVE
+
 #define LAYOUT_61(pfn_bits)						\
 	{								\
 		.max_swapfiles = 26,					\
@@ -150,6 +180,7 @@ struct test_layout {
 		.swp_pfn_bits = (pfn_bits),				\
 		.devmap_mask = BIT64(58),				\
 		.saved_dirty_mask = 0,					\
+		X86_64_FORMAT,						\
 	}
 
 /*
@@ -182,6 +213,7 @@ struct test_layout {
 		.swp_pfn_bits = (pfn_bits),				\
 		.devmap_mask = BIT64(57),				\
 		.saved_dirty_mask = BIT64(58),				\
+		X86_64_FORMAT,						\
 	}
 
 static const struct test_layout layouts[] = {
@@ -218,6 +250,7 @@ static const struct test_layout layout_devpriv = {
 		.swp_pfn_bits = 40,
 		.devmap_mask = BIT64(57),
 		.saved_dirty_mask = BIT64(58),
+		X86_64_FORMAT,
 	},
 	57, true, false,
 };
@@ -561,12 +594,14 @@ UNIT_TEST(swp_entry_round_trip)
 		for (j = 0; j < ARRAY_SIZE(offsets); j++) {
 			u64 e = swp_bits(type, offsets[j]);
 
-			if (vmv_swp_entry(type, offsets[j]) != e)
+			if (vmv_swp_entry(&layouts[0].l, type,
+					  offsets[j]) != e)
 				UNIT_FAIL("vmv_swp_entry(%u, 0x%llx) = "
 					  "0x%016llx, want 0x%016llx", type,
 					  (unsigned long long)offsets[j],
 					  (unsigned long long)
-					  vmv_swp_entry(type, offsets[j]),
+					  vmv_swp_entry(&layouts[0].l, type,
+							offsets[j]),
 					  (unsigned long long)e);
 			if (!e)
 				continue;	/* type 0, offset all ones */
@@ -592,8 +627,10 @@ UNIT_TEST(swp_entry_round_trip)
 		}
 	}
 	/* offset bits above the 50 the entry holds are dropped */
-	EXPECT_EQ(vmv_swp_entry(1, BIT64(50) | 5), swp_bits(1, 5));
-	EXPECT_EQ(vmv_swp_entry(3, ~0ULL), swp_bits(3, BIT64(50) - 1));
+	EXPECT_EQ(vmv_swp_entry(&layouts[2].l, 1, BIT64(50) | 5),
+		  swp_bits(1, 5));
+	EXPECT_EQ(vmv_swp_entry(&layouts[2].l, 3, ~0ULL),
+		  swp_bits(3, BIT64(50) - 1));
 }
 
 UNIT_TEST(pte_swap)
@@ -1083,6 +1120,384 @@ UNIT_TEST(p4d_pgd_levels)
 		CHECK(t, E_TABLE | E_PSE | pfn_bits(0x9999), VMVIEW_LEVEL_P4D,
 		      .kind = VMVIEW_KIND_TABLE);
 	}
+}
+
+/* ---- i386: PAE (3 levels) and 2 levels, Debian 6.1 686-pae and 686 ---- */
+
+/*
+ * Debian 6.1.0-57-686-pae and -686, their .config: CONFIG_MIGRATION=y,
+ * CONFIG_MEMORY_FAILURE=y, CONFIG_PTE_MARKER and CONFIG_DEVICE_PRIVATE
+ * not set, CONFIG_FLATMEM=y, no CONFIG_MEM_SOFT_DIRTY, no
+ * CONFIG_HAVE_ARCH_USERFAULTFD_WP, no CONFIG_ARCH_HAS_PTE_DEVMAP.
+ * include/linux/swap.h:
+ *   MAX_SWAPFILES = 32 - 0 - 3 - 1 - 0 - 1 = 27, SWP_HWPOISON 27,
+ *   SWP_MIGRATION_READ 28, _READ_EXCLUSIVE 29, _WRITE 30,
+ *   SWP_SWAPIN_ERROR = 27 + 1 + 3 + 0 + 0 = 31, no PTE marker type.
+ * swapops.h, without MAX_PHYSMEM_BITS (FLATMEM): SWP_PFN_BITS =
+ *   min(sizeof(phys_addr_t) * 8 - PAGE_SHIFT, SWP_TYPE_SHIFT), where
+ *   SWP_TYPE_SHIFT = BITS_PER_XA_VALUE - MAX_SWAPFILES_SHIFT = 31 - 5 =
+ *   26: 26 with PAE (64-bit phys_addr_t), 20 without (32-bit).
+ * No swap-entry flag exists on either (_PAGE_SWP_EXCLUSIVE is x86-64's
+ * only in 6.1; soft-dirty and uffd-wp are not configured).
+ */
+#define I386_61_TYPES							\
+		.max_swapfiles = 27,					\
+		.type_hwpoison = 27,					\
+		.type_migration_read = 28,				\
+		.type_migration_read_exclusive = 29,			\
+		.type_migration_write = 30,				\
+		.type_device_private_read = VMV_NO_TYPE,		\
+		.type_device_private_write = VMV_NO_TYPE,		\
+		.type_device_exclusive_read = VMV_NO_TYPE,		\
+		.type_device_exclusive_write = VMV_NO_TYPE,		\
+		.type_marker = VMV_NO_TYPE,				\
+		.type_swapin_error = 31
+
+/*
+ * PAE (pgtable-3level_types.h, pgtable-3level.h, page_32_types.h):
+ * 64-bit entries, __PHYSICAL_MASK_SHIFT 52 (frames in bits 12..51),
+ * NX bit 63, the KNL erratum mask A | D, PMD_SHIFT 21 and the 4 pgd
+ * entries (PGDIR_SHIFT 30) only tables, pgtable-invert.h as on x86-64.
+ * Swap: SWP_TYPE_BITS 5 in bits 59..63; SWP_OFFSET_FIRST_BIT 9,
+ * SWP_OFFSET_SHIFT 14; __swp_pteval_entry() writes
+ * ~(pteval_t)offset << 14 >> 5, but the offset comes from a 32-bit
+ * swp_entry_t (type in bits 0..4, offset above: 27 bits), and the
+ * generic swp_offset() keeps SWP_TYPE_SHIFT = 26 of them.
+ */
+static const struct test_layout layout_pae = {
+	"6.1 i386 PAE",
+	{
+		I386_61_TYPES,
+		.swp_pfn_bits = 26,
+		.pfn_mask = PFN_MASK,
+		.nx_mask = E_NX,
+		.none_mask = E_ACCESSED | E_DIRTY,
+		.leaf_shift = {
+			[VMVIEW_LEVEL_PTE] = 12,
+			[VMVIEW_LEVEL_PMD] = 21,
+		},
+		.pfn_inverted = true,
+		.swp_type_shift = 59,
+		.swp_type_bits = 5,
+		.swp_offset_shift = 9,
+		.swp_offset_bits = 26,
+		.swp_inverted = true,
+	},
+	0, false, true,
+};
+
+/*
+ * 2 levels (pgtable-2level_types.h, pgtable-2level.h, pgtable_types.h):
+ * 32-bit entries, __PHYSICAL_MASK_SHIFT 32 (frames in bits 12..31),
+ * _PAGE_NX 0, _PAGE_KNL_ERRATUM_MASK 0, the pmd folded into the pgd
+ * (PGDIR_SHIFT 22 = PMD_SHIFT: 4 MiB PSE leaves in the pgd), nothing
+ * inverted (protnone_mask() is 0).  Swap: __swp_entry() puts the type at
+ * _PAGE_BIT_PRESENT + 1 = 1 (SWP_TYPE_BITS 5) and the offset at
+ * SWP_OFFSET_SHIFT = _PAGE_BIT_PROTNONE + 1 = 9, as a 32-bit value:
+ * 23 bits.
+ */
+static const struct test_layout layout_2l = {
+	"6.1 i386 2-level",
+	{
+		I386_61_TYPES,
+		.swp_pfn_bits = 20,
+		.pfn_mask = 0xfffff000ULL,
+		.leaf_shift = {
+			[VMVIEW_LEVEL_PTE] = 12,
+			[VMVIEW_LEVEL_PGD] = 22,
+		},
+		.swp_type_shift = 1,
+		.swp_type_bits = 5,
+		.swp_offset_shift = 9,
+		.swp_offset_bits = 23,
+	},
+	0, false, true,
+};
+
+/*
+ * A PAE swap entry as __swp_pteval_entry() makes it, bit by bit: the
+ * 26-bit offset through the 32-bit swp_entry_t, then ~offset as a 64-bit
+ * value shifted left 14 and right 5 (bit i of ~offset at 9 + i, i < 50),
+ * and the type at 59.
+ */
+static u64 pae_swp_bits(unsigned int type, u64 offset)
+{
+	u64 e = (u64)type << 59;
+	unsigned int i;
+
+	offset &= BIT64(26) - 1;
+	for (i = 0; i < 50; i++)
+		if (!(offset & BIT64(i)))
+			e |= BIT64(9 + i);
+	return e;
+}
+
+/* A 2-level swap entry: type << 1 | offset << 9, in 32 bits. */
+static u64 l2_swp_bits(unsigned int type, u64 offset)
+{
+	return ((u64)type << 1 | offset << 9) & 0xffffffffULL;
+}
+
+UNIT_TEST(pae_present)
+{
+	const struct test_layout *t = &layout_pae;
+	const u64 pfns[] = { 1, 0x12345, 0xfffff, 0x100000, 0x123456,
+			     0xffffff, BIT64(40) - 1 };
+	unsigned int j;
+
+	/* a user page: P|RW|U|A|D, NX, a frame above 4 GiB */
+	CHECK(t, 0x8000000123456067ULL, VMVIEW_LEVEL_PTE,
+	      .kind = VMVIEW_KIND_PRESENT,
+	      .check = CK_PFN | CK_FLAGS | CK_SHIFT | CK_WRITABLE,
+	      .pfn = 0x123456,
+	      .flags = F(PRESENT) | F(RW) | F(USER) | F(ACCESSED) |
+		       F(DIRTY) | F(NX),
+	      .page_shift = 12, .writable = true);
+	/* executable, read-only: no NX */
+	CHECK(t, 0x0000000001234025ULL, VMVIEW_LEVEL_PTE,
+	      .kind = VMVIEW_KIND_PRESENT,
+	      .check = CK_PFN | CK_FLAGS | CK_WRITABLE, .pfn = 0x1234,
+	      .flags = F(PRESENT) | F(USER) | F(ACCESSED),
+	      .writable = false);
+	for (j = 0; j < ARRAY_SIZE(pfns); j++)
+		CHECK(t, E_PRESENT | E_NX | pfn_bits(pfns[j]),
+		      VMVIEW_LEVEL_PTE, .kind = VMVIEW_KIND_PRESENT,
+		      .check = CK_PFN | CK_FLAGS, .pfn = pfns[j],
+		      .flags = F(PRESENT) | F(NX));
+	/* A and D alone are none (KNL erratum), as on x86-64 */
+	CHECK(t, E_ACCESSED | E_DIRTY, VMVIEW_LEVEL_PTE,
+	      .kind = VMVIEW_KIND_NONE);
+	/* protnone: PAGE_NONE, the frame inverted in bits 12..51 */
+	CHECK(t, E_PROTNONE | E_ACCESSED |
+	      protnone_pfn_bits(0x123456, PFN_MASK), VMVIEW_LEVEL_PTE,
+	      .kind = VMVIEW_KIND_PROTNONE, .check = CK_PFN | CK_FLAGS,
+	      .pfn = 0x123456, .flags = F(PROTNONE) | F(ACCESSED));
+}
+
+/* pmd: 2 MiB leaves (PMD_SHIFT 21) and tables; pgd: the 4 PDPTEs. */
+UNIT_TEST(pae_pmd_pgd)
+{
+	const struct test_layout *t = &layout_pae;
+	const u64 leaf = E_PRESENT | E_RW | E_USER | E_ACCESSED | E_DIRTY |
+			 E_PSE | E_NX;
+	const u32 fleaf = F(PRESENT) | F(RW) | F(USER) | F(ACCESSED) |
+			  F(DIRTY) | F(PSE) | F(NX);
+
+	CHECK(t, leaf | pfn_bits(0x123400), VMVIEW_LEVEL_PMD,
+	      .kind = VMVIEW_KIND_PRESENT,
+	      .check = CK_PFN | CK_FLAGS | CK_SHIFT | CK_WRITABLE,
+	      .pfn = 0x123400, .flags = fleaf, .page_shift = 21,
+	      .writable = true);
+	/* bits 12..20 are PAT and ignored, not frame */
+	CHECK(t, leaf | (0x1ffULL << 12) | pfn_bits(0x123400),
+	      VMVIEW_LEVEL_PMD, .kind = VMVIEW_KIND_PRESENT,
+	      .check = CK_PFN | CK_FLAGS | CK_SHIFT, .pfn = 0x123400,
+	      .flags = fleaf | F(PAT), .page_shift = 21);
+	/* a THP under NUMA hinting: inverted, as on x86-64 */
+	CHECK(t, E_PROTNONE | E_ACCESSED | E_PSE |
+	      protnone_pfn_bits(0x23400, PMD_PFN_MASK), VMVIEW_LEVEL_PMD,
+	      .kind = VMVIEW_KIND_PROTNONE, .check = CK_PFN | CK_SHIFT,
+	      .pfn = 0x23400, .page_shift = 21);
+	CHECK(t, E_TABLE | pfn_bits(0x1234a), VMVIEW_LEVEL_PMD,
+	      .kind = VMVIEW_KIND_TABLE, .check = CK_PFN, .pfn = 0x1234a);
+	/* pud_populate(): a PDPTE holds PRESENT and the address only */
+	CHECK(t, 0x000000001234a001ULL, VMVIEW_LEVEL_PGD,
+	      .kind = VMVIEW_KIND_TABLE, .check = CK_PFN, .pfn = 0x1234a);
+	/* and is never a leaf, whatever bit 7 says */
+	CHECK(t, E_PRESENT | E_PSE | pfn_bits(0x40000), VMVIEW_LEVEL_PGD,
+	      .kind = VMVIEW_KIND_TABLE, .check = CK_PFN, .pfn = 0x40000);
+	CHECK(t, 0, VMVIEW_LEVEL_PGD, .kind = VMVIEW_KIND_NONE);
+}
+
+UNIT_TEST(pae_swap)
+{
+	const struct test_layout *t = &layout_pae;
+	const u64 offsets[] = { 1, 0x1234, 0x3ffffff, BIT64(25) };
+	unsigned int type, j;
+
+	/* worked out by hand: type 1, offset 0x1234 */
+	EXPECT_EQ(pae_swp_bits(1, 0x1234), 0x0fffffffffdb9600ULL);
+	for (type = 0; type < 32; type++) {
+		for (j = 0; j < ARRAY_SIZE(offsets); j++) {
+			u64 e = pae_swp_bits(type, offsets[j]);
+
+			EXPECT_EQ(vmv_swp_entry(&t->l, type, offsets[j]), e);
+			if (type >= t->l.max_swapfiles)
+				continue;
+			CHECK(t, e, VMVIEW_LEVEL_PTE, .kind = VMVIEW_KIND_SWAP,
+			      .check = CK_PFN | CK_FLAGS | CK_SWAP | CK_SHIFT,
+			      .pfn = VMVIEW_NO_PFN, .flags = 0,
+			      .swap_type = type, .swap_offset = offsets[j],
+			      .page_shift = 12);
+		}
+	}
+	/* offset bits above 26 are dropped on the way in */
+	EXPECT_EQ(vmv_swp_entry(&t->l, 2, BIT64(26) | 7), pae_swp_bits(2, 7));
+	/* bits 1..3 mean nothing in a 6.1 PAE swap entry */
+	CHECK(t, pae_swp_bits(2, 0x1234) | S_SOFTDIRTY | S_UFFD_WP |
+	      S_EXCLUSIVE, VMVIEW_LEVEL_PTE, .kind = VMVIEW_KIND_SWAP,
+	      .check = CK_FLAGS | CK_SWAP, .flags = 0, .swap_type = 2,
+	      .swap_offset = 0x1234);
+	/* migration (write, 30): the frame is the offset's 26 bits */
+	CHECK(t, pae_swp_bits(30, 0x123456), VMVIEW_LEVEL_PTE,
+	      .kind = VMVIEW_KIND_MIGRATION, .check = CK_PFN | CK_SWAP,
+	      .pfn = 0x123456, .swap_type = 30, .swap_offset = 0x123456);
+	CHECK(t, pae_swp_bits(27, 0x42), VMVIEW_LEVEL_PTE,
+	      .kind = VMVIEW_KIND_HWPOISON, .check = CK_PFN, .pfn = 0x42);
+	/* 31 is 6.1's swap-in error marker */
+	CHECK(t, pae_swp_bits(31, 0x42), VMVIEW_LEVEL_PTE,
+	      .kind = VMVIEW_KIND_MARKER, .check = CK_PFN,
+	      .pfn = VMVIEW_NO_PFN);
+}
+
+UNIT_TEST(l2_present_and_pgd_leaf)
+{
+	const struct test_layout *t = &layout_2l;
+	const u32 fuser = F(PRESENT) | F(RW) | F(USER) | F(ACCESSED) |
+			  F(DIRTY);
+
+	/* P|RW|U|A|D: no NX bit in this format */
+	CHECK(t, 0x12345067ULL, VMVIEW_LEVEL_PTE, .kind = VMVIEW_KIND_PRESENT,
+	      .check = CK_PFN | CK_FLAGS | CK_SHIFT | CK_WRITABLE,
+	      .pfn = 0x12345, .flags = fuser, .page_shift = 12,
+	      .writable = true);
+	CHECK(t, 0xfffff067ULL, VMVIEW_LEVEL_PTE, .kind = VMVIEW_KIND_PRESENT,
+	      .check = CK_PFN, .pfn = 0xfffff);
+	/* every low bit, as on x86-64 (PAT is bit 7 in a pte) */
+	CHECK(t, 0x12345fffULL, VMVIEW_LEVEL_PTE, .kind = VMVIEW_KIND_PRESENT,
+	      .check = CK_PFN | CK_FLAGS, .pfn = 0x12345,
+	      .flags = fuser | F(PWT) | F(PCD) | F(PAT) | F(GLOBAL) |
+		       F(SPECIAL) | F(UFFD_WP) | F(SOFTDIRTY));
+	/* protnone (PAGE_NONE): the frame is not inverted */
+	CHECK(t, 0x12345120ULL, VMVIEW_LEVEL_PTE,
+	      .kind = VMVIEW_KIND_PROTNONE, .check = CK_PFN | CK_FLAGS,
+	      .pfn = 0x12345, .flags = F(PROTNONE) | F(ACCESSED));
+	/* a 4 MiB PSE leaf is a pgd entry: PGDIR_SHIFT 22 */
+	CHECK(t, 0x1c0000e7ULL, VMVIEW_LEVEL_PGD, .kind = VMVIEW_KIND_PRESENT,
+	      .check = CK_PFN | CK_FLAGS | CK_SHIFT | CK_WRITABLE,
+	      .pfn = 0x1c000, .flags = fuser | F(PSE), .page_shift = 22,
+	      .writable = true);
+	/* bit 12 is PAT there, bits 13..21 not frame */
+	CHECK(t, 0x1c3ff0e5ULL, VMVIEW_LEVEL_PGD, .kind = VMVIEW_KIND_PRESENT,
+	      .check = CK_PFN | CK_FLAGS | CK_SHIFT, .pfn = 0x1c000,
+	      .flags = (fuser & ~F(RW)) | F(PSE) | F(PAT), .page_shift = 22);
+	/* a 4 MiB THP under NUMA hinting (not inverted) */
+	CHECK(t, 0x1c0001a0ULL, VMVIEW_LEVEL_PGD,
+	      .kind = VMVIEW_KIND_PROTNONE, .check = CK_PFN | CK_SHIFT,
+	      .pfn = 0x1c000, .page_shift = 22);
+	/* a pgd entry pointing to a pte table (_PAGE_TABLE) */
+	CHECK(t, 0x01234067ULL, VMVIEW_LEVEL_PGD, .kind = VMVIEW_KIND_TABLE,
+	      .check = CK_PFN, .pfn = 0x1234);
+	CHECK(t, 0, VMVIEW_LEVEL_PGD, .kind = VMVIEW_KIND_NONE);
+	/*
+	 * pte_none() ignores nothing here (_PAGE_KNL_ERRATUM_MASK is 0):
+	 * A | D alone is a swap entry (type 16, offset 0).
+	 */
+	CHECK(t, E_ACCESSED | E_DIRTY, VMVIEW_LEVEL_PTE,
+	      .kind = VMVIEW_KIND_SWAP, .check = CK_SWAP, .swap_type = 16,
+	      .swap_offset = 0);
+}
+
+UNIT_TEST(l2_swap)
+{
+	const struct test_layout *t = &layout_2l;
+	const u64 offsets[] = { 1, 0x1234, 0x7fffff, BIT64(22) };
+	unsigned int type, j;
+
+	EXPECT_EQ(l2_swp_bits(1, 0x1234), 0x246802ULL);
+	for (type = 0; type < 32; type++) {
+		for (j = 0; j < ARRAY_SIZE(offsets); j++) {
+			u64 e = l2_swp_bits(type, offsets[j]);
+
+			EXPECT_EQ(vmv_swp_entry(&t->l, type, offsets[j]), e);
+			if (type >= t->l.max_swapfiles)
+				continue;
+			CHECK(t, e, VMVIEW_LEVEL_PTE, .kind = VMVIEW_KIND_SWAP,
+			      .check = CK_PFN | CK_FLAGS | CK_SWAP | CK_SHIFT,
+			      .pfn = VMVIEW_NO_PFN, .flags = 0,
+			      .swap_type = type, .swap_offset = offsets[j],
+			      .page_shift = 12);
+		}
+	}
+	/* the 32-bit entry holds 23 offset bits */
+	EXPECT_EQ(vmv_swp_entry(&t->l, 2, BIT64(23) | 7), l2_swp_bits(2, 7));
+	/* migration: 20 frame bits, then young and dirty */
+	CHECK(t, l2_swp_bits(30, 0x12345 | BIT64(20) | BIT64(21)),
+	      VMVIEW_LEVEL_PTE, .kind = VMVIEW_KIND_MIGRATION,
+	      .check = CK_PFN | CK_SWAP, .pfn = 0x12345, .swap_type = 30,
+	      .swap_offset = 0x12345 | BIT64(20) | BIT64(21));
+	CHECK(t, l2_swp_bits(28, 0xfffff), VMVIEW_LEVEL_PTE,
+	      .kind = VMVIEW_KIND_MIGRATION, .check = CK_PFN, .pfn = 0xfffff);
+}
+
+/*
+ * The dump's inline path (vmv_pte_present_flags(), VMV_PTE_PFN()) reads
+ * every present PTE of every format as vmv_decode() does.
+ */
+UNIT_TEST(fast_path_all_formats)
+{
+	const struct test_layout *ts[] = {
+		&layouts[0], &layouts[2], &layout_pae, &layout_2l,
+	};
+	uint64_t seed = 0x243f6a8885a308d3ULL;
+	unsigned int i, lo, bad = 0;
+
+	vmv_decode_init();
+	for (i = 0; i < ARRAY_SIZE(ts); i++) {
+		const struct vmv_layout *l = &ts[i]->l;
+
+		for (lo = 0; lo < 4096; lo++) {
+			u64 r = unit_xorshift(&seed);
+			u64 e = (r & l->pfn_mask) | lo | E_PRESENT;
+			struct vmv_decoded d;
+
+			if (l->nx_mask)
+				e |= r & E_NX;
+			vmv_decode(l, e, VMVIEW_LEVEL_PTE, &d);
+			if (d.kind != VMVIEW_KIND_PRESENT ||
+			    d.pfn != VMV_PTE_PFN(e) ||
+			    d.flags != vmv_pte_present_flags(l, e)) {
+				if (!bad++)
+					UNIT_FAIL("%s: 0x%016llx", ts[i]->name,
+						  (unsigned long long)e);
+			}
+		}
+	}
+	EXPECT_EQ(bad, 0);
+}
+
+/*
+ * vmv_arch.h's format initializers (for vmview-cli and other tests) are
+ * the formats worked out bit by bit above.
+ */
+static bool same_format(const struct vmv_layout *a, const struct vmv_layout *b)
+{
+	return a->pfn_mask == b->pfn_mask && a->nx_mask == b->nx_mask &&
+	       a->none_mask == b->none_mask &&
+	       !memcmp(a->leaf_shift, b->leaf_shift, sizeof(a->leaf_shift)) &&
+	       a->pfn_inverted == b->pfn_inverted &&
+	       a->swp_type_shift == b->swp_type_shift &&
+	       a->swp_type_bits == b->swp_type_bits &&
+	       a->swp_offset_shift == b->swp_offset_shift &&
+	       a->swp_offset_bits == b->swp_offset_bits &&
+	       a->swp_inverted == b->swp_inverted &&
+	       a->swp_soft_dirty_mask == b->swp_soft_dirty_mask &&
+	       a->swp_uffd_wp_mask == b->swp_uffd_wp_mask &&
+	       a->swp_exclusive_mask == b->swp_exclusive_mask;
+}
+
+UNIT_TEST(format_initializers)
+{
+	const struct vmv_layout x86_64 = { VMV_X86_64_ENTRIES };
+	const struct vmv_layout pae = { VMV_X86_PAE_ENTRIES };
+	const struct vmv_layout two = { VMV_X86_2LEVEL_ENTRIES };
+	unsigned int i;
+
+	for (i = 0; i < NR_LAYOUTS; i++)
+		EXPECT(same_format(&layouts[i].l, &x86_64));
+	EXPECT(same_format(&layout_devpriv.l, &x86_64));
+	EXPECT(same_format(&layout_pae.l, &pae));
+	EXPECT(same_format(&layout_2l.l, &two));
 }
 
 /* ---- names ---- */

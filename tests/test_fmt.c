@@ -539,6 +539,7 @@ UNIT_TEST(decode_then_format)
 		.type_marker = 31, .type_swapin_error = VMV_NO_TYPE,
 		.swp_pfn_bits = 40, .devmap_mask = 1ULL << 57,
 		.saved_dirty_mask = 1ULL << 58,
+		VMV_X86_64_ENTRIES,
 	};
 	struct vmv_decoded d;
 
@@ -592,9 +593,10 @@ UNIT_TEST(present_pte_fast_path)
 {
 	const struct vmv_layout layouts[] = {
 		/* 6.1: devmap 58, no saved dirty; 6.12: devmap 57, saved 58 */
-		{ .max_swapfiles = 26, .devmap_mask = 1ULL << 58 },
+		{ .max_swapfiles = 26, .devmap_mask = 1ULL << 58,
+		  VMV_X86_64_ENTRIES },
 		{ .max_swapfiles = 27, .devmap_mask = 1ULL << 57,
-		  .saved_dirty_mask = 1ULL << 58 },
+		  .saved_dirty_mask = 1ULL << 58, VMV_X86_64_ENTRIES },
 	};
 	const struct vmv_page_info pis[] = {
 		{ .valid = false },

@@ -19,6 +19,7 @@ static const struct vmv_layout l612 = {
 	.type_device_exclusive_write = VMV_NO_TYPE,
 	.type_swapin_error = VMV_NO_TYPE, .swp_pfn_bits = 40,
 	.devmap_mask = 1ULL << 57, .saved_dirty_mask = 1ULL << 58,
+	VMV_X86_64_ENTRIES,
 };
 
 #define GUARD	'#'

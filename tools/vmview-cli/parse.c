@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "vmview-cli.h"
-#include "decode.h"		/* module/, with module/arch/x86/decode.c */
+#include "vmv_arch.h"		/* module/arch/x86/, with its decode.c */
 
 static const char *skip_spaces(const char *p)
 {
@@ -298,7 +298,9 @@ static uint64_t meta_field(uint64_t meta, unsigned int shift, uint64_t mask)
  */
 static uint64_t swap_offset(uint64_t entry, unsigned int level)
 {
-	static const struct vmv_layout all_swap = { .max_swapfiles = 0xff };
+	static const struct vmv_layout all_swap = {
+		.max_swapfiles = 0xff, VMV_X86_64_ENTRIES
+	};
 	struct vmv_decoded d;
 
 	vmv_decode(&all_swap, entry, level, &d);

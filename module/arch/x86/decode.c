@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * decode: raw x86-64 page-table entry -> kind, PFN, swap type/offset and
- * flags.  Plain C with no kernel state; it builds into the module and into
- * the host tests (tests/test_decode.c).  The entry bits, and which bit is
- * which flag, are in vmv_arch.h; what differs between kernels comes in a
- * struct vmv_layout.
+ * decode: raw x86 page-table entry -> kind, PFN, swap type/offset and
+ * flags, for the three entry formats of vmv_arch.h (x86-64, PAE,
+ * 2-level).  Plain C with no kernel state; it builds into the module and
+ * into the host tests (tests/test_decode.c).  The entry bits every format
+ * shares, and which bit is which flag, are in vmv_arch.h; what differs
+ * between formats and kernels comes in a struct vmv_layout.
  */
 #include "vmv_arch.h"
 
@@ -19,24 +20,41 @@ void vmv_decode_init(void)
 		vmv_x86_pte_low_flags[i] = vmv_x86_leaf_flags(&none, i, false);
 }
 
-u64 vmv_swp_entry(u8 type, u64 offset)
+/* The low @bits bits set (@bits up to 64). */
+static u64 vmv_mask(unsigned int bits)
 {
-	return (~offset << X86_SWP_OFFSET_SHIFT >> X86_SWP_TYPE_BITS) |
-	       ((u64)type << (64 - X86_SWP_TYPE_BITS));
+	return bits >= 64 ? ~0ULL : VMV_BIT(bits) - 1;
+}
+
+u64 vmv_swp_entry(const struct vmv_layout *l, u8 type, u64 offset)
+{
+	u64 off = (offset & vmv_mask(l->swp_offset_bits)) <<
+		  l->swp_offset_shift;
+
+	/*
+	 * The kernel inverts the offset as a 64-bit value: the ones above
+	 * an offset narrower than its field (PAE's 26 bits) fill the field
+	 * up to the type.
+	 */
+	if (l->swp_inverted)
+		off = ~off & vmv_mask(l->swp_type_shift) &
+		      ~vmv_mask(l->swp_offset_shift);
+	return off | ((u64)type & vmv_mask(l->swp_type_bits)) <<
+		     l->swp_type_shift;
 }
 
 static void vmv_decode_swap(const struct vmv_layout *l, u64 entry,
 			    struct vmv_decoded *d)
 {
-	u64 val = entry & ~(X86_SWP_SOFT_DIRTY | X86_SWP_UFFD_WP |
-			    X86_SWP_EXCLUSIVE);
-	u8 type = val >> (64 - X86_SWP_TYPE_BITS);
-	u64 offset = ~val << X86_SWP_TYPE_BITS >> X86_SWP_OFFSET_SHIFT;
-	u64 pfn = offset & (VMV_BIT(l->swp_pfn_bits) - 1);
+	u8 type = (entry >> l->swp_type_shift) & vmv_mask(l->swp_type_bits);
+	u64 raw = l->swp_inverted ? ~entry : entry;
+	u64 offset = (raw >> l->swp_offset_shift) &
+		     vmv_mask(l->swp_offset_bits);
+	u64 pfn = offset & vmv_mask(l->swp_pfn_bits);
 
 	d->swap_type = type;
 	d->swap_offset = offset;
-	d->flags = vmv_x86_swap_flags(entry);
+	d->flags = vmv_x86_swap_flags(l, entry);
 
 	if (type < l->max_swapfiles) {
 		d->kind = VMVIEW_KIND_SWAP;
@@ -63,60 +81,58 @@ static void vmv_decode_swap(const struct vmv_layout *l, u64 entry,
 
 /* A present (or protnone) leaf mapping 1 << shift bytes. */
 static void vmv_decode_leaf(const struct vmv_layout *l, u64 entry,
-			    unsigned int shift, struct vmv_decoded *d)
+			    unsigned int shift, bool huge,
+			    struct vmv_decoded *d)
 {
 	bool protnone = (entry & (X86_PRESENT | X86_PROTNONE)) == X86_PROTNONE;
-	/* Any non-present entry keeps its PFN inverted (protnone_mask()). */
-	u64 raw = (entry & X86_PRESENT) ? entry : ~entry;
+	/* A non-present entry keeps its PFN inverted (protnone_mask()). */
+	u64 raw = (entry & X86_PRESENT) || !l->pfn_inverted ? entry : ~entry;
 
 	d->kind = protnone ? VMVIEW_KIND_PROTNONE : VMVIEW_KIND_PRESENT;
 	d->page_shift = shift;
-	d->pfn = (raw & X86_PFN_MASK(shift)) >> 12;
+	d->pfn = (raw & l->pfn_mask & ~vmv_mask(shift)) >> 12;
 	d->writable = entry & X86_RW;
-	d->flags = vmv_x86_leaf_flags(l, entry, shift != 12);
+	d->flags = vmv_x86_leaf_flags(l, entry, huge);
 }
 
 void vmv_decode(const struct vmv_layout *l, u64 entry, enum vmview_level level,
 		struct vmv_decoded *d)
 {
+	unsigned int shift = level < VMVIEW_NR_LEVELS ? l->leaf_shift[level] : 0;
+
 	memset(d, 0, sizeof(*d));
 	d->kind = VMVIEW_KIND_NONE;
 	d->pfn = VMVIEW_NO_PFN;
 	/* As pte_none() and friends: A and D alone (a KNL erratum) are none. */
-	if (!(entry & ~(X86_ACCESSED | X86_DIRTY)))
+	if (!(entry & ~l->none_mask))
 		return;
 
-	switch (level) {
-	case VMVIEW_LEVEL_PTE:
+	if (level == VMVIEW_LEVEL_PTE) {
 		if (entry & (X86_PRESENT | X86_PROTNONE))
-			vmv_decode_leaf(l, entry, 12, d);
+			vmv_decode_leaf(l, entry, shift, false, d);
 		else
 			vmv_decode_swap(l, entry, d);
-		d->page_shift = 12;
+		d->page_shift = shift;
 		return;
-	case VMVIEW_LEVEL_PMD:
-	case VMVIEW_LEVEL_PUD:
+	}
+	if (shift) {
 		/*
 		 * PSE makes a leaf, present or not (a THP being split is
 		 * briefly not present; pmd_present() still says it is).
 		 */
 		if (entry & X86_PSE) {
-			vmv_decode_leaf(l, entry,
-					level == VMVIEW_LEVEL_PMD ? 21 : 30, d);
+			vmv_decode_leaf(l, entry, shift, true, d);
 			return;
 		}
 		if (!(entry & (X86_PRESENT | X86_PROTNONE))) {
 			vmv_decode_swap(l, entry, d);
-			d->page_shift = level == VMVIEW_LEVEL_PMD ? 21 : 30;
+			d->page_shift = shift;
 			return;
 		}
-		break;
-	default:
-		break;
 	}
-	/* A table (pgd and p4d entries are never leaves for user space). */
+	/* A table (where no leaf can be, as x86-64's pgd and p4d: always). */
 	if (entry & X86_PRESENT) {
 		d->kind = VMVIEW_KIND_TABLE;
-		d->pfn = (entry & X86_PFN_MASK(12)) >> 12;
+		d->pfn = (entry & l->pfn_mask) >> 12;
 	}
 }

@@ -35,26 +35,60 @@ static bool vmv_fact(bool holds, const char *fact)
 	return holds;
 }
 
+/*
+ * The x86 paging modes vmview knows, each one a shape of tables the
+ * walker, the shadow table and the decoder handle: the paging levels,
+ * the entries a table holds at each level (1: folded into the level
+ * above) and the width of an entry.
+ */
+static const struct vmv_paging {
+	bool x86_64;		/* else i386 */
+	bool pae;
+	int levels;
+	unsigned int pgd, p4d, pud, pmd, pte;
+	unsigned int entry_bytes;
+} vmv_pagings[] = {
+	{ true, false, 5, 512, 512, 512, 512, 512, 8 },
+	{ true, false, 4, 512, 1, 512, 512, 512, 8 },
+	{ false, true, 3, 4, 1, 1, 512, 512, 8 },	/* PAE */
+	{ false, false, 2, 1024, 1, 1, 1, 1024, 4 },
+};
+
+static bool vmv_paging_known(int levels)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(vmv_pagings); i++) {
+		const struct vmv_paging *p = &vmv_pagings[i];
+
+		if (p->x86_64 == IS_ENABLED(CONFIG_X86_64) &&
+		    p->pae == IS_ENABLED(CONFIG_X86_PAE) &&
+		    p->levels == levels && p->pgd == PTRS_PER_PGD &&
+		    p->p4d == PTRS_PER_P4D && p->pud == PTRS_PER_PUD &&
+		    p->pmd == PTRS_PER_PMD && p->pte == PTRS_PER_PTE &&
+		    p->entry_bytes == sizeof(pte_t) &&
+		    p->entry_bytes == sizeof(pmd_t))
+			return true;
+	}
+	return false;
+}
+
 static int vmv_platform_check(void)
 {
 	int levels = vmv_levels();
 	bool ok = true;
 
-	ok &= vmv_fact(IS_ENABLED(CONFIG_X86_64),
-		       "the walker and the decoder know x86-64 paging only");
+	ok &= vmv_fact(IS_ENABLED(CONFIG_X86_64) || IS_ENABLED(CONFIG_X86_32),
+		       "the walker and the decoder know x86 paging only");
 	ok &= vmv_fact(PAGE_SIZE == SZ_4K,
 		       "the base page is not 4 KiB");
-	ok &= vmv_fact(levels == 4 || levels == 5,
-		       "the page tables do not have 4 or 5 levels");
-	ok &= vmv_fact(PTRS_PER_PGD == 512 && PTRS_PER_PTE == 512 &&
-		       (PTRS_PER_PMD == 512 && PTRS_PER_PUD == 512) &&
-		       (PTRS_PER_P4D == 1 || PTRS_PER_P4D == 512),
-		       "a page table does not hold 512 entries at every level");
-	ok &= vmv_fact(sizeof(pte_t) == sizeof(u64) &&
-		       sizeof(pmd_t) == sizeof(u64),
-		       "page-table entries are not 64 bits wide");
-	ok &= vmv_fact(!IS_ENABLED(CONFIG_HIGHPTE),
-		       "PTE tables may live in high memory (CONFIG_HIGHPTE)");
+	ok &= vmv_fact(vmv_paging_known(levels),
+		       "the page tables are none of x86-64's 4 and 5 levels of 512 64-bit entries, i386 PAE's 3 levels (4, 512, 512 64-bit entries) or i386's 2 levels (1024, 1024 32-bit entries)");
+	/*
+	 * Every PTE table is mapped before it is read (vmv_pte_map()), so
+	 * CONFIG_HIGHPTE is fine; the upper tables are never in high
+	 * memory (only PTE tables are allocated with __GFP_HIGHMEM).
+	 */
 	if (ok)
 		return 0;
 	pr_err("this kernel (%s, %s, %d-level paging) is not one vmview is tested on: see Documentation/vmview.rst, Supported kernels\n",
@@ -65,12 +99,12 @@ static int vmv_platform_check(void)
 struct vmv_layout vmv_layout;
 
 /*
- * The software bits that moved between kernels: devmap (gone in 6.17,
- * with every devmap entry: a kernel without it has none to report) and
- * the saved-dirty bit (6.6+; before, a write-protected page keeps its
- * dirty bit in place).
+ * The software bits that moved between kernels: devmap (x86-64 only,
+ * gone in 6.17 with every devmap entry: a kernel without it has none to
+ * report; i386 defines the bit but never sets it) and the saved-dirty bit
+ * (6.6+; before, a write-protected page keeps its dirty bit in place).
  */
-#ifdef _PAGE_DEVMAP
+#if defined(_PAGE_DEVMAP) && defined(CONFIG_ARCH_HAS_PTE_DEVMAP)
 #define VMV_PAGE_DEVMAP		_PAGE_DEVMAP
 #else
 #define VMV_PAGE_DEVMAP		0
@@ -80,15 +114,32 @@ struct vmv_layout vmv_layout;
 #else
 #define VMV_PAGE_SAVED_DIRTY	0
 #endif
+/*
+ * The bits of a swap entry: exclusive (x86-64 on 5.19+, i386 on 6.5+,
+ * where it is bit 7), uffd-wp (x86-64 only; _PAGE_SWP_UFFD since 7.x)
+ * and soft-dirty (x86-64 only: the 0 of !CONFIG_MEM_SOFT_DIRTY on i386).
+ */
+#ifdef _PAGE_SWP_EXCLUSIVE
+#define VMV_PAGE_SWP_EXCLUSIVE	_PAGE_SWP_EXCLUSIVE
+#else
+#define VMV_PAGE_SWP_EXCLUSIVE	0
+#endif
+#if defined(_PAGE_SWP_UFFD_WP)
+#define VMV_PAGE_SWP_UFFD_WP	_PAGE_SWP_UFFD_WP
+#elif defined(_PAGE_SWP_UFFD)
+#define VMV_PAGE_SWP_UFFD_WP	_PAGE_SWP_UFFD
+#else
+#define VMV_PAGE_SWP_UFFD_WP	0
+#endif
 
 /*
  * For the load-time check of the decoder: make @pte a devmap PTE where
- * the kernel has them (until 6.16).  False, @pte untouched, on a kernel
- * without: it has no such entries for the decoder to meet.
+ * the kernel has them.  False, @pte untouched, on a kernel without: it
+ * has no such entries for the decoder to meet.
  */
 static inline bool vmv_pte_mkdevmap(pte_t *pte)
 {
-#ifdef _PAGE_DEVMAP
+#if defined(_PAGE_DEVMAP) && defined(CONFIG_ARCH_HAS_PTE_DEVMAP)
 	*pte = pte_mkdevmap(*pte);
 	return true;
 #else
@@ -97,20 +148,166 @@ static inline bool vmv_pte_mkdevmap(pte_t *pte)
 }
 
 /*
- * Decode @entry as a PTE: it must be of @kind, on @pfn, with every flag
- * of @flags (VMV_FLAG()s) and, for @type >= 0, that swap type and offset.
+ * Where a swap entry keeps its type and offset (pgtable_64.h,
+ * pgtable-3level.h, pgtable-2level.h), as far as swp_offset() can give
+ * it back: the generic swp_entry_t keeps SWP_TYPE_SHIFT bits of offset,
+ * and PAE's 32-bit arch swp_entry_t (the type below the offset) fewer
+ * than its 64-bit entries hold.
  */
-static int vmv_layout_check(const char *what, u64 entry, enum vmview_kind kind,
-			    u64 pfn, u32 flags, int type, u64 offset)
+static void vmv_swap_layout(struct vmv_layout *l)
+{
+	unsigned int bits;
+
+#ifdef SWP_OFFSET_FIRST_BIT	/* x86-64, PAE: type on top, ~offset */
+	l->swp_type_shift = 64 - SWP_TYPE_BITS;
+	l->swp_offset_shift = SWP_OFFSET_FIRST_BIT;
+	l->swp_inverted = true;
+	bits = min(64 - SWP_OFFSET_SHIFT, BITS_PER_LONG - SWP_TYPE_BITS);
+#else				/* 2-level: type above present, offset */
+	l->swp_type_shift = _PAGE_BIT_PRESENT + 1;
+	l->swp_offset_shift = SWP_OFFSET_SHIFT;
+	l->swp_inverted = false;
+	bits = BITS_PER_LONG - SWP_OFFSET_SHIFT;
+#endif
+	l->swp_type_bits = SWP_TYPE_BITS;
+	l->swp_offset_bits = min_t(unsigned int, bits, SWP_TYPE_SHIFT);
+	l->swp_soft_dirty_mask = _PAGE_SWP_SOFT_DIRTY;
+	l->swp_uffd_wp_mask = VMV_PAGE_SWP_UFFD_WP;
+	l->swp_exclusive_mask = VMV_PAGE_SWP_EXCLUSIVE;
+}
+
+/*
+ * Decode @entry found at @level: it must be of @kind, on @pfn, the flags
+ * of @mask exactly @flags (VMV_FLAG()s), and for @type >= 0 that swap
+ * type and offset.
+ */
+static int vmv_check_at(const char *what, u64 entry, enum vmview_level level,
+			enum vmview_kind kind, u64 pfn, u32 mask, u32 flags,
+			int type, u64 offset)
 {
 	struct vmv_decoded d;
 
-	vmv_decode(&vmv_layout, entry, VMVIEW_LEVEL_PTE, &d);
-	if (d.kind == kind && d.pfn == pfn && (d.flags & flags) == flags &&
+	vmv_decode(&vmv_layout, entry, level, &d);
+	if (d.kind == kind && d.pfn == pfn && (d.flags & mask) == flags &&
 	    (type < 0 || (d.swap_type == type && d.swap_offset == offset)))
 		return 0;
 	pr_err("refusing to load: decoding a %s entry 0x%016llx disagrees with this kernel\n",
 	       what, entry);
+	return -EOPNOTSUPP;
+}
+
+/* The same for a PTE, with every flag of @flags set. */
+static int vmv_layout_check(const char *what, u64 entry, enum vmview_kind kind,
+			    u64 pfn, u32 flags, int type, u64 offset)
+{
+	return vmv_check_at(what, entry, VMVIEW_LEVEL_PTE, kind, pfn, flags,
+			    flags, type, offset);
+}
+
+/*
+ * A present PTE the kernel made: the decoder, and the dump's inline
+ * path (VMV_PTE_PFN(), vmv_pte_present_flags()), must read its frame,
+ * its writability and NX (pte_exec()) as the kernel does.
+ */
+static int vmv_check_present(const char *what, pte_t pte)
+{
+	const u32 nx = VMV_FLAG(VMVIEW_F_NX), rw = VMV_FLAG(VMVIEW_F_RW);
+	u64 e = pte_val(pte);
+	u32 want = (pte_exec(pte) ? 0 : nx) | (pte_write(pte) ? rw : 0);
+	struct vmv_decoded d;
+
+	vmv_decode(&vmv_layout, e, VMVIEW_LEVEL_PTE, &d);
+	if (VMV_PTE_PFN(e) != pte_pfn(pte) ||
+	    vmv_pte_present_flags(&vmv_layout, e) != d.flags) {
+		pr_err("refusing to load: the fast path reads a %s entry 0x%016llx unlike the decoder\n",
+		       what, e);
+		return -EOPNOTSUPP;
+	}
+	return vmv_check_at(what, e, VMVIEW_LEVEL_PTE, VMVIEW_KIND_PRESENT,
+			    pte_pfn(pte), nx | rw, want, -1, 0);
+}
+
+/*
+ * A swap entry of @type and @offset as the kernel makes it: the decoder
+ * must give back what pte_to_swp_entry() does, and vmv_swp_entry() must
+ * make the same entry.
+ */
+static int vmv_check_swap(const char *what, unsigned int type,
+			  unsigned long offset)
+{
+	pte_t pte = swp_entry_to_pte(swp_entry(type, offset));
+	/* pte_to_swp_entry() (softleaf_from_pte() on 7.x) without flags */
+	swp_entry_t arch = __pte_to_swp_entry(pte);
+	swp_entry_t back = swp_entry(__swp_type(arch), __swp_offset(arch));
+
+	if (pte_val(pte) != vmv_swp_entry(&vmv_layout, swp_type(back),
+					  swp_offset(back))) {
+		pr_err("refusing to load: a %s entry 0x%016llx is not where vmview puts its type and offset\n",
+		       what, (u64)pte_val(pte));
+		return -EOPNOTSUPP;
+	}
+	return vmv_layout_check(what, pte_val(pte), VMVIEW_KIND_SWAP,
+				VMVIEW_NO_PFN, 0, swp_type(back),
+				swp_offset(back));
+}
+
+/*
+ * Huge leaves and tables at the pmd stage (a pgd entry without PAE),
+ * made as the kernel makes them: pfn_pmd() + pmd_mkhuge() (and its
+ * PFN inverted when not present), a table as pmd_populate() writes it.
+ */
+static int vmv_check_pmd(void)
+{
+	enum vmview_level level = vmv_pmd_level();
+	unsigned long pfn = 0x123UL << (PMD_SHIFT - PAGE_SHIFT);
+	u32 pse = VMV_FLAG(VMVIEW_F_PSE);
+	pmd_t pmd;
+	int ret;
+
+	pmd = pmd_mkhuge(pfn_pmd(pfn, PAGE_SHARED));
+	ret = vmv_check_at("huge", pmd_val(pmd), level, VMVIEW_KIND_PRESENT,
+			   pmd_pfn(pmd), pse, pse, -1, 0);
+	pmd = pmd_mkhuge(pfn_pmd(pfn, PAGE_NONE));
+	ret = ret ?: vmv_check_at("huge protnone", pmd_val(pmd), level,
+				  VMVIEW_KIND_PROTNONE, pmd_pfn(pmd), pse, pse,
+				  -1, 0);
+	pmd = __pmd(((pmdval_t)0x4321 << PAGE_SHIFT) | _PAGE_TABLE);
+	ret = ret ?: vmv_check_at("table", pmd_val(pmd), level,
+				  VMVIEW_KIND_TABLE, 0x4321, 0, 0, -1, 0);
+	return ret;
+}
+
+/*
+ * The entry format filled from the kernel's constants must be the one
+ * vmv_arch.h writes down for this paging mode (what vmview-cli and the
+ * host tests use); the swap flags may be fewer (older kernels).
+ */
+static int vmv_check_format(const struct vmv_layout *l)
+{
+	static const struct vmv_layout x86_64 = { VMV_X86_64_ENTRIES };
+	static const struct vmv_layout pae = { VMV_X86_PAE_ENTRIES };
+	static const struct vmv_layout two = { VMV_X86_2LEVEL_ENTRIES };
+	const struct vmv_layout *w = IS_ENABLED(CONFIG_X86_64) ? &x86_64 :
+				     IS_ENABLED(CONFIG_X86_PAE) ? &pae : &two;
+	u64 swp = l->swp_soft_dirty_mask | l->swp_uffd_wp_mask |
+		  l->swp_exclusive_mask;
+
+	if (l->pfn_mask == w->pfn_mask && l->nx_mask == w->nx_mask &&
+	    l->none_mask == w->none_mask &&
+	    !memcmp(l->leaf_shift, w->leaf_shift, sizeof(l->leaf_shift)) &&
+	    l->pfn_inverted == w->pfn_inverted &&
+	    l->swp_type_shift == w->swp_type_shift &&
+	    l->swp_type_bits == w->swp_type_bits &&
+	    l->swp_offset_shift == w->swp_offset_shift &&
+	    l->swp_offset_bits == w->swp_offset_bits &&
+	    l->swp_inverted == w->swp_inverted &&
+	    (l->swp_soft_dirty_mask & ~w->swp_soft_dirty_mask) == 0 &&
+	    (l->swp_uffd_wp_mask & ~w->swp_uffd_wp_mask) == 0 &&
+	    (l->swp_exclusive_mask & ~w->swp_exclusive_mask) == 0 &&
+	    !(swp & (vmv_swp_entry(l, 0x1f, ~0ULL) | vmv_swp_entry(l, 0, 0))))
+		return 0;
+	pr_err("refusing to load: this kernel's entry format is not the one vmview knows for %d-level paging\n",
+	       vmv_levels());
 	return -EOPNOTSUPP;
 }
 
@@ -121,6 +318,9 @@ static int vmv_layout_check(const char *what, u64 entry, enum vmview_kind kind,
  */
 int vmv_layout_init(void)
 {
+	/* The highest frame an entry holds (that an unsigned long names). */
+	unsigned long max_pfn = min_t(u64, PTE_PFN_MASK >> PAGE_SHIFT,
+				      ULONG_MAX);
 	struct vmv_layout *l = &vmv_layout;
 	pte_t pte;
 	int ret;
@@ -134,10 +334,28 @@ int vmv_layout_init(void)
 	l->swp_pfn_bits = VMV_SWP_PFN_BITS;
 	l->devmap_mask = VMV_PAGE_DEVMAP;
 	l->saved_dirty_mask = VMV_PAGE_SAVED_DIRTY;
+	l->pfn_mask = PTE_PFN_MASK;
+	l->nx_mask = _PAGE_NX;
+	l->none_mask = _PAGE_KNL_ERRATUM_MASK;
+	/* Leaves: 4 KiB PTEs, the pmd stage's THPs, 1 GiB puds (x86-64). */
+	memset(l->leaf_shift, 0, sizeof(l->leaf_shift));
+	l->leaf_shift[VMVIEW_LEVEL_PTE] = PAGE_SHIFT;
+	l->leaf_shift[vmv_pmd_level()] = PMD_SHIFT;
+	if (PTRS_PER_PUD > 1)
+		l->leaf_shift[VMVIEW_LEVEL_PUD] = PUD_SHIFT;
+	/* pgtable-invert.h: a non-zero entry without PRESENT (not 2-level) */
+	l->pfn_inverted = __pte_needs_invert(_PAGE_PROTNONE);
+	vmv_swap_layout(l);
+	ret = vmv_check_format(l);
+	if (ret)
+		return ret;
 
 	pte = pfn_pte(0x12345, PAGE_SHARED);
-	ret = vmv_layout_check("present", pte_val(pte), VMVIEW_KIND_PRESENT,
-			       pte_pfn(pte), VMV_FLAG(VMVIEW_F_RW), -1, 0);
+	ret = vmv_check_present("present", pte);
+	ret = ret ?: vmv_check_present("highest frame",
+				       pfn_pte(max_pfn, PAGE_READONLY));
+	ret = ret ?: vmv_check_present("executable",
+				       pfn_pte(0x12345, PAGE_READONLY_EXEC));
 	/* Write-protected, a dirty page stays dirty (6.6+: saved dirty). */
 	pte = pte_wrprotect(pte_mkdirty(pte));
 	ret = ret ?: vmv_layout_check("dirty write-protected", pte_val(pte),
@@ -148,13 +366,15 @@ int vmv_layout_init(void)
 		ret = ret ?: vmv_layout_check("devmap", pte_val(pte),
 					      VMVIEW_KIND_PRESENT, 0x12345,
 					      VMV_FLAG(VMVIEW_F_DEVMAP), -1, 0);
-	/* A protnone PFN is stored inverted (L1TF). */
+	/* A protnone PFN is stored inverted (L1TF), except without PAE. */
 	pte = pfn_pte(0x12345, PAGE_NONE);
 	ret = ret ?: vmv_layout_check("protnone", pte_val(pte),
 				      VMVIEW_KIND_PROTNONE, 0x12345, 0, -1, 0);
+	ret = ret ?: vmv_check_pmd();
+	ret = ret ?: vmv_check_swap("swap", 1, 0x1234);
+	ret = ret ?: vmv_check_swap("first swap", 0, 1);
+	ret = ret ?: vmv_check_swap("last swap", MAX_SWAPFILES - 1, ~0UL);
 	pte = swp_entry_to_pte(swp_entry(1, 0x1234));
-	ret = ret ?: vmv_layout_check("swap", pte_val(pte), VMVIEW_KIND_SWAP,
-				      VMVIEW_NO_PFN, 0, 1, 0x1234);
 	pte = pte_swp_mksoft_dirty(pte);
 	ret = ret ?: vmv_layout_check("soft-dirty swap", pte_val(pte),
 				      VMVIEW_KIND_SWAP, VMVIEW_NO_PFN,

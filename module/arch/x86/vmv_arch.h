@@ -1,28 +1,42 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * x86-64 page-table entries: the one place vmview knows their bits.
+ * x86 page-table entries: the one place vmview knows their bits.
  *
  * Plain C (it builds into the module and into the host tests): the
  * decoder (arch/x86/decode.c) and the generic code's inline helpers below
- * read entries only through what this file defines.  The running
- * kernel's own constants are checked against it at load
- * (arch/x86/layout.c).
+ * read entries only through what this file defines and the data of
+ * struct vmv_layout (decode.h), which the running kernel's constants
+ * fill at load (arch/x86/layout.c) and the kernel's own constructors
+ * check.
  *
- * The bit layout (arch/x86/include/asm/pgtable_types.h, pgtable_64.h):
+ * Three entry formats, one set of low bits
+ * (arch/x86/include/asm/pgtable_types.h):
  *
  *   bit  0 present    1 rw        2 user      3 pwt     4 pcd
  *   bit  5 accessed   6 dirty     7 pat (pte) / pse (pmd, pud)
  *   bit  8 global, or protnone when not present
- *   bit  9 special   10 uffd-wp  11 softdirty  12 pat (pmd, pud leaves)
- *   bits 12..51 PFN (21..51 in a pmd leaf, 30..51 in a pud leaf)
- *   bits 57/58 devmap and saved-dirty (which is which: see vmv_layout)
- *   bit 63 nx
+ *   bit  9 special   10 uffd-wp  11 softdirty  12 pat (huge leaves)
  *
- * Not present and not protnone, an entry is in swap format: type in bits
- * 59..63, the offset inverted in bits 9..58, and bits 1, 2 and 3 carry
- * softdirty, uffd-wp and exclusive.  A non-present leaf (protnone, or a
- * THP pmd being split) keeps its PFN inverted (the L1TF mitigation), as
- * pte_pfn() undoes.
+ * x86-64 (4 or 5 levels, pgtable_64.h): 64-bit entries, the frame in
+ * bits 12..51 (21..51 in a 2 MiB pmd leaf, 30..51 in a 1 GiB pud leaf),
+ * devmap and saved-dirty in bits 57/58 (which is which: vmv_layout), NX
+ * bit 63.  Not present and not protnone, an entry is in swap format:
+ * type in bits 59..63, the offset inverted in bits 9..58, and bits 1, 2
+ * and 3 carry softdirty, uffd-wp and exclusive.  A non-present leaf
+ * (protnone, or a THP pmd being split) keeps its PFN inverted (the L1TF
+ * mitigation), as pte_pfn() undoes.
+ *
+ * i386 with PAE (3 levels, pgtable-3level.h): the same 64-bit entries
+ * (physical mask 52 bits, NX bit 63, inverted PFNs and swap offsets,
+ * type in bits 59..63) under a 4-entry pgd whose entries (the PDPTEs)
+ * only point to pmd tables; 2 MiB leaves at the pmd.  swp_entry_t is 32
+ * bits there, so an offset has at most 26 bits; soft-dirty, uffd-wp and
+ * (on 6.1) the exclusive bit do not exist.
+ *
+ * i386 without PAE (2 levels, pgtable-2level.h): 32-bit entries, the
+ * frame in bits 12..31, no NX bit, 4 MiB PSE leaves in the pgd (the pmd
+ * is folded into it), nothing inverted, and a swap entry holds its type
+ * in bits 1..5 and its offset in bits 9..31.
  */
 #ifndef _VMV_ARCH_X86_H
 #define _VMV_ARCH_X86_H
@@ -45,24 +59,83 @@
 #define X86_UFFD_WP		VMV_BIT(10)
 #define X86_SOFT_DIRTY		VMV_BIT(11)
 #define X86_PAT_LARGE		VMV_BIT(12)
-#define X86_NX			VMV_BIT(63)
+#define X86_NX			VMV_BIT(63)	/* x86-64 and PAE */
 
-#define X86_SWP_SOFT_DIRTY	X86_RW
-#define X86_SWP_UFFD_WP		X86_USER
-#define X86_SWP_EXCLUSIVE	X86_PWT
-#define X86_SWP_TYPE_BITS	5
-#define X86_SWP_OFFSET_SHIFT	14
+/*
+ * The widest frame field of the three formats, bits 12..51: x86-64's
+ * and PAE's PTE_PFN_MASK (both have a 52-bit physical mask), and a
+ * superset of the 2-level format's bits 12..31 (its entries are 32 bits
+ * wide, so nothing above is ever set).  The inline fast paths below use
+ * it; vmv_decode() uses the layout's own pfn_mask.
+ */
+#define X86_PFN_MASK		((VMV_BIT(52) - 1) & ~(VMV_BIT(12) - 1))
 
-#define X86_PHYS_MASK		(VMV_BIT(52) - 1)
-#define X86_PFN_MASK(shift)	(X86_PHYS_MASK & ~(VMV_BIT(shift) - 1))
+/*
+ * The three entry formats as arch/x86/layout.c fills struct vmv_layout
+ * from the running kernel (which checks at load that they agree), as
+ * designated initializers: for code that cannot ask the kernel, such as
+ * vmview-cli reading a swap offset out of a raw entry, and for host
+ * tests that need a layout but do not test its format
+ * (tests/test_decode.c spells every format out bit by bit).  The swap
+ * flags are those of Debian's kernels: x86-64 has all three since 5.19
+ * (exclusive; soft-dirty and uffd-wp before), i386 none on 6.1.
+ */
+#define VMV_X86_64_ENTRIES						\
+	.pfn_mask = X86_PFN_MASK,					\
+	.nx_mask = X86_NX,						\
+	.none_mask = X86_ACCESSED | X86_DIRTY,				\
+	.leaf_shift = {							\
+		[VMVIEW_LEVEL_PTE] = 12,				\
+		[VMVIEW_LEVEL_PMD] = 21,				\
+		[VMVIEW_LEVEL_PUD] = 30,				\
+	},								\
+	.pfn_inverted = true,						\
+	.swp_type_shift = 59,						\
+	.swp_type_bits = 5,						\
+	.swp_offset_shift = 9,						\
+	.swp_offset_bits = 50,						\
+	.swp_inverted = true,						\
+	.swp_soft_dirty_mask = X86_RW,					\
+	.swp_uffd_wp_mask = X86_USER,					\
+	.swp_exclusive_mask = X86_PWT
+
+/* PAE: x86-64's entries, 2 MiB leaves only, 26-bit swap offsets. */
+#define VMV_X86_PAE_ENTRIES						\
+	.pfn_mask = X86_PFN_MASK,					\
+	.nx_mask = X86_NX,						\
+	.none_mask = X86_ACCESSED | X86_DIRTY,				\
+	.leaf_shift = {							\
+		[VMVIEW_LEVEL_PTE] = 12,				\
+		[VMVIEW_LEVEL_PMD] = 21,				\
+	},								\
+	.pfn_inverted = true,						\
+	.swp_type_shift = 59,						\
+	.swp_type_bits = 5,						\
+	.swp_offset_shift = 9,						\
+	.swp_offset_bits = 26,						\
+	.swp_inverted = true
+
+/* 2 levels: 32-bit entries, 4 MiB pgd leaves, nothing inverted. */
+#define VMV_X86_2LEVEL_ENTRIES						\
+	.pfn_mask = 0xfffff000ULL,					\
+	.leaf_shift = {							\
+		[VMVIEW_LEVEL_PTE] = 12,				\
+		[VMVIEW_LEVEL_PGD] = 22,				\
+	},								\
+	.swp_type_shift = 1,						\
+	.swp_type_bits = 5,						\
+	.swp_offset_shift = 9,						\
+	.swp_offset_bits = 23
 
 /*
  * Which entry bits are which flags, as data (the shape of
  * arch/x86/mm/dump_pagetables.c and arch/arm64/mm/ptdump.c): flag
  * VMVIEW_F_<flag> is set when (entry & mask) == value.  Bits every present
- * (or protnone) leaf carries; those only a 4 KiB PTE has; those only a
- * huge (pmd, pud) leaf has; and the swap format's.  Bit 8 is global in a
- * present entry and says protnone in one that is not.
+ * (or protnone) leaf carries in all three formats; those only a 4 KiB PTE
+ * has; those only a huge leaf has.  Bit 8 is global in a present entry
+ * and says protnone in one that is not.  The bits that differ between
+ * formats and kernels (NX, devmap, saved dirty, the swap format's) are
+ * struct vmv_layout's.
  */
 struct vmv_x86_bit {
 	u64 mask;
@@ -81,7 +154,6 @@ static const struct vmv_x86_bit vmv_x86_leaf_bits[] = {
 	{ X86_SPECIAL, X86_SPECIAL, VMVIEW_F_SPECIAL },
 	{ X86_UFFD_WP, X86_UFFD_WP, VMVIEW_F_UFFD_WP },
 	{ X86_SOFT_DIRTY, X86_SOFT_DIRTY, VMVIEW_F_SOFTDIRTY },
-	{ X86_NX, X86_NX, VMVIEW_F_NX },
 	{ X86_PRESENT | X86_GLOBAL, X86_PRESENT | X86_GLOBAL, VMVIEW_F_GLOBAL },
 	{ X86_PRESENT | X86_PROTNONE, X86_PROTNONE, VMVIEW_F_PROTNONE },
 };
@@ -93,12 +165,6 @@ static const struct vmv_x86_bit vmv_x86_pte_bits[] = {
 static const struct vmv_x86_bit vmv_x86_huge_bits[] = {
 	{ X86_PSE, X86_PSE, VMVIEW_F_PSE },
 	{ X86_PAT_LARGE, X86_PAT_LARGE, VMVIEW_F_PAT },
-};
-
-static const struct vmv_x86_bit vmv_x86_swap_bits[] = {
-	{ X86_SWP_SOFT_DIRTY, X86_SWP_SOFT_DIRTY, VMVIEW_F_SOFTDIRTY },
-	{ X86_SWP_UFFD_WP, X86_SWP_UFFD_WP, VMVIEW_F_UFFD_WP },
-	{ X86_SWP_EXCLUSIVE, X86_SWP_EXCLUSIVE, VMVIEW_F_EXCLUSIVE },
 };
 
 /*
@@ -132,26 +198,30 @@ static __always_inline u32 vmv_x86_leaf_flags(const struct vmv_layout *l,
 	else
 		f |= vmv_x86_flags(e, vmv_x86_pte_bits,
 				   ARRAY_SIZE(vmv_x86_pte_bits));
-	return f | (u32)!!(e & l->saved_dirty_mask) << VMVIEW_F_DIRTY |
+	return f | (u32)!!(e & l->nx_mask) << VMVIEW_F_NX |
+	       (u32)!!(e & l->saved_dirty_mask) << VMVIEW_F_DIRTY |
 	       (u32)!!(e & l->devmap_mask) << VMVIEW_F_DEVMAP;
 }
 
-static __always_inline u32 vmv_x86_swap_flags(u64 e)
+/* The flags of a swap-format entry: the layout says which bits are set. */
+static inline u32 vmv_x86_swap_flags(const struct vmv_layout *l, u64 e)
 {
-	return vmv_x86_flags(e, vmv_x86_swap_bits,
-			     ARRAY_SIZE(vmv_x86_swap_bits));
+	return (u32)!!(e & l->swp_soft_dirty_mask) << VMVIEW_F_SOFTDIRTY |
+	       (u32)!!(e & l->swp_uffd_wp_mask) << VMVIEW_F_UFFD_WP |
+	       (u32)!!(e & l->swp_exclusive_mask) << VMVIEW_F_EXCLUSIVE;
 }
 
 /* --- what the generic code asks of an entry ------------------------------ */
 
-/* The frame of a present 4 KiB PTE. */
-#define VMV_PTE_PFN(e)	(((e) & X86_PFN_MASK(12)) >> 12)
+/* The frame of a present 4 KiB PTE, in any of the three formats. */
+#define VMV_PTE_PFN(e)	(((e) & X86_PFN_MASK) >> 12)
 
 /*
  * The flags of bits 0..11 of a present 4 KiB PTE, made from the tables
  * above by vmv_decode_init(): one load instead of a test per table row
  * (about 140 guest instructions a page of a dump, measured with
- * BENCH_ICOUNT=1).  Only NX lies above bit 11 in those tables.
+ * BENCH_ICOUNT=1).  The tables hold nothing above bit 11; NX and the
+ * kernel-dependent bits come from the layout.
  */
 extern u32 vmv_x86_pte_low_flags[4096];
 
@@ -160,7 +230,7 @@ static __always_inline u32 vmv_pte_present_flags(const struct vmv_layout *l,
 						 u64 e)
 {
 	return vmv_x86_pte_low_flags[e & 0xfff] |
-	       (u32)((e & X86_NX) >> 63) << VMVIEW_F_NX |
+	       (u32)!!(e & l->nx_mask) << VMVIEW_F_NX |
 	       (u32)!!(e & l->saved_dirty_mask) << VMVIEW_F_DIRTY |
 	       (u32)!!(e & l->devmap_mask) << VMVIEW_F_DEVMAP;
 }
