@@ -8,7 +8,9 @@
  * take the notifier's sequence number, walk with hmm_range_fault()
  * under mmap_read_lock() (no HMM_PFN_REQ_FAULT: nothing is faulted in),
  * then, under m->lock, store the result only if no invalidation ran
- * meanwhile; otherwise do it again.  Fills go in chunks of PMD_SIZE (what
+ * meanwhile; otherwise do it again.  The store takes m->lock for at
+ * most VMV_STORE_SLICE leaves at a time, checking the sequence again
+ * each time it is retaken.  Fills go in chunks of PMD_SIZE (what
  * one pte table maps: 2 MiB, 4 MiB on 2-level i386) aligned to PMD
  * boundaries, so a PMD-mapped huge page is always seen whole.
  *
@@ -41,6 +43,7 @@
 #include "mirror.h"
 #include "mirror_priv.h"
 #include "shadow.h"
+#include "target.h"
 #include "vmview.h"
 #include "walk.h"
 
@@ -129,11 +132,19 @@ static const struct mmu_interval_notifier_ops vmv_notifier_ops = {
 	.invalidate = vmv_invalidate,
 };
 
-/* Store one chunk's hmm_range_fault() result.  Called with m->lock. */
+/*
+ * Store one chunk's hmm_range_fault() result, taken under notifier
+ * sequence @seq.  Called with m->lock held; drops and retakes it every
+ * VMV_STORE_SLICE leaves, so that the target's invalidations, which take
+ * it, wait for a slice and not for a chunk.  An invalidation that ran
+ * meanwhile leaves the rest of the chunk empty and dirty, to be filled
+ * again (what was stored before it, it invalidated itself).
+ */
 static int vmv_store(struct vmv_mirror *m, unsigned long start,
-		     unsigned long end)
+		     unsigned long end, unsigned long seq)
 {
 	unsigned long npages = (end - start) >> PAGE_SHIFT, i, step;
+	unsigned int slice = 0;
 	int ret;
 
 	vmv_shadow_invalidate(&m->shadow, start, end);
@@ -143,6 +154,17 @@ static int vmv_store(struct vmv_mirror *m, unsigned long start,
 		unsigned long base, pfn;
 
 		step = 1;
+		if (++slice > VMV_STORE_SLICE) {
+			slice = 0;
+			mutex_unlock(&m->lock);
+			cond_resched();
+			mutex_lock(&m->lock);
+			if (mmu_interval_read_retry(&m->notifier, seq)) {
+				m->retries++;
+				vmv_mark_dirty(m, va, end);
+				return 0;
+			}
+		}
 		if (!(p & HMM_PFN_VALID) || (p & HMM_PFN_ERROR))
 			continue;
 		/* a size the tables have no level for: page by page */
@@ -181,7 +203,7 @@ again:
 	if (++tries > VMV_FILL_TRIES)
 		return -EBUSY;
 	range.notifier_seq = mmu_interval_read_begin(&m->notifier);
-	ret = mmap_read_lock_killable(mm);
+	ret = vmv_mmap_read_lock_piece(mm);
 	if (ret)
 		return ret;
 	vma = find_vma(mm, addr);
@@ -226,7 +248,8 @@ again:
 	if (empty) {
 		vmv_shadow_invalidate(&m->shadow, range.start, range.end);
 	} else {
-		ret = vmv_store(m, range.start, range.end);
+		ret = vmv_store(m, range.start, range.end,
+				range.notifier_seq);
 		if (!ret)
 			m->fills++;
 		else

@@ -20,6 +20,7 @@
 #define VMV_NR_DIRTY		64	/* ranges; more: refill everything */
 #define VMV_NR_EVENTS		256
 #define VMV_FILL_TRIES		64
+#define VMV_STORE_SLICE		64	/* leaves stored per hold of m->lock */
 #define VMV_VERIFY_TRIES	8	/* per piece */
 /*
  * The most entries one verify piece compares under the mmap lock and

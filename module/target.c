@@ -322,12 +322,31 @@ struct mm_struct *vmv_target_lock_mm(struct vmv_target *t, int *err)
 		*err = -ESRCH;
 		return NULL;
 	}
-	*err = mmap_read_lock_killable(mm);
+	*err = vmv_mmap_read_lock_piece(mm);
 	if (*err) {
 		mmput(mm);
 		return NULL;
 	}
 	return mm;
+}
+
+/*
+ * A reader that takes the mmap lock again right after dropping it steals
+ * it from the writer its release woke (rwsem lock stealing), until the
+ * writer asks for a handoff a jiffy later: a loop of pieces would make
+ * every mprotect() of the target wait that jiffy.  pagemap's reader
+ * leaves a gap (it returns to user space between chunks); a loop here
+ * lets a queued writer take the lock first, waiting a bounded time.
+ */
+#define VMV_WRITER_SPINS	1000
+
+int vmv_mmap_read_lock_piece(struct mm_struct *mm)
+{
+	unsigned int spins = 0;
+
+	while (mmap_lock_is_contended(mm) && spins++ < VMV_WRITER_SPINS)
+		cpu_relax();
+	return mmap_read_lock_killable(mm);
 }
 
 void vmv_target_unlock_mm(struct mm_struct *mm)

@@ -58,6 +58,12 @@ struct mm_struct *vmv_target_get_mm(struct vmv_target *t);
  * reading (NULL and *err: -ESRCH, -EINTR), and the undoing of both.
  */
 struct mm_struct *vmv_target_lock_mm(struct vmv_target *t, int *err);
+/*
+ * mmap_read_lock_killable() for a loop that takes the lock piece after
+ * piece (the dump, verify, the fill): a writer that waits (the target's
+ * mprotect, mmap, munmap) goes first.
+ */
+int vmv_mmap_read_lock_piece(struct mm_struct *mm);
 void vmv_target_unlock_mm(struct mm_struct *mm);
 /* Refresh t->comm from the task when it still exists. */
 void vmv_target_comm(struct vmv_target *t, char *buf);

@@ -9,8 +9,9 @@
  * Locking: m->verify_lock for the whole verify (one verify of a process
  * at a time; the scratch state lives in the mirror, so nothing is
  * allocated); then piece by piece, at most VMV_VERIFY_PIECE entries
- * (one PTE table) each: refill without locks (vmv_refill()), then the
- * mmap read lock and m->lock for the compare of that piece only.  The
+ * (two PTE tables) each: the mmap read lock and m->lock for the compare
+ * of that piece only, with a refill (vmv_refill(), as a fill locks)
+ * before the first piece and before a piece is compared again.  The
  * target's faults, munmaps and reclaim, whose notifier callbacks take
  * m->lock, wait for at most one piece, as pagemap's readers make them
  * wait for one PMD.
@@ -22,6 +23,7 @@
 
 #include "mirror.h"
 #include "mirror_priv.h"
+#include "target.h"
 #include "vmview.h"
 
 /* One side of a mismatch line; the size as PID/shadow names it (4k, 4m). */
@@ -267,11 +269,19 @@ static int vmv_verify_range(struct vmv_verify *v, struct mm_struct *mm,
 	int ret;
 
 	while (addr < end) {
-		ret = vmv_refill(m, mm);
-		if (ret)
-			return ret;
+		/*
+		 * Catch up once, then only for a piece that found the
+		 * shadow behind: a piece takes the mmap lock once when
+		 * nothing changed in it, however busy the target is
+		 * elsewhere.
+		 */
+		if (addr == start || tries) {
+			ret = vmv_refill(m, mm);
+			if (ret)
+				return ret;
+		}
 		seq_nr = mmu_interval_read_begin(&m->notifier);
-		ret = mmap_read_lock_killable(mm);
+		ret = vmv_mmap_read_lock_piece(mm);
 		if (ret)
 			return ret;
 		mutex_lock(&m->lock);
