@@ -34,17 +34,22 @@ bool vmv_test_hooks;
 module_param_named(test_hooks, vmv_test_hooks, bool, 0400);
 MODULE_PARM_DESC(test_hooks, "Add test-only files: PID/inject and fail_nth (default: off)");
 
-#ifdef VMV_UNTESTED_BUILD
 /*
- * Built with VMVIEW_UNTESTED=1 for a kernel no guest of guests.table
- * tests: loads only when asked, for porting.
+ * A module built with VMVIEW_UNTESTED=1 (module/Kbuild defines
+ * VMV_UNTESTED_BUILD) for a kernel no guest of guests.table tests loads
+ * only when asked, for porting.
  */
+#ifndef VMV_UNTESTED_BUILD
+#define VMV_UNTESTED_BUILD	0
+#endif
 static bool vmv_untested;
 module_param_named(untested, vmv_untested, bool, 0400);
-MODULE_PARM_DESC(untested, "Load on this untested kernel, for porting (default: refuse)");
+MODULE_PARM_DESC(untested, "Load a module built with VMVIEW_UNTESTED=1, for porting (default: refuse)");
 
 static int vmv_untested_check(void)
 {
+	if (!VMV_UNTESTED_BUILD)
+		return 0;
 	if (!vmv_untested) {
 		pr_err("refusing to load: built with VMVIEW_UNTESTED=1 for a kernel no guest of guests.table tests; load with untested=1 to port vmview to it\n");
 		pr_err("this kernel (%s, %s, %d-level paging) is not one vmview is tested on: see Documentation/vmview.rst, Supported kernels\n",
@@ -54,12 +59,6 @@ static int vmv_untested_check(void)
 	pr_warn("loading on a kernel no guest of guests.table tests (untested=1): for porting only\n");
 	return 0;
 }
-#else
-static int vmv_untested_check(void)
-{
-	return 0;
-}
-#endif
 
 static atomic_t vmv_fail_countdown = ATOMIC_INIT(0);
 

@@ -104,24 +104,6 @@ static u64 node_bytes(unsigned int l)
 	return (1ULL << geom.bits[l]) * (l ? 8 : 4);
 }
 
-/* The model leaf containing va, or -1. */
-static int model_find(u64 va)
-{
-	int lo = 0, hi = model_n;
-
-	while (lo < hi) {
-		int mid = (lo + hi) / 2;
-
-		if (mend(&model[mid]) <= va)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo < model_n && model[lo].va <= va)
-		return lo;
-	return -1;
-}
-
 /* The first model leaf ending after start. */
 static int model_first(u64 start)
 {
@@ -136,6 +118,14 @@ static int model_first(u64 start)
 			hi = mid;
 	}
 	return lo;
+}
+
+/* The model leaf containing va, or -1. */
+static int model_find(u64 va)
+{
+	int i = model_first(va);
+
+	return i < model_n && model[i].va <= va ? i : -1;
 }
 
 static void model_drop(u64 start, u64 end)

@@ -121,6 +121,26 @@ struct test_layout {
 };
 
 /*
+ * The swap types of include/linux/swap.h, in the order it stacks them
+ * above the swap files: SWP_HWPOISON = MAX_SWAPFILES, then
+ * SWP_MIGRATION_READ, _READ_EXCLUSIVE and _WRITE; the device and
+ * marker types are given.
+ */
+#define SWAP_TYPES(max, marker, swapin_error)				\
+		.max_swapfiles = (max),					\
+		.type_hwpoison = (max),					\
+		.type_migration_read = (max) + 1,			\
+		.type_migration_read_exclusive = (max) + 2,		\
+		.type_migration_write = (max) + 3,			\
+		.type_marker = (marker),				\
+		.type_swapin_error = (swapin_error)
+#define NO_DEVICE_TYPES							\
+		.type_device_private_read = VMV_NO_TYPE,		\
+		.type_device_private_write = VMV_NO_TYPE,		\
+		.type_device_exclusive_read = VMV_NO_TYPE,		\
+		.type_device_exclusive_write = VMV_NO_TYPE
+
+/*
  * Debian 6.1.0-56-amd64 (6.1.192), /boot/config-6.1.0-56-amd64:
  * CONFIG_MIGRATION=y, CONFIG_MEMORY_FAILURE=y, CONFIG_PTE_MARKER=y,
  * CONFIG_DEVICE_PRIVATE not set.  include/linux/swap.h:
@@ -135,52 +155,17 @@ struct test_layout {
  *   MAX_PHYSMEM_BITS = 52 with 5-level paging, 46 with 4-level, so 40 / 34.
  * pgtable_types.h: _PAGE_BIT_DEVMAP = _PAGE_BIT_SOFTW4 = 58; there is no
  *   saved-dirty bit (pte_dirty() is _PAGE_DIRTY only).
+ * The entry format is vmv_arch.h's VMV_X86_64_ENTRIES, which
+ * format_initializers below checks against the kernel headers bit by bit.
  */
-/*
- * The x86-64 entry format (pgtable_64.h, pgtable_64_types.h,
- * pgtable-invert.h), the same in 6.1 and 6.12: frames in bits 12..51,
- * NX bit 63, A and D alone are none (_PAGE_KNL_ERRATUM_MASK), leaves at
- * pte (PAGE_SHIFT 12), pmd (PMD_SHIFT 21) and pud (PUD_SHIFT 30), PFNs of
- * non-present leaves inverted; swap entries: type in bits 59..63
- * (64 - SWP_TYPE_BITS), ~offset from SWP_OFFSET_FIRST_BIT 9 for
- * 64 - SWP_OFFSET_SHIFT = 50 bits, and the flags of S_* above.
- */
-#define X86_64_FORMAT							\
-		.pfn_mask = PFN_MASK,					\
-		.nx_mask = E_NX,					\
-		.none_mask = E_ACCESSED | E_DIRTY,			\
-		.leaf_shift = {						\
-			[VMVIEW_LEVEL_PTE] = 12,			\
-			[VMVIEW_LEVEL_PMD] = 21,			\
-			[VMVIEW_LEVEL_PUD] = 30,			\
-		},							\
-		.pfn_inverted = true,					\
-		.swp_type_shift = 59,					\
-		.swp_type_bits = 5,					\
-		.swp_offset_shift = 9,					\
-		.swp_offset_bits = 50,					\
-		.swp_inverted = true,					\
-		.swp_soft_dirty_mask = S_SOFTDIRTY,			\
-		.swp_uffd_wp_mask = S_UFFD_WP,				\
-		.swp_exclusive_mask = S_EXCLUSIVE
-
 #define LAYOUT_61(pfn_bits)						\
 	{								\
-		.max_swapfiles = 26,					\
-		.type_hwpoison = 26,					\
-		.type_migration_read = 27,				\
-		.type_migration_read_exclusive = 28,			\
-		.type_migration_write = 29,				\
-		.type_device_private_read = VMV_NO_TYPE,		\
-		.type_device_private_write = VMV_NO_TYPE,		\
-		.type_device_exclusive_read = VMV_NO_TYPE,		\
-		.type_device_exclusive_write = VMV_NO_TYPE,		\
-		.type_marker = 30,					\
-		.type_swapin_error = 31,				\
+		SWAP_TYPES(26, 30, 31),					\
+		NO_DEVICE_TYPES,					\
 		.swp_pfn_bits = (pfn_bits),				\
 		.devmap_mask = BIT64(58),				\
 		.saved_dirty_mask = 0,					\
-		X86_64_FORMAT,						\
+		VMV_X86_64_ENTRIES,					\
 	}
 
 /*
@@ -199,21 +184,12 @@ struct test_layout {
  */
 #define LAYOUT_612(pfn_bits)						\
 	{								\
-		.max_swapfiles = 27,					\
-		.type_hwpoison = 27,					\
-		.type_migration_read = 28,				\
-		.type_migration_read_exclusive = 29,			\
-		.type_migration_write = 30,				\
-		.type_device_private_read = VMV_NO_TYPE,		\
-		.type_device_private_write = VMV_NO_TYPE,		\
-		.type_device_exclusive_read = VMV_NO_TYPE,		\
-		.type_device_exclusive_write = VMV_NO_TYPE,		\
-		.type_marker = 31,					\
-		.type_swapin_error = VMV_NO_TYPE,			\
+		SWAP_TYPES(27, 31, VMV_NO_TYPE),			\
+		NO_DEVICE_TYPES,					\
 		.swp_pfn_bits = (pfn_bits),				\
 		.devmap_mask = BIT64(57),				\
 		.saved_dirty_mask = BIT64(58),				\
-		X86_64_FORMAT,						\
+		VMV_X86_64_ENTRIES,					\
 	}
 
 static const struct test_layout layouts[] = {
@@ -236,25 +212,18 @@ static const struct test_layout layouts[] = {
 static const struct test_layout layout_devpriv = {
 	"6.12 5-level DEVICE_PRIVATE",
 	{
-		.max_swapfiles = 23,
-		.type_hwpoison = 23,
-		.type_migration_read = 24,
-		.type_migration_read_exclusive = 25,
-		.type_migration_write = 26,
+		SWAP_TYPES(23, 31, VMV_NO_TYPE),
 		.type_device_private_write = 27,
 		.type_device_private_read = 28,
 		.type_device_exclusive_write = 29,
 		.type_device_exclusive_read = 30,
-		.type_marker = 31,
-		.type_swapin_error = VMV_NO_TYPE,
 		.swp_pfn_bits = 40,
 		.devmap_mask = BIT64(57),
 		.saved_dirty_mask = BIT64(58),
-		X86_64_FORMAT,
+		VMV_X86_64_ENTRIES,
 	},
 	57, true, false,
 };
-
 /* What one decode should give; only the fields named in check. */
 enum {
 	CK_PFN		= 1 << 0,
@@ -339,19 +308,23 @@ static void check_decode(int line, const struct test_layout *t, u64 entry,
 
 /* ---- pte level: none and present ---- */
 
+/*
+ * 0 is none at level in every layout, and so is A | D alone:
+ * pte_none() and pmd_none() ignore _PAGE_KNL_ERRATUM_MASK (A and D),
+ * which some CPUs set in non-present entries.
+ */
+static void check_none(const struct test_layout *t, enum vmview_level level)
+{
+	CHECK(t, 0, level, .kind = VMVIEW_KIND_NONE);
+	CHECK(t, E_ACCESSED | E_DIRTY, level, .kind = VMVIEW_KIND_NONE);
+}
+
 UNIT_TEST(pte_none)
 {
 	unsigned int i;
 
-	for (i = 0; i < NR_LAYOUTS; i++) {
-		CHECK(&layouts[i], 0, VMVIEW_LEVEL_PTE, .kind = VMVIEW_KIND_NONE);
-		/*
-		 * pte_none() ignores _PAGE_KNL_ERRATUM_MASK (A and D),
-		 * which some CPUs set in non-present entries.
-		 */
-		CHECK(&layouts[i], E_ACCESSED | E_DIRTY, VMVIEW_LEVEL_PTE,
-		      .kind = VMVIEW_KIND_NONE);
-	}
+	for (i = 0; i < NR_LAYOUTS; i++)
+		check_none(&layouts[i], VMVIEW_LEVEL_PTE);
 }
 
 /* Each flag bit alone with PRESENT, on a 4 KiB pte. */
@@ -914,10 +887,7 @@ UNIT_TEST(pmd_table_and_none)
 	unsigned int i;
 
 	for (i = 0; i < NR_LAYOUTS; i++) {
-		CHECK(&layouts[i], 0, VMVIEW_LEVEL_PMD, .kind = VMVIEW_KIND_NONE);
-		/* pmd_none() ignores the KNL erratum bits too */
-		CHECK(&layouts[i], E_ACCESSED | E_DIRTY, VMVIEW_LEVEL_PMD,
-		      .kind = VMVIEW_KIND_NONE);
+		check_none(&layouts[i], VMVIEW_LEVEL_PMD);
 		CHECK(&layouts[i], E_TABLE | pfn_bits(0x123459),
 		      VMVIEW_LEVEL_PMD, .kind = VMVIEW_KIND_TABLE);
 		CHECK(&layouts[i], 0x0000000123459067ULL, VMVIEW_LEVEL_PMD,
@@ -1065,12 +1035,33 @@ UNIT_TEST(pmd_migration)
 
 /* ---- pud, p4d, pgd ---- */
 
+/* A user's writable huge leaf: P|RW|U|A|D|PSE|NX, and its flags. */
+#define E_RW_LEAF	(E_PRESENT | E_RW | E_USER | E_ACCESSED | E_DIRTY | \
+			 E_PSE | E_NX)
+#define F_RW_LEAF	(F(PRESENT) | F(RW) | F(USER) | F(ACCESSED) |	\
+			 F(DIRTY) | F(PSE) | F(NX))
+
+/*
+ * An E_RW_LEAF of 2^shift bytes at level for pfn; and one for pat_pfn
+ * with bits 12..shift-1 all set: PAT (bit 12, _PAGE_BIT_PAT_LARGE) and
+ * ignored bits, not frame.
+ */
+static void check_rw_leaf(const struct test_layout *t, enum vmview_level level,
+			  unsigned int shift, u64 pfn, u64 pat_pfn)
+{
+	CHECK(t, E_RW_LEAF | pfn_bits(pfn), level,
+	      .kind = VMVIEW_KIND_PRESENT,
+	      .check = CK_PFN | CK_FLAGS | CK_SHIFT | CK_WRITABLE,
+	      .pfn = pfn, .flags = F_RW_LEAF, .page_shift = shift,
+	      .writable = true);
+	CHECK(t, E_RW_LEAF | ((BIT64(shift - 12) - 1) << 12) |
+	      pfn_bits(pat_pfn), level, .kind = VMVIEW_KIND_PRESENT,
+	      .check = CK_PFN | CK_FLAGS | CK_SHIFT, .pfn = pat_pfn,
+	      .flags = F_RW_LEAF | F(PAT), .page_shift = shift);
+}
+
 UNIT_TEST(pud_levels)
 {
-	const u64 leaf = E_PRESENT | E_RW | E_USER | E_ACCESSED | E_DIRTY |
-			 E_PSE | E_NX;
-	const u32 fleaf = F(PRESENT) | F(RW) | F(USER) | F(ACCESSED) |
-			  F(DIRTY) | F(PSE) | F(NX);
 	unsigned int i;
 
 	for (i = 0; i < NR_LAYOUTS; i++) {
@@ -1081,19 +1072,12 @@ UNIT_TEST(pud_levels)
 		CHECK(t, E_ACCESSED, VMVIEW_LEVEL_PUD, .kind = VMVIEW_KIND_NONE);
 		CHECK(t, 0x0000000123458067ULL, VMVIEW_LEVEL_PUD,
 		      .kind = VMVIEW_KIND_TABLE);
-		/* 1 GiB leaf: pfn a multiple of 2^18 */
-		CHECK(t, leaf | pfn_bits(0x40000), VMVIEW_LEVEL_PUD,
-		      .kind = VMVIEW_KIND_PRESENT,
-		      .check = CK_PFN | CK_FLAGS | CK_SHIFT | CK_WRITABLE,
-		      .pfn = 0x40000, .flags = fleaf, .page_shift = 30,
-		      .writable = true);
-		/* PAT at bit 12; bits 12..29 are not pfn (pud_pfn_mask) */
-		CHECK(t, leaf | (0x3ffffULL << 12) | pfn_bits(0x1c0000),
-		      VMVIEW_LEVEL_PUD, .kind = VMVIEW_KIND_PRESENT,
-		      .check = CK_PFN | CK_FLAGS | CK_SHIFT,
-		      .pfn = 0x1c0000, .flags = fleaf | F(PAT),
-		      .page_shift = 30);
-		CHECK(t, leaf | PUD_PFN_MASK, VMVIEW_LEVEL_PUD,
+		/*
+		 * 1 GiB leaf: pfn a multiple of 2^18; PAT at bit 12, bits
+		 * 12..29 are not pfn (pud_pfn_mask)
+		 */
+		check_rw_leaf(t, VMVIEW_LEVEL_PUD, 30, 0x40000, 0x1c0000);
+		CHECK(t, E_RW_LEAF | PUD_PFN_MASK, VMVIEW_LEVEL_PUD,
 		      .kind = VMVIEW_KIND_PRESENT, .check = CK_PFN,
 		      .pfn = MAX_PFN & ~0x3ffffULL);
 	}
@@ -1141,17 +1125,8 @@ UNIT_TEST(p4d_pgd_levels)
  * only in 6.1; soft-dirty and uffd-wp are not configured).
  */
 #define I386_61_TYPES							\
-		.max_swapfiles = 27,					\
-		.type_hwpoison = 27,					\
-		.type_migration_read = 28,				\
-		.type_migration_read_exclusive = 29,			\
-		.type_migration_write = 30,				\
-		.type_device_private_read = VMV_NO_TYPE,		\
-		.type_device_private_write = VMV_NO_TYPE,		\
-		.type_device_exclusive_read = VMV_NO_TYPE,		\
-		.type_device_exclusive_write = VMV_NO_TYPE,		\
-		.type_marker = VMV_NO_TYPE,				\
-		.type_swapin_error = 31
+		SWAP_TYPES(27, VMV_NO_TYPE, 31),			\
+		NO_DEVICE_TYPES
 
 /*
  * PAE (pgtable-3level_types.h, pgtable-3level.h, page_32_types.h):
@@ -1162,27 +1137,12 @@ UNIT_TEST(p4d_pgd_levels)
  * SWP_OFFSET_SHIFT 14; __swp_pteval_entry() writes
  * ~(pteval_t)offset << 14 >> 5, but the offset comes from a 32-bit
  * swp_entry_t (type in bits 0..4, offset above: 27 bits), and the
- * generic swp_offset() keeps SWP_TYPE_SHIFT = 26 of them.
+ * generic swp_offset() keeps SWP_TYPE_SHIFT = 26 of them.  That is
+ * vmv_arch.h's VMV_X86_PAE_ENTRIES (format_initializers checks it).
  */
 static const struct test_layout layout_pae = {
 	"6.1 i386 PAE",
-	{
-		I386_61_TYPES,
-		.swp_pfn_bits = 26,
-		.pfn_mask = PFN_MASK,
-		.nx_mask = E_NX,
-		.none_mask = E_ACCESSED | E_DIRTY,
-		.leaf_shift = {
-			[VMVIEW_LEVEL_PTE] = 12,
-			[VMVIEW_LEVEL_PMD] = 21,
-		},
-		.pfn_inverted = true,
-		.swp_type_shift = 59,
-		.swp_type_bits = 5,
-		.swp_offset_shift = 9,
-		.swp_offset_bits = 26,
-		.swp_inverted = true,
-	},
+	{ I386_61_TYPES, .swp_pfn_bits = 26, VMV_X86_PAE_ENTRIES },
 	0, false, true,
 };
 
@@ -1194,23 +1154,11 @@ static const struct test_layout layout_pae = {
  * inverted (protnone_mask() is 0).  Swap: __swp_entry() puts the type at
  * _PAGE_BIT_PRESENT + 1 = 1 (SWP_TYPE_BITS 5) and the offset at
  * SWP_OFFSET_SHIFT = _PAGE_BIT_PROTNONE + 1 = 9, as a 32-bit value:
- * 23 bits.
+ * 23 bits.  That is vmv_arch.h's VMV_X86_2LEVEL_ENTRIES.
  */
 static const struct test_layout layout_2l = {
 	"6.1 i386 2-level",
-	{
-		I386_61_TYPES,
-		.swp_pfn_bits = 20,
-		.pfn_mask = 0xfffff000ULL,
-		.leaf_shift = {
-			[VMVIEW_LEVEL_PTE] = 12,
-			[VMVIEW_LEVEL_PGD] = 22,
-		},
-		.swp_type_shift = 1,
-		.swp_type_bits = 5,
-		.swp_offset_shift = 9,
-		.swp_offset_bits = 23,
-	},
+	{ I386_61_TYPES, .swp_pfn_bits = 20, VMV_X86_2LEVEL_ENTRIES },
 	0, false, true,
 };
 
@@ -1236,6 +1184,44 @@ static u64 pae_swp_bits(unsigned int type, u64 offset)
 static u64 l2_swp_bits(unsigned int type, u64 offset)
 {
 	return ((u64)type << 1 | offset << 9) & 0xffffffffULL;
+}
+
+/*
+ * bits() gives hand_1_1234 for type 1, offset 0x1234 (worked out by
+ * hand); for every type and offset, vmv_swp_entry() makes the entry
+ * bits() makes, and each entry of a swap file's type decodes as that
+ * swap; offset bits from offset_bits up are dropped on the way in.
+ */
+static void check_swap_entries(const struct test_layout *t,
+			       u64 (*bits)(unsigned int type, u64 offset),
+			       u64 hand_1_1234, unsigned int offset_bits,
+			       const u64 *offsets, unsigned int n)
+{
+	unsigned int type, j;
+
+	EXPECT_EQ(bits(1, 0x1234), hand_1_1234);
+	EXPECT_EQ(vmv_swp_entry(&t->l, 2, BIT64(offset_bits) | 7),
+		  bits(2, 7));
+	for (type = 0; type < 32; type++) {
+		for (j = 0; j < n; j++) {
+			u64 e = bits(type, offsets[j]);
+			u64 got = vmv_swp_entry(&t->l, type, offsets[j]);
+
+			if (got != e)
+				UNIT_FAIL("%s: vmv_swp_entry(%u, 0x%llx) = "
+					  "0x%016llx, want 0x%016llx", t->name,
+					  type, (unsigned long long)offsets[j],
+					  (unsigned long long)got,
+					  (unsigned long long)e);
+			if (type >= t->l.max_swapfiles)
+				continue;
+			CHECK(t, e, VMVIEW_LEVEL_PTE, .kind = VMVIEW_KIND_SWAP,
+			      .check = CK_PFN | CK_FLAGS | CK_SWAP | CK_SHIFT,
+			      .pfn = VMVIEW_NO_PFN, .flags = 0,
+			      .swap_type = type, .swap_offset = offsets[j],
+			      .page_shift = 12);
+		}
+	}
 }
 
 UNIT_TEST(pae_present)
@@ -1278,21 +1264,9 @@ UNIT_TEST(pae_present)
 UNIT_TEST(pae_pmd_pgd)
 {
 	const struct test_layout *t = &layout_pae;
-	const u64 leaf = E_PRESENT | E_RW | E_USER | E_ACCESSED | E_DIRTY |
-			 E_PSE | E_NX;
-	const u32 fleaf = F(PRESENT) | F(RW) | F(USER) | F(ACCESSED) |
-			  F(DIRTY) | F(PSE) | F(NX);
 
-	CHECK(t, leaf | pfn_bits(0x123400), VMVIEW_LEVEL_PMD,
-	      .kind = VMVIEW_KIND_PRESENT,
-	      .check = CK_PFN | CK_FLAGS | CK_SHIFT | CK_WRITABLE,
-	      .pfn = 0x123400, .flags = fleaf, .page_shift = 21,
-	      .writable = true);
 	/* bits 12..20 are PAT and ignored, not frame */
-	CHECK(t, leaf | (0x1ffULL << 12) | pfn_bits(0x123400),
-	      VMVIEW_LEVEL_PMD, .kind = VMVIEW_KIND_PRESENT,
-	      .check = CK_PFN | CK_FLAGS | CK_SHIFT, .pfn = 0x123400,
-	      .flags = fleaf | F(PAT), .page_shift = 21);
+	check_rw_leaf(t, VMVIEW_LEVEL_PMD, 21, 0x123400, 0x123400);
 	/* a THP under NUMA hinting: inverted, as on x86-64 */
 	CHECK(t, E_PROTNONE | E_ACCESSED | E_PSE |
 	      protnone_pfn_bits(0x23400, PMD_PFN_MASK), VMVIEW_LEVEL_PMD,
@@ -1313,26 +1287,10 @@ UNIT_TEST(pae_swap)
 {
 	const struct test_layout *t = &layout_pae;
 	const u64 offsets[] = { 1, 0x1234, 0x3ffffff, BIT64(25) };
-	unsigned int type, j;
 
-	/* worked out by hand: type 1, offset 0x1234 */
-	EXPECT_EQ(pae_swp_bits(1, 0x1234), 0x0fffffffffdb9600ULL);
-	for (type = 0; type < 32; type++) {
-		for (j = 0; j < ARRAY_SIZE(offsets); j++) {
-			u64 e = pae_swp_bits(type, offsets[j]);
-
-			EXPECT_EQ(vmv_swp_entry(&t->l, type, offsets[j]), e);
-			if (type >= t->l.max_swapfiles)
-				continue;
-			CHECK(t, e, VMVIEW_LEVEL_PTE, .kind = VMVIEW_KIND_SWAP,
-			      .check = CK_PFN | CK_FLAGS | CK_SWAP | CK_SHIFT,
-			      .pfn = VMVIEW_NO_PFN, .flags = 0,
-			      .swap_type = type, .swap_offset = offsets[j],
-			      .page_shift = 12);
-		}
-	}
-	/* offset bits above 26 are dropped on the way in */
-	EXPECT_EQ(vmv_swp_entry(&t->l, 2, BIT64(26) | 7), pae_swp_bits(2, 7));
+	/* type 1, offset 0x1234 worked out by hand; 26 offset bits */
+	check_swap_entries(t, pae_swp_bits, 0x0fffffffffdb9600ULL, 26,
+			   offsets, ARRAY_SIZE(offsets));
 	/* bits 1..3 mean nothing in a 6.1 PAE swap entry */
 	CHECK(t, pae_swp_bits(2, 0x1234) | S_SOFTDIRTY | S_UFFD_WP |
 	      S_EXCLUSIVE, VMVIEW_LEVEL_PTE, .kind = VMVIEW_KIND_SWAP,
@@ -1402,25 +1360,10 @@ UNIT_TEST(l2_swap)
 {
 	const struct test_layout *t = &layout_2l;
 	const u64 offsets[] = { 1, 0x1234, 0x7fffff, BIT64(22) };
-	unsigned int type, j;
 
-	EXPECT_EQ(l2_swp_bits(1, 0x1234), 0x246802ULL);
-	for (type = 0; type < 32; type++) {
-		for (j = 0; j < ARRAY_SIZE(offsets); j++) {
-			u64 e = l2_swp_bits(type, offsets[j]);
-
-			EXPECT_EQ(vmv_swp_entry(&t->l, type, offsets[j]), e);
-			if (type >= t->l.max_swapfiles)
-				continue;
-			CHECK(t, e, VMVIEW_LEVEL_PTE, .kind = VMVIEW_KIND_SWAP,
-			      .check = CK_PFN | CK_FLAGS | CK_SWAP | CK_SHIFT,
-			      .pfn = VMVIEW_NO_PFN, .flags = 0,
-			      .swap_type = type, .swap_offset = offsets[j],
-			      .page_shift = 12);
-		}
-	}
 	/* the 32-bit entry holds 23 offset bits */
-	EXPECT_EQ(vmv_swp_entry(&t->l, 2, BIT64(23) | 7), l2_swp_bits(2, 7));
+	check_swap_entries(t, l2_swp_bits, 0x246802ULL, 23,
+			   offsets, ARRAY_SIZE(offsets));
 	/* migration: 20 frame bits, then young and dirty */
 	CHECK(t, l2_swp_bits(30, 0x12345 | BIT64(20) | BIT64(21)),
 	      VMVIEW_LEVEL_PTE, .kind = VMVIEW_KIND_MIGRATION,
@@ -1467,23 +1410,72 @@ UNIT_TEST(fast_path_all_formats)
 }
 
 /*
- * vmv_arch.h's format initializers (for vmview-cli and other tests) are
- * the formats worked out bit by bit above.
+ * vmv_arch.h's format initializers (which every layout above and other
+ * tests use) are the formats worked out bit by bit.
+ *
+ * x86-64 (pgtable_64.h, pgtable_64_types.h, pgtable-invert.h), the same
+ * in 6.1 and 6.12: frames in bits 12..51, NX bit 63, A and D alone are
+ * none (_PAGE_KNL_ERRATUM_MASK), leaves at pte (PAGE_SHIFT 12), pmd
+ * (PMD_SHIFT 21) and pud (PUD_SHIFT 30), PFNs of non-present leaves
+ * inverted; swap entries: type in bits 59..63 (64 - SWP_TYPE_BITS),
+ * ~offset from SWP_OFFSET_FIRST_BIT 9 for 64 - SWP_OFFSET_SHIFT = 50
+ * bits, and the flags of S_* above.  PAE and 2 levels: see layout_pae
+ * and layout_2l.
  */
-static bool same_format(const struct vmv_layout *a, const struct vmv_layout *b)
+struct want_format {
+	u64 pfn_mask, nx_mask, none_mask;
+	u8 leaf_shift[VMVIEW_NR_LEVELS];	/* pte, pmd, pud, p4d, pgd */
+	bool pfn_inverted;
+	u8 type_shift, type_bits, offset_shift, offset_bits;
+	bool swp_inverted;
+	u64 soft_dirty, uffd_wp, exclusive;
+};
+
+static const struct want_format want_x86_64 = {
+	PFN_MASK, E_NX, E_ACCESSED | E_DIRTY, { 12, 21, 30, 0, 0 }, true,
+	59, 5, 9, 50, true, S_SOFTDIRTY, S_UFFD_WP, S_EXCLUSIVE,
+};
+static const struct want_format want_pae = {
+	PFN_MASK, E_NX, E_ACCESSED | E_DIRTY, { 12, 21, 0, 0, 0 }, true,
+	59, 5, 9, 26, true, 0, 0, 0,
+};
+static const struct want_format want_2l = {
+	0xfffff000ULL, 0, 0, { 12, 0, 0, 0, 22 }, false,
+	1, 5, 9, 23, false, 0, 0, 0,
+};
+
+static void check_format(const char *name, const struct vmv_layout *l,
+			 const struct want_format *w)
 {
-	return a->pfn_mask == b->pfn_mask && a->nx_mask == b->nx_mask &&
-	       a->none_mask == b->none_mask &&
-	       !memcmp(a->leaf_shift, b->leaf_shift, sizeof(a->leaf_shift)) &&
-	       a->pfn_inverted == b->pfn_inverted &&
-	       a->swp_type_shift == b->swp_type_shift &&
-	       a->swp_type_bits == b->swp_type_bits &&
-	       a->swp_offset_shift == b->swp_offset_shift &&
-	       a->swp_offset_bits == b->swp_offset_bits &&
-	       a->swp_inverted == b->swp_inverted &&
-	       a->swp_soft_dirty_mask == b->swp_soft_dirty_mask &&
-	       a->swp_uffd_wp_mask == b->swp_uffd_wp_mask &&
-	       a->swp_exclusive_mask == b->swp_exclusive_mask;
+	const struct {
+		const char *field;
+		u64 got, want;
+	} f[] = {
+		{ "pfn_mask", l->pfn_mask, w->pfn_mask },
+		{ "nx_mask", l->nx_mask, w->nx_mask },
+		{ "none_mask", l->none_mask, w->none_mask },
+		{ "pfn_inverted", l->pfn_inverted, w->pfn_inverted },
+		{ "swp_type_shift", l->swp_type_shift, w->type_shift },
+		{ "swp_type_bits", l->swp_type_bits, w->type_bits },
+		{ "swp_offset_shift", l->swp_offset_shift, w->offset_shift },
+		{ "swp_offset_bits", l->swp_offset_bits, w->offset_bits },
+		{ "swp_inverted", l->swp_inverted, w->swp_inverted },
+		{ "swp_soft_dirty_mask", l->swp_soft_dirty_mask, w->soft_dirty },
+		{ "swp_uffd_wp_mask", l->swp_uffd_wp_mask, w->uffd_wp },
+		{ "swp_exclusive_mask", l->swp_exclusive_mask, w->exclusive },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(f); i++)
+		if (f[i].got != f[i].want)
+			UNIT_FAIL("%s: %s 0x%llx, want 0x%llx", name, f[i].field,
+				  (unsigned long long)f[i].got,
+				  (unsigned long long)f[i].want);
+	for (i = 0; i < VMVIEW_NR_LEVELS; i++)
+		if (l->leaf_shift[i] != w->leaf_shift[i])
+			UNIT_FAIL("%s: leaf_shift[%s] %u, want %u", name,
+				  level_str(i), l->leaf_shift[i],
+				  w->leaf_shift[i]);
 }
 
 UNIT_TEST(format_initializers)
@@ -1493,11 +1485,14 @@ UNIT_TEST(format_initializers)
 	const struct vmv_layout two = { VMV_X86_2LEVEL_ENTRIES };
 	unsigned int i;
 
+	check_format("VMV_X86_64_ENTRIES", &x86_64, &want_x86_64);
+	check_format("VMV_X86_PAE_ENTRIES", &pae, &want_pae);
+	check_format("VMV_X86_2LEVEL_ENTRIES", &two, &want_2l);
 	for (i = 0; i < NR_LAYOUTS; i++)
-		EXPECT(same_format(&layouts[i].l, &x86_64));
-	EXPECT(same_format(&layout_devpriv.l, &x86_64));
-	EXPECT(same_format(&layout_pae.l, &pae));
-	EXPECT(same_format(&layout_2l.l, &two));
+		check_format(layouts[i].name, &layouts[i].l, &want_x86_64);
+	check_format(layout_devpriv.name, &layout_devpriv.l, &want_x86_64);
+	check_format(layout_pae.name, &layout_pae.l, &want_pae);
+	check_format(layout_2l.name, &layout_2l.l, &want_2l);
 }
 
 /* ---- names ---- */
@@ -1532,28 +1527,11 @@ UNIT_TEST(level_names)
 
 UNIT_TEST(flag_names)
 {
-	static const char * const want[VMVIEW_NR_FLAGS] = {
-		[VMVIEW_F_PRESENT]		= "present",
-		[VMVIEW_F_RW]		= "rw",
-		[VMVIEW_F_USER]		= "user",
-		[VMVIEW_F_PWT]		= "pwt",
-		[VMVIEW_F_PCD]		= "pcd",
-		[VMVIEW_F_ACCESSED]	= "accessed",
-		[VMVIEW_F_DIRTY]		= "dirty",
-		[VMVIEW_F_PSE]		= "pse",
-		[VMVIEW_F_PAT]		= "pat",
-		[VMVIEW_F_GLOBAL]		= "global",
-		[VMVIEW_F_NX]		= "nx",
-		[VMVIEW_F_SOFTDIRTY]	= "softdirty",
-		[VMVIEW_F_SPECIAL]		= "special",
-		[VMVIEW_F_UFFD_WP]		= "uffd-wp",
-		[VMVIEW_F_DEVMAP]		= "devmap",
-		[VMVIEW_F_PROTNONE]	= "protnone",
-		[VMVIEW_F_EXCLUSIVE]	= "exclusive",
-	};
-
 	EXPECT_EQ(VMVIEW_NR_FLAGS, 17);
-	EXPECT_NAMES(vmv_flag_names, want, VMVIEW_NR_FLAGS);
+	EXPECT_NAME_LIST(vmv_flag_names, VMVIEW_NR_FLAGS,
+			 "present,rw,user,pwt,pcd,accessed,dirty,pse,pat,"
+			 "global,nx,softdirty,special,uffd-wp,devmap,protnone,"
+			 "exclusive");
 }
 
 UNIT_MAIN()

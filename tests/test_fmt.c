@@ -15,6 +15,7 @@
 
 unsigned long vmv_host_fail_after, vmv_host_allocs;
 
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define F(x)	VMV_FLAG(VMVIEW_F_##x)
 #define P(x)	VMV_FLAG(VMVIEW_P_##x)
 
@@ -145,25 +146,10 @@ UNIT_TEST(fmt_names)
 
 UNIT_TEST(page_flag_names)
 {
-	static const char * const want[VMVIEW_NR_PFLAGS] = {
-		[VMVIEW_P_ANON]		= "anon",
-		[VMVIEW_P_FILE]		= "file",
-		[VMVIEW_P_KSM]		= "ksm",
-		[VMVIEW_P_ZERO]		= "zero",
-		[VMVIEW_P_LRU]		= "lru",
-		[VMVIEW_P_ACTIVE]		= "active",
-		[VMVIEW_P_REFERENCED]	= "referenced",
-		[VMVIEW_P_UNEVICTABLE]	= "unevictable",
-		[VMVIEW_P_MLOCKED]		= "mlocked",
-		[VMVIEW_P_SWAPCACHE]	= "swapcache",
-		[VMVIEW_P_SWAPBACKED]	= "swapbacked",
-		[VMVIEW_P_DIRTY]		= "dirty",
-		[VMVIEW_P_WRITEBACK]	= "writeback",
-		[VMVIEW_P_LARGE]		= "large",
-	};
-
 	EXPECT_EQ(VMVIEW_NR_PFLAGS, 14);
-	EXPECT_NAMES(vmv_page_flag_names, want, VMVIEW_NR_PFLAGS);
+	EXPECT_NAME_LIST(vmv_page_flag_names, VMVIEW_NR_PFLAGS,
+			 "anon,file,ksm,zero,lru,active,referenced,unevictable,"
+			 "mlocked,swapcache,swapbacked,dirty,writeback,large");
 }
 
 /* ---- vmv_fmt_pte ---- */
@@ -174,8 +160,8 @@ UNIT_TEST(page_flag_names)
  * line and its length, no NUL: the first n bytes must be want (so n is
  * strlen(want)), ending with the line's only newline.
  */
-static void check_line(int line, u64 vaddr, enum vmview_level level, u64 entry,
-		       const struct vmv_decoded *d,
+static void check_line(int line, int idx, u64 vaddr, enum vmview_level level,
+		       u64 entry, const struct vmv_decoded *d,
 		       const struct vmv_page_info *pi, const char *want)
 {
 	char *buf = malloc(VMV_PTE_LINE_MAX);
@@ -188,34 +174,56 @@ static void check_line(int line, u64 vaddr, enum vmview_level level, u64 entry,
 	memset(buf, GUARD, VMV_PTE_LINE_MAX);
 	n = vmv_fmt_pte(buf, vaddr, level, entry, d, pi);
 	if (n > VMV_PTE_LINE_MAX)
-		UNIT_FAIL("line %d: length %zu, max %d", line, n,
+		UNIT_FAIL("line %d case %d: length %zu, max %d", line, idx, n,
 			  VMV_PTE_LINE_MAX);
 	else if (n != strlen(want) || memcmp(buf, want, n))
-		UNIT_FAIL("line %d:\n#     got  \"%.*s\" (%zu)\n"
-			  "#     want \"%s\" (%zu)", line, (int)n, buf, n,
+		UNIT_FAIL("line %d case %d:\n#     got  \"%.*s\" (%zu)\n"
+			  "#     want \"%s\" (%zu)", line, idx, (int)n, buf, n,
 			  want, strlen(want));
 	free(buf);
 }
 
 #define LINE(vaddr, level, entry, d, pi, want)				\
-	check_line(__LINE__, (vaddr), (level), (entry), (d), (pi), (want))
+	check_line(__LINE__, 0, (vaddr), (level), (entry), (d), (pi), (want))
+
+/* One line to format: where, what entry, decoded as d, and the page. */
+struct line_case {
+	u64 vaddr;
+	enum vmview_level level;
+	u64 entry;
+	struct vmv_decoded d;
+	const struct vmv_page_info *pi;
+	const char *want;
+};
+
+#define LINES(cases)	check_lines(__LINE__, (cases), ARRAY_SIZE(cases))
+
+static void check_lines(int line, const struct line_case *c, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		check_line(line, i, c[i].vaddr, c[i].level, c[i].entry,
+			   &c[i].d, c[i].pi, c[i].want);
+}
+
+/* 0x867: present, rw, user, accessed, dirty, softdirty (bit 11), nx */
+static const struct vmv_decoded d_867 = {
+	.kind = VMVIEW_KIND_PRESENT, .pfn = 0x12345,
+	.flags = F(PRESENT) | F(RW) | F(USER) | F(ACCESSED) | F(DIRTY) |
+		 F(SOFTDIRTY) | F(NX),
+	.page_shift = 12, .writable = true,
+};
 
 UNIT_TEST(pte_line_present_with_page)
 {
-	/* 0x867: present, rw, user, accessed, dirty, softdirty (bit 11) */
-	const struct vmv_decoded d = {
-		.kind = VMVIEW_KIND_PRESENT, .pfn = 0x12345,
-		.flags = F(PRESENT) | F(RW) | F(USER) | F(ACCESSED) |
-			 F(DIRTY) | F(SOFTDIRTY) | F(NX),
-		.page_shift = 12, .writable = true,
-	};
 	const struct vmv_page_info pi = {
 		.valid = true, .flags = P(ANON) | P(LRU) | P(SWAPBACKED),
 		.order = 0, .mapcount = 1,
 	};
 
-	LINE(0x7f1234560000ULL, VMVIEW_LEVEL_PTE, 0x8000000012345867ULL, &d,
-	     &pi,
+	LINE(0x7f1234560000ULL, VMVIEW_LEVEL_PTE, 0x8000000012345867ULL,
+	     &d_867, &pi,
 	     "0x00007f1234560000 pte 0x8000000012345867 present pfn=0x12345"
 	     " flags=present,rw,user,accessed,dirty,nx,softdirty"
 	     " page=anon,lru,swapbacked order=0 mapcount=1\n");
@@ -223,12 +231,6 @@ UNIT_TEST(pte_line_present_with_page)
 
 UNIT_TEST(pte_line_no_page_info)
 {
-	const struct vmv_decoded d = {
-		.kind = VMVIEW_KIND_PRESENT, .pfn = 0x12345,
-		.flags = F(PRESENT) | F(RW) | F(USER) | F(ACCESSED) |
-			 F(DIRTY) | F(SOFTDIRTY) | F(NX),
-		.page_shift = 12, .writable = true,
-	};
 	const struct vmv_page_info invalid = {
 		.valid = false, .flags = P(ANON) | P(LRU), .order = 3,
 		.mapcount = 7,
@@ -237,10 +239,10 @@ UNIT_TEST(pte_line_no_page_info)
 		"0x00007f1234560000 pte 0x8000000012345867 present pfn=0x12345"
 		" flags=present,rw,user,accessed,dirty,nx,softdirty\n";
 
-	LINE(0x7f1234560000ULL, VMVIEW_LEVEL_PTE, 0x8000000012345867ULL, &d,
-	     NULL, want);
-	LINE(0x7f1234560000ULL, VMVIEW_LEVEL_PTE, 0x8000000012345867ULL, &d,
-	     &invalid, want);
+	LINE(0x7f1234560000ULL, VMVIEW_LEVEL_PTE, 0x8000000012345867ULL,
+	     &d_867, NULL, want);
+	LINE(0x7f1234560000ULL, VMVIEW_LEVEL_PTE, 0x8000000012345867ULL,
+	     &d_867, &invalid, want);
 }
 
 /*
@@ -285,25 +287,22 @@ UNIT_TEST(pte_line_page_without_flags)
 /* Swap type 0 offset 3, exclusive (bit 3): ~3 in bits 9..58. */
 UNIT_TEST(pte_line_swap)
 {
-	const struct vmv_decoded d = {
-		.kind = VMVIEW_KIND_SWAP, .pfn = VMVIEW_NO_PFN,
-		.flags = F(EXCLUSIVE), .swap_type = 0, .swap_offset = 3,
-		.page_shift = 12,
-	};
-	const struct vmv_decoded d2 = {
-		.kind = VMVIEW_KIND_SWAP, .pfn = VMVIEW_NO_PFN, .flags = 0,
-		.swap_type = 25, .swap_offset = 0x3ffffffffffffULL,
-		.page_shift = 12,
+	static const struct line_case c[] = {
+		{ 0x7f1234561000ULL, VMVIEW_LEVEL_PTE, 0x07fffffffffff808ULL,
+		  { .kind = VMVIEW_KIND_SWAP, .pfn = VMVIEW_NO_PFN,
+		    .flags = F(EXCLUSIVE), .swap_type = 0, .swap_offset = 3,
+		    .page_shift = 12 }, NULL,
+		  "0x00007f1234561000 pte 0x07fffffffffff808 swap pfn=-"
+		  " swap=0:0x3 flags=exclusive\n" },
+		{ 0x7f1234561000ULL, VMVIEW_LEVEL_PTE, 0xc800000000000000ULL,
+		  { .kind = VMVIEW_KIND_SWAP, .pfn = VMVIEW_NO_PFN, .flags = 0,
+		    .swap_type = 25, .swap_offset = 0x3ffffffffffffULL,
+		    .page_shift = 12 }, NULL,
+		  "0x00007f1234561000 pte 0xc800000000000000 swap pfn=-"
+		  " swap=25:0x3ffffffffffff flags=-\n" },
 	};
 
-	LINE(0x7f1234561000ULL, VMVIEW_LEVEL_PTE, 0x07fffffffffff808ULL, &d,
-	     NULL,
-	     "0x00007f1234561000 pte 0x07fffffffffff808 swap pfn=-"
-	     " swap=0:0x3 flags=exclusive\n");
-	LINE(0x7f1234561000ULL, VMVIEW_LEVEL_PTE, 0xc800000000000000ULL, &d2,
-	     NULL,
-	     "0x00007f1234561000 pte 0xc800000000000000 swap pfn=-"
-	     " swap=25:0x3ffffffffffff flags=-\n");
+	LINES(c);
 }
 
 /* 6.1 SWP_MIGRATION_WRITE (29), pfn 0x12345, swap soft-dirty (bit 1). */
@@ -323,40 +322,33 @@ UNIT_TEST(pte_line_migration)
 
 UNIT_TEST(pte_line_other_swap_kinds)
 {
-	const struct vmv_decoded hwp = {
-		.kind = VMVIEW_KIND_HWPOISON, .pfn = 0x4321,
-		.swap_type = 27, .swap_offset = 0x4321, .page_shift = 12,
-	};
-	const struct vmv_decoded marker = {
-		.kind = VMVIEW_KIND_MARKER, .pfn = VMVIEW_NO_PFN,
-		.swap_type = 31, .swap_offset = 1, .page_shift = 12,
-	};
-	const struct vmv_decoded devp = {
-		.kind = VMVIEW_KIND_DEVICE_PRIVATE, .pfn = 0x1234,
-		.flags = F(EXCLUSIVE), .swap_type = 28,
-		.swap_offset = 0x1234, .page_shift = 12,
-	};
-	const struct vmv_decoded devx = {
-		.kind = VMVIEW_KIND_DEVICE_EXCLUSIVE, .pfn = 0xabcde,
-		.swap_type = 30, .swap_offset = 0xabcde, .page_shift = 12,
+	static const struct line_case c[] = {
+		{ 0x7f1234563000ULL, VMVIEW_LEVEL_PTE, 0xdfffffffff79bc00ULL,
+		  { .kind = VMVIEW_KIND_HWPOISON, .pfn = 0x4321,
+		    .swap_type = 27, .swap_offset = 0x4321, .page_shift = 12 },
+		  NULL, "0x00007f1234563000 pte 0xdfffffffff79bc00 hwpoison"
+			" pfn=0x4321 swap=27:0x4321 flags=-\n" },
+		{ 0x7f1234564000ULL, VMVIEW_LEVEL_PTE, 0xfffffffffffffc00ULL,
+		  { .kind = VMVIEW_KIND_MARKER, .pfn = VMVIEW_NO_PFN,
+		    .swap_type = 31, .swap_offset = 1, .page_shift = 12 },
+		  NULL, "0x00007f1234564000 pte 0xfffffffffffffc00 marker pfn=-"
+			" swap=31:0x1 flags=-\n" },
+		{ 0x7f1234565000ULL, VMVIEW_LEVEL_PTE, 0xe7ffffffffdb9608ULL,
+		  { .kind = VMVIEW_KIND_DEVICE_PRIVATE, .pfn = 0x1234,
+		    .flags = F(EXCLUSIVE), .swap_type = 28,
+		    .swap_offset = 0x1234, .page_shift = 12 },
+		  NULL, "0x00007f1234565000 pte 0xe7ffffffffdb9608"
+			" device-private pfn=0x1234 swap=28:0x1234"
+			" flags=exclusive\n" },
+		{ 0x7f1234566000ULL, VMVIEW_LEVEL_PTE, 0xf7ffffffea864200ULL,
+		  { .kind = VMVIEW_KIND_DEVICE_EXCLUSIVE, .pfn = 0xabcde,
+		    .swap_type = 30, .swap_offset = 0xabcde, .page_shift = 12 },
+		  NULL, "0x00007f1234566000 pte 0xf7ffffffea864200"
+			" device-exclusive pfn=0xabcde swap=30:0xabcde"
+			" flags=-\n" },
 	};
 
-	LINE(0x7f1234563000ULL, VMVIEW_LEVEL_PTE, 0xdfffffffff79bc00ULL, &hwp,
-	     NULL,
-	     "0x00007f1234563000 pte 0xdfffffffff79bc00 hwpoison"
-	     " pfn=0x4321 swap=27:0x4321 flags=-\n");
-	LINE(0x7f1234564000ULL, VMVIEW_LEVEL_PTE, 0xfffffffffffffc00ULL,
-	     &marker, NULL,
-	     "0x00007f1234564000 pte 0xfffffffffffffc00 marker pfn=-"
-	     " swap=31:0x1 flags=-\n");
-	LINE(0x7f1234565000ULL, VMVIEW_LEVEL_PTE, 0xe7ffffffffdb9608ULL, &devp,
-	     NULL,
-	     "0x00007f1234565000 pte 0xe7ffffffffdb9608 device-private"
-	     " pfn=0x1234 swap=28:0x1234 flags=exclusive\n");
-	LINE(0x7f1234566000ULL, VMVIEW_LEVEL_PTE, 0xf7ffffffea864200ULL, &devx,
-	     NULL,
-	     "0x00007f1234566000 pte 0xf7ffffffea864200 device-exclusive"
-	     " pfn=0xabcde swap=30:0xabcde flags=-\n");
+	LINES(c);
 }
 
 /* Protnone is present for the kernel: no swap= part. */
@@ -375,42 +367,37 @@ UNIT_TEST(pte_line_protnone)
 
 UNIT_TEST(pmd_pud_lines)
 {
-	/* 0x8e7: present, rw, user, accessed, dirty, pse, softdirty */
-	const struct vmv_decoded pmd = {
-		.kind = VMVIEW_KIND_PRESENT, .pfn = 0x23400,
-		.flags = F(PRESENT) | F(RW) | F(USER) | F(ACCESSED) |
-			 F(DIRTY) | F(PSE) | F(SOFTDIRTY) | F(NX),
-		.page_shift = 21, .writable = true,
-	};
-	const struct vmv_page_info thp = {
+	static const struct vmv_page_info thp = {
 		.valid = true, .flags = P(ANON) | P(SWAPBACKED) | P(LARGE),
 		.order = 9, .mapcount = 1,
 	};
-	const struct vmv_decoded pud = {
-		.kind = VMVIEW_KIND_PRESENT, .pfn = 0x40000,
-		.flags = F(PRESENT) | F(RW) | F(USER) | F(ACCESSED) |
-			 F(DIRTY) | F(PSE) | F(NX),
-		.page_shift = 30, .writable = true,
-	};
-	const struct vmv_decoded pmd_mig = {
-		.kind = VMVIEW_KIND_MIGRATION, .pfn = 0x23400,
-		.swap_type = 30, .swap_offset = 0x23400, .page_shift = 21,
+	static const struct line_case c[] = {
+		/* 0x8e7: present, rw, user, accessed, dirty, pse, softdirty */
+		{ 0x7f1234600000ULL, VMVIEW_LEVEL_PMD, 0x80000000234008e7ULL,
+		  { .kind = VMVIEW_KIND_PRESENT, .pfn = 0x23400,
+		    .flags = F(PRESENT) | F(RW) | F(USER) | F(ACCESSED) |
+			     F(DIRTY) | F(PSE) | F(SOFTDIRTY) | F(NX),
+		    .page_shift = 21, .writable = true }, &thp,
+		  "0x00007f1234600000 pmd 0x80000000234008e7 present pfn=0x23400"
+		  " flags=present,rw,user,accessed,dirty,pse,nx,softdirty"
+		  " page=anon,swapbacked,large order=9 mapcount=1\n" },
+		{ 0x7f0000000000ULL, VMVIEW_LEVEL_PUD, 0x80000000400000e7ULL,
+		  { .kind = VMVIEW_KIND_PRESENT, .pfn = 0x40000,
+		    .flags = F(PRESENT) | F(RW) | F(USER) | F(ACCESSED) |
+			     F(DIRTY) | F(PSE) | F(NX),
+		    .page_shift = 30, .writable = true }, NULL,
+		  "0x00007f0000000000 pud 0x80000000400000e7 present pfn=0x40000"
+		  " flags=present,rw,user,accessed,dirty,pse,nx\n" },
+		/* 6.12 SWP_MIGRATION_WRITE (30), pfn 0x23400 */
+		{ 0x7f1234800000ULL, VMVIEW_LEVEL_PMD, 0xf7fffffffb97fe00ULL,
+		  { .kind = VMVIEW_KIND_MIGRATION, .pfn = 0x23400,
+		    .swap_type = 30, .swap_offset = 0x23400,
+		    .page_shift = 21 }, NULL,
+		  "0x00007f1234800000 pmd 0xf7fffffffb97fe00 migration"
+		  " pfn=0x23400 swap=30:0x23400 flags=-\n" },
 	};
 
-	LINE(0x7f1234600000ULL, VMVIEW_LEVEL_PMD, 0x80000000234008e7ULL, &pmd,
-	     &thp,
-	     "0x00007f1234600000 pmd 0x80000000234008e7 present pfn=0x23400"
-	     " flags=present,rw,user,accessed,dirty,pse,nx,softdirty"
-	     " page=anon,swapbacked,large order=9 mapcount=1\n");
-	LINE(0x7f0000000000ULL, VMVIEW_LEVEL_PUD, 0x80000000400000e7ULL, &pud,
-	     NULL,
-	     "0x00007f0000000000 pud 0x80000000400000e7 present pfn=0x40000"
-	     " flags=present,rw,user,accessed,dirty,pse,nx\n");
-	/* 6.12 SWP_MIGRATION_WRITE (30), pfn 0x23400 */
-	LINE(0x7f1234800000ULL, VMVIEW_LEVEL_PMD, 0xf7fffffffb97fe00ULL,
-	     &pmd_mig, NULL,
-	     "0x00007f1234800000 pmd 0xf7fffffffb97fe00 migration"
-	     " pfn=0x23400 swap=30:0x23400 flags=-\n");
+	LINES(c);
 }
 
 UNIT_TEST(pte_line_negative_mapcount)
@@ -541,29 +528,34 @@ UNIT_TEST(decode_then_format)
 		.saved_dirty_mask = 1ULL << 58,
 		VMV_X86_64_ENTRIES,
 	};
+	static const struct {
+		u64 vaddr;
+		enum vmview_level level;
+		u64 entry;
+		const char *want;
+	} c[] = {
+		{ 0x7f1234560000ULL, VMVIEW_LEVEL_PTE, 0x8000000012345867ULL,
+		  "0x00007f1234560000 pte 0x8000000012345867 present pfn=0x12345"
+		  " flags=present,rw,user,accessed,dirty,nx,softdirty\n" },
+		{ 0x7f1234561000ULL, VMVIEW_LEVEL_PTE, 0x07fffffffffff808ULL,
+		  "0x00007f1234561000 pte 0x07fffffffffff808 swap pfn=-"
+		  " swap=0:0x3 flags=exclusive\n" },
+		/* saved dirty, read-only: pte_dirty() says dirty */
+		{ 0x7f1234562000ULL, VMVIEW_LEVEL_PTE, 0x8400000012345825ULL,
+		  "0x00007f1234562000 pte 0x8400000012345825 present pfn=0x12345"
+		  " flags=present,user,accessed,dirty,nx,softdirty\n" },
+		{ 0x7f1234600000ULL, VMVIEW_LEVEL_PMD, 0x80000000234008e7ULL,
+		  "0x00007f1234600000 pmd 0x80000000234008e7 present pfn=0x23400"
+		  " flags=present,rw,user,accessed,dirty,pse,nx,softdirty\n" },
+	};
 	struct vmv_decoded d;
+	unsigned int i;
 
-	vmv_decode(&l612, 0x8000000012345867ULL, VMVIEW_LEVEL_PTE, &d);
-	LINE(0x7f1234560000ULL, VMVIEW_LEVEL_PTE, 0x8000000012345867ULL, &d,
-	     NULL,
-	     "0x00007f1234560000 pte 0x8000000012345867 present pfn=0x12345"
-	     " flags=present,rw,user,accessed,dirty,nx,softdirty\n");
-	vmv_decode(&l612, 0x07fffffffffff808ULL, VMVIEW_LEVEL_PTE, &d);
-	LINE(0x7f1234561000ULL, VMVIEW_LEVEL_PTE, 0x07fffffffffff808ULL, &d,
-	     NULL,
-	     "0x00007f1234561000 pte 0x07fffffffffff808 swap pfn=-"
-	     " swap=0:0x3 flags=exclusive\n");
-	/* saved dirty, read-only: pte_dirty() says dirty */
-	vmv_decode(&l612, 0x8400000012345825ULL, VMVIEW_LEVEL_PTE, &d);
-	LINE(0x7f1234562000ULL, VMVIEW_LEVEL_PTE, 0x8400000012345825ULL, &d,
-	     NULL,
-	     "0x00007f1234562000 pte 0x8400000012345825 present pfn=0x12345"
-	     " flags=present,user,accessed,dirty,nx,softdirty\n");
-	vmv_decode(&l612, 0x80000000234008e7ULL, VMVIEW_LEVEL_PMD, &d);
-	LINE(0x7f1234600000ULL, VMVIEW_LEVEL_PMD, 0x80000000234008e7ULL, &d,
-	     NULL,
-	     "0x00007f1234600000 pmd 0x80000000234008e7 present pfn=0x23400"
-	     " flags=present,rw,user,accessed,dirty,pse,nx,softdirty\n");
+	for (i = 0; i < ARRAY_SIZE(c); i++) {
+		vmv_decode(&l612, c[i].entry, c[i].level, &d);
+		check_line(__LINE__, i, c[i].vaddr, c[i].level, c[i].entry,
+			   &d, NULL, c[i].want);
+	}
 }
 
 /*

@@ -261,6 +261,89 @@ static struct vmv_shadow_stats stats_of(const struct vmv_shadow *s)
 	return st;
 }
 
+/*
+ * Entry idx of the pte node p holds pfn, writable w (1), read-only (0)
+ * or either (ANY_W); or, with EXPECT_NO_PTE(), nothing.
+ */
+#define ANY_W	(-1)
+#define EXPECT_PTE(p, idx, pfn, w)					\
+	expect_pte(__LINE__, (p), (idx), true, (pfn), (w))
+#define EXPECT_NO_PTE(p, idx)						\
+	expect_pte(__LINE__, (p), (idx), false, 0, ANY_W)
+
+static void expect_pte(int line, const struct vmv_shadow_ptes *p,
+		       unsigned int idx, bool set, u64 want_pfn, int want_w)
+{
+	u64 pfn = 0;
+	bool w = false;
+
+	if (vmv_shadow_pte(p, idx, &pfn, &w) != set)
+		UNIT_FAIL("line %d: pte %u is %s", line, idx,
+			  set ? "empty" : "set");
+	else if (set && (pfn != want_pfn || (want_w != ANY_W && w != want_w)))
+		UNIT_FAIL("line %d: pte %u is pfn 0x%llx %s, want 0x%llx %s",
+			  line, idx, (unsigned long long)pfn, w ? "rw" : "ro",
+			  (unsigned long long)want_pfn,
+			  want_w == ANY_W ? "" : want_w ? "rw" : "ro");
+}
+
+/* A test's last cross-check of its table, then the table freed. */
+static void check_destroy(struct vmv_shadow *s)
+{
+	EXPECT_EQ(check(s), 0);
+	vmv_shadow_destroy(s);
+}
+
+/* The table holds l0 4K, l1 2M and l2 1G leaves. */
+#define EXPECT_LEAVES(s, l0, l1, l2)					\
+	expect_leaves(__LINE__, (s), (const u64[]){ (l0), (l1), (l2) })
+
+static void expect_leaves(int line, const struct vmv_shadow *s,
+			  const u64 want[3])
+{
+	struct vmv_shadow_stats st = stats_of(s);
+	unsigned int i;
+
+	for (i = 0; i < 3; i++)
+		if (st.leaves[i] != want[i])
+			UNIT_FAIL("line %d: leaves[%u] %llu, want %llu", line,
+				  i, (unsigned long long)st.leaves[i],
+				  (unsigned long long)want[i]);
+}
+
+/* Leaves to set: at va, pfn, 2^shift bytes, writable or not. */
+struct set_leaf {
+	u64 va, pfn;
+	unsigned int shift;
+	bool writable;
+};
+
+/* Set every leaf of the list; nonzero (and a failure) if one fails. */
+#define SET_LEAVES(s, ...)						\
+	set_leaves(__LINE__, (s), (const struct set_leaf[]){ __VA_ARGS__ }, \
+		   sizeof((const struct set_leaf[]){ __VA_ARGS__ }) /	\
+		   sizeof(struct set_leaf))
+
+static int set_leaves(int line, struct vmv_shadow *s,
+		      const struct set_leaf *l, unsigned int n)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < n; i++) {
+		ret = vmv_shadow_set(s, l[i].va, l[i].pfn, l[i].shift,
+				     l[i].writable);
+		if (ret) {
+			UNIT_FAIL("line %d: setting 0x%llx to pfn 0x%llx (2^%u) gave %d",
+				  line, (unsigned long long)l[i].va,
+				  (unsigned long long)l[i].pfn, l[i].shift,
+				  ret);
+			return ret;
+		}
+	}
+	return 0;
+}
+
 UNIT_TEST(init_levels)
 {
 	struct vmv_shadow s;
@@ -291,8 +374,7 @@ UNIT_TEST(empty_table)
 	vmv_shadow_invalidate(&s, 0, ~0ULL);
 	EXPECT_EQ(stats_of(&s).bytes, 0);
 	EXPECT(s.root == NULL);
-	EXPECT_EQ(check(&s), 0);
-	vmv_shadow_destroy(&s);
+	check_destroy(&s);
 }
 
 /* Set one leaf in a table of geometry g, look it up. */
@@ -410,8 +492,7 @@ UNIT_TEST(boundaries_4level)
 	vmv_shadow_invalidate(&s, L4_END - 1, ~0ULL);
 	EXPECT(!mapped(&s, L4_END - K4));
 	EXPECT(mapped(&s, 0));
-	EXPECT_EQ(check(&s), 0);
-	vmv_shadow_destroy(&s);
+	check_destroy(&s);
 }
 
 UNIT_TEST(boundaries_5level)
@@ -488,8 +569,7 @@ UNIT_TEST(einval_cases)
 	EXPECT_EQ(pfn_of(&s, 0), T1 - 1);
 	EXPECT_EQ(pfn_of(&s, G1), T1 - 0x200);
 	EXPECT_EQ(pfn_of(&s, 2 * G1), T1 - 0x40000);
-	EXPECT_EQ(check(&s), 0);
-	vmv_shadow_destroy(&s);
+	check_destroy(&s);
 }
 
 UNIT_TEST(eexist_inside_larger_leaf)
@@ -517,8 +597,7 @@ UNIT_TEST(eexist_inside_larger_leaf)
 	EXPECT_EQ(vmv_shadow_set(&s, m + M2, 6, 12, true), 0);
 	EXPECT_EQ(vmv_shadow_set(&s, g - M2, 0x200, 21, true), 0);
 	EXPECT_EQ(vmv_shadow_set(&s, g + G1, 0x200, 21, true), 0);
-	EXPECT_EQ(check(&s), 0);
-	vmv_shadow_destroy(&s);
+	check_destroy(&s);
 }
 
 UNIT_TEST(overwrite_same_size)
@@ -540,11 +619,8 @@ UNIT_TEST(overwrite_same_size)
 	ASSERT(vmv_shadow_set(&s, G1, 0x40000, 30, false) == 0);
 	ASSERT(vmv_shadow_set(&s, G1, 0x80000, 30, true) == 0);
 	EXPECT_EQ(pfn_of(&s, G1 + 77), 0x80000);
-	EXPECT_EQ(stats_of(&s).leaves[0], 1);
-	EXPECT_EQ(stats_of(&s).leaves[1], 1);
-	EXPECT_EQ(stats_of(&s).leaves[2], 1);
-	EXPECT_EQ(check(&s), 0);
-	vmv_shadow_destroy(&s);
+	EXPECT_LEAVES(&s, 1, 1, 1);
+	check_destroy(&s);
 }
 
 UNIT_TEST(overwrite_subtree_with_2m)
@@ -570,8 +646,7 @@ UNIT_TEST(overwrite_subtree_with_2m)
 	EXPECT_EQ(pfn_of(&s, base + 0x5000), 0x200);
 	EXPECT_EQ(pfn_of(&s, base - K4), 1);
 	EXPECT_EQ(pfn_of(&s, base + M2), 2);
-	EXPECT_EQ(check(&s), 0);
-	vmv_shadow_destroy(&s);
+	check_destroy(&s);
 }
 
 UNIT_TEST(overwrite_subtree_with_1g)
@@ -598,13 +673,10 @@ UNIT_TEST(overwrite_subtree_with_1g)
 	EXPECT_EQ(stats_of(&s).nodes[0], 0);
 	EXPECT_EQ(stats_of(&s).wide, 0);
 	EXPECT_EQ(stats_of(&s).nodes[1], 0);
-	EXPECT_EQ(stats_of(&s).leaves[0], 0);
-	EXPECT_EQ(stats_of(&s).leaves[1], 0);
-	EXPECT_EQ(stats_of(&s).leaves[2], 2);
+	EXPECT_LEAVES(&s, 0, 0, 2);
 	EXPECT_EQ(stats_of(&s).bytes, 2 * DIR_BYTES);
 	EXPECT_EQ(pfn_of(&s, base + 100 * M2), 0x80000);
-	EXPECT_EQ(check(&s), 0);
-	vmv_shadow_destroy(&s);
+	check_destroy(&s);
 }
 
 /* 16 pages from base, pfn 0x100 + i. */
@@ -679,8 +751,7 @@ UNIT_TEST(invalidate_huge_partly)
 	EXPECT_EQ(stats_of(&s).leaves[0], 0);
 	EXPECT_EQ(stats_of(&s).leaves[1], 0);
 	EXPECT_EQ(stats_of(&s).bytes, 0);
-	EXPECT_EQ(check(&s), 0);
-	vmv_shadow_destroy(&s);
+	check_destroy(&s);
 }
 
 UNIT_TEST(invalidate_clamps)
@@ -705,11 +776,9 @@ UNIT_TEST(stats_per_level)
 	struct vmv_shadow s;
 
 	ASSERT(init64(&s, 4) == 0);
-	ASSERT(vmv_shadow_set(&s, 0, 1, 12, true) == 0);
-	ASSERT(vmv_shadow_set(&s, K4, 2, 12, true) == 0);
-	ASSERT(vmv_shadow_set(&s, M2, 0x200, 21, true) == 0);
-	ASSERT(vmv_shadow_set(&s, G1, 0x40000, 30, true) == 0);
-	ASSERT(vmv_shadow_set(&s, 1ULL << 39, 3, 12, true) == 0);
+	ASSERT(SET_LEAVES(&s, { 0, 1, 12, true }, { K4, 2, 12, true },
+			  { M2, 0x200, 21, true }, { G1, 0x40000, 30, true },
+			  { 1ULL << 39, 3, 12, true }) == 0);
 	vmv_shadow_stats(&s, &st);
 	EXPECT_EQ(st.nodes[3], 1);	/* root */
 	EXPECT_EQ(st.nodes[2], 2);	/* puds for [0, 512G) and [512G, 1T) */
@@ -740,8 +809,7 @@ UNIT_TEST(stats_per_level)
 	EXPECT_EQ(st.nodes[1], 2);
 	EXPECT_EQ(st.nodes[0], 2);
 	EXPECT_EQ(st.bytes, 7 * DIR_BYTES + 2 * PTE_BYTES);
-	EXPECT_EQ(check(&s), 0);
-	vmv_shadow_destroy(&s);
+	check_destroy(&s);
 }
 
 UNIT_TEST(memory_below_kernel_tables)
@@ -951,8 +1019,7 @@ UNIT_TEST(narrow_without_memory_stays_wide)
 	/* the next invalidation touching the node narrows it */
 	vmv_shadow_invalidate(&s, base + 2 * K4, base + 3 * K4);
 	EXPECT_EQ(stats_of(&s).wide, 0);
-	EXPECT_EQ(check(&s), 0);
-	vmv_shadow_destroy(&s);
+	check_destroy(&s);
 }
 
 /* Everything a table holds, to compare before and after a failure. */
@@ -1372,42 +1439,40 @@ UNIT_TEST(size_names)
 /* vmv_shadow_ptes() and vmv_shadow_pte(), verify's per-table path. */
 UNIT_TEST(ptes_x86_64)
 {
-	u64 base = 0x7f0000000000ULL, pfn;
+	u64 base = 0x7f0000000000ULL;
 	struct vmv_shadow_ptes p;
 	struct vmv_shadow s;
-	bool w;
 
 	ASSERT(init64(&s, 4) == 0);
 	vmv_shadow_ptes(&s, base, &p);
 	EXPECT(p.node == NULL);
-	ASSERT(vmv_shadow_set(&s, base, 7, 12, true) == 0);
-	ASSERT(vmv_shadow_set(&s, base + 511 * K4, 8, 12, false) == 0);
-	ASSERT(vmv_shadow_set(&s, base + M2, 0x200, 21, true) == 0);
+	ASSERT(SET_LEAVES(&s, { base, 7, 12, true },
+			  { base + 511 * K4, 8, 12, false },
+			  { base + M2, 0x200, 21, true }) == 0);
 	vmv_shadow_ptes(&s, base + 0x1234, &p);
 	ASSERT(p.node != NULL);
 	EXPECT(!p.wide);
-	EXPECT(vmv_shadow_pte(&p, 0, &pfn, &w) && pfn == 7 && w);
-	EXPECT(vmv_shadow_pte(&p, 511, &pfn, &w) && pfn == 8 && !w);
-	EXPECT(!vmv_shadow_pte(&p, 1, &pfn, &w));
+	EXPECT_PTE(&p, 0, 7, 1);
+	EXPECT_PTE(&p, 511, 8, 0);
+	EXPECT_NO_PTE(&p, 1);
 	/* a wide node, then compact again */
 	ASSERT(vmv_shadow_set(&s, base + K4, T1 - 1, 12, true) == 0);
 	vmv_shadow_ptes(&s, base, &p);
 	EXPECT(p.wide);
-	EXPECT(vmv_shadow_pte(&p, 1, &pfn, &w) && pfn == T1 - 1);
-	EXPECT(vmv_shadow_pte(&p, 511, &pfn, &w) && pfn == 8 && !w);
+	EXPECT_PTE(&p, 1, T1 - 1, ANY_W);
+	EXPECT_PTE(&p, 511, 8, 0);
 	vmv_shadow_invalidate(&s, base + K4, base + 2 * K4);
 	vmv_shadow_ptes(&s, base, &p);
 	EXPECT(!p.wide);
 	/* no node under a huge leaf, nor where nothing is, nor past the end */
 	vmv_shadow_ptes(&s, base + M2, &p);
 	EXPECT(p.node == NULL);
-	EXPECT(!vmv_shadow_pte(&p, 0, &pfn, &w));
+	EXPECT_NO_PTE(&p, 0);
 	vmv_shadow_ptes(&s, base + 2 * M2, &p);
 	EXPECT(p.node == NULL);
 	vmv_shadow_ptes(&s, L4_END + base, &p);
 	EXPECT(p.node == NULL);
-	EXPECT_EQ(check(&s), 0);
-	vmv_shadow_destroy(&s);
+	check_destroy(&s);
 }
 
 /* PAE: 4 + 512 + 512 entries, 4 KiB and 2 MiB leaves, below 4 GiB. */
@@ -1485,10 +1550,9 @@ UNIT_TEST(pae_edges)
 /* PAE with the kernel's own PFN limit, 2^32: wide pte nodes above 2^30. */
 UNIT_TEST(pae_wide)
 {
-	u64 base = 0x08048000ULL, pfn;
+	u64 base = 0x08048000ULL;
 	struct vmv_shadow_ptes p;
 	struct vmv_shadow s;
-	bool w;
 
 	ASSERT(init_pae(&s, 32) == 0);
 	ASSERT(vmv_shadow_set(&s, base, 1, 12, true) == 0);
@@ -1498,16 +1562,14 @@ UNIT_TEST(pae_wide)
 	EXPECT_EQ(stats_of(&s).bytes, 32 + 4096 + 4096);
 	vmv_shadow_ptes(&s, base, &p);
 	EXPECT(p.wide);
-	EXPECT(vmv_shadow_pte(&p, (base >> 12) & 511, &pfn, &w) && pfn == 1);
-	EXPECT(vmv_shadow_pte(&p, ((base >> 12) + 1) & 511, &pfn, &w) &&
-	       pfn == (1ULL << 32) - 1);
+	EXPECT_PTE(&p, (base >> 12) & 511, 1, ANY_W);
+	EXPECT_PTE(&p, ((base >> 12) + 1) & 511, (1ULL << 32) - 1, ANY_W);
 	EXPECT_EQ(vmv_shadow_set(&s, 0, 1ULL << 32, 12, true), -EINVAL);
 	EXPECT_EQ(check(&s), 0);
 	vmv_shadow_invalidate(&s, base + K4, base + 2 * K4);
 	EXPECT_EQ(stats_of(&s).wide, 0);
 	EXPECT_EQ(stats_of(&s).bytes, 32 + 4096 + 2048);
-	EXPECT_EQ(check(&s), 0);
-	vmv_shadow_destroy(&s);
+	check_destroy(&s);
 }
 
 /* 2-level i386: 1024 + 1024 entries, 4 KiB and 4 MiB leaves. */
@@ -1590,10 +1652,9 @@ UNIT_TEST(i386_edges)
 /* A 1024-entry pte node through verify's path. */
 UNIT_TEST(i386_ptes)
 {
-	u64 base = USER_TOP_32 - M4, pfn;
+	u64 base = USER_TOP_32 - M4;
 	struct vmv_shadow_ptes p;
 	struct vmv_shadow s;
-	bool w;
 
 	ASSERT(init_2level(&s) == 0);
 	ASSERT(vmv_shadow_set(&s, base, 3, 12, true) == 0);
@@ -1602,18 +1663,17 @@ UNIT_TEST(i386_ptes)
 	vmv_shadow_ptes(&s, USER_TOP_32 - 1, &p);
 	ASSERT(p.node != NULL);
 	EXPECT(!p.wide);
-	EXPECT(vmv_shadow_pte(&p, 0, &pfn, &w) && pfn == 3 && w);
-	EXPECT(vmv_shadow_pte(&p, 1023, &pfn, &w) && pfn == 0xfffff && !w);
-	EXPECT(!vmv_shadow_pte(&p, 511, &pfn, &w));
-	EXPECT(!vmv_shadow_pte(&p, 512, &pfn, &w));
+	EXPECT_PTE(&p, 0, 3, 1);
+	EXPECT_PTE(&p, 1023, 0xfffff, 0);
+	EXPECT_NO_PTE(&p, 511);
+	EXPECT_NO_PTE(&p, 512);
 	vmv_shadow_ptes(&s, base - 1, &p);
 	EXPECT(p.node == NULL);			/* a 4 MiB leaf */
 	vmv_shadow_ptes(&s, base - M4 - 1, &p);
 	EXPECT(p.node == NULL);			/* nothing */
 	vmv_shadow_ptes(&s, G4, &p);
 	EXPECT(p.node == NULL);
-	EXPECT_EQ(check(&s), 0);
-	vmv_shadow_destroy(&s);
+	check_destroy(&s);
 }
 
 /*

@@ -89,13 +89,40 @@ static inline void unit_register(const char *name, void (*fn)(void))
 				  _b ? _b : "(null)");			\
 	} while (0)
 
-/* got[0..n) are the strings of want[0..n), in order. */
-#define EXPECT_NAMES(got, want, n)					\
-	do {								\
-		unsigned int _i;					\
-		for (_i = 0; _i < (unsigned int)(n); _i++)		\
-			EXPECT_STREQ((got)[_i], (want)[_i]);		\
-	} while (0)
+/*
+ * got[0..n) are the names of list, a comma-separated string, in order,
+ * and list has n names: EXPECT_NAME_LIST(names, 3, "a,bb,c").
+ */
+#define EXPECT_NAME_LIST(got, n, list)					\
+	unit_expect_name_list(__FILE__, __LINE__, #got, (got), (n), (list))
+
+static inline void unit_expect_name_list(const char *file, int line,
+					 const char *what,
+					 const char * const *got,
+					 unsigned int n, const char *list)
+{
+	const char *p = list;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		size_t len = strcspn(p, ",");
+
+		if (!got[i] || strlen(got[i]) != len || strncmp(got[i], p, len)) {
+			printf("#   %s:%d: %s[%u] is \"%s\", want \"%.*s\"\n",
+			       file, line, what, i, got[i] ? got[i] : "(null)",
+			       (int)len, p);
+			unit_failed_now = 1;
+		}
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	if (*p || (n && p > list && p[-1] == ',')) {
+		printf("#   %s:%d: %s: the list has more than %u names: \"%s\"\n",
+		       file, line, what, n, list);
+		unit_failed_now = 1;
+	}
+}
 
 /* hay contains needle (or, with want false, does not). */
 #define UNIT_EXPECT_IN(hay, needle, want)				\

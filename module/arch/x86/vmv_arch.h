@@ -81,38 +81,32 @@
  * (exclusive; soft-dirty and uffd-wp before), i386 none on 6.1.
  */
 #define VMV_X86_64_ENTRIES						\
-	.pfn_mask = X86_PFN_MASK,					\
-	.nx_mask = X86_NX,						\
-	.none_mask = X86_ACCESSED | X86_DIRTY,				\
-	.leaf_shift = {							\
-		[VMVIEW_LEVEL_PTE] = 12,				\
-		[VMVIEW_LEVEL_PMD] = 21,				\
-		[VMVIEW_LEVEL_PUD] = 30,				\
-	},								\
-	.pfn_inverted = true,						\
-	.swp_type_shift = 59,						\
-	.swp_type_bits = 5,						\
-	.swp_offset_shift = 9,						\
-	.swp_offset_bits = 50,						\
-	.swp_inverted = true,						\
+	VMV_X86_WIDE_ENTRIES(30, 50),					\
 	.swp_soft_dirty_mask = X86_RW,					\
 	.swp_uffd_wp_mask = X86_USER,					\
 	.swp_exclusive_mask = X86_PWT
 
 /* PAE: x86-64's entries, 2 MiB leaves only, 26-bit swap offsets. */
-#define VMV_X86_PAE_ENTRIES						\
+#define VMV_X86_PAE_ENTRIES	VMV_X86_WIDE_ENTRIES(0, 26)
+
+/*
+ * The 64-bit entries both share: 1 GiB leaves (@pud_shift, 0: none) and
+ * the swap offset's width differ.
+ */
+#define VMV_X86_WIDE_ENTRIES(pud_shift, offset_bits)			\
 	.pfn_mask = X86_PFN_MASK,					\
 	.nx_mask = X86_NX,						\
 	.none_mask = X86_ACCESSED | X86_DIRTY,				\
 	.leaf_shift = {							\
 		[VMVIEW_LEVEL_PTE] = 12,				\
 		[VMVIEW_LEVEL_PMD] = 21,				\
+		[VMVIEW_LEVEL_PUD] = (pud_shift),			\
 	},								\
 	.pfn_inverted = true,						\
 	.swp_type_shift = 59,						\
 	.swp_type_bits = 5,						\
 	.swp_offset_shift = 9,						\
-	.swp_offset_bits = 26,						\
+	.swp_offset_bits = (offset_bits),				\
 	.swp_inverted = true
 
 /* 2 levels: 32-bit entries, 4 MiB pgd leaves, nothing inverted. */
