@@ -170,24 +170,11 @@ static void target_main(int cmd, int ack)
 
 static int target_start(struct vmv_child *t)
 {
-	int cmd[2], ack[2];
+	int ret = vmv_child_fork(t, NULL);
 
-	if (pipe2(cmd, O_CLOEXEC) || pipe2(ack, O_CLOEXEC))
-		return -errno;
-	t->pid = fork();
-	if (t->pid < 0)
-		return -errno;
-	if (!t->pid) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		close(cmd[1]);
-		close(ack[0]);
-		target_main(cmd[0], ack[1]);
-	}
-	close(cmd[0]);
-	close(ack[1]);
-	t->cmd = cmd[1];
-	t->ack = ack[0];
-	return 0;
+	if (!ret)
+		target_main(t->cmd, t->ack);
+	return ret < 0 ? ret : 0;
 }
 
 /* Send a command and wait for its answer: 0 or -1. */

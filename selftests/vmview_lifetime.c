@@ -174,22 +174,15 @@ static long long now_ms(void)
  */
 static int target_start(struct vmv_child *t, size_t size)
 {
-	int cmd[2], ack[2];
 	char env[32], c;
 	size_t i;
 	char *p;
+	int ret;
 
-	if (pipe2(cmd, O_CLOEXEC) || pipe2(ack, O_CLOEXEC))
-		return -errno;
-	fflush(NULL);
-	t->pid = fork();
-	if (t->pid < 0)
-		return -errno;
-	if (!t->pid) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		prctl(PR_SET_NAME, "vmv_lifetime");
-		close(cmd[1]);
-		close(ack[0]);
+	ret = vmv_child_fork(t, "vmv_lifetime");
+	if (ret < 0)
+		return ret;
+	if (!ret) {
 		p = mmap(NULL, size, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (p == MAP_FAILED)
@@ -198,20 +191,16 @@ static int target_start(struct vmv_child *t, size_t size)
 		for (i = 0; i < size; i += PG)
 			p[i] = 1;
 		c = 'r';
-		if (write(ack[1], &c, 1) != 1 || read(cmd[0], &c, 1) != 1)
+		if (write(t->ack, &c, 1) != 1 || read(t->cmd, &c, 1) != 1)
 			_exit(0);
 		if (c == 'x') {
-			fcntl(ack[1], F_SETFD, 0);
-			snprintf(env, sizeof(env), "%d", ack[1]);
+			fcntl(t->ack, F_SETFD, 0);
+			snprintf(env, sizeof(env), "%d", t->ack);
 			setenv(EXEC_ENV, env, 1);
 			execl("/proc/self/exe", EXEC_COMM, (char *)NULL);
 		}
 		_exit(0);
 	}
-	close(cmd[0]);
-	close(ack[1]);
-	t->cmd = cmd[1];
-	t->ack = ack[0];
 	/* Ready: its memory is written. */
 	return read(t->ack, &c, 1) == 1 && c == 'r' ? 0 : -ECHILD;
 }
@@ -838,32 +827,21 @@ static int ack_wait(struct vmv_child *t, int ms)
 
 static int zero_target_start(struct vmv_child *t, size_t size)
 {
-	int cmd[2], ack[2];
+	int ret;
 	char c;
 
-	if (pipe2(cmd, O_CLOEXEC) || pipe2(ack, O_CLOEXEC))
-		return -errno;
-	fflush(NULL);
-	t->pid = fork();
-	if (t->pid < 0)
-		return -errno;
-	if (!t->pid) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		prctl(PR_SET_NAME, "vmv_zero");
+	ret = vmv_child_fork(t, "vmv_zero");
+	if (ret < 0)
+		return ret;
+	if (!ret) {
 		prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0);
-		close(cmd[1]);
-		close(ack[0]);
 		c = zero_map(size);
-		while (write(ack[1], &c, 1) == 1 && read(cmd[0], &c, 1) == 1 &&
+		while (write(t->ack, &c, 1) == 1 && read(t->cmd, &c, 1) == 1 &&
 		       c == 'g' &&
-		       read(cmd[0], &size, sizeof(size)) == sizeof(size))
+		       read(t->cmd, &size, sizeof(size)) == sizeof(size))
 			c = zero_map(size);
 		_exit(0);
 	}
-	close(cmd[0]);
-	close(ack[1]);
-	t->cmd = cmd[1];
-	t->ack = ack[0];
 	return ack_wait(t, STALL_SETUP_MS);
 }
 

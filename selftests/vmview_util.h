@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <signal.h>
 #include <sys/syscall.h>
@@ -308,6 +309,35 @@ struct vmv_child {
 	int cmd;	/* test -> child: commands */
 	int ack;	/* child -> test: answers */
 };
+
+/*
+ * Fork a child with a command pipe (parent to child) and an ack pipe
+ * (child to parent), named @comm (NULL: not renamed) and killed with
+ * its parent.  Returns 0 in the child, 1 in the parent, or -errno; in
+ * each, t->cmd and t->ack are its own ends of the two pipes (the child
+ * reads t->cmd and writes t->ack), and t->pid is the child's.
+ */
+static inline int vmv_child_fork(struct vmv_child *t, const char *comm)
+{
+	int c[2], a[2];
+
+	if (pipe2(c, O_CLOEXEC) || pipe2(a, O_CLOEXEC))
+		return -errno;
+	fflush(NULL);
+	t->pid = fork();
+	if (t->pid < 0)
+		return -errno;
+	close(t->pid ? c[0] : c[1]);
+	close(t->pid ? a[1] : a[0]);
+	t->cmd = t->pid ? c[1] : c[0];
+	t->ack = t->pid ? a[0] : a[1];
+	if (t->pid)
+		return 1;
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (comm)
+		prctl(PR_SET_NAME, comm);
+	return 0;
+}
 
 /* Kill and reap the child, close its pipes (nothing if not started). */
 static inline void vmv_child_stop(struct vmv_child *c)
