@@ -34,6 +34,12 @@ struct vmv_ptes_walk {
 	unsigned int piece;	/* entries walked in this piece */
 	bool full;		/* stopped: the buffer had no room */
 	unsigned long stop;	/* stopped (full or piece done) at this leaf */
+	/*
+	 * The PMD range of the last PTE table taken, where its first part
+	 * began (a VMA boundary can split it) and d->count there.
+	 */
+	unsigned long pmd, pmd_addr;
+	size_t pmd_count;
 };
 
 /*
@@ -92,7 +98,13 @@ static int vmv_ptes_leaf(struct vmv_walk *w, unsigned long addr,
 	if (vmv_ptes_piece_done(pw, addr, 1) || !vmv_ptes_room(pw, addr))
 		return 1;
 	vmv_walk_page_info(w, level, entry, dec, &pi);
-	vmv_dump_put(d, addr, level, entry, dec, &pi);
+	/*
+	 * At its first address, also when the walk began inside it (a
+	 * piece that resumed at a VMA boundary the leaf now spans: nothing
+	 * of it before that boundary was dumped).
+	 */
+	vmv_dump_put(d, ALIGN_DOWN(addr, 1UL << dec->page_shift), level, entry,
+		     dec, &pi);
 	return 0;
 }
 
@@ -131,27 +143,39 @@ static __always_inline int vmv_ptes_pte(struct vmv_walk *w, pte_t *ptep,
 }
 
 /*
- * A PTE table's entries, all of them in this fill or none: a table that
- * may not fit (its lines at their longest) ends the fill before it, so
- * a dump never resumes in the middle of a table, where the range might
- * be one huge page by then and its line would cover pages already
- * dumped.  The table that begins a fill always fits (VMV_DUMP_BUF), so
- * the per-entry check of room never fails inside a table.
+ * A PTE table's entries (those of one VMA), all of them in this piece or
+ * none, and all the parts of one PMD range in one piece: a piece or a
+ * fill that ends before a part takes back the range's earlier parts and
+ * ends at its first.  A dump so never resumes inside a PMD range, which
+ * might be one huge page by then, whose line would cover pages already
+ * dumped.  The first PMD range of a piece always fits: a piece is eight
+ * tables' worth, and a fill's buffer holds a whole table's longest lines
+ * (VMV_DUMP_BUF).
  */
 static int vmv_ptes_table(struct vmv_walk *w, pte_t *ptep, unsigned long addr,
 			  unsigned long end, unsigned long *resume)
 {
 	struct vmv_ptes_walk *pw = w->private;
+	struct vmv_dump *d = pw->d;
+	unsigned long pmd = ALIGN_DOWN(addr, PMD_SIZE);
 	size_t n = (end - addr) >> PAGE_SHIFT;
-	size_t most = n * (pw->d->binary ? sizeof(struct vmview_pte) :
+	size_t most = n * (d->binary ? sizeof(struct vmview_pte) :
 			   VMV_PTE_LINE_MAX);
 
-	if (vmv_ptes_piece_done(pw, addr, n))
-		return 1;
-	if (pw->d->count > pw->first && pw->d->count + most > VMV_DUMP_BUF) {
-		pw->full = true;
+	pw->full = d->count > pw->first && d->count + most > VMV_DUMP_BUF;
+	if (pw->full || (pw->piece && pw->piece + n > VMV_DUMP_PIECE)) {
 		pw->stop = addr;
+		if (pmd == pw->pmd && addr != pw->pmd_addr) {
+			d->count = pw->pmd_count;
+			pw->stop = pw->pmd_addr;
+		}
 		return 1;
+	}
+	pw->piece += n;
+	if (pmd != pw->pmd) {
+		pw->pmd = pmd;
+		pw->pmd_addr = addr;
+		pw->pmd_count = d->count;
 	}
 	return vmv_walk_ptes(w, ptep, addr, end, resume, vmv_ptes_pte);
 }
@@ -171,7 +195,7 @@ static const struct vmv_walk_ops vmv_ptes_ops = {
  */
 static int vmv_dump_fill(struct vmv_dump *d)
 {
-	struct vmv_ptes_walk pw = { .d = d };
+	struct vmv_ptes_walk pw = { .d = d, .pmd = -1UL };
 	struct vmv_walk w = { .ops = &vmv_ptes_ops, .private = &pw };
 	unsigned long start = d->next;
 	int ret;
