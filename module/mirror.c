@@ -310,17 +310,6 @@ int vmv_refill(struct vmv_mirror *m, struct mm_struct *mm)
 }
 
 /*
- * The widest physical address a leaf maps: what the entries hold (x86:
- * __PHYSICAL_MASK_SHIFT), and no more than a PFN in an unsigned long
- * says (PAE's entries hold 52 bits, its PFNs 32).
- */
-#ifdef __PHYSICAL_MASK_SHIFT
-#define VMV_PHYS_SHIFT		__PHYSICAL_MASK_SHIFT
-#else
-#define VMV_PHYS_SHIFT		MAX_PHYSMEM_BITS
-#endif
-
-/*
  * The shadow's geometry from the kernel's constants: a level for each
  * page-table level that is not folded (PTRS_PER_* above 1; the pte and
  * pgd levels always are), named after it in @names; leaves at PMD_SHIFT
@@ -332,32 +321,24 @@ int vmv_refill(struct vmv_mirror *m, struct mm_struct *mm)
 static const char *vmv_mirror_geom(struct vmv_shadow_geom *g,
 				   const char **names)
 {
-	const struct {
-		const char *name;
-		unsigned long ptrs;
-		unsigned int shift;
-	} kl[] = {
-		{ "pte", PTRS_PER_PTE, PAGE_SHIFT },
-		{ "pmd", PTRS_PER_PMD, PMD_SHIFT },
-		{ "pud", PTRS_PER_PUD, PUD_SHIFT },
-		{ "p4d", PTRS_PER_P4D, P4D_SHIFT },
-		{ "pgd", PTRS_PER_PGD, PGDIR_SHIFT },
-	};
-	unsigned int i, l, shift = PAGE_SHIFT;
+	enum vmview_level level;
+	unsigned int l, shift = PAGE_SHIFT;
 
 	memset(g, 0, sizeof(*g));
 	if (PAGE_SHIFT != 12)
 		return "pages are not of 4 KiB";
-	for (i = 0; i < ARRAY_SIZE(kl); i++) {
-		if (kl[i].ptrs == 1 && i && i < ARRAY_SIZE(kl) - 1)
-			continue;	/* folded into the level above */
-		if (!is_power_of_2(kl[i].ptrs) || kl[i].shift != shift)
+	for (level = VMVIEW_LEVEL_PTE; level <= VMVIEW_LEVEL_PGD; level++) {
+		unsigned long ptrs = vmv_level_ptrs(level);
+
+		if (vmv_level_folded(level))
+			continue;
+		if (!is_power_of_2(ptrs) || vmv_level_shift(level) != shift)
 			return "a level's entries or shift do not follow from the level below";
 		if (g->levels == VMV_SHADOW_MAX_LEVELS)
 			return "more than 5 levels";
-		names[g->levels] = kl[i].name;
-		g->bits[g->levels++] = ilog2(kl[i].ptrs);
-		shift += ilog2(kl[i].ptrs);
+		names[g->levels] = vmv_level_names[level];
+		g->bits[g->levels++] = ilog2(ptrs);
+		shift += ilog2(ptrs);
 	}
 	g->leaf_levels = 1;
 	for (l = 0, shift = PAGE_SHIFT; l < g->levels; shift += g->bits[l++])
@@ -365,7 +346,14 @@ static const char *vmv_mirror_geom(struct vmv_shadow_geom *g,
 		    (PTRS_PER_PUD > 1 && shift == PUD_SHIFT))
 			g->leaf_levels |= 1U << l;
 	g->va_bits = fls64(TASK_SIZE_MAX - 1);
-	g->pfn_bits = min(VMV_PHYS_SHIFT - PAGE_SHIFT, BITS_PER_LONG);
+	/*
+	 * The widest frame a leaf maps: what the entries hold (the layout's
+	 * pfn_mask), and no more than a PFN in an unsigned long says (PAE's
+	 * entries hold 52 address bits, its PFNs 32).
+	 */
+	g->pfn_bits = min_t(unsigned int,
+			    fls64(vmv_layout.pfn_mask) - PAGE_SHIFT,
+			    BITS_PER_LONG);
 	return vmv_shadow_geom_check(g);
 }
 

@@ -22,38 +22,6 @@
 #include "walk.h"
 
 /* The address bits that index a table of (real) @level: shift and count. */
-static unsigned int vmv_level_shift(enum vmview_level level)
-{
-	switch (level) {
-	case VMVIEW_LEVEL_PTE:
-		return PAGE_SHIFT;
-	case VMVIEW_LEVEL_PMD:
-		return PMD_SHIFT;
-	case VMVIEW_LEVEL_PUD:
-		return PUD_SHIFT;
-	case VMVIEW_LEVEL_P4D:
-		return P4D_SHIFT;
-	default:
-		return PGDIR_SHIFT;
-	}
-}
-
-static unsigned int vmv_level_bits(enum vmview_level level)
-{
-	switch (level) {
-	case VMVIEW_LEVEL_PTE:
-		return ilog2(PTRS_PER_PTE);
-	case VMVIEW_LEVEL_PMD:
-		return ilog2(PTRS_PER_PMD);
-	case VMVIEW_LEVEL_PUD:
-		return ilog2(PTRS_PER_PUD);
-	case VMVIEW_LEVEL_P4D:
-		return ilog2(PTRS_PER_P4D);
-	default:
-		return ilog2(PTRS_PER_PGD);
-	}
-}
-
 /*
  * The textbook's split of @addr (32-bit x86): the index bits of every
  * level down to the one that maps it (a huge leaf ends the split early,
@@ -79,7 +47,7 @@ static void vmv_show_split(struct seq_file *m, unsigned long addr,
 	}
 	seq_puts(m, "split: ");
 	for (i = 0; i < n; i++)
-		seq_printf(m, "%u/", vmv_level_bits(lv[i]));
+		seq_printf(m, "%u/", ilog2(vmv_level_ptrs(lv[i])));
 	seq_printf(m, "%u", offset_bits);
 	for (i = 0; i < n; i++)
 		seq_printf(m, " %s=0x%03x", vmv_level_names[lv[i]],

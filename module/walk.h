@@ -112,19 +112,49 @@ static inline int vmv_levels(void)
 	return 2 + (PTRS_PER_PMD > 1) + (PTRS_PER_PUD > 1) + (PTRS_PER_P4D > 1);
 }
 
+/*
+ * The kernel's geometry of @level, the one place vmview reads it: the
+ * entries of a table (1 when the level is folded) and the shift of the
+ * address range one entry maps.
+ */
+static inline unsigned long vmv_level_ptrs(enum vmview_level level)
+{
+	switch (level) {
+	case VMVIEW_LEVEL_PTE:
+		return PTRS_PER_PTE;
+	case VMVIEW_LEVEL_PMD:
+		return PTRS_PER_PMD;
+	case VMVIEW_LEVEL_PUD:
+		return PTRS_PER_PUD;
+	case VMVIEW_LEVEL_P4D:
+		return PTRS_PER_P4D;
+	default:
+		return PTRS_PER_PGD;
+	}
+}
+
+static inline unsigned int vmv_level_shift(enum vmview_level level)
+{
+	switch (level) {
+	case VMVIEW_LEVEL_PTE:
+		return PAGE_SHIFT;
+	case VMVIEW_LEVEL_PMD:
+		return PMD_SHIFT;
+	case VMVIEW_LEVEL_PUD:
+		return PUD_SHIFT;
+	case VMVIEW_LEVEL_P4D:
+		return P4D_SHIFT;
+	default:
+		return PGDIR_SHIFT;
+	}
+}
+
 /* Is @level folded into the level above (one entry a table)? */
 static inline bool vmv_level_folded(enum vmview_level level)
 {
-	switch (level) {
-	case VMVIEW_LEVEL_PMD:
-		return PTRS_PER_PMD == 1;
-	case VMVIEW_LEVEL_PUD:
-		return PTRS_PER_PUD == 1;
-	case VMVIEW_LEVEL_P4D:
-		return PTRS_PER_P4D == 1;
-	default:
-		return false;	/* pgd and pte never are */
-	}
+	/* pgd and pte never are */
+	return level != VMVIEW_LEVEL_PTE && level != VMVIEW_LEVEL_PGD &&
+	       vmv_level_ptrs(level) == 1;
 }
 
 /* The Linux name of the entry read at stage @stage (see the top). */
@@ -163,22 +193,11 @@ static inline enum vmview_level vmv_pmd_level(void)
 	return vmv_real_level(VMVIEW_LEVEL_PMD);
 }
 
-/* The index of @addr in a table of (real) @level. */
+/* The index of @addr in a table of (real) @level, as pgd_index() & co. */
 static inline unsigned int vmv_level_index(enum vmview_level level,
 					   unsigned long addr)
 {
-	switch (level) {
-	case VMVIEW_LEVEL_PTE:
-		return pte_index(addr);
-	case VMVIEW_LEVEL_PMD:
-		return pmd_index(addr);
-	case VMVIEW_LEVEL_PUD:
-		return pud_index(addr);
-	case VMVIEW_LEVEL_P4D:
-		return p4d_index(addr);
-	default:
-		return pgd_index(addr);
-	}
+	return (addr >> vmv_level_shift(level)) & (vmv_level_ptrs(level) - 1);
 }
 
 int vmv_walk(struct vmv_walk *w, unsigned long start, unsigned long end);
