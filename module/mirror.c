@@ -184,11 +184,13 @@ static int vmv_store(struct vmv_mirror *m, unsigned long start,
 }
 
 /*
- * Fill [addr, end) of one chunk.  Returns the address to go on from, or a
- * negative errno.  Holes before the next VMA are skipped.
+ * Fill [addr, end) of one chunk; *next is the address to go on from.
+ * Holes before the next VMA are skipped.  (An address is not returned in
+ * a long: on 32-bit, user addresses reach 0xc0000000.)
  */
-static long vmv_fill_chunk(struct vmv_mirror *m, struct mm_struct *mm,
-			   unsigned long addr, unsigned long end)
+static int vmv_fill_chunk(struct vmv_mirror *m, struct mm_struct *mm,
+			  unsigned long addr, unsigned long end,
+			  unsigned long *next)
 {
 	struct hmm_range range = {
 		.notifier = &m->notifier,
@@ -209,7 +211,8 @@ again:
 	vma = find_vma(mm, addr);
 	if (!vma || vma->vm_start >= end) {
 		mmap_read_unlock(mm);
-		return end;
+		*next = end;
+		return 0;
 	}
 	/* Skip the hole before the VMA, keeping chunks PMD-aligned. */
 	addr = max(addr, ALIGN_DOWN(vma->vm_start, VMV_CHUNK));
@@ -256,20 +259,20 @@ again:
 			vmv_mark_dirty(m, range.start, range.end);
 	}
 	mutex_unlock(&m->lock);
-	return ret ?: (long)range.end;
+	*next = range.end;
+	return ret;
 }
 
 static int vmv_fill_range(struct vmv_mirror *m, struct mm_struct *mm,
 			  unsigned long start, unsigned long end)
 {
 	unsigned long addr = start;
-	long next;
+	int ret;
 
 	while (addr < end) {
-		next = vmv_fill_chunk(m, mm, addr, end);
-		if (next < 0)
-			return next;
-		addr = next;
+		ret = vmv_fill_chunk(m, mm, addr, end, &addr);
+		if (ret)
+			return ret;
 		if (fatal_signal_pending(current))
 			return -EINTR;
 		cond_resched();
