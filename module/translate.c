@@ -21,12 +21,12 @@
 #include "vmview.h"
 #include "walk.h"
 
-/* The address bits that index a table of (real) @level: shift and count. */
 /*
- * The textbook's split of @addr (32-bit x86): the index bits of every
+ * The textbook's split of @addr: the index bits of every
  * level down to the one that maps it (a huge leaf ends the split early,
- * its page offset is wider), then the offset, e.g.
+ * its page offset is wider), then the offset, e.g. on 32-bit x86 with PAE
  *   split: 2/9/9/12 pgd=0x002 pmd=0x1bf pte=0x101 offset=0x234
+ * (10/10/12 without PAE, 9/9/9/9/12 on 4-level x86-64).
  */
 static void vmv_show_split(struct seq_file *m, unsigned long addr,
 			   const struct vmv_trace *tr)
@@ -57,7 +57,7 @@ static void vmv_show_split(struct seq_file *m, unsigned long addr,
 }
 
 /*
- * The same walk as a chain (32-bit x86): what CR3 holds (the top-level
+ * The same walk as a chain: what CR3 holds (the top-level
  * table's physical address), then for each level the entry used and
  * what it gives: the next table's physical address, the frame's, or why
  * the walk stops there; e.g.
@@ -131,9 +131,8 @@ int vmv_show_translate(struct seq_file *m, struct vmv_target *t)
 		   vma->vm_flags & VM_EXEC ? 'x' : '-',
 		   vma->vm_flags & VM_MAYSHARE ? 's' : 'p');
 	vmv_walk_trace(mm, vma, addr, tr);
-	/* 32-bit x86, the textbook's case: the split, and the path below. */
-	if (!IS_ENABLED(CONFIG_64BIT))
-		vmv_show_split(m, addr, tr);
+	/* The textbook's view: the split, and the path below. */
+	vmv_show_split(m, addr, tr);
 	for (i = 0; i < tr->nr; i++)
 		seq_printf(m, "%s[0x%03x] = 0x%016llx\n",
 			   vmv_level_names[tr->level[i]], tr->index[i],
@@ -156,8 +155,7 @@ int vmv_show_translate(struct seq_file *m, struct vmv_target *t)
 			seq_printf(m, "stop: %s %s\n", last,
 				   vmv_kind_names[tr->leaf.kind]);
 	}
-	if (!IS_ENABLED(CONFIG_64BIT))
-		vmv_show_path(m, mm, addr, tr);
+	vmv_show_path(m, mm, addr, tr);
 out_unlock:
 	vmv_target_unlock_mm(mm);
 	ret = 0;

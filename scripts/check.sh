@@ -66,6 +66,13 @@ echo "# kernels: $(printf '%s\n' "${!hdrs[@]}" | sort -V | xargs)"
 step build-cli make -s cli
 step kselftest-headers make -s ksrc
 step build-selftests make -s selftests
+# The CLI and the selftests for each architecture of the test guests.
+declare -A progs_of=()
+for a in $(for g in $(guest_names test); do guest_get "$g" && echo "$G_ARCH"; done | sort -u); do
+	if step "build-progs-$a" scripts/guest-progs.sh "$a"; then
+		progs_of[$a]=$(tail -n 1 "$logs/build-progs-$a.log")
+	fi
+done
 
 warnfree() { # kver: build the module with W=1 and sparse, fail on any warning
 	local d=build/kmod/$1
@@ -170,8 +177,10 @@ guest() { # name
 	rm -rf "$pl"
 	mkdir -p "$pl/selftests"
 	cp "build/kmod/$kver/module/vmview.ko" "$pl/" || return 1
-	[ -x tools/vmview-cli/vmview-cli ] && cp tools/vmview-cli/vmview-cli "$pl/"
-	find build/selftests -maxdepth 1 -type f -perm -u+x -exec cp {} "$pl/selftests/" \;
+	progs=${progs_of[$G_ARCH]:-}
+	[ -n "$progs" ] || { echo "not ok - $name: no $G_ARCH programs (see build/check/build-progs-$G_ARCH.log)" | record; return 1; }
+	cp "$progs/vmview-cli" "$pl/" || return 1
+	find "$progs/selftests/" -maxdepth 1 -type f -perm -u+x -exec cp {} "$pl/selftests/" \;
 	{
 		echo "export VMVIEW_EXPECT_LEVELS=$G_LEVELS"
 		echo "export VMVIEW_GUEST=$name"

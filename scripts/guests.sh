@@ -165,6 +165,12 @@ guest_kernel() { # name [image]
 	# shellcheck disable=SC2034 # for the callers
 	G_BUSYBOX=$root/bin/busybox
 	[ -d "$G_HDRS" ] || { echo "guests: $G_HDRS missing after fetching" >&2; return 1; }
+	# Extracted, not installed: no postinst ran depmod; vm.sh reads
+	# modules.dep (for zram).
+	if [ "${2:-}" = image ] && [ ! -s "$G_MODS/modules.dep" ]; then
+		depmod -b "$root" "$G_KVER" || return 1
+	fi
+	return 0
 }
 
 build_module() { # hdrs dir [make args...]

@@ -6,7 +6,8 @@
  * scripts/guest-run.sh inside the guest):
  *   VMVIEW_KO             path of vmview.ko for this kernel
  *   VMVIEW_CLI            path of vmview-cli
- *   VMVIEW_EXPECT_LEVELS  4 or 5: the paging levels this guest booted with
+ *   VMVIEW_EXPECT_LEVELS  2, 3, 4 or 5: the paging levels this guest booted
+ *                         with (2 and 3: i386 without and with PAE)
  *   VMVIEW_SWAP           the swap device ("zram0"), or "none"
  */
 #ifndef VMVIEW_UTIL_H
@@ -228,6 +229,80 @@ static inline int vmv_expected_levels(void)
 		levels = 5;
 	free(cpuinfo);
 	return levels;
+}
+
+/*
+ * This guest's paging, written down independently of the module: per
+ * level (enum vmview_level), the index bits of its tables (0: folded
+ * into the level above) and the shift of the range one entry maps.
+ *   x86-64, 4 or 5 levels: 9 bits a level, pgd at 39 or 48;
+ *   i386 with PAE (3):     pgd 2 bits at 30, pmd 9 at 21, pte 9 at 12;
+ *   i386 without (2):      pgd 10 bits at 22, pte 10 at 12.
+ * Huge leaves: at the pmd level (2 MiB), the pgd without PAE (4 MiB);
+ * vmv_huge_shift() is their shift.
+ */
+struct vmv_paging {
+	int levels;
+	unsigned int bits[VMVIEW_NR_LEVELS];
+	unsigned int shift[VMVIEW_NR_LEVELS];
+};
+
+static inline struct vmv_paging vmv_paging(void)
+{
+	struct vmv_paging p = { .levels = vmv_expected_levels() };
+	static const unsigned int x86_64[] = { 9, 9, 9, 9, 9 };
+	static const unsigned int pae[] = { 9, 9, 0, 0, 2 };
+	static const unsigned int two[] = { 10, 0, 0, 0, 10 };
+	const unsigned int *bits = p.levels == 2 ? two :
+				   p.levels == 3 ? pae : x86_64;
+	unsigned int shift = 12;
+	int l;
+
+	for (l = VMVIEW_LEVEL_PTE; l <= VMVIEW_LEVEL_PGD; l++) {
+		p.bits[l] = bits[l];
+		if (l == VMVIEW_LEVEL_P4D && p.levels == 4)
+			p.bits[l] = 0;
+		/* a folded level maps what the level above maps */
+		p.shift[l] = shift;
+		shift += p.bits[l];
+	}
+	for (l = VMVIEW_LEVEL_PGD - 1; l > VMVIEW_LEVEL_PTE; l--)
+		if (!p.bits[l])
+			p.shift[l] = p.shift[l + 1];
+	return p;
+}
+
+/* The index of @va in a table of @level (0 for a folded level). */
+static inline unsigned int vmv_paging_index(const struct vmv_paging *p,
+					    int level, unsigned long long va)
+{
+	return (va >> p->shift[level]) & ((1ULL << p->bits[level]) - 1);
+}
+
+/* The real level huge pages are mapped at: pmd, or pgd without PAE. */
+static inline int vmv_huge_level(const struct vmv_paging *p)
+{
+	return p->bits[VMVIEW_LEVEL_PMD] ? VMVIEW_LEVEL_PMD : VMVIEW_LEVEL_PGD;
+}
+
+/* Their size's shift: 21 (2 MiB), or 22 (4 MiB) without PAE. */
+static inline unsigned int vmv_huge_shift(void)
+{
+	struct vmv_paging p = vmv_paging();
+
+	return p.shift[vmv_huge_level(&p)];
+}
+
+/*
+ * The end of user space (TASK_SIZE; PID/mm says it too): 3 GiB on i386,
+ * 2^47 or 2^56 less a guard page on x86-64.
+ */
+static inline unsigned long long vmv_task_size(void)
+{
+	if (sizeof(long) == 4)
+		return 0xc0000000ULL;
+	return vmv_expected_levels() == 5 ? (1ULL << 56) - PG :
+					    (1ULL << 47) - PG;
 }
 
 /* A "key: N" line of /proc/vmview; -1 when absent or unreadable. */

@@ -1723,15 +1723,15 @@ UNIT_TEST(enomem_32bit)
 		{ 0, 0xbf800000ULL, 5, 12, 1 },		/* pte */
 		{ 0, 0x08000000ULL, 0x800, 22, 0 },	/* drops a node */
 	};
-	struct vmv_shadow pae, i386, *s;
+	struct vmv_shadow pae, two, *s;
 	unsigned int i, n;
 	u64 before;
 	int ret, fails;
 
 	ASSERT(init_pae(&pae, 32) == 0);
-	ASSERT(init_2level(&i386) == 0);
+	ASSERT(init_2level(&two) == 0);
 	for (i = 0; i < ARRAY_SIZE(ops); i++) {
-		s = ops[i].pae ? &pae : &i386;
+		s = ops[i].pae ? &pae : &two;
 		fails = 0;
 		for (n = 1; n < 10; n++) {
 			before = stats_of(s).bytes;
@@ -1754,7 +1754,7 @@ UNIT_TEST(enomem_32bit)
 		EXPECT_EQ(check(s), 0);
 	}
 	vmv_shadow_destroy(&pae);
-	vmv_shadow_destroy(&i386);
+	vmv_shadow_destroy(&two);
 }
 
 UNIT_MAIN()

@@ -12,6 +12,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -510,7 +511,8 @@ int vmv_parse_verify(const char *text, struct vmv_verify *v)
 				  word_len(s + 8));
 			v->n++;
 		} else if (!strncmp(p, "verify: ", 8)) {
-			if (sscanf(p + 8, "checked=%lu mismatches=%lu resynced=%lu",
+			if (sscanf(p + 8, "checked=%" SCNu64 " mismatches=%" SCNu64
+				   " resynced=%" SCNu64,
 				   &v->checked, &v->mismatches,
 				   &v->resynced) != 3)
 				return lineno;
