@@ -31,6 +31,8 @@ build_pkgs=(gcc make pkg-config libelf-dev zlib1g-dev libjson-c-dev xz-utils)
 test_pkgs=(qemu-system-x86 busybox-static cpio kmod sparse clang-14
 	   libfuzzer-14-dev linux-image-amd64 linux-headers-amd64
 	   linux-source-6.1 python3 gcc-aarch64-linux-gnu
+	   gcc-12-multilib # i386 guests: gcc -m32 (scripts/guest-progs.sh);
+	   # never the gcc-multilib metapackage: it conflicts with cross compilers
 	   wget) # wget: debootstrap (scripts/build-root.sh)
 pkg_pkgs=(dkms debhelper dh-dkms lintian python3-sphinx python3-docutils
 	  dpkg-dev fakeroot kmod)
