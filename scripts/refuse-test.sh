@@ -52,12 +52,21 @@ clause=$(supported_clause)
 # 0. DKMS's own guard (dkms.conf's BUILD_EXCLUSIVE_*) must accept exactly
 # the tested pairs: every architecture of the table against every series
 # of the table and a few around them, as Debian names their releases.
-kre=$(sed -n 's/^BUILD_EXCLUSIVE_KERNEL="\(.*\)"/\1/p' dkms.conf)
-are=$(sed -n 's/^BUILD_EXCLUSIVE_ARCH="\(.*\)"/\1/p' dkms.conf)
+# DKMS sources dkms.conf with $arch set (its BUILD_EXCLUSIVE_KERNEL may
+# depend on it): so does this, in a subshell.
+dkms_var() { # arch variable
+	(set +u && arch=$1 && . ./dkms.conf >/dev/null 2>&1 && eval "echo \"\$$2\"")
+}
 tested=$(guest_names test | while read -r t; do guest_get "$t"; echo "$G_ARCH/$G_SERIES"; done)
 wrong=
 for a in $(guest_names | while read -r t; do guest_get "$t"; echo "$G_ARCH"; done | sort -u); do
 	case $a in x86-64) m=x86_64 ;; i386) m=i686 ;; arm64) m=aarch64 ;; *) m=$a ;; esac
+	kre=$(dkms_var "$m" BUILD_EXCLUSIVE_KERNEL)
+	are=$(dkms_var "$m" BUILD_EXCLUSIVE_ARCH)
+	if [ -z "$kre" ] || [ -z "$are" ]; then
+		wrong="$wrong $m:(no BUILD_EXCLUSIVE_* from dkms.conf)"
+		continue
+	fi
 	for v in $( (guest_names | while read -r t; do guest_get "$t"; echo "$G_SERIES"; done
 		     echo 5.10 6.2 6.10 6.11 6.120 7.3 | tr ' ' '\n') | sort -uV); do
 		for rel in "$v.0-1-x" "$v.117+deb12-x"; do
