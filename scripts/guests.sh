@@ -5,7 +5,9 @@
 # The guest table (guests.table) for the scripts: source this file.
 #
 #   guest_names [ROLE]        the names of the table's guests (of one role)
-#   guest_get NAME            sets G_NAME G_ARCH G_SERIES G_FLAVOUR G_QEMU
+#   guest_get NAME            (NAME: a guest's name, or a flavour that
+#                             only one guest has, such as 686-pae)
+#                             sets G_NAME G_ARCH G_SERIES G_FLAVOUR G_QEMU
 #                             G_CPU G_KARGS G_LEVELS G_PAGE G_ROLE; fails
 #                             for a name the table does not have
 #   guest_kernel NAME [image] sets G_KVER and G_HDRS (the kernel headers),
@@ -38,9 +40,12 @@ guest_names() { # [role]
 		"$top/guests.table"
 }
 
-guest_get() { # name
+guest_get() { # name, or a flavour only one guest has (686-pae, 686)
 	local row
 	row=$(awk -v n="$1" '!/^[ \t]*(#|$)/ && $1 == n' "$top/guests.table")
+	[ -n "$row" ] ||
+		row=$(awk -v n="$1" '!/^[ \t]*(#|$)/ && $4 == n { r = $0; c++ } END { if (c == 1) print r }' \
+			"$top/guests.table")
 	[ -n "$row" ] || { echo "guests: no guest $1 in guests.table" >&2; return 1; }
 	# shellcheck disable=SC2086
 	set -- $row

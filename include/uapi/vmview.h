@@ -27,7 +27,8 @@
  *   meta    the rest, in bit fields:
  *
  *   bits  0..7   kind     VMVIEW_KIND_*
- *   bits  8..11  level    VMVIEW_LEVEL_* (a leaf's: pte, pmd or pud)
+ *   bits  8..11  level    VMVIEW_LEVEL_* (a leaf's: pte, pmd or pud; pgd
+ *                         for i386's 4 MiB leaves without PAE)
  *   bit  12      page     the page fields below are valid
  *   bits 13..17  order    the folio's order
  *   bits 18..22  swap     the swap type (non-present kinds)
