@@ -4,7 +4,7 @@
 #
 #   make                  build module/vmview.ko (for KDIR) and vmview-cli
 #   make check            every test: host unit tests, then the kselftests in
-#                         QEMU guests (6.1 4-level, 6.12 5-level, 6.12 4-level)
+#                         QEMU guests (every test row of guests.table)
 #   make demo             boot a guest, load vmview and show it at work
 #   make modules-all      build the module against both Debian kernels (W=1)
 #   make KDIR=/path/to/headers   build for any kernel
