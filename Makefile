@@ -240,13 +240,13 @@ STRESS_GUESTS = $(or $(GUESTS),$(shell awk '!/^[ \t]*(\#|$$)/ && $$10 == "test" 
 stress: deps-test selftests
 	@case "$(DURATION)" in ''|*[!0-9]*) echo "make: DURATION=$(DURATION) is not a number of seconds" >&2; exit 2 ;; esac
 	@rm -rf $(BUILD)/stress/kmod
-	@rm -rf $(BUILD)/stress/kmod
 	@scripts/modules.sh -o $(BUILD)/stress/kmod >/dev/null || exit 1
 	@fail=0; for g in $(STRESS_GUESTS); do \
-		k=$$(scripts/guests.sh kver $$g) && l=$$(scripts/guests.sh levels $$g) || exit 2; \
+		k=$$(scripts/guests.sh kver $$g) && l=$$(scripts/guests.sh levels $$g) && \
+		p=$$(scripts/guest-progs.sh $$(scripts/guests.sh arch $$g)) || exit 2; \
 		d=$(BUILD)/stress/$$g; rm -rf $$d; mkdir -p $$d/payload/selftests; \
 		cp $(BUILD)/stress/kmod/$$k/module/vmview.ko $$d/payload/ && \
-		cp $(BUILD)/selftests/vmview_stress $$d/payload/selftests/ || exit 1; \
+		cp $$p/selftests/vmview_stress $$d/payload/selftests/ || exit 1; \
 		{ echo "export VMVIEW_EXPECT_LEVELS=$$l VMVIEW_GUEST=$$g"; \
 		  echo "export VMVIEW_STRESS_SECONDS=$(DURATION) VMVIEW_ONLY=vmview_stress"; \
 		  cat scripts/guest-run.sh; } >$$d/payload/run.sh; \
