@@ -36,8 +36,6 @@
 #include "vmview_harness.h"
 
 #define VMV_MIB		(1024 * 1024)
-/* PID_MAX_LIMIT on 64-bit: the largest PID track accepts. */
-#define VMV_PID_MAX_LIMIT	4194304
 #define VMV_NOBODY	65534
 #define VMV_MAX_EXTRA	4
 #define VMV_MAX_SNAP	64
@@ -188,6 +186,17 @@ static void kill_reap(pid_t pid)
 	waitpid(pid, NULL, 0);
 }
 
+/*
+ * PID_MAX_LIMIT, the largest PID track accepts (include/linux/threads.h):
+ * 4194304 on a 64-bit kernel, PAGE_SIZE * 8 = 32768 on i386 (2 or 3
+ * paging levels).  pid_max is at most this, and PIDs stay below pid_max,
+ * so no process ever has this PID.
+ */
+static int pid_max_limit(void)
+{
+	return vmv_expected_levels() <= 3 ? 32768 : 4194304;
+}
+
 /* A PID below pid_max that no process or thread has right now. */
 static int free_pid(void)
 {
@@ -296,7 +305,7 @@ static const struct bad_input bad_inputs[] = {
 	BAD("abc", "abc", false),
 	BAD("-1", "-1", false),
 	BAD("0", "0", true),
-	BAD("PID_MAX_LIMIT + 1", "4194305", true),
+	BAD("64-bit PID_MAX_LIMIT + 1", "4194305", true),
 	BAD("10^20 - 1 (overflows 64 bits)", "99999999999999999999", false),
 	BAD("12x", "12x", false),
 	BAD("1 2", "1 2", false),
@@ -320,14 +329,17 @@ static const struct bad_input bad_addrs[] = {
 
 /*
  * Write every bad input to path (one open and one write() each) and
- * expect EINVAL; then 1 MiB of digits, of junk, and a valid number
+ * expect EINVAL (PID_MAX_LIMIT + 1 too, unless for translate: there it
+ * is an address); then 1 MiB of digits, of junk, and a valid number
  * followed by 1 MiB of NULs.
  */
 static void expect_bad_writes(struct __test_metadata *_metadata,
 			      const char *path, bool translate)
 {
 	char *digits = mib_buf(true), *junk = mib_buf(false);
+	char s[32];
 	size_t i;
+	int len;
 
 	ASSERT_NE(NULL, digits);
 	ASSERT_NE(NULL, junk);
@@ -339,6 +351,10 @@ static void expect_bad_writes(struct __test_metadata *_metadata,
 		EXPECT_EQ(-EINVAL, write_raw(path, b->data, b->len))
 			TH_LOG("%s: write of %s", path, b->what);
 	}
+	len = snprintf(s, sizeof(s), "%d", pid_max_limit() + 1);
+	if (!translate)
+		EXPECT_EQ(-EINVAL, write_raw(path, s, len))
+			TH_LOG("%s: write of PID_MAX_LIMIT + 1 (%s)", path, s);
 	for (i = 0; translate && i < ARRAY_SIZE(bad_addrs); i++) {
 		const struct bad_input *b = &bad_addrs[i];
 
@@ -495,28 +511,61 @@ TEST_F(errors, untrack_bad_input)
 	EXPECT_EQ(self->base_tracked, vmv_status_num("tracked"));
 }
 
-/* Anything but a user address fails with EINVAL; "0x..." and decimal work. */
+/* The task_size of pid's PID/mm (its TASK_SIZE), or 0. */
+static unsigned long long mm_task_size(int pid)
+{
+	char *mm = vmv_pid_read(pid, "mm", NULL), v[64];
+	unsigned long long ts = 0;
+
+	if (mm && vmv_kv(mm, "task_size", v, sizeof(v)) &&
+	    !vmv_parse_hex(v, &ts, 16))
+		ts = 0;
+	free(mm);
+	return ts;
+}
+
+/*
+ * Anything but a user address fails with EINVAL; "0x..." and decimal
+ * work.  User addresses end at TASK_SIZE (PID/mm's task_size; 3 GiB on
+ * i386, 2^47 or 2^56 less a page on x86-64): the ends of every geometry,
+ * and the guest's own, are accepted exactly when below it.
+ */
 TEST_F(errors, translate_bad_input)
 {
 	/* User addresses, even where nothing can be mapped (0, 123). */
 	static const char * const valid[] = {
 		"123\n", "123", "0x7b\n", "0x7b", "0x0000000000001000", "0",
-		"4194305", "0x00007ffffffe0000",
+		"4194305", "32769",
 	};
-	bool five = vmv_expected_levels() == 5;
-	const char *above47 = "0x0000800000000000";
+	static const unsigned long long edges[] = {
+		0xbfffe000ULL, 0xbfffffffULL, 0xc0000000ULL, 0xffffffffULL,
+		0x100000000ULL, 0x7ffffffe0000ULL, 0x7fffffffefffULL,
+		0x7ffffffff000ULL, 0x800000000000ULL, 0xffffffffffefffULL,
+		0xfffffffffff000ULL, 0x100000000000000ULL,
+	};
+	unsigned long long ts, a;
 	char path[128], *out, s[64];
 	size_t i;
 	int len;
 
 	ASSERT_EQ(0, vmv_track(self->target));
+	ts = mm_task_size(self->target);
+	/* What the kernel says against what the guest's paging gives. */
+	ASSERT_EQ(vmv_task_size(), ts) TH_LOG("task_size of PID/mm");
 	vmv_pid_path(path, sizeof(path), self->target, "translate");
 	expect_bad_writes(_metadata, path, true);
 
-	/* Just above the 47-bit user half: a user address only on 5-level. */
-	EXPECT_EQ(five ? (ssize_t)strlen(above47) : -EINVAL,
-		  write_raw(path, above47, strlen(above47)))
-		TH_LOG("%s on %d-level paging", above47, five ? 5 : 4);
+	for (i = 0; i < ARRAY_SIZE(edges) + 5; i++) {
+		static const long long around[] = {
+			-0x20000, -4096, -1, 0, 4096,
+		};
+
+		a = i < ARRAY_SIZE(edges) ? edges[i] :
+		    ts + around[i - ARRAY_SIZE(edges)];
+		len = snprintf(s, sizeof(s), "0x%016llx", a);
+		EXPECT_EQ(a < ts ? len : -EINVAL, write_raw(path, s, len))
+			TH_LOG("%s with task_size 0x%llx", s, ts);
+	}
 
 	for (i = 0; i < ARRAY_SIZE(valid); i++) {
 		len = snprintf(s, sizeof(s), "%s", valid[i]);
@@ -552,9 +601,12 @@ TEST_F(errors, unknown_pid)
 	ASSERT_GT(pid, 0);
 	EXPECT_EQ(-ESRCH, vmv_track(pid)) TH_LOG("free PID %d", pid);
 	/* Valid (1..PID_MAX_LIMIT) but above every pid_max: ESRCH too. */
-	EXPECT_EQ(-ESRCH, vmv_track(VMV_PID_MAX_LIMIT));
+	EXPECT_EQ(-ESRCH, vmv_track(pid_max_limit()));
 	EXPECT_EQ(-ENOENT, vmv_untrack(pid));
-	EXPECT_EQ(-ENOENT, vmv_untrack(VMV_PID_MAX_LIMIT));
+	EXPECT_EQ(-ENOENT, vmv_untrack(pid_max_limit()));
+	/* One more is out of range: EINVAL, whether or not it could exist. */
+	EXPECT_EQ(-EINVAL, vmv_track(pid_max_limit() + 1));
+	EXPECT_EQ(-EINVAL, vmv_untrack(pid_max_limit() + 1));
 	EXPECT_FALSE(pid_dir_exists(pid));
 	EXPECT_EQ(self->base_tracked, vmv_status_num("tracked"));
 }

@@ -19,9 +19,8 @@
  * fewer than N allocations.  The coverage (which N failed what) is
  * printed as "#" lines.
  *
- * fail_nth takes a number from 1 up (0 is refused), so an armed
- * countdown that an operation did not use up is disarmed by arming it
- * for an allocation that never comes (FAIL_NEVER).
+ * "echo 0 > fail_nth" disarms a countdown that an operation did not use
+ * up (FAIL_OFF).
  *
  * Without test_hooks neither fail_nth nor PID/inject exists.
  *
@@ -40,15 +39,12 @@
 #endif
 
 #define FAIL_NTH	VMVIEW_DEBUGFS_DIR "/fail_nth"
-/* PID_MAX_LIMIT: the largest N fail_nth takes; never reached here. */
-#define FAIL_NEVER	4194304
+/* Disarms fail_nth (Documentation/vmview.rst, "Test hooks"). */
+#define FAIL_OFF	0
 /* More allocations than any operation here makes: a runaway guard. */
 #define MAX_N		400
-#define HUGE		(2UL << 20)
-/* Two places 4 TiB apart (different top-level entries) for the changes. */
-#define CHANGE_A	0x500000000000UL
-#define CHANGE_B	0x540000000000UL
 #define CHANGE_PAGES	16
+#define MAPS_MAX	256
 
 /* What /proc/vmview counts. */
 struct counts {
@@ -123,46 +119,97 @@ static int reload(bool hooks)
 }
 
 /*
+ * Two places for the changes, each in a top-level (pgd) entry of its own
+ * that no VMA of the caller touches, below TASK_SIZE, so that each change
+ * needs a new shadow node at every level below the top: the first two
+ * such entries from the second one up.  With PAE only one of the three
+ * user entries is free (the program lies below 1 GiB, mmap and the stack
+ * below 3 GiB): then the first two entries of the next level in it (the
+ * shadow frees a node with its last leaf, so each change needs the same
+ * new nodes).  Returns 0, or -1 when no entry is free.
+ */
+static int change_places(unsigned long long place[2])
+{
+	unsigned long long start[MAPS_MAX], end[MAPS_MAX], lo, hi, e;
+	unsigned long long ts = vmv_task_size();
+	struct vmv_paging p = vmv_paging();
+	unsigned int shift = p.shift[VMVIEW_LEVEL_PGD];
+	char *maps = vmv_read_file("/proc/self/maps", NULL), *l;
+	int n = 0, i, found = 0, level;
+
+	for (l = maps; l && *l && n < MAPS_MAX; l = strchr(l, '\n'),
+	     l = l ? l + 1 : NULL)
+		if (sscanf(l, "%llx-%llx", &start[n], &end[n]) == 2)
+			n++;
+	free(maps);
+	if (!n || n == MAPS_MAX)
+		return -1;
+	for (e = 1; found < 2 && (e + 1) << shift <= ts; e++) {
+		lo = e << shift;
+		hi = lo + (1ULL << shift);
+		for (i = 0; i < n; i++)
+			if (start[i] < hi && end[i] > lo)
+				break;
+		if (i == n)
+			place[found++] = lo;
+	}
+	if (found == 1) {
+		for (level = VMVIEW_LEVEL_PGD - 1; !p.bits[level]; level--)
+			;
+		place[1] = place[0] + (1ULL << p.shift[level]);
+		found = 2;
+	}
+	return found == 2 ? 0 : -1;
+}
+
+/*
  * The target: a child with an anonymous region, a THP and, on command
- * 'c', a change (the last changed region unmapped, a new one mapped in
- * another top-level entry and written).  It answers every command with
- * one byte.
+ * 'c', a change (the last changed region unmapped, a new one mapped at
+ * the other place of change_places() and written).  It answers every
+ * command with one byte, and 'c' with the new region's address after it.
  */
 static void target_main(int cmd, int ack)
 {
+	unsigned long i, huge = 1UL << vmv_huge_shift();
+	unsigned long long place[2];
 	char *anon, *thp, *cur = NULL, c;
-	unsigned long i, where = CHANGE_A;
+	int next = 0;
 
 	prctl(PR_SET_NAME, "vmv_faultinj");
 	anon = mmap(NULL, 64 * PG, PROT_READ | PROT_WRITE,
 		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	thp = mmap(NULL, 2 * HUGE, PROT_READ | PROT_WRITE,
+	thp = mmap(NULL, 2 * huge, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (anon == MAP_FAILED || thp == MAP_FAILED)
 		_exit(1);
 	madvise(anon, 64 * PG, MADV_NOHUGEPAGE);
 	for (i = 0; i < 64; i++)
 		anon[i * PG] = 1;
-	thp = (char *)(((unsigned long)thp + HUGE - 1) & ~(HUGE - 1));
-	madvise(thp, HUGE, MADV_HUGEPAGE);
-	for (i = 0; i < HUGE / PG; i++)
+	thp = (char *)(((unsigned long)thp + huge - 1) & ~(huge - 1));
+	madvise(thp, huge, MADV_HUGEPAGE);
+	for (i = 0; i < huge / PG; i++)
 		thp[i * PG] = 1;
+	if (change_places(place))
+		_exit(4);
 
 	while (read(cmd, &c, 1) == 1) {
 		if (c == 'c') {
 			if (cur)
 				munmap(cur, CHANGE_PAGES * PG);
-			cur = mmap((void *)where, CHANGE_PAGES * PG,
-				   PROT_READ | PROT_WRITE, MAP_PRIVATE |
-				   MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
-			if (cur == MAP_FAILED)
+			cur = mmap((void *)(unsigned long)place[next],
+				   CHANGE_PAGES * PG, PROT_READ | PROT_WRITE,
+				   MAP_PRIVATE | MAP_ANONYMOUS |
+				   MAP_FIXED_NOREPLACE, -1, 0);
+			if (cur != (void *)(unsigned long)place[next])
 				_exit(2);
 			madvise(cur, CHANGE_PAGES * PG, MADV_NOHUGEPAGE);
 			for (i = 0; i < CHANGE_PAGES; i++)
 				cur[i * PG] = 1;
-			where = where == CHANGE_A ? CHANGE_B : CHANGE_A;
+			next = !next;
 		}
 		if (write(ack, &c, 1) != 1)
+			_exit(3);
+		if (c == 'c' && write(ack, &cur, sizeof(cur)) != sizeof(cur))
 			_exit(3);
 	}
 	_exit(0);
@@ -187,6 +234,17 @@ static int target_do(struct vmv_child *t, char c)
 	return 0;
 }
 
+/* Make the target change ('c'): the new region's address, or 0. */
+static unsigned long target_change(struct vmv_child *t)
+{
+	void *addr;
+
+	if (target_do(t, 'c') ||
+	    read(t->ack, &addr, sizeof(addr)) != sizeof(addr))
+		return 0;
+	return (unsigned long)addr;
+}
+
 FIXTURE(faultinj) {
 	int was_hooks;		/* test_hooks before the test, -1: unloaded */
 	struct vmv_child t;
@@ -208,7 +266,7 @@ FIXTURE_SETUP(faultinj)
 FIXTURE_TEARDOWN(faultinj)
 {
 	if (vmv_module_loaded() && exists(FAIL_NTH))
-		vmv_write_num(FAIL_NTH, FAIL_NEVER);
+		vmv_write_num(FAIL_NTH, FAIL_OFF);
 	if (self->t.pid > 0 && vmv_module_loaded())
 		vmv_untrack(self->t.pid);
 	vmv_child_stop(&self->t);
@@ -283,7 +341,7 @@ TEST_F_TIMEOUT(faultinj, track, 600)
 	for (n = 1; n <= MAX_N; n++) {
 		ASSERT_EQ(0, vmv_write_num(FAIL_NTH, n));
 		ret = vmv_track(pid);
-		ASSERT_EQ(0, vmv_write_num(FAIL_NTH, FAIL_NEVER));
+		ASSERT_EQ(0, vmv_write_num(FAIL_NTH, FAIL_OFF));
 		expect_ok_or_enomem(_metadata, ret, "track", n);
 		if (ret) {
 			failed = n;
@@ -311,16 +369,23 @@ TEST_F_TIMEOUT(faultinj, track, 600)
 /*
  * A read of verify after the target changed: N=1, 2, ... fail the nodes
  * its refill needs for the new pages (in a top-level entry of their
- * own).  After a failure the next verify without injection reports
- * mismatches=0.
+ * own, see change_places()): one at each level below the top that the
+ * guest's paging does not fold, so N=1..that many fail and the next N
+ * succeeds.  pagemap must show the new pages, and each change's place
+ * is the other one.  After a failure the next verify without injection
+ * reports mismatches=0.
  */
 TEST_F_TIMEOUT(faultinj, verify_refill, 600)
 {
+	struct vmv_paging pg = vmv_paging();
+	unsigned long addr, prev = 0;
 	pid_t pid = self->t.pid;
+	int n, ret, failed = 0, below = 0, level;
 	struct counts tracked;
 	char path[96], *v;
-	int n, ret, failed = 0;
 
+	for (level = VMVIEW_LEVEL_PTE; level < VMVIEW_LEVEL_PGD; level++)
+		below += !!pg.bits[level];
 	ASSERT_EQ(0, vmv_track(pid));
 	vmv_pid_path(path, sizeof(path), pid, "verify");
 	ASSERT_EQ(0, read_text(path, &v));
@@ -328,10 +393,16 @@ TEST_F_TIMEOUT(faultinj, verify_refill, 600)
 	free(v);
 	ASSERT_EQ(0, read_counts(&tracked));
 	for (n = 1; n <= MAX_N; n++) {
-		ASSERT_EQ(0, target_do(&self->t, 'c'));
+		addr = target_change(&self->t);
+		ASSERT_NE(0UL, addr) TH_LOG("change %d", n);
+		ASSERT_NE(prev, addr);
+		prev = addr;
+		EXPECT_EQ(PM_PRESENT, vmv_pagemap_entry(pid, addr) & PM_PRESENT);
+		EXPECT_EQ(PM_PRESENT, vmv_pagemap_entry(pid, addr +
+					(CHANGE_PAGES - 1) * PG) & PM_PRESENT);
 		ASSERT_EQ(0, vmv_write_num(FAIL_NTH, n));
 		ret = read_text(path, &v);
-		ASSERT_EQ(0, vmv_write_num(FAIL_NTH, FAIL_NEVER));
+		ASSERT_EQ(0, vmv_write_num(FAIL_NTH, FAIL_OFF));
 		expect_ok_or_enomem(_metadata, ret, "verify", n);
 		if (!ret) {
 			EXPECT_EQ(0, nr_mismatches(v)) TH_LOG("%.1500s", v);
@@ -345,8 +416,8 @@ TEST_F_TIMEOUT(faultinj, verify_refill, 600)
 			break;
 	}
 	ASSERT_LE(n, MAX_N) TH_LOG("verify kept failing");
-	/* The new pages' nodes below the top level (pud, pmd, pte). */
-	EXPECT_GE(failed, 3);
+	/* A node at each level below the top (e.g. pud, pmd, pte). */
+	EXPECT_EQ(below, failed);
 	ASSERT_EQ(0, vmv_untrack(pid));
 	expect_counts(_metadata, &self->base, "after untrack", n);
 	print_coverage("verify after a change", failed, n,
@@ -373,7 +444,7 @@ TEST_F(faultinj, translate)
 		ASSERT_EQ(0, vmv_write_num(FAIL_NTH, n));
 		r = read(fd, buf, sizeof(buf) - 1);
 		ret = r < 0 ? -errno : 0;
-		ASSERT_EQ(0, vmv_write_num(FAIL_NTH, FAIL_NEVER));
+		ASSERT_EQ(0, vmv_write_num(FAIL_NTH, FAIL_OFF));
 		close(fd);
 		expect_ok_or_enomem(_metadata, ret, "translate", n);
 		if (!ret) {
@@ -423,7 +494,7 @@ TEST_F(faultinj, dump_open)
 					TH_LOG("open %s, fail_nth=%d: %s",
 					       files[i].file, n,
 					       strerror(errno));
-			ASSERT_EQ(0, vmv_write_num(FAIL_NTH, FAIL_NEVER));
+			ASSERT_EQ(0, vmv_write_num(FAIL_NTH, FAIL_OFF));
 			if (fd < 0) {
 				expect_counts(_metadata, &tracked,
 					      "after a failed open", n);

@@ -137,7 +137,7 @@ TEST_F(load, twenty_cycles)
 	after = vmv_read_file("/proc/sys/kernel/tainted", NULL);
 	ASSERT_NE(NULL, after);
 	/* Out-of-tree (4096) and unsigned (8192) are expected, nothing more. */
-	EXPECT_EQ(0, strtoll(after, NULL, 10) & ~(4096LL | 8192LL));
+	EXPECT_EQ(0UL, strtoul(after, NULL, 10) & ~(4096UL | 8192UL));
 	free(after);
 }
 

@@ -28,17 +28,20 @@
  *                     unmap; protection_vma (and both sides of verify
  *                     read-only, seen through inject); unmap on the old
  *                     range of a move; clear; soft_dirty, then a write
- *  thp                MADV_COLLAPSE of a populated 2 MiB range (one pmd
- *                     leaf in ptes, inject reports the pmd address), then
- *                     a split by mprotect of one page (pte lines)
+ *                     (skipped where the kernel has no soft-dirty bits)
+ *  thp                MADV_COLLAPSE of a populated huge page's range (one
+ *                     pmd leaf in ptes, pgd on i386 without PAE; inject
+ *                     reports its address), then a split by mprotect of
+ *                     one page (pte lines)
  *  exit               release (exit_mmap() then unmaps everything, so
  *                     only unmap may follow it), verify fails with
  *                     ESRCH, untrack works, alloc_mirrors goes back
- *  shadow_stats       PID/shadow's leaves against PID/ptes, and its
- *                     bytes against the target's pgtables_bytes
+ *  shadow_stats       PID/shadow's levels and leaves against PID/ptes
+ *                     and the guest's paging, and its bytes against the
+ *                     target's pgtables_bytes
  *  verify_range       "START-END" limits checked to the pages of
- *                     readable VMAs in the range, "\n" restores, bad
- *                     ranges are EINVAL and change nothing
+ *                     readable VMAs in the range, up to TASK_SIZE, "\n"
+ *                     restores, bad ranges are EINVAL and change nothing
  *  inject             one corrupted leaf gives exactly one mismatch at
  *                     its address; nothing mapped gives ENOENT
  *  no_test_hooks      without test_hooks=1 there is no PID/inject
@@ -72,7 +75,6 @@
 #define MADV_COLLAPSE	25
 #endif
 
-#define HUGE_SZ		(2UL << 20)
 #define MIB		(1024 * 1024UL)
 #define TRIES		20
 #define LOG_MAX		10
@@ -82,8 +84,8 @@
 /* --- the target ----------------------------------------------------------- */
 
 enum tgt_op {
-	OP_MAP,		/* len, arg TGT_*: a 2 MiB-aligned RW anon VMA */
-	OP_HOLE,	/* len: a 2 MiB-aligned range no VMA covers */
+	OP_MAP,		/* len, arg TGT_*: a huge-aligned RW anon VMA */
+	OP_HOLE,	/* len: a huge-aligned range no VMA covers */
 	OP_WRITE,	/* addr, len: write every page */
 	OP_READ,	/* addr, len: read every page */
 	OP_UNMAP,	/* addr, len */
@@ -125,19 +127,28 @@ static void tgt_reply(int fd, long ret, unsigned long addr)
 		_exit(1);
 }
 
-/* A free 2 MiB-aligned range of len bytes, a page or more from any VMA. */
+/* The size of a huge page: 2 MiB, 4 MiB on i386 without PAE. */
+static unsigned long huge_sz(void)
+{
+	return 1UL << vmv_huge_shift();
+}
+
+/*
+ * A free huge-aligned range of len bytes (aligned to a huge page), a page
+ * or more from any VMA.
+ */
 static unsigned long tgt_hole(unsigned long len)
 {
-	unsigned long res, base;
+	unsigned long res, base, huge = huge_sz();
 	void *p;
 
-	p = mmap(NULL, len + 2 * HUGE_SZ, PROT_NONE,
+	p = mmap(NULL, len + 2 * huge, PROT_NONE,
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (p == MAP_FAILED)
 		return 0;
 	res = (unsigned long)p;
-	base = (res + PG + HUGE_SZ - 1) & ~(HUGE_SZ - 1);
-	munmap(p, len + 2 * HUGE_SZ);
+	base = (res + PG + huge - 1) & ~(huge - 1);
+	munmap(p, len + 2 * huge);
 	return base;
 }
 
@@ -683,6 +694,49 @@ static void events_mark(struct __test_metadata *_metadata, struct tgt *t)
 
 /* --- the kernel's view and vmview's ptes ---------------------------------- */
 
+/*
+ * vmv_pte_parse(), also for a huge leaf at the pgd level (i386 without
+ * PAE folds the pmd into the pgd), which it refuses as an unknown LEVEL:
+ * such a line is parsed as the pmd leaf it would be with PAE, and its
+ * level set back to pgd.
+ */
+static const char *pte_parse(const char *text, int len, struct vmv_pte *l)
+{
+	const char *err = vmv_pte_parse(text, len, l);
+	struct vmv_paging pg;
+	char buf[VMV_PTE_LINE_MAX];
+
+	/* "0x" and 16 digits, then " pgd " */
+	if (!err || len < 23 || len >= VMV_PTE_LINE_MAX ||
+	    strncmp(text + 18, " pgd ", 5))
+		return err;
+	pg = vmv_paging();
+	if (vmv_huge_level(&pg) != VMVIEW_LEVEL_PGD)
+		return err;
+	memcpy(buf, text, len);
+	memcpy(buf + 19, "pmd", 3);
+	err = vmv_pte_parse(buf, len, l);
+	l->text = text;
+	if (!err)
+		l->level = VMVIEW_LEVEL_PGD;
+	return err;
+}
+
+/* vmv_pte_find() with pte_parse(). */
+static bool pte_find(const char *text, unsigned long va, struct vmv_pte *l)
+{
+	const char *p, *nl;
+	char want[24];
+
+	snprintf(want, sizeof(want), "0x%016lx ", va);
+	for (p = text; *p; p = *nl ? nl + 1 : nl) {
+		nl = strchrnul(p, '\n');
+		if (!strncmp(p, want, strlen(want)))
+			return !pte_parse(p, nl - p, l);
+	}
+	return false;
+}
+
 /* Pages of [start, end) whose pagemap entry has all of bits. */
 static long pm_count(pid_t pid, unsigned long start, unsigned long end,
 		     unsigned long long bits)
@@ -728,7 +782,7 @@ static void expect_ptes(struct __test_metadata *_metadata, pid_t pid,
 		bool ok;
 
 		memset(&pl, 0, sizeof(pl));
-		ok = vmv_pte_find(text, a, &pl) &&
+		ok = pte_find(text, a, &pl) &&
 		     pl.level == VMVIEW_LEVEL_PTE &&
 		     pl.kind == VMVIEW_KIND_PRESENT && (pm & PM_PRESENT) &&
 		     pl.pfn == PM_PFN(pm) &&
@@ -799,7 +853,7 @@ TEST_F(shadow, first_touch)
 		struct vmv_pte pl;
 
 		ASSERT_NE(NULL, text);
-		EXPECT_TRUE(vmv_pte_find(text, a + 8 * PG, &pl) &&
+		EXPECT_TRUE(pte_find(text, a + 8 * PG, &pl) &&
 			    vmv_pte_has_pflag(&pl, VMVIEW_P_ZERO))
 			TH_LOG("a read fault should map the zero page");
 		free(text);
@@ -1083,27 +1137,98 @@ TEST_F(shadow, dontneed)
 }
 
 /*
+ * Whether the kernel tracks soft-dirty bits (CONFIG_MEM_SOFT_DIRTY; never
+ * on i386): then every new VMA is soft-dirty, and smaps shows "sd" in
+ * its VmFlags.  1 or 0; -1 when smaps has no VMA at a.
+ */
+static int soft_dirty_tracked(pid_t pid, unsigned long a)
+{
+	char path[64], flags[512], *smaps, *p, *nl, *vf;
+	unsigned long start, end;
+	int ret = -1;
+
+	snprintf(path, sizeof(path), "/proc/%d/smaps", (int)pid);
+	smaps = vmv_read_file(path, NULL);
+	for (p = smaps; p && *p; p = nl ? nl + 1 : NULL) {
+		nl = strchr(p, '\n');
+		if (sscanf(p, "%lx-%lx ", &start, &end) != 2 || a < start ||
+		    a >= end)
+			continue;
+		vf = strstr(p, "\nVmFlags:");
+		if (vf && sscanf(vf, "\nVmFlags:%510[^\n]", flags) == 1) {
+			strcat(flags, " ");
+			ret = !!strstr(flags, " sd ");
+		}
+		break;
+	}
+	free(smaps);
+	return ret;
+}
+
+/*
+ * Pages of [start, end) whose soft-dirty bit differs between pagemap and
+ * the ptes line of the page (its "softdirty" flag), or -1.
+ */
+static long soft_dirty_differ(struct __test_metadata *_metadata, pid_t pid,
+			      unsigned long start, unsigned long end)
+{
+	char *text = vmv_pid_read(pid, "ptes", NULL);
+	struct vmv_pte pl;
+	unsigned long a;
+	long bad = 0;
+	bool pm, pt;
+
+	if (!text)
+		return -1;
+	for (a = start; a < end; a += PG) {
+		pm = vmv_pagemap_entry(pid, a) & PM_SOFT_DIRTY;
+		pt = pte_find(text, a, &pl) &&
+		     vmv_pte_has_flag(&pl, VMVIEW_F_SOFTDIRTY);
+		if (pm != pt && bad++ < LOG_MAX)
+			TH_LOG("0x%lx: soft-dirty in pagemap %d, in ptes %d",
+			       a, pm, pt);
+	}
+	free(text);
+	return bad;
+}
+
+/*
  * clear_refs 4: soft_dirty, pagemap's soft-dirty bits cleared, ptes
- * write-protected; a write then sets soft-dirty and rw again.
+ * write-protected; a write then sets soft-dirty and rw again.  ptes'
+ * softdirty flags agree with pagemap throughout.  Without soft-dirty
+ * tracking in the kernel (no "sd" for a new VMA in smaps, nothing
+ * soft-dirty in pagemap, and none in ptes either) there is nothing to
+ * see: skipped.
  */
 TEST_F(shadow, soft_dirty)
 {
 	struct tgt *t = &self->t[0];
 	char path[64];
 	unsigned long a;
+	int tracked;
 
 	a = map_written(_metadata, t, 16 * PG, TGT_NOHUGE);
+	tracked = soft_dirty_tracked(t->pid, a);
+	ASSERT_LE(0, tracked) TH_LOG("no VMA at 0x%lx in smaps", a);
+	EXPECT_EQ(0, soft_dirty_differ(_metadata, t->pid, a, a + 16 * PG));
+	if (!tracked) {
+		ASSERT_EQ(0, pm_count(t->pid, a, a + 16 * PG, PM_SOFT_DIRTY));
+		SKIP(return,
+		     "no soft-dirty tracking in this kernel (CONFIG_MEM_SOFT_DIRTY): no \"sd\" in smaps");
+	}
 	ASSERT_EQ(16, pm_count(t->pid, a, a + 16 * PG, PM_SOFT_DIRTY));
 	snprintf(path, sizeof(path), "/proc/%d/clear_refs", (int)t->pid);
 	ASSERT_EQ(0, vmv_write_file(path, "4"));
 	expect_events(_metadata, t, "soft_dirty", true, a, a + 16 * PG,
 		      "clear_refs");
 	EXPECT_EQ(0, pm_count(t->pid, a, a + 16 * PG, PM_SOFT_DIRTY));
+	EXPECT_EQ(0, soft_dirty_differ(_metadata, t->pid, a, a + 16 * PG));
 	verify_clean(_metadata, t->pid, "after clear_refs", NULL);
 	expect_ptes(_metadata, t->pid, a, a + 16 * PG, 0, "soft-dirty clear");
 
 	ASSERT_EQ(0, tgt_call(t, OP_WRITE, a, 4 * PG, 5, 0, NULL));
 	EXPECT_EQ(4, pm_count(t->pid, a, a + 16 * PG, PM_SOFT_DIRTY));
+	EXPECT_EQ(0, soft_dirty_differ(_metadata, t->pid, a, a + 16 * PG));
 	verify_clean(_metadata, t->pid, "after writing again", NULL);
 	expect_ptes(_metadata, t->pid, a, a + 4 * PG, 1, "written again");
 }
@@ -1115,34 +1240,47 @@ static void pte_level(pid_t pid, unsigned long va, char *level, size_t len)
 	struct vmv_pte pl;
 	bool found;
 
-	found = text && vmv_pte_find(text, va, &pl) &&
+	found = text && pte_find(text, va, &pl) &&
 		pl.kind == VMVIEW_KIND_PRESENT;
 	snprintf(level, len, "%s", found ? vmv_level_names[pl.level] : "");
 	free(text);
 }
 
+/* PID/shadow's and verify's name of a leaf of 2^shift bytes: 4k, 2m, 1g. */
+static void size_name(unsigned int shift, char *buf, size_t len)
+{
+	if (shift >= 30)
+		snprintf(buf, len, "%ug", 1U << (shift - 30));
+	else if (shift >= 20)
+		snprintf(buf, len, "%um", 1U << (shift - 20));
+	else
+		snprintf(buf, len, "%uk", 1U << (shift - 10));
+}
+
 /*
- * THP: 512 small pages written in a 2 MiB-aligned VMA, MADV_COLLAPSE
- * (clear over the 2 MiB; one pmd leaf), a leaf injected at the pmd, then
- * a split by mprotect of one page (clear, protection_vma; pte lines).
+ * THP: the small pages of a huge page's range (512 of 2 MiB; 1024 of
+ * 4 MiB without PAE), written in a VMA aligned to it, MADV_COLLAPSE
+ * (clear over the range; one leaf at the huge level: pmd, or pgd
+ * without PAE), a leaf injected there, then a split by mprotect of one
+ * page (clear, protection_vma; pte lines).
  */
 TEST_F_TIMEOUT(shadow, thp, 120)
 {
+	struct vmv_paging pg = vmv_paging();
+	unsigned long a, huge = huge_sz();
 	struct tgt *t = &self->t[0];
+	char level[8], size[8];
 	long long since;
-	char level[8];
-	unsigned long a;
 	long ret = 0;
 	int i;
 
-	a = map_written(_metadata, t, HUGE_SZ, TGT_NOHUGE);
+	size_name(vmv_huge_shift(), size, sizeof(size));
+	a = map_written(_metadata, t, huge, TGT_NOHUGE);
 	pte_level(t->pid, a, level, sizeof(level));
 	ASSERT_STREQ("pte", level);
-	ASSERT_EQ(0, tgt_call(t, OP_ADVISE, a, HUGE_SZ, MADV_HUGEPAGE, 0,
-			      NULL));
+	ASSERT_EQ(0, tgt_call(t, OP_ADVISE, a, huge, MADV_HUGEPAGE, 0, NULL));
 	for (i = 0; i < TRIES; i++) {
-		ret = tgt_call(t, OP_ADVISE, a, HUGE_SZ, MADV_COLLAPSE, 0,
-			       NULL);
+		ret = tgt_call(t, OP_ADVISE, a, huge, MADV_COLLAPSE, 0, NULL);
 		if (ret != -EAGAIN && ret != -ENOMEM)
 			break;
 		usleep(50000);
@@ -1150,15 +1288,16 @@ TEST_F_TIMEOUT(shadow, thp, 120)
 	if (ret == -EINVAL)
 		SKIP(return, "MADV_COLLAPSE: EINVAL (no THP for this VMA)");
 	ASSERT_EQ(0, ret) TH_LOG("MADV_COLLAPSE: %s", strerror(-ret));
-	expect_events(_metadata, t, "clear", true, a, a + HUGE_SZ, "collapse");
+	expect_events(_metadata, t, "clear", true, a, a + huge, "collapse");
+	EXPECT_EQ((long)(huge / PG), pm_count(t->pid, a, a + huge, PM_PRESENT));
 	pte_level(t->pid, a, level, sizeof(level));
-	ASSERT_STREQ("pmd", level);
+	ASSERT_STREQ(vmv_level_names[vmv_huge_level(&pg)], level);
 	verify_clean(_metadata, t->pid, "after MADV_COLLAPSE", NULL);
-	expect_injected(_metadata, t->pid, a + 5 * PG + 0x40, a, "2m", 1);
+	expect_injected(_metadata, t->pid, a + 5 * PG + 0x40, a, size, 1);
 
 	ASSERT_EQ(0, tgt_call(t, OP_PROTECT, a + PG, PG, PROT_READ, 0, NULL));
 	since = t->seen;
-	expect_events(_metadata, t, "clear", true, a, a + HUGE_SZ, "split");
+	expect_events(_metadata, t, "clear", true, a, a + huge, "split");
 	check_events(_metadata, t->pid, since, "protection_vma", true, a + PG,
 		     a + 2 * PG, "mprotect of one page");
 	pte_level(t->pid, a, level, sizeof(level));
@@ -1167,7 +1306,7 @@ TEST_F_TIMEOUT(shadow, thp, 120)
 	expect_ptes(_metadata, t->pid, a, a + PG, 1, "split, first page");
 	expect_ptes(_metadata, t->pid, a + PG, a + 2 * PG, 0,
 		    "split, read-only page");
-	expect_ptes(_metadata, t->pid, a + 2 * PG, a + HUGE_SZ, 1,
+	expect_ptes(_metadata, t->pid, a + 2 * PG, a + huge, 1,
 		    "split, the rest");
 }
 
@@ -1249,25 +1388,24 @@ static int vmas_read(pid_t pid, struct vma *v, int max)
 }
 
 /*
- * Count the leaves the shadow should hold, from PID/ptes: present lines
- * (pte, pmd, pud) in mirrorable VMAs that are not "special" unless they
+ * Count the leaves the shadow should hold, per level, from PID/ptes:
+ * present lines in mirrorable VMAs that are not "special" unless they
  * are the zero page.
  */
 static void ptes_leaves(pid_t pid, const struct vma *v, int nv,
-			long counts[3])
+			long counts[VMVIEW_NR_LEVELS])
 {
 	char *text = vmv_pid_read(pid, "ptes", NULL), *p, *nl;
 	struct vmv_pte pl;
 	int i;
 
-	counts[0] = 0;
-	counts[1] = 0;
-	counts[2] = 0;
+	for (i = 0; i < VMVIEW_NR_LEVELS; i++)
+		counts[i] = 0;
 	for (p = text; p && *p; p = nl + 1) {
 		nl = strchr(p, '\n');
 		if (!nl)
 			break;
-		if (*p == '#' || vmv_pte_parse(p, nl - p, &pl) ||
+		if (*p == '#' || pte_parse(p, nl - p, &pl) ||
 		    pl.kind != VMVIEW_KIND_PRESENT)
 			continue;
 		if (vmv_pte_has_flag(&pl, VMVIEW_F_SPECIAL) &&
@@ -1283,25 +1421,51 @@ static void ptes_leaves(pid_t pid, const struct vma *v, int nv,
 	free(text);
 }
 
+/* Lines of text that start with prefix. */
+static int lines_with(const char *text, const char *prefix)
+{
+	const char *p;
+	int n = 0;
+
+	for (p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		n += !strncmp(p, prefix, strlen(prefix));
+	return n;
+}
+
 /*
  * PID/shadow after a clean verify of a quiescent target with 8 MiB of
- * small pages and a 2 MiB THP: leaves_4k, leaves_2m and leaves_1g equal
- * the present pte, pmd and pud lines of PID/ptes in VMAs the shadow
- * mirrors (readable, neither io nor pfnmap in PID/vmas; special entries
- * only for the zero page), and bytes is above 0 and at most the
- * target's pgtables_bytes (PID/mm; VmPTE of /proc/PID/status agrees).
+ * small pages and a huge page (a THP where the kernel makes one):
+ *  - levels and one nodes_ line for each level of the guest's paging
+ *    that is not folded (pgd, p4d, pud, pmd, pte by the kernel's names);
+ *  - one leaves_ line per size a leaf can have (4k, 2m and 1g on
+ *    x86-64, 4k and 2m with PAE, 4k and 4m without), each equal to the
+ *    present lines of that level in PID/ptes in VMAs the shadow mirrors
+ *    (readable, neither io nor pfnmap in PID/vmas; special entries only
+ *    for the zero page);
+ *  - bytes above 0 and at most the target's pgtables_bytes (PID/mm;
+ *    VmPTE of /proc/PID/status agrees), plus, without PAE, the shadow's
+ *    root of 1024 64-bit entries, which the kernel's count of its own
+ *    pgd leaves out (Documentation/vmview.rst, "Shadow design").
  */
 TEST_F_TIMEOUT(shadow, shadow_stats, 120)
 {
+	long want[VMVIEW_NR_LEVELS], have[VMVIEW_NR_LEVELS];
+	long long bytes = 0, pgt = 0, vmpte, root = 0;
+	struct vmv_paging pg = vmv_paging();
+	int nv, try, i, l, nleaf = 0, nnode = 0;
+	int leaf[3] = { VMVIEW_LEVEL_PTE, vmv_huge_level(&pg),
+			VMVIEW_LEVEL_PUD };
+	char key[32], path[64], *s, *st;
 	struct tgt *t = &self->t[0];
-	long want[3], have[3];
-	long long bytes = 0, pgt = 0, vmpte;
-	char path[64], *s, *st;
 	struct vma v[256];
-	int nv, try;
+	bool same;
 
+	/* 1 GiB leaves on x86-64 only */
+	nleaf = pg.levels >= 4 ? 3 : 2;
+	if (pg.levels == 2)
+		root = 8LL << pg.bits[VMVIEW_LEVEL_PGD];
 	map_written(_metadata, t, 8 * MIB, TGT_NOHUGE);
-	map_written(_metadata, t, HUGE_SZ, TGT_HUGE);
+	map_written(_metadata, t, huge_sz(), TGT_HUGE);
 	for (try = 0; try < 3; try++) {
 		verify_clean(_metadata, t->pid, "before the counts", NULL);
 		s = vmv_pid_read(t->pid, "shadow", NULL);
@@ -1310,21 +1474,49 @@ TEST_F_TIMEOUT(shadow, shadow_stats, 120)
 		ASSERT_LT(0, nv);
 		ASSERT_GT(256, nv);
 		ptes_leaves(t->pid, v, nv, want);
-		have[0] = vmv_kv_num(s, "leaves_4k");
-		have[1] = vmv_kv_num(s, "leaves_2m");
-		have[2] = vmv_kv_num(s, "leaves_1g");
+		same = true;
+		for (i = 0; i < nleaf; i++) {
+			strcpy(key, "leaves_");
+			size_name(pg.shift[leaf[i]], key + 7, sizeof(key) - 7);
+			have[leaf[i]] = vmv_kv_num(s, key);
+			same = same && have[leaf[i]] == want[leaf[i]];
+		}
 		bytes = vmv_kv_num(s, "bytes");
+		if (!try) {
+			EXPECT_EQ(pg.levels, vmv_kv_num(s, "levels"));
+			EXPECT_EQ(nleaf, lines_with(s, "leaves_")) TH_LOG("%s", s);
+			for (l = VMVIEW_LEVEL_PTE; l <= VMVIEW_LEVEL_PGD; l++) {
+				if (!pg.bits[l])
+					continue;
+				nnode++;
+				snprintf(key, sizeof(key), "nodes_%s",
+					 vmv_level_names[l]);
+				EXPECT_LE(0, vmv_kv_num(s, key))
+					TH_LOG("no %s:\n%s", key, s);
+			}
+			EXPECT_EQ(nnode + 1, lines_with(s, "nodes_"))
+				TH_LOG("%s", s);
+			EXPECT_LE(0, vmv_kv_num(s, "nodes_pte_wide"));
+		}
 		free(s);
-		if (!memcmp(want, have, sizeof(want)))
+		if (same)
 			break;
 		TH_LOG("try %d: shadow leaves %ld/%ld/%ld, ptes %ld/%ld/%ld",
-		       try, have[0], have[1], have[2], want[0], want[1],
-		       want[2]);
+		       try, have[leaf[0]], have[leaf[1]],
+		       nleaf > 2 ? have[leaf[2]] : 0, want[leaf[0]],
+		       want[leaf[1]], nleaf > 2 ? want[leaf[2]] : 0);
 	}
-	EXPECT_EQ(want[0], have[0]);
-	EXPECT_EQ(want[1], have[1]);
-	EXPECT_EQ(want[2], have[2]);
-	EXPECT_LE(2048, have[0]);
+	for (i = 0; i < nleaf; i++)
+		EXPECT_EQ(want[leaf[i]], have[leaf[i]])
+			TH_LOG("leaves at level %s", vmv_level_names[leaf[i]]);
+	/* No present leaf at a level the shadow has no leaves_ line for. */
+	for (l = VMVIEW_LEVEL_PTE; l <= VMVIEW_LEVEL_PGD; l++) {
+		for (i = 0; i < nleaf && leaf[i] != l; i++)
+			;
+		if (i == nleaf)
+			EXPECT_EQ(0, want[l]) TH_LOG("leaves at level %d", l);
+	}
+	EXPECT_LE(2048, have[VMVIEW_LEVEL_PTE]);
 
 	s = vmv_pid_read(t->pid, "mm", NULL);
 	ASSERT_NE(NULL, s);
@@ -1336,11 +1528,13 @@ TEST_F_TIMEOUT(shadow, shadow_stats, 120)
 	vmpte = vmv_kv_num(st, "VmPTE");
 	free(st);
 	EXPECT_EQ(pgt, vmpte * 1024);
-	EXPECT_LT(0, bytes);
-	EXPECT_GE(pgt, bytes) TH_LOG("shadow bytes %lld > pgtables_bytes %lld",
-				     bytes, pgt);
+	EXPECT_LT(root, bytes);
+	EXPECT_GE(pgt + root, bytes)
+		TH_LOG("shadow bytes %lld > pgtables_bytes %lld + root %lld",
+		       bytes, pgt, root);
 	TH_LOG("shadow bytes %lld, pgtables_bytes %lld, leaves %ld/%ld/%ld",
-	       bytes, pgt, have[0], have[1], have[2]);
+	       bytes, pgt, have[leaf[0]], have[leaf[1]],
+	       nleaf > 2 ? have[leaf[2]] : 0);
 }
 
 static long verify_checked(struct __test_metadata *_metadata, pid_t pid)
@@ -1440,6 +1634,7 @@ TEST_F(shadow, verify_range)
 	struct tgt *t = &self->t[0];
 	unsigned long a;
 	unsigned int i;
+	char s[64];
 	long all;
 
 	a = map_written(_metadata, t, 16 * PG, TGT_NOHUGE);
@@ -1464,6 +1659,15 @@ TEST_F(shadow, verify_range)
 		EXPECT_EQ(-EINVAL, vmv_pid_write(t->pid, "verify", r))
 			TH_LOG("range \"%s\"", r);
 	}
+	EXPECT_EQ(12, verify_checked(_metadata, t->pid));
+
+	/* Up to TASK_SIZE itself is everything; a byte more is EINVAL. */
+	snprintf(s, sizeof(s), "0x0-0x%llx\n", vmv_task_size());
+	ASSERT_EQ(0, vmv_pid_write(t->pid, "verify", s)) TH_LOG("%s", s);
+	EXPECT_EQ(all - 4, verify_checked(_metadata, t->pid));
+	ASSERT_EQ(0, set_range(t->pid, a, a + 16 * PG));
+	snprintf(s, sizeof(s), "0x0-0x%llx\n", vmv_task_size() + 1);
+	EXPECT_EQ(-EINVAL, vmv_pid_write(t->pid, "verify", s)) TH_LOG("%s", s);
 	EXPECT_EQ(12, verify_checked(_metadata, t->pid));
 
 	ASSERT_EQ(0, vmv_pid_write(t->pid, "verify", "\n"));

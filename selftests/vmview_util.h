@@ -272,6 +272,16 @@ static inline struct vmv_paging vmv_paging(void)
 	return p;
 }
 
+/* vmv_paging(), worked out once (the environment does not change). */
+static inline const struct vmv_paging *vmv_paging_once(void)
+{
+	static struct vmv_paging p;
+
+	if (!p.levels)
+		p = vmv_paging();
+	return &p;
+}
+
 /* The index of @va in a table of @level (0 for a folded level). */
 static inline unsigned int vmv_paging_index(const struct vmv_paging *p,
 					    int level, unsigned long long va)
@@ -600,7 +610,7 @@ struct vmv_pte {
 
 static inline unsigned long vmv_pte_size(const struct vmv_pte *l)
 {
-	return PG << (9 * l->level);
+	return 1UL << vmv_paging_once()->shift[l->level];
 }
 
 static inline unsigned long vmv_pte_end(const struct vmv_pte *l)
@@ -655,7 +665,9 @@ static inline const char *vmv_pte_parse(const char *text, int len,
 		return "VADDR is not 0x and 16 hex digits";
 	l->va = v;
 	l->level = vmv_lookup(tok[1], vmv_level_names, VMVIEW_NR_LEVELS);
-	if (l->level < 0 || l->level > VMVIEW_LEVEL_PUD)
+	/* leaves: pte, pmd, pud; pgd where the pmd is folded (4 MiB) */
+	if (l->level < 0 || (l->level > VMVIEW_LEVEL_PUD &&
+			     l->level != vmv_huge_level(vmv_paging_once())))
 		return "unknown LEVEL";
 	if (!vmv_parse_hex(tok[2], &l->entry, 16))
 		return "ENTRY is not 0x and 16 hex digits";
