@@ -694,49 +694,6 @@ static void events_mark(struct __test_metadata *_metadata, struct tgt *t)
 
 /* --- the kernel's view and vmview's ptes ---------------------------------- */
 
-/*
- * vmv_pte_parse(), also for a huge leaf at the pgd level (i386 without
- * PAE folds the pmd into the pgd), which it refuses as an unknown LEVEL:
- * such a line is parsed as the pmd leaf it would be with PAE, and its
- * level set back to pgd.
- */
-static const char *pte_parse(const char *text, int len, struct vmv_pte *l)
-{
-	const char *err = vmv_pte_parse(text, len, l);
-	struct vmv_paging pg;
-	char buf[VMV_PTE_LINE_MAX];
-
-	/* "0x" and 16 digits, then " pgd " */
-	if (!err || len < 23 || len >= VMV_PTE_LINE_MAX ||
-	    strncmp(text + 18, " pgd ", 5))
-		return err;
-	pg = vmv_paging();
-	if (vmv_huge_level(&pg) != VMVIEW_LEVEL_PGD)
-		return err;
-	memcpy(buf, text, len);
-	memcpy(buf + 19, "pmd", 3);
-	err = vmv_pte_parse(buf, len, l);
-	l->text = text;
-	if (!err)
-		l->level = VMVIEW_LEVEL_PGD;
-	return err;
-}
-
-/* vmv_pte_find() with pte_parse(). */
-static bool pte_find(const char *text, unsigned long va, struct vmv_pte *l)
-{
-	const char *p, *nl;
-	char want[24];
-
-	snprintf(want, sizeof(want), "0x%016lx ", va);
-	for (p = text; *p; p = *nl ? nl + 1 : nl) {
-		nl = strchrnul(p, '\n');
-		if (!strncmp(p, want, strlen(want)))
-			return !pte_parse(p, nl - p, l);
-	}
-	return false;
-}
-
 /* Pages of [start, end) whose pagemap entry has all of bits. */
 static long pm_count(pid_t pid, unsigned long start, unsigned long end,
 		     unsigned long long bits)
@@ -782,7 +739,7 @@ static void expect_ptes(struct __test_metadata *_metadata, pid_t pid,
 		bool ok;
 
 		memset(&pl, 0, sizeof(pl));
-		ok = pte_find(text, a, &pl) &&
+		ok = vmv_pte_find(text, a, &pl) &&
 		     pl.level == VMVIEW_LEVEL_PTE &&
 		     pl.kind == VMVIEW_KIND_PRESENT && (pm & PM_PRESENT) &&
 		     pl.pfn == PM_PFN(pm) &&
@@ -853,7 +810,7 @@ TEST_F(shadow, first_touch)
 		struct vmv_pte pl;
 
 		ASSERT_NE(NULL, text);
-		EXPECT_TRUE(pte_find(text, a + 8 * PG, &pl) &&
+		EXPECT_TRUE(vmv_pte_find(text, a + 8 * PG, &pl) &&
 			    vmv_pte_has_pflag(&pl, VMVIEW_P_ZERO))
 			TH_LOG("a read fault should map the zero page");
 		free(text);
@@ -1182,7 +1139,7 @@ static long soft_dirty_differ(struct __test_metadata *_metadata, pid_t pid,
 		return -1;
 	for (a = start; a < end; a += PG) {
 		pm = vmv_pagemap_entry(pid, a) & PM_SOFT_DIRTY;
-		pt = pte_find(text, a, &pl) &&
+		pt = vmv_pte_find(text, a, &pl) &&
 		     vmv_pte_has_flag(&pl, VMVIEW_F_SOFTDIRTY);
 		if (pm != pt && bad++ < LOG_MAX)
 			TH_LOG("0x%lx: soft-dirty in pagemap %d, in ptes %d",
@@ -1240,7 +1197,7 @@ static void pte_level(pid_t pid, unsigned long va, char *level, size_t len)
 	struct vmv_pte pl;
 	bool found;
 
-	found = text && pte_find(text, va, &pl) &&
+	found = text && vmv_pte_find(text, va, &pl) &&
 		pl.kind == VMVIEW_KIND_PRESENT;
 	snprintf(level, len, "%s", found ? vmv_level_names[pl.level] : "");
 	free(text);
@@ -1405,7 +1362,7 @@ static void ptes_leaves(pid_t pid, const struct vma *v, int nv,
 		nl = strchr(p, '\n');
 		if (!nl)
 			break;
-		if (*p == '#' || pte_parse(p, nl - p, &pl) ||
+		if (*p == '#' || vmv_pte_parse(p, nl - p, &pl) ||
 		    pl.kind != VMVIEW_KIND_PRESENT)
 			continue;
 		if (vmv_pte_has_flag(&pl, VMVIEW_F_SPECIAL) &&
