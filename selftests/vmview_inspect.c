@@ -15,7 +15,10 @@
  *                  and the ptes file (the table accounting rule)
  *  translate       PID/translate against ptes and pagemap for chosen
  *                  addresses (written, zero page, THP, hugetlb, swapped,
- *                  holes, first and last pages of VMAs)
+ *                  holes, first and last pages of VMAs); its levels,
+ *                  split and path against the guest's paging
+ *                  (vmv_paging(): x86-64 with 4 or 5 levels, i386 with
+ *                  and without PAE)
  *  read_chunks     ptes and vmas read 1, 7, 4096 and 1 MiB at a time
  *
  * Each test runs on a workload (vmview_workload.h) with one kind of
@@ -32,7 +35,10 @@
  *    line (it is a ptes line) before "stop: LEVEL KIND";
  *  - soft-dirty is compared only outside hugetlb VMAs (pagemap reports
  *    no hugetlb soft-dirty bit) and VMAs with VM_SOFTDIRTY (pagemap then
- *    reports every page soft-dirty).
+ *    reports every page soft-dirty); a kernel without soft-dirty bits
+ *    (32-bit x86) skips the softdirty variant;
+ *  - with PAE, pgtables_bytes also counts the pmd tables allocated with
+ *    the pgd (pae_pmds()) that no VMA is under, which no walk reaches.
  */
 #include <ctype.h>
 #include <limits.h>
@@ -110,11 +116,23 @@ struct cmp {
 	_c->bad++;							\
 } while (0)
 
+/* --- this guest's paging ------------------------------------------------- */
+
+/* The physical address a table entry points to. */
+static unsigned long long entry_table(unsigned long long entry)
+{
+	/* 32-bit entries without PAE, else bits 12..51 */
+	if (vmv_paging_once()->levels == 2)
+		return entry & 0xfffff000ULL;
+	return entry & 0x000ffffffffff000ULL;
+}
+
 /* --- PID/ptes ------------------------------------------------------------- */
 
 /*
  * Parse a whole ptes file: every line per the contract, ascending and
- * not overlapping, each leaf aligned to its size.
+ * not overlapping, each leaf aligned to its size, at a level this
+ * guest's paging has.
  */
 static int parse_ptes(struct cmp *c, const char *text, struct vmv_pte **out)
 {
@@ -137,6 +155,11 @@ static int parse_ptes(struct cmp *c, const char *text, struct vmv_pte **out)
 		why = vmv_pte_parse(p, e - p, &v[n]);
 		if (why) {
 			MISMATCH(c, "ptes: %s: '%.*s'", why, (int)(e - p), p);
+			continue;
+		}
+		if (!vmv_paging_once()->bits[v[n].level]) {
+			MISMATCH(c, "ptes: a leaf at a folded level: %.*s",
+				 (int)(e - p), p);
 			continue;
 		}
 		if (v[n].va & (vmv_pte_size(&v[n]) - 1))
@@ -581,6 +604,63 @@ static void populate_own_files(void)
 	free(maps);
 }
 
+/*
+ * Set when this kernel keeps no soft-dirty bits (no CONFIG_MEM_SOFT_DIRTY,
+ * as on 32-bit x86): the softdirty region then cannot be what it is
+ * meant to be, and is not checked for it.
+ */
+static bool no_softdirty;
+
+/*
+ * Whether the kernel tracks soft-dirty bits, as pagemap shows them: a
+ * child writes a page, clears the soft-dirty bits (clear_refs 4) and
+ * writes the page again; pagemap bit 55 is set then, or never.  1: it
+ * is tracked, 0: it is not, -1: the child could not tell.
+ */
+static int softdirty_tracked(void)
+{
+	unsigned long long pm;
+	char *p;
+	int fd, st;
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		p = mmap(NULL, PG, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED)
+			_exit(2);
+		p[0] = 1;
+		fd = open("/proc/self/clear_refs", O_WRONLY | O_CLOEXEC);
+		if (fd < 0 || write(fd, "4", 1) != 1)
+			_exit(2);
+		close(fd);
+		p[0] = 2;
+		pm = vmv_pagemap_entry(getpid(), (unsigned long)p);
+		if (!(pm & PM_PRESENT))
+			_exit(2);
+		_exit(pm & PM_SOFT_DIRTY ? 1 : 0);
+	}
+	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) ||
+	    WEXITSTATUS(st) > 1)
+		return -1;
+	return WEXITSTATUS(st);
+}
+
+/* The kernel's THP size (hpage_pmd_size), in bytes; -1 if unknown. */
+static long long thp_size(void)
+{
+	char *t = vmv_read_file("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size",
+				NULL);
+	long long n = t ? strtoll(t, NULL, 10) : -1;
+
+	free(t);
+	return n;
+}
+
 /* smaps' AnonHugePages of the VMA at start, in kB; -1 if none. */
 static long long thp_kb(int pid, unsigned long start)
 {
@@ -600,6 +680,7 @@ static long long thp_kb(int pid, unsigned long start)
 FIXTURE_SETUP(inspect)
 {
 	unsigned int want = variant->needs | variant->also, missing, r;
+	int sd;
 
 	ASSERT_EQ(0, vmv_ensure_loaded());
 	if ((want & VMV_WL(VMV_WL_SWAP)) && !swap_configured()) {
@@ -610,6 +691,26 @@ FIXTURE_SETUP(inspect)
 		}
 		TH_LOG("workload: no swap region (VMVIEW_SWAP=none)");
 	}
+	no_softdirty = false;
+	if (want & VMV_WL(VMV_WL_SOFTDIRTY)) {
+		sd = softdirty_tracked();
+		ASSERT_LE(0, sd)
+			TH_LOG("cannot tell whether soft-dirty bits are tracked");
+		no_softdirty = !sd;
+	}
+	if (no_softdirty) {
+		if (variant->needs & VMV_WL(VMV_WL_SOFTDIRTY)) {
+			self->skip = true;
+			SKIP(return,
+			     "no soft-dirty tracking here (no CONFIG_MEM_SOFT_DIRTY): pagemap bit 55 stays clear after clear_refs 4 and a write");
+		}
+		TH_LOG("workload: no soft-dirty tracking, not checked");
+	}
+	/* The workload's huge pages are the kernel's size. */
+	if ((want & VMV_WL(VMV_WL_THP)) && thp_size() >= 0)
+		ASSERT_EQ(thp_size(), (long long)vmv_wl_huge())
+			TH_LOG("hpage_pmd_size: not the huge page size of %d levels",
+			       vmv_expected_levels());
 	populate_own_files();
 	ASSERT_EQ(0, vmv_wl_start(&self->wl, want));
 	self->pid = self->wl.pid;
@@ -625,7 +726,7 @@ FIXTURE_SETUP(inspect)
 	}
 	if (vmv_wl_has(&self->wl, VMV_WL_THP) &&
 	    thp_kb(self->pid, self->wl.start[VMV_WL_THP]) !=
-	    VMV_WL_HUGE / 1024) {
+	    (long long)(vmv_wl_huge() / 1024)) {
 		TH_LOG("workload: the THP region is not a THP (AnonHugePages)");
 		if (variant->needs & VMV_WL(VMV_WL_THP)) {
 			self->skip = true;
@@ -892,9 +993,11 @@ static void expect_huge_leaf(struct cmp *c, struct snap *s,
 	if (r == VMV_WL_THP && (!v || !v->anon_huge))
 		return;
 	l = pte_find(s->pte, s->npte, wl->start[r]);
-	if (!l || l->level != VMVIEW_LEVEL_PMD || l->va != wl->start[r])
-		MISMATCH(c, "workload: the %s region is not one pmd leaf",
-			 vmv_wl_name(r));
+	if (!l || l->level != vmv_huge_level(vmv_paging_once()) ||
+	    l->va != wl->start[r] || vmv_pte_end(l) != wl->end[r])
+		MISMATCH(c, "workload: the %s region is not one %s leaf",
+			 vmv_wl_name(r),
+			 vmv_level_names[vmv_huge_level(vmv_paging_once())]);
 }
 
 static void cmp_pagemap(struct cmp *c, struct snap *s,
@@ -933,10 +1036,12 @@ static void cmp_pagemap(struct cmp *c, struct snap *s,
 	if (vmv_wl_has(wl, VMV_WL_SWAP) && st.swapped < (int)wl->swapped)
 		MISMATCH(c, "%d swapped pages compared, the workload has %u",
 			 st.swapped, wl->swapped);
-	expect_pm_bit(c, s, wl, VMV_WL_SOFTDIRTY, 0, VMV_WL_REDIRTY,
-		      PM_SOFT_DIRTY, true);
-	expect_pm_bit(c, s, wl, VMV_WL_SOFTDIRTY, VMV_WL_REDIRTY,
-		      VMV_WL_PAGES, PM_SOFT_DIRTY, false);
+	if (!no_softdirty) {
+		expect_pm_bit(c, s, wl, VMV_WL_SOFTDIRTY, 0, VMV_WL_REDIRTY,
+			      PM_SOFT_DIRTY, true);
+		expect_pm_bit(c, s, wl, VMV_WL_SOFTDIRTY, VMV_WL_REDIRTY,
+			      VMV_WL_PAGES, PM_SOFT_DIRTY, false);
+	}
 	expect_pm_bit(c, s, wl, VMV_WL_COW, 0, VMV_WL_REDIRTY, PM_EXCLUSIVE,
 		      true);
 	expect_pm_bit(c, s, wl, VMV_WL_COW, VMV_WL_REDIRTY, VMV_WL_PAGES,
@@ -1106,7 +1211,8 @@ static void cmp_vmas(struct cmp *c, struct snap *s,
 			MISMATCH(c,
 				 "vmas swap=%lld, smaps Swap %lld kB (VMA %s)",
 				 l->swap, v->swap, v->range);
-		thp = (v->anon_huge + v->shmem_pmd + v->file_pmd) / 2048;
+		thp = (v->anon_huge + v->shmem_pmd + v->file_pmd) /
+		      (long long)(vmv_wl_huge() / 1024);
 		if (l->thp != thp)
 			MISMATCH(c,
 				 "vmas thp=%lld, smaps %lld+%lld+%lld kB (VMA %s)",
@@ -1151,6 +1257,131 @@ static void thp_mode(char *out, size_t len)
 	free(t);
 }
 
+/*
+ * The pmd tables the kernel allocates with the pgd under PAE, all
+ * counted in pgtables_bytes (arch/x86/mm/pgtable.c): one for each of
+ * the four pgd entries when PTI is on (the kernel's pmd is then not
+ * shared) plus one for PTI's user copy of the pgd, three (the user
+ * part) when PTI is off.
+ */
+static int pae_pmds(void)
+{
+	char *t = vmv_read_file("/sys/devices/system/cpu/vulnerabilities/meltdown",
+				NULL);
+	bool pti = t && strstr(t, "PTI");
+
+	free(t);
+	return pti ? 5 : 3;
+}
+
+/* The table counts of PID/mm: the accounting rule and the ptes lines. */
+static void cmp_mm_tables(struct cmp *c, struct snap *s)
+{
+	static const char * const key[VMVIEW_NR_LEVELS] = {
+		[VMVIEW_LEVEL_PTE] = "table_pte",
+		[VMVIEW_LEVEL_PMD] = "table_pmd",
+		[VMVIEW_LEVEL_PUD] = "table_pud",
+		[VMVIEW_LEVEL_P4D] = "table_p4d",
+	};
+	const struct vmv_paging *pg = vmv_paging_once();
+	int huge = vmv_huge_level(pg), i, lv, need[VMVIEW_NR_LEVELS] = { 0 };
+	unsigned long long last[VMVIEW_NR_LEVELS], slots = 0, a;
+	long long tables[VMVIEW_NR_LEVELS], bytes, walk, deposited, prealloc;
+	int leaves = 0, anon_leaves = 0;
+	unsigned int span;
+
+	bytes = vmv_kv_num(s->mm, "pgtables_bytes");
+	walk = vmv_kv_num(s->mm, "walk_pgtables_bytes");
+	deposited = vmv_kv_num(s->mm, "table_deposited");
+	for (lv = VMVIEW_LEVEL_PTE; lv < VMVIEW_LEVEL_PGD; lv++) {
+		tables[lv] = vmv_kv_num(s->mm, key[lv]);
+		if (tables[lv] < 0)
+			MISMATCH(c, "mm: %s is missing", key[lv]);
+		last[lv] = ~0ULL;
+	}
+	if (deposited < 0)
+		MISMATCH(c, "mm: table_deposited is missing");
+	if (walk != (long long)PG * (tables[VMVIEW_LEVEL_PUD] +
+				     tables[VMVIEW_LEVEL_PMD] +
+				     tables[VMVIEW_LEVEL_PTE] + deposited))
+		MISMATCH(c,
+			 "mm walk_pgtables_bytes %lld != %lu * (table_pud %lld + table_pmd %lld + table_pte %lld + table_deposited %lld)",
+			 walk, PG, tables[VMVIEW_LEVEL_PUD],
+			 tables[VMVIEW_LEVEL_PMD], tables[VMVIEW_LEVEL_PTE],
+			 deposited);
+	/*
+	 * The walk accounts for all of pgtables_bytes; with PAE but for
+	 * the pmd tables allocated with the pgd that no VMA is under.
+	 */
+	prealloc = 0;
+	if (pg->levels == 3)
+		prealloc = (long long)PG * (pae_pmds() -
+					    tables[VMVIEW_LEVEL_PMD]);
+	if (bytes != walk + prealloc)
+		MISMATCH(c,
+			 "mm pgtables_bytes %lld, walk_pgtables_bytes %lld + %lld (pmd tables preallocated with the pgd and under no VMA)",
+			 bytes, walk, prealloc);
+
+	/*
+	 * The tables the ptes lines need at least: a table of level lv
+	 * holds the leaves of lv and below, in a range of
+	 * 2^(shift + bits) bytes.  A folded level has no tables.
+	 */
+	for (i = 0; i < s->npte; i++) {
+		struct vmv_pte *l = &s->pte[i];
+		struct vma *v = vma_find(s->vma, s->nvma, l->va);
+
+		for (lv = VMVIEW_LEVEL_PTE; lv < VMVIEW_LEVEL_PGD; lv++) {
+			span = pg->shift[lv] + pg->bits[lv];
+			if (!pg->bits[lv] || l->level > lv ||
+			    (unsigned long long)l->va >> span == last[lv])
+				continue;
+			last[lv] = (unsigned long long)l->va >> span;
+			need[lv]++;
+		}
+		if (l->level != huge || (v && vma_has(v, "ht")) ||
+		    !vmv_pte_present(l))
+			continue;
+		leaves++;
+		if (l->has_page && (l->pflags & (BIT_ULL(VMVIEW_P_ANON) |
+						 BIT_ULL(VMVIEW_P_ZERO))))
+			anon_leaves++;
+	}
+	for (lv = VMVIEW_LEVEL_PTE; lv < VMVIEW_LEVEL_PGD; lv++) {
+		if (!pg->bits[lv] ? tables[lv] != 0 : tables[lv] < need[lv])
+			MISMATCH(c,
+				 "mm %s %lld with %d levels, but the ptes lines need %d (a folded level has none)",
+				 key[lv], tables[lv], pg->levels, need[lv]);
+	}
+	if (pg->bits[VMVIEW_LEVEL_P4D] && tables[VMVIEW_LEVEL_P4D] < 1)
+		MISMATCH(c, "mm table_p4d %lld with 5 levels",
+			 tables[VMVIEW_LEVEL_P4D]);
+	/*
+	 * With PAE every pmd table exists from the start: the walk finds
+	 * one under each pgd entry that a VMA of maps is under.
+	 */
+	if (pg->levels == 3) {
+		span = pg->shift[VMVIEW_LEVEL_PGD];
+		for (i = 0; i < s->nvma; i++)
+			for (a = s->vma[i].start >> span;
+			     a <= (s->vma[i].end - 1) >> span; a++)
+				slots |= 1ULL << a;
+		if (tables[VMVIEW_LEVEL_PMD] != __builtin_popcountll(slots))
+			MISMATCH(c,
+				 "mm table_pmd %lld, but VMAs of maps are under %d pgd entries",
+				 tables[VMVIEW_LEVEL_PMD],
+				 __builtin_popcountll(slots));
+	}
+	if (deposited != anon_leaves)
+		MISMATCH(c,
+			 "mm table_deposited %lld, anonymous THP %s leaves in ptes %d",
+			 deposited, vmv_level_names[huge], anon_leaves);
+	if (vmv_kv_num(s->mm, "thp_pmd") != leaves)
+		MISMATCH(c, "mm thp_pmd %lld, THP %s leaves in ptes %d",
+			 vmv_kv_num(s->mm, "thp_pmd"), vmv_level_names[huge],
+			 leaves);
+}
+
 static void cmp_mm(struct cmp *c, struct snap *s,
 		   const struct vmv_workload *wl)
 {
@@ -1169,10 +1400,8 @@ static void cmp_mm(struct cmp *c, struct snap *s,
 		{ "exec_vm", { "VmExe", "VmLib" } },
 		{ "stack_vm", { "VmStk" } },
 	};
-	long long got, want, v, tables[4], deposited, walk, pgd;
-	int levels = vmv_expected_levels(), i, j, pmd_leaves = 0, anon_pmd = 0;
-	unsigned long last_pte = ~0UL, last_pmd = ~0UL, last_pud = ~0UL;
-	int pte_tables = 0, pmd_tables = 0, pud_tables = 0;
+	int levels = vmv_expected_levels(), i, j;
+	long long got, want, v, pgd;
 	char str[64], want_str[64];
 
 	if (!s->mm || !s->status)
@@ -1190,73 +1419,13 @@ static void cmp_mm(struct cmp *c, struct snap *s,
 	if (pgd <= 0 || (pgd & (PG - 1)))
 		MISMATCH(c, "mm pgd %#llx: not a page-aligned address", pgd);
 
-	/* pgtables_bytes is VmPTE; the walk accounts for all of it. */
+	/* pgtables_bytes is VmPTE. */
 	want = vmv_kv_num(s->status, "VmPTE") * 1024;
 	got = vmv_kv_num(s->mm, "pgtables_bytes");
 	if (got != want)
 		MISMATCH(c, "mm pgtables_bytes %lld, status VmPTE %lld bytes",
 			 got, want);
-	walk = vmv_kv_num(s->mm, "walk_pgtables_bytes");
-	if (walk != got)
-		MISMATCH(c, "mm walk_pgtables_bytes %lld, pgtables_bytes %lld",
-			 walk, got);
-	tables[0] = vmv_kv_num(s->mm, "table_p4d");
-	tables[1] = vmv_kv_num(s->mm, "table_pud");
-	tables[2] = vmv_kv_num(s->mm, "table_pmd");
-	tables[3] = vmv_kv_num(s->mm, "table_pte");
-	deposited = vmv_kv_num(s->mm, "table_deposited");
-	for (i = 0; i < 4; i++)
-		if (tables[i] < 0)
-			MISMATCH(c, "mm: a table_* count is missing");
-	if (deposited < 0)
-		MISMATCH(c, "mm: table_deposited is missing");
-	if (walk != (long long)PG * (tables[1] + tables[2] + tables[3] +
-				     deposited))
-		MISMATCH(c,
-			 "mm walk_pgtables_bytes %lld != %lu * (table_pud %lld + table_pmd %lld + table_pte %lld + table_deposited %lld)",
-			 walk, PG, tables[1], tables[2], tables[3], deposited);
-	if (levels == 4 ? tables[0] != 0 : tables[0] < 1)
-		MISMATCH(c, "mm table_p4d %lld with %d levels", tables[0],
-			 levels);
-
-	/* Tables the ptes lines need, at least; THP leaves and deposits. */
-	for (i = 0; i < s->npte; i++) {
-		struct vmv_pte *l = &s->pte[i];
-		struct vma *v = vma_find(s->vma, s->nvma, l->va);
-		bool hugetlb = v && vma_has(v, "ht");
-
-		if (l->level == VMVIEW_LEVEL_PTE && l->va >> 21 != last_pte) {
-			last_pte = l->va >> 21;
-			pte_tables++;
-		}
-		if (l->level <= VMVIEW_LEVEL_PMD && l->va >> 30 != last_pmd) {
-			last_pmd = l->va >> 30;
-			pmd_tables++;
-		}
-		if (l->va >> 39 != last_pud) {
-			last_pud = l->va >> 39;
-			pud_tables++;
-		}
-		if (l->level != VMVIEW_LEVEL_PMD || hugetlb || !vmv_pte_present(l))
-			continue;
-		pmd_leaves++;
-		if (l->has_page && (l->pflags & (BIT_ULL(VMVIEW_P_ANON) |
-						 BIT_ULL(VMVIEW_P_ZERO))))
-			anon_pmd++;
-	}
-	if (tables[3] < pte_tables || tables[2] < pmd_tables ||
-	    tables[1] < pud_tables)
-		MISMATCH(c,
-			 "mm tables pud %lld pmd %lld pte %lld, but ptes needs %d %d %d at least",
-			 tables[1], tables[2], tables[3], pud_tables,
-			 pmd_tables, pte_tables);
-	if (deposited != anon_pmd)
-		MISMATCH(c,
-			 "mm table_deposited %lld, anonymous THP pmd leaves in ptes %d",
-			 deposited, anon_pmd);
-	if (vmv_kv_num(s->mm, "thp_pmd") != pmd_leaves)
-		MISMATCH(c, "mm thp_pmd %lld, THP pmd leaves in ptes %d",
-			 vmv_kv_num(s->mm, "thp_pmd"), pmd_leaves);
+	cmp_mm_tables(c, s);
 
 	/* Counters, as /proc/PID/status shows them (kB). */
 	for (i = 0; i < (int)ARRAY_SIZE(kb); i++) {
@@ -1356,16 +1525,6 @@ static int translate_cases(const struct vmv_workload *wl, struct tcase *t)
 	return n;
 }
 
-static int table_index(unsigned long va, int lvl, int levels)
-{
-	/* lvl: 0 pgd, 1 p4d, 2 pud, 3 pmd, 4 pte */
-	static const int shift[] = { 48, 39, 30, 21, 12 };
-
-	if (lvl == 0 && levels == 4)
-		return (va >> 39) & 511;
-	return (va >> shift[lvl]) & 511;
-}
-
 /* The lines of one translate output. */
 struct tout {
 	const char *line[16];
@@ -1405,29 +1564,137 @@ static void expect_tline(struct cmp *c, const struct tcase *t,
 #define BAD(fmt, ...) MISMATCH(c, "translate %#lx (%s): " fmt, t->va, \
 			       t->what, ##__VA_ARGS__)
 
-/* The level a walk visits i-th (0: pgd, 1: p4d, ... 4: pte). */
-static const char *walk_name(int i)
+/*
+ * The split line for va, from this guest's paging alone: the index bits
+ * of each level from the top down to the one whose entry maps the page
+ * (offset_bits: the page's shift), the offset bits, then the indexes
+ * and the offset.
+ */
+static void want_split(char *buf, size_t len, unsigned long va,
+		       unsigned int offset_bits)
 {
-	return vmv_level_names[VMVIEW_LEVEL_PGD - i];
+	const struct vmv_paging *pg = vmv_paging_once();
+	int lv, n = 0;
+
+	n += snprintf(buf + n, len - n, "split: ");
+	for (lv = VMVIEW_LEVEL_PGD; lv >= VMVIEW_LEVEL_PTE; lv--)
+		if (pg->bits[lv] && pg->shift[lv] >= offset_bits)
+			n += snprintf(buf + n, len - n, "%u/", pg->bits[lv]);
+	n += snprintf(buf + n, len - n, "%u", offset_bits);
+	for (lv = VMVIEW_LEVEL_PGD; lv >= VMVIEW_LEVEL_PTE; lv--)
+		if (pg->bits[lv] && pg->shift[lv] >= offset_bits)
+			n += snprintf(buf + n, len - n, " %s=0x%03x",
+				      vmv_level_names[lv],
+				      vmv_paging_index(pg, lv, va));
+	snprintf(buf + n, len - n, " offset=0x%03lx",
+		 va & ((1UL << offset_bits) - 1));
+}
+
+/* What one translate output says, as far as read. */
+struct twalk {
+	int nlevels;			/* level lines */
+	int level[VMVIEW_NR_LEVELS];	/* their levels, in walk order */
+	unsigned long long entry[VMVIEW_NR_LEVELS];
+};
+
+/* Does the line start like a level line ("pmd[")? */
+static bool is_level_line(const char *line, int len)
+{
+	int lv;
+
+	for (lv = 0; lv < VMVIEW_NR_LEVELS; lv++)
+		if (len > 3 && !strncmp(line, vmv_level_names[lv], 3) &&
+		    line[3] == '[')
+			return true;
+	return false;
+}
+
+/*
+ * The level lines from line *k on: a prefix of this guest's levels,
+ * from the pgd down, the folded ones left out, each with the index of
+ * va at that level.
+ */
+static void read_levels(struct cmp *c, const struct tcase *t,
+			const struct tout *o, int *k, struct twalk *w)
+{
+	const struct vmv_paging *pg = vmv_paging_once();
+	char head[32], hex[19];
+	const char *name;
+	int lv, hl;
+
+	w->nlevels = 0;
+	for (lv = VMVIEW_LEVEL_PGD; lv >= VMVIEW_LEVEL_PTE && *k < o->n; lv--) {
+		if (!pg->bits[lv])
+			continue;
+		name = vmv_level_names[lv];
+		hl = snprintf(head, sizeof(head), "%s[0x%03x] = ", name,
+			      vmv_paging_index(pg, lv, t->va));
+		if (!is_level_line(o->line[*k], o->len[*k]))
+			break;
+		if (o->len[*k] != hl + 18 || strncmp(o->line[*k], head, hl)) {
+			BAD("level line '%.*s', want '%s0x<16 digits>'",
+			    o->len[*k], o->line[*k], head);
+			break;
+		}
+		memcpy(hex, o->line[*k] + hl, 18);
+		hex[18] = '\0';
+		if (!vmv_parse_hex(hex, &w->entry[w->nlevels], 16))
+			BAD("bad entry in '%.*s'", o->len[*k], o->line[*k]);
+		w->level[w->nlevels++] = lv;
+		(*k)++;
+	}
+}
+
+/*
+ * The path line: from CR3 (PID/mm's pgd), for each level line the entry
+ * used and what it gives: the next table (the entry's frame), then at
+ * the last the frame of a present leaf, or the kind of a non-present
+ * one ("none" for an empty entry), and for a present leaf the
+ * physical address.
+ */
+static void want_path(char *buf, size_t len, const struct tcase *t,
+		      unsigned long long cr3, const struct twalk *w,
+		      const struct vmv_pte *l)
+{
+	const struct vmv_paging *pg = vmv_paging_once();
+	int i, lv, n;
+
+	n = snprintf(buf, len, "path: cr3 0x%llx", cr3);
+	for (i = 0; i < w->nlevels && n < (int)len; i++) {
+		lv = w->level[i];
+		n += snprintf(buf + n, len - n, " -> %s[0x%03x] ",
+			      vmv_level_names[lv],
+			      vmv_paging_index(pg, lv, t->va));
+		if (i + 1 < w->nlevels)
+			n += snprintf(buf + n, len - n, "0x%llx",
+				      entry_table(w->entry[i]));
+		else if (!l)
+			n += snprintf(buf + n, len - n, "none");
+		else if (l->kind == VMVIEW_KIND_PRESENT)
+			n += snprintf(buf + n, len - n, "0x%llx", l->pfn << 12);
+		else
+			n += snprintf(buf + n, len - n, "%s",
+				      vmv_kind_names[l->kind]);
+	}
+	if (l && l->kind == VMVIEW_KIND_PRESENT && n < (int)len)
+		snprintf(buf + n, len - n, " -> phys 0x%llx",
+			 (l->pfn << 12) + (t->va - l->va));
 }
 
 /* Check one translate output for va against the snapshot. */
-static void cmp_one_translate(struct cmp *c, struct snap *s, int levels,
+static void cmp_one_translate(struct cmp *c, struct snap *s,
 			      const struct tcase *t, const char *out)
 {
 	struct vma *v = vma_find(s->vma, s->nvma, t->va);
-	struct vmv_pte *l = pte_find(s->pte, s->npte, t->va);
-	unsigned long long pm = v ? pagemap_of(v, t->va) : 0;
-	unsigned long long entry = 0, phys, entries[5];
-	int order[5], n_order = 0, nlevels = 0, i, k = 0, last = -1;
-	char want[LINE_MAX_LEN + 8];
+	struct vmv_pte *l = v ? pte_find(s->pte, s->npte, t->va) : NULL;
+	unsigned long long pm = v ? pagemap_of(v, t->va) : 0, entry, phys;
+	long long cr3 = s->mm ? vmv_kv_num(s->mm, "pgd") : -1;
+	char want[2 * LINE_MAX_LEN];
 	struct tout o = { .n = 0 };
+	struct twalk w;
 	const char *p, *e;
+	int i, k = 0, last;
 
-	/* The levels of this guest, in walk order. */
-	for (i = 0; i < 5; i++)
-		if (i != 1 || levels == 5)
-			order[n_order++] = i;
 	for (p = out; *p && o.n < 16; p = *e ? e + 1 : e) {
 		e = strchrnul(p, '\n');
 		o.line[o.n] = p;
@@ -1436,65 +1703,50 @@ static void cmp_one_translate(struct cmp *c, struct snap *s, int levels,
 
 	snprintf(want, sizeof(want), "vaddr: 0x%016lx", t->va);
 	expect_tline(c, t, &o, k++, want);
-	if (v)
-		snprintf(want, sizeof(want), "vma: 0x%016lx-0x%016lx %s",
-			 v->start, v->end, v->perms);
-	else
-		snprintf(want, sizeof(want), "vma: none");
+	if (!v) {
+		expect_tline(c, t, &o, k++, "vma: none");
+		expect_tline(c, t, &o, k++, "stop: no vma");
+		if (k < o.n && o.len[k])
+			BAD("extra line '%.*s'", o.len[k], o.line[k]);
+		return;
+	}
+	snprintf(want, sizeof(want), "vma: 0x%016lx-0x%016lx %s", v->start,
+		 v->end, v->perms);
+	expect_tline(c, t, &o, k++, want);
+	/* A leaf ends the split at its level: its page offset is wider. */
+	want_split(want, sizeof(want), t->va,
+		   l ? vmv_paging_once()->shift[l->level] : 12);
 	expect_tline(c, t, &o, k++, want);
 
-	/* The level lines: a prefix of the walk order. */
-	for (i = 0; i < n_order && k < o.n; i++, k++) {
-		const char *name = walk_name(order[i]);
-		char head[32];
-		int hl;
-
-		hl = snprintf(head, sizeof(head), "%s[0x%03x] = ", name,
-			      table_index(t->va, order[i], levels));
-		if (strncmp(o.line[k], name, 3) || o.line[k][3] != '[')
-			break;
-		if (o.len[k] != hl + 18 || strncmp(o.line[k], head, hl)) {
-			BAD("level line '%.*s', want '%s0x<16 digits>'",
-			    o.len[k], o.line[k], head);
-			break;
-		}
-		memcpy(want, o.line[k] + hl, 18);
-		want[18] = '\0';
-		if (!vmv_parse_hex(want, &entry, 16))
-			BAD("bad entry in '%.*s'", o.len[k], o.line[k]);
-		last = order[i];
-		entries[nlevels++] = entry;
-	}
+	read_levels(c, t, &o, &k, &w);
+	last = w.nlevels ? w.level[w.nlevels - 1] : -1;
+	entry = w.nlevels ? w.entry[w.nlevels - 1] : 0;
 	/* The entries above the last: tables, present and not huge. */
-	for (i = 0; i + 1 < nlevels; i++)
-		if (!(entries[i] & 1) || (entries[i] & 0x80))
+	for (i = 0; i + 1 < w.nlevels; i++)
+		if (!(w.entry[i] & 1) || (w.entry[i] & 0x80))
 			BAD("%s entry %#llx is not a table entry",
-			    walk_name(order[i]), entries[i]);
+			    vmv_level_names[w.level[i]], w.entry[i]);
 
-	if (!v) {
-		if (nlevels)
-			BAD("level lines for an address in no VMA");
-		expect_tline(c, t, &o, k++, "stop: no vma");
-	} else if (!l) {
+	if (!l) {
 		/* Nothing mapped: the walk stops at an empty entry. */
 		if (pm & (PM_PRESENT | PM_SWAP))
 			BAD("no ptes line, but pagemap %#llx", pm);
-		if (!nlevels) {
+		if (!w.nlevels) {
 			BAD("no level lines");
 		} else {
 			/* pte_none() ignores accessed and dirty (KNL). */
 			if (entry & ~0x60ULL)
 				BAD("the last entry %#llx is not empty", entry);
 			snprintf(want, sizeof(want), "stop: %s none",
-				 walk_name(last));
+				 vmv_level_names[last]);
 			expect_tline(c, t, &o, k, want);
 		}
 		k++;
 	} else {
 		/* A leaf: its level is the last, its line is the ptes line. */
-		if (last != 4 - l->level)
+		if (last != l->level)
 			BAD("walk ends at %s, ptes has a %s leaf",
-			    last >= 0 ? walk_name(last) : "-",
+			    last >= 0 ? vmv_level_names[last] : "-",
 			    vmv_level_names[l->level]);
 		else if (entry != l->entry)
 			BAD("leaf entry %#llx, ptes: %.*s", entry, l->len,
@@ -1511,10 +1763,15 @@ static void cmp_one_translate(struct cmp *c, struct snap *s, int levels,
 				BAD("phys %#llx, pagemap %#llx", phys, pm);
 		} else {
 			snprintf(want, sizeof(want), "stop: %s %s",
-				 vmv_level_names[l->level], vmv_kind_names[l->kind]);
+				 vmv_level_names[l->level],
+				 vmv_kind_names[l->kind]);
 			expect_tline(c, t, &o, k++, want);
 		}
 	}
+	if (cr3 <= 0)
+		BAD("no pgd in PID/mm for the path's cr3");
+	want_path(want, sizeof(want), t, cr3, &w, l);
+	expect_tline(c, t, &o, k++, want);
 	if (k < o.n && o.len[k])
 		BAD("extra line '%.*s'", o.len[k], o.line[k]);
 }
@@ -1525,8 +1782,8 @@ static void cmp_translate(struct cmp *c, struct snap *s,
 			  const struct vmv_workload *wl)
 {
 	struct tcase t[NR_TCASES];
-	int levels = vmv_expected_levels(), n, i, err;
 	char path[64], buf[32], *out;
+	int n, i, err;
 
 	n = translate_cases(wl, t);
 	vmv_pid_path(path, sizeof(path), wl->pid, "translate");
@@ -1543,7 +1800,7 @@ static void cmp_translate(struct cmp *c, struct snap *s,
 			MISMATCH(c, "reading translate: %s", strerror(errno));
 			continue;
 		}
-		cmp_one_translate(c, s, levels, &t[i], out);
+		cmp_one_translate(c, s, &t[i], out);
 		free(out);
 	}
 }
@@ -1552,8 +1809,8 @@ TEST_F_TIMEOUT(inspect, translate, 120)
 {
 	if (self->skip)
 		return;
-	EXPECT_EQ(0, compare_twice(_metadata, &self->wl, S_PTES | S_PAGEMAP,
-				   cmp_translate));
+	EXPECT_EQ(0, compare_twice(_metadata, &self->wl,
+				   S_PTES | S_PAGEMAP | S_MM, cmp_translate));
 }
 
 /* --- read_chunks ---------------------------------------------------------- */

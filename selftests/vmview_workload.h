@@ -17,8 +17,9 @@
  * the workload instead of main().  The workload, whose comm is
  * VMV_WL_COMM:
  *  - maps each region asked for as its own VMA, at the start of its own
- *    4 MiB slot (2 MiB aligned); the rest of every slot is unmapped, so
- *    no two regions merge and wl.hole is covered by no VMA;
+ *    slot of two huge pages (vmv_wl_huge(): 2 MiB, or 4 MiB on i386
+ *    without PAE), huge-page aligned; the rest of every slot is
+ *    unmapped, so no two regions merge and wl.hole is covered by no VMA;
  *  - touches the regions as described at enum vmv_wl_region;
  *  - clears soft-dirty (VMV_WL_SOFTDIRTY) and forks (VMV_WL_COW) last;
  *  - drains the per-CPU LRU batches of every CPU, so that no page flag
@@ -44,6 +45,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "vmview_util.h"
+
 #ifndef MADV_COLD
 #define MADV_COLD	20
 #endif
@@ -54,8 +57,6 @@
 #define VMV_WL_ENV	"VMVIEW_WORKLOAD"
 #define VMV_WL_COMM	"vmv_workload"
 #define VMV_WL_PAGE	4096UL
-#define VMV_WL_HUGE	(2UL << 20)
-#define VMV_WL_SLOT	(4UL << 20)
 #define VMV_WL_NR_FILES	3	/* FILE_PRIVATE, FILE_SHARED, FILE_RO */
 
 /* Pages in each small region, and which of them are touched how. */
@@ -66,10 +67,25 @@
 #define VMV_WL_PAGEOUT	32	/* VMV_WL_SWAP: [0, 32) paged out */
 
 /*
+ * The size of a huge page here (THP and hugetlb alike): 2 MiB at the pmd,
+ * 4 MiB at the pgd of i386 without PAE (vmview_util.h's vmv_paging()).
+ */
+static inline unsigned long vmv_wl_huge(void)
+{
+	return 1UL << vmv_huge_shift();
+}
+
+/* Each region's slot: two huge pages. */
+static inline unsigned long vmv_wl_slot(void)
+{
+	return 2 * vmv_wl_huge();
+}
+
+/*
  * The regions.  Anonymous private ones that are not meant to be huge
- * are MADV_NOHUGEPAGE (and smaller than 2 MiB anyway), so that no huge
- * zero page and no khugepaged collapse changes them.  Files are in /tmp
- * (tmpfs in the guests), filled with data first.
+ * are MADV_NOHUGEPAGE (and smaller than a huge page anyway), so that no
+ * huge zero page and no khugepaged collapse changes them.  Files are in
+ * /tmp (tmpfs in the guests), filled with data first.
  */
 enum vmv_wl_region {
 	VMV_WL_ANON,		/* written, read (zero page), untouched */
@@ -79,8 +95,8 @@ enum vmv_wl_region {
 	VMV_WL_SHARED_ANON,	/* MAP_SHARED: written, read, untouched */
 	VMV_WL_POPULATE,	/* MAP_POPULATE, never touched after */
 	VMV_WL_MLOCK,		/* mlock()ed */
-	VMV_WL_THP,		/* 2 MiB, MADV_HUGEPAGE, written whole */
-	VMV_WL_HUGETLB,		/* 2 MiB MAP_HUGETLB, written whole */
+	VMV_WL_THP,		/* a huge page, MADV_HUGEPAGE, written whole */
+	VMV_WL_HUGETLB,		/* a huge page, MAP_HUGETLB, written whole */
 	VMV_WL_SWAP,		/* all written, [0, 32) MADV_PAGEOUT'ed */
 	VMV_WL_SOFTDIRTY,	/* written, soft-dirty cleared, [0, 16) again */
 	VMV_WL_COW,		/* all written, fork(), [0, 16) written again */
@@ -132,7 +148,7 @@ static inline unsigned long vmv_wl_page(const struct vmv_workload *wl,
 static inline unsigned long vmv_wl_len(enum vmv_wl_region r)
 {
 	if (r == VMV_WL_THP || r == VMV_WL_HUGETLB)
-		return VMV_WL_HUGE;
+		return vmv_wl_huge();
 	return VMV_WL_PAGES * VMV_WL_PAGE;
 }
 
@@ -389,7 +405,8 @@ static inline void vmv_wl_unlink_files(pid_t pid)
 /* Never returns. */
 static inline void vmv_wl_run(unsigned int want, int ctl_fd, int rep_fd)
 {
-	unsigned long nr = VMV_WL_NR, size = nr * VMV_WL_SLOT, base, a;
+	unsigned long huge = vmv_wl_huge(), slot = vmv_wl_slot();
+	unsigned long nr = VMV_WL_NR, size = nr * slot, base, a;
 	struct vmv_workload wl = { .want = want };
 	char *res, *p;
 	unsigned int r;
@@ -398,15 +415,15 @@ static inline void vmv_wl_run(unsigned int want, int ctl_fd, int rep_fd)
 	int fd;
 
 	prctl(PR_SET_NAME, VMV_WL_COMM);
-	res = mmap(NULL, size + VMV_WL_HUGE, PROT_NONE,
+	res = mmap(NULL, size + huge, PROT_NONE,
 		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (res == MAP_FAILED) {
 		wl.err = -errno;
 		goto report;
 	}
-	base = ((unsigned long)res + VMV_WL_HUGE - 1) & ~(VMV_WL_HUGE - 1);
+	base = ((unsigned long)res + huge - 1) & ~(huge - 1);
 	for (r = 0; r < VMV_WL_NR; r++) {
-		p = (char *)(base + r * VMV_WL_SLOT);
+		p = (char *)(base + r * slot);
 		if (!(want & VMV_WL(r)))
 			continue;
 		wl.rerr[r] = vmv_wl_map(&wl, r, p);
@@ -420,14 +437,14 @@ static inline void vmv_wl_run(unsigned int want, int ctl_fd, int rep_fd)
 	if (base > (unsigned long)res)
 		munmap(res, base - (unsigned long)res);
 	for (r = 0; r < VMV_WL_NR; r++) {
-		a = base + r * VMV_WL_SLOT;
+		a = base + r * slot;
 		if (wl.have & VMV_WL(r))
 			a += vmv_wl_len(r);
-		munmap((void *)a, base + (r + 1) * VMV_WL_SLOT - a);
+		munmap((void *)a, base + (r + 1) * slot - a);
 	}
 	a = base + size;
-	munmap((void *)a, (unsigned long)res + size + VMV_WL_HUGE - a);
-	wl.hole = base + VMV_WL_SLOT - VMV_WL_HUGE / 2;
+	munmap((void *)a, (unsigned long)res + size + huge - a);
+	wl.hole = base + slot - huge / 2;
 
 	if (wl.have & VMV_WL(VMV_WL_SOFTDIRTY)) {
 		fd = open("/proc/self/clear_refs", O_WRONLY | O_CLOEXEC);
