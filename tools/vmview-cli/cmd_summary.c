@@ -23,34 +23,99 @@ static const char *sz(char *buf, uint64_t bytes)
 	return vmv_size(buf, 24, bytes);
 }
 
+/*
+ * With PAE the kernel allocates every pmd table with the pgd
+ * (pgd_alloc(), arch/x86/mm/pgtable.c): the 4 of the user and kernel
+ * halves when PTI keeps the kernel's pmd per process, 3 when it is
+ * shared, and with PTI 1 more for the user copy of the pgd
+ * (PREALLOCATED_USER_PMDS).  All are in pgtables_bytes (VmPTE); the
+ * walk reaches only those under a VMA.  PTI is on when
+ * /sys/devices/system/cpu/vulnerabilities/meltdown says so.  Returns
+ * the preallocated pmd tables (5 or 3), 0 when not PAE, -1 when PTI's
+ * state cannot be read.
+ */
+static int pae_pmds(const struct vmv_kvs *mm, bool *pti)
+{
+	char path[VMV_PATH_MAX], *text;
+
+	*pti = false;
+	if (vmv_kv_u64(mm, "levels", vmv_levels()) != 3)
+		return 0;
+	vmv_path(path, sizeof(path),
+		 "/sys/devices/system/cpu/vulnerabilities/meltdown");
+	if (vmv_read_path(path, &text, NULL))
+		return -1;
+	*pti = strstr(text, "PTI") != NULL;
+	free(text);
+	return *pti ? 5 : 3;
+}
+
+/*
+ * Does the walk account for pgtables_bytes?  Exactly, or (PAE) once the
+ * preallocated pmd tables the walk does not reach are added.
+ */
+static bool pgtables_agree(const struct vmv_kvs *mm, int pmds)
+{
+	uint64_t pgt = vmv_kv_u64(mm, "pgtables_bytes", 0);
+	uint64_t walk = vmv_kv_u64(mm, "walk_pgtables_bytes", 0);
+	uint64_t found = vmv_kv_u64(mm, "table_pmd", 0);
+
+	if (pmds > 0 && found <= (uint64_t)pmds)
+		walk += VMV_PAGE_SIZE * (pmds - found);
+	return walk == pgt;
+}
+
 static void print_text(pid_t pid, const struct vmv_kvs *mm,
 		       const struct vmv_vmas *vmas)
 {
+	static const char * const lv[] = { "p4d", "pud", "pmd", "pte" };
 	const char *comm = vmv_kv_get(mm, "comm"), *thp;
 	uint64_t pgt = vmv_kv_u64(mm, "pgtables_bytes", 0);
 	uint64_t walk = vmv_kv_u64(mm, "walk_pgtables_bytes", 0);
 	uint64_t rss, thp_pmd = vmv_kv_u64(mm, "thp_pmd", 0);
-	char a[24], b[24], c[24], d[24];
-	int levels = vmv_kv_u64(mm, "levels", vmv_levels());
+	uint64_t found = vmv_kv_u64(mm, "table_pmd", 0);
+	char a[24], b[24], c[24], d[24], line[400], key[16];
+	int levels = vmv_kv_u64(mm, "levels", vmv_levels()), pmds, huge;
+	bool pti, agree;
+	size_t i, n;
 
+	huge = vmv_huge_level();
+	pmds = pae_pmds(mm, &pti);
+	agree = pgtables_agree(mm, pmds);
 	rss = pages(mm, "rss_anon") + pages(mm, "rss_file") +
 	      pages(mm, "rss_shmem");
 	printf(KEY "%d (%s)\n", "pid", (int)pid, comm ? comm : "?");
 	printf(KEY "%d-level, pgd (CR3) at %s\n", "paging", levels,
 	       vmv_kv_get(mm, "pgd") ? vmv_kv_get(mm, "pgd") : "?");
-	printf(KEY "%s in tables: ", "page tables", sz(a, pgt));
-	if (levels == 5)
-		printf("p4d %" PRIu64 ", ", vmv_kv_u64(mm, "table_p4d", 0));
-	printf("pud %" PRIu64 ", pmd %" PRIu64 ", pte %" PRIu64,
-	       vmv_kv_u64(mm, "table_pud", 0), vmv_kv_u64(mm, "table_pmd", 0),
-	       vmv_kv_u64(mm, "table_pte", 0));
+	printf(KEY "%s in tables:", "page tables", sz(a, pgt));
+	/* the levels below the pgd that are not folded */
+	for (i = 0, n = 0; i < ARRAY_SIZE(lv); i++) {
+		snprintf(key, sizeof(key), "table_%s", lv[i]);
+		if (vmv_level_bits(vmv_word_index(vmv_level_names,
+						  VMVIEW_NR_LEVELS, lv[i])))
+			printf("%s %s %" PRIu64, n++ ? "," : "", lv[i],
+			       vmv_kv_u64(mm, key, 0));
+	}
 	if (vmv_kv_u64(mm, "table_deposited", 0))
 		printf(", +%" PRIu64 " deposited",
 		       vmv_kv_u64(mm, "table_deposited", 0));
 	printf("\n");
-	printf(KEY "walk finds %s, the kernel counts %s: %s\n", "", sz(a, walk),
-	       sz(b, pgt), walk == pgt ? "agree" :
-	       "differ (did the process change meanwhile?)");
+	if (walk == pgt || pmds <= 0 || !agree) {
+		snprintf(line, sizeof(line),
+			 "walk finds %s, the kernel counts %s: %s", sz(a, walk),
+			 sz(b, pgt), walk == pgt ? "agree" : pmds < 0 ?
+			 "differ (with PAE the kernel also counts the pmd tables it preallocates, 3 or 5 with PTI, and /sys/devices/system/cpu/vulnerabilities/meltdown cannot be read to tell)" :
+			 "differ (did the process change meanwhile?)");
+	} else {
+		snprintf(line, sizeof(line),
+			 "walk finds %s, the kernel counts %s: agree once the %" PRIu64 " preallocated PAE pmd table%s the walk does not reach %s counted (pgd_alloc() makes all %d: %s; the walk finds %" PRIu64 ")",
+			 sz(a, walk), sz(b, pgt), pmds - found,
+			 pmds - found == 1 ? "" : "s",
+			 pmds - found == 1 ? "is" : "are", pmds,
+			 pti ? "4, and 1 for PTI's user pgd" :
+			 "the user half's 3, the kernel's is shared", found);
+	}
+	vmv_print_wrapped("             ", line, 80);
 	printf(KEY "%s: data %s, stack %s, exec %s\n", "size",
 	       sz(a, pages(mm, "total_vm")), sz(b, pages(mm, "data_vm")),
 	       sz(c, pages(mm, "stack_vm")), sz(d, pages(mm, "exec_vm")));
@@ -59,9 +124,10 @@ static void print_text(pid_t pid, const struct vmv_kvs *mm,
 	       sz(c, pages(mm, "rss_file")), sz(d, pages(mm, "rss_shmem")));
 	printf(KEY "%s\n", "swap", sz(a, pages(mm, "swapents")));
 	thp = vmv_kv_get(mm, "thp_enabled");
-	printf(KEY "%" PRIu64 " PMD lea%s (%s); THP mode: %s\n", "huge pages",
-	       thp_pmd, thp_pmd == 1 ? "f" : "ves", sz(a, thp_pmd << 21),
-	       thp ? thp : "?");
+	printf(KEY "%" PRIu64 " %s lea%s (%s); THP mode: %s\n", "huge pages",
+	       thp_pmd, huge == VMVIEW_LEVEL_PMD ? "PMD" : "PGD",
+	       thp_pmd == 1 ? "f" : "ves",
+	       sz(a, thp_pmd << vmv_level_shift(huge)), thp ? thp : "?");
 	printf(KEY "locked %s, pinned %s\n", "", sz(a, pages(mm, "locked_vm")),
 	       sz(b, pages(mm, "pinned_vm")));
 	printf(KEY "%zu\n\n", "vmas", vmas->n);
@@ -71,7 +137,9 @@ static void print_json(pid_t pid, const struct vmv_kvs *mm,
 		       const struct vmv_vmas *vmas)
 {
 	struct json_object *o = json_object_new_object(), *t, *a;
+	bool pti;
 	size_t i;
+	int pmds;
 
 	vmv_json_add_i64(o, "pid", pid);
 	vmv_json_add_str(o, "comm", vmv_kv_get(mm, "comm"));
@@ -81,6 +149,10 @@ static void print_json(pid_t pid, const struct vmv_kvs *mm,
 			 vmv_kv_u64(mm, "pgtables_bytes", 0));
 	vmv_json_add_u64(o, "walk_pgtables_bytes",
 			 vmv_kv_u64(mm, "walk_pgtables_bytes", 0));
+	pmds = pae_pmds(mm, &pti);
+	vmv_json_add(o, "pae_preallocated_pmds",
+		     pmds > 0 ? json_object_new_int(pmds) : NULL);
+	vmv_json_add_bool(o, "pgtables_agree", pgtables_agree(mm, pmds));
 	t = json_object_new_object();
 	vmv_json_add_u64(t, "p4d", vmv_kv_u64(mm, "table_p4d", 0));
 	vmv_json_add_u64(t, "pud", vmv_kv_u64(mm, "table_pud", 0));

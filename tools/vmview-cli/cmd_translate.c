@@ -2,11 +2,15 @@
 /*
  * cmd_translate.c: "translate PID ADDR", one address walked the way a
  * textbook draws it: the address split into its per-level indexes and
- * page offset, then CR3 -> PGD[i] -> (P4D[j]) -> PUD -> PMD -> PTE ->
- * frame with each level's raw entry, the leaf's decoded flags and the
- * physical address.  Every entry comes from PID/translate; the CLI only
- * splits the address and reads the next table's address out of an entry
- * to draw the arrows.
+ * page offset, then CR3 -> PGD[i] -> ... -> PTE -> frame with each
+ * level's raw entry, the leaf's decoded flags and the physical address.
+ * Every figure comes from PID/translate: its split: line (the fields'
+ * widths and indexes), its level lines (the entries) and its path: line
+ * (the address each entry gives); the CLI only lays them out.  For a
+ * module without split: or path: lines the CLI splits the address by the
+ * paging mode (parse.c) and reads the next table's address out of the
+ * entry.  Levels are the kernel's that are not folded: pgd, (p4d,) pud,
+ * pmd, pte on x86-64; pgd, pmd, pte with PAE; pgd, pte with 2 levels.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -14,37 +18,73 @@
 
 #include "vmview-cli.h"
 
-#define ENTRY_ADDR_MASK	0x000ffffffffff000ULL	/* bits 51:12 */
-
-/* The shift of a level's index; pgd's depends on the paging mode. */
-static int level_shift(int level, int levels)
+/* The address bits of a table entry: 51..12, or 31..12 with 2 levels. */
+static uint64_t entry_addr(uint64_t entry)
 {
-	if (level == VMVIEW_LEVEL_PGD && levels == 4)
-		return 39;
-	return VMV_PAGE_SHIFT + 9 * level;
-}
-
-/* From the top: the i-th level of the walk (pgd, p4d, pud, pmd, pte). */
-static int walk_level(int i)
-{
-	return VMVIEW_LEVEL_PGD - i;
-}
-
-static const char *next_name(const char *name, int levels)
-{
-	if (!strcmp(name, "pgd"))
-		return levels == 5 ? "P4D" : "PUD";
-	if (!strcmp(name, "p4d"))
-		return "PUD";
-	if (!strcmp(name, "pud"))
-		return "PMD";
-	return "PTE";
+	return entry & (vmv_levels() == 2 ? 0xfffff000ULL :
+					    0x000ffffffffff000ULL);
 }
 
 static void upper(char *dst, const char *src)
 {
 	while ((*dst++ = (*src >= 'a' && *src <= 'z') ? *src - 32 : *src))
 		src++;
+}
+
+/*
+ * The split of the address: the module's, else made here from the
+ * paging mode, from the top level down to the leaf's (pte when there
+ * is no huge leaf), then the offset.
+ */
+static void get_split(const struct vmv_translate *t, struct vmv_translate *s)
+{
+	int l, leaf = VMVIEW_LEVEL_PTE, n = 0;
+
+	if (t->has_split) {
+		s->nr_split = t->nr_split;
+		memcpy(s->split, t->split, sizeof(s->split));
+		return;
+	}
+	if (t->has_leaf && vmv_pte_level(&t->leaf) > 0)
+		leaf = vmv_pte_level(&t->leaf);
+	for (l = VMVIEW_LEVEL_PGD; l >= leaf; l--) {
+		unsigned int sh = vmv_level_shift(l);
+
+		if (!vmv_level_bits(l))
+			continue;
+		snprintf(s->split[n].name, sizeof(s->split[n].name), "%s",
+			 vmv_level_names[l]);
+		s->split[n].bits = vmv_level_bits(l);
+		s->split[n].index = (t->vaddr >> sh) &
+				    ((1ULL << vmv_level_bits(l)) - 1);
+		n++;
+	}
+	snprintf(s->split[n].name, sizeof(s->split[n].name), "offset");
+	s->split[n].bits = vmv_level_shift(leaf);
+	s->split[n].index = t->vaddr & ((1ULL << s->split[n].bits) - 1);
+	s->nr_split = n + 1;
+}
+
+/* The highest bit of the split's first field: 31, 47 or 56. */
+static int split_top(const struct vmv_translate *s)
+{
+	int i, bits = 0;
+
+	for (i = 0; i < s->nr_split; i++)
+		bits += s->split[i].bits;
+	return bits - 1;
+}
+
+/* "9/9/9/9/12" */
+static void split_widths(char *buf, size_t len, const struct vmv_translate *s)
+{
+	size_t n = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < s->nr_split && n < len; i++)
+		n += snprintf(buf + n, len - n, "%s%u", i ? "/" : "",
+			      s->split[i].bits);
 }
 
 /* What a stop means for an access to the address. */
@@ -77,12 +117,13 @@ static struct json_object *to_json(pid_t pid, const struct vmv_kvs *mm,
 				   const struct vmv_vma *vma, const char *sym)
 {
 	struct json_object *o = json_object_new_object(), *a, *e;
-	int levels = vmv_levels(), i;
+	struct vmv_translate s;
+	int i, hi;
 	char bits[16];
 
 	vmv_json_add_i64(o, "pid", pid);
 	vmv_json_add_hex(o, "vaddr", t->vaddr);
-	vmv_json_add_i64(o, "levels", levels);
+	vmv_json_add_i64(o, "levels", vmv_levels());
 	vmv_json_add_str(o, "cr3", vmv_kv_get(mm, "pgd"));
 	if (t->has_vma) {
 		e = json_object_new_object();
@@ -94,26 +135,23 @@ static struct json_object *to_json(pid_t pid, const struct vmv_kvs *mm,
 	} else {
 		vmv_json_add(o, "vma", NULL);
 	}
-	a = json_object_new_array();
-	for (i = 0; i < 5; i++) {
-		int sh = level_shift(walk_level(i), levels);
-
-		if (levels == 4 && i == 1)
-			continue;	/* p4d is folded into the pgd */
-
-		e = json_object_new_object();
-		vmv_json_add_str(e, "level", vmv_level_names[walk_level(i)]);
-		snprintf(bits, sizeof(bits), "%d-%d", sh + 8, sh);
-		vmv_json_add_str(e, "bits", bits);
-		vmv_json_add_u64(e, "index", (t->vaddr >> sh) & 511);
-		json_object_array_add(a, e);
+	if (t->nr_levels || t->has_split) {
+		get_split(t, &s);
+		a = json_object_new_array();
+		for (i = 0, hi = split_top(&s); i < s.nr_split; i++) {
+			e = json_object_new_object();
+			vmv_json_add_str(e, "level", s.split[i].name);
+			snprintf(bits, sizeof(bits), "%d-%d", hi,
+				 hi - (int)s.split[i].bits + 1);
+			hi -= s.split[i].bits;
+			vmv_json_add_str(e, "bits", bits);
+			vmv_json_add_u64(e, "index", s.split[i].index);
+			json_object_array_add(a, e);
+		}
+		vmv_json_add(o, "split", a);
+	} else {
+		vmv_json_add(o, "split", NULL);	/* no VMA, no walk */
 	}
-	e = json_object_new_object();
-	vmv_json_add_str(e, "level", "offset");
-	vmv_json_add_str(e, "bits", "11-0");
-	vmv_json_add_u64(e, "index", t->vaddr & 4095);
-	json_object_array_add(a, e);
-	vmv_json_add(o, "split", a);
 
 	a = json_object_new_array();
 	for (i = 0; i < t->nr_levels; i++) {
@@ -121,40 +159,42 @@ static struct json_object *to_json(pid_t pid, const struct vmv_kvs *mm,
 		vmv_json_add_str(e, "level", t->level[i].name);
 		vmv_json_add_u64(e, "index", t->level[i].index);
 		vmv_json_add_hex(e, "entry", t->level[i].entry);
+		vmv_json_add(e, "next", t->has_path && t->path[i].has_addr ?
+			     vmv_json_hex(t->path[i].addr) : NULL);
 		json_object_array_add(a, e);
 	}
 	vmv_json_add(o, "walk", a);
 	vmv_json_add(o, "leaf", t->has_leaf ? vmv_pte_json(&t->leaf) : NULL);
 	vmv_json_add(o, "phys", t->has_phys ? vmv_json_hex(t->phys) : NULL);
 	vmv_json_add_str(o, "stop", *t->stop ? t->stop : NULL);
+	vmv_json_add_str(o, "path", t->has_path ? t->path_text : NULL);
 	if (vmv_opts.symbolize)
 		vmv_json_add_str(o, "symbol", sym && *sym ? sym : NULL);
 	return o;
 }
 
-static void print_split(uint64_t vaddr, int levels, int leaf_level)
+static void print_split(const struct vmv_translate *t)
 {
-	int i, sh, leaf_sh = level_shift(leaf_level, levels);
-	char up[4];
-	printf("  the address, 9 bits an index:\n");
-	if (levels == 5)
-		printf("    bits 63-57  sign extension of bit 56\n");
-	else
-		printf("    bits 63-48  sign extension of bit 47\n");
-	for (i = 0; i < 5; i++) {
-		if (levels == 4 && i == 1)
-			continue;	/* p4d is folded into the pgd */
-		sh = level_shift(walk_level(i), levels);
-		if (sh < leaf_sh)
-			break;
-		upper(up, vmv_level_names[walk_level(i)]);
+	struct vmv_translate s;
+	char up[8], w[40], sz[24];
+	int i, hi, lo, top;
+
+	get_split(t, &s);
+	split_widths(w, sizeof(w), &s);
+	printf("  the address, split %s:\n", w);
+	top = split_top(&s);
+	if (top < 63 && vmv_levels() >= 4)
+		printf("    bits 63-%d  sign extension of bit %d\n", top + 1,
+		       top);
+	for (i = 0, hi = top; i < s.nr_split - 1; i++, hi = lo - 1) {
+		lo = hi - (int)s.split[i].bits + 1;
+		upper(up, s.split[i].name);
 		printf("    bits %2d-%-2d %s index %3" PRIu64 " (0x%03" PRIx64 ")\n",
-		       sh + 8, sh, up, (vaddr >> sh) & 511,
-		       (vaddr >> sh) & 511);
+		       hi, lo, up, s.split[i].index, s.split[i].index);
 	}
-	printf("    bits %2d-0  offset in the %s page 0x%" PRIx64 "\n",
-	       leaf_sh - 1, leaf_sh == 12 ? "4K" : leaf_sh == 21 ? "2M" : "1G",
-	       (uint64_t)(vaddr & ((1ULL << leaf_sh) - 1)));
+	printf("    bits %2d-0  offset in the %s page 0x%" PRIx64 "\n", hi,
+	       vmv_size(sz, sizeof(sz), 1ULL << s.split[i].bits),
+	       s.split[i].index);
 }
 
 static void print_text(pid_t pid, const struct vmv_kvs *mm,
@@ -162,8 +202,8 @@ static void print_text(pid_t pid, const struct vmv_kvs *mm,
 		       const struct vmv_vma *vma, const char *sym)
 {
 	const char *comm = vmv_kv_get(mm, "comm"), *cr3 = vmv_kv_get(mm, "pgd");
-	int levels = vmv_levels(), i, leaf;
-	char up[4], s[24];
+	int levels = vmv_levels(), i;
+	char up[8], s[24], line[512];
 
 	printf("%s0x%016" PRIx64 "%s in PID %d (%s), %d-level paging\n",
 	       vmv_color("bold"), t->vaddr, vmv_color("reset"), (int)pid,
@@ -181,26 +221,30 @@ static void print_text(pid_t pid, const struct vmv_kvs *mm,
 		return;
 	}
 	printf("\n");
-	leaf = t->has_leaf ? vmv_pte_level(&t->leaf) : VMVIEW_LEVEL_PTE;
-	print_split(t->vaddr, levels, leaf > 0 ? leaf : VMVIEW_LEVEL_PTE);
-	printf("\n  CR3 %s-> %s table at %s\n", "",
-	       levels == 5 ? "PGD" : "PGD", cr3 ? cr3 : "?");
+	print_split(t);
+	if (!cr3 && t->has_path)
+		snprintf(s, sizeof(s), "0x%" PRIx64, t->cr3);
+	printf("\n  CR3 -> PGD table at %s\n", cr3 ? cr3 : t->has_path ? s : "?");
 	for (i = 0; i < t->nr_levels; i++) {
 		bool last = i == t->nr_levels - 1;
 
 		upper(up, t->level[i].name);
 		printf("      %s[%3u] = 0x%016" PRIx64, up, t->level[i].index,
 		       t->level[i].entry);
-		if (!last)
-			printf(" -> %s table at 0x%" PRIx64 "\n",
-			       next_name(t->level[i].name, levels),
-			       (uint64_t)(t->level[i].entry & ENTRY_ADDR_MASK));
-		else if (t->has_phys && t->has_leaf)
+		if (!last) {
+			uint64_t next = t->has_path && t->path[i].has_addr ?
+					t->path[i].addr :
+					entry_addr(t->level[i].entry);
+
+			upper(up, t->level[i + 1].name);
+			printf(" -> %s table at 0x%" PRIx64 "\n", up, next);
+		} else if (t->has_phys && t->has_leaf) {
 			printf(" -> frame 0x%" PRIx64 " (%s)\n",
 			       t->leaf.pfn << VMV_PAGE_SHIFT,
 			       vmv_size(s, sizeof(s), vmv_pte_size(&t->leaf)));
-		else
+		} else {
 			printf("\n");
+		}
 	}
 	if (t->has_phys) {
 		uint64_t size = t->has_leaf ? vmv_pte_size(&t->leaf) :
@@ -211,8 +255,6 @@ static void print_text(pid_t pid, const struct vmv_kvs *mm,
 		       t->phys & ~(size - 1), t->phys & (size - 1),
 		       vmv_color("bold"), t->phys, vmv_color("reset"));
 	} else {
-		char line[256];
-
 		snprintf(line, sizeof(line), "stop: %s: %s", t->stop,
 			 stop_meaning(t->stop));
 		vmv_print_wrapped("  ", line, 80);
@@ -234,6 +276,11 @@ static void print_text(pid_t pid, const struct vmv_kvs *mm,
 	}
 	if (sym && *sym)
 		printf("  symbol %s\n", sym);
+	if (t->has_path) {
+		printf("\n");
+		snprintf(line, sizeof(line), "path %s", t->path_text);
+		vmv_print_wrapped("  ", line, 80);
+	}
 }
 
 int vmv_cmd_translate(int argc, char **argv)
@@ -253,12 +300,13 @@ int vmv_cmd_translate(int argc, char **argv)
 	ret = vmv_begin("translate", "PID ADDR", argc, argv, 2, &pid);
 	if (ret)
 		return ret;
-	if (addr > (vmv_levels() == 5 ? 0x00ffffffffffffffULL :
-					0x00007fffffffffffULL))
+	if (addr > vmv_user_limit())
 		return vmv_err(VMV_EXIT_BAD_ADDR,
-			       "0x%" PRIx64 " is not a user address with %d-level paging: give one below 0x%s",
-			       addr, vmv_levels(), vmv_levels() == 5 ?
-			       "0100000000000000" : "0000800000000000");
+			       "0x%" PRIx64 " is not a user address with %d-level paging: give one below 0x%" PRIx64 "%s",
+			       addr, vmv_levels(), vmv_user_limit() + 1,
+			       vmv_levels() <= 3 ?
+			       " (32 bits; user space ends at task_size in PID/mm)" :
+			       "");
 	ret = vmv_load_mm(pid, &mm);
 	if (!ret)
 		ret = vmv_load_vmas(pid, &vmas);

@@ -6,19 +6,27 @@
  * shadow's own figures (PID/shadow) follow.  Exits 1 when there is any
  * mismatch.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "vmview-cli.h"
 
+/*
+ * The shadow's figures: nodes per level and leaves per size, as many as
+ * PID/shadow has (leaves_4k, leaves_2m, leaves_4m, leaves_1g: what the
+ * paging mode allows), in its order.
+ */
 static void shadow_text(const struct vmv_kvs *sh)
 {
 	static const char * const lv[] = { "pgd", "p4d", "pud", "pmd", "pte" };
 	uint64_t nodes = 0;
-	char key[16], s[24];
-	size_t i;
+	char key[16], s[24], leaves[256];
+	size_t i, n = 0;
+	int k;
 
 	for (i = 0; i < ARRAY_SIZE(lv); i++) {
 		snprintf(key, sizeof(key), "nodes_%s", lv[i]);
@@ -31,10 +39,20 @@ static void shadow_text(const struct vmv_kvs *sh)
 		if (vmv_kv_get(sh, key))
 			printf(" %s %" PRIu64, lv[i], vmv_kv_u64(sh, key, 0));
 	}
-	printf("\n        leaves: %" PRIu64 " x 4K, %" PRIu64 " x 2M, %" PRIu64
-	       " x 1G; %" PRIu64 " fills, %" PRIu64 " invalidations, %"
-	       PRIu64 " retries\n", vmv_kv_u64(sh, "leaves_4k", 0),
-	       vmv_kv_u64(sh, "leaves_2m", 0), vmv_kv_u64(sh, "leaves_1g", 0),
+	leaves[0] = '\0';
+	for (i = 0; i < sh->n && n < sizeof(leaves); i++) {
+		const char *size = sh->v[i].key + 7;
+
+		if (strncmp(sh->v[i].key, "leaves_", 7) || !*size)
+			continue;
+		n += snprintf(leaves + n, sizeof(leaves) - n, "%s%" PRIu64 " x ",
+			      n ? ", " : "", vmv_kv_u64(sh, sh->v[i].key, 0));
+		for (k = 0; size[k] && n + 1 < sizeof(leaves); k++)
+			leaves[n++] = toupper((unsigned char)size[k]);
+		leaves[n] = '\0';
+	}
+	printf("\n        leaves: %s; %" PRIu64 " fills, %" PRIu64
+	       " invalidations, %" PRIu64 " retries\n", n ? leaves : "none",
 	       vmv_kv_u64(sh, "fills", 0), vmv_kv_u64(sh, "invalidations", 0),
 	       vmv_kv_u64(sh, "retries", 0));
 }

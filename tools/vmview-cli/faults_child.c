@@ -15,8 +15,10 @@
  * batch when MADV_PAGEOUT drains it.
  *
  * Commands (ADDR, LEN in hex with 0x):
- *   anon LEN nohuge|huge2m   map anonymous memory; huge2m: 2M-aligned,
- *                            MADV_HUGEPAGE                  -> ok ADDR
+ *   anon LEN nohuge|huge     map anonymous memory; huge: LEN-aligned
+ *                            (LEN a huge page: 2M, or 4M with 2-level
+ *                            paging), MADV_HUGEPAGE; huge2m is huge
+ *                            with 2M alignment                -> ok ADDR
  *   read ADDR | write ADDR | fill ADDR LEN
  *                            -> ok [VALUE] minflt=N majflt=N (getrusage
  *                               around the access alone)
@@ -204,10 +206,14 @@ static void *map_anon(size_t len, const char *how)
 {
 	char *p;
 
-	if (!strcmp(how, "huge2m")) {
-		size_t huge = 2UL << 20;
+	if (!strcmp(how, "huge2m") || !strcmp(how, "huge")) {
+		size_t huge = strcmp(how, "huge") ? 2UL << 20 : len;
 		uintptr_t a;
 
+		if (!huge || (huge & (huge - 1))) {
+			errno = EINVAL;
+			return NULL;
+		}
 		p = mmap(NULL, len + huge, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (p == MAP_FAILED)

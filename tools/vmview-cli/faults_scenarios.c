@@ -10,11 +10,15 @@
  *                  next access is a major fault
  *   4 file         a file page dropped from the page cache is read back
  *                  by a major fault
- *   5 thp          a 2M-aligned MADV_HUGEPAGE range is one PMD leaf;
- *                  mprotect of one page splits it into PTEs
+ *   5 thp          a huge-page-aligned MADV_HUGEPAGE range (2M; 4M
+ *                  with 2-level paging) is one leaf at the pmd (the
+ *                  pgd with 2 levels); mprotect of one page splits it
+ *                  into PTEs
  *   6 segv         a write to a read-only VMA and a read of an unmapped
  *                  address kill a child with SIGSEGV, and why
  *   7 soft-dirty   clear_refs 4 clears the bit, a write sets it again
+ *                  (skipped where the kernel has no soft-dirty bit:
+ *                  CONFIG_MEM_SOFT_DIRTY, which 32-bit x86 lacks)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -31,7 +35,6 @@
 #define P		WHO_PARENT
 #define C		WHO_CHILD
 #define PAGE		VMV_PAGE_SIZE
-#define HUGE		(2ULL << 20)
 #define TMPFS_MAGIC	0x01021994
 #define RAMFS_MAGIC	0x858458f6
 #define FILE_PAGES	16
@@ -360,9 +363,12 @@ static bool thp_mode(char *mode, size_t len)
 
 static void sc_thp(struct fctx *x)
 {
-	char mode[32];
-	uint64_t a;
+	int level = vmv_huge_level();
+	uint64_t huge = 1ULL << vmv_level_shift(level), a;
+	const char *lname = vmv_level_names[level];
+	char mode[32], hs[24];
 
+	vmv_size(hs, sizeof(hs), huge);
 	if (!thp_mode(mode, sizeof(mode))) {
 		vmv_skip(x, "no /sys/kernel/mm/transparent_hugepage: this kernel has no THP");
 		return;
@@ -371,29 +377,32 @@ static void sc_thp(struct fctx *x)
 		vmv_skip(x, "THP is disabled (transparent_hugepage/enabled is [never])");
 		return;
 	}
-	if (vmv_ask_addr(x, P, &a, "anon %llx huge2m", HUGE))
+	if (vmv_ask_addr(x, P, &a, "anon %" PRIx64 " huge", huge))
 		return;
 	x->range_start = a;
-	x->range_end = a + HUGE;
-	vmv_note(x, "2M anonymous at 0x%" PRIx64 " (2M-aligned, MADV_HUGEPAGE; THP mode %s)",
-		 a, mode);
+	x->range_end = a + huge;
+	vmv_note(x, "%s anonymous at 0x%" PRIx64 " (%s-aligned, MADV_HUGEPAGE; THP mode %s)",
+		 hs, a, hs, mode);
 	if (STEP(x, P, "write", a, "write %" PRIx64, a))
 		return;
-	vmv_expect(x, vmv_leaf_is(&x->last, "pmd", "present") &&
+	vmv_expect(x, vmv_leaf_is(&x->last, lname, "present") &&
 		   vmv_leaf_flag(&x->last, "pse"),
-		   "the write should map a 2M page with one PMD leaf (got a %s entry: memory too fragmented? see thp_fault_fallback in /proc/vmstat)",
+		   "the write should map a %s page with one %s leaf (got a %s entry: memory too fragmented? see thp_fault_fallback in /proc/vmstat)",
+		   hs, lname,
 		   x->last.t.has_leaf ? x->last.t.leaf.level : "missing");
 	vmv_expect(x, x->acc_min == 1,
-		   "one fault should map the whole 2M (%ld minor faults)",
+		   "one fault should map the whole %s (%ld minor faults)", hs,
 		   x->acc_min);
 	if (x->result != RES_OK)
 		return;
-	vmv_note(x, "one fault, one PMD entry for 512 pages: no PTE table below it");
+	vmv_note(x, "one fault, one %s entry for %" PRIu64 " pages: no PTE table below it",
+		 lname, (uint64_t)(huge / PAGE));
 	if (STEP(x, P, "protect", a, "protect %" PRIx64 " %llx r", a, PAGE))
 		return;
 	vmv_expect(x, vmv_leaf_is(&x->last, "pte", "present") &&
 		   !vmv_leaf_flag(&x->last, "rw"),
-		   "mprotect of the first page should split the PMD: a read-only PTE");
+		   "mprotect of the first page should split the %s leaf: a read-only PTE",
+		   lname);
 	vmv_expect(x, !x->have_events || vmv_events_cover(&x->last_events, a),
 		   "the split should raise a notifier event");
 	if (vmv_show(x, P, "next", a + PAGE))
@@ -402,7 +411,8 @@ static void sc_thp(struct fctx *x)
 		   vmv_leaf_flag(&x->last, "rw"),
 		   "the next page should now be a writable PTE");
 	if (x->result == RES_OK)
-		vmv_note(x, "the PMD leaf was split into a PTE table: the first page read-only, the rest still writable");
+		vmv_note(x, "the %s leaf was split into a PTE table: the first page read-only, the rest still writable",
+			 lname);
 }
 
 static void segv_one(struct fctx *x, uint64_t a, const char *access,
@@ -457,6 +467,39 @@ static void sc_segv(struct fctx *x)
 	segv_one(x, b, "r", 1, "SEGV_MAPERR");
 }
 
+/*
+ * Does the kernel track soft-dirty bits?  With CONFIG_MEM_SOFT_DIRTY
+ * every new VMA is VM_SOFTDIRTY, "sd" in smaps' VmFlags; without it
+ * (32-bit x86) the flag does not exist.  Returns 1, 0, or -1 when the
+ * VMA of addr is not in /proc/PID/smaps.
+ */
+static int vma_soft_dirty(pid_t pid, uint64_t addr)
+{
+	char path[VMV_PATH_MAX], *text, *p, *flags;
+	unsigned long long s, e;
+	int ret = -1;
+
+	vmv_path(path, sizeof(path), "/proc/%d/smaps", (int)pid);
+	if (vmv_read_path(path, &text, NULL))
+		return -1;
+	for (p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+		if (sscanf(p, "%llx-%llx ", &s, &e) != 2 || addr < s ||
+		    addr >= e)
+			continue;
+		flags = strstr(p, "\nVmFlags:");
+		if (flags) {
+			char *eol = strchrnul(flags + 1, '\n');
+			char *sd = strstr(flags, " sd");
+
+			ret = sd && sd < eol && (sd[3] == ' ' || sd[3] == '\n' ||
+						 !sd[3]);
+		}
+		break;
+	}
+	free(text);
+	return ret;
+}
+
 static void sc_soft_dirty(struct fctx *x)
 {
 	char path[VMV_PATH_MAX];
@@ -472,6 +515,17 @@ static void sc_soft_dirty(struct fctx *x)
 	}
 	if (vmv_ask_addr(x, P, &a, "anon %llx nohuge", 4 * PAGE))
 		return;
+	ret = vma_soft_dirty(pid, a);
+	if (ret < 0) {
+		vmv_expect(x, false, "no VmFlags for 0x%" PRIx64 " in /proc/%d/smaps: cannot tell whether this kernel tracks soft-dirty bits",
+			   a, (int)pid);
+		return;
+	}
+	if (!ret) {
+		vmv_skip(x, "this kernel has no soft-dirty bits (no CONFIG_MEM_SOFT_DIRTY, which 32-bit x86 lacks): the new VMA at 0x%" PRIx64 " has no 'sd' in /proc/%d/smaps VmFlags",
+			 a, (int)pid);
+		return;
+	}
 	anon_intro(x, a, 4 * PAGE, "MADV_NOHUGEPAGE");
 	if (STEP(x, P, "write", a, "write %" PRIx64, a))
 		return;

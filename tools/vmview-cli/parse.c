@@ -292,19 +292,118 @@ static uint64_t meta_field(uint64_t meta, unsigned int shift, uint64_t mask)
 	return meta >> shift & mask;
 }
 
+/* --- the paging mode ------------------------------------------------------ */
+
+/*
+ * The paging mode the module reports (levels: in /proc/vmview and
+ * PID/mm), and what follows from it, written down once: per level
+ * (enum vmview_level) the index bits of its tables (0: folded into the
+ * level above) and the shift of what one entry maps, and the entry
+ * format (module/arch/x86/vmv_arch.h):
+ *   5, 4  x86-64: 9 bits a level (p4d folded with 4), 64-bit entries;
+ *   3     i386 with PAE: pgd 2 bits at 30, pmd 9 at 21, pte 9 at 12,
+ *         64-bit entries, 2 MiB leaves at the pmd;
+ *   2     i386 without: pgd 10 bits at 22, pte 10 at 12, 32-bit
+ *         entries, 4 MiB leaves at the pgd.
+ * A 32-bit CLI on an x86-64 kernel sees 4 or 5 levels, and x86-64's
+ * entries: the kernel's paging decides, not how the CLI was built.
+ */
+static int paging_levels = 4;
+
+int vmv_set_levels(int levels)
+{
+	if (levels < 2 || levels > 5)
+		return -EINVAL;
+	paging_levels = levels;
+	return 0;
+}
+
+int vmv_levels(void)
+{
+	return paging_levels;
+}
+
+unsigned int vmv_level_bits(int level)
+{
+	static const unsigned int bits[4][VMVIEW_NR_LEVELS] = {
+		/* pte pmd pud p4d pgd */
+		{ 10, 0, 0, 0, 10 },	/* 2 levels */
+		{ 9, 9, 0, 0, 2 },	/* 3: PAE */
+		{ 9, 9, 9, 0, 9 },	/* 4 */
+		{ 9, 9, 9, 9, 9 },	/* 5 */
+	};
+
+	if (level < 0 || level >= VMVIEW_NR_LEVELS)
+		return 0;
+	return bits[paging_levels - 2][level];
+}
+
+unsigned int vmv_level_shift(int level)
+{
+	unsigned int shift = VMV_PAGE_SHIFT;
+	int l;
+
+	if (level < 0 || level >= VMVIEW_NR_LEVELS)
+		return VMV_PAGE_SHIFT;
+	/* a folded level maps what the level above it maps */
+	while (level < VMVIEW_LEVEL_PGD && !vmv_level_bits(level))
+		level++;
+	for (l = VMVIEW_LEVEL_PTE; l < level; l++)
+		shift += vmv_level_bits(l);
+	return shift;
+}
+
+int vmv_huge_level(void)
+{
+	return vmv_level_bits(VMVIEW_LEVEL_PMD) ? VMVIEW_LEVEL_PMD :
+						  VMVIEW_LEVEL_PGD;
+}
+
+unsigned int vmv_address_bits(void)
+{
+	unsigned int bits = VMV_PAGE_SHIFT;
+	int l;
+
+	for (l = VMVIEW_LEVEL_PTE; l <= VMVIEW_LEVEL_PGD; l++)
+		bits += vmv_level_bits(l);
+	return bits;
+}
+
+uint64_t vmv_user_limit(void)
+{
+	if (paging_levels <= 3)
+		return 0xffffffffULL;		/* 32 bits; TASK_SIZE below */
+	return (1ULL << (vmv_address_bits() - 1)) - 1;
+}
+
+const char *vmv_entry_format(void)
+{
+	return paging_levels == 2 ? "i386 2-level (32-bit entries)" :
+	       paging_levels == 3 ? "i386 PAE (64-bit entries)" :
+				    "x86-64 (64-bit entries)";
+}
+
 /*
  * The offset of a swap-format entry, by the module's own decoder (the
- * architecture's, module/arch/ARCH/decode.c): with every type below
- * max_swapfiles it reads any such entry as a swap entry, offset whole.
+ * architecture's, module/arch/ARCH/decode.c) with the entry format of
+ * the running kernel's paging mode: with every type below max_swapfiles
+ * it reads any such entry as a swap entry, offset whole.
  */
 static uint64_t swap_offset(uint64_t entry, unsigned int level)
 {
-	static const struct vmv_layout all_swap = {
+	static const struct vmv_layout x86_64 = {
 		.max_swapfiles = 0xff, VMV_X86_64_ENTRIES
+	};
+	static const struct vmv_layout pae = {
+		.max_swapfiles = 0xff, VMV_X86_PAE_ENTRIES
+	};
+	static const struct vmv_layout two = {
+		.max_swapfiles = 0xff, VMV_X86_2LEVEL_ENTRIES
 	};
 	struct vmv_decoded d;
 
-	vmv_decode(&all_swap, entry, level, &d);
+	vmv_decode(paging_levels == 2 ? &two : paging_levels == 3 ? &pae :
+		   &x86_64, entry, level, &d);
 	return d.swap_offset;
 }
 
@@ -429,6 +528,98 @@ int vmv_parse_pte_line(const char *line, struct vmv_pte *pte)
 	return 0;
 }
 
+/* "split: 2/9/9/12 pgd=0x000 pmd=0x040 pte=0x048 offset=0x000" */
+static int parse_split(const char *p, const char *eol, struct vmv_translate *t)
+{
+	unsigned int widths[VMV_MAX_LEVELS + 1];
+	int n = 0, i;
+	char *end;
+
+	for (;;) {
+		if (!isdigit((unsigned char)*p) || n == VMV_MAX_LEVELS + 1)
+			return -1;
+		widths[n++] = strtoul(p, &end, 10);
+		p = end;
+		if (*p != '/')
+			break;
+		p++;
+	}
+	for (i = 0; i < n; i++) {
+		const char *eq;
+
+		p = skip_spaces(p);
+		eq = memchr(p, '=', eol - p);
+		if (!eq || eq == p || eq - p >= (long)sizeof(t->split[i].name) ||
+		    strncmp(eq + 1, "0x", 2))
+			return -1;
+		copy_word(t->split[i].name, sizeof(t->split[i].name), p,
+			  eq - p);
+		p = eq + 3;
+		if (hex_u64(&p, &t->split[i].index))
+			return -1;
+		t->split[i].bits = widths[i];
+	}
+	p = skip_spaces(p);
+	if (strcmp(t->split[n - 1].name, "offset") || (*p && *p != '\n'))
+		return -1;
+	t->nr_split = n;
+	t->has_split = true;
+	return 0;
+}
+
+/*
+ * "path: cr3 0x1af4000 -> pgd[0x000] 0x19fe000 -> pte[0x048] swap" or
+ * "... -> phys 0x3fc05000": each step must be the walk's level line.
+ */
+static int parse_path(const char *p, const char *eol, struct vmv_translate *t)
+{
+	int i = 0;
+	size_t n;
+
+	copy_word(t->path_text, sizeof(t->path_text), p, eol - p);
+	if (strncmp(p, "cr3 0x", 6))
+		return -1;
+	p += 6;
+	if (hex_u64(&p, &t->cr3))
+		return -1;
+	while (p < eol && *p != '\n') {
+		if (strncmp(p, " -> ", 4))
+			return -1;
+		p += 4;
+		if (!strncmp(p, "phys 0x", 7)) {
+			p += 7;
+			if (hex_u64(&p, &t->path_phys))
+				return -1;
+			t->path_has_phys = true;
+			continue;
+		}
+		n = word_len(p);
+		if (i >= t->nr_levels || n < 4 || p[3] != '[' ||
+		    strncmp(p, t->level[i].name, 3) ||
+		    strtoull(p + 4, NULL, 16) != t->level[i].index)
+			return -1;
+		p = skip_spaces(p + n);
+		if (!strncmp(p, "0x", 2)) {
+			p += 2;
+			if (hex_u64(&p, &t->path[i].addr))
+				return -1;
+			t->path[i].has_addr = true;
+		} else {
+			n = word_len(p);
+			if (!n)
+				return -1;
+			copy_word(t->path[i].what, sizeof(t->path[i].what), p,
+				  n);
+			p += n;
+		}
+		i++;
+	}
+	if (i != t->nr_levels)
+		return -1;
+	t->has_path = true;
+	return 0;
+}
+
 int vmv_parse_translate(const char *text, struct vmv_translate *t)
 {
 	const char *p = text, *eol, *q;
@@ -455,6 +646,12 @@ int vmv_parse_translate(const char *text, struct vmv_translate *t)
 					  q, word_len(q));
 				t->has_vma = true;
 			}
+		} else if (!strncmp(p, "split: ", 7)) {
+			if (parse_split(p + 7, eol, t))
+				return lineno;
+		} else if (!strncmp(p, "path: ", 6)) {
+			if (parse_path(p + 6, eol, t))
+				return lineno;
 		} else if (!strncmp(p, "leaf: ", 6)) {
 			if (vmv_parse_pte_line(p + 6, &t->leaf))
 				return lineno;
@@ -465,11 +662,15 @@ int vmv_parse_translate(const char *text, struct vmv_translate *t)
 		} else if (!strncmp(p, "stop: ", 6)) {
 			copy_word(t->stop, sizeof(t->stop), p + 6,
 				  eol - (p + 6));
-		} else if (p[3] == '[' && t->nr_levels < VMV_MAX_LEVELS) {
+		} else if (eol - p > 4 && p[3] == '[' &&
+			   t->nr_levels < VMV_MAX_LEVELS) {
 			int i = t->nr_levels;
 
 			copy_word(t->level[i].name, sizeof(t->level[i].name),
 				  p, 3);
+			if (vmv_word_index(vmv_level_names, VMVIEW_NR_LEVELS,
+					   t->level[i].name) < 0)
+				return lineno;
 			t->level[i].index = strtoul(p + 4, &end, 16);
 			if (strncmp(end, "] = ", 4))
 				return lineno;
@@ -650,11 +851,12 @@ bool vmv_pte_kind_is(const struct vmv_pte *pte, enum vmview_kind kind)
 	return !strcmp(pte->kind, vmv_kind_names[kind]);
 }
 
+/* What the leaf maps: 4K, 2M (pmd), 1G (pud), 4M (pgd, 2 levels). */
 uint64_t vmv_pte_size(const struct vmv_pte *pte)
 {
 	int level = vmv_pte_level(pte);
 
-	return VMV_PAGE_SIZE << (level > 0 ? 9 * level : 0);
+	return 1ULL << vmv_level_shift(level > 0 ? level : VMVIEW_LEVEL_PTE);
 }
 
 bool vmv_pte_present(const struct vmv_pte *pte)

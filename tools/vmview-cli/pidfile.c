@@ -224,19 +224,38 @@ int vmv_each_pte(pid_t pid, int (*fn)(const struct vmv_pte *pte, void *arg),
 	return ret ? vmv_pid_errno(pid, "ptes.bin", ret) : 0;
 }
 
+/* Where user space ends, for a message: PID/mm's task_size, or "". */
+static void task_size_hint(pid_t pid, char *buf, size_t len)
+{
+	struct vmv_kvs mm = { 0 };
+	const char *ts;
+	char *text;
+
+	buf[0] = '\0';
+	if (vmv_read_pid_raw(pid, "mm", &text))
+		return;
+	if (!vmv_parse_kvs(text, &mm) && (ts = vmv_kv_get(&mm, "task_size")))
+		snprintf(buf, len, "%s", ts);
+	free(text);
+	vmv_kvs_free(&mm);
+}
+
 int vmv_load_translate(pid_t pid, uint64_t addr, struct vmv_translate *t)
 {
-	char line[32];
+	char line[32], limit[40];
 	int ret;
 
 	snprintf(line, sizeof(line), "0x%" PRIx64 "\n", addr);
 	ret = vmv_write_pid_file(pid, "translate", line);
-	if (ret == -EINVAL)
+	if (ret == -EINVAL) {
+		task_size_hint(pid, limit, sizeof(limit));
+		if (!*limit)
+			snprintf(limit, sizeof(limit), "0x%" PRIx64,
+				 vmv_user_limit() + 1);
 		return vmv_err(VMV_EXIT_BAD_ADDR,
-			       "0x%" PRIx64 " is not a user address of PID %d (the module said EINVAL): give one below 0x%s",
-			       addr, (int)pid,
-			       vmv_levels() == 5 ? "00ffffffffffffff" :
-						   "00007fffffffffff");
+			       "0x%" PRIx64 " is not a user address of PID %d (the module said EINVAL): give one below %s",
+			       addr, (int)pid, limit);
+	}
 	if (ret)
 		return vmv_pid_errno(pid, "translate", ret);
 	return load(pid, "translate", parse_translate, t);

@@ -43,14 +43,8 @@ static volatile sig_atomic_t nr_tracked;
 static volatile pid_t children[MAX_CHILDREN];
 static volatile sig_atomic_t nr_children;
 static char tmpfile_path[VMV_PATH_MAX];
-static int paging_levels;
 
 static const int cleanup_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
-
-int vmv_levels(void)
-{
-	return paging_levels ? paging_levels : 4;
-}
 
 int vmv_preflight(void)
 {
@@ -72,7 +66,15 @@ int vmv_preflight(void)
 			       strerror(-ret));
 	vmv_parse_kvs(text, &st);
 	free(text);
-	paging_levels = vmv_kv_u64(&st, "levels", 4);
+	/* the paging mode decides the entry format: never guessed */
+	if (vmv_set_levels(vmv_kv_u64(&st, "levels", 0))) {
+		ret = vmv_err(VMV_EXIT_FAIL,
+			      "%s says \"levels: %s\": this vmview-cli knows 2 and 3 (i386, without and with PAE), 4 and 5 (x86-64); is the module newer than the CLI?",
+			      path, vmv_kv_get(&st, "levels") ?
+			      vmv_kv_get(&st, "levels") : "(none)");
+		vmv_kvs_free(&st);
+		return ret;
+	}
 
 	vmv_path(dir, sizeof(dir), VMVIEW_DEBUGFS_DIR);
 	if (stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode)) {

@@ -119,7 +119,6 @@ void vmv_untrack_all(void);
 void vmv_track_signals(void);
 void vmv_track_add_child(pid_t pid);
 void vmv_track_tmpfile(const char *path);
-int vmv_levels(void);
 int vmv_begin(const char *cmd, const char *synopsis, int argc, char **argv,
 	      int nargs, pid_t *pid);
 
@@ -183,6 +182,32 @@ struct vmv_translate {
 	bool has_phys;
 	uint64_t phys;
 	char stop[48];			/* "pte swap", "no vma", ... or "" */
+	/*
+	 * The module's "split:" line: the index fields from the top level
+	 * to the leaf's, then "offset" (nr_split entries in all).
+	 */
+	bool has_split;
+	int nr_split;
+	struct {
+		char name[8];		/* pgd, ..., pte, offset */
+		unsigned int bits;
+		uint64_t index;
+	} split[VMV_MAX_LEVELS + 1];
+	/*
+	 * Its "path:" line: CR3, then per level of the walk what the entry
+	 * gives (the next table's or the frame's physical address, or the
+	 * kind that stops the walk), then the physical address.
+	 */
+	bool has_path;
+	uint64_t cr3;
+	struct {
+		bool has_addr;
+		uint64_t addr;
+		char what[24];		/* "none", "swap", "bad", ... or "" */
+	} path[VMV_MAX_LEVELS];
+	bool path_has_phys;
+	uint64_t path_phys;
+	char path_text[400];		/* the line, without "path: " */
 };
 
 struct vmv_verify {
@@ -205,6 +230,20 @@ struct vmv_events {
 		uint64_t start, end;
 	} *v;
 };
+
+/*
+ * The paging mode (parse.c): set once from /proc/vmview's levels
+ * (2 and 3: i386 without and with PAE; 4 and 5: x86-64); the rest
+ * follows from it (Documentation/vmview.rst, PID/translate).
+ */
+int vmv_set_levels(int levels);		/* -EINVAL: not 2 to 5 */
+int vmv_levels(void);
+unsigned int vmv_level_bits(int level);	/* index bits, 0: folded */
+unsigned int vmv_level_shift(int level);	/* log2 of what an entry maps */
+int vmv_huge_level(void);		/* pmd, or pgd with 2 levels */
+unsigned int vmv_address_bits(void);	/* 32, 48 or 57 */
+uint64_t vmv_user_limit(void);		/* the highest address to ask about */
+const char *vmv_entry_format(void);
 
 int vmv_parse_kvs(const char *text, struct vmv_kvs *kvs);
 const char *vmv_kv_get(const struct vmv_kvs *kvs, const char *key);

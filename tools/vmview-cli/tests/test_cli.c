@@ -469,6 +469,106 @@ UNIT_TEST(parse_translate_walks)
 	EXPECT_EQ(2, vmv_parse_translate("vaddr: 0x1000\nbogus\n", &t));
 }
 
+UNIT_TEST(parse_translate_split_and_path)
+{
+	struct vmv_translate t;
+
+	EXPECT_EQ(0, vmv_parse_translate(
+		"vaddr: 0x0000000008048000\n"
+		"vma: 0x0000000008048000-0x0000000008049000 r--p\n"
+		"split: 2/9/9/12 pgd=0x000 pmd=0x040 pte=0x048 offset=0x000\n"
+		"pgd[0x000] = 0x00000000019fe001\n"
+		"pmd[0x040] = 0x000000003f911067\n"
+		"pte[0x048] = 0x000000003fc05025\n"
+		"leaf: 0x0000000008048000 pte 0x000000003fc05025 present pfn=0x3fc05 flags=present,user,accessed page=file order=0 mapcount=4\n"
+		"phys: 0x000000003fc05000\n"
+		"path: cr3 0x1af4000 -> pgd[0x000] 0x19fe000 -> pmd[0x040] 0x3f911000 -> pte[0x048] 0x3fc05000 -> phys 0x3fc05000\n",
+		&t));
+	EXPECT(t.has_split && t.has_path);
+	EXPECT_EQ(t.nr_split, 4);
+	EXPECT_STREQ(t.split[1].name, "pmd");
+	EXPECT_EQ(t.split[1].bits, 9);
+	EXPECT_EQ(t.split[1].index, 0x40);
+	EXPECT_STREQ(t.split[3].name, "offset");
+	EXPECT_EQ(t.split[3].bits, 12);
+	EXPECT_EQ(t.cr3, 0x1af4000);
+	EXPECT_EQ(t.path[1].addr, 0x3f911000);
+	EXPECT(t.path_has_phys && t.path_phys == 0x3fc05000);
+	EXPECT_EQ(t.nr_levels, 3);
+	/* a stop: the kind ends the path */
+	EXPECT_EQ(0, vmv_parse_translate(
+		"vaddr: 0x1000\nvma: 0x1000-0x2000 rw-p\n"
+		"split: 10/10/12 pgd=0x000 pte=0x001 offset=0x000\n"
+		"pgd[0x000] = 0x0\nstop: pgd none\npath: cr3 0x1000 -> pgd[0x000] none\n", &t));
+	EXPECT_STREQ(t.path[0].what, "none");
+	EXPECT(!t.path[0].has_addr && !t.path_has_phys);
+	/* what does not read: the line's number */
+	EXPECT_EQ(3, vmv_parse_translate("vaddr: 0x1000\nvma: none\nsplit: 9/x\n", &t));
+	EXPECT_EQ(3, vmv_parse_translate("vaddr: 0x1000\nvma: none\nsplit: 10/12 pgd=0x1\n", &t));
+	EXPECT_EQ(4, vmv_parse_translate("vaddr: 0x1000\nvma: 0x1000-0x2000 rw-p\npgd[0x000] = 0x0\npath: cr3 0x1 -> pmd[0x000] none\n", &t));
+	EXPECT_EQ(3, vmv_parse_translate("vaddr: 0x1000\nvma: none\nxyz[0x0] = 0x0\n", &t));
+}
+
+/* Sizes and swap offsets follow the paging mode. */
+UNIT_TEST(paging_modes)
+{
+	static const struct {
+		int levels, bits;
+		unsigned int pgd_bits, pgd_shift, huge_shift;
+		uint64_t limit;
+	} m[] = {
+		{ 2, 32, 10, 22, 22, 0xffffffffULL },
+		{ 3, 32, 2, 30, 21, 0xffffffffULL },
+		{ 4, 48, 9, 39, 21, 0x7fffffffffffULL },
+		{ 5, 57, 9, 48, 21, 0xffffffffffffffULL },
+	};
+	struct vmview_pte rec = { 0 };
+	struct vmv_pte p;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(m); i++) {
+		EXPECT_EQ(0, vmv_set_levels(m[i].levels));
+		EXPECT_EQ(vmv_address_bits(), m[i].bits);
+		EXPECT_EQ(vmv_level_bits(VMVIEW_LEVEL_PGD), m[i].pgd_bits);
+		EXPECT_EQ(vmv_level_shift(VMVIEW_LEVEL_PGD), m[i].pgd_shift);
+		EXPECT_EQ(vmv_level_shift(vmv_huge_level()), m[i].huge_shift);
+		EXPECT_EQ(vmv_user_limit(), m[i].limit);
+	}
+	EXPECT_EQ(-EINVAL, vmv_set_levels(1));
+	EXPECT_EQ(-EINVAL, vmv_set_levels(6));
+	EXPECT_EQ(vmv_levels(), 5);
+
+	/* a 4 MiB pgd leaf with 2 levels */
+	EXPECT_EQ(0, vmv_set_levels(2));
+	vmv_parse_pte_line("0x00000000b6c00000 pgd 0x234000e7 present pfn=0x23400 flags=present,pse", &p);
+	EXPECT_EQ(vmv_pte_size(&p), 4 << 20);
+	/*
+	 * A migration entry's record carries its frame, so its offset is
+	 * read from the entry: 2-level (type bits 1..5, offset 9..31, not
+	 * inverted), PAE (type 59..63, offset inverted from bit 9), x86-64.
+	 */
+	rec.meta = (uint64_t)VMVIEW_KIND_MIGRATION << VMVIEW_META_KIND_SHIFT |
+		   (uint64_t)VMVIEW_LEVEL_PTE << VMVIEW_META_LEVEL_SHIFT |
+		   30ULL << VMVIEW_META_SWAP_SHIFT;
+	rec.entry = 30 << 1 | 0x1234ULL << 9;
+	rec.pfn = 0x1234;
+	EXPECT_EQ(vmv_pte_from_rec(&rec, &p), 0);
+	EXPECT_EQ(p.swap_offset, 0x1234);
+	EXPECT_EQ(0, vmv_set_levels(3));
+	rec.entry = (30ULL << 59) | (~(0x1234ULL << 9) & ((1ULL << 59) - 1) &
+				      ~0x1ffULL);
+	EXPECT_EQ(vmv_pte_from_rec(&rec, &p), 0);
+	EXPECT_EQ(p.swap_offset, 0x1234);
+	EXPECT_EQ(0, vmv_set_levels(4));
+	EXPECT_EQ(vmv_pte_from_rec(&rec, &p), 0);
+	EXPECT_EQ(p.swap_offset, 0x1234);
+	/* a 2-level entry read as x86-64's would be nonsense */
+	rec.entry = 30 << 1 | 0x1234ULL << 9;
+	EXPECT_EQ(vmv_pte_from_rec(&rec, &p), 0);
+	EXPECT(p.swap_offset != 0x1234);
+	EXPECT_EQ(0, vmv_set_levels(4));
+}
+
 UNIT_TEST(parse_verify_and_events)
 {
 	struct vmv_verify v;
@@ -1520,6 +1620,9 @@ UNIT_TEST(translate_4level)
 	EXPECT_HAS(r.out, "PTE[106] = 0x800000001234a867 -> frame 0x1234a000 (4K)\n");
 	EXPECT_HAS(r.out, "phys = frame 0x1234a000 + offset 0x123 = 0x000000001234a123\n");
 	EXPECT_HAS(r.out, "flags  present,rw,user,accessed,dirty,nx (pwuad-----)\n");
+	EXPECT_HAS(r.out, "the address, split 9/9/9/9/12:\n");
+	EXPECT_HAS(r.out, "bits 63-48  sign extension of bit 47\n");
+	EXPECT_HAS(r.out, "  path cr3 0x1234000 -> pgd[0x000] 0x11111000 -> pud[0x000]");
 	EXPECT(widest(r.out, NULL) <= 80);
 	EXPECT_HASNT(r.out, "\033");
 	run_free(&r);
@@ -1540,6 +1643,9 @@ UNIT_TEST(translate_4level)
 	EXPECT_STREQ(jstr(o, "leaf.pfn"), "0x1234a");
 	EXPECT_STREQ(jstr(o, "phys"), "0x1234a123");
 	EXPECT(jget(o, "stop") == NULL);
+	EXPECT_STREQ(jstr(o, "walk.0.next"), "0x11111000");
+	EXPECT_STREQ(jstr(o, "walk.3.next"), "0x1234a000");
+	EXPECT_STREQ(jstr(o, "path"), "cr3 0x1234000 -> pgd[0x000] 0x11111000 -> pud[0x000] 0x22222000 -> pmd[0x00f] 0x33333000 -> pte[0x06a] 0x1234a000 -> phys 0x1234a123");
 	json_object_put(o);
 	run_free(&r);
 }
@@ -1576,10 +1682,16 @@ UNIT_TEST(translate_5level_and_huge)
 	r = RUN_FAKE("translate:write:drop", "-j", "translate", "1234", "0x7f0000012345");
 	o = parse_json(r.out);
 	EXPECT_EQ(jint(o, "levels"), 5);
-	EXPECT_EQ(jlen(o, "split"), 6);
+	/* a huge leaf ends the split at its level, with a wider offset */
+	EXPECT_EQ(jlen(o, "split"), 5);
 	EXPECT_STREQ(jstr(o, "split.0.bits"), "56-48");
 	EXPECT_STREQ(jstr(o, "split.1.level"), "p4d");
 	EXPECT_EQ(jint(o, "split.1.index"), 254);
+	EXPECT_STREQ(jstr(o, "split.3.level"), "pmd");
+	EXPECT_STREQ(jstr(o, "split.4.level"), "offset");
+	EXPECT_STREQ(jstr(o, "split.4.bits"), "20-0");
+	EXPECT_EQ(jint(o, "split.4.index"), 0x12345);
+	EXPECT(jget(o, "path") == NULL);	/* an older module: none */
 	EXPECT_STREQ(jstr(o, "leaf.level"), "pmd");
 	json_object_put(o);
 	run_free(&r);
@@ -1645,6 +1757,284 @@ UNIT_TEST(translate_stops)
 	EXPECT_EQ(jlen(o, "walk"), 0);
 	EXPECT_STREQ(jstr(o, "stop"), "no vma");
 	json_object_put(o);
+	run_free(&r);
+}
+
+/* The fake tree as an i386 guest's: levels 3 (PAE) or 2 everywhere. */
+static void i386_tree(int levels)
+{
+	new_tree();
+	sh("sed -i 's/^levels: 4/levels: %d/' %s/proc/vmview %s/sys/kernel/debug/vmview/1234/mm %s/sys/kernel/debug/vmview/1234/shadow",
+	   levels, root, root, root);
+	sh("sed -i 's/^task_size:.*//; s/^pgd:.*/pgd: 0x0000000001af4000/' %s/sys/kernel/debug/vmview/1234/mm",
+	   root);
+}
+
+UNIT_TEST(translate_pae)
+{
+	struct json_object *o;
+	struct run r;
+
+	i386_tree(3);
+	put("sys/kernel/debug/vmview/1234/translate",
+	    "vaddr: 0x00000000b7f0a123\n"
+	    "vma: 0x00000000b7f00000-0x00000000b7f20000 rw-p\n"
+	    "split: 2/9/9/12 pgd=0x002 pmd=0x1bf pte=0x10a offset=0x123\n"
+	    "pgd[0x002] = 0x00000000019fe001\n"
+	    "pmd[0x1bf] = 0x000000003f911067\n"
+	    "pte[0x10a] = 0x000000013fc05867\n"
+	    "leaf: 0x00000000b7f0a000 pte 0x000000013fc05867 present pfn=0x13fc05 flags=present,rw,user,accessed,dirty page=anon,lru,swapbacked order=0 mapcount=1\n"
+	    "phys: 0x000000013fc05123\n"
+	    "path: cr3 0x1af4000 -> pgd[0x002] 0x19fe000 -> pmd[0x1bf] 0x3f911000 -> pte[0x10a] 0x13fc05000 -> phys 0x13fc05123\n");
+	r = RUN_FAKE("translate:write:drop", "translate", "1234", "0xb7f0a123");
+	EXPECT_EQ(r.status, 0);
+	EXPECT_HAS(r.out, "3-level paging\n");
+	EXPECT_HAS(r.out, "the address, split 2/9/9/12:\n");
+	EXPECT_HASNT(r.out, "sign extension");
+	EXPECT_HAS(r.out, "bits 31-30 PGD index   2 (0x002)\n");
+	EXPECT_HAS(r.out, "bits 29-21 PMD index 447 (0x1bf)\n");
+	EXPECT_HAS(r.out, "bits 20-12 PTE index 266 (0x10a)\n");
+	EXPECT_HAS(r.out, "bits 11-0  offset in the 4K page 0x123\n");
+	EXPECT_HASNT(r.out, "PUD");
+	EXPECT_HAS(r.out, "PGD[  2] = 0x00000000019fe001 -> PMD table at 0x19fe000\n");
+	EXPECT_HAS(r.out, "PMD[447] = 0x000000003f911067 -> PTE table at 0x3f911000\n");
+	/* a frame above 4 GiB: PAE's 64-bit entries */
+	EXPECT_HAS(r.out, "PTE[266] = 0x000000013fc05867 -> frame 0x13fc05000 (4K)\n");
+	EXPECT_HAS(r.out, "phys = frame 0x13fc05000 + offset 0x123 = 0x000000013fc05123\n");
+	/* no NX bit set: executable */
+	EXPECT_HAS(r.out, "(pwuad-x---)");
+	EXPECT_HAS(r.out, "path cr3 0x1af4000 -> pgd[0x002] 0x19fe000");
+	EXPECT(widest(r.out, NULL) <= 80);
+	run_free(&r);
+	r = RUN_FAKE("translate:write:drop", "-j", "translate", "1234", "0xb7f0a123");
+	o = parse_json(r.out);
+	EXPECT_EQ(jint(o, "levels"), 3);
+	EXPECT_EQ(jlen(o, "split"), 4);
+	EXPECT_STREQ(jstr(o, "split.0.level"), "pgd");
+	EXPECT_STREQ(jstr(o, "split.0.bits"), "31-30");
+	EXPECT_STREQ(jstr(o, "split.1.bits"), "29-21");
+	EXPECT_EQ(jint(o, "split.2.index"), 0x10a);
+	EXPECT_STREQ(jstr(o, "split.3.bits"), "11-0");
+	EXPECT_EQ(jlen(o, "walk"), 3);
+	EXPECT_STREQ(jstr(o, "walk.1.level"), "pmd");
+	EXPECT_STREQ(jstr(o, "walk.1.next"), "0x3f911000");
+	EXPECT_STREQ(jstr(o, "phys"), "0x13fc05123");
+	json_object_put(o);
+	run_free(&r);
+
+	/* a 2 MiB THP: the split ends at the pmd */
+	put("sys/kernel/debug/vmview/1234/translate",
+	    "vaddr: 0x00000000b6a12345\n"
+	    "vma: 0x00000000b6a00000-0x00000000b6c00000 rw-p\n"
+	    "split: 2/9/21 pgd=0x002 pmd=0x1b5 offset=0x12345\n"
+	    "pgd[0x002] = 0x00000000019fe001\n"
+	    "pmd[0x1b5] = 0x00000000234000e7\n"
+	    "leaf: 0x00000000b6a00000 pmd 0x00000000234000e7 present pfn=0x23400 flags=present,rw,user,accessed,dirty,pse page=anon,large order=9 mapcount=1\n"
+	    "phys: 0x0000000023412345\n"
+	    "path: cr3 0x1af4000 -> pgd[0x002] 0x19fe000 -> pmd[0x1b5] 0x23400000 -> phys 0x23412345\n");
+	r = RUN_FAKE("translate:write:drop", "translate", "1234", "0xb6a12345");
+	EXPECT_HAS(r.out, "bits 20-0  offset in the 2M page 0x12345\n");
+	EXPECT_HAS(r.out, "PMD[437] = 0x00000000234000e7 -> frame 0x23400000 (2M)\n");
+	EXPECT_HASNT(r.out, "PTE index");
+	run_free(&r);
+	/* a swap entry: PAE's inverted offset, type in bits 59..63 */
+	put("sys/kernel/debug/vmview/1234/translate",
+	    "vaddr: 0x00000000b7f0b000\n"
+	    "vma: 0x00000000b7f00000-0x00000000b7f20000 rw-p\n"
+	    "split: 2/9/9/12 pgd=0x002 pmd=0x1bf pte=0x10b offset=0x000\n"
+	    "pgd[0x002] = 0x00000000019fe001\n"
+	    "pmd[0x1bf] = 0x000000003f911067\n"
+	    "pte[0x10b] = 0x07fffffffffff800\n"
+	    "leaf: 0x00000000b7f0b000 pte 0x07fffffffffff800 swap pfn=- swap=0:0x3 flags=-\n"
+	    "stop: pte swap\n"
+	    "path: cr3 0x1af4000 -> pgd[0x002] 0x19fe000 -> pmd[0x1bf] 0x3f911000 -> pte[0x10b] swap\n");
+	r = RUN_FAKE("translate:write:drop", "-j", "translate", "1234", "0xb7f0b000");
+	EXPECT_EQ(r.status, 0);
+	o = parse_json(r.out);
+	EXPECT_STREQ(jstr(o, "stop"), "pte swap");
+	EXPECT(jget(o, "walk.2.next") == NULL);
+	EXPECT_STREQ(jstr(o, "leaf.swap.offset"), "0x3");
+	json_object_put(o);
+	run_free(&r);
+	/* beyond 32 bits: not a user address, said before asking */
+	r = RUN("translate", "1234", "0x100000000");
+	EXPECT_EQ(r.status, 8);
+	EXPECT_HAS(r.err, "3-level paging");
+	run_free(&r);
+}
+
+UNIT_TEST(translate_2level)
+{
+	struct json_object *o;
+	struct run r;
+
+	i386_tree(2);
+	put("sys/kernel/debug/vmview/1234/translate",
+	    "vaddr: 0x0000000008049123\n"
+	    "vma: 0x0000000008049000-0x00000000080e6000 r-xp\n"
+	    "split: 10/10/12 pgd=0x020 pte=0x049 offset=0x123\n"
+	    "pgd[0x020] = 0x0000000001a2c067\n"
+	    "pte[0x049] = 0x0000000003fc0025\n"
+	    "leaf: 0x0000000008049000 pte 0x0000000003fc0025 present pfn=0x3fc0 flags=present,user,accessed page=file order=0 mapcount=2\n"
+	    "phys: 0x0000000003fc0123\n"
+	    "path: cr3 0x1af4000 -> pgd[0x020] 0x1a2c000 -> pte[0x049] 0x3fc0000 -> phys 0x3fc0123\n");
+	r = RUN_FAKE("translate:write:drop", "translate", "1234", "0x8049123");
+	EXPECT_EQ(r.status, 0);
+	EXPECT_HAS(r.out, "2-level paging\n");
+	EXPECT_HAS(r.out, "the address, split 10/10/12:\n");
+	EXPECT_HAS(r.out, "bits 31-22 PGD index  32 (0x020)\n");
+	EXPECT_HAS(r.out, "bits 21-12 PTE index  73 (0x049)\n");
+	EXPECT_HASNT(r.out, "PMD");
+	EXPECT_HAS(r.out, "PGD[ 32] = 0x0000000001a2c067 -> PTE table at 0x1a2c000\n");
+	EXPECT_HAS(r.out, "PTE[ 73] = 0x0000000003fc0025 -> frame 0x3fc0000 (4K)\n");
+	EXPECT(widest(r.out, NULL) <= 80);
+	run_free(&r);
+	r = RUN_FAKE("translate:write:drop", "-j", "translate", "1234", "0x8049123");
+	o = parse_json(r.out);
+	EXPECT_EQ(jint(o, "levels"), 2);
+	EXPECT_EQ(jlen(o, "split"), 3);
+	EXPECT_STREQ(jstr(o, "split.0.bits"), "31-22");
+	EXPECT_STREQ(jstr(o, "split.1.bits"), "21-12");
+	EXPECT_EQ(jlen(o, "walk"), 2);
+	json_object_put(o);
+	run_free(&r);
+
+	/* a 4 MiB leaf in the pgd */
+	put("sys/kernel/debug/vmview/1234/translate",
+	    "vaddr: 0x00000000b6c12345\n"
+	    "vma: 0x00000000b6c00000-0x00000000b7000000 rw-p\n"
+	    "split: 10/22 pgd=0x2db offset=0x012345\n"
+	    "pgd[0x2db] = 0x00000000234000e7\n"
+	    "leaf: 0x00000000b6c00000 pgd 0x00000000234000e7 present pfn=0x23400 flags=present,rw,user,accessed,dirty,pse page=anon,large order=10 mapcount=1\n"
+	    "phys: 0x0000000023412345\n"
+	    "path: cr3 0x1af4000 -> pgd[0x2db] 0x23400000 -> phys 0x23412345\n");
+	r = RUN_FAKE("translate:write:drop", "translate", "1234", "0xb6c12345");
+	EXPECT_EQ(r.status, 0);
+	EXPECT_HAS(r.out, "bits 31-22 PGD index 731 (0x2db)\n");
+	EXPECT_HAS(r.out, "bits 21-0  offset in the 4M page 0x12345\n");
+	EXPECT_HAS(r.out, "PGD[731] = 0x00000000234000e7 -> frame 0x23400000 (4M)\n");
+	EXPECT_HAS(r.out, "phys = frame 0x23400000 + offset 0x12345 = 0x0000000023412345\n");
+	run_free(&r);
+	r = RUN_FAKE("translate:write:drop", "-j", "translate", "1234", "0xb6c12345");
+	o = parse_json(r.out);
+	EXPECT_EQ(jlen(o, "split"), 2);
+	EXPECT_STREQ(jstr(o, "split.1.bits"), "21-0");
+	EXPECT_STREQ(jstr(o, "leaf.level"), "pgd");
+	EXPECT_EQ(jint(o, "leaf.size_bytes"), 4 << 20);
+	json_object_put(o);
+	run_free(&r);
+}
+
+/* PAE's pmd tables, all allocated with the pgd: explained, not "differ". */
+UNIT_TEST(summary_pae_pmds)
+{
+	struct json_object *o;
+	struct run r;
+
+	i386_tree(3);
+	sh("mkdir -p %s/sys/devices/system/cpu/vulnerabilities && echo 'Mitigation: PTI' > %s/sys/devices/system/cpu/vulnerabilities/meltdown",
+	   root, root);
+	/* 2 pmd and 7 pte tables found, 1 deposited; 5 pmds preallocated */
+	sh("sed -i 's/^pgtables_bytes:.*/pgtables_bytes: 53248/; s/^walk_pgtables_bytes:.*/walk_pgtables_bytes: 40960/; s/^table_pud:.*/table_pud: 0/; s/^table_pmd:.*/table_pmd: 2/; s/^table_pte:.*/table_pte: 7/' %s/sys/kernel/debug/vmview/1234/mm",
+	   root);
+	r = RUN("summary", "1234");
+	EXPECT_EQ(r.status, 0);
+	EXPECT_HAS(r.out, "paging       3-level");
+	EXPECT_HAS(r.out, "52K in tables: pmd 2, pte 7, +1 deposited\n");
+	EXPECT_HAS(r.out, "walk finds 40K, the kernel counts 52K: agree once the 3");
+	EXPECT_HAS(r.out, "preallocated PAE pmd tables");
+	EXPECT_HAS(r.out, "PTI's user pgd");
+	EXPECT_HASNT(r.out, "differ");
+	EXPECT(widest(r.out, "spaces") <= 80);
+	run_free(&r);
+	r = RUN("-j", "summary", "1234");
+	o = parse_json(r.out);
+	EXPECT_EQ(jint(o, "pae_preallocated_pmds"), 5);
+	EXPECT(json_object_get_boolean(jget(o, "pgtables_agree")));
+	json_object_put(o);
+	run_free(&r);
+	/* without PTI: 3 pmd tables, so 4K more is not explained */
+	sh("echo 'Not affected' > %s/sys/devices/system/cpu/vulnerabilities/meltdown",
+	   root);
+	r = RUN("summary", "1234");
+	EXPECT_HAS(r.out, "differ");
+	run_free(&r);
+	sh("sed -i 's/^pgtables_bytes:.*/pgtables_bytes: 45056/' %s/sys/kernel/debug/vmview/1234/mm",
+	   root);
+	r = RUN("summary", "1234");
+	EXPECT_HAS(r.out, "agree once the 1\n               preallocated PAE pmd table the walk");
+	EXPECT_HAS(r.out, "the user half's 3");
+	run_free(&r);
+	r = RUN("-j", "summary", "1234");
+	o = parse_json(r.out);
+	EXPECT_EQ(jint(o, "pae_preallocated_pmds"), 3);
+	json_object_put(o);
+	run_free(&r);
+}
+
+/* 2 levels: tables are pte tables only, a THP is a 4 MiB pgd leaf. */
+UNIT_TEST(summary_2level)
+{
+	struct json_object *o;
+	struct run r;
+
+	i386_tree(2);
+	sh("sed -i 's/^pgtables_bytes:.*/pgtables_bytes: 12288/; s/^walk_pgtables_bytes:.*/walk_pgtables_bytes: 12288/; s/^table_pud:.*/table_pud: 0/; s/^table_pmd:.*/table_pmd: 0/' %s/sys/kernel/debug/vmview/1234/mm",
+	   root);
+	r = RUN("summary", "1234");
+	EXPECT_EQ(r.status, 0);
+	EXPECT_HAS(r.out, "12K in tables: pte 2, +1 deposited\n");
+	EXPECT_HAS(r.out, ": agree\n");
+	EXPECT_HAS(r.out, "1 PGD leaf (4M); THP mode: always");
+	run_free(&r);
+	r = RUN("-j", "summary", "1234");
+	o = parse_json(r.out);
+	EXPECT(jget(o, "pae_preallocated_pmds") == NULL);
+	json_object_put(o);
+	run_free(&r);
+}
+
+/* verify prints every leaves_ size the module gives. */
+UNIT_TEST(verify_leaves_per_paging)
+{
+	struct run r;
+
+	i386_tree(2);
+	put("sys/kernel/debug/vmview/1234/shadow",
+	    "levels: 2\nnodes_pgd: 1\nnodes_pte: 5\nnodes_pte_wide: 0\nbytes: 12288\n"
+	    "leaves_4k: 70\nleaves_4m: 1\nfills: 2\ninvalidations: 3\nretries: 0\n"
+	    "dirty_ranges: 0\nverify_mode: full\n");
+	r = RUN("verify", "1234");
+	EXPECT_HAS(r.out, "shadow: 6 nodes in 12K: pgd 1 pte 5\n");
+	EXPECT_HAS(r.out, "leaves: 70 x 4K, 1 x 4M; 2 fills, 3 invalidations, 0 retries\n");
+	EXPECT_HASNT(r.out, "2M");
+	EXPECT_HASNT(r.out, "1G");
+	run_free(&r);
+	i386_tree(3);
+	put("sys/kernel/debug/vmview/1234/shadow",
+	    "levels: 3\nnodes_pgd: 1\nnodes_pmd: 2\nnodes_pte: 5\nbytes: 12288\n"
+	    "leaves_4k: 70\nleaves_2m: 1\nfills: 2\ninvalidations: 3\nretries: 0\n");
+	r = RUN("verify", "1234");
+	EXPECT_HAS(r.out, "leaves: 70 x 4K, 1 x 2M; 2 fills");
+	EXPECT_HASNT(r.out, "1G");
+	run_free(&r);
+}
+
+/* A paging mode the CLI does not know: said, not guessed. */
+UNIT_TEST(unknown_paging_refused)
+{
+	struct run r;
+
+	new_tree();
+	sh("sed -i 's/^levels: 4/levels: 6/' %s/proc/vmview", root);
+	r = RUN("summary", "1234");
+	EXPECT_EQ(r.status, 1);
+	EXPECT_HAS(r.err, "levels: 6");
+	run_free(&r);
+	sh("sed -i '/^levels:/d' %s/proc/vmview", root);
+	r = RUN("summary", "1234");
+	EXPECT_EQ(r.status, 1);
+	EXPECT_HAS(r.err, "(none)");
 	run_free(&r);
 }
 
