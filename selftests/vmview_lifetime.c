@@ -22,7 +22,8 @@
  * - A tracked process killed (SIGKILL) while a thread reads its ptes
  *   over and over: every read gives data or ESRCH, nothing else.
  * - No global stalls (issue 16): process A maps enough zero pages that a
- *   full verify takes over a second; tracking and untracking a small
+ *   full verify takes about a second (on x86-64; on i386 what its 3 GiB
+ *   of user space holds: a few hundred ms); tracking and untracking a small
  *   process B takes less than a quarter of that while A's verify is in
  *   flight, while A is untracked under it, and while A's PID is tracked
  *   again as a read of its old directory is in flight (that track must
@@ -40,6 +41,7 @@
  * lockdown closes, in between).  Every test restores the module's loaded
  * state, but the lockdown test cannot reload it.
  */
+#include <limits.h>
 #include <poll.h>
 #include <pthread.h>
 #include <sched.h>
@@ -63,8 +65,11 @@
 #define EXEC_ENV	"VMV_LIFETIME_EXECED"
 #define EXEC_COMM	"vmv_execd"
 #define MAX_TARGETS	8
-/* An event's range when it covers the whole address space. */
-#define WHOLE		"0x0000000000000000-0xffffffffffffffff"
+/*
+ * An event's range when it covers the whole address space: 0 to
+ * ULONG_MAX, what exit_mmap() unmaps (0xffffffff on i386).
+ */
+#define WHOLE_FMT	"0x%016lx-0x%016lx"
 
 /* The files that need the address space, and those that do not. */
 static const char * const mm_files[] = {
@@ -438,7 +443,7 @@ TEST_F_TIMEOUT(lifetime, rmmod_while_reading, 300)
 static void expect_gone(struct __test_metadata *_metadata, pid_t pid,
 			const char *why)
 {
-	char last[256], before[256], path[96], *ev;
+	char last[256], before[256], path[96], want[64], *ev;
 	ssize_t n;
 	size_t i;
 
@@ -455,9 +460,11 @@ static void expect_gone(struct __test_metadata *_metadata, pid_t pid,
 	ASSERT_NE(NULL, ev) TH_LOG("events: %s", strerror(errno));
 	line_from_end(ev, 0, last, sizeof(last));
 	line_from_end(ev, 1, before, sizeof(before));
-	EXPECT_NE(NULL, strstr(before, " release " WHOLE))
+	snprintf(want, sizeof(want), " release " WHOLE_FMT, 0UL, ULONG_MAX);
+	EXPECT_NE(NULL, strstr(before, want))
 		TH_LOG("after it %s: %s, then %s", why, before, last);
-	EXPECT_NE(NULL, strstr(last, " unmap " WHOLE))
+	snprintf(want, sizeof(want), " unmap " WHOLE_FMT, 0UL, ULONG_MAX);
+	EXPECT_NE(NULL, strstr(last, want))
 		TH_LOG("after it %s: %s, then %s", why, before, last);
 	free(ev);
 }
@@ -756,14 +763,18 @@ TEST_F_TIMEOUT(lifetime, killed_while_reading, 300)
 
 /*
  * A full verify of A should take about STALL_VERIFY_MS; below STALL_MIN_MS
- * a stall cannot be told from noise (SKIP).  A is grown from STALL_FIRST
- * up to at most STALL_MAX bytes to get there.
+ * a stall cannot be told from noise (SKIP).  A is grown from stall_sizes()'
+ * first size up to at most its max to get there.  Where A cannot grow
+ * that far (i386: 2.25 GiB of zero pages verify in 240 to 700 ms under
+ * TCG, as busy as the host is), STALL_MIN_MS still leaves a bound (a
+ * quarter of a verify: 30 ms or more) far above what B's track and
+ * untrack take when nothing stalls (a few ms), and far below what they
+ * take behind A's verify (most of one: it has run an eighth of a verify
+ * when B starts).
  */
 #define STALL_VERIFY_MS	1200
-#define STALL_MIN_MS	300
-#define GIB		(1024 * MIB)
-#define STALL_FIRST	(4 * GIB)
-#define STALL_MAX	(48 * GIB)
+#define STALL_MIN_MS	120
+#define GIB		(1024ULL * MIB)
 #define STALL_TRIES	3	/* runs of a part before it fails */
 #define STALL_SETUP_MS	600000	/* the most populating or tracking A may take */
 
@@ -843,6 +854,23 @@ static int zero_target_start(struct vmv_child *t, size_t size)
 		_exit(0);
 	}
 	return ack_wait(t, STALL_SETUP_MS);
+}
+
+/*
+ * How big A starts, the most it may grow to, and the step its growth is
+ * rounded to (whole pages, as userfaultfd wants): 4 GiB, 48 GiB and 1
+ * GiB on x86-64; on i386, whose user space is 3 GiB (TASK_SIZE), three
+ * quarters of that at most (A's mappings must fit between the program
+ * and its stack), a quarter of it to start with.
+ */
+static void stall_sizes(unsigned long long *first, unsigned long long *max,
+			unsigned long long *step)
+{
+	*max = vmv_task_size() / 4 * 3 / MIB * MIB;
+	if (*max > 48 * GIB)
+		*max = 48 * GIB;
+	*first = *max / 4 < 4 * GIB ? *max / 4 / MIB * MIB : 4 * GIB;
+	*step = *first / 4;
 }
 
 static int zero_target_grow(struct vmv_child *t, size_t more)
@@ -1132,7 +1160,7 @@ TEST_F_TIMEOUT(lifetime, no_global_stall, 1200)
 {
 	struct vmv_child *a = &self->t[0], *b = &self->t[1];
 	struct stall s = { .hang = STALL_SETUP_MS };
-	size_t size = STALL_FIRST, more;
+	unsigned long long size, max, step, more;
 	struct op *v, *ua = NULL, *ta;
 	long long d = 0, d2, t0 = now_ms(), t;
 	struct b_cycle c;
@@ -1145,6 +1173,7 @@ TEST_F_TIMEOUT(lifetime, no_global_stall, 1200)
 	s.tracked = self->base_tracked + 1;
 
 	/* A, grown until a full verify takes about STALL_VERIFY_MS. */
+	stall_sizes(&size, &max, &step);
 	ASSERT_EQ(0, zero_target_start(a, size));
 	s.a = a->pid;
 	ASSERT_EQ(0, op_run(op_track, s.a, s.hang, &s.track_ms, NULL));
@@ -1155,17 +1184,17 @@ TEST_F_TIMEOUT(lifetime, no_global_stall, 1200)
 		ASSERT_LT(0, d) TH_LOG("verify of A: %s", strerror(-d));
 		ASSERT_LT(0, d2) TH_LOG("verify of A: %s", strerror(-d2));
 		d = d < d2 ? d : d2;
-		ksft_print_msg("lifetime: A maps %zu GiB: a full verify takes %lld ms\n",
-			       size / GIB, d);
-		if (d >= STALL_VERIFY_MS * 3 / 4 || size >= STALL_MAX || i == 3)
+		ksft_print_msg("lifetime: A maps %llu MiB: a full verify takes %lld ms\n",
+			       size / MIB, d);
+		if (d >= STALL_VERIFY_MS * 3 / 4 || size >= max || i == 3)
 			break;
-		more = size / (d > 10 ? d : 10) * STALL_VERIFY_MS - size;
+		more = size * STALL_VERIFY_MS / (d > 10 ? d : 10);
+		more = more > size ? more - size : 0;
 		if (more < size / 4)
 			more = size / 4;
-		/* Whole GiB (userfaultfd wants whole pages). */
-		more = (more + GIB - 1) / GIB * GIB;
-		if (more > STALL_MAX - size)
-			more = STALL_MAX - size;
+		more = (more + step - 1) / step * step;
+		if (more > max - size)
+			more = max - size;
 		/* Grown, then a new shadow: filled by track, not verify. */
 		ASSERT_EQ(0, vmv_untrack(s.a));
 		ASSERT_EQ(0, zero_target_grow(a, more));
@@ -1175,10 +1204,12 @@ TEST_F_TIMEOUT(lifetime, no_global_stall, 1200)
 	s.verify_ms = d;
 	s.bound = s.verify_ms / 4;
 	s.hang = 60000 + 10 * (s.verify_ms + s.track_ms);
-	ksft_print_msg("lifetime: A maps %zu GiB of zero pages (made in %lld ms):\n",
-		       size / GIB, now_ms() - t0);
+	ksft_print_msg("lifetime: A maps %llu MiB of zero pages (made in %lld ms):\n",
+		       size / MIB, now_ms() - t0);
 	ksft_print_msg("lifetime:   track %lld ms, full verify %lld ms\n",
 		       s.track_ms, s.verify_ms);
+	/* The harness ends the test with _exit(): flush now. */
+	fflush(stdout);
 	if (s.verify_ms < STALL_MIN_MS)
 		SKIP(return, "a full verify of A takes %lld ms here: too quick to tell a stall",
 		     s.verify_ms);

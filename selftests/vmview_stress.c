@@ -26,8 +26,10 @@
  * The test unloads vmview first (counters start at 0) and restores the
  * module's loaded state at the end.
  *
- * No silent gaps (issue 16), the gaps tests: a target keeps 8 MiB (four
- * THPs) mapped and populated the whole time while splitting their PMDs
+ * No silent gaps (issue 16), the gaps tests: a target keeps four THPs (8
+ * MiB; 16 MiB on i386 without PAE, where a THP is a 4 MiB leaf of the
+ * pgd and "PMD" below means that pgd entry) mapped and populated the
+ * whole time while splitting their PMDs
  * (mprotect() of one page) and joining them again (variant collapse:
  * MADV_COLLAPSE, 6.1 and later, else SKIP; variant remap: a fresh THP
  * moved over one by mremap(), every kernel).  Every dump of ptes and
@@ -66,10 +68,24 @@
 #define NR_READERS	4
 #define NR_TRACKERS	2
 #define NR_SLOTS	12
-#define HUGE		(2UL << 20)
+#define HUGE_MAX	(4UL << 20)	/* the largest THP (i386 without PAE) */
 #define NO_HOLE		(~0UL)
 #define MAX_ERRNO	160	/* errnos above it are counted together */
 #define QUIESCE_MS	60000
+
+/*
+ * This guest's paging (vmv_paging()) and the size of its THPs: 2 MiB at
+ * the pmd level, 4 MiB at the pgd level on i386 without PAE.  Set by the
+ * fixtures' setup, before any target is forked.
+ */
+static struct vmv_paging paging;
+static unsigned long huge;
+
+static void paging_init(void)
+{
+	paging = vmv_paging();
+	huge = 1UL << vmv_huge_shift();
+}
 
 /* --- the target ------------------------------------------------------------ */
 
@@ -111,13 +127,13 @@ struct slot {
 struct mutator {
 	struct stress_ctl *ctl;
 	int id;
-	unsigned long rng;
+	unsigned long long rng;
 	struct slot s[NR_SLOTS];
 };
 
-static unsigned long rnd(unsigned long *x)
+static unsigned long long rnd(unsigned long long *x)
 {
-	/* xorshift64 */
+	/* xorshift64 (64 bits on i386 too) */
 	*x ^= *x << 13;
 	*x ^= *x >> 7;
 	*x ^= *x << 17;
@@ -218,26 +234,26 @@ static bool do_map(struct mutator *m, struct slot *s)
 	return true;
 }
 
-/* A 2 MiB-aligned anonymous THP, written whole. */
+/* An anonymous THP, aligned to its size, written whole. */
 static bool do_thp(struct slot *s)
 {
 	unsigned long a, i;
 	char *p;
 
 	slot_unmap(s);
-	p = mmap(NULL, 2 * HUGE, PROT_READ | PROT_WRITE,
+	p = mmap(NULL, 2 * huge, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
 		return false;
-	a = ((unsigned long)p + HUGE - 1) & ~(HUGE - 1);
+	a = ((unsigned long)p + huge - 1) & ~(huge - 1);
 	if (a > (unsigned long)p)
 		munmap(p, a - (unsigned long)p);
-	munmap((char *)a + HUGE, (unsigned long)p + 2 * HUGE - a - HUGE);
+	munmap((char *)a + huge, (unsigned long)p + 2 * huge - a - huge);
 	s->p = (char *)a;
-	s->len = HUGE;
+	s->len = huge;
 	s->kind = SLOT_THP;
-	madvise(s->p, HUGE, MADV_HUGEPAGE);
-	for (i = 0; i < HUGE / PG; i++)
+	madvise(s->p, huge, MADV_HUGEPAGE);
+	for (i = 0; i < huge / PG; i++)
 		touch(s, i, true);
 	return true;
 }
@@ -329,10 +345,10 @@ static bool do_madvise(struct mutator *m, struct slot *s, int advice)
 /* Split a THP in part: one page read-only, unmapped or zapped, or half. */
 static bool do_split(struct mutator *m, struct slot *s)
 {
-	unsigned long off = (1 + rnd(&m->rng) % (HUGE / PG - 2)) * PG;
+	unsigned long off = (1 + rnd(&m->rng) % (huge / PG - 2)) * PG;
 
 	if (s->kind != SLOT_THP || s->frozen || s->hole != NO_HOLE ||
-	    s->len != HUGE)
+	    s->len != huge)
 		return false;
 	switch (rnd(&m->rng) % 4) {
 	case 0:
@@ -348,7 +364,7 @@ static bool do_split(struct mutator *m, struct slot *s)
 	case 2:
 		return !madvise(s->p + off, PG, MADV_DONTNEED);
 	default:
-		return !madvise(s->p, HUGE / 2, MADV_DONTNEED);
+		return !madvise(s->p, huge / 2, MADV_DONTNEED);
 	}
 }
 
@@ -448,7 +464,7 @@ static void target_main(struct stress_ctl *ctl)
 	for (i = 0; i < NR_MUTATORS; i++) {
 		m[i].ctl = ctl;
 		m[i].id = i;
-		m[i].rng = 0x9e3779b97f4a7c15UL * (i + 1) ^ getpid();
+		m[i].rng = 0x9e3779b97f4a7c15ULL * (i + 1) ^ getpid();
 		if (!pthread_create(&th[i], NULL, mutator_main, &m[i]))
 			n++;
 	}
@@ -546,7 +562,7 @@ struct stress;
 
 struct worker {
 	struct stress *st;
-	unsigned long rng;
+	unsigned long long rng;
 	char *buf;
 	size_t cap;
 };
@@ -556,6 +572,7 @@ struct stress {
 	struct stress_ctl *ctl;
 	int stop;			/* the test's threads stop */
 	int levels;
+	unsigned long task_size;	/* where user space ends */
 	unsigned long ok[NR_OPS];
 	unsigned long bytes[NR_OPS];
 	unsigned long err[NR_OPS][MAX_ERRNO + 1];
@@ -687,7 +704,7 @@ static ssize_t read_chunks(struct worker *w, int fd, bool *partial)
 	return len;
 }
 
-/* A user address: one the target maps, or anything below 2^46. */
+/* A user address: one the target maps, or anything below TASK_SIZE. */
 static unsigned long pick_address(struct worker *w)
 {
 	struct stress_ctl *ctl = w->st->ctl;
@@ -700,7 +717,7 @@ static unsigned long pick_address(struct worker *w)
 		if (a)
 			return a;
 	}
-	return rnd(&w->rng) & ((1UL << 46) - 1);
+	return rnd(&w->rng) % w->st->task_size;
 }
 
 /* Before reading translate or verify (opened O_RDWR): what to write. */
@@ -725,9 +742,11 @@ static int prepare(struct worker *w, enum stress_op op, int fd)
 			len = snprintf(s, sizeof(s), "\n");
 			break;
 		default:
-			/* START < END <= 2^47 - 4 KiB (TASK_SIZE_MAX). */
-			a = pick_address(w) & ~(PG - 1) & ((1UL << 46) - 1);
+			/* START < END <= TASK_SIZE (TASK_SIZE_MAX). */
+			a = pick_address(w) & ~(PG - 1);
 			b = a + (1 + rnd(&w->rng) % 1024) * PG;
+			if (b > w->st->task_size)
+				b = w->st->task_size;
 			len = snprintf(s, sizeof(s), "0x%lx-0x%lx\n", a, b);
 			break;
 		}
@@ -960,6 +979,8 @@ FIXTURE_SETUP(stress)
 	ASSERT_NE(NULL, self->st);
 	pthread_mutex_init(&self->st->lock, NULL);
 	self->st->levels = vmv_expected_levels();
+	self->st->task_size = vmv_task_size();
+	paging_init();
 	self->st->ctl = mmap(NULL, sizeof(*self->st->ctl),
 			     PROT_READ | PROT_WRITE,
 			     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -1030,7 +1051,7 @@ static int start(struct stress *st, void *(*fn)(void *))
 	int ret;
 
 	w->st = st;
-	w->rng = 0x2545f4914f6cdd1dUL * (st->nr_th + 1) ^ now_ms();
+	w->rng = 0x2545f4914f6cdd1dULL * (st->nr_th + 1) ^ now_ms();
 	ret = pthread_create(&st->th[st->nr_th], NULL, fn, w);
 	if (!ret)
 		st->nr_th++;
@@ -1117,8 +1138,11 @@ TEST_F_TIMEOUT(stress, storm, STRESS_TIMEOUT)
  *
  *   [filler: GAPS_FILLER]  4 KiB pages (MADV_NOHUGEPAGE), written on demand
  *   [range: GAPS_LEN]      GAPS_THPS huge pages (MADV_HUGEPAGE), written whole
- *   [guard: HUGE]          PROT_NONE
- *   [spare: HUGE]          where a fresh THP is made before mremap() moves it
+ *   [guard: huge]          PROT_NONE
+ *   [spare: huge]          where a fresh THP is made before mremap() moves it
+ *
+ * (huge: 2 MiB, or 4 MiB at the pgd level on i386 without PAE, where a
+ * "PMD" below is that pgd entry.)
  *
  * Every page of the range stays mapped and present the whole time: the
  * range changes only under the mmap lock taken for writing (mprotect(),
@@ -1126,10 +1150,11 @@ TEST_F_TIMEOUT(stress, storm, STRESS_TIMEOUT)
  * see.  The filler puts the end of ptes.bin's first fill inside the range.
  */
 #define GAPS_THPS	4
-#define GAPS_LEN	(GAPS_THPS * HUGE)
+#define GAPS_LEN	(GAPS_THPS * huge)
 #define GAPS_PAGES	(GAPS_LEN / PG)
+#define GAPS_PAGES_MAX	(GAPS_THPS * HUGE_MAX / PG)
 #define GAPS_FILLER	(16UL << 20)
-#define GAPS_RESERVE	(GAPS_FILLER + GAPS_LEN + 2 * HUGE)
+#define GAPS_RESERVE	(GAPS_FILLER + GAPS_LEN + 2 * huge)
 #define GAPS_SECONDS	3	/* default of VMVIEW_GAPS_SECONDS */
 #define GAPS_WAIT_MS	60000	/* the longest a target's command may take */
 /*
@@ -1171,7 +1196,7 @@ struct gaps_ctl {
 /* One page of THP i made read-only and writable again: the PMD splits. */
 static int gaps_split(struct gaps_ctl *c, unsigned int i)
 {
-	char *p = (char *)c->range + i * HUGE + (17 + 31 * i) * PG;
+	char *p = (char *)c->range + i * huge + (17 + 31 * i) * PG;
 
 	if (mprotect(p, PG, PROT_READ) ||
 	    mprotect(p, PG, PROT_READ | PROT_WRITE))
@@ -1182,14 +1207,14 @@ static int gaps_split(struct gaps_ctl *c, unsigned int i)
 /* A fresh THP, written whole, at the spare slot. */
 static int gaps_fresh(struct gaps_ctl *c)
 {
-	char *p = mmap((void *)c->spare, HUGE, PROT_READ | PROT_WRITE,
+	char *p = mmap((void *)c->spare, huge, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
 	unsigned long i;
 
 	if (p == MAP_FAILED)
 		return -errno;
-	madvise(p, HUGE, MADV_HUGEPAGE);
-	for (i = 0; i < HUGE / PG; i++)
+	madvise(p, huge, MADV_HUGEPAGE);
+	for (i = 0; i < huge / PG; i++)
 		p[i * PG + (i & 63)] = (char)i;
 	return 0;
 }
@@ -1201,13 +1226,13 @@ static int gaps_fresh(struct gaps_ctl *c)
  */
 static int gaps_join(struct gaps_ctl *c, unsigned int i)
 {
-	char *to = (char *)c->range + i * HUGE;
+	char *to = (char *)c->range + i * huge;
 	int ret, tries;
 
 	if (!c->remap) {
 		/* EAGAIN: a page was busy for a moment (LRU, lock). */
 		for (tries = 0; tries < 3; tries++) {
-			if (!madvise(to, HUGE, MADV_COLLAPSE))
+			if (!madvise(to, huge, MADV_COLLAPSE))
 				return 0;
 			if (errno != EAGAIN)
 				break;
@@ -1217,7 +1242,7 @@ static int gaps_join(struct gaps_ctl *c, unsigned int i)
 	ret = gaps_fresh(c);
 	if (ret)
 		return ret;
-	if (mremap((void *)c->spare, HUGE, HUGE, MREMAP_MAYMOVE | MREMAP_FIXED,
+	if (mremap((void *)c->spare, huge, huge, MREMAP_MAYMOVE | MREMAP_FIXED,
 		   to) == MAP_FAILED)
 		return -errno;
 	return 0;
@@ -1234,7 +1259,7 @@ static int gaps_all(struct gaps_ctl *c, int (*fn)(struct gaps_ctl *,
 	return ret;
 }
 
-static void gaps_churn_once(struct gaps_ctl *c, unsigned long *rng,
+static void gaps_churn_once(struct gaps_ctl *c, unsigned long long *rng,
 			    bool *split)
 {
 	unsigned int i = rnd(rng) % GAPS_THPS;
@@ -1256,13 +1281,13 @@ static int gaps_map(struct gaps_ctl *c)
 	char *res, *p;
 	unsigned long i;
 
-	res = mmap(NULL, GAPS_RESERVE + HUGE, PROT_NONE,
+	res = mmap(NULL, GAPS_RESERVE + huge, PROT_NONE,
 		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (res == MAP_FAILED)
 		return -errno;
-	c->base = ((unsigned long)res + HUGE - 1) & ~(HUGE - 1);
+	c->base = ((unsigned long)res + huge - 1) & ~(huge - 1);
 	c->range = c->base + GAPS_FILLER;
-	c->spare = c->range + GAPS_LEN + HUGE;
+	c->spare = c->range + GAPS_LEN + huge;
 	p = mmap((void *)c->base, GAPS_FILLER, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
 	if (p == MAP_FAILED || madvise(p, GAPS_FILLER, MADV_NOHUGEPAGE))
@@ -1310,7 +1335,7 @@ static int gaps_run_cmd(struct gaps_ctl *c, bool *split, bool *churn)
 /* The target: set up, then run commands (and churn) until killed. */
 static void gaps_target(struct gaps_ctl *c)
 {
-	unsigned long rng = 0x9e3779b97f4a7c15UL ^ getpid();
+	unsigned long long rng = 0x9e3779b97f4a7c15ULL ^ getpid();
 	bool split[GAPS_THPS] = { false }, churn = false;
 	unsigned int seq;
 	int ret;
@@ -1436,8 +1461,8 @@ static int gaps_read(pid_t pid, struct gaps_dump *d, bool slow,
 
 /* What a dump says about the range: its leaves, in order. */
 struct gaps_view {
-	unsigned int nr, pmd, pte;
-	struct vmv_pte leaf[GAPS_PAGES];
+	unsigned int nr, pmd, pte;	/* pmd: huge leaves (pgd without PAE) */
+	struct vmv_pte leaf[GAPS_PAGES_MAX];
 };
 
 /* Take one leaf of the dump; false (and why) when something is wrong. */
@@ -1446,8 +1471,16 @@ static bool gaps_leaf(struct gaps_view *v, const struct vmv_pte *l,
 		      unsigned long *prev_end, unsigned long *cursor,
 		      char *why, size_t len)
 {
-	unsigned long end = vmv_pte_end(l);
+	unsigned long end;
 
+	/* Leaves are where this paging has tables: no folded level. */
+	if (l->level < 0 || l->level >= VMVIEW_NR_LEVELS ||
+	    !paging.bits[l->level]) {
+		snprintf(why, len, "leaf 0x%lx at level %d: not a level of %d-level paging",
+			 l->va, l->level, paging.levels);
+		return false;
+	}
+	end = l->va + vmv_pte_size(l);
 	if (l->va < *prev_end) {
 		snprintf(why, len,
 			 "leaf 0x%lx (%s) overlaps or comes before the leaf ending at 0x%lx",
@@ -1482,10 +1515,10 @@ static bool gaps_leaf(struct gaps_view *v, const struct vmv_pte *l,
 	}
 	*cursor = end;
 	v->leaf[v->nr++] = *l;
-	if (l->level == VMVIEW_LEVEL_PMD)
-		v->pmd++;
-	else
+	if (l->level == VMVIEW_LEVEL_PTE)
 		v->pte++;
+	else
+		v->pmd++;
 	return true;
 }
 
@@ -1588,7 +1621,7 @@ static bool gaps_pagemap(pid_t pid, unsigned long lo,
 			 const struct gaps_view *v, bool exact, char *why,
 			 size_t len)
 {
-	static unsigned long long pm[GAPS_PAGES];
+	static unsigned long long pm[GAPS_PAGES_MAX];
 	unsigned long long pfn;
 	unsigned int i, j, k;
 	int absent;
@@ -1660,6 +1693,7 @@ FIXTURE_SETUP(gaps)
 	unsigned long before = 0;
 	long long t0;
 
+	paging_init();
 	self->was_loaded = vmv_module_loaded();
 	ASSERT_EQ(0, vmv_ensure_loaded());
 	g->v = malloc(sizeof(*g->v));
@@ -1726,7 +1760,7 @@ static int gaps_seconds(void)
  * One dump of the quiet target, both formats: whole, and frame for frame
  * what pagemap says (a dump and pagemap taken again, up to 3 times, if
  * only the frames differ: compaction may move a page in between).
- * Returns the PMD leaves of the range (-1: failed).
+ * Returns the huge leaves of the range (-1: failed).
  */
 static int gaps_quiet_check(struct __test_metadata *_metadata,
 			    struct gaps_run *g, const char *when)
@@ -1828,8 +1862,9 @@ TEST_F_TIMEOUT(gaps, churn, 300)
 		       dumps[0], dumps[1]);
 	ksft_print_msg("gaps: %lu wrong in the range, %lu unstable, %lu other errors\n",
 		       bad, unstable, errs);
-	ksft_print_msg("gaps: the range with PMD leaves in %lu dumps, PTE leaves in %lu,\n",
-		       with_pmd, with_pte);
+	ksft_print_msg("gaps: the range with %s leaves in %lu dumps, pte leaves in %lu,\n",
+		       vmv_level_names[vmv_huge_level(&paging)], with_pmd,
+		       with_pte);
 	ksft_print_msg("gaps: both in %lu; %lu changes of layout between dumps\n",
 		       mixed, layouts);
 	fflush(stdout);
@@ -1907,7 +1942,7 @@ TEST_F_TIMEOUT(gaps, resume, 120)
 		/* Rejoined for real?  Else there was nothing to resume into. */
 		now = gaps_quiet_check(_metadata, g, "rejoined");
 		if (j.ret || now == 0)
-			SKIP(return, "no THP to resume into (%s: %s, %d PMD leaves)",
+			SKIP(return, "no THP to resume into (%s: %s, %d huge leaves)",
 			     variant->remap ? "a fresh THP" : "MADV_COLLAPSE",
 			     strerror(-j.ret), now);
 		if (gaps_unstable(ret)) {
@@ -1919,7 +1954,7 @@ TEST_F_TIMEOUT(gaps, resume, 120)
 		EXPECT_TRUE(ok || ret)
 			TH_LOG("%s resumed inside a rejoined THP: %s", name, why);
 		if (ok)
-			ksft_print_msg("gaps: resume: %s: %u PTE, %u PMD leaves (then %d PMDs)\n",
+			ksft_print_msg("gaps: resume: %s: %u PTE, %u huge leaves (then %d)\n",
 				       name, pte, pmd, now);
 	}
 	fflush(stdout);
