@@ -9,7 +9,8 @@
 #                           (6.1 and 6.12, images and headers), QEMU, busybox,
 #                           cpio, kmod, sparse, clang/libFuzzer,
 #                           linux-source-6.1 (kselftest headers, checkpatch)
-#                           and the arm64 cross compiler; kernels of other
+#                           and the arm64 cross compiler with its C
+#                           library (static arm64 guest programs); kernels of other
 #                           architectures are fetched by scripts/fetch.sh,
 #                           and so are the test guests' kernels Debian 12
 #                           does not have (5.10 from bullseye, 7.x from
@@ -31,6 +32,8 @@ build_pkgs=(gcc make pkg-config libelf-dev zlib1g-dev libjson-c-dev xz-utils)
 test_pkgs=(qemu-system-x86 busybox-static cpio kmod sparse clang-14
 	   libfuzzer-14-dev linux-image-amd64 linux-headers-amd64
 	   linux-source-6.1 python3 gcc-aarch64-linux-gnu
+	   libc6-dev-arm64-cross # arm64 guests: aarch64-linux-gnu-gcc -static
+	   # (scripts/guest-progs.sh); gcc-aarch64-linux-gnu only recommends it
 	   gcc-12-multilib # i386 guests: gcc -m32 (scripts/guest-progs.sh);
 	   # never the gcc-multilib metapackage: it conflicts with cross compilers
 	   wget) # wget: debootstrap (scripts/build-root.sh)

@@ -17,6 +17,10 @@
 #           libc6-dev-i386 need the biarch kernel headers of the amd64
 #           linux-libc-dev (asm/), which Debian links only in the
 #           gcc-multilib package: -idirafter adds them.
+#   arm64   build/progs/arm64: static arm64 programs, the same way with
+#           aarch64-linux-gnu-gcc (gcc-aarch64-linux-gnu and
+#           libc6-dev-arm64-cross, scripts/deps.sh test) against Debian's
+#           arm64 libelf, zlib and json-c (root "arm64-dev").
 #
 # Rebuilt every time (make decides what is stale).  Output of the builds
 # on stderr; exit status non-zero when a build fails.
@@ -45,6 +49,19 @@ i386)
 	make -s -C "$top/selftests" OUTPUT="$out/selftests" CC="$cc" \
 		KSFT="$top/build/ksrc/tools/testing/selftests" \
 		EXTRA_CFLAGS=-Wno-pointer-to-int-cast LDFLAGS=-static >&2
+	;;
+arm64)
+	root=$("$top/scripts/fetch.sh" arm64-dev libelf-dev:arm64 libelf1:arm64 \
+		zlib1g-dev:arm64 libjson-c-dev:arm64)
+	make -s -C "$top" ksrc >&2
+	out=$top/build/progs/arm64
+	cc=aarch64-linux-gnu-gcc
+	PKG_CONFIG_LIBDIR=$root/usr/lib/aarch64-linux-gnu/pkgconfig \
+	PKG_CONFIG_SYSROOT_DIR=$root \
+		make -s -C "$top/tools/vmview-cli" OUTPUT="$out/cli" CC="$cc" STATIC=1 >&2
+	ln -sfn cli/vmview-cli "$out/vmview-cli"
+	make -s -C "$top/selftests" OUTPUT="$out/selftests" CC="$cc" \
+		KSFT="$top/build/ksrc/tools/testing/selftests" LDFLAGS=-static >&2
 	;;
 *)
 	echo "guest-progs: no programs for $arch guests yet" >&2
