@@ -29,7 +29,7 @@ profile=${1:-test}
 here=$(cd "$(dirname "$0")" && pwd)
 
 build_pkgs=(gcc make pkg-config libelf-dev zlib1g-dev libjson-c-dev xz-utils)
-test_pkgs=(qemu-system-x86 busybox-static cpio kmod sparse clang-14
+test_pkgs=(qemu-system-x86 qemu-system-arm busybox-static cpio kmod sparse clang-14
 	   libfuzzer-14-dev linux-image-amd64 linux-headers-amd64
 	   linux-source-6.1 python3 gcc-aarch64-linux-gnu
 	   libc6-dev-arm64-cross # arm64 guests: aarch64-linux-gnu-gcc -static

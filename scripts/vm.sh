@@ -21,7 +21,7 @@
 #   -s  script run with busybox sh from /vmview (default: PAYLOAD/run.sh)
 #   -a  extra kernel command line (for example "no5lvl")
 #   -n  name used in the TAP lines (default: KVER)
-#   -Q  qemu-system-QEMU boots it: x86_64 (default) or i386
+#   -Q  qemu-system-QEMU boots it: x86_64 (default), i386 or aarch64
 #   -C  QEMU's -cpu (default max)
 #   -B  the static busybox of the guest's architecture (default /bin/busybox)
 #   -X  more QEMU options, split on blanks (for example "-icount shift=0")
@@ -31,6 +31,13 @@
 # The guest sets up swap on zram (the zram module and its dependencies are
 # taken from the guest kernel's own modules.dep), mounts proc, sysfs,
 # debugfs, devtmpfs and tmpfs, runs the script, dumps dmesg and powers off.
+# The kernel's console goes to the first serial port (console.log); the
+# script's output and the guest's reports come back on a channel of their
+# own (output.log): on x86 the second serial port (ttyS1); on arm64, whose
+# virt machine has a single PL011 (ttyAMA0, the console), a virtio-serial
+# port named "vmview" on virtio-pci, its drivers (virtio_pci,
+# virtio_console) loaded first from the guest's modules where they are not
+# built in (6.1 has them as modules, 6.12 built in).
 # The host side has a hard timeout (qemu is killed; nothing can hang) and
 # prints TAP lines for the guest itself:
 #   ok - NAME: guest ran to the end        (script finished, no timeout)
@@ -82,13 +89,29 @@ mdir=${mdir:-/lib/modules/$kver}
 [ -d "$mdir" ] || { echo "vm.sh: no modules in $mdir" >&2; exit 2; }
 [ -d "$payload" ] || { echo "vm.sh: no payload directory $payload" >&2; exit 2; }
 [ -x "$busybox" ] || { echo "vm.sh: no busybox $busybox" >&2; exit 2; }
-case $qemu in
-x86_64 | i386) ;;
-*) echo "vm.sh: cannot boot a qemu-system-$qemu guest yet (x86_64 and i386 only)" >&2; exit 2 ;;
-esac
-
 mkdir -p "$outdir"
 outdir=$(cd "$outdir" && pwd)
+
+# What differs between the machines: the console, the results channel
+# (a device, or "virtio:NAME" for a virtio-serial port the guest finds by
+# its name in sysfs), the modules the channel needs, and QEMU's options for
+# the machine and for the channel, which QEMU writes to output.log.
+case $qemu in
+x86_64 | i386)
+	console=ttyS0 channel=/dev/ttyS1 chanmods=
+	qmachine=() qchannel=(-serial "file:$outdir/output.log")
+	;;
+aarch64)
+	console=ttyAMA0 channel=virtio:vmview chanmods="virtio_pci virtio_console"
+	qmachine=(-M virt)
+	# shellcheck disable=SC2054 # commas: QEMU's option syntax
+	qchannel=(-device virtio-serial-pci
+		  -chardev "file,id=vmview,path=$outdir/output.log"
+		  -device virtserialport,chardev=vmview,name=vmview)
+	;;
+*) echo "vm.sh: cannot boot a qemu-system-$qemu guest (x86_64, i386 and aarch64 only)" >&2; exit 2 ;;
+esac
+
 root=$(mktemp -d "${TMPDIR:-/tmp}/vmview-initramfs.XXXXXX")
 trap 'rm -rf "$root"' EXIT
 
@@ -117,7 +140,9 @@ mapfile -t elves < <(find "$root/vmview" -type f -perm -u+x -exec sh -c \
 	'head -c 4 "$1" | grep -q ELF && echo "$1"' _ {} \;)
 [ ${#elves[@]} -gt 0 ] && copy_libs "${elves[@]}"
 
-# zram and what it depends on, in load order, decompressed.
+# Modules and what they depend on, in load order, decompressed: the
+# channel's (lib/vmview-mods/early, before the channel is opened) and
+# zram's (lib/vmview-mods/order).  Built-in ones are not in modules.dep.
 resolve() {
 	local mod=$1 line deps d
 	line=$(grep -E "(^|/)$mod\.ko(\.xz|\.zst|\.gz)?:" "$mdir/modules.dep") || return 0
@@ -127,17 +152,25 @@ resolve() {
 	done
 	echo "${line%%:*}"
 }
-: >"$root/lib/vmview-mods/order"
-for rel in $(resolve zram | awk '!seen[$0]++'); do
-	base=$(basename "$rel")
-	case "$base" in
-	*.xz) xz -dc "$mdir/$rel" >"$root/lib/vmview-mods/${base%.xz}"; base=${base%.xz} ;;
-	*.zst) zstd -qdc "$mdir/$rel" >"$root/lib/vmview-mods/${base%.zst}"; base=${base%.zst} ;;
-	*.gz) gzip -dc "$mdir/$rel" >"$root/lib/vmview-mods/${base%.gz}"; base=${base%.gz} ;;
-	*) cp "$mdir/$rel" "$root/lib/vmview-mods/$base" ;;
-	esac
-	echo "$base" >>"$root/lib/vmview-mods/order"
-done
+add_mods() { # list module...
+	local list=$1 rel base m
+	shift
+	: >"$root/lib/vmview-mods/$list"
+	for rel in $(for m in "$@"; do resolve "$m"; done | awk '!seen[$0]++'); do
+		base=$(basename "$rel")
+		case "$base" in
+		*.xz) xz -dc "$mdir/$rel" >"$root/lib/vmview-mods/${base%.xz}"; base=${base%.xz} ;;
+		*.zst) zstd -qdc "$mdir/$rel" >"$root/lib/vmview-mods/${base%.zst}"; base=${base%.zst} ;;
+		*.gz) gzip -dc "$mdir/$rel" >"$root/lib/vmview-mods/${base%.gz}"; base=${base%.gz} ;;
+		*) cp "$mdir/$rel" "$root/lib/vmview-mods/$base" ;;
+		esac
+		echo "$base" >>"$root/lib/vmview-mods/$list"
+	done
+}
+# shellcheck disable=SC2086 # a list of names
+add_mods early $chanmods
+add_mods order zram
+echo "$channel" >"$root/etc/vmview-channel"
 
 cat >"$root/init" <<'INIT'
 #!/bin/busybox sh
@@ -150,7 +183,34 @@ mount -t devtmpfs devtmpfs /dev
 mount -t debugfs debugfs /sys/kernel/debug
 mount -t tmpfs tmpfs /tmp
 mkdir -p /dev/shm /dev/pts && mount -t tmpfs tmpfs /dev/shm
-exec 3>/dev/ttyS1
+# The results channel (/etc/vmview-channel): a serial port, or
+# virtio:NAME, the virtio-serial port of that name once its drivers are
+# loaded (devtmpfs makes /dev/vportNpM; the name, which the host sends
+# after the port appears, is in sysfs; 30 s at most).
+for m in $(cat /lib/vmview-mods/early); do
+	insmod /lib/vmview-mods/$m || echo "vmview: insmod $m failed" >/dev/console
+done
+chan=$(cat /etc/vmview-channel)
+case $chan in
+virtio:*)
+	i=0
+	while [ $i -lt 300 ]; do
+		for p in /sys/class/virtio-ports/*; do
+			if [ "$(cat "$p/name" 2>/dev/null)" = "${chan#virtio:}" ] && [ -c "/dev/${p##*/}" ]; then
+				chan=/dev/${p##*/}
+				break 2
+			fi
+		done
+		i=$((i + 1))
+		sleep 0.1
+	done
+	;;
+esac
+if [ ! -c "$chan" ]; then
+	echo "vmview: no results channel ($(cat /etc/vmview-channel))" >/dev/console
+	poweroff -f
+fi
+exec 3>"$chan"
 echo VMVIEW-BOOTED >&3
 for m in $(cat /lib/vmview-mods/order); do
 	insmod /lib/vmview-mods/$m 2>&3 || echo "insmod $m failed" >&3
@@ -180,13 +240,14 @@ chmod +x "$root/init"
 boot() {
 	: >"$outdir/console.log"
 	: >"$outdir/output.log"
-	timeout -k 10 "$timeout" "qemu-system-$qemu" \
+	# shellcheck disable=SC2086 # -X: split on blanks
+	timeout -k 10 "$timeout" "qemu-system-$qemu" "${qmachine[@]}" \
 		-accel tcg -cpu "$cpu" -smp 2 -m "$mem" \
 		-nodefaults -display none -no-reboot \
 		-kernel "$kimg" -initrd "$outdir/initramfs.cpio" \
-		-append "console=ttyS0 quiet panic=-1 oops=panic $kargs" \
+		-append "console=$console quiet panic=-1 oops=panic $kargs" \
 		-serial "file:$outdir/console.log" \
-		-serial "file:$outdir/output.log" $extra </dev/null
+		"${qchannel[@]}" $extra </dev/null
 }
 start=$(date +%s)
 boot
