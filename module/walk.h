@@ -115,38 +115,38 @@ static inline int vmv_levels(void)
 /*
  * The kernel's geometry of @level, the one place vmview reads it: the
  * entries of a table (1 when the level is folded) and the shift of the
- * address range one entry maps.
+ * address range one entry maps.  A switch, not a table: with 5-level
+ * paging some of these are variables set at boot.
  */
-static inline unsigned long vmv_level_ptrs(enum vmview_level level)
+struct vmv_level_geom {
+	unsigned long ptrs;
+	unsigned int shift;
+};
+
+static inline struct vmv_level_geom vmv_level_geom(enum vmview_level level)
 {
 	switch (level) {
 	case VMVIEW_LEVEL_PTE:
-		return PTRS_PER_PTE;
+		return (struct vmv_level_geom){ PTRS_PER_PTE, PAGE_SHIFT };
 	case VMVIEW_LEVEL_PMD:
-		return PTRS_PER_PMD;
+		return (struct vmv_level_geom){ PTRS_PER_PMD, PMD_SHIFT };
 	case VMVIEW_LEVEL_PUD:
-		return PTRS_PER_PUD;
+		return (struct vmv_level_geom){ PTRS_PER_PUD, PUD_SHIFT };
 	case VMVIEW_LEVEL_P4D:
-		return PTRS_PER_P4D;
+		return (struct vmv_level_geom){ PTRS_PER_P4D, P4D_SHIFT };
 	default:
-		return PTRS_PER_PGD;
+		return (struct vmv_level_geom){ PTRS_PER_PGD, PGDIR_SHIFT };
 	}
+}
+
+static inline unsigned long vmv_level_ptrs(enum vmview_level level)
+{
+	return vmv_level_geom(level).ptrs;
 }
 
 static inline unsigned int vmv_level_shift(enum vmview_level level)
 {
-	switch (level) {
-	case VMVIEW_LEVEL_PTE:
-		return PAGE_SHIFT;
-	case VMVIEW_LEVEL_PMD:
-		return PMD_SHIFT;
-	case VMVIEW_LEVEL_PUD:
-		return PUD_SHIFT;
-	case VMVIEW_LEVEL_P4D:
-		return P4D_SHIFT;
-	default:
-		return PGDIR_SHIFT;
-	}
+	return vmv_level_geom(level).shift;
 }
 
 /* Is @level folded into the level above (one entry a table)? */
