@@ -527,21 +527,6 @@ FIXTURE_TEARDOWN(cli)
 
 /* --- the tests --------------------------------------------------------------- */
 
-/*
- * With PAE, pgd_alloc() allocates every pmd table at once and counts
- * them in pgtables_bytes: 4 and PTI's user copy (5) when PTI is on, the
- * 3 of the user half when the kernel's pmd is shared (no PTI).
- */
-static int pae_preallocated_pmds(void)
-{
-	char *m = vmv_read_file("/sys/devices/system/cpu/vulnerabilities/meltdown",
-				NULL);
-	int pmds = m && strstr(m, "PTI") ? 5 : 3;
-
-	free(m);
-	return pmds;
-}
-
 /* Is the workload's THP region as large as a huge page (4 MiB on 2 levels)? */
 static bool wl_thp_can_be_huge(void)
 {
@@ -668,7 +653,7 @@ TEST_F(cli, summary_vs_status)
 	EXPECT_EQ(status_kb(pid, "VmPTE"), jnum(r.json, "pgtables_bytes"));
 	if (vmv_paging().levels == 3) {
 		/* PAE: the pmd tables pgd_alloc() made, reached or not */
-		int pmds = pae_preallocated_pmds();
+		int pmds = vmv_pae_preallocated_pmds();
 
 		EXPECT_EQ(jnum(r.json, "pgtables_bytes"),
 			  jnum(r.json, "walk_pgtables_bytes") +

@@ -38,7 +38,8 @@
  *    reports every page soft-dirty); a kernel without soft-dirty bits
  *    (32-bit x86) skips the softdirty variant;
  *  - with PAE, pgtables_bytes also counts the pmd tables allocated with
- *    the pgd (pae_pmds()) that no VMA is under, which no walk reaches.
+ *    the pgd (vmv_pae_preallocated_pmds()) that no VMA is under, which
+ *    no walk reaches.
  */
 #include <ctype.h>
 #include <limits.h>
@@ -1257,23 +1258,6 @@ static void thp_mode(char *out, size_t len)
 	free(t);
 }
 
-/*
- * The pmd tables the kernel allocates with the pgd under PAE, all
- * counted in pgtables_bytes (arch/x86/mm/pgtable.c): one for each of
- * the four pgd entries when PTI is on (the kernel's pmd is then not
- * shared) plus one for PTI's user copy of the pgd, three (the user
- * part) when PTI is off.
- */
-static int pae_pmds(void)
-{
-	char *t = vmv_read_file("/sys/devices/system/cpu/vulnerabilities/meltdown",
-				NULL);
-	bool pti = t && strstr(t, "PTI");
-
-	free(t);
-	return pti ? 5 : 3;
-}
-
 /* The table counts of PID/mm: the accounting rule and the ptes lines. */
 static void cmp_mm_tables(struct cmp *c, struct snap *s)
 {
@@ -1315,7 +1299,7 @@ static void cmp_mm_tables(struct cmp *c, struct snap *s)
 	 */
 	prealloc = 0;
 	if (pg->levels == 3)
-		prealloc = (long long)PG * (pae_pmds() -
+		prealloc = (long long)PG * (vmv_pae_preallocated_pmds() -
 					    tables[VMVIEW_LEVEL_PMD]);
 	if (bytes != walk + prealloc)
 		MISMATCH(c,

@@ -74,16 +74,14 @@
 #define QUIESCE_MS	60000
 
 /*
- * This guest's paging (vmv_paging()) and the size of its THPs: 2 MiB at
- * the pmd level, 4 MiB at the pgd level on i386 without PAE.  Set by the
- * fixtures' setup, before any target is forked.
+ * The size of this guest's THPs: 2 MiB at the pmd level, 4 MiB at the
+ * pgd level on i386 without PAE.  Set by the fixtures' setup, before any
+ * target is forked.
  */
-static struct vmv_paging paging;
 static unsigned long huge;
 
 static void paging_init(void)
 {
-	paging = vmv_paging();
 	huge = 1UL << vmv_huge_shift();
 }
 
@@ -1475,9 +1473,9 @@ static bool gaps_leaf(struct gaps_view *v, const struct vmv_pte *l,
 
 	/* Leaves are where this paging has tables: no folded level. */
 	if (l->level < 0 || l->level >= VMVIEW_NR_LEVELS ||
-	    !paging.bits[l->level]) {
+	    !vmv_paging_once()->bits[l->level]) {
 		snprintf(why, len, "leaf 0x%lx at level %d: not a level of %d-level paging",
-			 l->va, l->level, paging.levels);
+			 l->va, l->level, vmv_paging_once()->levels);
 		return false;
 	}
 	end = l->va + vmv_pte_size(l);
@@ -1863,7 +1861,7 @@ TEST_F_TIMEOUT(gaps, churn, 300)
 	ksft_print_msg("gaps: %lu wrong in the range, %lu unstable, %lu other errors\n",
 		       bad, unstable, errs);
 	ksft_print_msg("gaps: the range with %s leaves in %lu dumps, pte leaves in %lu,\n",
-		       vmv_level_names[vmv_huge_level(&paging)], with_pmd,
+		       vmv_level_names[vmv_huge_level(vmv_paging_once())], with_pmd,
 		       with_pte);
 	ksft_print_msg("gaps: both in %lu; %lu changes of layout between dumps\n",
 		       mixed, layouts);

@@ -298,9 +298,9 @@ static inline int vmv_huge_level(const struct vmv_paging *p)
 /* Their size's shift: 21 (2 MiB), or 22 (4 MiB) without PAE. */
 static inline unsigned int vmv_huge_shift(void)
 {
-	struct vmv_paging p = vmv_paging();
+	const struct vmv_paging *p = vmv_paging_once();
 
-	return p.shift[vmv_huge_level(&p)];
+	return p->shift[vmv_huge_level(p)];
 }
 
 /*
@@ -313,6 +313,23 @@ static inline unsigned long long vmv_task_size(void)
 		return 0xc0000000ULL;
 	return vmv_expected_levels() == 5 ? (1ULL << 56) - PG :
 					    (1ULL << 47) - PG;
+}
+
+/*
+ * With PAE, pgd_alloc() allocates every pmd table with the pgd and counts
+ * them all in pgtables_bytes (arch/x86/mm/pgtable.c): one for each of
+ * the four pgd entries when PTI is on (the kernel's pmd is then not
+ * shared) plus one for PTI's user copy of the pgd (5), the three of the
+ * user part when PTI is off.
+ */
+static inline int vmv_pae_preallocated_pmds(void)
+{
+	char *t = vmv_read_file("/sys/devices/system/cpu/vulnerabilities/meltdown",
+				NULL);
+	bool pti = t && strstr(t, "PTI");
+
+	free(t);
+	return pti ? 5 : 3;
 }
 
 /* A "key: N" line of /proc/vmview; -1 when absent or unreadable. */
