@@ -145,6 +145,16 @@ static inline const struct path *vmv_file_path(struct file *file)
  */
 static inline void vmv_swap_types(struct vmv_layout *l)
 {
+	l->type_hwpoison = VMV_NO_TYPE;
+	l->type_migration_read = VMV_NO_TYPE;
+	l->type_migration_read_exclusive = VMV_NO_TYPE;
+	l->type_migration_write = VMV_NO_TYPE;
+	l->type_device_private_read = VMV_NO_TYPE;
+	l->type_device_private_write = VMV_NO_TYPE;
+	l->type_device_exclusive_read = VMV_NO_TYPE;
+	l->type_device_exclusive_write = VMV_NO_TYPE;
+	l->type_marker = VMV_NO_TYPE;
+	l->type_swapin_error = VMV_NO_TYPE;
 	l->max_swapfiles = MAX_SWAPFILES;
 #if SWP_HWPOISON_NUM
 	l->type_hwpoison = SWP_HWPOISON;
@@ -322,5 +332,42 @@ static inline bool vmv_pte_mkmarker(pte_t *pte)
 	return false;
 #endif
 }
+
+/*
+ * Levels folded at boot.  An arm64 kernel built for 52-bit addresses
+ * (Debian's 6.12: CONFIG_PGTABLE_LEVELS 5 with 4 KiB pages, 4 with 16
+ * KiB) folds its top level when the CPU has no LPA2 and runs with 48
+ * bits (pgtable_l5_enabled(), pgtable_l4_enabled()): PTRS_PER_P4D (or
+ * _PUD) still says 512, but the entry read there is the top table's,
+ * indexed by p4d_index() in the page pgd_offset() points into.  x86's
+ * 5-level kernels fold the same way through variables (PTRS_PER_P4D is
+ * 1 under no5lvl) and need nothing here; arm64 kernels before 6.9
+ * (no pgtable_l4_enabled()) fold only at build time.
+ */
+static inline bool vmv_boot_folded(enum vmview_level level)
+{
+#if defined(CONFIG_ARM64) && defined(VMV_HAVE_ARM64_BOOT_FOLDING)
+#if CONFIG_PGTABLE_LEVELS > 4
+	if (level == VMVIEW_LEVEL_P4D)
+		return !pgtable_l5_enabled();
+#endif
+#if CONFIG_PGTABLE_LEVELS > 3
+	if (level == VMVIEW_LEVEL_PUD)
+		return !pgtable_l4_enabled();
+#endif
+#endif
+	return false;
+}
+
+/*
+ * The end of user space for every task: TASK_SIZE_MAX, or on arm64
+ * (whose TASK_SIZE_MAX is the configured VA_BITS, 52 on Debian's 6.12
+ * even when the CPU runs with 48) what a 64-bit task gets at this boot.
+ */
+#ifdef CONFIG_ARM64
+#define VMV_TASK_SIZE_MAX	TASK_SIZE_64
+#else
+#define VMV_TASK_SIZE_MAX	TASK_SIZE_MAX
+#endif
 
 #endif /* _VMV_COMPAT_H */

@@ -18,6 +18,7 @@
 #include <linux/threads.h>
 #include <linux/uaccess.h>
 
+#include "compat.h"
 #include "dump.h"
 #include "inspect.h"
 #include "mirror.h"
@@ -104,7 +105,7 @@ static int vmv_str_to_addr(char *s, unsigned long max, unsigned long *addr)
 	return 0;
 }
 
-/* A user address: 0x-hex or decimal, below TASK_SIZE_MAX. */
+/* A user address: 0x-hex or decimal, below VMV_TASK_SIZE_MAX. */
 static int vmv_parse_addr(const char __user *ubuf, size_t count, loff_t *ppos,
 			  unsigned long *addr)
 {
@@ -114,11 +115,11 @@ static int vmv_parse_addr(const char __user *ubuf, size_t count, loff_t *ppos,
 	ret = vmv_copy_word(buf, sizeof(buf), ubuf, count, ppos);
 	if (ret)
 		return ret;
-	return vmv_str_to_addr(buf, TASK_SIZE_MAX - 1, addr);
+	return vmv_str_to_addr(buf, VMV_TASK_SIZE_MAX - 1, addr);
 }
 
 /*
- * A range START-END of user addresses (START < END <= TASK_SIZE_MAX), or
+ * A range START-END of user addresses (START < END <= VMV_TASK_SIZE_MAX), or
  * a lone newline for "everything" (both 0).
  */
 static int vmv_parse_range(const char __user *ubuf, size_t count,
@@ -144,9 +145,9 @@ static int vmv_parse_range(const char __user *ubuf, size_t count,
 	if (!dash)
 		return -EINVAL;
 	*dash = '\0';
-	ret = vmv_str_to_addr(buf, TASK_SIZE_MAX - 1, start);
+	ret = vmv_str_to_addr(buf, VMV_TASK_SIZE_MAX - 1, start);
 	if (!ret)
-		ret = vmv_str_to_addr(dash + 1, TASK_SIZE_MAX, end);
+		ret = vmv_str_to_addr(dash + 1, VMV_TASK_SIZE_MAX, end);
 	if (!ret && *start >= *end)
 		ret = -EINVAL;
 	return ret;

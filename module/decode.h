@@ -25,6 +25,23 @@
 #define VMV_FLAG(f)	(1U << (f))
 
 /*
+ * A decoded entry's flags word: the flags of its architecture's
+ * vocabulary in bits 0..16 (VMV_FLAG(VMVIEW_F_*), or VMVIEW_ARM64_F_* on
+ * arm64: the uapi header lists which numbers both share), and in bits
+ * 24..26 the memory type of a present entry (enum vmview_mt; 0, none, on
+ * x86).  One word, so that what a line's tail shows is one value.
+ */
+#define VMV_FLAGS_MASK		0x1ffffU
+#define VMV_MT_SHIFT		24
+#define VMV_MT_MASK		0x7U
+#define VMV_MT(mt)		((u32)(mt) << VMV_MT_SHIFT)
+
+static inline enum vmview_mt vmv_flags_mt(u32 flags)
+{
+	return (enum vmview_mt)((flags >> VMV_MT_SHIFT) & VMV_MT_MASK);
+}
+
+/*
  * What differs between kernels and paging modes, as data: the decoder
  * has no other source.  The module fills it once at load from the
  * running kernel's constants (arch/ARCH/layout.c), the host tests by hand
@@ -77,22 +94,70 @@ struct vmv_layout {
 	u64 swp_soft_dirty_mask;	/* _PAGE_SWP_SOFT_DIRTY, or 0 */
 	u64 swp_uffd_wp_mask;		/* _PAGE_SWP_UFFD_WP, or 0 */
 	u64 swp_exclusive_mask;		/* _PAGE_SWP_EXCLUSIVE, or 0 */
+
+	/*
+	 * arm64's descriptors (arch/arm64/vmv_arch.h), 0 on x86: the
+	 * output address bits 50..51 that LPA2 keeps in bits 8..9
+	 * (PTE_ADDR_HIGH, moved up by PTE_ADDR_HIGH_SHIFT) when it is
+	 * enabled at boot, the shareability bits when they are not that,
+	 * the bits that keep a not-valid entry present (6.12:
+	 * PTE_PRESENT_INVALID; 6.1: PTE_PROT_NONE and
+	 * PMD_PRESENT_INVALID), the uffd-wp bit of a present entry, and
+	 * which memory type (enum vmview_mt) each AttrIndx is in the
+	 * kernel's MAIR_EL1.
+	 */
+	u64 pfn_high_mask;
+	u8 pfn_high_shift;
+	u64 sh_mask;
+	u64 present_invalid_mask;
+	u64 uffd_wp_mask;
+	u8 mt[8];
 };
 
 struct vmv_decoded {
 	enum vmview_kind kind;
 	u64 pfn;		/* frame, or VMVIEW_NO_PFN */
-	u32 flags;		/* VMV_FLAG(VMVIEW_F_*) */
+	u32 flags;		/* VMV_FLAG(VMVIEW_F_*) | VMV_MT(mt) */
 	u8 swap_type;		/* for swap-format entries */
 	u64 swap_offset;	/* for swap-format entries */
 	u8 page_shift;		/* size mapped by a leaf: 12, 21, 22 or 30 */
 	bool writable;		/* a present leaf allows writes */
 };
 
-/* Name of a kind ("present", "swap", ...) and of a level ("pte", ...). */
+/*
+ * Name of a kind ("present", "swap", ...), of a level ("pte", ...), of a
+ * flag of this architecture (VMV_ARCH_FLAGS, vmv_arch.h: both
+ * vocabularies have VMVIEW_NR_FLAGS words) and of a memory type.
+ */
 extern const char * const vmv_kind_names[VMVIEW_NR_KINDS];
 extern const char * const vmv_level_names[VMVIEW_NR_LEVELS];
 extern const char * const vmv_flag_names[VMVIEW_NR_FLAGS];
+extern const char * const vmv_mt_names[VMVIEW_NR_MTS];
+
+/*
+ * The kind of a swap-format entry of swap @type: a swap entry below
+ * max_swapfiles, else the special type it is (a marker or 6.1's swap-in
+ * error when none matches).  Every architecture's decoder asks this.
+ */
+static inline enum vmview_kind vmv_swap_kind(const struct vmv_layout *l,
+					     u8 type)
+{
+	if (type < l->max_swapfiles)
+		return VMVIEW_KIND_SWAP;
+	if (type == l->type_migration_read ||
+	    type == l->type_migration_read_exclusive ||
+	    type == l->type_migration_write)
+		return VMVIEW_KIND_MIGRATION;
+	if (type == l->type_device_private_read ||
+	    type == l->type_device_private_write)
+		return VMVIEW_KIND_DEVICE_PRIVATE;
+	if (type == l->type_device_exclusive_read ||
+	    type == l->type_device_exclusive_write)
+		return VMVIEW_KIND_DEVICE_EXCLUSIVE;
+	if (type == l->type_hwpoison)
+		return VMVIEW_KIND_HWPOISON;
+	return VMVIEW_KIND_MARKER;	/* marker, swapin error */
+}
 
 /*
  * Decode one entry found at a level (its Linux name: the level of a

@@ -20,6 +20,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
+#include "compat.h"
 #include "dump.h"
 #include "target.h"
 #include "vmview.h"
@@ -124,15 +125,17 @@ static __always_inline int vmv_ptes_pte(struct vmv_walk *w, pte_t *ptep,
 
 	if (vmv_pte_info_fast(w->vma, e, &pi)) {
 		u32 flags = vmv_pte_present_flags(&vmv_layout, e);
+		u64 pfn = vmv_pte_pfn(&vmv_layout, e);
 
 		if (d->binary) {
-			vmv_rec_present_pte(vmv_dump_rec(d), addr, e, flags,
-					    &pi);
+			vmv_rec_present_pte(vmv_dump_rec(d), addr, e, pfn,
+					    flags, &pi);
 			d->count += sizeof(struct vmview_pte);
 		} else {
 			d->count += vmv_fmt_present_pte(&d->cache,
 							d->buf + d->count,
-							addr, e, flags, &pi);
+							addr, e, pfn, flags,
+							&pi);
 		}
 		return 0;
 	}
@@ -214,13 +217,13 @@ static int vmv_dump_fill(struct vmv_dump *d)
 		w.mm = vmv_target_lock_mm(d->t, &ret);
 		if (!w.mm)
 			break;
-		ret = vmv_walk(&w, d->next, TASK_SIZE_MAX);
+		ret = vmv_walk(&w, d->next, VMV_TASK_SIZE_MAX);
 		vmv_target_unlock_mm(w.mm);
 		if (ret < 0)
 			break;
-		d->next = ret ? pw.stop : TASK_SIZE_MAX;
+		d->next = ret ? pw.stop : VMV_TASK_SIZE_MAX;
 		ret = 0;
-		if (pw.full || d->next >= TASK_SIZE_MAX)
+		if (pw.full || d->next >= VMV_TASK_SIZE_MAX)
 			return 0;
 		cond_resched();
 	} while (!fatal_signal_pending(current));
@@ -315,7 +318,7 @@ ssize_t vmv_dump_read(struct vmv_dump *d, char __user *ubuf, size_t size,
 	}
 	while (copied < size) {
 		if (d->from == d->count) {
-			if (d->next >= TASK_SIZE_MAX)
+			if (d->next >= VMV_TASK_SIZE_MAX)
 				break;
 			ret = vmv_dump_fill(d);
 			if (ret)

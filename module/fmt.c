@@ -9,13 +9,34 @@
 /* The words of ptes, from the ABI's lists. */
 const char * const vmv_kind_names[] = VMVIEW_NAMES(VMVIEW_KINDS);
 const char * const vmv_level_names[] = VMVIEW_NAMES(VMVIEW_LEVELS);
-const char * const vmv_flag_names[] = VMVIEW_NAMES(VMVIEW_FLAGS);
+const char * const vmv_flag_names[] = VMVIEW_NAMES(VMV_ARCH_FLAGS);
+const char * const vmv_mt_names[] = VMVIEW_NAMES(VMVIEW_MTS);
 const char * const vmv_page_flag_names[] = VMVIEW_NAMES(VMVIEW_PFLAGS);
 
 /* The enums come from the uapi lists; the record's fields must hold them. */
 static_assert(VMVIEW_NR_KINDS - 1 <= VMVIEW_META_KIND_MASK &&
+	      VMVIEW_NR_ARCHS - 1 <= VMVIEW_META_ARCH_MASK &&
 	      VMVIEW_NR_LEVELS - 1 <= VMVIEW_META_LEVEL_MASK &&
+	      VMVIEW_NR_MTS - 1 <= VMV_MT_MASK &&
 	      VMVIEW_NR_FLAGS <= 17 && VMVIEW_NR_PFLAGS <= 14);
+static_assert(ARRAY_SIZE(vmv_flag_names) == VMVIEW_NR_FLAGS);
+static_assert(!(VMV_MT_MASK & ~VMVIEW_META_MT_MASK));
+
+/* The flags both vocabularies share have the same numbers (uapi). */
+#define VMV_SAME(a, b)	((int)(a) == (int)(b))
+static_assert(VMV_SAME(VMVIEW_ARM64_NR_FLAGS, VMVIEW_NR_FLAGS) &&
+	      VMV_SAME(VMVIEW_ARM64_F_VALID, VMVIEW_F_PRESENT) &&
+	      VMV_SAME(VMVIEW_ARM64_F_DBM, VMVIEW_F_RW) &&
+	      VMV_SAME(VMVIEW_ARM64_F_USER, VMVIEW_F_USER) &&
+	      VMV_SAME(VMVIEW_ARM64_F_AF, VMVIEW_F_ACCESSED) &&
+	      VMV_SAME(VMVIEW_ARM64_F_DIRTY, VMVIEW_F_DIRTY) &&
+	      VMV_SAME(VMVIEW_ARM64_F_BLOCK, VMVIEW_F_PSE) &&
+	      VMV_SAME(VMVIEW_ARM64_F_UXN, VMVIEW_F_NX) &&
+	      VMV_SAME(VMVIEW_ARM64_F_SPECIAL, VMVIEW_F_SPECIAL) &&
+	      VMV_SAME(VMVIEW_ARM64_F_UFFD_WP, VMVIEW_F_UFFD_WP) &&
+	      VMV_SAME(VMVIEW_ARM64_F_DEVMAP, VMVIEW_F_DEVMAP) &&
+	      VMV_SAME(VMVIEW_ARM64_F_PROTNONE, VMVIEW_F_PROTNONE) &&
+	      VMV_SAME(VMVIEW_ARM64_F_EXCLUSIVE, VMVIEW_F_EXCLUSIVE));
 
 static const char vmv_hex_digits[16] = "0123456789abcdef";
 
@@ -119,7 +140,12 @@ static size_t vmv_fmt_tail(char *buf, u32 flags,
 	char *p = buf;
 
 	p += vmv_fmt_str(p, " flags=");
-	p += vmv_fmt_names(p, flags, vmv_flag_names, VMVIEW_NR_FLAGS);
+	p += vmv_fmt_names(p, flags & VMV_FLAGS_MASK, vmv_flag_names,
+			   VMVIEW_NR_FLAGS);
+	if (vmv_flags_mt(flags) && vmv_flags_mt(flags) < VMVIEW_NR_MTS) {
+		p += vmv_fmt_str(p, " mt=");
+		p += vmv_fmt_str(p, vmv_mt_names[vmv_flags_mt(flags)]);
+	}
 	if (pi && pi->valid) {
 		p += vmv_fmt_str(p, " page=");
 		p += vmv_fmt_names(p, pi->flags, vmv_page_flag_names,

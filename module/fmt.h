@@ -4,14 +4,16 @@
  * builds into the module and into the host tests.
  *
  * A ptes line (Documentation/vmview.rst has the full contract):
- *   VADDR LEVEL ENTRY KIND pfn=PFN [swap=TYPE:OFFSET] flags=F,...
+ *   VADDR LEVEL ENTRY KIND pfn=PFN [swap=TYPE:OFFSET] flags=F,... [mt=M]
  *         [page=P,... order=N mapcount=N]
  * for example
  *   0x00007f1234560000 pte 0x8000000012345867 present pfn=0x12345
  *     flags=present,rw,user,accessed,dirty,nx,softdirty
  *     page=anon,lru,swapbacked order=0 mapcount=1
  * (one line).  VADDR and ENTRY are 0x and 16 hex digits; PFN is 0x-hex
- * or "-"; TYPE is decimal and OFFSET 0x-hex; an empty flag list is "-".
+ * or "-"; TYPE is decimal and OFFSET 0x-hex; an empty flag list is "-";
+ * M, a present entry's memory type, only where the architecture has one
+ * (arm64).
  */
 #ifndef _VMV_FMT_H
 #define _VMV_FMT_H
@@ -86,8 +88,10 @@ static inline u64 vmv_rec_meta(enum vmview_kind kind, enum vmview_level level,
 			       u32 flags)
 {
 	return (u64)kind << VMVIEW_META_KIND_SHIFT |
+	       (u64)VMV_ARCH << VMVIEW_META_ARCH_SHIFT |
 	       (u64)level << VMVIEW_META_LEVEL_SHIFT |
-	       (u64)flags << VMVIEW_META_FLAGS_SHIFT;
+	       (u64)vmv_flags_mt(flags) << VMVIEW_META_MT_SHIFT |
+	       (u64)(flags & VMV_FLAGS_MASK) << VMVIEW_META_FLAGS_SHIFT;
 }
 
 /* Write a record: @meta from vmv_rec_meta(), the page fields from @pi. */
@@ -102,14 +106,14 @@ static inline void vmv_rec_put(struct vmview_pte *rec, u64 vaddr, u64 entry,
 }
 
 /*
- * vmv_fmt_rec() for a present 4 KiB PTE with the flags of
- * vmv_pte_present_flags(), inline: the loop of a dump calls nothing.
+ * vmv_fmt_rec() for a present base-page PTE with the frame of
+ * vmv_pte_pfn() and the flags of vmv_pte_present_flags(), inline: the loop of a dump calls nothing.
  */
 static inline void vmv_rec_present_pte(struct vmview_pte *rec, u64 vaddr,
-				       u64 entry, u32 flags,
+				       u64 entry, u64 pfn, u32 flags,
 				       const struct vmv_page_info *pi)
 {
-	vmv_rec_put(rec, vaddr, entry, VMV_PTE_PFN(entry),
+	vmv_rec_put(rec, vaddr, entry, pfn,
 		    vmv_rec_meta(VMVIEW_KIND_PRESENT, VMVIEW_LEVEL_PTE, flags), pi);
 }
 
@@ -130,7 +134,7 @@ size_t vmv_fmt_names(char *buf, u32 mask, const char * const *names,
  * the cached tail a word at a time.  It may write up to 7 bytes past the
  * line's end (the buffer holds VMV_PTE_LINE_MAX).  Inline: a dump's
  * loop calls nothing for such a line unless its tail changed.
- * Little-endian only (x86-64, like the rest of vmview).
+ * Little-endian only (x86 and Debian's arm64, like the rest of vmview).
  */
 static inline void vmv_put8(char *p, u64 v)
 {
@@ -176,10 +180,10 @@ void vmv_fmt_cache_fill(struct vmv_fmt_cache *c, u32 flags,
 			const struct vmv_page_info *pi);
 
 static inline size_t vmv_fmt_present_pte(struct vmv_fmt_cache *c, char *buf,
-					 u64 vaddr, u64 entry, u32 flags,
+					 u64 vaddr, u64 entry, u64 pfn,
+					 u32 flags,
 					 const struct vmv_page_info *pi)
 {
-	u64 pfn = VMV_PTE_PFN(entry);
 	char *p = buf;
 	unsigned int i, n;
 

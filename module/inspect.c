@@ -34,6 +34,8 @@ struct vmv_count {
 	u64 last[VMVIEW_NR_LEVELS];		/* by the level pointing */
 	unsigned long deposited;
 	unsigned long thp_pmd;
+	unsigned long cont_ptes;	/* PTEs with the contiguous hint */
+	unsigned long cont_runs;	/* the aligned runs they start */
 };
 
 static int vmv_count_table(struct vmv_walk *w, unsigned long addr,
@@ -79,6 +81,33 @@ static int vmv_count_leaf(struct vmv_walk *w, unsigned long addr,
 	return 0;
 }
 
+#ifdef VMV_CONT_PTE
+/*
+ * A PTE with the contiguous hint (arm64): the hardware may hold its
+ * whole aligned run of CONT_PTES entries in one TLB entry (the kernel
+ * sets the hint on every entry of a run, contpte_convert(), or none).
+ */
+static __always_inline int vmv_count_pte(struct vmv_walk *w, pte_t *ptep,
+					 unsigned long addr, u64 e)
+{
+	struct vmv_count *c = w->private;
+
+	if (!(e & VMV_CONT_PTE) || !vmv_entry_maps_frame(&vmv_layout, e))
+		return 0;
+	c->cont_ptes++;
+	if (!((addr >> PAGE_SHIFT) & (CONT_PTES - 1)))
+		c->cont_runs++;
+	return 0;
+}
+
+/* Tables are counted by ->table; entries only for the contiguous hint. */
+static int vmv_count_pte_table(struct vmv_walk *w, pte_t *ptep,
+			       unsigned long addr, unsigned long end,
+			       unsigned long *resume)
+{
+	return vmv_walk_ptes(w, ptep, addr, end, resume, vmv_count_pte);
+}
+#else
 /* PTE tables are counted by ->table; their entries do not matter. */
 static int vmv_count_pte_table(struct vmv_walk *w, pte_t *ptep,
 			       unsigned long addr, unsigned long end,
@@ -86,6 +115,7 @@ static int vmv_count_pte_table(struct vmv_walk *w, pte_t *ptep,
 {
 	return 0;
 }
+#endif
 
 static const struct vmv_walk_ops vmv_count_ops = {
 	.table		= vmv_count_table,
@@ -143,7 +173,7 @@ int vmv_show_mm(struct seq_file *m, struct vmv_target *t)
 	if (!mm)
 		return ret;
 	w.mm = mm;
-	ret = vmv_walk(&w, 0, TASK_SIZE_MAX);
+	ret = vmv_walk(&w, 0, VMV_TASK_SIZE_MAX);
 	if (ret)
 		goto out;
 
@@ -180,6 +210,11 @@ int vmv_show_mm(struct seq_file *m, struct vmv_target *t)
 	seq_printf(m, "rss_shmem: %lu\n", vmv_mm_counter(mm, MM_SHMEMPAGES));
 	seq_printf(m, "swapents: %lu\n", vmv_mm_counter(mm, MM_SWAPENTS));
 	seq_printf(m, "thp_pmd: %lu\n", c.thp_pmd);
+#ifdef VMV_CONT_PTE
+	seq_printf(m, "cont_ptes: %lu\n", c.cont_ptes);
+	seq_printf(m, "cont_runs: %lu\n", c.cont_runs);
+	seq_printf(m, "cont_run_ptes: %lu\n", (unsigned long)CONT_PTES);
+#endif
 	vmv_target_unlock_mm(mm);
 	mutex_lock(&t->lock);
 	strscpy(thp, t->thp_mode, sizeof(thp));
@@ -287,7 +322,7 @@ static __always_inline int vmv_vma_pte(struct vmv_walk *w, pte_t *ptep,
 	struct vmv_vma_count *c = w->private;
 	struct vmv_decoded d;
 
-	if (vmv_entry_maps_frame(e)) {
+	if (vmv_entry_maps_frame(&vmv_layout, e)) {
 		c->rss += vmv_pte_maps_normal(&vmv_layout, e);
 		return 0;
 	}
@@ -344,7 +379,7 @@ static void *vmv_iter_start(struct seq_file *m, loff_t *pos)
 	else if (*pos != it->idx)
 		return ERR_PTR(-ESPIPE);
 	it->idx = *pos;
-	if (it->addr >= TASK_SIZE_MAX)
+	if (it->addr >= VMV_TASK_SIZE_MAX)
 		return NULL;
 	it->mm = vmv_target_lock_mm(it->t, &err);
 	return it->mm ? it : ERR_PTR(err);

@@ -40,6 +40,7 @@
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 
+#include "compat.h"
 #include "mirror.h"
 #include "mirror_priv.h"
 #include "shadow.h"
@@ -69,7 +70,7 @@ void vmv_ranges_add(struct vmv_ranges *rs, unsigned long start,
 	unsigned int i;
 
 	/* Clamp first: the release and soft-dirty ranges end at ~0UL. */
-	end = PAGE_ALIGN(min(end, TASK_SIZE_MAX));
+	end = PAGE_ALIGN(min(end, VMV_TASK_SIZE_MAX));
 	start &= PAGE_MASK;
 	if (rs->all || start >= end)
 		return;
@@ -292,7 +293,7 @@ int vmv_refill(struct vmv_mirror *m, struct mm_struct *mm)
 		if (m->dirty.all) {
 			vmv_ranges_clear(&m->dirty);
 			r.start = 0;
-			r.end = TASK_SIZE_MAX;
+			r.end = VMV_TASK_SIZE_MAX;
 		} else if (m->dirty.nr) {
 			r = m->dirty.r[--m->dirty.nr];
 		} else {
@@ -314,11 +315,11 @@ int vmv_refill(struct vmv_mirror *m, struct mm_struct *mm)
 
 /*
  * The shadow's geometry from the kernel's constants: a level for each
- * page-table level that is not folded (PTRS_PER_* above 1; the pte and
- * pgd levels always are), named after it in @names; leaves at PMD_SHIFT
- * (the pgd level when the pmd is folded, as on 2-level i386) and at
- * PUD_SHIFT when the pud is a level of its own; addresses below
- * TASK_SIZE_MAX rounded up to a power of two.  Returns NULL, or what
+ * page-table level that is not folded (vmv_level_ptrs() above 1; the pte
+ * and pgd levels always are), named after it in @names; leaves where the
+ * layout has them (the pmd stage's, a pgd leaf when the pmd is folded as
+ * on 2-level i386; pud leaves on x86-64 and arm64 4 KiB); addresses
+ * below VMV_TASK_SIZE_MAX rounded up to a power of two.  Returns NULL, or what
  * the shadow cannot hold (then the kernel's tables cannot be mirrored).
  */
 static const char *vmv_mirror_geom(struct vmv_shadow_geom *g,
@@ -328,8 +329,7 @@ static const char *vmv_mirror_geom(struct vmv_shadow_geom *g,
 	unsigned int l, shift = PAGE_SHIFT;
 
 	memset(g, 0, sizeof(*g));
-	if (PAGE_SHIFT != 12)
-		return "pages are not of 4 KiB";
+	g->page_shift = PAGE_SHIFT;
 	for (level = VMVIEW_LEVEL_PTE; level <= VMVIEW_LEVEL_PGD; level++) {
 		unsigned long ptrs = vmv_level_ptrs(level);
 
@@ -345,17 +345,21 @@ static const char *vmv_mirror_geom(struct vmv_shadow_geom *g,
 	}
 	g->leaf_levels = 1;
 	for (l = 0, shift = PAGE_SHIFT; l < g->levels; shift += g->bits[l++])
-		if (shift == PMD_SHIFT ||
-		    (PTRS_PER_PUD > 1 && shift == PUD_SHIFT))
-			g->leaf_levels |= 1U << l;
-	g->va_bits = fls64(TASK_SIZE_MAX - 1);
+		for (level = VMVIEW_LEVEL_PMD; level <= VMVIEW_LEVEL_PGD;
+		     level++)
+			if (vmv_layout.leaf_shift[level] == shift)
+				g->leaf_levels |= 1U << l;
+	g->va_bits = fls64(VMV_TASK_SIZE_MAX - 1);
 	/*
 	 * The widest frame a leaf maps: what the entries hold (the layout's
 	 * pfn_mask), and no more than a PFN in an unsigned long says (PAE's
 	 * entries hold 52 address bits, its PFNs 32).
 	 */
 	g->pfn_bits = min_t(unsigned int,
-			    fls64(vmv_layout.pfn_mask) - PAGE_SHIFT,
+			    max_t(unsigned int, fls64(vmv_layout.pfn_mask),
+				  vmv_layout.pfn_high_mask ?
+				  fls64(vmv_layout.pfn_high_mask) +
+				  vmv_layout.pfn_high_shift : 0) - PAGE_SHIFT,
 			    BITS_PER_LONG);
 	return vmv_shadow_geom_check(g);
 }
@@ -386,7 +390,7 @@ struct vmv_mirror *vmv_mirror_create(struct mm_struct *mm)
 	if (ret)
 		goto err_free;
 	m->dirty.all = true;
-	ret = mmu_interval_notifier_insert(&m->notifier, mm, 0, TASK_SIZE_MAX,
+	ret = mmu_interval_notifier_insert(&m->notifier, mm, 0, VMV_TASK_SIZE_MAX,
 					   &vmv_notifier_ops);
 	if (ret)
 		goto err_free;

@@ -4,10 +4,12 @@
  * no kernel state: it builds into the module, the host tests and the fuzzer.
  *
  * Geometry.  Levels are numbered from the bottom, like stats.nodes[]:
- * level 0 holds 4 KiB leaves (the hardware's pte tables), and level L is
- * indexed by the geom.bits[L] address bits from shift[L] = 12 + bits[0]
- * + ... + bits[L - 1] up; the root is level levels - 1.  A level whose
- * bit is set in geom.leaf_levels may hold leaves of 2^shift[L] bytes.
+ * level 0 holds page leaves of 2^page_shift bytes (the hardware's pte
+ * tables; 4 KiB, or 16 KiB on arm64's 16 KiB granule), and level L is
+ * indexed by the geom.bits[L] address bits from shift[L] = page_shift +
+ * bits[0] + ... + bits[L - 1] up; the root is level levels - 1.  A level
+ * whose bit is set in geom.leaf_levels may hold leaves of 2^shift[L]
+ * bytes.  PFNs count frames of 2^page_shift bytes, as the kernel's do.
  *
  *   x86-64, 4 or 5 levels  9 bits each: pte, pmd (2 MiB leaves), pud
  *                          (1 GiB leaves), (p4d,) pgd; addresses below
@@ -17,6 +19,18 @@
  *                          bound the caller gives (2^32 at most in Linux)
  *   i386, 2 levels         10, 10 bits: pte, pgd (4 MiB leaves);
  *                          addresses below 2^32, PFNs below 2^20
+ *   arm64 4 KiB, 3 to 5    9 bits each, as x86-64: 3 levels for 39-bit
+ *     levels               addresses, 4 for 48, 5 for 52 (LPA2, a top
+ *                          of 4 bits, 16 entries); leaves of 4 KiB,
+ *                          2 MiB and 1 GiB
+ *   arm64 16 KiB, 2 to 4   page_shift 14, 11 bits each: pte (16 KiB
+ *     levels               leaves), pmd (32 MiB leaves), (pud,) pgd;
+ *                          3 levels for 47-bit addresses, 4 for 48 (a
+ *                          top of 1 bit) and 52 (5 bits from bit 47, 32
+ *                          entries), 2 for 36; no 64 GiB leaves
+ *
+ * arm64's PFNs are below 2^(48 - page_shift), or 2^(52 - page_shift)
+ * with 52-bit physical addresses: the caller gives the bound.
  *
  * Node layout
  *
@@ -28,8 +42,13 @@
  *
  * Lowest node (level 0), 2^bits[0] entries in one of two forms:
  *   compact, u32:  PFN << 2 | W << 1 | V    PFN below 2^30 (frames in the
- *                                           first 4 TiB)
+ *                                           first 4 TiB, 16 TiB with
+ *                                           16 KiB pages)
  *   wide, u64:     PFN << 12 | W << 1 | V   any PFN
+ * The 12 of PFN << 12 is a fixed encoding, not the page size: a PFN of
+ * up to VMV_SHADOW_MAX_PFN_BITS (52) bits fits above the two tag bits
+ * whatever the page size, and 16 KiB pages need no more than 38 (52-bit
+ * physical addresses).
  * A lowest node is wide exactly while it holds a PFN of 2^30 or more:
  * vmv_shadow_set() replaces it with a wide copy when such a PFN arrives,
  * and it is replaced by a compact copy again when the last one leaves (if
@@ -51,15 +70,31 @@
  *     2048, wide 4096.  The kernel's pgd is 32 bytes too and not
  *     counted, but each process has its 3 user pmd tables from the start
  *     (with PTI all 4, and one for the user copy), 4096 bytes each, and
- *     pte tables of 4096 (512 8-byte entries).  The shadow has only the pmd nodes in
- *     use and half-size pte nodes: below pgtables_bytes as soon as it
- *     holds one pte node.
+ *     pte tables of 4096 (512 8-byte entries).  The shadow has only the
+ *     pmd nodes in use and half-size pte nodes: below pgtables_bytes as
+ *     soon as it holds one pte node.
  *   i386 without PAE: root 8192 bytes (1024 u64), compact pte nodes 4096
  *     (1024 u32, never wide: PFNs are below 2^20).  The kernel counts
  *     only its pte tables, 4096 bytes (1024 4-byte entries) each, not its
  *     pgd (4096): the shadow is pgtables_bytes plus 8192, its root, whose
  *     entries are twice as wide as the pgd's because they hold pointers
  *     of the host (64-bit in the host tests).
+ *   arm64 4 KiB: as x86-64, 4096-byte tables of which the kernel counts
+ *     the pud (unless folded), pmd and pte ones.  With 3 or 4 levels the
+ *     shadow's root is a full 4096-byte node: at or below pgtables_bytes
+ *     from two pte tables on.  With 5 levels (52-bit addresses) it is 128
+ *     bytes (16 u64), as is the kernel's pgd, and the p4d nodes 4096,
+ *     which the kernel does not count either: from three pte tables on
+ *     with one p4d node.
+ *   arm64 16 KiB: the kernel's tables are 16 KiB each (2048 8-byte
+ *     entries); it counts its pte, pmd and (with 4 levels) pud tables,
+ *     not the pgd.  The shadow's upper nodes are 16384 bytes (2048 u64),
+ *     compact pte nodes 8192 (2048 u32), wide 16384; its root is 16
+ *     bytes with 48-bit addresses (2 entries), 256 with 52-bit (32
+ *     entries), a full 16384 with 47-bit (3 levels) or 36-bit (2).  With
+ *     4 levels it stays below pgtables_bytes from its first pte node
+ *     (each saves 8192 bytes, more than the root); with 2 or 3, at or
+ *     below it from its second.
  *
  * Walks (set, lookup, invalidate, for_each) go down one path or recurse
  * only into entries that exist and overlap the range, at most
@@ -67,8 +102,6 @@
  * found by scanning a node once after an invalidation touched it.
  */
 #include "shadow.h"
-
-#define SH_BASE_SHIFT		12
 
 /* Bits of 64-bit entries (upper and wide nodes). */
 #define SH_LEAF			1ULL	/* upper: a leaf; lowest: valid */
@@ -156,7 +189,7 @@ static u64 sh_pte_get(const void *node, bool wide, unsigned int i)
  * The leaves among entries @first to @last of a level-0 node: its valid
  * bits summed (a verify counts every node it compares).  A compact
  * node's entries are summed two at a time, in the two halves of a u64
- * (at most 512 each: no carry crosses).
+ * (at most 1024 each in a node of 2048: no carry crosses).
  */
 static __always_inline unsigned int sh_pte_count(const void *node, bool wide,
 						 unsigned int first,
@@ -245,12 +278,13 @@ static void sh_pte_narrow(struct vmv_shadow *s, u64 *slot)
 	sh_node_free(s, wide, 0, true);
 }
 
-static void sh_leaf_decode(u64 e, unsigned int shift,
-			   struct vmv_shadow_leaf *leaf)
+static void sh_leaf_decode(const struct vmv_shadow *s, u64 e,
+			   unsigned int shift, struct vmv_shadow_leaf *leaf)
 {
 	leaf->pfn = e >> SH_PFN_SHIFT;
 	leaf->shift = shift;
 	leaf->writable = e & SH_W;
+	leaf->page_shift = s->page_shift;
 }
 
 /* Free the node a child entry points to and everything below it. */
@@ -284,6 +318,7 @@ int vmv_shadow_geom_x86_64(struct vmv_shadow_geom *g, unsigned int levels)
 	if (levels != 4 && levels != 5)
 		return -EINVAL;
 	memset(g, 0, sizeof(*g));
+	g->page_shift = 12;
 	g->levels = levels;
 	for (l = 0; l < levels; l++)
 		g->bits[l] = 9;
@@ -297,6 +332,7 @@ int vmv_shadow_geom_x86_64(struct vmv_shadow_geom *g, unsigned int levels)
 void vmv_shadow_geom_pae(struct vmv_shadow_geom *g, unsigned int pfn_bits)
 {
 	memset(g, 0, sizeof(*g));
+	g->page_shift = 12;
 	g->levels = 3;
 	g->bits[0] = 9;
 	g->bits[1] = 9;
@@ -309,6 +345,7 @@ void vmv_shadow_geom_pae(struct vmv_shadow_geom *g, unsigned int pfn_bits)
 void vmv_shadow_geom_2level(struct vmv_shadow_geom *g)
 {
 	memset(g, 0, sizeof(*g));
+	g->page_shift = 12;
 	g->levels = 2;
 	g->bits[0] = 10;
 	g->bits[1] = 10;
@@ -317,15 +354,46 @@ void vmv_shadow_geom_2level(struct vmv_shadow_geom *g)
 	g->pfn_bits = 20;
 }
 
+int vmv_shadow_geom_arm64(struct vmv_shadow_geom *g, unsigned int page_shift,
+			  unsigned int va_bits, unsigned int pfn_bits)
+{
+	unsigned int bits = page_shift - 3, l, span;
+
+	if (page_shift != 12 && page_shift != 14)
+		return -EINVAL;
+	if (va_bits <= page_shift + bits || va_bits > 52)
+		return -EINVAL;
+	if (pfn_bits < 1 || pfn_bits > VMV_SHADOW_MAX_PFN_BITS ||
+	    pfn_bits + page_shift > 64)
+		return -EINVAL;
+	memset(g, 0, sizeof(*g));
+	g->page_shift = page_shift;
+	/* full levels up from the page, the top one with what is left */
+	for (l = 0, span = page_shift; span < va_bits; l++) {
+		g->bits[l] = va_bits - span < bits ? va_bits - span : bits;
+		span += g->bits[l];
+	}
+	g->levels = l;
+	/* 4 KiB: 2 MiB and 1 GiB blocks; 16 KiB: 32 MiB ones */
+	g->leaf_levels = 1 << VMV_SHADOW_PTE | 1 << VMV_SHADOW_PMD;
+	if (page_shift == 12 && l > VMV_SHADOW_PUD)
+		g->leaf_levels |= 1 << VMV_SHADOW_PUD;
+	g->va_bits = va_bits;
+	g->pfn_bits = pfn_bits;
+	return 0;
+}
+
 const char *vmv_shadow_geom_check(const struct vmv_shadow_geom *g)
 {
-	unsigned int l, span = SH_BASE_SHIFT;
+	unsigned int l, span = g->page_shift;
 
+	if (g->page_shift < 12 || g->page_shift > 16)
+		return "pages smaller than 4 KiB or larger than 64 KiB";
 	if (g->levels < 2 || g->levels > VMV_SHADOW_MAX_LEVELS)
 		return "not 2 to 5 levels";
 	for (l = 0; l < g->levels; l++) {
 		if (g->bits[l] < 1 || g->bits[l] > VMV_SHADOW_MAX_BITS)
-			return "a level of fewer than 2 or more than 1024 entries";
+			return "a level of fewer than 2 or more than 2048 entries";
 		if (l < g->levels - 1 ? g->bits[l] != g->bits[0] :
 		    g->bits[l] > g->bits[0])
 			return "levels of different widths below the top, or a wider top";
@@ -339,6 +407,8 @@ const char *vmv_shadow_geom_check(const struct vmv_shadow_geom *g)
 		return "leaves not at the lowest level, or above the top";
 	if (g->pfn_bits < 1 || g->pfn_bits > VMV_SHADOW_MAX_PFN_BITS)
 		return "PFNs of more than 52 bits";
+	if (g->pfn_bits + g->page_shift > 64)
+		return "physical addresses of more than 64 bits";
 	return NULL;
 }
 
@@ -375,7 +445,8 @@ int vmv_shadow_init(struct vmv_shadow *s, const struct vmv_shadow_geom *g)
 	memset(s, 0, sizeof(*s));
 	s->geom = *g;
 	s->levels = g->levels;
-	s->shift[0] = SH_BASE_SHIFT;
+	s->page_shift = g->page_shift;
+	s->shift[0] = g->page_shift;
 	for (l = 0; l < g->levels; l++) {
 		s->entries[l] = 1U << g->bits[l];
 		s->shift[l + 1] = s->shift[l] + g->bits[l];
@@ -411,7 +482,7 @@ int vmv_shadow_set(struct vmv_shadow *s, u64 va, u64 pfn, unsigned int shift,
 	if ((va & (size - 1)) || va >= s->limit)
 		return -EINVAL;
 	if ((pfn >> s->geom.pfn_bits) ||
-	    (pfn & ((size >> SH_BASE_SHIFT) - 1)))
+	    (pfn & ((size >> s->page_shift) - 1)))
 		return -EINVAL;
 	for (target = 0; s->shift[target] != shift; target++)
 		;
@@ -470,7 +541,7 @@ int vmv_shadow_set(struct vmv_shadow *s, u64 va, u64 pfn, unsigned int shift,
 
 	e = pfn << SH_PFN_SHIFT | (writable ? SH_W : 0) | SH_LEAF;
 	if (target == 0) {
-		i = (va >> SH_BASE_SHIFT) & s->mask;
+		i = (va >> s->page_shift) & s->mask;
 		old = sh_pte_get(node, *slot & SH_WIDE, i);
 		if (old)
 			s->st.leaves[0]--;
@@ -517,16 +588,14 @@ int vmv_shadow_lookup(const struct vmv_shadow *s, u64 va,
 		shift -= s->bits;
 		if (--level == 0) {
 			e = sh_pte_get(sh_ptr(e), e & SH_WIDE,
-				       (va >> SH_BASE_SHIFT) & s->mask);
+				       (va >> shift) & s->mask);
 			if (!e)
 				return -ENOENT;
 			break;
 		}
 		dir = sh_ptr(e);
 	}
-	out->pfn = e >> SH_PFN_SHIFT;
-	out->shift = shift;
-	out->writable = e & SH_W;
+	sh_leaf_decode(s, e, shift, out);
 	return 0;
 }
 
@@ -534,7 +603,7 @@ u64 vmv_shadow_phys(const struct vmv_shadow_leaf *leaf, u64 va)
 {
 	u64 mask = (1ULL << leaf->shift) - 1;
 
-	return (leaf->pfn << SH_BASE_SHIFT) + (va & mask);
+	return (leaf->pfn << leaf->page_shift) + (va & mask);
 }
 
 void vmv_shadow_stats(const struct vmv_shadow *s, struct vmv_shadow_stats *st)
@@ -570,7 +639,7 @@ static bool sh_pte_drop(struct vmv_shadow *s, u64 *slot, u64 base, u64 start,
 	bool wide = *slot & SH_WIDE;
 	unsigned int i, first, last;
 
-	sh_span(SH_BASE_SHIFT, s->mask + 1, base, start, end, &first, &last);
+	sh_span(s->page_shift, s->mask + 1, base, start, end, &first, &last);
 	for (i = first; i <= last; i++) {
 		if (!sh_pte_get(node, wide, i))
 			continue;
@@ -653,8 +722,8 @@ static int sh_pte_walk(struct sh_walk *w, u64 child, u64 base)
 	int ret;
 	u64 e;
 
-	sh_span(SH_BASE_SHIFT, w->s->mask + 1, base, w->start, w->end, &first,
-		&last);
+	sh_span(w->s->page_shift, w->s->mask + 1, base, w->start, w->end,
+		&first, &last);
 	if (!w->fn) {
 		w->count += sh_pte_count(node, wide, first, last);
 		return 0;
@@ -663,8 +732,9 @@ static int sh_pte_walk(struct sh_walk *w, u64 child, u64 base)
 		e = sh_pte_get(node, wide, i);
 		if (!e)
 			continue;
-		sh_leaf_decode(e, SH_BASE_SHIFT, &leaf);
-		ret = w->fn(w->priv, base + ((u64)i << SH_BASE_SHIFT), &leaf);
+		sh_leaf_decode(w->s, e, w->s->page_shift, &leaf);
+		ret = w->fn(w->priv, base + ((u64)i << w->s->page_shift),
+			    &leaf);
 		if (ret)
 			return ret;
 	}
@@ -690,7 +760,7 @@ static int sh_dir_walk(struct sh_walk *w, const u64 *dir, unsigned int level,
 			w->count++;
 			ret = 0;
 		} else if (e & SH_LEAF) {
-			sh_leaf_decode(e, shift, &leaf);
+			sh_leaf_decode(w->s, e, shift, &leaf);
 			ret = w->fn(w->priv, lo, &leaf);
 		} else if (level == 1) {
 			ret = sh_pte_walk(w, e, lo);

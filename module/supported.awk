@@ -1,16 +1,18 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Is this kernel one vmview is tested on?  Reads guests.table (its header
-# says how) and prints nothing when the (arch, series) pair of the kernel
-# being built is in a "test" row; otherwise one line saying what vmview
-# supports and what this kernel is, for module/Kbuild to stop with:
+# says how) and prints nothing when the (arch, series, page size) of the
+# kernel being built is in a "test" row; otherwise one line saying what
+# vmview supports and what this kernel is, for module/Kbuild to stop with:
 #
-#   awk -v arch=i386 -v series=6.1 -v release=6.1.0-57-686-pae \
+#   awk -v arch=i386 -v series=6.1 -v page=4k -v release=6.1.0-57-686-pae \
 #       -f module/supported.awk guests.table
 #   vmview supports x86-64 on Linux 6.1 and 6.12; this is i386
 #   (6.1.0-57-686-pae): see Documentation/vmview.rst, Supported kernels
 #
-# (one line; folded here).
+# (one line; folded here).  An architecture some row of which has a page
+# size no test row of it has (arm64's 16k) is listed with the page sizes
+# tested: "arm64 with 4k pages on Linux 6.1 and 6.12".
 
 # Version order of two "major.minor" series.
 function before(a, b,    x, y) {
@@ -20,7 +22,13 @@ function before(a, b,    x, y) {
 }
 
 /^[ \t]*(#|$)/ { next }
-$10 != "test" { next }
+{ pages[$2, $9] = 1 }
+$11 != "test" { next }
+{ tested[$2, $3, $9] = 1 }
+!(($2, $9) in tpage) {
+	tpage[$2, $9] = 1
+	tpages[$2] = tpages[$2] (tpages[$2] == "" ? "" : " or ") $9
+}
 !(($2, $3) in seen) {
 	seen[$2, $3] = 1
 	if (!($2 in nseries))
@@ -36,7 +44,7 @@ $10 != "test" { next }
 }
 
 END {
-	if ((arch, series) in seen)
+	if ((arch, series, page) in tested)
 		exit 0
 	if (!narchs) {
 		print "vmview: no kernel is supported (no test row in guests.table)"
@@ -51,9 +59,17 @@ END {
 			list = list sep series_of[name, i]
 		}
 		sep = a == 1 ? " " : a == narchs ? ", and " : ", "
-		line = line sep name " on Linux " list
+		with = ""
+		for (k in pages) {
+			split(k, kp, SUBSEP)
+			if (kp[1] == name && !((name, kp[2]) in tpage))
+				with = " with " tpages[name] " pages"
+		}
+		line = line sep name with " on Linux " list
 	}
-	if (arch in nseries)
+	if ((arch, series) in seen)
+		this = "Linux " series " with " page " pages"
+	else if (arch in nseries)
 		this = "Linux " series
 	else
 		this = arch

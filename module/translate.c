@@ -2,8 +2,8 @@
 /*
  * translate: what PID/translate says of the address last written to it,
  * the path of that address through the tables (walk.c's vmv_walk_trace()),
- * the leaf it ends in and the frame; on 32-bit x86 also the split of the
- * address into indexes and the path as a chain from CR3 to the frame.
+ * the leaf it ends in and the frame, the split of the address into
+ * indexes and the path as a chain from CR3 (TTBR0_EL1) to the frame.
  * Documentation/vmview.rst is the contract.
  *
  * Locking: a read takes a user reference on the mm and
@@ -57,8 +57,8 @@ static void vmv_show_split(struct seq_file *m, unsigned long addr,
 }
 
 /*
- * The same walk as a chain: what CR3 holds (the top-level
- * table's physical address), then for each level the entry used and
+ * The same walk as a chain: what CR3 (arm64: TTBR0_EL1) holds (the
+ * top-level table's physical address), then for each level the entry used and
  * what it gives: the next table's physical address, the frame's, or why
  * the walk stops there; e.g.
  *   path: cr3 0x1a2b000 -> pgd[0x002] 0x1a2c000 -> pmd[0x1bf] 0x1a2d000
@@ -71,7 +71,8 @@ static void vmv_show_path(struct seq_file *m, struct mm_struct *mm,
 	struct vmv_decoded d;
 	int i;
 
-	seq_printf(m, "path: cr3 0x%llx", (u64)virt_to_phys(mm->pgd));
+	seq_printf(m, "path: %s 0x%llx", VMV_ARCH_ROOT,
+		   (u64)virt_to_phys(mm->pgd));
 	for (i = 0; i < tr->nr; i++) {
 		seq_printf(m, " -> %s[0x%03x] ", vmv_level_names[tr->level[i]],
 			   tr->index[i]);

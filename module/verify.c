@@ -21,6 +21,7 @@
 #include <linux/sched/signal.h>
 #include <linux/seq_file.h>
 
+#include "compat.h"
 #include "mirror.h"
 #include "mirror_priv.h"
 #include "target.h"
@@ -121,7 +122,7 @@ static __always_inline int vmv_verify_pte(struct vmv_walk *w, pte_t *ptep,
 
 	if (vmv_pte_present_plain(e, &live_writable) &&
 	    vmv_shadow_pte(&v->sp, pte_index(addr), &pfn, &writable) &&
-	    pfn == VMV_PTE_PFN(e) && writable == live_writable) {
+	    pfn == vmv_pte_pfn(&vmv_layout, e) && writable == live_writable) {
 		v->matched++;
 		return 0;
 	}
@@ -378,7 +379,7 @@ int vmv_mirror_verify(struct vmv_mirror *m, struct mm_struct *mm,
 	 */
 	mutex_lock(&m->lock);
 	start = m->verify_start;
-	end = m->verify_end ?: TASK_SIZE_MAX;
+	end = m->verify_end ?: VMV_TASK_SIZE_MAX;
 	if (m->verify_changed && m->verified && !m->changed.all) {
 		*todo = m->changed;
 	} else {

@@ -106,11 +106,31 @@ struct vmv_walk {
 extern struct vmv_layout vmv_layout;
 int vmv_layout_init(void);
 
+/*
+ * The name of the entry format vmv_layout_init() found, one of those
+ * its arch/ARCH/vmv_arch.h writes down: "x86-64", "i386-pae",
+ * "i386-2level", "arm64-6.1", "arm64-6.12-4k", "arm64-6.12-4k-lpa2",
+ * "arm64-6.12-16k", "arm64-6.12-16k-lpa2" (/proc/vmview shows it, so
+ * that vmview-cli decodes with the same format).
+ */
+extern const char *vmv_entry_format;
+
+/*
+ * For the probes (layout.c): a fact the module relies on (false: say
+ * so, refusing to load), and decoding checks of entries the kernel made;
+ * each returns 0 or -EOPNOTSUPP with the entry in dmesg.
+ */
+bool vmv_fact(bool holds, const char *fact);
+int vmv_check_at(const char *what, u64 entry, enum vmview_level level,
+		 enum vmview_kind kind, u64 pfn, u32 mask, u32 flags, int type,
+		 u64 offset);
+int vmv_layout_check(const char *what, u64 entry, enum vmview_kind kind,
+		     u64 pfn, u32 flags, int type, u64 offset);
+int vmv_check_swap(const char *what, unsigned int type, unsigned long offset);
+int vmv_check_swap_entries(void);
+
 /* Page-table levels in use: a folded level has a single entry. */
-static inline int vmv_levels(void)
-{
-	return 2 + (PTRS_PER_PMD > 1) + (PTRS_PER_PUD > 1) + (PTRS_PER_P4D > 1);
-}
+static inline int vmv_levels(void);
 
 /*
  * The kernel's geometry of @level, the one place vmview reads it: the
@@ -131,10 +151,19 @@ static inline struct vmv_level_geom vmv_level_geom(enum vmview_level level)
 	case VMVIEW_LEVEL_PMD:
 		return (struct vmv_level_geom){ PTRS_PER_PMD, PMD_SHIFT };
 	case VMVIEW_LEVEL_PUD:
-		return (struct vmv_level_geom){ PTRS_PER_PUD, PUD_SHIFT };
+		return (struct vmv_level_geom){
+			vmv_boot_folded(level) ? 1 : PTRS_PER_PUD, PUD_SHIFT };
 	case VMVIEW_LEVEL_P4D:
-		return (struct vmv_level_geom){ PTRS_PER_P4D, P4D_SHIFT };
+		return (struct vmv_level_geom){
+			vmv_boot_folded(level) ? 1 : PTRS_PER_P4D, P4D_SHIFT };
 	default:
+		/* Folded at boot, the level below is the top table. */
+		if (vmv_boot_folded(VMVIEW_LEVEL_PUD))
+			return (struct vmv_level_geom){ PTRS_PER_PUD,
+							PUD_SHIFT };
+		if (vmv_boot_folded(VMVIEW_LEVEL_P4D))
+			return (struct vmv_level_geom){ PTRS_PER_P4D,
+							P4D_SHIFT };
 		return (struct vmv_level_geom){ PTRS_PER_PGD, PGDIR_SHIFT };
 	}
 }
@@ -155,6 +184,13 @@ static inline bool vmv_level_folded(enum vmview_level level)
 	/* pgd and pte never are */
 	return level != VMVIEW_LEVEL_PTE && level != VMVIEW_LEVEL_PGD &&
 	       vmv_level_ptrs(level) == 1;
+}
+
+static inline int vmv_levels(void)
+{
+	return 2 + !vmv_level_folded(VMVIEW_LEVEL_PMD) +
+	       !vmv_level_folded(VMVIEW_LEVEL_PUD) +
+	       !vmv_level_folded(VMVIEW_LEVEL_P4D);
 }
 
 /* The Linux name of the entry read at stage @stage (see the top). */
@@ -280,7 +316,7 @@ static __always_inline bool vmv_pte_info_fast(struct vm_area_struct *vma,
 					      u64 entry,
 					      struct vmv_page_info *pi)
 {
-	unsigned long pfn = VMV_PTE_PFN(entry);
+	unsigned long pfn = vmv_pte_pfn(&vmv_layout, entry);
 	struct page *page;
 
 	if (!vmv_pte_present_normal(&vmv_layout, entry) ||

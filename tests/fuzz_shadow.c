@@ -2,10 +2,15 @@
 /*
  * libFuzzer target for the shadow page table (module/shadow.c).
  *
- * The input is a program: one header byte (the geometry: bits 0-1 pick
- * x86-64 with 4 levels, with 5, PAE or 2-level i386, bit 2 PAE's PFN
- * limit, 2^24 or 2^32) and then operations, each an opcode byte and its
- * operands.  Every
+ * The input is a program: one header byte (the geometry: with bit 3
+ * clear, bits 0-1 pick x86-64 with 4 levels, with 5, PAE or 2-level
+ * i386, bit 2 PAE's PFN limit, 2^24 or 2^32; with bit 3 set, bits 0-2
+ * pick one of arm64's (16 KiB pages with 36, 47, 48 or 52-bit addresses,
+ * 4 KiB with 39, 48 or 52, and 16 KiB with 52 again), bit 4 their PFN
+ * limit, the physical address bits less the page's or the most a table
+ * takes, 2^52 for 4 KiB pages and 2^50 for 16 KiB, whose physical
+ * addresses must fit in 64 bits) and then operations, each an opcode byte and its
+ * operands; a reset operation reads a new header byte.  Every
  * operation runs on the shadow and on a reference model (a sorted array of
  * leaves), and the two must agree on the result, on every leaf (through
  * vmv_shadow_for_each() and vmv_shadow_lookup()), on the leaf counts and on
@@ -25,10 +30,13 @@
 unsigned long vmv_host_fail_after;
 unsigned long vmv_host_allocs;
 
-#define K4	(1ULL << 12)
 #define M2	(1ULL << 21)
 #define G1	(1ULL << 30)
 #define BIG_PFN	(1ULL << 30)
+
+/* The page, and the size of a level-1 entry: 2 MiB, 4 MiB or 32 MiB. */
+#define PAGE	(1ULL << g_shift[0])
+#define L1	(1ULL << g_shift[1])
 
 #define MODEL_MAX	2048
 
@@ -171,7 +179,7 @@ static int compare_leaf(void *priv, u64 va, const struct vmv_shadow_leaf *leaf)
 		     (unsigned long long)sn->end, (unsigned long long)va);
 	m = &model[i];
 	if (va != m->va || leaf->pfn != m->pfn || leaf->shift != m->shift ||
-	    leaf->writable != m->w)
+	    leaf->writable != m->w || leaf->page_shift != g_shift[0])
 		FAIL("for_each leaf %d: 0x%llx pfn 0x%llx shift %u w %d, want 0x%llx pfn 0x%llx shift %u w %d",
 		     sn->n, (unsigned long long)va,
 		     (unsigned long long)leaf->pfn, leaf->shift,
@@ -233,12 +241,12 @@ static void check_lookup(u64 va)
 		return;
 	}
 	if (ret || leaf.pfn != model[i].pfn || leaf.shift != model[i].shift ||
-	    leaf.writable != model[i].w)
+	    leaf.writable != model[i].w || leaf.page_shift != g_shift[0])
 		FAIL("lookup 0x%llx: %d pfn 0x%llx shift %u, want pfn 0x%llx shift %u",
 		     (unsigned long long)va, ret,
 		     (unsigned long long)leaf.pfn, leaf.shift,
 		     (unsigned long long)model[i].pfn, model[i].shift);
-	phys = (model[i].pfn << 12) + (va - model[i].va);
+	phys = (model[i].pfn << g_shift[0]) + (va - model[i].va);
 	if (vmv_shadow_phys(&leaf, va) != phys)
 		FAIL("phys 0x%llx", (unsigned long long)va);
 }
@@ -271,7 +279,7 @@ static void model_stats(struct vmv_shadow_stats *st)
 	}
 	any = false;
 	for (i = 0; i < model_n; i++) {
-		if (model[i].shift != 12 || model[i].pfn < BIG_PFN)
+		if (model[i].shift != g_shift[0] || model[i].pfn < BIG_PFN)
 			continue;
 		prefix = model[i].va >> g_shift[1];
 		if (!any || prefix != prev)
@@ -342,6 +350,17 @@ static u64 edge(unsigned int k, unsigned int l)
 	return k < 8 ? k : (1ULL << geom.bits[l]) - 16 + k;
 }
 
+/*
+ * A little below the end of the span of a node of level l - 1 (l up to
+ * levels; higher l: 2^63): 2 GiB below, or half the span when smaller.
+ */
+static u64 below_span(unsigned int l)
+{
+	u64 end = 1ULL << (g_shift[l] < 63 ? g_shift[l] : 63);
+
+	return end - (end / 2 < 2 * G1 ? end / 2 : 2 * G1);
+}
+
 /* An address in one of a few regions, so that operations collide. */
 static u64 gen_va(struct input *in)
 {
@@ -357,10 +376,15 @@ static u64 gen_va(struct input *in)
 		base = lim - 4 * G1;		/* the top of the range */
 		break;
 	case 2:
-		base = (1ULL << 39) - 2 * G1;	/* across a pud node */
+		/*
+		 * Across a level-2 node (x86-64: a pud's 2^39); with bit 3,
+		 * a level-1 one (16 KiB pages: a pmd's 2^36).
+		 */
+		base = below_span(sel & 8 ? 2 : 3);
 		break;
 	case 3:
-		base = (1ULL << 48) - 2 * G1;	/* across a p4d node */
+		/* across a level-3 node (a p4d's 2^48), or the tree's top */
+		base = below_span(sel & 8 ? 5 : 4);
 		break;
 	case 4:
 		base = (get(in, 2) << 30) % lim;	/* anywhere, sparse */
@@ -373,16 +397,21 @@ static u64 gen_va(struct input *in)
 	default:
 		return get(in, 8);		/* anything, out of range too */
 	}
-	v = base + (f & 3) * G1 + edge(f >> 2, 1) * (1ULL << g_shift[1]) +
-	    edge(f >> 6, 0) * K4;
-	if (lim <= 4 * G1)
-		v &= lim - 1;	/* 32-bit: the regions above wrap into it */
+	v = base + (f & 3) * G1 + edge(f >> 2, 1) * L1 + edge(f >> 6, 0) * PAGE;
+	/*
+	 * 32-bit: the regions above wrap into the range.  So they do, unless
+	 * bit 4 says otherwise, below 2^47 and with 16 KiB pages (whose
+	 * 2048-entry edges reach 64 GiB past the base).
+	 */
+	if (lim <= 4 * G1 ||
+	    ((lim < 1ULL << 47 || g_shift[0] != 12) && !(sel & 16)))
+		v &= lim - 1;
 	switch ((f >> 10) & 3) {
 	case 1:
 		v += 1;
 		break;
 	case 2:
-		v += K4 - 1;
+		v += PAGE - 1;
 		break;
 	case 3:
 		v += (f >> 12) * 0x111;
@@ -399,11 +428,13 @@ static u64 gen_len(struct input *in)
 	case 0:
 		return get(in, 1);
 	case 1:
-		return (get(in, 1) + 1) * K4;
+		return (get(in, 1) + 1) * PAGE;
 	case 2:
-		return get(in, 2) * K4 + get(in, 1);
+		return get(in, 2) * PAGE + get(in, 1);
 	case 3:
-		return (get(in, 1) + 1) * M2 - (sel >> 3);
+		/* 2 MiB steps (level-1 ones with 16 KiB pages) */
+		return (get(in, 1) + 1) * (g_shift[0] == 12 ? M2 : L1) -
+		       (sel >> 3);
 	case 4:
 		return (get(in, 1) % 8 + 1) * G1 + (sel >> 3);
 	case 5:
@@ -445,7 +476,7 @@ static int model_set_result(u64 va, u64 pfn, unsigned int shift)
 		return -EINVAL;
 	size = 1ULL << shift;
 	if (va & (size - 1) || va >> geom.va_bits ||
-	    pfn >= g_max_pfn || pfn & ((size >> 12) - 1))
+	    pfn >= g_max_pfn || pfn & ((size >> g_shift[0]) - 1))
 		return -EINVAL;
 	i = model_find(va);
 	if (i >= 0 && model[i].shift > shift)
@@ -455,7 +486,7 @@ static int model_set_result(u64 va, u64 pfn, unsigned int shift)
 
 static void do_set(struct input *in, bool inject)
 {
-	/* in levels: 4 KiB, 4 KiB... level 1 (2 or 4 MiB), level 2 */
+	/* in levels: pages... level 1 (2, 4 or 32 MiB), level 2 */
 	static const unsigned int levels[8] = { 0, 0, 0, 0, 1, 1, 2, 9 };
 	unsigned int sel = get(in, 1), shift = levels[sel & 7];
 	u64 va = gen_va(in), pfn = gen_pfn(in), size;
@@ -470,8 +501,8 @@ static void do_set(struct input *in, bool inject)
 		size = 1ULL << shift;
 		if (!(sel & 16))
 			va &= ~(size - 1);
-		if (!(sel & 32) && shift >= 12)
-			pfn &= ~((size >> 12) - 1);
+		if (!(sel & 32) && shift >= g_shift[0])
+			pfn &= ~((size >> g_shift[0]) - 1);
 	}
 	want = model_set_result(va, pfn, shift);
 	if (!want && model_n >= MODEL_MAX - 1)
@@ -523,25 +554,43 @@ static void do_for_each(struct input *in)
 	check_walk(start, end, get(in, 1) % 8);
 }
 
+/* arm64's: page_shift, va_bits and pfn_bits (48-bit physical addresses). */
+static const unsigned int arm64_geoms[8][3] = {
+	{ 14, 36, 34 }, { 14, 47, 34 }, { 14, 48, 34 }, { 14, 52, 38 },
+	{ 12, 39, 36 }, { 12, 48, 36 }, { 12, 52, 40 }, { 14, 52, 38 },
+};
+
 /* Make geom and its derived values from a selector (the header byte). */
 static void pick_geom(unsigned int sel)
 {
-	unsigned int l;
+	const unsigned int *a = arm64_geoms[sel & 7];
+	unsigned int l, pfn_bits = a[2];
 
-	switch (sel & 3) {
-	case 0:
-	case 1:
-		if (vmv_shadow_geom_x86_64(&geom, sel & 1 ? 5 : 4))
-			FAIL("x86-64 geometry");
-		break;
-	case 2:
-		vmv_shadow_geom_pae(&geom, sel & 4 ? 32 : 24);
-		break;
-	default:
-		vmv_shadow_geom_2level(&geom);
-		break;
+	if (sel & 8) {
+		/* or the most: 52 bits, and physical addresses below 2^64 */
+		if (sel & 16)
+			pfn_bits = 64 - a[0] < 52 ? 64 - a[0] : 52;
+		if (vmv_shadow_geom_arm64(&geom, a[0], a[1], pfn_bits))
+			FAIL("arm64 geometry %u/%u/%u", a[0], a[1], pfn_bits);
+	} else {
+		switch (sel & 3) {
+		case 0:
+		case 1:
+			if (vmv_shadow_geom_x86_64(&geom, sel & 1 ? 5 : 4))
+				FAIL("x86-64 geometry");
+			break;
+		case 2:
+			vmv_shadow_geom_pae(&geom, sel & 4 ? 32 : 24);
+			break;
+		default:
+			vmv_shadow_geom_2level(&geom);
+			break;
+		}
 	}
-	g_shift[0] = 12;
+	/* worked out from the helpers' documented shapes */
+	g_shift[0] = sel & 8 ? a[0] : 12;
+	if (geom.page_shift != g_shift[0])
+		FAIL("page_shift %u, want %u", geom.page_shift, g_shift[0]);
 	for (l = 0; l < geom.levels; l++)
 		g_shift[l + 1] = g_shift[l] + geom.bits[l];
 	for (; l < VMV_SHADOW_MAX_LEVELS; l++)
@@ -575,6 +624,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (vmv_shadow_geom_x86_64(&geom, 3) != -EINVAL ||
 	    vmv_shadow_geom_x86_64(&geom, 6) != -EINVAL)
 		FAIL("x86-64 has 3 or 6 levels");
+	if (vmv_shadow_geom_arm64(&geom, 16, 48, 32) != -EINVAL ||
+	    vmv_shadow_geom_arm64(&geom, 14, 25, 34) != -EINVAL ||
+	    vmv_shadow_geom_arm64(&geom, 12, 53, 36) != -EINVAL)
+		FAIL("arm64 with 64 KiB pages, one level or 53-bit addresses");
 	op_no = 0;
 	reset(get(&in, 1));
 	while (in.left) {
@@ -602,7 +655,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		default:
 			if (op & 16)
-				reset(op >> 5);
+				reset(get(&in, 1));
 			break;
 		}
 		check_all();

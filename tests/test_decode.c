@@ -1374,7 +1374,7 @@ UNIT_TEST(l2_swap)
 }
 
 /*
- * The dump's inline path (vmv_pte_present_flags(), VMV_PTE_PFN()) reads
+ * The dump's inline path (vmv_pte_present_flags(), vmv_pte_pfn()) reads
  * every present PTE of every format as vmv_decode() does.
  */
 UNIT_TEST(fast_path_all_formats)
@@ -1398,7 +1398,7 @@ UNIT_TEST(fast_path_all_formats)
 				e |= r & E_NX;
 			vmv_decode(l, e, VMVIEW_LEVEL_PTE, &d);
 			if (d.kind != VMVIEW_KIND_PRESENT ||
-			    d.pfn != VMV_PTE_PFN(e) ||
+			    d.pfn != vmv_pte_pfn(l, e) ||
 			    d.flags != vmv_pte_present_flags(l, e)) {
 				if (!bad++)
 					UNIT_FAIL("%s: 0x%016llx", ts[i]->name,

@@ -560,7 +560,7 @@ UNIT_TEST(decode_then_format)
 
 /*
  * The dump's inline path for present PTEs (vmv_pte_present_flags(),
- * VMV_PTE_PFN(), vmv_rec_present_pte()) against vmv_decode() +
+ * vmv_pte_pfn(), vmv_rec_present_pte()) against vmv_decode() +
  * vmv_fmt_rec(): the same record for every combination of the low 12
  * bits, the software bits 57..63 and many frames, on both layouts.
  */
@@ -576,9 +576,10 @@ static bool fast_rec_agrees(const struct vmv_layout *l, u64 e, u64 vaddr,
 
 	vmv_decode(l, e, VMVIEW_LEVEL_PTE, &d);
 	vmv_fmt_rec(want, vaddr, VMVIEW_LEVEL_PTE, e, &d, pi);
-	vmv_rec_present_pte(got, vaddr, e, vmv_pte_present_flags(l, e), pi);
+	vmv_rec_present_pte(got, vaddr, e, vmv_pte_pfn(l, e),
+			    vmv_pte_present_flags(l, e), pi);
 	return !memcmp(want, got, sizeof(*want)) &&
-	       d.kind == VMVIEW_KIND_PRESENT && d.pfn == VMV_PTE_PFN(e);
+	       d.kind == VMVIEW_KIND_PRESENT && d.pfn == vmv_pte_pfn(l, e);
 }
 
 UNIT_TEST(present_pte_fast_path)

@@ -101,7 +101,7 @@ UNIT_TEST(present_lines_equal_plain_lines)
 						  VMVIEW_LEVEL_PTE, e, &d, &pi);
 		memset(b, GUARD, sizeof(b));
 		nb = vmv_fmt_present_pte((i % 3) ? &cache : &cache2, b, vaddr,
-					 e, flags, &pi);
+					 e, vmv_pte_pfn(&l612, e), flags, &pi);
 		ASSERT(d.kind == VMVIEW_KIND_PRESENT);
 		if (na != nb || memcmp(a, b, na))
 			UNIT_FAIL("entry 0x%016llx vaddr 0x%llx:\n  %.*s  %.*s",

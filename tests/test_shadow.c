@@ -5,11 +5,12 @@
  *
  * check() cross-checks a table against what it reports: every leaf that
  * vmv_shadow_for_each() yields must be found by vmv_shadow_lookup() and,
- * for a 4 KiB leaf, by vmv_shadow_ptes() and vmv_shadow_pte(), the leaf
- * counts must match the stats, and the nodes per level and the bytes must
- * be exactly what the leaves need (shadow.c's layout comment).  Most
+ * for a page-sized leaf, by vmv_shadow_ptes() and vmv_shadow_pte(), the
+ * leaf counts must match the stats, and the nodes per level and the bytes
+ * must be exactly what the leaves need (shadow.c's layout comment).  Most
  * tests use x86-64's geometry; the pae_ and i386_ tests (and the model
- * run) use the two 32-bit x86 ones.
+ * run) use the two 32-bit x86 ones, the arm64_ tests arm64's 4 KiB and
+ * 16 KiB granules.
  */
 #include "unit.h"
 #include "shadow.h"
@@ -31,6 +32,16 @@ unsigned long vmv_host_allocs;
 #define DIR_BYTES	4096
 #define PTE_BYTES	2048
 #define WPTE_BYTES	4096
+
+/* arm64's 16 KiB granule: pages, level-1 leaves, level-2 entries. */
+#define K16	(1ULL << 14)
+#define M32	(1ULL << 25)
+#define G64	(1ULL << 36)
+#define VA48_END	(1ULL << 48)
+#define VA52_END	(1ULL << 52)
+#define DIR16_BYTES	16384	/* 2048 u64 */
+#define PTE16_BYTES	8192	/* 2048 u32 */
+#define WPTE16_BYTES	16384
 
 #define MAX_RECS	8192
 
@@ -107,6 +118,17 @@ static int init_2level(struct vmv_shadow *s)
 	return vmv_shadow_init(s, &g);
 }
 
+/* arm64: pages of 2^page_shift bytes, addresses below 2^va_bits. */
+static int init_arm64(struct vmv_shadow *s, unsigned int page_shift,
+		      unsigned int va_bits, unsigned int pfn_bits)
+{
+	struct vmv_shadow_geom g;
+
+	if (vmv_shadow_geom_arm64(&g, page_shift, va_bits, pfn_bits))
+		return -EINVAL;
+	return vmv_shadow_init(s, &g);
+}
+
 /* The level whose leaves are 2^shift bytes. */
 static unsigned int level_of(const struct vmv_shadow *s, unsigned int shift)
 {
@@ -158,7 +180,8 @@ static void expected_stats(const struct coll *c, const struct vmv_shadow *s,
 	any = false;
 	prev = 0;
 	for (i = 0; i < c->n; i++) {
-		if (c->r[i].leaf.shift != 12 || c->r[i].leaf.pfn < BIG_PFN)
+		if (c->r[i].leaf.shift != s->page_shift ||
+		    c->r[i].leaf.pfn < BIG_PFN)
 			continue;
 		prefix = c->r[i].va >> vmv_shadow_shift(s, 1);
 		if (!any || prefix != prev)
@@ -202,24 +225,28 @@ static int check(const struct vmv_shadow *s)
 				  (unsigned long long)r->va);
 			bad++;
 		}
-		if (r->va & (size - 1) || r->leaf.pfn & ((size >> 12) - 1)) {
-			UNIT_FAIL("leaf at 0x%llx unaligned",
-				  (unsigned long long)r->va);
+		if (r->va & (size - 1) ||
+		    r->leaf.pfn & ((size >> s->page_shift) - 1) ||
+		    r->leaf.page_shift != s->page_shift) {
+			UNIT_FAIL("leaf at 0x%llx unaligned or of pages of 2^%u",
+				  (unsigned long long)r->va,
+				  r->leaf.page_shift);
 			bad++;
 		}
 		if (vmv_shadow_lookup(s, r->va + size - 1, &leaf) ||
 		    leaf.pfn != r->leaf.pfn || leaf.shift != r->leaf.shift ||
-		    leaf.writable != r->leaf.writable) {
+		    leaf.writable != r->leaf.writable ||
+		    leaf.page_shift != s->page_shift) {
 			UNIT_FAIL("lookup of 0x%llx disagrees with for_each",
 				  (unsigned long long)r->va);
 			bad++;
 		}
 		/* verify's path: the node, then the entry by pte index */
 		vmv_shadow_ptes(s, r->va, &p);
-		if (r->leaf.shift != 12 ? p.node != NULL :
+		if (r->leaf.shift != s->page_shift ? p.node != NULL :
 		    !p.node ||
-		    !vmv_shadow_pte(&p, (r->va >> 12) & s->mask, &pfn,
-				    &writable) ||
+		    !vmv_shadow_pte(&p, (r->va >> s->page_shift) & s->mask,
+				    &pfn, &writable) ||
 		    pfn != r->leaf.pfn || writable != r->leaf.writable) {
 			UNIT_FAIL("ptes of 0x%llx disagree with for_each",
 				  (unsigned long long)r->va);
@@ -381,7 +408,7 @@ UNIT_TEST(empty_table)
 static void one_leaf_in(const struct vmv_shadow_geom *g, unsigned int shift,
 			u64 va, u64 pfn, bool writable)
 {
-	u64 size = 1ULL << shift, bytes = 0;
+	u64 size = 1ULL << shift, bytes = 0, phys = pfn << g->page_shift;
 	struct vmv_shadow_leaf leaf;
 	struct vmv_shadow_stats st;
 	unsigned int level, i;
@@ -394,12 +421,12 @@ static void one_leaf_in(const struct vmv_shadow_geom *g, unsigned int shift,
 	EXPECT_EQ(leaf.pfn, pfn);
 	EXPECT_EQ(leaf.shift, shift);
 	EXPECT_EQ(leaf.writable, writable);
-	EXPECT_EQ(vmv_shadow_phys(&leaf, va), pfn << 12);
+	EXPECT_EQ(leaf.page_shift, g->page_shift);
+	EXPECT_EQ(vmv_shadow_phys(&leaf, va), phys);
 	ASSERT(vmv_shadow_lookup(&s, va + size - 1, &leaf) == 0);
 	EXPECT_EQ(leaf.pfn, pfn);
-	EXPECT_EQ(vmv_shadow_phys(&leaf, va + size - 1),
-		  (pfn << 12) + size - 1);
-	EXPECT_EQ(vmv_shadow_phys(&leaf, va + 0x123), (pfn << 12) + 0x123);
+	EXPECT_EQ(vmv_shadow_phys(&leaf, va + size - 1), phys + size - 1);
+	EXPECT_EQ(vmv_shadow_phys(&leaf, va + 0x123), phys + 0x123);
 	if (va)
 		EXPECT_EQ(vmv_shadow_lookup(&s, va - 1, &leaf), -ENOENT);
 	EXPECT_EQ(vmv_shadow_lookup(&s, va + size, &leaf), -ENOENT);
@@ -412,6 +439,8 @@ static void one_leaf_in(const struct vmv_shadow_geom *g, unsigned int shift,
 	/* one node on each level from the root down to the leaf's */
 	for (i = level; i < s.levels; i++)
 		bytes += node_bytes(&s, i);
+	if (!level && pfn >= BIG_PFN)
+		bytes += node_bytes(&s, 0);	/* wide: twice the size */
 	EXPECT_EQ(st.bytes, bytes);
 	EXPECT_EQ(check(&s), 0);
 	vmv_shadow_destroy(&s);
@@ -450,13 +479,33 @@ UNIT_TEST(set_lookup_1g)
 
 UNIT_TEST(phys_offsets)
 {
-	struct vmv_shadow_leaf l4 = { .pfn = 0x1234a, .shift = 12 };
-	struct vmv_shadow_leaf l2 = { .pfn = 0x23400, .shift = 21 };
-	struct vmv_shadow_leaf l1 = { .pfn = 0x40000, .shift = 30 };
+	struct vmv_shadow_leaf l4 = {
+		.pfn = 0x1234a, .shift = 12, .page_shift = 12,
+	};
+	struct vmv_shadow_leaf l2 = {
+		.pfn = 0x23400, .shift = 21, .page_shift = 12,
+	};
+	struct vmv_shadow_leaf l1 = {
+		.pfn = 0x40000, .shift = 30, .page_shift = 12,
+	};
+	/* 16 KiB pages: PFNs count 16 KiB frames */
+	struct vmv_shadow_leaf l16k = {
+		.pfn = 0x1234a, .shift = 14, .page_shift = 14,
+	};
+	struct vmv_shadow_leaf l32m = {
+		.pfn = 0x23800, .shift = 25, .page_shift = 14,
+	};
 
 	EXPECT_EQ(vmv_shadow_phys(&l4, 0x7f1234561abcULL), 0x1234aabcULL);
 	EXPECT_EQ(vmv_shadow_phys(&l2, 0x7f12346abcdeULL), 0x234abcdeULL);
 	EXPECT_EQ(vmv_shadow_phys(&l1, 0x7f0052345678ULL), 0x52345678ULL);
+	EXPECT_EQ(vmv_shadow_phys(&l16k, 0x7f1234563abcULL), 0x48d28000ULL +
+		  0x3abc);
+	EXPECT_EQ(vmv_shadow_phys(&l32m, 0xffff1234567ULL), 0x8e000000ULL +
+		  0x1234567);
+	/* the largest: a 38-bit PFN of 16 KiB, a 52-bit address */
+	l16k.pfn = (1ULL << 38) - 1;
+	EXPECT_EQ(vmv_shadow_phys(&l16k, 0x3fff), (1ULL << 52) - 1);
 }
 
 UNIT_TEST(boundaries_4level)
@@ -1226,8 +1275,9 @@ static void model_drop(u64 start, u64 end)
 
 /*
  * ops operations on s (empty) and the model: addresses in a window at
- * each end of the range (4 GiB on x86-64; all of a 32-bit range), leaves
- * of every size the geometry has, PFNs small or anywhere below its limit.
+ * each end of the range (4 GiB on x86-64 and arm64; all of a 32-bit
+ * range), leaves of every size the geometry has (pages three times as
+ * often as each larger size), PFNs small or anywhere below its limit.
  */
 static void model_run(struct vmv_shadow *s, int ops)
 {
@@ -1237,12 +1287,11 @@ static void model_run(struct vmv_shadow *s, int ops)
 	struct vmv_shadow_leaf leaf;
 	int op, i, ret, want;
 
-	/* 4 KiB leaves three times as often as each larger size */
 	for (level = 0; level < s->levels; level++)
 		if (s->geom.leaf_levels & (1U << level))
 			shifts[nr++] = vmv_shadow_shift(s, level);
-	shifts[nr++] = 12;
-	shifts[nr++] = 12;
+	shifts[nr++] = s->page_shift;
+	shifts[nr++] = s->page_shift;
 	model_n = 0;
 	for (op = 0; op < ops; op++) {
 		va = (rnd() % win) + ((rnd() & 1) ? lim - win : 0);
@@ -1254,7 +1303,7 @@ static void model_run(struct vmv_shadow *s, int ops)
 			va &= ~(size - 1);
 			pfn = (rnd() & 1 ? rnd() % (1ULL << s->geom.pfn_bits) :
 			       rnd() % 4096);
-			pfn &= ~((size >> 12) - 1);
+			pfn &= ~((size >> s->page_shift) - 1);
 			want = 0;
 			for (i = 0; i < model_n; i++)
 				if (model[i].shift > shift &&
@@ -1335,22 +1384,41 @@ UNIT_TEST(random_against_model_32bit)
 /* The geometries of shadow.h's helpers, and those a table refuses. */
 UNIT_TEST(geometries)
 {
-	static const struct {
+	struct geom_row {
 		unsigned int levels, bits[5], leaf_levels, va_bits, pfn_bits;
-	} bad[] = {
-		{ 1, { 9 }, 1, 21, 40 },			/* one level */
-		{ 6, { 9, 9, 9, 9, 9 }, 1, 56, 40 },		/* six */
-		{ 2, { 0, 9 }, 1, 30, 40 },			/* 1 entry */
-		{ 2, { 11, 11 }, 1, 34, 40 },			/* 2048 */
-		{ 3, { 9, 10, 9 }, 1, 40, 40 },			/* uneven */
-		{ 2, { 9, 10 }, 1, 31, 40 },			/* wide top */
-		{ 4, { 9, 9, 9, 9 }, 1, 49, 40 },		/* va > span */
-		{ 4, { 9, 9, 9, 9 }, 1, 39, 40 },		/* one top entry */
-		{ 5, { 10, 10, 10, 10, 10 }, 1, 63, 40 },	/* 2^63 */
-		{ 4, { 9, 9, 9, 9 }, 6, 47, 40 },		/* no 4 KiB */
-		{ 2, { 10, 10 }, 5, 32, 20 },			/* above top */
-		{ 4, { 9, 9, 9, 9 }, 7, 47, 53 },		/* pfn bits */
-		{ 4, { 9, 9, 9, 9 }, 7, 47, 0 },
+		unsigned int page_shift;
+	};
+	static const struct geom_row bad[] = {
+		{ 1, { 9 }, 1, 21, 40, 12 },			/* one level */
+		{ 6, { 9, 9, 9, 9, 9 }, 1, 56, 40, 12 },	/* six */
+		{ 2, { 0, 9 }, 1, 30, 40, 12 },			/* 1 entry */
+		{ 2, { 12, 12 }, 1, 36, 40, 12 },		/* 4096 */
+		{ 2, { 13, 13 }, 1, 42, 40, 16 },		/* arm64 64K */
+		{ 3, { 9, 10, 9 }, 1, 40, 40, 12 },		/* uneven */
+		{ 2, { 9, 10 }, 1, 31, 40, 12 },		/* wide top */
+		{ 4, { 9, 9, 9, 9 }, 1, 49, 40, 12 },		/* va > span */
+		{ 4, { 11, 11, 11, 5 }, 3, 53, 38, 14 },	/* va > span */
+		{ 4, { 9, 9, 9, 9 }, 1, 39, 40, 12 },		/* one top entry */
+		{ 4, { 11, 11, 11, 1 }, 3, 47, 34, 14 },	/* one top entry */
+		{ 5, { 10, 10, 10, 10, 10 }, 1, 63, 40, 12 },	/* 2^63 */
+		{ 5, { 11, 11, 11, 11, 11 }, 1, 64, 40, 12 },	/* 2^64 */
+		{ 4, { 9, 9, 9, 9 }, 6, 47, 40, 12 },		/* no 4 KiB */
+		{ 2, { 10, 10 }, 5, 32, 20, 12 },		/* above top */
+		{ 4, { 9, 9, 9, 9 }, 7, 47, 53, 12 },		/* pfn bits */
+		{ 4, { 9, 9, 9, 9 }, 7, 47, 0, 12 },
+		{ 4, { 9, 9, 9, 9 }, 7, 47, 40, 0 },		/* page size */
+		{ 4, { 9, 9, 9, 9 }, 7, 46, 40, 11 },
+		{ 4, { 9, 9, 9, 9 }, 7, 52, 40, 17 },
+		{ 4, { 9, 9, 9, 9 }, 7, 99, 40, 64 },
+		{ 2, { 11, 11 }, 3, 38, 49, 16 },		/* phys > 2^64 */
+		{ 4, { 11, 11, 11, 5 }, 3, 52, 51, 14 },
+	};
+	/* the limits: 2048 entries, 64 KiB pages, 52-bit PFNs */
+	static const struct geom_row good[] = {
+		{ 2, { 11, 11 }, 3, 34, 40, 12 },
+		{ 2, { 11, 11 }, 3, 38, 48, 16 },
+		{ 3, { 11, 11, 1 }, 1, 37, 1, 14 },
+		{ 5, { 11, 11, 11, 11, 11 }, 31, 63, 52, 12 },
 	};
 	struct vmv_shadow_geom g;
 	struct vmv_shadow s;
@@ -1402,18 +1470,41 @@ UNIT_TEST(geometries)
 	EXPECT(!vmv_shadow_leaf_size(&s, 32));
 	vmv_shadow_destroy(&s);
 
-	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+	for (i = 0; i < ARRAY_SIZE(bad) + ARRAY_SIZE(good); i++) {
+		const struct geom_row *r = i < ARRAY_SIZE(bad) ? &bad[i] :
+					   &good[i - ARRAY_SIZE(bad)];
+
 		memset(&g, 0, sizeof(g));
-		g.levels = bad[i].levels;
+		g.levels = r->levels;
 		for (l = 0; l < 5; l++)
-			g.bits[l] = bad[i].bits[l];
-		g.leaf_levels = bad[i].leaf_levels;
-		g.va_bits = bad[i].va_bits;
-		g.pfn_bits = bad[i].pfn_bits;
-		if (!vmv_shadow_geom_check(&g))
-			UNIT_FAIL("bad geometry %u accepted", i);
-		EXPECT_EQ(vmv_shadow_init(&s, &g), -EINVAL);
+			g.bits[l] = r->bits[l];
+		g.leaf_levels = r->leaf_levels;
+		g.va_bits = r->va_bits;
+		g.pfn_bits = r->pfn_bits;
+		g.page_shift = r->page_shift;
+		if (i < ARRAY_SIZE(bad)) {
+			if (!vmv_shadow_geom_check(&g))
+				UNIT_FAIL("bad geometry %u accepted", i);
+			EXPECT_EQ(vmv_shadow_init(&s, &g), -EINVAL);
+			continue;
+		}
+		if (vmv_shadow_geom_check(&g))
+			UNIT_FAIL("good geometry %u refused: %s",
+				  i - (unsigned int)ARRAY_SIZE(bad),
+				  vmv_shadow_geom_check(&g));
+		ASSERT(vmv_shadow_init(&s, &g) == 0);
+		EXPECT_EQ(vmv_shadow_shift(&s, 0), r->page_shift);
+		EXPECT_EQ(vmv_shadow_shift(&s, r->levels), r->page_shift +
+			  r->bits[0] * (r->levels - 1) + r->bits[r->levels - 1]);
+		vmv_shadow_destroy(&s);
 	}
+	/* every x86 helper sets the page size */
+	ASSERT(vmv_shadow_geom_x86_64(&g, 5) == 0);
+	EXPECT_EQ(g.page_shift, 12);
+	vmv_shadow_geom_pae(&g, 32);
+	EXPECT_EQ(g.page_shift, 12);
+	vmv_shadow_geom_2level(&g);
+	EXPECT_EQ(g.page_shift, 12);
 }
 
 UNIT_TEST(size_names)
@@ -1425,6 +1516,7 @@ UNIT_TEST(size_names)
 		{ 12, "4k" }, { 21, "2m" }, { 22, "4m" }, { 30, "1g" },
 		{ 16, "64k" }, { 10, "1k" }, { 39, "512g" }, { 40, "1t" },
 		{ 49, "512t" }, { 9, "?" }, { 50, "?" }, { 0, "?" },
+		{ 14, "16k" }, { 25, "32m" }, { 36, "64g" }, { 47, "128t" },
 	};
 	char buf[VMV_SHADOW_SIZE_NAME];
 	unsigned int i;
@@ -1755,6 +1847,651 @@ UNIT_TEST(enomem_32bit)
 	}
 	vmv_shadow_destroy(&pae);
 	vmv_shadow_destroy(&two);
+}
+
+/* arm64's geometries from vmv_shadow_geom_arm64(), and what it refuses. */
+UNIT_TEST(arm64_geometries)
+{
+	static const struct {
+		unsigned int page_shift, va_bits, pfn_bits;
+		unsigned int levels, bits[5], leaf_levels;
+	} good[] = {
+		{ 12, 39, 36, 3, { 9, 9, 9 }, 7 },
+		{ 12, 48, 36, 4, { 9, 9, 9, 9 }, 7 },
+		{ 12, 52, 40, 5, { 9, 9, 9, 9, 4 }, 7 },	/* LPA2 */
+		{ 12, 22, 36, 2, { 9, 1 }, 3 },
+		{ 14, 36, 34, 2, { 11, 11 }, 3 },
+		{ 14, 47, 34, 3, { 11, 11, 11 }, 3 },
+		{ 14, 48, 34, 4, { 11, 11, 11, 1 }, 3 },
+		{ 14, 52, 38, 4, { 11, 11, 11, 5 }, 3 },	/* LPA2 */
+		{ 14, 26, 50, 2, { 11, 1 }, 3 },
+	};
+	static const struct {
+		unsigned int page_shift, va_bits, pfn_bits;
+	} bad[] = {
+		{ 16, 48, 32 }, { 16, 52, 36 },		/* 8192 entries */
+		{ 13, 48, 35 }, { 0, 48, 36 }, { 15, 48, 33 },
+		{ 12, 21, 36 }, { 14, 25, 34 },		/* one level */
+		{ 12, 53, 36 }, { 14, 53, 38 }, { 12, 64, 36 },
+		{ 14, 52, 0 }, { 14, 52, 53 }, { 12, 48, 64 },
+		{ 14, 52, 51 },				/* phys > 2^64 */
+	};
+	struct vmv_shadow_geom g;
+	struct vmv_shadow s;
+	unsigned int i, l;
+
+	for (i = 0; i < ARRAY_SIZE(good); i++) {
+		memset(&g, 0xa5, sizeof(g));
+		ASSERT(vmv_shadow_geom_arm64(&g, good[i].page_shift,
+					     good[i].va_bits,
+					     good[i].pfn_bits) == 0);
+		EXPECT_EQ(g.page_shift, good[i].page_shift);
+		EXPECT_EQ(g.levels, good[i].levels);
+		for (l = 0; l < VMV_SHADOW_MAX_LEVELS; l++)
+			EXPECT_EQ(g.bits[l], good[i].bits[l]);
+		EXPECT_EQ(g.leaf_levels, good[i].leaf_levels);
+		EXPECT_EQ(g.va_bits, good[i].va_bits);
+		EXPECT_EQ(g.pfn_bits, good[i].pfn_bits);
+		EXPECT(vmv_shadow_geom_check(&g) == NULL);
+		ASSERT(vmv_shadow_init(&s, &g) == 0);
+		EXPECT_EQ(s.page_shift, good[i].page_shift);
+		EXPECT_EQ(vmv_shadow_limit(&s), 1ULL << good[i].va_bits);
+		EXPECT_EQ(vmv_shadow_shift(&s, 0), good[i].page_shift);
+		EXPECT_EQ(vmv_shadow_shift(&s, s.levels), good[i].va_bits);
+		EXPECT_EQ(s.entries[0], 1U << (good[i].page_shift - 3));
+		EXPECT(vmv_shadow_leaf_size(&s, good[i].page_shift));
+		EXPECT(vmv_shadow_leaf_size(&s, 2 * good[i].page_shift - 3));
+		EXPECT(!vmv_shadow_leaf_size(&s, good[i].page_shift + 1));
+		vmv_shadow_destroy(&s);
+	}
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		if (vmv_shadow_geom_arm64(&g, bad[i].page_shift,
+					  bad[i].va_bits,
+					  bad[i].pfn_bits) != -EINVAL)
+			UNIT_FAIL("arm64 geometry %u/%u/%u accepted",
+				  bad[i].page_shift, bad[i].va_bits,
+				  bad[i].pfn_bits);
+
+	/* 16 KiB, 52-bit: a top of 32 entries from bit 47 */
+	ASSERT(init_arm64(&s, 14, 52, 38) == 0);
+	EXPECT_EQ(s.levels, 4);
+	EXPECT_EQ(s.entries[0], 2048);
+	EXPECT_EQ(s.entries[2], 2048);
+	EXPECT_EQ(s.entries[3], 32);
+	EXPECT_EQ(vmv_shadow_shift(&s, 1), 25);
+	EXPECT_EQ(vmv_shadow_shift(&s, 2), 36);
+	EXPECT_EQ(vmv_shadow_shift(&s, 3), 47);
+	EXPECT_EQ(vmv_shadow_limit(&s), VA52_END);
+	EXPECT(vmv_shadow_leaf_size(&s, 14));
+	EXPECT(vmv_shadow_leaf_size(&s, 25));
+	EXPECT(!vmv_shadow_leaf_size(&s, 12));
+	EXPECT(!vmv_shadow_leaf_size(&s, 21));
+	EXPECT(!vmv_shadow_leaf_size(&s, 30));
+	EXPECT(!vmv_shadow_leaf_size(&s, 36));	/* no 64 GiB blocks */
+	EXPECT(!vmv_shadow_leaf_size(&s, 47));
+	vmv_shadow_destroy(&s);
+	/* 4 KiB, 52-bit: a top of 16 entries from bit 48 */
+	ASSERT(init_arm64(&s, 12, 52, 40) == 0);
+	EXPECT_EQ(s.levels, 5);
+	EXPECT_EQ(s.entries[4], 16);
+	EXPECT_EQ(vmv_shadow_shift(&s, 4), 48);
+	EXPECT(vmv_shadow_leaf_size(&s, 30));
+	EXPECT(!vmv_shadow_leaf_size(&s, 39));
+	vmv_shadow_destroy(&s);
+}
+
+/* One leaf in arm64's geometry of page_shift and va_bits. */
+static void one_leaf_arm64(unsigned int page_shift, unsigned int va_bits,
+			   unsigned int pfn_bits, unsigned int shift, u64 va,
+			   u64 pfn, bool writable)
+{
+	struct vmv_shadow_geom g;
+
+	ASSERT(vmv_shadow_geom_arm64(&g, page_shift, va_bits, pfn_bits) == 0);
+	one_leaf_in(&g, shift, va, pfn, writable);
+}
+
+UNIT_TEST(arm64_16k_set_lookup)
+{
+	u64 max38 = (1ULL << 38) - 1, max34 = (1ULL << 34) - 1;
+
+	/* 52-bit addresses and PFNs of 38 bits */
+	one_leaf_arm64(14, 52, 38, 14, 0, 0, true);
+	one_leaf_arm64(14, 52, 38, 14, 0x7f1234564000ULL, 0x1234a, false);
+	one_leaf_arm64(14, 52, 38, 14, VA52_END - K16, BIG_PFN - 1, true);
+	one_leaf_arm64(14, 52, 38, 14, 1ULL << 47, 5, true);
+	one_leaf_arm64(14, 52, 38, 25, 0, 0, true);
+	one_leaf_arm64(14, 52, 38, 25, 0xfedcba000000ULL, 0x2800, false);
+	one_leaf_arm64(14, 52, 38, 25, VA52_END - M32, max38 - 0x7ff, true);
+	/* 48-bit: a top of 2 entries */
+	one_leaf_arm64(14, 48, 34, 14, VA48_END - K16, max34, true);
+	one_leaf_arm64(14, 48, 34, 14, (1ULL << 47) - K16, 7, false);
+	one_leaf_arm64(14, 48, 34, 25, VA48_END - M32, max34 - 0x7ff, true);
+	/* 47-bit, 3 levels; 36-bit, 2 */
+	one_leaf_arm64(14, 47, 34, 14, (1ULL << 47) - K16, 7, true);
+	one_leaf_arm64(14, 47, 34, 25, (1ULL << 47) - M32, 0x800, false);
+	one_leaf_arm64(14, 36, 34, 14, G64 - K16, 9, true);
+	one_leaf_arm64(14, 36, 34, 25, G64 - M32, 0x1000, true);
+}
+
+/* The top of a 52-bit range of 16 KiB pages. */
+UNIT_TEST(arm64_16k_boundaries)
+{
+	struct vmv_shadow s;
+
+	ASSERT(init_arm64(&s, 14, 52, 38) == 0);
+	EXPECT_EQ(vmv_shadow_set(&s, VA52_END, 1, 14, true), -EINVAL);
+	EXPECT_EQ(vmv_shadow_set(&s, VA52_END, 0, 25, true), -EINVAL);
+	EXPECT_EQ(vmv_shadow_set(&s, 1ULL << 53, 1, 14, true), -EINVAL);
+	EXPECT_EQ(vmv_shadow_set(&s, L5_END - K16, 1, 14, true), -EINVAL);
+	EXPECT_EQ(vmv_shadow_set(&s, ~0ULL << 25, 0, 25, true), -EINVAL);
+	EXPECT(s.root == NULL);
+	ASSERT(vmv_shadow_set(&s, 0, 7, 14, true) == 0);
+	ASSERT(vmv_shadow_set(&s, VA52_END - K16, 8, 14, true) == 0);
+	EXPECT_EQ(pfn_of(&s, 0), 7);
+	EXPECT_EQ(pfn_of(&s, K16 - 1), 7);
+	EXPECT(!mapped(&s, K16));
+	EXPECT_EQ(pfn_of(&s, VA52_END - 1), 8);
+	EXPECT_EQ(pfn_of(&s, VA52_END - K16), 8);
+	EXPECT(!mapped(&s, VA52_END - K16 - 1));
+	EXPECT(!mapped(&s, VA52_END));
+	EXPECT(!mapped(&s, ~0ULL));
+	/* the first and last pages are as far apart as a table allows */
+	EXPECT_EQ(stats_of(&s).nodes[3], 1);
+	EXPECT_EQ(stats_of(&s).nodes[2], 2);
+	EXPECT_EQ(stats_of(&s).nodes[1], 2);
+	EXPECT_EQ(stats_of(&s).nodes[0], 2);
+	EXPECT_EQ(stats_of(&s).bytes, 256 + 4 * DIR16_BYTES +
+		  2 * PTE16_BYTES);
+	EXPECT_EQ(collect_all(&s, &coll_a, 0, ~0ULL), 0);
+	ASSERT(coll_a.n == 2);
+	EXPECT_EQ(coll_a.r[1].va, VA52_END - K16);
+	EXPECT_EQ(coll_a.r[1].leaf.shift, 14);
+	EXPECT_EQ(coll_a.r[1].leaf.page_shift, 14);
+	EXPECT_EQ(collect_all(&s, &coll_a, VA52_END - 1, ~0ULL), 0);
+	EXPECT_EQ(coll_a.n, 1);
+	EXPECT_EQ(collect_all(&s, &coll_a, VA52_END, ~0ULL), 0);
+	EXPECT_EQ(coll_a.n, 0);
+	EXPECT_EQ(vmv_shadow_count(&s, K16 - 1, VA52_END - K16), 1);
+	EXPECT_EQ(vmv_shadow_count(&s, K16, VA52_END - K16), 0);
+	/* a 32 MiB leaf at the very top, over the last page's node */
+	ASSERT(vmv_shadow_set(&s, VA52_END - M32, 0x3ffffff800ULL, 25,
+			      false) == 0);
+	EXPECT_EQ(pfn_of(&s, VA52_END - 1), 0x3ffffff800ULL);
+	EXPECT_EQ(stats_of(&s).nodes[0], 1);
+	EXPECT_EQ(stats_of(&s).leaves[1], 1);
+	EXPECT_EQ(check(&s), 0);
+	/* the clamp is 2^52 */
+	vmv_shadow_invalidate(&s, VA52_END, ~0ULL);
+	EXPECT(mapped(&s, VA52_END - 1));
+	vmv_shadow_invalidate(&s, VA52_END - 1, ~0ULL);
+	EXPECT(!mapped(&s, VA52_END - M32));
+	EXPECT(mapped(&s, 0));
+	EXPECT_EQ(stats_of(&s).bytes, 256 + 2 * DIR16_BYTES + PTE16_BYTES);
+	/* across the top level's entries, 2^47 apart */
+	ASSERT(vmv_shadow_set(&s, (1ULL << 47) - K16, 9, 14, true) == 0);
+	ASSERT(vmv_shadow_set(&s, 1ULL << 47, 10, 14, true) == 0);
+	EXPECT_EQ(stats_of(&s).nodes[2], 2);
+	EXPECT_EQ(pfn_of(&s, (1ULL << 47) - 1), 9);
+	EXPECT_EQ(pfn_of(&s, 1ULL << 47), 10);
+	EXPECT_EQ(vmv_shadow_count(&s, (1ULL << 47) - 1,
+				   (1ULL << 47) + 1), 2);
+	check_destroy(&s);
+}
+
+UNIT_TEST(arm64_16k_einval)
+{
+	static const unsigned int bad_shifts[] = {
+		0, 12, 13, 15, 21, 22, 24, 26, 30, 36, 47, 48, 64, 255,
+	};
+	u64 lim34 = 1ULL << 34;
+	struct vmv_shadow s;
+	unsigned int i;
+
+	ASSERT(init_arm64(&s, 14, 48, 34) == 0);
+	for (i = 0; i < ARRAY_SIZE(bad_shifts); i++)
+		EXPECT_EQ(vmv_shadow_set(&s, 0, 0, bad_shifts[i], true),
+			  -EINVAL);
+	/* va not aligned to the size */
+	EXPECT_EQ(vmv_shadow_set(&s, 1, 0, 14, true), -EINVAL);
+	EXPECT_EQ(vmv_shadow_set(&s, K4, 0, 14, true), -EINVAL);
+	EXPECT_EQ(vmv_shadow_set(&s, 3 * K4, 0, 14, true), -EINVAL);
+	EXPECT_EQ(vmv_shadow_set(&s, K16, 0, 25, true), -EINVAL);
+	EXPECT_EQ(vmv_shadow_set(&s, M2, 0, 25, true), -EINVAL);
+	EXPECT_EQ(vmv_shadow_set(&s, M32 - K16, 0, 25, true), -EINVAL);
+	EXPECT_EQ(vmv_shadow_set(&s, G1 + M2, 0, 25, true), -EINVAL);
+	/* va out of range */
+	EXPECT_EQ(vmv_shadow_set(&s, VA48_END, 0, 14, true), -EINVAL);
+	EXPECT_EQ(vmv_shadow_set(&s, VA48_END, 0, 25, true), -EINVAL);
+	EXPECT_EQ(vmv_shadow_set(&s, ~0ULL << 14, 0, 14, true), -EINVAL);
+	/* pfn too large (2^34 frames of 16 KiB: 48-bit addresses) */
+	EXPECT_EQ(vmv_shadow_set(&s, 0, lim34, 14, true), -EINVAL);
+	EXPECT_EQ(vmv_shadow_set(&s, 0, lim34, 25, true), -EINVAL);
+	EXPECT_EQ(vmv_shadow_set(&s, 0, ~0ULL, 14, true), -EINVAL);
+	/* pfn not aligned to the size: 2048 frames a 32 MiB leaf */
+	EXPECT_EQ(vmv_shadow_set(&s, 0, 1, 25, true), -EINVAL);
+	EXPECT_EQ(vmv_shadow_set(&s, 0, 0x200, 25, true), -EINVAL);
+	EXPECT_EQ(vmv_shadow_set(&s, 0, 0x400, 25, true), -EINVAL);
+	EXPECT_EQ(vmv_shadow_set(&s, 0, 0x7ff, 25, true), -EINVAL);
+	EXPECT_EQ(vmv_shadow_set(&s, 0, 0x801, 25, true), -EINVAL);
+	EXPECT_EQ(stats_of(&s).bytes, 0);
+	EXPECT(s.root == NULL);
+	/* the largest valid PFNs; 4 KiB-aligned 16 KiB frames are fine */
+	EXPECT_EQ(vmv_shadow_set(&s, 0, lim34 - 1, 14, true), 0);
+	EXPECT_EQ(vmv_shadow_set(&s, M32, lim34 - 0x800, 25, true), 0);
+	EXPECT_EQ(vmv_shadow_set(&s, K16, 0x801, 14, true), 0);
+	EXPECT_EQ(vmv_shadow_set(&s, 2 * M32, 0x800, 25, true), 0);
+	EXPECT_EQ(pfn_of(&s, 0), lim34 - 1);
+	EXPECT_EQ(pfn_of(&s, M32 + K16), lim34 - 0x800);
+	EXPECT_EQ(pfn_of(&s, K16), 0x801);
+	/* -EEXIST inside a 32 MiB leaf */
+	EXPECT_EQ(vmv_shadow_set(&s, M32 + M32 - K16, 1, 14, true), -EEXIST);
+	EXPECT_EQ(stats_of(&s).wide, 1);
+	check_destroy(&s);
+}
+
+/* Nodes per level and bytes, with 16 KiB nodes and 8 KiB compact ones. */
+UNIT_TEST(arm64_16k_stats)
+{
+	struct vmv_shadow_stats st;
+	struct vmv_shadow s;
+	u64 bytes;
+
+	ASSERT(init_arm64(&s, 14, 52, 38) == 0);
+	ASSERT(SET_LEAVES(&s, { 0, 1, 14, true }, { K16, 2, 14, true },
+			  { M32, 0x800, 25, true }, { G64, 3, 14, false },
+			  { 1ULL << 47, 4, 14, true }) == 0);
+	vmv_shadow_stats(&s, &st);
+	EXPECT_EQ(st.nodes[3], 1);	/* root, 32 entries */
+	EXPECT_EQ(st.nodes[2], 2);	/* puds for [0, 2^47), [2^47, 2^48) */
+	EXPECT_EQ(st.nodes[1], 3);	/* pmds: [0, 64G), [64G, +64G), 2^47 */
+	EXPECT_EQ(st.nodes[0], 3);	/* ptes of 32 MiB each */
+	EXPECT_EQ(st.nodes[4], 0);
+	EXPECT_EQ(st.wide, 0);
+	EXPECT_EQ(st.bytes, 256 + 5 * DIR16_BYTES + 3 * PTE16_BYTES);
+	EXPECT_EQ(st.leaves[0], 4);
+	EXPECT_EQ(st.leaves[1], 1);
+	EXPECT_EQ(st.leaves[2], 0);
+	EXPECT_EQ(check(&s), 0);
+	bytes = st.bytes;
+	/* a PFN of 2^30 widens a node to 16 KiB, and narrows it going */
+	ASSERT(vmv_shadow_set(&s, 2 * K16, BIG_PFN, 14, true) == 0);
+	EXPECT_EQ(stats_of(&s).wide, 1);
+	EXPECT_EQ(stats_of(&s).bytes, bytes + WPTE16_BYTES - PTE16_BYTES);
+	EXPECT_EQ(pfn_of(&s, 0), 1);
+	EXPECT_EQ(pfn_of(&s, 2 * K16 + 5), BIG_PFN);
+	ASSERT(vmv_shadow_set(&s, 2047 * K16, (1ULL << 38) - 1, 14,
+			      false) == 0);
+	EXPECT_EQ(pfn_of(&s, M32 - 1), (1ULL << 38) - 1);
+	EXPECT_EQ(check(&s), 0);
+	vmv_shadow_invalidate(&s, 2 * K16, 2 * K16 + 1);
+	EXPECT_EQ(stats_of(&s).wide, 1);
+	vmv_shadow_invalidate(&s, M32 - 1, M32);
+	EXPECT_EQ(stats_of(&s).wide, 0);
+	EXPECT_EQ(stats_of(&s).bytes, bytes);
+	/* dropping the page at 2^47 frees its pud, pmd and pte nodes */
+	vmv_shadow_invalidate(&s, 1ULL << 47, (1ULL << 47) + 1);
+	EXPECT_EQ(stats_of(&s).bytes, bytes - 2 * DIR16_BYTES - PTE16_BYTES);
+	EXPECT_EQ(check(&s), 0);
+	/* the 32 MiB leaf frees nothing; the page at 64G its pmd and pte */
+	vmv_shadow_invalidate(&s, M32, 2 * M32);
+	vmv_shadow_invalidate(&s, G64, G64 + K16);
+	EXPECT_EQ(stats_of(&s).bytes, 256 + 2 * DIR16_BYTES + PTE16_BYTES);
+	EXPECT_LEAVES(&s, 2, 0, 0);
+	check_destroy(&s);
+
+	/* 48-bit: a root of 2 entries, 16 bytes */
+	ASSERT(init_arm64(&s, 14, 48, 34) == 0);
+	ASSERT(vmv_shadow_set(&s, VA48_END - K16, 1, 14, true) == 0);
+	EXPECT_EQ(stats_of(&s).bytes, 16 + 2 * DIR16_BYTES + PTE16_BYTES);
+	check_destroy(&s);
+	/* 47-bit: 3 levels, a full root */
+	ASSERT(init_arm64(&s, 14, 47, 34) == 0);
+	ASSERT(vmv_shadow_set(&s, 0, 0x800, 25, true) == 0);
+	EXPECT_EQ(stats_of(&s).bytes, 2 * DIR16_BYTES);
+	ASSERT(vmv_shadow_set(&s, M32, 1, 14, true) == 0);
+	EXPECT_EQ(stats_of(&s).bytes, 2 * DIR16_BYTES + PTE16_BYTES);
+	check_destroy(&s);
+}
+
+/* 2048 pages under one node, replaced by a 32 MiB leaf, invalidated. */
+UNIT_TEST(arm64_16k_overwrite_invalidate)
+{
+	u64 base = 0x7f0002000000ULL, i;
+	struct vmv_shadow s;
+
+	ASSERT(init_arm64(&s, 14, 48, 34) == 0);
+	for (i = 0; i < 2048; i++)
+		ASSERT(vmv_shadow_set(&s, base + i * K16, 100 + i, 14,
+				      i & 1) == 0);
+	ASSERT(vmv_shadow_set(&s, base - K16, 1, 14, true) == 0);
+	ASSERT(vmv_shadow_set(&s, base + M32, 2, 14, true) == 0);
+	EXPECT_EQ(stats_of(&s).leaves[0], 2050);
+	EXPECT_EQ(stats_of(&s).nodes[0], 3);
+	EXPECT_EQ(stats_of(&s).nodes[1], 1);
+	/* counting a full compact node of 2048, and parts of it */
+	EXPECT_EQ(vmv_shadow_count(&s, base, base + M32), 2048);
+	EXPECT_EQ(vmv_shadow_count(&s, base + K16 + 1, base + M32 - K16),
+		  2046);
+	EXPECT_EQ(vmv_shadow_count(&s, base + 3 * K16 - 1, base + 3 * K16),
+		  1);
+	EXPECT_EQ(vmv_shadow_count(&s, base - 1, base + M32 + 1), 2050);
+	EXPECT_EQ(collect_all(&s, &coll_a, base + 2046 * K16, ~0ULL), 0);
+	ASSERT(coll_a.n == 3);
+	EXPECT_EQ(coll_a.r[0].leaf.pfn, 100 + 2046);
+	EXPECT(!coll_a.r[0].leaf.writable);
+	EXPECT_EQ(coll_a.r[1].va, base + 2047 * K16);
+	EXPECT(coll_a.r[1].leaf.writable);
+	EXPECT_EQ(coll_a.r[2].va, base + M32);
+	EXPECT_EQ(check(&s), 0);
+	/* a 32 MiB leaf replaces them and frees their node */
+	ASSERT(vmv_shadow_set(&s, base, 0x1000, 25, true) == 0);
+	EXPECT_LEAVES(&s, 2, 1, 0);
+	EXPECT_EQ(stats_of(&s).nodes[0], 2);
+	EXPECT_EQ(stats_of(&s).bytes, 16 + 2 * DIR16_BYTES +
+		  2 * PTE16_BYTES);
+	EXPECT_EQ(pfn_of(&s, base + 0x123456), 0x1000);
+	EXPECT_EQ(vmv_shadow_phys(&(struct vmv_shadow_leaf){
+			.pfn = 0x1000, .shift = 25, .page_shift = 14 },
+			base + 0x123456), 0x4000000ULL + 0x123456);
+	EXPECT_EQ(pfn_of(&s, base - K16), 1);
+	EXPECT_EQ(pfn_of(&s, base + M32), 2);
+	EXPECT_EQ(check(&s), 0);
+	/* one byte of it drops it whole, not its neighbours */
+	vmv_shadow_invalidate(&s, base + 0x1234567, base + 0x1234568);
+	EXPECT(!mapped(&s, base));
+	EXPECT(!mapped(&s, base + M32 - 1));
+	EXPECT(mapped(&s, base - K16));
+	EXPECT(mapped(&s, base + M32));
+	EXPECT_EQ(check(&s), 0);
+	/* a range over a page, a 32 MiB leaf and a page */
+	ASSERT(vmv_shadow_set(&s, base, 0x1000, 25, true) == 0);
+	vmv_shadow_invalidate(&s, base - 1, base + M32 + 1);
+	EXPECT_LEAVES(&s, 0, 0, 0);
+	EXPECT_EQ(stats_of(&s).bytes, 0);
+	EXPECT(s.root == NULL);
+	/* unaligned ends: a page's last byte and first byte */
+	for (i = 0; i < 8; i++)
+		ASSERT(vmv_shadow_set(&s, base + i * K16, i, 14, true) == 0);
+	vmv_shadow_invalidate(&s, base + K16 - 1, base + K16);
+	vmv_shadow_invalidate(&s, base + 3 * K16 + K4, base + 4 * K16 + 1);
+	for (i = 0; i < 8; i++)
+		EXPECT_EQ(mapped(&s, base + i * K16), i != 0 && i != 3 &&
+			  i != 4);
+	check_destroy(&s);
+}
+
+UNIT_TEST(arm64_16k_for_each)
+{
+	static const u64 vas[] = {
+		0x7f0000008000ULL, 0x4000, 0x7f0006000000ULL,
+		0x7f0002000000ULL, 0x0, 0x7f0000004000ULL, 0x7fffffffc000ULL,
+	};
+	static const unsigned int shifts[] = { 14, 14, 25, 25, 14, 14, 14 };
+	static const u64 sorted[] = {
+		0x0, 0x4000, 0x7f0000004000ULL, 0x7f0000008000ULL,
+		0x7f0002000000ULL, 0x7f0006000000ULL, 0x7fffffffc000ULL,
+	};
+	struct vmv_shadow s;
+	unsigned int i;
+
+	ASSERT(init_arm64(&s, 14, 47, 34) == 0);
+	for (i = 0; i < 7; i++)
+		ASSERT(vmv_shadow_set(&s, vas[i], (u64)i << 11, shifts[i],
+				      true) == 0);
+	EXPECT_EQ(collect_all(&s, &coll_a, 0, ~0ULL), 0);
+	ASSERT(coll_a.n == 7);
+	for (i = 0; i < 7; i++) {
+		EXPECT_EQ(coll_a.r[i].va, sorted[i]);
+		EXPECT_EQ(coll_a.r[i].leaf.page_shift, 14);
+	}
+	EXPECT_EQ(coll_a.r[4].leaf.shift, 25);
+	EXPECT_EQ(coll_a.r[4].leaf.pfn, 3ULL << 11);
+	EXPECT_EQ(coll_a.r[5].leaf.shift, 25);
+	EXPECT_EQ(coll_a.r[6].leaf.shift, 14);
+	/* from inside one 32 MiB leaf to inside the next */
+	EXPECT_EQ(collect_all(&s, &coll_a, 0x7f0003000000ULL,
+			      0x7f0006000001ULL), 0);
+	ASSERT(coll_a.n == 2);
+	EXPECT_EQ(coll_a.r[0].va, 0x7f0002000000ULL);
+	EXPECT_EQ(coll_a.r[1].va, 0x7f0006000000ULL);
+	/* [start, end): a leaf starting at end is not included */
+	EXPECT_EQ(collect_all(&s, &coll_a, 0x4000, 0x7f0000008000ULL), 0);
+	ASSERT(coll_a.n == 2);
+	EXPECT_EQ(coll_a.r[1].va, 0x7f0000004000ULL);
+	/* a page's last byte is enough; within a page only that page */
+	EXPECT_EQ(collect_all(&s, &coll_a, 0x7fff, 0x8000), 0);
+	EXPECT_EQ(coll_a.n, 1);
+	EXPECT_EQ(collect_all(&s, &coll_a, 0x5000, 0x6000), 0);
+	EXPECT_EQ(coll_a.n, 1);
+	EXPECT_EQ(collect_all(&s, &coll_a, 0x8000, 0xc000), 0);
+	EXPECT_EQ(coll_a.n, 0);
+	EXPECT_EQ(collect_all(&s, &coll_a, 1ULL << 47, ~0ULL), 0);
+	EXPECT_EQ(coll_a.n, 0);
+	/* early stop */
+	memset(&coll_a, 0, sizeof(coll_a));
+	coll_a.stop_at = 5;
+	coll_a.stop_ret = 42;
+	EXPECT_EQ(vmv_shadow_for_each(&s, 0, ~0ULL, collect, &coll_a), 42);
+	EXPECT_EQ(coll_a.n, 5);
+	EXPECT_EQ(coll_a.r[4].va, 0x7f0002000000ULL);
+	check_destroy(&s);
+}
+
+/* Verify's per-table path over 2048-entry nodes. */
+UNIT_TEST(arm64_16k_ptes)
+{
+	u64 base = 0x7f0000000000ULL;
+	struct vmv_shadow_ptes p;
+	struct vmv_shadow s;
+
+	ASSERT(init_arm64(&s, 14, 52, 38) == 0);
+	vmv_shadow_ptes(&s, base, &p);
+	EXPECT(p.node == NULL);
+	ASSERT(SET_LEAVES(&s, { base, 7, 14, true },
+			  { base + 2047 * K16, 8, 14, false },
+			  { base + 1024 * K16, 9, 14, true },
+			  { base + M32, 0x800, 25, true }) == 0);
+	vmv_shadow_ptes(&s, base + M32 - 1, &p);
+	ASSERT(p.node != NULL);
+	EXPECT(!p.wide);
+	EXPECT_PTE(&p, 0, 7, 1);
+	EXPECT_PTE(&p, 2047, 8, 0);
+	EXPECT_PTE(&p, 1024, 9, 1);
+	EXPECT_NO_PTE(&p, 1);
+	EXPECT_NO_PTE(&p, 1023);
+	EXPECT_NO_PTE(&p, 2046);
+	/* wide, then compact again */
+	ASSERT(vmv_shadow_set(&s, base + K16, (1ULL << 38) - 1, 14,
+			      true) == 0);
+	vmv_shadow_ptes(&s, base, &p);
+	EXPECT(p.wide);
+	EXPECT_PTE(&p, 1, (1ULL << 38) - 1, 1);
+	EXPECT_PTE(&p, 2047, 8, 0);
+	vmv_shadow_invalidate(&s, base + K16, base + 2 * K16);
+	vmv_shadow_ptes(&s, base, &p);
+	EXPECT(!p.wide);
+	EXPECT_PTE(&p, 2047, 8, 0);
+	/* no node under a 32 MiB leaf, nor where nothing is, nor above */
+	vmv_shadow_ptes(&s, base + M32, &p);
+	EXPECT(p.node == NULL);
+	vmv_shadow_ptes(&s, base + 2 * M32, &p);
+	EXPECT(p.node == NULL);
+	vmv_shadow_ptes(&s, VA52_END + base, &p);
+	EXPECT(p.node == NULL);
+	check_destroy(&s);
+}
+
+/*
+ * Against the kernel's pgtables_bytes, 16 KiB tables: a dense 64 MiB of
+ * 16 KiB pages takes 2 pte tables, a pmd and (with 4 levels) a pud.
+ */
+UNIT_TEST(arm64_16k_memory)
+{
+	static const struct {
+		unsigned int va_bits;
+		u64 root, kernel;
+	} geoms[] = {
+		{ 48, 16, 4 * DIR16_BYTES },
+		{ 52, 256, 4 * DIR16_BYTES },
+		{ 47, DIR16_BYTES, 3 * DIR16_BYTES },
+	};
+	u64 base = 0x7f0000000000ULL, i, upper;
+	struct vmv_shadow s;
+	unsigned int g;
+
+	for (g = 0; g < ARRAY_SIZE(geoms); g++) {
+		ASSERT(init_arm64(&s, 14, geoms[g].va_bits, 34) == 0);
+		upper = geoms[g].root + (s.levels - 2) * DIR16_BYTES;
+		ASSERT(vmv_shadow_set(&s, base, 1, 14, true) == 0);
+		EXPECT_EQ(stats_of(&s).bytes, upper + PTE16_BYTES);
+		/* one pte table: above with 3 levels, below with 4 */
+		EXPECT_EQ(stats_of(&s).bytes <=
+			  geoms[g].kernel - DIR16_BYTES, s.levels == 4);
+		for (i = 0; i < 4096; i++)
+			ASSERT(vmv_shadow_set(&s, base + i * K16, i, 14,
+					      true) == 0);
+		EXPECT_EQ(stats_of(&s).bytes, upper + 2 * PTE16_BYTES);
+		EXPECT(stats_of(&s).bytes <= geoms[g].kernel);
+		EXPECT_EQ(vmv_shadow_count(&s, 0, ~0ULL), 4096);
+		vmv_shadow_invalidate(&s, 0, ~0ULL);
+		EXPECT_EQ(stats_of(&s).bytes, 0);
+		vmv_shadow_destroy(&s);
+	}
+}
+
+/* Failing each allocation of a set leaves the table unchanged. */
+static void enomem_ops(struct vmv_shadow *s, const struct set_op *ops,
+		       unsigned int nr)
+{
+	struct snap *before = malloc(sizeof(*before));
+	struct snap *after = malloc(sizeof(*after));
+	unsigned int i, n;
+	int ret = 0, fails;
+
+	ASSERT(before && after);
+	for (i = 0; i < nr; i++) {
+		fails = 0;
+		for (n = 1; n < 20; n++) {
+			snap_take(s, before);
+			vmv_host_allocs = 0;
+			vmv_host_fail_after = n;
+			ret = vmv_shadow_set(s, ops[i].va, ops[i].pfn,
+					     ops[i].shift, true);
+			vmv_host_fail_after = 0;
+			if (ret == 0)
+				break;
+			EXPECT_EQ(ret, -ENOMEM);
+			fails++;
+			snap_take(s, after);
+			if (!snap_same(before, after))
+				UNIT_FAIL("op %u, allocation %u: changed", i,
+					  n);
+		}
+		EXPECT_EQ(ret, 0);
+		EXPECT_EQ(fails, ops[i].allocs);
+		EXPECT_EQ(pfn_of(s, ops[i].va), ops[i].pfn);
+		EXPECT_EQ(check(s), 0);
+	}
+	free(before);
+	free(after);
+}
+
+UNIT_TEST(arm64_enomem)
+{
+	static const struct set_op ops16[] = {
+		{ 0x7f0000004000ULL, 1, 14, 4 },	/* the whole path */
+		{ 0x7f0000008000ULL, 2, 14, 0 },
+		{ 0x7f000000c000ULL, BIG_PFN, 14, 1 },	/* widen */
+		{ 0x7f0002000000ULL, BIG_PFN + 7, 14, 1 }, /* a wide node */
+		{ 0x7f0004000000ULL, 0x800, 25, 0 },
+		{ 0x7f1000000000ULL, 0x800, 25, 1 },	/* a pmd */
+		{ 0x8000000000000ULL, 9, 14, 3 },	/* pud to pte */
+		{ 0x7f0000000000ULL, 0x1000, 25, 0 },	/* drops a node */
+		{ 0, 5, 14, 2 },
+	};
+	static const struct set_op ops4k52[] = {
+		{ 0x7f0000001000ULL, 1, 12, 5 },	/* the whole path */
+		{ 0xf000000001000ULL, 2, 12, 4 },	/* p4d to pte */
+		{ 0xf000000400000ULL, 0x200, 21, 0 },
+		{ 0xf000040000000ULL, 0x40000, 30, 0 },
+	};
+	struct vmv_shadow s;
+
+	ASSERT(init_arm64(&s, 14, 52, 38) == 0);
+	enomem_ops(&s, ops16, ARRAY_SIZE(ops16));
+	vmv_shadow_invalidate(&s, 0, ~0ULL);
+	EXPECT_EQ(stats_of(&s).bytes, 0);
+	vmv_shadow_destroy(&s);
+	ASSERT(init_arm64(&s, 12, 52, 40) == 0);
+	enomem_ops(&s, ops4k52, ARRAY_SIZE(ops4k52));
+	check_destroy(&s);
+}
+
+/* arm64 4 KiB with 52-bit addresses (LPA2): 5 levels, a top of 16. */
+UNIT_TEST(arm64_4k_52bit)
+{
+	u64 t1 = 1ULL << 40;
+	struct vmv_shadow s;
+
+	one_leaf_arm64(12, 52, 40, 12, 0, 0, true);
+	one_leaf_arm64(12, 52, 40, 12, VA52_END - K4, 0x5, true);
+	one_leaf_arm64(12, 52, 40, 12, VA48_END, 0x6, false);
+	one_leaf_arm64(12, 52, 40, 12, VA48_END - K4, BIG_PFN - 1, true);
+	one_leaf_arm64(12, 52, 40, 21, VA52_END - M2, 0x200, false);
+	one_leaf_arm64(12, 52, 40, 30, VA52_END - G1, t1 - 0x40000, true);
+	/* 48-bit: x86-64's shape, over the whole 2^48 */
+	one_leaf_arm64(12, 48, 36, 12, VA48_END - K4, 0x5, true);
+	one_leaf_arm64(12, 48, 36, 30, L4_END, 0x40000, true);
+	/* 39-bit: 3 levels, 1 GiB leaves in the root */
+	one_leaf_arm64(12, 39, 36, 30, (1ULL << 39) - G1, 0x40000, true);
+	one_leaf_arm64(12, 39, 36, 12, (1ULL << 39) - K4, 0x40000, true);
+
+	ASSERT(init_arm64(&s, 12, 52, 40) == 0);
+	EXPECT_EQ(vmv_shadow_set(&s, VA52_END, 1, 12, true), -EINVAL);
+	EXPECT_EQ(vmv_shadow_set(&s, L5_END - K4, 1, 12, true), -EINVAL);
+	EXPECT_EQ(vmv_shadow_set(&s, 0, 0, 39, true), -EINVAL);
+	EXPECT_EQ(vmv_shadow_set(&s, 0, 0, 14, true), -EINVAL);
+	EXPECT_EQ(vmv_shadow_set(&s, 0, t1, 12, true), -EINVAL);
+	ASSERT(vmv_shadow_set(&s, 0, 7, 12, true) == 0);
+	ASSERT(vmv_shadow_set(&s, VA52_END - K4, 8, 12, true) == 0);
+	EXPECT_EQ(stats_of(&s).nodes[4], 1);
+	EXPECT_EQ(stats_of(&s).nodes[3], 2);
+	EXPECT_EQ(stats_of(&s).nodes[2], 2);
+	EXPECT_EQ(stats_of(&s).nodes[1], 2);
+	EXPECT_EQ(stats_of(&s).nodes[0], 2);
+	/* a root of 16 entries, 128 bytes */
+	EXPECT_EQ(stats_of(&s).bytes, 128 + 6 * DIR_BYTES + 2 * PTE_BYTES);
+	EXPECT_EQ(pfn_of(&s, VA52_END - 1), 8);
+	EXPECT(!mapped(&s, VA52_END));
+	EXPECT_EQ(vmv_shadow_count(&s, VA48_END, ~0ULL), 1);
+	ASSERT(vmv_shadow_set(&s, VA52_END - G1, t1 - 0x40000, 30,
+			      false) == 0);
+	EXPECT_EQ(pfn_of(&s, VA52_END - 1), t1 - 0x40000);
+	EXPECT_LEAVES(&s, 1, 0, 1);
+	EXPECT_EQ(check(&s), 0);
+	vmv_shadow_invalidate(&s, VA52_END, ~0ULL);
+	EXPECT(mapped(&s, VA52_END - 1));
+	vmv_shadow_invalidate(&s, VA52_END - 1, ~0ULL);
+	EXPECT(!mapped(&s, VA52_END - 1));
+	EXPECT_EQ(stats_of(&s).bytes, 128 + 3 * DIR_BYTES + PTE_BYTES);
+	check_destroy(&s);
+}
+
+UNIT_TEST(random_against_model_arm64)
+{
+	static const unsigned int geoms[][3] = {
+		{ 14, 48, 34 }, { 14, 52, 38 }, { 14, 47, 34 }, { 14, 36, 34 },
+		{ 12, 52, 40 }, { 12, 39, 36 },
+	};
+	struct vmv_shadow s;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(geoms); i++) {
+		ASSERT(init_arm64(&s, geoms[i][0], geoms[i][1],
+				  geoms[i][2]) == 0);
+		model_run(&s, 20000);
+	}
 }
 
 UNIT_MAIN()

@@ -56,26 +56,9 @@ static void vmv_decode_swap(const struct vmv_layout *l, u64 entry,
 	d->swap_offset = offset;
 	d->flags = vmv_x86_swap_flags(l, entry);
 
-	if (type < l->max_swapfiles) {
-		d->kind = VMVIEW_KIND_SWAP;
-		return;
-	}
-	if (type == l->type_migration_read ||
-	    type == l->type_migration_read_exclusive ||
-	    type == l->type_migration_write)
-		d->kind = VMVIEW_KIND_MIGRATION;
-	else if (type == l->type_device_private_read ||
-		 type == l->type_device_private_write)
-		d->kind = VMVIEW_KIND_DEVICE_PRIVATE;
-	else if (type == l->type_device_exclusive_read ||
-		 type == l->type_device_exclusive_write)
-		d->kind = VMVIEW_KIND_DEVICE_EXCLUSIVE;
-	else if (type == l->type_hwpoison)
-		d->kind = VMVIEW_KIND_HWPOISON;
-	else
-		d->kind = VMVIEW_KIND_MARKER;	/* marker, swapin error */
-
-	if (d->kind != VMVIEW_KIND_MARKER)
+	d->kind = vmv_swap_kind(l, type);
+	/* the special types hold a frame, but markers */
+	if (d->kind != VMVIEW_KIND_SWAP && d->kind != VMVIEW_KIND_MARKER)
 		d->pfn = pfn;
 }
 

@@ -28,13 +28,6 @@
 #include "vmview.h"
 #include "walk.h"
 
-static bool vmv_fact(bool holds, const char *fact)
-{
-	if (!holds)
-		pr_err("refusing to load: %s\n", fact);
-	return holds;
-}
-
 /*
  * The x86 paging modes vmview knows, each one a shape of tables the
  * walker, the shadow table and the decoder handle: the paging levels,
@@ -95,8 +88,6 @@ static int vmv_platform_check(void)
 	       utsname()->machine, utsname()->release, levels);
 	return -EOPNOTSUPP;
 }
-
-struct vmv_layout vmv_layout;
 
 /*
  * The software bits that moved between kernels: devmap (x86-64 only,
@@ -177,36 +168,8 @@ static void vmv_swap_layout(struct vmv_layout *l)
 }
 
 /*
- * Decode @entry found at @level: it must be of @kind, on @pfn, the flags
- * of @mask exactly @flags (VMV_FLAG()s), and for @type >= 0 that swap
- * type and offset.
- */
-static int vmv_check_at(const char *what, u64 entry, enum vmview_level level,
-			enum vmview_kind kind, u64 pfn, u32 mask, u32 flags,
-			int type, u64 offset)
-{
-	struct vmv_decoded d;
-
-	vmv_decode(&vmv_layout, entry, level, &d);
-	if (d.kind == kind && d.pfn == pfn && (d.flags & mask) == flags &&
-	    (type < 0 || (d.swap_type == type && d.swap_offset == offset)))
-		return 0;
-	pr_err("refusing to load: decoding a %s entry 0x%016llx disagrees with this kernel\n",
-	       what, entry);
-	return -EOPNOTSUPP;
-}
-
-/* The same for a PTE, with every flag of @flags set. */
-static int vmv_layout_check(const char *what, u64 entry, enum vmview_kind kind,
-			    u64 pfn, u32 flags, int type, u64 offset)
-{
-	return vmv_check_at(what, entry, VMVIEW_LEVEL_PTE, kind, pfn, flags,
-			    flags, type, offset);
-}
-
-/*
  * A present PTE the kernel made: the decoder, and the dump's inline
- * path (VMV_PTE_PFN(), vmv_pte_present_flags()), must read its frame,
+ * path (vmv_pte_pfn(), vmv_pte_present_flags()), must read its frame,
  * its writability and NX (pte_exec()) as the kernel does.
  */
 static int vmv_check_present(const char *what, pte_t pte)
@@ -217,7 +180,7 @@ static int vmv_check_present(const char *what, pte_t pte)
 	struct vmv_decoded d;
 
 	vmv_decode(&vmv_layout, e, VMVIEW_LEVEL_PTE, &d);
-	if (VMV_PTE_PFN(e) != pte_pfn(pte) ||
+	if (vmv_pte_pfn(&vmv_layout, e) != pte_pfn(pte) ||
 	    vmv_pte_present_flags(&vmv_layout, e) != d.flags) {
 		pr_err("refusing to load: the fast path reads a %s entry 0x%016llx unlike the decoder\n",
 		       what, e);
@@ -225,30 +188,6 @@ static int vmv_check_present(const char *what, pte_t pte)
 	}
 	return vmv_check_at(what, e, VMVIEW_LEVEL_PTE, VMVIEW_KIND_PRESENT,
 			    pte_pfn(pte), nx | rw, want, -1, 0);
-}
-
-/*
- * A swap entry of @type and @offset as the kernel makes it: the decoder
- * must give back what pte_to_swp_entry() does, and vmv_swp_entry() must
- * make the same entry.
- */
-static int vmv_check_swap(const char *what, unsigned int type,
-			  unsigned long offset)
-{
-	pte_t pte = swp_entry_to_pte(swp_entry(type, offset));
-	/* pte_to_swp_entry() (softleaf_from_pte() on 7.x) without flags */
-	swp_entry_t arch = __pte_to_swp_entry(pte);
-	swp_entry_t back = swp_entry(__swp_type(arch), __swp_offset(arch));
-
-	if (pte_val(pte) != vmv_swp_entry(&vmv_layout, swp_type(back),
-					  swp_offset(back))) {
-		pr_err("refusing to load: a %s entry 0x%016llx is not where vmview puts its type and offset\n",
-		       what, (u64)pte_val(pte));
-		return -EOPNOTSUPP;
-	}
-	return vmv_layout_check(what, pte_val(pte), VMVIEW_KIND_SWAP,
-				VMVIEW_NO_PFN, 0, swp_type(back),
-				swp_offset(back));
 }
 
 /*
@@ -291,6 +230,10 @@ static int vmv_check_format(const struct vmv_layout *l)
 				     IS_ENABLED(CONFIG_X86_PAE) ? &pae : &two;
 	u64 swp = l->swp_soft_dirty_mask | l->swp_uffd_wp_mask |
 		  l->swp_exclusive_mask;
+
+	vmv_entry_format = IS_ENABLED(CONFIG_X86_64) ? "x86-64" :
+			   IS_ENABLED(CONFIG_X86_PAE) ? "i386-pae" :
+			   "i386-2level";
 
 	if (l->pfn_mask == w->pfn_mask && l->nx_mask == w->nx_mask &&
 	    l->none_mask == w->none_mask &&
@@ -371,9 +314,7 @@ int vmv_layout_init(void)
 	ret = ret ?: vmv_layout_check("protnone", pte_val(pte),
 				      VMVIEW_KIND_PROTNONE, 0x12345, 0, -1, 0);
 	ret = ret ?: vmv_check_pmd();
-	ret = ret ?: vmv_check_swap("swap", 1, 0x1234);
-	ret = ret ?: vmv_check_swap("first swap", 0, 1);
-	ret = ret ?: vmv_check_swap("last swap", MAX_SWAPFILES - 1, ~0UL);
+	ret = ret ?: vmv_check_swap_entries();
 	pte = swp_entry_to_pte(swp_entry(1, 0x1234));
 	pte = pte_swp_mksoft_dirty(pte);
 	ret = ret ?: vmv_layout_check("soft-dirty swap", pte_val(pte),
@@ -381,20 +322,5 @@ int vmv_layout_init(void)
 				      IS_ENABLED(CONFIG_MEM_SOFT_DIRTY) ?
 				      VMV_FLAG(VMVIEW_F_SOFTDIRTY) : 0,
 				      1, 0x1234);
-	if (vmv_pte_swp_mkexclusive(&pte))
-		ret = ret ?: vmv_layout_check("exclusive swap", pte_val(pte),
-					      VMVIEW_KIND_SWAP, VMVIEW_NO_PFN,
-					      VMV_FLAG(VMVIEW_F_EXCLUSIVE),
-					      1, 0x1234);
-#if SWP_MIGRATION_NUM
-	pte = swp_entry_to_pte(vmv_writable_migration_entry(0x4321));
-	ret = ret ?: vmv_layout_check("migration", pte_val(pte),
-				      VMVIEW_KIND_MIGRATION, 0x4321, 0,
-				      SWP_MIGRATION_WRITE, 0x4321);
-#endif
-	if (vmv_pte_mkmarker(&pte))
-		ret = ret ?: vmv_layout_check("marker", pte_val(pte),
-					      VMVIEW_KIND_MARKER, VMVIEW_NO_PFN,
-					      0, -1, 0);
 	return ret;
 }

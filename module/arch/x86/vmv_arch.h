@@ -43,6 +43,12 @@
 
 #include "decode.h"
 
+/* The architecture of this decoder, as records name it, and its flags. */
+#define VMV_ARCH		VMVIEW_ARCH_X86
+#define VMV_ARCH_FLAGS		VMVIEW_FLAGS
+/* The register that holds a process's top-level table. */
+#define VMV_ARCH_ROOT		"cr3"
+
 #define VMV_BIT(n)		(1ULL << (n))
 #define X86_PRESENT		VMV_BIT(0)
 #define X86_RW			VMV_BIT(1)
@@ -207,8 +213,14 @@ static inline u32 vmv_x86_swap_flags(const struct vmv_layout *l, u64 e)
 
 /* --- what the generic code asks of an entry ------------------------------ */
 
-/* The frame of a present 4 KiB PTE, in any of the three formats. */
-#define VMV_PTE_PFN(e)	(((e) & X86_PFN_MASK) >> 12)
+/*
+ * The frame of a present 4 KiB PTE, in any of the three formats (the
+ * same bits in each: @l is for the architectures where they differ).
+ */
+static __always_inline u64 vmv_pte_pfn(const struct vmv_layout *l, u64 e)
+{
+	return (e & X86_PFN_MASK) >> 12;
+}
 
 /*
  * The flags of bits 0..11 of a present 4 KiB PTE, made from the tables
@@ -230,7 +242,7 @@ static __always_inline u32 vmv_pte_present_flags(const struct vmv_layout *l,
 }
 
 /* The entry maps a frame (present or protnone), at any level. */
-static inline bool vmv_entry_maps_frame(u64 e)
+static inline bool vmv_entry_maps_frame(const struct vmv_layout *l, u64 e)
 {
 	return e & (X86_PRESENT | X86_PROTNONE);
 }
@@ -249,7 +261,7 @@ static inline bool vmv_pte_present_normal(const struct vmv_layout *l, u64 e)
 /* The same, counting protnone entries as mapped (smaps' Rss). */
 static inline bool vmv_pte_maps_normal(const struct vmv_layout *l, u64 e)
 {
-	return vmv_entry_maps_frame(e) &&
+	return vmv_entry_maps_frame(l, e) &&
 	       !(e & (X86_SPECIAL | l->devmap_mask));
 }
 
