@@ -217,9 +217,10 @@ bool vmv_leaf_is(const struct snap *s, const char *level, const char *kind)
 	       (!kind || !strcmp(s->t.leaf.kind, kind));
 }
 
+/* flag in x86's words ("rw", "pse", ...), whatever the architecture */
 bool vmv_leaf_flag(const struct snap *s, const char *flag)
 {
-	return s->t.has_leaf && vmv_has_word(s->t.leaf.flags, flag);
+	return s->t.has_leaf && vmv_pte_flag(&s->t.leaf, flag);
 }
 
 bool vmv_leaf_page(const struct snap *s, const char *pageflag)

@@ -16,7 +16,8 @@
 #include "vmview-cli.h"
 
 #define BAR		32
-#define REGION_PAGES	((uint64_t)BAR * 512)	/* a cell = 2M at most */
+/* a cell = 2M at most */
+#define REGION_PAGES	((uint64_t)BAR * ((2ULL << 20) / VMV_PAGE_SIZE))
 
 struct counts {
 	uint64_t huge, resident, zero, swap;

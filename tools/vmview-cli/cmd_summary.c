@@ -85,7 +85,8 @@ static void print_text(pid_t pid, const struct vmv_kvs *mm,
 	rss = pages(mm, "rss_anon") + pages(mm, "rss_file") +
 	      pages(mm, "rss_shmem");
 	printf(KEY "%d (%s)\n", "pid", (int)pid, comm ? comm : "?");
-	printf(KEY "%d-level, pgd (CR3) at %s\n", "paging", levels,
+	printf(KEY "%d-level, pgd (%s) at %s\n", "paging", levels,
+	       vmv_top_register(),
 	       vmv_kv_get(mm, "pgd") ? vmv_kv_get(mm, "pgd") : "?");
 	printf(KEY "%s in tables:", "page tables", sz(a, pgt));
 	/* the levels below the pgd that are not folded */

@@ -11,6 +11,11 @@
  * paging mode (parse.c) and reads the next table's address out of the
  * entry.  Levels are the kernel's that are not folded: pgd, (p4d,) pud,
  * pmd, pte on x86-64; pgd, pmd, pte with PAE; pgd, pte with 2 levels.
+ * On arm64 the walk of a user address starts at TTBR0_EL1 and the text
+ * names the levels as the architecture does, L0 to L3 from the top (L1
+ * to L3 with 3 levels, L-1 to L3 with LPA2's 5), the last L3; the
+ * leaf's memory type follows its flags.  JSON keeps Linux's names and
+ * adds arm64's (arm64_level) and the architecture there.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -18,17 +23,18 @@
 
 #include "vmview-cli.h"
 
-/* The address bits of a table entry: 51..12, or 31..12 with 2 levels. */
-static uint64_t entry_addr(uint64_t entry)
+/* The next table's address in a table entry (the entry format's bits). */
+static uint64_t entry_addr(const struct vmv_translate *t, int i)
 {
-	return entry & (vmv_levels() == 2 ? 0xfffff000ULL :
-					    0x000ffffffffff000ULL);
+	return vmv_table_addr(t->level[i].entry,
+			      vmv_word_index(vmv_level_names, VMVIEW_NR_LEVELS,
+					     t->level[i].name));
 }
 
-static void upper(char *dst, const char *src)
+/* A level as the architecture's manuals name it: PGD, or L0 on arm64. */
+static const char *label(char *buf, size_t len, const char *name)
 {
-	while ((*dst++ = (*src >= 'a' && *src <= 'z') ? *src - 32 : *src))
-		src++;
+	return vmv_level_label(buf, len, name);
 }
 
 /*
@@ -117,13 +123,16 @@ static struct json_object *to_json(pid_t pid, const struct vmv_kvs *mm,
 				   const struct vmv_vma *vma, const char *sym)
 {
 	struct json_object *o = json_object_new_object(), *a, *e;
+	bool arm64 = vmv_arch() == VMVIEW_ARCH_ARM64;
 	struct vmv_translate s;
+	char bits[16], up[8];
 	int i, hi;
-	char bits[16];
 
 	vmv_json_add_i64(o, "pid", pid);
 	vmv_json_add_hex(o, "vaddr", t->vaddr);
 	vmv_json_add_i64(o, "levels", vmv_levels());
+	if (arm64)
+		vmv_json_add_str(o, "arch", "arm64");
 	vmv_json_add_str(o, "cr3", vmv_kv_get(mm, "pgd"));
 	if (t->has_vma) {
 		e = json_object_new_object();
@@ -141,6 +150,10 @@ static struct json_object *to_json(pid_t pid, const struct vmv_kvs *mm,
 		for (i = 0, hi = split_top(&s); i < s.nr_split; i++) {
 			e = json_object_new_object();
 			vmv_json_add_str(e, "level", s.split[i].name);
+			if (arm64 && i + 1 < s.nr_split)
+				vmv_json_add_str(e, "arm64_level",
+						 label(up, sizeof(up),
+						       s.split[i].name));
 			snprintf(bits, sizeof(bits), "%d-%d", hi,
 				 hi - (int)s.split[i].bits + 1);
 			hi -= s.split[i].bits;
@@ -157,6 +170,9 @@ static struct json_object *to_json(pid_t pid, const struct vmv_kvs *mm,
 	for (i = 0; i < t->nr_levels; i++) {
 		e = json_object_new_object();
 		vmv_json_add_str(e, "level", t->level[i].name);
+		if (arm64)
+			vmv_json_add_str(e, "arm64_level",
+					 label(up, sizeof(up), t->level[i].name));
 		vmv_json_add_u64(e, "index", t->level[i].index);
 		vmv_json_add_hex(e, "entry", t->level[i].entry);
 		vmv_json_add(e, "next", t->has_path && t->path[i].has_addr ?
@@ -183,12 +199,15 @@ static void print_split(const struct vmv_translate *t)
 	split_widths(w, sizeof(w), &s);
 	printf("  the address, split %s:\n", w);
 	top = split_top(&s);
-	if (top < 63 && vmv_levels() >= 4)
+	if (top < 63 && vmv_arch() == VMVIEW_ARCH_ARM64)
+		printf("    bits 63-%d  zero: a user address, through %s\n",
+		       top + 1, vmv_top_register());
+	else if (top < 63 && vmv_levels() >= 4)
 		printf("    bits 63-%d  sign extension of bit %d\n", top + 1,
 		       top);
 	for (i = 0, hi = top; i < s.nr_split - 1; i++, hi = lo - 1) {
 		lo = hi - (int)s.split[i].bits + 1;
-		upper(up, s.split[i].name);
+		label(up, sizeof(up), s.split[i].name);
 		printf("    bits %2d-%-2d %s index %3" PRIu64 " (0x%03" PRIx64 ")\n",
 		       hi, lo, up, s.split[i].index, s.split[i].index);
 	}
@@ -202,12 +221,16 @@ static void print_text(pid_t pid, const struct vmv_kvs *mm,
 		       const struct vmv_vma *vma, const char *sym)
 {
 	const char *comm = vmv_kv_get(mm, "comm"), *cr3 = vmv_kv_get(mm, "pgd");
+	bool arm64 = vmv_arch() == VMVIEW_ARCH_ARM64;
 	int levels = vmv_levels(), i;
-	char up[8], s[24], line[512];
+	char up[8], s[24], line[512], gran[40] = "";
 
-	printf("%s0x%016" PRIx64 "%s in PID %d (%s), %d-level paging\n",
+	if (arm64)
+		snprintf(gran, sizeof(gran), " (arm64, %s granule)",
+			 vmv_size(s, sizeof(s), VMV_PAGE_SIZE));
+	printf("%s0x%016" PRIx64 "%s in PID %d (%s), %d-level paging%s\n",
 	       vmv_color("bold"), t->vaddr, vmv_color("reset"), (int)pid,
-	       comm ? comm : "?", levels);
+	       comm ? comm : "?", levels, gran);
 	if (t->has_vma)
 		printf("vma 0x%" PRIx64 "-0x%" PRIx64 " %s %s\n", t->vma_start,
 		       t->vma_end, t->vma_perms,
@@ -224,19 +247,20 @@ static void print_text(pid_t pid, const struct vmv_kvs *mm,
 	print_split(t);
 	if (!cr3 && t->has_path)
 		snprintf(s, sizeof(s), "0x%" PRIx64, t->cr3);
-	printf("\n  CR3 -> PGD table at %s\n", cr3 ? cr3 : t->has_path ? s : "?");
+	printf("\n  %s -> %s table at %s\n", vmv_top_register(),
+	       label(up, sizeof(up), "pgd"), cr3 ? cr3 : t->has_path ? s : "?");
 	for (i = 0; i < t->nr_levels; i++) {
 		bool last = i == t->nr_levels - 1;
 
-		upper(up, t->level[i].name);
+		label(up, sizeof(up), t->level[i].name);
 		printf("      %s[%3u] = 0x%016" PRIx64, up, t->level[i].index,
 		       t->level[i].entry);
 		if (!last) {
 			uint64_t next = t->has_path && t->path[i].has_addr ?
 					t->path[i].addr :
-					entry_addr(t->level[i].entry);
+					entry_addr(t, i);
 
-			upper(up, t->level[i + 1].name);
+			label(up, sizeof(up), t->level[i + 1].name);
 			printf(" -> %s table at 0x%" PRIx64 "\n", up, next);
 		} else if (t->has_phys && t->has_leaf) {
 			printf(" -> frame 0x%" PRIx64 " (%s)\n",
@@ -263,13 +287,20 @@ static void print_text(pid_t pid, const struct vmv_kvs *mm,
 		char letters[11];
 
 		vmv_flag_letters(letters, &t->leaf);
-		printf("\n  leaf   %s %s", t->leaf.level, t->leaf.kind);
+		if (arm64)
+			printf("\n  leaf   %s (%s) %s",
+			       label(up, sizeof(up), t->leaf.level),
+			       t->leaf.level, t->leaf.kind);
+		else
+			printf("\n  leaf   %s %s", t->leaf.level, t->leaf.kind);
 		if (t->leaf.pfn != VMVIEW_NO_PFN)
 			printf(", pfn 0x%" PRIx64, t->leaf.pfn);
 		if (t->leaf.has_swap)
 			printf(", swap type %u offset 0x%" PRIx64,
 			       t->leaf.swap_type, t->leaf.swap_offset);
 		printf("\n  flags  %s (%s)\n", t->leaf.flags, letters);
+		if (*t->leaf.mt)
+			printf("  mt     %s\n", t->leaf.mt);
 		if (t->leaf.has_page)
 			printf("  page   %s, order %d, mapcount %d\n",
 			       t->leaf.page, t->leaf.order, t->leaf.mapcount);
@@ -304,7 +335,7 @@ int vmv_cmd_translate(int argc, char **argv)
 		return vmv_err(VMV_EXIT_BAD_ADDR,
 			       "0x%" PRIx64 " is not a user address with %d-level paging: give one below 0x%" PRIx64 "%s",
 			       addr, vmv_levels(), vmv_user_limit() + 1,
-			       vmv_levels() <= 3 ?
+			       vmv_user_limit() == 0xffffffffULL ?
 			       " (32 bits; user space ends at task_size in PID/mm)" :
 			       "");
 	ret = vmv_load_mm(pid, &mm);

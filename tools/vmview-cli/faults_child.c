@@ -237,6 +237,17 @@ static void *map_anon(size_t len, const char *how)
 	return p;
 }
 
+/*
+ * The kernel's page size: this process runs no preflight (it does not
+ * read /proc/vmview), so it asks the kernel itself.
+ */
+static size_t page_size(void)
+{
+	long n = sysconf(_SC_PAGESIZE);
+
+	return n > 0 ? (size_t)n : 4096;
+}
+
 static void *map_file(const char *path)
 {
 	void *p;
@@ -246,12 +257,12 @@ static void *map_file(const char *path)
 	file_fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (file_fd < 0)
 		return NULL;
-	p = mmap(NULL, FILE_PAGES * VMV_PAGE_SIZE, PROT_READ, MAP_SHARED,
+	p = mmap(NULL, FILE_PAGES * page_size(), PROT_READ, MAP_SHARED,
 		 file_fd, 0);
 	if (p == MAP_FAILED)
 		return NULL;
 	/* one page a fault: no readahead around it */
-	madvise(p, FILE_PAGES * VMV_PAGE_SIZE, MADV_RANDOM);
+	madvise(p, FILE_PAGES * page_size(), MADV_RANDOM);
 	return p;
 }
 
@@ -391,7 +402,8 @@ static void serve(void)
 		} else if (sscanf(line, "mincore %lx", &addr) == 1) {
 			unsigned char vec = 0;
 
-			if (mincore((void *)(addr & ~4095UL), 4096, &vec))
+			if (mincore((void *)(addr & ~(page_size() - 1)),
+				    page_size(), &vec))
 				reply("err mincore: %s", strerror(errno));
 			else
 				reply("ok %d", vec & 1);

@@ -248,7 +248,7 @@ static bool droppable(const char *path)
 static int make_scratch(char *why, size_t len)
 {
 	const char *const dirs[] = { getenv("TMPDIR"), "/var/tmp", "/tmp", "." };
-	char buf[PAGE];
+	static char buf[64 << 10];	/* a page: 4K, 16K */
 	size_t i, k;
 	int fd;
 
@@ -262,8 +262,8 @@ static int make_scratch(char *why, size_t len)
 			continue;
 		vmv_track_tmpfile(scratch);
 		for (k = 0; k < FILE_PAGES; k++) {
-			memset(buf, 'a' + k, sizeof(buf));
-			if (write(fd, buf, sizeof(buf)) != sizeof(buf))
+			memset(buf, 'a' + k, PAGE);
+			if (write(fd, buf, PAGE) != (ssize_t)PAGE)
 				break;
 		}
 		if (k < FILE_PAGES || fsync(fd)) {
@@ -451,6 +451,8 @@ static void sc_segv(struct fctx *x)
 	vmv_note(x, "the VMA is now %s and the PTE %s: a write has no way to succeed",
 		 x->last.t.has_vma ? x->last.t.vma_perms : "?",
 		 vmv_leaf_flag(&x->last, "rw") ? "writable (?)" :
+		 vmv_arch() == VMVIEW_ARCH_ARM64 ?
+		 "present but not writable (dbm clear, rdonly set)" :
 		 "present but not writable (rw clear)");
 	vmv_note(x, "so the CPU's protection fault is not COW nor a missing page: the kernel finds no write right in the VMA and sends SIGSEGV");
 	segv_one(x, a, "w", 2, "SEGV_ACCERR");

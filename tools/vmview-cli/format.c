@@ -2,8 +2,9 @@
 /*
  * format.c: text and JSON forms of the parsed records, shared by the
  * commands: sizes in human units, the ptes row (with its ten-letter flag
- * mask, legend in Documentation/vmview-cli.rst), the JSON objects of a
- * ptes line and of a VMA, and colours (only when vmv_opts.color is set).
+ * mask, legend in Documentation/vmview-cli.rst, and on arm64 the memory
+ * type last), the JSON objects of a ptes line and of a VMA, and colours
+ * (only when vmv_opts.color is set).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -41,29 +42,33 @@ char *vmv_size(char *buf, size_t len, uint64_t bytes)
  *   p present (n: protnone)  w rw  u user  a accessed  d dirty
  *   h huge leaf (pse)  x executable (nx clear)  s softdirty  g global
  *   e exclusive (swap and migration entries)
+ * arm64 has the same places in its own words (vmv_pte_flag()): w dbm
+ * (the kernel's write permission) or valid and not rdonly, a af, h block,
+ * x uxn clear, g ng clear; it has no soft-dirty bit, so its place shows
+ * c, the contiguous hint (cont).
  */
 void vmv_flag_letters(char *buf, const struct vmv_pte *pte)
 {
-	static const char letters[] = "pwuadhxsge";
 	/* the flag of each place; present and x are decided below */
-	static const int place_flag[10] = {
-		-1, VMVIEW_F_RW, VMVIEW_F_USER, VMVIEW_F_ACCESSED,
-		VMVIEW_F_DIRTY, VMVIEW_F_PSE, -1, VMVIEW_F_SOFTDIRTY,
-		VMVIEW_F_GLOBAL, VMVIEW_F_EXCLUSIVE,
+	static const char * const place_word[10] = {
+		NULL, "rw", "user", "accessed", "dirty", "pse", NULL,
+		"softdirty", "global", "exclusive",
 	};
-	const char *f = pte->flags;
+	bool arm64 = pte->arch == VMVIEW_ARCH_ARM64;
+	const char *letters = arm64 ? "pwuadhxcge" : "pwuadhxsge";
 	bool present = vmv_pte_present(pte);
 	int i;
 
-	for (i = 0; i < 10; i++)
-		buf[i] = place_flag[i] >= 0 &&
-			 vmv_has_word(f, vmv_flag_names[place_flag[i]]) ?
-			 letters[i] : '-';
+	for (i = 0; i < 10; i++) {
+		const char *w = arm64 && i == 7 ? "cont" : place_word[i];
+
+		buf[i] = w && vmv_pte_flag(pte, w) ? letters[i] : '-';
+	}
 	buf[10] = '\0';
 	if (present)
-		buf[0] = vmv_has_word(f, vmv_flag_names[VMVIEW_F_PROTNONE]) ||
+		buf[0] = vmv_pte_flag(pte, vmv_flag_names[VMVIEW_F_PROTNONE]) ||
 			 vmv_pte_kind_is(pte, VMVIEW_KIND_PROTNONE) ? 'n' : 'p';
-	if (present && !vmv_has_word(f, vmv_flag_names[VMVIEW_F_NX]))
+	if (present && !vmv_pte_flag(pte, vmv_flag_names[VMVIEW_F_NX]))
 		buf[6] = 'x';
 }
 
@@ -97,11 +102,15 @@ static void pfn_col(char *buf, size_t len, const struct vmv_pte *pte)
 
 #define PTE_ROW "%-12s  %-3s %-16s %-8s %-11s %-10s %-7s %4s"
 
-/* The header over vmv_fmt_pte_row()'s rows. */
+/*
+ * The header over vmv_fmt_pte_row()'s rows; on arm64 a last column, the
+ * memory type.
+ */
 void vmv_pte_header(char *buf, size_t len)
 {
-	snprintf(buf, len, PTE_ROW, "ADDRESS", "LVL", "ENTRY", "KIND",
-		 "PFN/SWAP", "FLAGS", "PAGE", "MAPS");
+	snprintf(buf, len, PTE_ROW "%s", "ADDRESS", "LVL", "ENTRY", "KIND",
+		 "PFN/SWAP", "FLAGS", "PAGE", "MAPS",
+		 vmv_arch() == VMVIEW_ARCH_ARM64 ? " MT" : "");
 }
 
 /* One row under vmv_pte_header(), no newline. */
@@ -124,8 +133,8 @@ void vmv_fmt_pte_row(char *buf, size_t len, const struct vmv_pte *pte)
 
 	snprintf(addr, sizeof(addr), "%012" PRIx64, pte->vaddr);
 	snprintf(entry, sizeof(entry), "%016" PRIx64, pte->entry);
-	snprintf(buf, len, PTE_ROW, addr, pte->level, entry, pte->kind, pfn,
-		 letters, page, maps);
+	snprintf(buf, len, PTE_ROW "%s%s", addr, pte->level, entry, pte->kind,
+		 pfn, letters, page, maps, *pte->mt ? " " : "", pte->mt);
 	/* no trailing blanks */
 	len = strlen(buf);
 	while (len && buf[len - 1] == ' ')
@@ -138,9 +147,10 @@ void vmv_fmt_pte_where(char *buf, size_t len, const struct vmv_pte *pte)
 	char pfn[24];
 
 	pfn_col(pfn, sizeof(pfn), pte);
-	snprintf(buf, len, "%s %s %s%s flags=%s%s%s", pte->level, pte->kind,
-		 pte->pfn != VMVIEW_NO_PFN ? "pfn=0x" :
+	snprintf(buf, len, "%s %s %s%s flags=%s%s%s%s%s", pte->level,
+		 pte->kind, pte->pfn != VMVIEW_NO_PFN ? "pfn=0x" :
 		 pte->has_swap ? "swap=" : "pfn=", pfn, pte->flags,
+		 *pte->mt ? " mt=" : "", pte->mt,
 		 pte->has_page ? " page=" : "", pte->has_page ? pte->page : "");
 }
 
@@ -163,6 +173,9 @@ struct json_object *vmv_pte_json(const struct vmv_pte *pte)
 		vmv_json_add(o, "swap", s);
 	}
 	vmv_json_add(o, "flags", vmv_json_list(pte->flags));
+	/* a memory type: arm64's present entries only */
+	if (*pte->mt)
+		vmv_json_add_str(o, "mt", pte->mt);
 	if (pte->has_page) {
 		struct json_object *pg = json_object_new_object();
 

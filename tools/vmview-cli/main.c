@@ -143,7 +143,9 @@ static const char * const cmd_details[] = {
 		"  --symbolize   add the ELF section and symbol of file pages\n"
 		"FLAGS letters: p present (n protnone), w rw, u user, a accessed,\n"
 		"d dirty, h huge leaf, x executable, s soft-dirty, g global,\n"
-		"e exclusive.\n",
+		"e exclusive.  On arm64: w dbm (or valid, not rdonly), a af,\n"
+		"h block, x uxn clear, c cont in place of s, g ng clear; the\n"
+		"memory type (MT) follows.\n",
 	"translate", "ADDR is 0x-hex or decimal.  Shows the index used at each\n"
 		"level, each entry, the leaf's flags and the physical address.\n",
 	"map", "A bar a VMA (or a region of a large one): H huge, # mostly\n"

@@ -18,7 +18,6 @@
 #include <string.h>
 
 #include "vmview-cli.h"
-#include "vmv_arch.h"		/* module/arch/x86/, with its decode.c */
 
 static const char *skip_spaces(const char *p)
 {
@@ -260,7 +259,16 @@ const struct vmv_vma *vmv_vma_find(const struct vmv_vmas *vmas,
 const char * const vmv_kind_names[] = VMVIEW_NAMES(VMVIEW_KINDS);
 const char * const vmv_level_names[] = VMVIEW_NAMES(VMVIEW_LEVELS);
 const char * const vmv_flag_names[] = VMVIEW_NAMES(VMVIEW_FLAGS);
+const char * const vmv_arm64_flag_names[] = VMVIEW_NAMES(VMVIEW_ARM64_FLAGS);
+const char * const vmv_arch_names[] = VMVIEW_NAMES(VMVIEW_ARCHS);
+const char * const vmv_mt_names[] = VMVIEW_NAMES(VMVIEW_MTS);
 const char * const vmv_page_flag_names[] = VMVIEW_NAMES(VMVIEW_PFLAGS);
+
+const char * const *vmv_flag_names_of(int arch)
+{
+	return arch == VMVIEW_ARCH_ARM64 ? vmv_arm64_flag_names :
+					   vmv_flag_names;
+}
 
 /* The number of word in names[nr], or -1. */
 int vmv_word_index(const char * const *names, size_t nr, const char *word)
@@ -295,11 +303,16 @@ static uint64_t meta_field(uint64_t meta, unsigned int shift, uint64_t mask)
 /* --- the paging mode ------------------------------------------------------ */
 
 /*
- * The paging mode the module reports (levels: in /proc/vmview and
- * PID/mm), and what follows from it, written down once: per level
+ * The paging mode the module reports in /proc/vmview, and what follows
+ * from it, written down once: the architecture, the page size, per level
  * (enum vmview_level) the index bits of its tables (0: folded into the
- * level above) and the shift of what one entry maps, and the entry
- * format (module/arch/x86/vmv_arch.h):
+ * level above) and so the shift of what one entry maps, and the entry
+ * format (module/arch/ARCH/vmv_arch.h; arch_x86.c, arch_arm64.c).
+ *
+ * A module that says "arch:", "entry_format:", "page_shift:" and
+ * "geometry: pgd=9@39 pud=9@30 pmd=9@21 pte=9@12" (each level in use
+ * from the top, its index bits @ its shift) is taken at its word.  An
+ * older one says only "levels:", and is x86 (4 KiB pages):
  *   5, 4  x86-64: 9 bits a level (p4d folded with 4), 64-bit entries;
  *   3     i386 with PAE: pgd 2 bits at 30, pmd 9 at 21, pte 9 at 12,
  *         64-bit entries, 2 MiB leaves at the pmd;
@@ -308,22 +321,37 @@ static uint64_t meta_field(uint64_t meta, unsigned int shift, uint64_t mask)
  * A 32-bit CLI on an x86-64 kernel sees 4 or 5 levels, and x86-64's
  * entries: the kernel's paging decides, not how the CLI was built.
  */
-static int paging_levels = 4;
+struct paging {
+	int arch;
+	int levels;
+	unsigned int page_shift;
+	unsigned int bits[VMVIEW_NR_LEVELS];
+	const struct vmv_entry_format *format;
+};
 
-int vmv_set_levels(int levels)
+static struct paging paging = {
+	.arch = VMVIEW_ARCH_X86,
+	.levels = 4,
+	.page_shift = 12,
+	.bits = { 9, 9, 9, 0, 9 },
+	.format = &vmv_x86_formats[0],
+};
+
+const struct vmv_entry_format *vmv_find_format(const char *name)
 {
-	if (levels < 2 || levels > 5)
-		return -EINVAL;
-	paging_levels = levels;
-	return 0;
+	size_t i;
+
+	for (i = 0; name && i < vmv_x86_nr_formats; i++)
+		if (!strcmp(vmv_x86_formats[i].name, name))
+			return &vmv_x86_formats[i];
+	for (i = 0; name && i < vmv_arm64_nr_formats; i++)
+		if (!strcmp(vmv_arm64_formats[i].name, name))
+			return &vmv_arm64_formats[i];
+	return NULL;
 }
 
-int vmv_levels(void)
-{
-	return paging_levels;
-}
-
-unsigned int vmv_level_bits(int level)
+/* An older module's paging: x86's, from the number of levels alone. */
+static int x86_paging(struct paging *pg, int levels)
 {
 	static const unsigned int bits[4][VMVIEW_NR_LEVELS] = {
 		/* pte pmd pud p4d pgd */
@@ -333,18 +361,189 @@ unsigned int vmv_level_bits(int level)
 		{ 9, 9, 9, 9, 9 },	/* 5 */
 	};
 
+	if (levels < 2 || levels > 5)
+		return -EINVAL;
+	memset(pg, 0, sizeof(*pg));
+	pg->arch = VMVIEW_ARCH_X86;
+	pg->levels = levels;
+	pg->page_shift = 12;
+	memcpy(pg->bits, bits[levels - 2], sizeof(pg->bits));
+	pg->format = vmv_find_format(levels == 2 ? "i386-2level" :
+				     levels == 3 ? "i386-pae" : "x86-64");
+	return 0;
+}
+
+int vmv_set_levels(int levels)
+{
+	return x86_paging(&paging, levels);
+}
+
+static unsigned int vmv_address_bits_of(const struct paging *pg)
+{
+	unsigned int bits = pg->page_shift;
+	int l;
+
+	for (l = VMVIEW_LEVEL_PTE; l <= VMVIEW_LEVEL_PGD; l++)
+		bits += pg->bits[l];
+	return bits;
+}
+
+/*
+ * "pgd=9@39 pud=9@30 pmd=9@21 pte=9@12": from the top down, each
+ * level's index bits start where the level above's end, the last is the
+ * pte's, at the page shift, and levels of them in all.
+ */
+static int parse_geometry(const char *p, struct paging *pg)
+{
+	int last = VMVIEW_NR_LEVELS, n = 0, l;
+	unsigned int shift = 64;
+	char name[8];
+	uint64_t bits, at;
+	size_t k;
+
+	memset(pg->bits, 0, sizeof(pg->bits));
+	for (;;) {
+		p = skip_spaces(p);
+		if (!*p || *p == '\n')
+			break;
+		k = strcspn(p, "=");
+		if (!p[k] || k >= sizeof(name))
+			return -1;
+		copy_word(name, sizeof(name), p, k);
+		l = vmv_word_index(vmv_level_names, VMVIEW_NR_LEVELS, name);
+		p += k + 1;
+		if (l < 0 || l >= last || dec_u64(&p, &bits) || *p++ != '@' ||
+		    dec_u64(&p, &at) || !bits || bits > 16 || at >= 64 ||
+		    (shift < 64 && at + bits != shift) ||
+		    (*p && *p != ' ' && *p != '\n'))
+			return -1;
+		pg->bits[l] = bits;
+		shift = at;
+		last = l;
+		n++;
+	}
+	if (last != VMVIEW_LEVEL_PTE || shift != pg->page_shift ||
+	    n != pg->levels || vmv_address_bits_of(pg) > 64)
+		return -1;
+	return 0;
+}
+
+/* "x86-64, i386-pae, ...": every entry format this CLI knows. */
+static const char *known_formats(char *buf, size_t len)
+{
+	const struct vmv_entry_format *const tables[] = {
+		vmv_x86_formats, vmv_arm64_formats,
+	};
+	const size_t nr[] = { vmv_x86_nr_formats, vmv_arm64_nr_formats };
+	size_t t, i, n = 0;
+
+	buf[0] = '\0';
+	for (t = 0; t < ARRAY_SIZE(tables); t++)
+		for (i = 0; i < nr[t] && n < len; i++)
+			n += snprintf(buf + n, len - n, "%s%s", n ? ", " : "",
+				      tables[t][i].name);
+	return buf;
+}
+
+/*
+ * The paging mode from /proc/vmview's lines (status): 0, or -EINVAL
+ * with why (what follows "/proc/vmview says ") filled and the mode
+ * left as it was.
+ */
+int vmv_set_paging(const struct vmv_kvs *status, char *why, size_t len)
+{
+	const char *levels = vmv_kv_get(status, "levels");
+	const char *arch = vmv_kv_get(status, "arch");
+	const char *format = vmv_kv_get(status, "entry_format");
+	const char *shift = vmv_kv_get(status, "page_shift");
+	const char *geometry = vmv_kv_get(status, "geometry");
+	const struct vmv_entry_format *f;
+	struct paging pg = { 0 };
+	char known[256];
+
+	if (x86_paging(&pg, vmv_kv_u64(status, "levels", 0))) {
+		snprintf(why, len,
+			 "\"levels: %s\": this vmview-cli knows 2 and 3 (i386, without and with PAE), 4 and 5 (x86-64); is the module newer than the CLI?",
+			 levels ? levels : "(none)");
+		return -EINVAL;
+	}
+	if (arch) {
+		pg.arch = vmv_word_index(vmv_arch_names, VMVIEW_NR_ARCHS,
+					 arch);
+		if (pg.arch < 0) {
+			snprintf(why, len,
+				 "\"arch: %s\": this vmview-cli knows x86 and arm64; is the module newer than the CLI?",
+				 arch);
+			return -EINVAL;
+		}
+	}
+	if (format || pg.arch != VMVIEW_ARCH_X86) {
+		f = vmv_find_format(format);
+		if (!f || f->arch != pg.arch) {
+			if (f)
+				snprintf(why, len,
+					 "\"entry_format: %s\" with \"arch: %s\": the format is %s's, not %s's",
+					 format, vmv_arch_names[pg.arch],
+					 vmv_arch_names[f->arch],
+					 vmv_arch_names[pg.arch]);
+			else
+				snprintf(why, len,
+					 "\"entry_format: %s\": this vmview-cli knows %s; is the module newer than the CLI?",
+					 format ? format : "(none)",
+					 known_formats(known, sizeof(known)));
+			return -EINVAL;
+		}
+		pg.format = f;
+		pg.page_shift = f->page_shift;
+	}
+	if (shift && (!isdigit((unsigned char)*shift) ||
+		      strtoul(shift, NULL, 10) != pg.page_shift)) {
+		snprintf(why, len,
+			 "\"page_shift: %s\": entry format %s has %u; is the module newer than the CLI?",
+			 shift, pg.format->name, pg.page_shift);
+		return -EINVAL;
+	}
+	if (geometry ? parse_geometry(geometry, &pg) :
+		       pg.arch != VMVIEW_ARCH_X86) {
+		snprintf(why, len,
+			 "\"geometry: %s\": this vmview-cli cannot read it (%s levels from the top, as pgd=9@39 ... pte=9@12, the last the pte's at the page shift %u); is the module newer than the CLI?",
+			 geometry ? geometry : "(none)", levels,
+			 pg.page_shift);
+		return -EINVAL;
+	}
+	paging = pg;
+	return 0;
+}
+
+int vmv_levels(void)
+{
+	return paging.levels;
+}
+
+int vmv_arch(void)
+{
+	return paging.arch;
+}
+
+unsigned int vmv_page_shift(void)
+{
+	return paging.page_shift;
+}
+
+unsigned int vmv_level_bits(int level)
+{
 	if (level < 0 || level >= VMVIEW_NR_LEVELS)
 		return 0;
-	return bits[paging_levels - 2][level];
+	return paging.bits[level];
 }
 
 unsigned int vmv_level_shift(int level)
 {
-	unsigned int shift = VMV_PAGE_SHIFT;
+	unsigned int shift = paging.page_shift;
 	int l;
 
 	if (level < 0 || level >= VMVIEW_NR_LEVELS)
-		return VMV_PAGE_SHIFT;
+		return paging.page_shift;
 	/* a folded level maps what the level above it maps */
 	while (level < VMVIEW_LEVEL_PGD && !vmv_level_bits(level))
 		level++;
@@ -361,50 +560,75 @@ int vmv_huge_level(void)
 
 unsigned int vmv_address_bits(void)
 {
-	unsigned int bits = VMV_PAGE_SHIFT;
-	int l;
-
-	for (l = VMVIEW_LEVEL_PTE; l <= VMVIEW_LEVEL_PGD; l++)
-		bits += vmv_level_bits(l);
-	return bits;
+	return vmv_address_bits_of(&paging);
 }
 
+/*
+ * x86: the lower half (bit 47 or 56 clear), or 32 bits on i386 (user
+ * space ends at TASK_SIZE below); arm64: what TTBR0_EL1 translates,
+ * every address below 1 << VA_BITS.
+ */
 uint64_t vmv_user_limit(void)
 {
-	if (paging_levels <= 3)
-		return 0xffffffffULL;		/* 32 bits; TASK_SIZE below */
-	return (1ULL << (vmv_address_bits() - 1)) - 1;
+	unsigned int bits = vmv_address_bits();
+
+	if (paging.arch == VMVIEW_ARCH_ARM64)
+		return bits >= 64 ? ~0ULL : (1ULL << bits) - 1;
+	if (bits <= 32)
+		return 0xffffffffULL;
+	return (1ULL << (bits - 1)) - 1;
 }
 
 const char *vmv_entry_format(void)
 {
-	return paging_levels == 2 ? "i386 2-level (32-bit entries)" :
-	       paging_levels == 3 ? "i386 PAE (64-bit entries)" :
-				    "x86-64 (64-bit entries)";
+	return paging.format->desc;
+}
+
+const char *vmv_top_register(void)
+{
+	return paging.arch == VMVIEW_ARCH_ARM64 ? "TTBR0_EL1" : "CR3";
+}
+
+const char *vmv_level_label(char *buf, size_t len, const char *name)
+{
+	int level = vmv_word_index(vmv_level_names, VMVIEW_NR_LEVELS, name);
+	int below = 0, l;
+	size_t i;
+
+	if (paging.arch == VMVIEW_ARCH_ARM64 && level >= 0) {
+		/* the last level is L3, each one in use above one less */
+		for (l = VMVIEW_LEVEL_PTE; l < level; l++)
+			below += !!paging.bits[l];
+		snprintf(buf, len, "L%d", 3 - below);
+		return buf;
+	}
+	for (i = 0; name[i] && i + 1 < len; i++)
+		buf[i] = toupper((unsigned char)name[i]);
+	buf[i] = '\0';
+	return buf;
+}
+
+uint64_t vmv_table_addr(uint64_t entry, int level)
+{
+	return paging.format->table_addr(paging.format, entry, level);
 }
 
 /*
- * The offset of a swap-format entry, by the module's own decoder (the
- * architecture's, module/arch/ARCH/decode.c) with the entry format of
- * the running kernel's paging mode: with every type below max_swapfiles
- * it reads any such entry as a swap entry, offset whole.
+ * The offset of a swap-format entry of an architecture, by the module's
+ * own decoder of that architecture (module/arch/ARCH/decode.c) with the
+ * entry format of the running kernel (or, for a record of another
+ * architecture than the kernel's, which no module writes, that
+ * architecture's first format): with every type below max_swapfiles it
+ * reads any such entry as a swap entry, offset whole.
  */
-static uint64_t swap_offset(uint64_t entry, unsigned int level)
+static uint64_t swap_offset(int arch, uint64_t entry, unsigned int level)
 {
-	static const struct vmv_layout x86_64 = {
-		.max_swapfiles = 0xff, VMV_X86_64_ENTRIES
-	};
-	static const struct vmv_layout pae = {
-		.max_swapfiles = 0xff, VMV_X86_PAE_ENTRIES
-	};
-	static const struct vmv_layout two = {
-		.max_swapfiles = 0xff, VMV_X86_2LEVEL_ENTRIES
-	};
-	struct vmv_decoded d;
+	const struct vmv_entry_format *f = paging.format;
 
-	vmv_decode(paging_levels == 2 ? &two : paging_levels == 3 ? &pae :
-		   &x86_64, entry, level, &d);
-	return d.swap_offset;
+	if (f->arch != arch)
+		f = arch == VMVIEW_ARCH_ARM64 ? &vmv_arm64_formats[0] :
+						&vmv_x86_formats[0];
+	return f->swap_offset(f, entry, level);
 }
 
 /*
@@ -413,39 +637,57 @@ static uint64_t swap_offset(uint64_t entry, unsigned int level)
  * kind (swap to marker) has a swap type and offset; a swap entry has no
  * frame, its record's pfn is the offset.  The other kinds' records carry
  * a frame (or none) in pfn, so their offset is read from the entry by
- * the module's own decoder (swap_offset()).  Returns 0, or -EBADMSG for
- * a kind or level this CLI does not know.
+ * the module's own decoder (swap_offset()) of the record's architecture.
+ * Flags are words of that architecture's vocabulary (VMVIEW_FLAGS,
+ * VMVIEW_ARM64_FLAGS); the swap field of a present or protnone record is
+ * its memory type (0: none, as on x86).  Returns 0, or -EBADMSG for a
+ * kind, architecture or level this CLI does not know.
  */
 int vmv_pte_from_rec(const struct vmview_pte *rec, struct vmv_pte *pte)
 {
 	uint64_t m = rec->meta;
 	unsigned int kind = meta_field(m, VMVIEW_META_KIND_SHIFT,
 				       VMVIEW_META_KIND_MASK);
+	unsigned int arch = meta_field(m, VMVIEW_META_ARCH_SHIFT,
+				       VMVIEW_META_ARCH_MASK);
 	unsigned int level = meta_field(m, VMVIEW_META_LEVEL_SHIFT,
 					VMVIEW_META_LEVEL_MASK);
+	unsigned int swap = meta_field(m, VMVIEW_META_SWAP_SHIFT,
+				       VMVIEW_META_SWAP_MASK);
 
-	if (kind >= VMVIEW_NR_KINDS || level >= VMVIEW_NR_LEVELS)
+	if (kind >= VMVIEW_NR_KINDS || arch >= VMVIEW_NR_ARCHS ||
+	    level >= VMVIEW_NR_LEVELS)
 		return -EBADMSG;
 	memset(pte, 0, sizeof(*pte));
 	pte->vaddr = rec->vaddr;
+	pte->arch = arch;
 	pte->entry = rec->entry;
 	pte->pfn = rec->pfn;
 	snprintf(pte->level, sizeof(pte->level), "%s", vmv_level_names[level]);
 	snprintf(pte->kind, sizeof(pte->kind), "%s", vmv_kind_names[kind]);
 	if (kind >= VMVIEW_KIND_SWAP && kind <= VMVIEW_KIND_MARKER) {
 		pte->has_swap = true;
-		pte->swap_type = meta_field(m, VMVIEW_META_SWAP_SHIFT,
-					    VMVIEW_META_SWAP_MASK);
-		pte->swap_offset = swap_offset(rec->entry, level);
+		pte->swap_type = swap;
 		if (kind == VMVIEW_KIND_SWAP) {
 			pte->swap_offset = rec->pfn;
 			pte->pfn = VMVIEW_NO_PFN;
+		} else {
+			pte->swap_offset = swap_offset(arch, rec->entry,
+						       level);
 		}
+	} else if ((kind == VMVIEW_KIND_PRESENT ||
+		    kind == VMVIEW_KIND_PROTNONE) && swap) {
+		/* a type this CLI has no word for: its number */
+		if (swap < VMVIEW_NR_MTS)
+			snprintf(pte->mt, sizeof(pte->mt), "%s",
+				 vmv_mt_names[swap]);
+		else
+			snprintf(pte->mt, sizeof(pte->mt), "%u", swap);
 	}
 	mask_words(pte->flags, sizeof(pte->flags),
 		   meta_field(m, VMVIEW_META_FLAGS_SHIFT,
 			      VMVIEW_META_FLAGS_MASK),
-		   vmv_flag_names, VMVIEW_NR_FLAGS);
+		   vmv_flag_names_of(arch), VMVIEW_NR_FLAGS);
 	pte->order = -1;
 	pte->mapcount = -1;
 	if (m & VMVIEW_META_PAGE) {
@@ -462,13 +704,19 @@ int vmv_pte_from_rec(const struct vmview_pte *rec, struct vmv_pte *pte)
 	return 0;
 }
 
-/* VADDR LEVEL ENTRY KIND pfn=PFN [swap=T:O] flags=F [page=P order=N mapcount=N] */
+/*
+ * VADDR LEVEL ENTRY KIND pfn=PFN [swap=T:O] flags=F [mt=M]
+ *   [page=P order=N mapcount=N]
+ * A line says nothing of its architecture: its flags are words of the
+ * running kernel's (vmv_arch()).
+ */
 int vmv_parse_pte_line(const char *line, struct vmv_pte *pte)
 {
 	const char *p = line;
 	size_t n;
 
 	memset(pte, 0, sizeof(*pte));
+	pte->arch = paging.arch;
 	pte->pfn = VMVIEW_NO_PFN;
 	pte->order = -1;
 	pte->mapcount = -1;
@@ -515,6 +763,8 @@ int vmv_parse_pte_line(const char *line, struct vmv_pte *pte)
 		} else if (!strncmp(p, "flags=", 6)) {
 			copy_word(pte->flags, sizeof(pte->flags), p + 6,
 				  n - 6);
+		} else if (!strncmp(p, "mt=", 3)) {
+			copy_word(pte->mt, sizeof(pte->mt), p + 3, n - 3);
 		} else if (!strncmp(p, "page=", 5)) {
 			copy_word(pte->page, sizeof(pte->page), p + 5, n - 5);
 			pte->has_page = true;
@@ -577,9 +827,11 @@ static int parse_path(const char *p, const char *eol, struct vmv_translate *t)
 	size_t n;
 
 	copy_word(t->path_text, sizeof(t->path_text), p, eol - p);
-	if (strncmp(p, "cr3 0x", 6))
+	/* the top table's register: cr3 (x86), maybe ttbr0 (arm64) */
+	n = strspn(p, "abcdefghijklmnopqrstuvwxyz0123456789_");
+	if (!n || strncmp(p + n, " 0x", 3))
 		return -1;
-	p += 6;
+	p += n + 3;
 	if (hex_u64(&p, &t->cr3))
 		return -1;
 	while (p < eol && *p != '\n') {
@@ -863,4 +1115,48 @@ bool vmv_pte_present(const struct vmv_pte *pte)
 {
 	return vmv_pte_kind_is(pte, VMVIEW_KIND_PRESENT) ||
 	       vmv_pte_kind_is(pte, VMVIEW_KIND_PROTNONE);
+}
+
+/*
+ * An arm64 entry that allows writes: PTE_WRITE (dbm: pte_write()), or a
+ * valid one the hardware lets write (AP[2], rdonly, clear).
+ */
+static bool arm64_writable(const struct vmv_pte *pte)
+{
+	const char *f = pte->flags;
+
+	return vmv_has_word(f, "dbm") ||
+	       (vmv_has_word(f, "valid") && !vmv_has_word(f, "rdonly"));
+}
+
+bool vmv_pte_flag(const struct vmv_pte *pte, const char *x86_word)
+{
+	static const struct {
+		const char *x86, *arm64;
+	} same[] = {
+		{ "present", "valid" }, { "accessed", "af" },
+		{ "pse", "block" }, { "nx", "uxn" },
+		/* none on arm64 */
+		{ "softdirty", NULL }, { "pwt", NULL }, { "pcd", NULL },
+		{ "pat", NULL },
+	};
+	const char *f = pte->flags;
+	size_t i;
+
+	if (pte->arch != VMVIEW_ARCH_ARM64)
+		return vmv_has_word(f, x86_word);
+	if (!strcmp(x86_word, "rw"))
+		return arm64_writable(pte);
+	/* nG marks a user (per-ASID) entry: global is its absence */
+	if (!strcmp(x86_word, "global"))
+		return vmv_has_word(f, "valid") && !vmv_has_word(f, "ng");
+	for (i = 0; i < ARRAY_SIZE(same); i++)
+		if (!strcmp(x86_word, same[i].x86))
+			return same[i].arm64 && vmv_has_word(f, same[i].arm64);
+	return vmv_has_word(f, x86_word);
+}
+
+const char *vmv_write_word(int arch)
+{
+	return arch == VMVIEW_ARCH_ARM64 ? "dbm" : "rw";
 }

@@ -192,13 +192,17 @@ static int bad_rec(pid_t pid, const struct each_pte *e)
 	uint64_t meta = e->bad->meta;
 	unsigned int kind = meta >> VMVIEW_META_KIND_SHIFT &
 			    VMVIEW_META_KIND_MASK;
+	unsigned int arch = meta >> VMVIEW_META_ARCH_SHIFT &
+			    VMVIEW_META_ARCH_MASK;
 	unsigned int level = meta >> VMVIEW_META_LEVEL_SHIFT &
 			     VMVIEW_META_LEVEL_MASK;
 
 	return vmv_err(VMV_EXIT_FAIL,
 		       "PID %d: record %zu of ptes.bin has an unknown %s (%u): a newer module than this vmview-cli?",
 		       (int)pid, e->nr, kind >= VMVIEW_NR_KINDS ? "kind" :
-		       "level", kind >= VMVIEW_NR_KINDS ? kind : level);
+		       arch >= VMVIEW_NR_ARCHS ? "arch" : "level",
+		       kind >= VMVIEW_NR_KINDS ? kind :
+		       arch >= VMVIEW_NR_ARCHS ? arch : level);
 }
 
 int vmv_each_pte(pid_t pid, int (*fn)(const struct vmv_pte *pte, void *arg),

@@ -48,7 +48,7 @@ static const int cleanup_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
 
 int vmv_preflight(void)
 {
-	char path[VMV_PATH_MAX], dir[VMV_PATH_MAX];
+	char path[VMV_PATH_MAX], dir[VMV_PATH_MAX], why[512];
 	struct vmv_kvs st = { 0 };
 	const char *dbg;
 	struct stat sb;
@@ -66,12 +66,13 @@ int vmv_preflight(void)
 			       strerror(-ret));
 	vmv_parse_kvs(text, &st);
 	free(text);
-	/* the paging mode decides the entry format: never guessed */
-	if (vmv_set_levels(vmv_kv_u64(&st, "levels", 0))) {
-		ret = vmv_err(VMV_EXIT_FAIL,
-			      "%s says \"levels: %s\": this vmview-cli knows 2 and 3 (i386, without and with PAE), 4 and 5 (x86-64); is the module newer than the CLI?",
-			      path, vmv_kv_get(&st, "levels") ?
-			      vmv_kv_get(&st, "levels") : "(none)");
+	/*
+	 * the paging mode decides the entry format: never guessed (levels,
+	 * and arch, entry_format, page_shift and geometry where the
+	 * module has them)
+	 */
+	if (vmv_set_paging(&st, why, sizeof(why))) {
+		ret = vmv_err(VMV_EXIT_FAIL, "%s says %s", path, why);
 		vmv_kvs_free(&st);
 		return ret;
 	}

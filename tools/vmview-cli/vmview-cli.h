@@ -24,8 +24,9 @@
 #include "uapi/vmview.h"
 
 #define VMV_CLI_VERSION	"0.1.0"
-#define VMV_PAGE_SIZE	4096ULL
-#define VMV_PAGE_SHIFT	12
+/* The kernel's page size, from /proc/vmview (parse.c): 4K or 16K. */
+#define VMV_PAGE_SHIFT	vmv_page_shift()
+#define VMV_PAGE_SIZE	(1ULL << vmv_page_shift())
 
 #define __printf(a, b)	__attribute__((format(printf, a, b)))
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
@@ -151,6 +152,7 @@ struct vmv_vmas {
 
 struct vmv_pte {
 	uint64_t vaddr;
+	int arch;			/* VMVIEW_ARCH_*: whose flag words */
 	char level[4];			/* pte, pmd, pud */
 	uint64_t entry;
 	char kind[24];
@@ -159,6 +161,7 @@ struct vmv_pte {
 	unsigned int swap_type;
 	uint64_t swap_offset;
 	char flags[160];		/* "present,rw,..." or "-" */
+	char mt[24];			/* memory type (arm64), "" when none */
 	bool has_page;
 	char page[160];			/* "anon,lru,..." */
 	int order;
@@ -232,18 +235,57 @@ struct vmv_events {
 };
 
 /*
- * The paging mode (parse.c): set once from /proc/vmview's levels
- * (2 and 3: i386 without and with PAE; 4 and 5: x86-64); the rest
- * follows from it (Documentation/vmview.rst, PID/translate).
+ * The paging mode (parse.c): set once from /proc/vmview, by
+ * vmv_set_paging() from its arch, entry_format, page_shift and geometry
+ * lines, or for an older module without them by vmv_set_levels() from
+ * its levels (2 and 3: i386 without and with PAE; 4 and 5: x86-64); the
+ * rest follows from it (Documentation/vmview.rst, PID/translate).
  */
 int vmv_set_levels(int levels);		/* -EINVAL: not 2 to 5 */
+int vmv_set_paging(const struct vmv_kvs *status, char *why, size_t len);
 int vmv_levels(void);
+int vmv_arch(void);			/* VMVIEW_ARCH_* */
+unsigned int vmv_page_shift(void);	/* 12, or 14 (arm64 16K) */
 unsigned int vmv_level_bits(int level);	/* index bits, 0: folded */
 unsigned int vmv_level_shift(int level);	/* log2 of what an entry maps */
 int vmv_huge_level(void);		/* pmd, or pgd with 2 levels */
-unsigned int vmv_address_bits(void);	/* 32, 48 or 57 */
+unsigned int vmv_address_bits(void);	/* 32, 39, 47, 48, 52 or 57 */
 uint64_t vmv_user_limit(void);		/* the highest address to ask about */
 const char *vmv_entry_format(void);
+/* The register that holds the top table: "CR3", "TTBR0_EL1". */
+const char *vmv_top_register(void);
+/*
+ * A level (its Linux name, "pgd") as this architecture's manuals name
+ * it: "PGD" on x86; "L0".."L3" on arm64 (L3 the last, "L-1" the top
+ * of 5 levels).
+ */
+const char *vmv_level_label(char *buf, size_t len, const char *name);
+/* The physical address a table entry at a level points to. */
+uint64_t vmv_table_addr(uint64_t entry, int level);
+
+/*
+ * An entry format, as /proc/vmview's entry_format names it, with what
+ * the CLI reads out of raw entries by the module's own decoder of that
+ * architecture (arch_x86.c, arch_arm64.c: module/arch/ARCH/decode.c).
+ */
+struct vmv_entry_format {
+	const char *name;		/* "x86-64", "arm64-6.12-4k", ... */
+	int arch;			/* VMVIEW_ARCH_* */
+	unsigned int page_shift;
+	const char *desc;		/* "x86-64 (64-bit entries)" */
+	const void *layout;		/* the decoder's struct vmv_layout */
+	/* the offset a swap-format entry found at level holds */
+	uint64_t (*swap_offset)(const struct vmv_entry_format *f,
+				uint64_t entry, int level);
+	/* the physical address a table entry points to */
+	uint64_t (*table_addr)(const struct vmv_entry_format *f,
+			       uint64_t entry, int level);
+};
+extern const struct vmv_entry_format vmv_x86_formats[];
+extern const size_t vmv_x86_nr_formats;
+extern const struct vmv_entry_format vmv_arm64_formats[];
+extern const size_t vmv_arm64_nr_formats;
+const struct vmv_entry_format *vmv_find_format(const char *name);
 
 int vmv_parse_kvs(const char *text, struct vmv_kvs *kvs);
 const char *vmv_kv_get(const struct vmv_kvs *kvs, const char *key);
@@ -260,7 +302,12 @@ int vmv_pte_from_rec(const struct vmview_pte *rec, struct vmv_pte *pte);
 extern const char * const vmv_kind_names[VMVIEW_NR_KINDS];
 extern const char * const vmv_level_names[VMVIEW_NR_LEVELS];
 extern const char * const vmv_flag_names[VMVIEW_NR_FLAGS];
+extern const char * const vmv_arm64_flag_names[VMVIEW_ARM64_NR_FLAGS];
+extern const char * const vmv_arch_names[VMVIEW_NR_ARCHS];
+extern const char * const vmv_mt_names[VMVIEW_NR_MTS];
 extern const char * const vmv_page_flag_names[VMVIEW_NR_PFLAGS];
+/* The flag words of an architecture (VMVIEW_NR_FLAGS of them). */
+const char * const *vmv_flag_names_of(int arch);
 int vmv_word_index(const char * const *names, size_t nr, const char *word);
 int vmv_grow(void **v, size_t n, size_t *cap, size_t size);
 int vmv_parse_translate(const char *text, struct vmv_translate *t);
@@ -275,6 +322,17 @@ int vmv_pte_level(const struct vmv_pte *pte);
 bool vmv_pte_kind_is(const struct vmv_pte *pte, enum vmview_kind kind);
 uint64_t vmv_pte_size(const struct vmv_pte *pte);
 bool vmv_pte_present(const struct vmv_pte *pte);
+/*
+ * Does the entry have a flag, asked in x86's words whatever its
+ * architecture: "rw" (writable), "user", "accessed", "dirty", "pse" (a
+ * huge leaf), "nx" (no user execution), "global", "softdirty",
+ * "present", ...; on arm64 read from its own words (dbm and rdonly, af,
+ * block, uxn, ng, valid; no soft-dirty).  Other words are asked as
+ * they are ("cont", "special", "exclusive").
+ */
+bool vmv_pte_flag(const struct vmv_pte *pte, const char *x86_word);
+/* The word of the flag that makes an entry writable: "rw", "dbm". */
+const char *vmv_write_word(int arch);
 
 /* format.c: text output. */
 char *vmv_size(char *buf, size_t len, uint64_t bytes);

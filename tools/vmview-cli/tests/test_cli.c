@@ -128,19 +128,26 @@ static uint64_t words_mask(const char *commas, const char * const *names,
 	return mask;
 }
 
-/* The record the module writes to ptes.bin for a line of ptes. */
+/*
+ * The record the module writes to ptes.bin for a line of ptes: its
+ * architecture's flag words, and the swap field the swap type, or for a
+ * present (or protnone) entry its memory type.
+ */
 static struct vmview_pte rec_of(const struct vmv_pte *p)
 {
 	int kind = vmv_word_index(vmv_kind_names, VMVIEW_NR_KINDS, p->kind);
+	int mt = vmv_word_index(vmv_mt_names, VMVIEW_NR_MTS, p->mt);
 	struct vmview_pte rec = {
 		.vaddr = p->vaddr,
 		.entry = p->entry,
 		.pfn = kind == VMVIEW_KIND_SWAP ? p->swap_offset : p->pfn,
 		.meta = (uint64_t)kind << VMVIEW_META_KIND_SHIFT |
+			(uint64_t)p->arch << VMVIEW_META_ARCH_SHIFT |
 			(uint64_t)vmv_pte_level(p) << VMVIEW_META_LEVEL_SHIFT |
-			(uint64_t)p->swap_type << VMVIEW_META_SWAP_SHIFT |
-			words_mask(p->flags, vmv_flag_names, VMVIEW_NR_FLAGS) <<
-			VMVIEW_META_FLAGS_SHIFT,
+			(uint64_t)(p->has_swap ? p->swap_type : mt > 0 ? mt : 0) <<
+			VMVIEW_META_SWAP_SHIFT |
+			words_mask(p->flags, vmv_flag_names_of(p->arch),
+				   VMVIEW_NR_FLAGS) << VMVIEW_META_FLAGS_SHIFT,
 	};
 
 	if (p->has_page)
@@ -567,6 +574,459 @@ UNIT_TEST(paging_modes)
 	EXPECT_EQ(vmv_pte_from_rec(&rec, &p), 0);
 	EXPECT(p.swap_offset != 0x1234);
 	EXPECT_EQ(0, vmv_set_levels(4));
+}
+
+/* --- arm64, and the paging /proc/vmview describes ------------------------ */
+
+/* The paging mode of a /proc/vmview text: vmv_set_paging()'s answer. */
+static int set_paging(const char *status, char *why, size_t len)
+{
+	struct vmv_kvs kvs;
+	int ret = vmv_parse_kvs(status, &kvs);
+
+	if (!ret)
+		ret = vmv_set_paging(&kvs, why, len);
+	vmv_kvs_free(&kvs);
+	return ret;
+}
+
+#define ARM64_4K							\
+	"levels: 4\narch: arm64\nentry_format: arm64-6.12-4k\n"	\
+	"page_shift: 12\ngeometry: pgd=9@39 pud=9@30 pmd=9@21 pte=9@12\n"
+#define ARM64_61							\
+	"levels: 4\narch: arm64\nentry_format: arm64-6.1\n"		\
+	"page_shift: 12\ngeometry: pgd=9@39 pud=9@30 pmd=9@21 pte=9@12\n"
+
+/*
+ * /proc/vmview's arch, entry_format, page_shift and geometry make the
+ * paging mode: x86-64 with 4 and 5 levels, PAE, 2 levels, arm64's 4K
+ * granule with 3 and 4 levels and LPA2's 5, the 16K granule.  A module
+ * without them is x86 by its levels.
+ */
+UNIT_TEST(paging_from_geometry)
+{
+	static const struct {
+		const char *status;
+		int arch, levels;
+		unsigned int page_shift, bits[VMVIEW_NR_LEVELS];
+		unsigned int address_bits, huge_shift;
+		uint64_t limit;
+		/* pgd p4d pud pmd pte; a folded level is the one above */
+		const char *top, *labels;
+	} m[] = {
+		{ "levels: 4\narch: x86\nentry_format: x86-64\npage_shift: 12\n"
+		  "geometry: pgd=9@39 pud=9@30 pmd=9@21 pte=9@12\n",
+		  VMVIEW_ARCH_X86, 4, 12, { 9, 9, 9, 0, 9 }, 48, 21,
+		  0x7fffffffffffULL, "CR3", "PGD P4D PUD PMD PTE" },
+		{ "levels: 5\narch: x86\nentry_format: x86-64\npage_shift: 12\n"
+		  "geometry: pgd=9@48 p4d=9@39 pud=9@30 pmd=9@21 pte=9@12\n",
+		  VMVIEW_ARCH_X86, 5, 12, { 9, 9, 9, 9, 9 }, 57, 21,
+		  0xffffffffffffffULL, "CR3", "PGD P4D PUD PMD PTE" },
+		{ "levels: 3\narch: x86\nentry_format: i386-pae\npage_shift: 12\n"
+		  "geometry: pgd=2@30 pmd=9@21 pte=9@12\n",
+		  VMVIEW_ARCH_X86, 3, 12, { 9, 9, 0, 0, 2 }, 32, 21,
+		  0xffffffffULL, "CR3", "PGD P4D PUD PMD PTE" },
+		{ "levels: 2\narch: x86\nentry_format: i386-2level\n"
+		  "page_shift: 12\ngeometry: pgd=10@22 pte=10@12\n",
+		  VMVIEW_ARCH_X86, 2, 12, { 10, 0, 0, 0, 10 }, 32, 22,
+		  0xffffffffULL, "CR3", "PGD P4D PUD PMD PTE" },
+		{ ARM64_4K, VMVIEW_ARCH_ARM64, 4, 12, { 9, 9, 9, 0, 9 }, 48, 21,
+		  0xffffffffffffULL, "TTBR0_EL1", "L0 L0 L1 L2 L3" },
+		{ "levels: 3\narch: arm64\nentry_format: arm64-6.1\n"
+		  "page_shift: 12\ngeometry: pgd=9@30 pmd=9@21 pte=9@12\n",
+		  VMVIEW_ARCH_ARM64, 3, 12, { 9, 9, 0, 0, 9 }, 39, 21,
+		  0x7fffffffffULL, "TTBR0_EL1", "L1 L1 L1 L2 L3" },
+		{ "levels: 5\narch: arm64\nentry_format: arm64-6.12-4k-lpa2\n"
+		  "page_shift: 12\n"
+		  "geometry: pgd=4@48 p4d=9@39 pud=9@30 pmd=9@21 pte=9@12\n",
+		  VMVIEW_ARCH_ARM64, 5, 12, { 9, 9, 9, 9, 4 }, 52, 21,
+		  0xfffffffffffffULL, "TTBR0_EL1", "L-1 L0 L1 L2 L3" },
+		{ "levels: 4\narch: arm64\nentry_format: arm64-6.12-16k-lpa2\n"
+		  "page_shift: 14\n"
+		  "geometry: pgd=5@47 pud=11@36 pmd=11@25 pte=11@14\n",
+		  VMVIEW_ARCH_ARM64, 4, 14, { 11, 11, 11, 0, 5 }, 52, 25,
+		  0xfffffffffffffULL, "TTBR0_EL1", "L0 L0 L1 L2 L3" },
+		/* an older module: levels alone, x86 */
+		{ "levels: 3\n", VMVIEW_ARCH_X86, 3, 12, { 9, 9, 0, 0, 2 }, 32,
+		  21, 0xffffffffULL, "CR3", "PGD P4D PUD PMD PTE" },
+		{ "levels: 5\n", VMVIEW_ARCH_X86, 5, 12, { 9, 9, 9, 9, 9 }, 57,
+		  21, 0xffffffffffffffULL, "CR3", "PGD P4D PUD PMD PTE" },
+	};
+	char why[512], buf[8], labels[64];
+	struct vmv_pte p;
+	size_t i, n;
+	int l;
+
+	for (i = 0; i < ARRAY_SIZE(m); i++) {
+		why[0] = '\0';
+		EXPECT_EQ(set_paging(m[i].status, why, sizeof(why)), 0);
+		EXPECT_STREQ(why, "");
+		EXPECT_EQ(vmv_arch(), m[i].arch);
+		EXPECT_EQ(vmv_levels(), m[i].levels);
+		EXPECT_EQ(vmv_page_shift(), m[i].page_shift);
+		EXPECT_EQ(VMV_PAGE_SIZE, 1ULL << m[i].page_shift);
+		for (l = 0; l < VMVIEW_NR_LEVELS; l++)
+			EXPECT_EQ(vmv_level_bits(l), m[i].bits[l]);
+		EXPECT_EQ(vmv_address_bits(), m[i].address_bits);
+		EXPECT_EQ(vmv_level_shift(vmv_huge_level()), m[i].huge_shift);
+		EXPECT_EQ(vmv_level_shift(VMVIEW_LEVEL_PTE), m[i].page_shift);
+		EXPECT_EQ(vmv_user_limit(), m[i].limit);
+		EXPECT_STREQ(vmv_top_register(), m[i].top);
+		for (l = VMVIEW_LEVEL_PGD, n = 0; l >= VMVIEW_LEVEL_PTE; l--)
+			n += snprintf(labels + n, sizeof(labels) - n, "%s%s",
+				      n ? " " : "",
+				      vmv_level_label(buf, sizeof(buf),
+						      vmv_level_names[l]));
+		EXPECT_STREQ(labels, m[i].labels);
+	}
+	/* the 16K granule: a pmd leaf maps 32M, a pte 16K */
+	EXPECT_EQ(set_paging(m[7].status, why, sizeof(why)), 0);
+	vmv_parse_pte_line("0x0000ffff80000000 pmd 0x0068000042000f41 present pfn=0x10800 flags=valid,dbm,user,ng,af,dirty,block,pxn,uxn mt=normal", &p);
+	EXPECT_EQ(vmv_pte_size(&p), 32 << 20);
+	EXPECT_EQ(vmv_level_shift(VMVIEW_LEVEL_PUD), 36);
+	vmv_parse_pte_line("0x0000ffff80004000 pte 0x0068000042004f43 present pfn=0x10801 flags=valid mt=normal", &p);
+	EXPECT_EQ(vmv_pte_size(&p), 16384);
+	EXPECT_HAS(vmv_entry_format(), "16K");
+	/* LPA2's table descriptors keep address bits 50..51 in bits 8..9 */
+	EXPECT_EQ(vmv_table_addr(0x0000000041110303ULL, VMVIEW_LEVEL_PGD),
+		  0x000c000041110000ULL);
+	EXPECT_EQ(set_paging(m[4].status, why, sizeof(why)), 0);
+	EXPECT_EQ(vmv_table_addr(0x0000000041111003ULL, VMVIEW_LEVEL_PGD),
+		  0x41111000ULL);
+	EXPECT_EQ(set_paging(m[3].status, why, sizeof(why)), 0);
+	EXPECT_EQ(vmv_table_addr(0x0000000001a2c067ULL, VMVIEW_LEVEL_PGD),
+		  0x1a2c000ULL);
+}
+
+/* What /proc/vmview says that this CLI does not know: named, nothing set. */
+UNIT_TEST(paging_refused_by_name)
+{
+	static const struct {
+		const char *status, *why;
+	} bad[] = {
+		{ "levels: 6\n", "\"levels: 6\"" },
+		{ "arch: arm64\n", "\"levels: (none)\"" },
+		{ "levels: 4\narch: riscv\n", "\"arch: riscv\": this vmview-cli knows x86 and arm64; is the module newer than the CLI?" },
+		{ "levels: 4\narch: arm64\nentry_format: arm64-7.0\npage_shift: 12\ngeometry: pgd=9@39 pud=9@30 pmd=9@21 pte=9@12\n",
+		  "\"entry_format: arm64-7.0\": this vmview-cli knows x86-64, i386-pae, i386-2level, arm64-6.12-4k, arm64-6.12-4k-lpa2, arm64-6.12-16k, arm64-6.12-16k-lpa2, arm64-6.1; is the module newer than the CLI?" },
+		{ "levels: 4\narch: x86\nentry_format: arm64-6.1\n",
+		  "\"entry_format: arm64-6.1\" with \"arch: x86\": the format is arm64's, not x86's" },
+		{ "levels: 4\nentry_format: sparc\n", "\"entry_format: sparc\"" },
+		{ "levels: 4\narch: arm64\ngeometry: pgd=9@39 pud=9@30 pmd=9@21 pte=9@12\n",
+		  "\"entry_format: (none)\"" },
+		{ "levels: 4\narch: arm64\nentry_format: arm64-6.12-4k\n",
+		  "\"geometry: (none)\"" },
+		{ "levels: 4\narch: arm64\nentry_format: arm64-6.12-16k\npage_shift: 12\ngeometry: pgd=1@47 pud=11@36 pmd=11@25 pte=11@14\n",
+		  "\"page_shift: 12\": entry format arm64-6.12-16k has 14" },
+		/* a gap, a level too few or too many, not down to the pte */
+		{ "levels: 4\ngeometry: pgd=9@40 pud=9@30 pmd=9@21 pte=9@12\n",
+		  "\"geometry: pgd=9@40 pud=9@30 pmd=9@21 pte=9@12\": this vmview-cli cannot read it" },
+		{ "levels: 5\ngeometry: pgd=9@39 pud=9@30 pmd=9@21 pte=9@12\n",
+		  "\"geometry: pgd=9@39" },
+		{ "levels: 4\ngeometry: pgd=9@39 pud=9@30 pmd=9@21\n", "\"geometry:" },
+		{ "levels: 4\ngeometry: pud=9@30 pgd=9@39 pmd=9@21 pte=9@12\n", "\"geometry:" },
+		{ "levels: 4\ngeometry: pgd=9@39 pud=9@30 pmd=9@21 pte=9@13\n", "\"geometry:" },
+		{ "levels: 4\ngeometry: pgd=9@39 pud=9@30 pmd=9@21 xyz=9@12\n", "\"geometry:" },
+		{ "levels: 4\ngeometry: pgd=9 pud=9@30 pmd=9@21 pte=9@12\n", "\"geometry:" },
+	};
+	char why[512];
+	size_t i;
+
+	EXPECT_EQ(set_paging(ARM64_61, why, sizeof(why)), 0);
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		why[0] = '\0';
+		EXPECT_EQ(set_paging(bad[i].status, why, sizeof(why)), -EINVAL);
+		EXPECT_HAS(why, bad[i].why);
+		/* what was set stays */
+		EXPECT_EQ(vmv_arch(), VMVIEW_ARCH_ARM64);
+		EXPECT_EQ(vmv_levels(), 4);
+	}
+}
+
+/* The binary says what it does not know, as for an unknown levels. */
+UNIT_TEST(unknown_arch_and_format_refused)
+{
+	struct run r;
+
+	new_tree();
+	sh("echo 'arch: riscv' >> %s/proc/vmview", root);
+	r = RUN("summary", "1234");
+	EXPECT_EQ(r.status, 1);
+	EXPECT_HAS(r.err, "/proc/vmview says \"arch: riscv\": this vmview-cli knows x86 and arm64");
+	EXPECT_EQ(strlen(r.out), 0);
+	run_free(&r);
+	sh("sed -i 's/^arch: riscv/arch: arm64\\nentry_format: arm64-9.9-64k/' %s/proc/vmview",
+	   root);
+	r = RUN("-j", "ptes", "1234");
+	EXPECT_EQ(r.status, 1);
+	EXPECT_HAS(r.out, "says \\\"entry_format: arm64-9.9-64k\\\": this vmview-cli knows");
+	EXPECT_EQ(strlen(r.err), 0);
+	run_free(&r);
+}
+
+/* A record's meta for kind, architecture, level, swap field and flags. */
+static uint64_t meta_of(int kind, int arch, int level, unsigned int swap,
+			uint64_t flags)
+{
+	return (uint64_t)kind << VMVIEW_META_KIND_SHIFT |
+	       (uint64_t)arch << VMVIEW_META_ARCH_SHIFT |
+	       (uint64_t)level << VMVIEW_META_LEVEL_SHIFT |
+	       (uint64_t)swap << VMVIEW_META_SWAP_SHIFT |
+	       flags << VMVIEW_META_FLAGS_SHIFT;
+}
+
+#define A(f)	(1ULL << VMVIEW_ARM64_F_##f)
+
+/*
+ * arm64 records: flag words by the record's arch tag, the memory type in
+ * the swap field of a present entry, the letters and x86's questions
+ * asked in arm64's words; an unknown arch tag is as bad as an unknown
+ * kind.
+ */
+UNIT_TEST(arm64_records)
+{
+	static const struct {
+		int kind, level;
+		uint64_t flags;
+		unsigned int mt;
+		const char *words, *mtw, *letters;
+		bool rw, nx, global, huge;
+	} t[] = {
+		/* a text page: read-only, executable by the user */
+		{ VMVIEW_KIND_PRESENT, VMVIEW_LEVEL_PTE,
+		  A(VALID) | A(USER) | A(RDONLY) | A(NG) | A(AF) | A(SH) | A(PXN),
+		  VMVIEW_MT_NORMAL, "valid,user,rdonly,ng,af,sh,pxn", "normal",
+		  "p-ua--x---", false, false, false, false },
+		/* written anonymous memory: writable and dirty (dbm, no rdonly) */
+		{ VMVIEW_KIND_PRESENT, VMVIEW_LEVEL_PTE,
+		  A(VALID) | A(DBM) | A(USER) | A(NG) | A(AF) | A(DIRTY) |
+		  A(SH) | A(PXN) | A(UXN),
+		  VMVIEW_MT_NORMAL, "valid,dbm,user,ng,af,dirty,sh,pxn,uxn",
+		  "normal", "pwuad-----", true, true, false, false },
+		/* writable, not written yet: dbm with rdonly */
+		{ VMVIEW_KIND_PRESENT, VMVIEW_LEVEL_PTE,
+		  A(VALID) | A(DBM) | A(USER) | A(RDONLY) | A(NG) | A(AF) |
+		  A(PXN) | A(UXN),
+		  VMVIEW_MT_NORMAL_TAGGED, "valid,dbm,user,rdonly,ng,af,pxn,uxn",
+		  "normal-tagged", "pwua------", true, true, false, false },
+		/* a 2M block with the contiguous hint */
+		{ VMVIEW_KIND_PRESENT, VMVIEW_LEVEL_PMD,
+		  A(VALID) | A(DBM) | A(USER) | A(NG) | A(AF) | A(DIRTY) |
+		  A(BLOCK) | A(PXN) | A(CONT),
+		  VMVIEW_MT_NORMAL, "valid,dbm,user,ng,af,dirty,block,pxn,cont",
+		  "normal", "pwuadhxc--", true, false, false, true },
+		/* global (no nG), writable by AP (no rdonly): the kernel's */
+		{ VMVIEW_KIND_PRESENT, VMVIEW_LEVEL_PTE,
+		  A(VALID) | A(AF) | A(UXN), VMVIEW_MT_DEVICE_NGNRE,
+		  "valid,af,uxn", "device-ngnre", "pw-a----g-", true, true,
+		  true, false },
+		/* PAGE_NONE: not valid, so no nG and no write */
+		{ VMVIEW_KIND_PROTNONE, VMVIEW_LEVEL_PTE,
+		  A(RDONLY) | A(AF) | A(PXN) | A(UXN) | A(PROTNONE),
+		  VMVIEW_MT_NORMAL, "rdonly,af,pxn,uxn,protnone", "normal",
+		  "n--a------", false, true, false, false },
+		/* a memory type this CLI has no word for: its number */
+		{ VMVIEW_KIND_PRESENT, VMVIEW_LEVEL_PTE, A(VALID) | A(AF), 7,
+		  "valid,af", "7", "pw-a--x-g-", true, false, true, false },
+	};
+	struct vmview_pte rec = { .vaddr = 0x400000, .entry = 0x1, .pfn = 0x41234 };
+	struct json_object *o;
+	char l[11], row[512], where[512];
+	struct vmv_pte p;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(t); i++) {
+		rec.meta = meta_of(t[i].kind, VMVIEW_ARCH_ARM64, t[i].level,
+				   t[i].mt, t[i].flags);
+		EXPECT_EQ(vmv_pte_from_rec(&rec, &p), 0);
+		EXPECT_EQ(p.arch, VMVIEW_ARCH_ARM64);
+		EXPECT_STREQ(p.flags, t[i].words);
+		EXPECT_STREQ(p.mt, t[i].mtw);
+		vmv_flag_letters(l, &p);
+		EXPECT_STREQ(l, t[i].letters);
+		EXPECT_EQ(vmv_pte_flag(&p, "rw"), t[i].rw);
+		EXPECT_EQ(vmv_pte_flag(&p, "nx"), t[i].nx);
+		EXPECT_EQ(vmv_pte_flag(&p, "global"), t[i].global);
+		EXPECT_EQ(vmv_pte_flag(&p, "pse"), t[i].huge);
+		EXPECT_EQ(vmv_pte_flag(&p, "accessed"), true);
+		EXPECT_EQ(vmv_pte_flag(&p, "softdirty"), false);
+		EXPECT_EQ(vmv_pte_flag(&p, "user"),
+			  !!(t[i].flags & A(USER)));
+		vmv_fmt_pte_row(row, sizeof(row), &p);
+		snprintf(where, sizeof(where), " %s", t[i].mtw);
+		EXPECT(strlen(row) > strlen(where) &&
+		       !strcmp(row + strlen(row) - strlen(where), where));
+		vmv_fmt_pte_where(where, sizeof(where), &p);
+		EXPECT_HAS(where, " mt=");
+		o = vmv_pte_json(&p);
+		EXPECT_STREQ(jstr(o, "mt"), t[i].mtw);
+		EXPECT_STREQ(jstr(o, "flags.0"), t[i].kind ==
+			     VMVIEW_KIND_PROTNONE ? "rdonly" : "valid");
+		json_object_put(o);
+	}
+	EXPECT_STREQ(vmv_write_word(VMVIEW_ARCH_ARM64), "dbm");
+	EXPECT_STREQ(vmv_write_word(VMVIEW_ARCH_X86), "rw");
+
+	/* the same bits tagged x86: x86's words, and no memory type */
+	rec.meta = meta_of(VMVIEW_KIND_PRESENT, VMVIEW_ARCH_X86,
+			   VMVIEW_LEVEL_PTE, 0, t[0].flags);
+	EXPECT_EQ(vmv_pte_from_rec(&rec, &p), 0);
+	EXPECT_EQ(p.arch, VMVIEW_ARCH_X86);
+	EXPECT_STREQ(p.flags, "present,user,pwt,pcd,accessed,pat,global");
+	EXPECT_STREQ(p.mt, "");
+	vmv_fmt_pte_row(row, sizeof(row), &p);
+	EXPECT_HASNT(row, "normal");
+	vmv_fmt_pte_where(where, sizeof(where), &p);
+	EXPECT_HASNT(where, "mt=");
+	o = vmv_pte_json(&p);
+	EXPECT(jget(o, "mt") == NULL);
+	json_object_put(o);
+	/* a swap entry: the swap field is its type, not a memory type */
+	rec.meta = meta_of(VMVIEW_KIND_SWAP, VMVIEW_ARCH_ARM64,
+			   VMVIEW_LEVEL_PTE, 1, A(EXCLUSIVE));
+	EXPECT_EQ(vmv_pte_from_rec(&rec, &p), 0);
+	EXPECT_STREQ(p.mt, "");
+	EXPECT_EQ(p.swap_type, 1);
+	EXPECT_STREQ(p.flags, "exclusive");
+	vmv_flag_letters(l, &p);
+	EXPECT_STREQ(l, "---------e");
+
+	/* architectures this CLI does not know */
+	rec.meta = meta_of(VMVIEW_KIND_PRESENT, VMVIEW_NR_ARCHS,
+			   VMVIEW_LEVEL_PTE, 0, 0);
+	EXPECT_EQ(vmv_pte_from_rec(&rec, &p), -EBADMSG);
+	rec.meta = meta_of(VMVIEW_KIND_PRESENT, 15, VMVIEW_LEVEL_PTE, 0, 0);
+	EXPECT_EQ(vmv_pte_from_rec(&rec, &p), -EBADMSG);
+	rec.meta = 200 << VMVIEW_META_KIND_SHIFT;	/* kind 8, arch 12 */
+	EXPECT_EQ(vmv_pte_from_rec(&rec, &p), -EBADMSG);
+}
+
+/*
+ * A migration record carries its frame, so its swap offset (the frame
+ * and, above it, the young and dirty bits) is read out of the entry by
+ * arm64's decoder with the layout entry_format names: 6.12 keeps the
+ * type in bits 6..10 and the offset from bit 12, 6.1 the type in bits
+ * 3..7 and the offset from bit 8.  A record tagged arm64 is read as
+ * arm64's whatever the kernel (6.12's layout when it is not arm64).
+ */
+UNIT_TEST(arm64_migration_offsets)
+{
+	const uint64_t offset = 0x30000012345ULL;
+	const uint64_t e612 = 29ULL << 6 | offset << 12 | 1ULL << 2;
+	const uint64_t e61 = 29ULL << 3 | offset << 8 | 1ULL << 2;
+	struct vmview_pte rec = { .vaddr = 0x400000, .pfn = 0x12345 };
+	char why[256];
+	struct vmv_pte p;
+
+	rec.meta = meta_of(VMVIEW_KIND_MIGRATION, VMVIEW_ARCH_ARM64,
+			   VMVIEW_LEVEL_PTE, 29, A(EXCLUSIVE));
+	EXPECT_EQ(set_paging(ARM64_4K, why, sizeof(why)), 0);
+	rec.entry = e612;
+	EXPECT_EQ(vmv_pte_from_rec(&rec, &p), 0);
+	EXPECT_STREQ(p.kind, "migration");
+	EXPECT_EQ(p.swap_type, 29);
+	EXPECT_EQ(p.swap_offset, offset);
+	EXPECT_EQ(p.pfn, 0x12345);
+	EXPECT_STREQ(p.flags, "exclusive");
+	EXPECT_STREQ(p.mt, "");
+	/* a THP's migration entry, at the pmd */
+	rec.meta = meta_of(VMVIEW_KIND_MIGRATION, VMVIEW_ARCH_ARM64,
+			   VMVIEW_LEVEL_PMD, 29, 0);
+	EXPECT_EQ(vmv_pte_from_rec(&rec, &p), 0);
+	EXPECT_EQ(p.swap_offset, offset);
+	rec.meta = meta_of(VMVIEW_KIND_MIGRATION, VMVIEW_ARCH_ARM64,
+			   VMVIEW_LEVEL_PTE, 29, 0);
+	/* 6.1's entry read as 6.12's would be nonsense */
+	rec.entry = e61;
+	EXPECT_EQ(vmv_pte_from_rec(&rec, &p), 0);
+	EXPECT(p.swap_offset != offset);
+
+	EXPECT_EQ(set_paging(ARM64_61, why, sizeof(why)), 0);
+	EXPECT_EQ(vmv_pte_from_rec(&rec, &p), 0);
+	EXPECT_EQ(p.swap_offset, offset);
+	rec.entry = e612;
+	EXPECT_EQ(vmv_pte_from_rec(&rec, &p), 0);
+	EXPECT(p.swap_offset != offset);
+
+	/* on an x86 kernel, an arm64 record is still arm64's (6.12) */
+	EXPECT_EQ(vmv_set_levels(4), 0);
+	EXPECT_EQ(vmv_pte_from_rec(&rec, &p), 0);
+	EXPECT_EQ(p.swap_offset, offset);
+	/* and an x86 record under arm64 paging x86-64's */
+	EXPECT_EQ(set_paging(ARM64_4K, why, sizeof(why)), 0);
+	rec.entry = (30ULL << 59) | (~(0x1234ULL << 9) & ((1ULL << 59) - 1) &
+				      ~0x1ffULL);
+	rec.meta = meta_of(VMVIEW_KIND_MIGRATION, VMVIEW_ARCH_X86,
+			   VMVIEW_LEVEL_PTE, 30, 0);
+	EXPECT_EQ(vmv_pte_from_rec(&rec, &p), 0);
+	EXPECT_EQ(p.swap_offset, 0x1234);
+}
+
+/*
+ * arm64 lines of PID/ptes: flags in arm64's words, mt= after them; read
+ * as text and as the record beside them, the same row, words and JSON.
+ */
+UNIT_TEST(arm64_lines_with_mt)
+{
+	static const char * const lines_[] = {
+		"0x0000aaaab0400000 pte 0x0020000041234fc3 present pfn=0x41234 flags=valid,user,rdonly,ng,af,sh,pxn mt=normal page=file,lru,referenced order=0 mapcount=2",
+		"0x0000ffff9a400000 pte 0x006800004234af43 present pfn=0x4234a flags=valid,dbm,user,ng,af,dirty,sh,pxn,uxn mt=normal-tagged page=anon,lru,swapbacked order=0 mapcount=1",
+		"0x0000ffff9a600000 pmd 0x0068000042400f41 present pfn=0x42400 flags=valid,dbm,user,ng,af,dirty,block,sh,pxn,uxn mt=normal page=anon,large order=9 mapcount=1",
+		"0x0000ffff9a401000 pte 0x0060000041235f80 protnone pfn=0x41235 flags=rdonly,af,sh,pxn,uxn,protnone mt=normal",
+		"0x0000ffff9b000000 pte 0x0068000010000703 present pfn=0x10000 flags=valid,dbm,ng,af,pxn,uxn mt=device-ngnrne",
+		"0x0000ffff9a402000 pte 0x0000000000003004 swap pfn=- swap=0:0x3 flags=exclusive",
+		"0x0000ffff9a403000 pte 0x0030000012345744 migration pfn=0x12345 swap=29:0x30000012345 flags=exclusive",
+	};
+	char a[512], b[512], l[11], why[256];
+	struct vmv_pte t, r;
+	struct vmview_pte rec;
+	size_t i;
+
+	EXPECT_EQ(set_paging(ARM64_4K, why, sizeof(why)), 0);
+	EXPECT_EQ(vmv_parse_pte_line(lines_[0], &t), 0);
+	EXPECT_EQ(t.arch, VMVIEW_ARCH_ARM64);
+	EXPECT_STREQ(t.mt, "normal");
+	EXPECT_STREQ(t.flags, "valid,user,rdonly,ng,af,sh,pxn");
+	EXPECT_STREQ(t.page, "file,lru,referenced");
+	EXPECT_EQ(t.mapcount, 2);
+	vmv_flag_letters(l, &t);
+	EXPECT_STREQ(l, "p-ua--x---");
+	vmv_fmt_pte_where(a, sizeof(a), &t);
+	EXPECT_STREQ(a, "pte present pfn=0x41234 flags=valid,user,rdonly,ng,af,sh,pxn mt=normal page=file,lru,referenced");
+	vmv_fmt_pte_row(a, sizeof(a), &t);
+	EXPECT_STREQ(a, "aaaab0400000  pte 0020000041234fc3 present  41234       p-ua--x--- file       2 normal");
+	vmv_pte_header(b, sizeof(b));
+	EXPECT_STREQ(b, "ADDRESS       LVL ENTRY            KIND     PFN/SWAP    FLAGS      PAGE    MAPS MT");
+
+	for (i = 0; i < ARRAY_SIZE(lines_); i++) {
+		EXPECT_EQ(vmv_parse_pte_line(lines_[i], &t), 0);
+		rec = rec_of(&t);
+		EXPECT_EQ(rec.meta >> VMVIEW_META_ARCH_SHIFT &
+			  VMVIEW_META_ARCH_MASK, VMVIEW_ARCH_ARM64);
+		EXPECT_EQ(vmv_pte_from_rec(&rec, &r), 0);
+		EXPECT_STREQ(r.kind, t.kind);
+		EXPECT_STREQ(r.flags, t.flags);
+		EXPECT_STREQ(r.mt, t.mt);
+		EXPECT_EQ(r.pfn, t.pfn);
+		vmv_fmt_pte_row(a, sizeof(a), &t);
+		vmv_fmt_pte_row(b, sizeof(b), &r);
+		EXPECT_STREQ(b, a);
+		vmv_fmt_pte_where(a, sizeof(a), &t);
+		vmv_fmt_pte_where(b, sizeof(b), &r);
+		EXPECT_STREQ(b, a);
+		json_string_eq(vmv_pte_json(&r), vmv_pte_json(&t));
+	}
+	/* swap entries have no memory type: no MT column, no mt */
+	vmv_parse_pte_line(lines_[5], &t);
+	vmv_fmt_pte_row(a, sizeof(a), &t);
+	EXPECT_STREQ(a, "ffff9a402000  pte 0000000000003004 swap     0:3         ---------e");
+	/* an x86 line has no mt, and x86's header no MT */
+	EXPECT_EQ(vmv_set_levels(4), 0);
+	vmv_parse_pte_line("0x0000000000401000 pte 0x0000000012346025 present pfn=0x12346 flags=present,user,accessed page=file,lru,active order=0 mapcount=3", &t);
+	EXPECT_EQ(t.arch, VMVIEW_ARCH_X86);
+	EXPECT_STREQ(t.mt, "");
+	vmv_pte_header(b, sizeof(b));
+	EXPECT_STREQ(b, "ADDRESS       LVL ENTRY            KIND     PFN/SWAP    FLAGS      PAGE    MAPS");
 }
 
 UNIT_TEST(parse_verify_and_events)
@@ -1505,7 +1965,11 @@ UNIT_TEST(ptes_bin_records)
 	}
 	run_free(&r);
 
-	/* a fresh tree: the records, then one of an unknown kind */
+	/*
+	 * a fresh tree: the records, then one of an unknown kind; 200 in
+	 * the low byte, once a kind, is kind 8 of architecture 12 since
+	 * the record has an arch field (bits 4..7): unknown all the same
+	 */
 	drop_tree();
 	new_tree();
 	bad.meta = 200 << VMVIEW_META_KIND_SHIFT;
@@ -1513,12 +1977,18 @@ UNIT_TEST(ptes_bin_records)
 	r = RUN("-n", "ptes", "1234");
 	EXPECT_EQ(r.status, 1);
 	EXPECT_STREQ(r.out, whole.out);
-	EXPECT_HAS(r.err, "record 14 of ptes.bin has an unknown kind (200)");
+	EXPECT_HAS(r.err, "record 14 of ptes.bin has an unknown arch (12)");
 	EXPECT_EQ(lines(r.err), 1);
 	run_free(&r);
 	r = RUN("map", "1234");
 	EXPECT_EQ(r.status, 1);
-	EXPECT_HAS(r.err, "unknown kind (200)");
+	EXPECT_HAS(r.err, "unknown arch (12)");
+	run_free(&r);
+	bad.meta = 15 << VMVIEW_META_KIND_SHIFT;
+	put_bytes(PTES ".bin", &bad, sizeof(bad), "w");
+	r = RUN("ptes", "1234");
+	EXPECT_EQ(r.status, 1);
+	EXPECT_HAS(r.err, "record 1 of ptes.bin has an unknown kind (15)");
 	run_free(&r);
 	bad.meta = (uint64_t)VMVIEW_KIND_PRESENT << VMVIEW_META_KIND_SHIFT |
 		   9 << VMVIEW_META_LEVEL_SHIFT;
@@ -1923,6 +2393,228 @@ UNIT_TEST(translate_2level)
 	EXPECT_EQ(jint(o, "leaf.size_bytes"), 4 << 20);
 	json_object_put(o);
 	run_free(&r);
+}
+
+/* /proc/vmview's lines of an arm64 kernel with 4K pages and 4 levels. */
+#define ARM64_STATUS							\
+	"version: 0.1.0\nkernel: 6.12.117+deb12-arm64\n" ARM64_4K	\
+	"tracked: 0\ndebugfs: /sys/kernel/debug/vmview\n"
+
+/*
+ * The fake tree as an arm64 guest's: its /proc/vmview, and PID/ptes (and
+ * ptes.bin, made by this process under arm64's paging) in arm64's words.
+ */
+static void arm64_tree(void)
+{
+	char why[256];
+
+	new_tree();
+	put("proc/vmview", ARM64_STATUS);
+	EXPECT_EQ(set_paging(ARM64_4K, why, sizeof(why)), 0);
+	put_ptes("# vmview ptes: pid 1234\n"
+		 "0x0000000000400000 pte 0x0020000041234fc3 present pfn=0x41234 flags=valid,user,rdonly,ng,af,sh,pxn mt=normal page=file,lru,referenced order=0 mapcount=2\n"
+		 "0x0000000001e6a000 pte 0x006800004234af43 present pfn=0x4234a flags=valid,dbm,user,ng,af,dirty,sh,pxn,uxn mt=normal page=anon,lru,swapbacked order=0 mapcount=1\n"
+		 "0x0000000001e6c000 pte 0x0000000000003004 swap pfn=- swap=0:0x3 flags=exclusive\n"
+		 "0x0000000001e6d000 pte 0x0030000012345744 migration pfn=0x12345 swap=29:0x30000012345 flags=exclusive\n"
+		 "0x00007f0000000000 pmd 0x0068000042400f41 present pfn=0x42400 flags=valid,dbm,user,ng,af,dirty,block,sh,pxn,uxn mt=normal page=anon,swapbacked,large order=9 mapcount=1\n");
+}
+
+/* ptes on arm64: its words, its letters, and the memory type last. */
+UNIT_TEST(arm64_ptes_output)
+{
+	struct json_object *o;
+	struct run r;
+
+	arm64_tree();
+	r = RUN("ptes", "1234");
+	EXPECT_EQ(r.status, 0);
+	EXPECT_HAS(r.out, "ADDRESS       LVL ENTRY            KIND     PFN/SWAP    FLAGS      PAGE    MAPS MT\n");
+	EXPECT_HAS(r.out, "000000400000  pte 0020000041234fc3 present  41234       p-ua--x--- file       2 normal\n");
+	EXPECT_HAS(r.out, "000001e6a000  pte 006800004234af43 present  4234a       pwuad----- anon       1 normal\n");
+	EXPECT_HAS(r.out, "000001e6c000  pte 0000000000003004 swap     0:3         ---------e\n");
+	EXPECT_HAS(r.out, "7f0000000000  pmd 0068000042400f41 present  42400       pwuadh---- anon:9     1 normal\n");
+	run_free(&r);
+	r = RUN("-j", "ptes", "1234");
+	EXPECT_EQ(r.status, 0);
+	o = parse_json(r.out);
+	EXPECT_EQ(jlen(o, "ptes"), 5);
+	EXPECT_STREQ(jstr(o, "ptes.0.mt"), "normal");
+	EXPECT_STREQ(jstr(o, "ptes.0.flags.0"), "valid");
+	EXPECT_STREQ(jstr(o, "ptes.0.flags.2"), "rdonly");
+	EXPECT(jget(o, "ptes.2.mt") == NULL);
+	/* the migration entry's offset, from the entry by 6.12's layout */
+	EXPECT_STREQ(jstr(o, "ptes.3.swap.offset"), "0x30000012345");
+	EXPECT_STREQ(jstr(o, "ptes.3.pfn"), "0x12345");
+	EXPECT_EQ(jint(o, "ptes.4.size_bytes"), 2 << 20);
+	json_object_put(o);
+	run_free(&r);
+	/* map counts the block as huge */
+	r = RUN("-j", "map", "1234");
+	EXPECT_EQ(r.status, 0);
+	run_free(&r);
+	r = RUN("summary", "1234");
+	EXPECT_EQ(r.status, 0);
+	EXPECT_HAS(r.out, "paging       4-level, pgd (TTBR0_EL1) at 0x0000000001234000\n");
+	EXPECT_HASNT(r.out, "CR3");
+	run_free(&r);
+}
+
+/*
+ * translate on arm64: the walk from TTBR0_EL1 through L0..L3, the leaf's
+ * memory type; JSON with Linux's level names and arm64's beside them.
+ */
+UNIT_TEST(arm64_translate)
+{
+	struct json_object *o;
+	struct run r;
+
+	arm64_tree();
+	put("sys/kernel/debug/vmview/1234/translate",
+	    "vaddr: 0x0000000001e6a123\n"
+	    "vma: 0x0000000001e6a000-0x0000000001e8b000 rw-p\n"
+	    "split: 9/9/9/9/12 pgd=0x000 pud=0x000 pmd=0x00f pte=0x06a offset=0x123\n"
+	    "pgd[0x000] = 0x0000000041111003\n"
+	    "pud[0x000] = 0x0000000042222003\n"
+	    "pmd[0x00f] = 0x0000000043333003\n"
+	    "pte[0x06a] = 0x006800004234af43\n"
+	    "leaf: 0x0000000001e6a000 pte 0x006800004234af43 present pfn=0x4234a flags=valid,dbm,user,ng,af,dirty,sh,pxn,uxn mt=normal page=anon,lru,swapbacked order=0 mapcount=1\n"
+	    "phys: 0x000000004234a123\n"
+	    "path: cr3 0x1234000 -> pgd[0x000] 0x41111000 -> pud[0x000] 0x42222000 -> pmd[0x00f] 0x43333000 -> pte[0x06a] 0x4234a000 -> phys 0x4234a123\n");
+	r = RUN_FAKE("translate:write:drop", "translate", "1234", "0x1e6a123");
+	EXPECT_EQ(r.status, 0);
+	EXPECT_HAS(r.out, "0x0000000001e6a123 in PID 1234 (demo), 4-level paging (arm64, 4K granule)\n");
+	EXPECT_HAS(r.out, "bits 63-48  zero: a user address, through TTBR0_EL1\n");
+	EXPECT_HAS(r.out, "bits 47-39 L0 index   0 (0x000)\n");
+	EXPECT_HAS(r.out, "bits 38-30 L1 index   0 (0x000)\n");
+	EXPECT_HAS(r.out, "bits 29-21 L2 index  15 (0x00f)\n");
+	EXPECT_HAS(r.out, "bits 20-12 L3 index 106 (0x06a)\n");
+	EXPECT_HAS(r.out, "TTBR0_EL1 -> L0 table at 0x0000000001234000\n");
+	EXPECT_HAS(r.out, "L0[  0] = 0x0000000041111003 -> L1 table at 0x41111000\n");
+	EXPECT_HAS(r.out, "L2[ 15] = 0x0000000043333003 -> L3 table at 0x43333000\n");
+	EXPECT_HAS(r.out, "L3[106] = 0x006800004234af43 -> frame 0x4234a000 (4K)\n");
+	EXPECT_HAS(r.out, "phys = frame 0x4234a000 + offset 0x123 = 0x000000004234a123\n");
+	EXPECT_HAS(r.out, "leaf   L3 (pte) present, pfn 0x4234a\n");
+	EXPECT_HAS(r.out, "flags  valid,dbm,user,ng,af,dirty,sh,pxn,uxn (pwuad-----)\n");
+	EXPECT_HAS(r.out, "  mt     normal\n");
+	EXPECT_HASNT(r.out, "CR3");
+	EXPECT_HASNT(r.out, "PGD");
+	EXPECT_HASNT(r.out, "sign extension");
+	EXPECT(widest(r.out, NULL) <= 80);
+	run_free(&r);
+	r = RUN_FAKE("translate:write:drop", "-j", "translate", "1234", "0x1e6a123");
+	o = parse_json(r.out);
+	EXPECT_STREQ(jstr(o, "arch"), "arm64");
+	EXPECT_STREQ(jstr(o, "cr3"), "0x0000000001234000");
+	EXPECT_STREQ(jstr(o, "split.0.level"), "pgd");
+	EXPECT_STREQ(jstr(o, "split.0.arm64_level"), "L0");
+	EXPECT_STREQ(jstr(o, "split.3.arm64_level"), "L3");
+	EXPECT(jget(o, "split.4.arm64_level") == NULL);	/* the offset */
+	EXPECT_STREQ(jstr(o, "walk.1.level"), "pud");
+	EXPECT_STREQ(jstr(o, "walk.1.arm64_level"), "L1");
+	EXPECT_STREQ(jstr(o, "walk.3.next"), "0x4234a000");
+	EXPECT_STREQ(jstr(o, "leaf.mt"), "normal");
+	EXPECT_STREQ(jstr(o, "leaf.flags.1"), "dbm");
+	json_object_put(o);
+	run_free(&r);
+
+	/* an older module's walk (no split:, no path:): from the geometry */
+	put("sys/kernel/debug/vmview/1234/translate",
+	    "vaddr: 0x00007f0000012345\n"
+	    "vma: 0x00007f0000000000-0x00007f0000400000 rw-p\n"
+	    "pgd[0x0fe] = 0x0000000041111003\n"
+	    "pud[0x000] = 0x0000000042222003\n"
+	    "pmd[0x000] = 0x0068000042400f41\n"
+	    "leaf: 0x00007f0000000000 pmd 0x0068000042400f41 present pfn=0x42400 flags=valid,dbm,user,ng,af,dirty,block,sh,pxn,uxn mt=normal page=anon,large order=9 mapcount=1\n"
+	    "phys: 0x0000000042412345\n");
+	r = RUN_FAKE("translate:write:drop", "translate", "1234", "0x7f0000012345");
+	EXPECT_EQ(r.status, 0);
+	EXPECT_HAS(r.out, "the address, split 9/9/9/21:\n");
+	EXPECT_HAS(r.out, "bits 47-39 L0 index 254 (0x0fe)\n");
+	EXPECT_HAS(r.out, "bits 20-0  offset in the 2M page 0x12345\n");
+	EXPECT_HAS(r.out, "L0[254] = 0x0000000041111003 -> L1 table at 0x41111000\n");
+	EXPECT_HAS(r.out, "L2[  0] = 0x0068000042400f41 -> frame 0x42400000 (2M)\n");
+	EXPECT_HAS(r.out, "leaf   L2 (pmd) present");
+	EXPECT_HAS(r.out, "(pwuadh----)");
+	run_free(&r);
+
+	/* user addresses: all of TTBR0_EL1's 48 bits, none above */
+	r = RUN_FAKE("translate:write:drop", "-j", "translate", "1234", "0xffffffffffff");
+	EXPECT_EQ(r.status, 0);
+	run_free(&r);
+	r = RUN("translate", "1234", "0x1000000000000");
+	EXPECT_EQ(r.status, 8);
+	EXPECT_HAS(r.err, "with 4-level paging: give one below 0x1000000000000");
+	EXPECT_HASNT(r.err, "32 bits");
+	run_free(&r);
+}
+
+/* 16K pages and LPA2's 52 bits: the split and the table addresses. */
+UNIT_TEST(arm64_translate_16k_lpa2)
+{
+	struct run r;
+
+	new_tree();
+	put("proc/vmview",
+	    "version: 0.1.0\nlevels: 4\narch: arm64\n"
+	    "entry_format: arm64-6.12-16k-lpa2\npage_shift: 14\n"
+	    "geometry: pgd=5@47 pud=11@36 pmd=11@25 pte=11@14\n"
+	    "debugfs: /sys/kernel/debug/vmview\n");
+	put("sys/kernel/debug/vmview/1234/translate",
+	    "vaddr: 0x0000000001e6a123\n"
+	    "vma: 0x0000000001e6a000-0x0000000001e8b000 rw-p\n"
+	    "pgd[0x000] = 0x0000000041110303\n"
+	    "pud[0x000] = 0x0000000042224003\n"
+	    "pmd[0x000] = 0x0000000043338003\n"
+	    "pte[0x79a] = 0x0068000042348f43\n"
+	    "leaf: 0x0000000001e68000 pte 0x0068000042348f43 present pfn=0x108d2 flags=valid,dbm,user,ng,af,dirty,pxn,uxn mt=normal page=anon order=0 mapcount=1\n"
+	    "phys: 0x000000004234a123\n");
+	r = RUN_FAKE("translate:write:drop", "translate", "1234", "0x1e6a123");
+	EXPECT_EQ(r.status, 0);
+	EXPECT_HAS(r.out, "4-level paging (arm64, 16K granule)\n");
+	EXPECT_HAS(r.out, "the address, split 5/11/11/11/14:\n");
+	EXPECT_HAS(r.out, "bits 63-52  zero: a user address, through TTBR0_EL1\n");
+	EXPECT_HAS(r.out, "bits 51-47 L0 index");
+	EXPECT_HAS(r.out, "bits 24-14 L3 index 1946 (0x79a)\n");
+	EXPECT_HAS(r.out, "bits 13-0  offset in the 16K page 0x2123\n");
+	/* bits 8..9 of the descriptor are address bits 50..51 */
+	EXPECT_HAS(r.out, "L0[  0] = 0x0000000041110303 -> L1 table at 0xc000041110000\n");
+	EXPECT_HAS(r.out, "L3[1946] = 0x0068000042348f43 -> frame 0x42348000 (16K)\n");
+	EXPECT_HAS(r.out, "phys = frame 0x42348000 + offset 0x2123 = 0x000000004234a123\n");
+	run_free(&r);
+}
+
+/*
+ * x86 with the new lines of /proc/vmview (arch, entry_format,
+ * page_shift, geometry): the output of a module without them, byte for
+ * byte.
+ */
+UNIT_TEST(x86_status_lines_change_nothing)
+{
+	static const char *const cmds[][5] = {
+		{ "summary", "1234" }, { "-j", "summary", "1234" },
+		{ "ptes", "1234" }, { "-j", "ptes", "1234" },
+		{ "map", "1234" }, { "maps", "1234" }, { "verify", "1234" },
+		{ "translate", "1234", "0x1e6a123" },
+		{ "-j", "translate", "1234", "0x1e6a123" },
+		{ "translate", "1234", "0x800000000000" },
+	};
+	struct run before[ARRAY_SIZE(cmds)], r;
+	size_t i;
+
+	new_tree();
+	for (i = 0; i < ARRAY_SIZE(cmds); i++)
+		before[i] = run_ex("translate:write:drop", NULL, 0, 0, cmds[i]);
+	sh("printf 'arch: x86\\nentry_format: x86-64\\npage_shift: 12\\ngeometry: pgd=9@39 pud=9@30 pmd=9@21 pte=9@12\\n' >> %s/proc/vmview",
+	   root);
+	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
+		r = run_ex("translate:write:drop", NULL, 0, 0, cmds[i]);
+		EXPECT_EQ(r.status, before[i].status);
+		EXPECT_STREQ(r.out, before[i].out);
+		EXPECT_STREQ(r.err, before[i].err);
+		EXPECT(strlen(r.out) + strlen(r.err) > 0);
+		run_free(&r);
+		run_free(&before[i]);
+	}
 }
 
 /* PAE's pmd tables, all allocated with the pgd: explained, not "differ". */
@@ -2355,4 +3047,11 @@ UNIT_TEST(faults_target_protocol)
 	EXPECT(WIFEXITED(status) && !WEXITSTATUS(status));
 }
 
-UNIT_MAIN_AFTER(drop_tree)
+/* After each test: no fake tree, and x86-64's paging again. */
+static void after_test(void)
+{
+	drop_tree();
+	vmv_set_levels(4);
+}
+
+UNIT_MAIN_AFTER(after_test)
