@@ -231,7 +231,7 @@ bench: deps-test modules-all cli
 #                         a kmemleak scan after rmmod; not part of `make check`
 
 DURATION ?= 300
-STRESS_GUESTS = $(or $(GUESTS),$(shell awk '!/^[ \t]*(\#|$$)/ && $$10 == "test" { print $$1 }' guests.table))
+STRESS_GUESTS = $(or $(GUESTS),$(shell awk '!/^[ \t]*(\#|$$)/ && $$11 == "test" { print $$1 }' guests.table))
 
 .PHONY: stress check-debug
 

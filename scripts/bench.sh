@@ -69,14 +69,17 @@ guest_kernel "$guest" 2>/dev/null && K612=$G_KVER || K612=
 mkdir -p "$out"
 
 load() { # the host's load and how many QEMU guests others run
-	echo "loadavg $(cut -d' ' -f1-3 /proc/loadavg), $(pgrep -c -x qemu-system-x86 || true) QEMU guest(s) running"
+	echo "loadavg $(cut -d' ' -f1-3 /proc/loadavg), $(pgrep -c -f "^qemu-system-" || true) QEMU guest(s) running"
 }
 
 if [ -z "${BENCH_ANALYZE:-}" ]; then
 	[ "$reps" -ge 5 ] 2>/dev/null && [ "$pairs" -ge 5 ] 2>/dev/null ||
 		{ echo "bench: BENCH_REPS and BENCH_PAIRS must be 5 or more" >&2; exit 1; }
 	[ -n "$K612" ] || { echo "bench: no kernel for guest $guest (run scripts/deps.sh test)" >&2; exit 1; }
-	cli=$top/tools/vmview-cli/vmview-cli
+	# The guest's architecture's programs (scripts/guest-progs.sh).
+	progs=$(scripts/guest-progs.sh "$G_ARCH" | tail -n 1) ||
+		{ echo "bench: building the $G_ARCH programs failed" >&2; exit 1; }
+	cli=$progs/vmview-cli
 	if [ -n "${BENCH_KO:-}" ]; then
 		ko=$BENCH_KO
 	else
@@ -94,7 +97,7 @@ if [ -z "${BENCH_ANALYZE:-}" ]; then
 
 	pay=$out/payload
 	rm -rf "$pay" && mkdir -p "$pay"
-	make -s -C tools/bench OUTPUT="$pay" || exit 1
+	cp "$progs"/bench/bench-* "$pay/" || exit 1
 	cp "$ko" "$pay/vmview.ko" || exit 1
 	if [ -x "$cli" ]; then
 		cp "$cli" "$pay/vmview-cli"
@@ -150,7 +153,7 @@ if [ -z "${BENCH_ANALYZE:-}" ]; then
 	echo "# host before: $load_before"
 	# Sample the host's load every 5 s while the guest runs.
 	( while sleep 5; do
-		echo "$(cut -d' ' -f1 /proc/loadavg) $(pgrep -c -x qemu-system-x86 || true)"
+		echo "$(cut -d' ' -f1 /proc/loadavg) $(pgrep -c -f "^qemu-system-" || true)"
 	  done ) >"$out/load.log" &
 	sampler=$!
 	scripts/vm.sh -g "$guest" -p "$pay" -o "$out/guest" -m 4096 -t "$timeout" \

@@ -182,7 +182,7 @@ guest() { # name
 	cp "$progs/vmview-cli" "$pl/" || return 1
 	find "$progs/selftests/" -maxdepth 1 -type f -perm -u+x -exec cp {} "$pl/selftests/" \;
 	{
-		echo "export VMVIEW_EXPECT_LEVELS=$G_LEVELS"
+		echo "export VMVIEW_EXPECT_LEVELS=$G_LEVELS VMVIEW_EXPECT_VA_BITS=$G_VABITS"
 		echo "export VMVIEW_GUEST=$name"
 		[ -n "${VMVIEW_ONLY:-}" ] && echo "export VMVIEW_ONLY='$VMVIEW_ONLY'"
 		cat scripts/guest-run.sh

@@ -226,7 +226,7 @@ find_vmsh() {
 # then the lockdown test alone.
 write_run_sh() { # payload
 	cat >"$1/run.sh" <<EOF
-export VMVIEW_EXPECT_LEVELS=5
+export VMVIEW_EXPECT_LEVELS=5 VMVIEW_EXPECT_VA_BITS=56
 export VMVIEW_GUEST=debug
 export VMVIEW_STRESS_SECONDS=${DURATION:-120}
 ${VMVIEW_ONLY:+export VMVIEW_ONLY='$VMVIEW_ONLY'}

@@ -158,7 +158,7 @@ built=()
 for k in "${kernels[@]}"; do
 	log=$out/build-$k.log
 	t0=$(date +%s)
-	root='' dkv='' dkargs=()
+	root='' dkv='' dkargs=() cross=''
 	garch=$(scripts/guests.sh arch "${guest_of[$k]}")
 	if [ ! -e "/lib/modules/$k/build" ] && [ "$garch" = i386 ]; then
 		# 32-bit x86 headers, extracted: this machine's DKMS builds
@@ -166,6 +166,13 @@ for k in "${kernels[@]}"; do
 		# -m32), told the architecture and where the headers are.
 		hdrs=$(scripts/guests.sh hdrs "${guest_of[$k]}" 2>>"$log")
 		dkargs=(-a i686 --kernelsourcedir "$hdrs")
+	elif [ ! -e "/lib/modules/$k/build" ] && [ "$garch" = arm64 ]; then
+		# arm64 headers, extracted: the same, cross-compiled (6.12's
+		# headers name aarch64-linux-gnu- themselves, 6.1's take it
+		# from the environment).
+		hdrs=$(scripts/guests.sh hdrs "${guest_of[$k]}" 2>>"$log")
+		dkargs=(-a aarch64 --kernelsourcedir "$hdrs")
+		cross=aarch64-linux-gnu-
 	elif [ ! -e "/lib/modules/$k/build" ]; then
 		hdrs=$(scripts/guests.sh hdrs "${guest_of[$k]}" 2>>"$log")
 		root=${hdrs%/usr/src/linux-headers-"$k"}
@@ -183,7 +190,7 @@ for k in "${kernels[@]}"; do
 			continue
 		fi
 	fi
-	if dk "$root" build "vmview/$ver" -k "$k" "${dkargs[@]}" >>"$log" 2>&1; then
+	if CROSS_COMPILE=$cross dk "$root" build "vmview/$ver" -k "$k" "${dkargs[@]}" >>"$log" 2>&1; then
 		tap 0 "dkms build $k${dkargs[*]:+ ${dkargs[*]}}${root:+ (${dkv:-dkms} in $root)} ($(( $(date +%s) - t0 ))s)"
 	else
 		tap 1 "dkms build $k (see $log)"

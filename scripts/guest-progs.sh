@@ -2,10 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The programs a guest runs, built for its architecture (a column of
-# guests.table): vmview-cli and the kselftests.
+# guests.table): vmview-cli, the kselftests and make bench's programs.
 #
 #   scripts/guest-progs.sh ARCH      prints the directory that holds them:
-#                                    DIR/vmview-cli and DIR/selftests/
+#                                    DIR/vmview-cli, DIR/selftests/ and
+#                                    DIR/bench/ (tools/bench)
 #
 #   x86-64  the host's own build: tools/vmview-cli/vmview-cli and
 #           build/selftests (make cli, make selftests)
@@ -33,6 +34,7 @@ x86-64)
 	mkdir -p "$top/build/progs/x86-64"
 	ln -sfn "$top/tools/vmview-cli/vmview-cli" "$top/build/progs/x86-64/vmview-cli"
 	ln -sfn "$top/build/selftests" "$top/build/progs/x86-64/selftests"
+	make -s -C "$top/tools/bench" OUTPUT="$top/build/progs/x86-64/bench" >&2
 	;;
 i386)
 	root=$("$top/scripts/fetch.sh" i386-dev libelf-dev:i386 libelf1:i386 \
@@ -49,6 +51,7 @@ i386)
 	make -s -C "$top/selftests" OUTPUT="$out/selftests" CC="$cc" \
 		KSFT="$top/build/ksrc/tools/testing/selftests" \
 		EXTRA_CFLAGS=-Wno-pointer-to-int-cast LDFLAGS=-static >&2
+	make -s -C "$top/tools/bench" OUTPUT="$out/bench" CC="$cc" >&2
 	;;
 arm64)
 	root=$("$top/scripts/fetch.sh" arm64-dev libelf-dev:arm64 libelf1:arm64 \
@@ -62,6 +65,7 @@ arm64)
 	ln -sfn cli/vmview-cli "$out/vmview-cli"
 	make -s -C "$top/selftests" OUTPUT="$out/selftests" CC="$cc" \
 		KSFT="$top/build/ksrc/tools/testing/selftests" LDFLAGS=-static >&2
+	make -s -C "$top/tools/bench" OUTPUT="$out/bench" CC="$cc" >&2
 	;;
 *)
 	echo "guest-progs: no programs for $arch guests yet" >&2

@@ -5,7 +5,7 @@
 # kselftest in /vmview/selftests, in name order, then unloads vmview.
 # Prints TAP; a test program that fails without saying "not ok" (a crash,
 # a signal) gets a "not ok" line of its own.  Set by scripts/check.sh:
-# VMVIEW_EXPECT_LEVELS, VMVIEW_ONLY (a glob of test names; default all).
+# VMVIEW_EXPECT_LEVELS, VMVIEW_EXPECT_VA_BITS, VMVIEW_ONLY (a glob of test names; default all).
 export VMVIEW_KO=/vmview/vmview.ko
 export VMVIEW_CLI=/vmview/vmview-cli
 if grep -q zram0 /proc/swaps; then

@@ -8,7 +8,7 @@
 #   guest_get NAME            (NAME: a guest's name, or a flavour that
 #                             only one guest has, such as 686-pae)
 #                             sets G_NAME G_ARCH G_SERIES G_FLAVOUR G_QEMU
-#                             G_CPU G_KARGS G_LEVELS G_PAGE G_ROLE; fails
+#                             G_CPU G_KARGS G_LEVELS G_PAGE G_VABITS G_ROLE; fails
 #                             for a name the table does not have
 #   guest_kernel NAME [image] sets G_KVER and G_HDRS (the kernel headers),
 #                             and with "image" also G_KIMG (vmlinuz),
@@ -36,7 +36,7 @@
 # Needs $top (the source tree).  Also a command: see its end.
 
 guest_names() { # [role]
-	awk -v role="${1:-}" '!/^[ \t]*(#|$)/ && (role == "" || $10 == role) { print $1 }' \
+	awk -v role="${1:-}" '!/^[ \t]*(#|$)/ && (role == "" || $11 == role) { print $1 }' \
 		"$top/guests.table"
 }
 
@@ -51,7 +51,7 @@ guest_get() { # name, or a flavour only one guest has (686-pae, 686)
 	set -- $row
 	# shellcheck disable=SC2034 # the G_ variables are for the callers
 	G_NAME=$1 G_ARCH=$2 G_SERIES=$3 G_FLAVOUR=$4 G_QEMU=$5 G_CPU=$6 \
-		G_KARGS=$7 G_LEVELS=$8 G_PAGE=$9 G_ROLE=${10}
+		G_KARGS=$7 G_LEVELS=$8 G_PAGE=$9 G_VABITS=${10} G_ROLE=${11}
 	[ "$G_KARGS" = - ] && G_KARGS=
 	return 0
 }
@@ -215,6 +215,11 @@ build_module() { # hdrs dir [make args...]
 			>>"$dir/build.log" 2>&1
 		return
 	fi
+	# Debian's arm64 headers name the cross compiler themselves from
+	# 6.12 on; 6.1's only when DEB_HOST_ARCH says so: say it always.
+	if grep -qs '^override ARCH = arm64' "$hdrs/.kernelvariables"; then
+		set -- CROSS_COMPILE=aarch64-linux-gnu- "$@"
+	fi
 	make -C "$hdrs" M="$dir" "$@" modules >"$dir/build.log" 2>&1
 }
 
@@ -227,7 +232,7 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
 	names) guest_names "${2:-}" ;;
 	kver | hdrs) guest_kernel "${2:?name}" >&2 && v=G_${1^^} && echo "${!v}" ;;
 	kimg | mods | busybox) guest_kernel "${2:?name}" image >&2 && v=G_${1^^} && echo "${!v}" ;;
-	arch | series | flavour | qemu | cpu | kargs | levels | page | role)
+	arch | series | flavour | qemu | cpu | kargs | levels | page | vabits | role)
 		guest_get "${2:?name}" && v=G_${1^^} && echo "${!v}" ;;
 	*) echo "usage: guests.sh names [ROLE] | FIELD NAME" >&2; exit 2 ;;
 	esac

@@ -28,9 +28,10 @@ tap() { # status description
 
 # What the refusal line must say, worked out here on its own (not with
 # module/supported.awk): "vmview supports ARCH on Linux A, B and C[, and
-# ARCH2 on Linux D]; this is ...".
+# ARCH2 on Linux D]; this is ...", an architecture named "ARCH with P
+# pages" when a row of it has a page size none of its test rows has.
 supported_clause() {
-	local arch list out= n i=0
+	local arch list out= n i=0 tp allp
 	local archs
 	archs=$(guest_names test | while read -r g; do guest_get "$g"; echo "$G_ARCH"; done | awk '!s[$0]++')
 	n=$(echo "$archs" | wc -l)
@@ -39,6 +40,13 @@ supported_clause() {
 		list=$(guest_names test | while read -r g; do
 			guest_get "$g"; [ "$G_ARCH" = "$arch" ] && echo "$G_SERIES"; done |
 			sort -uV | paste -sd, | sed 's/,\([^,]*\)$/ and \1/; s/,/, /g')
+		tp=$(guest_names test | while read -r g; do
+			guest_get "$g"; [ "$G_ARCH" = "$arch" ] && echo "$G_PAGE"; done | awk '!s[$0]++')
+		allp=$(guest_names | while read -r g; do
+			guest_get "$g"; [ "$G_ARCH" = "$arch" ] && echo "$G_PAGE"; done | awk '!s[$0]++')
+		if [ -n "$(comm -13 <(echo "$tp" | sort) <(echo "$allp" | sort))" ]; then
+			arch="$arch with $(echo "$tp" | paste -sd' ' | sed 's/ / or /g') pages"
+		fi
 		if [ $i = 1 ]; then out="$arch on Linux $list"
 		elif [ $i = "$n" ]; then out="$out, and $arch on Linux $list"
 		else out="$out, $arch on Linux $list"
@@ -57,7 +65,7 @@ clause=$(supported_clause)
 dkms_var() { # arch variable
 	(set +u && arch=$1 && . ./dkms.conf >/dev/null 2>&1 && eval "echo \"\$$2\"")
 }
-tested=$(guest_names test | while read -r t; do guest_get "$t"; echo "$G_ARCH/$G_SERIES"; done)
+tested=$(guest_names test | while read -r t; do guest_get "$t"; echo "$G_ARCH/$G_SERIES/$G_PAGE"; done)
 wrong=
 for a in $(guest_names | while read -r t; do guest_get "$t"; echo "$G_ARCH"; done | sort -u); do
 	case $a in x86-64) m=x86_64 ;; i386) m=i686 ;; arm64) m=aarch64 ;; *) m=$a ;; esac
@@ -69,10 +77,14 @@ for a in $(guest_names | while read -r t; do guest_get "$t"; echo "$G_ARCH"; don
 	fi
 	for v in $( (guest_names | while read -r t; do guest_get "$t"; echo "$G_SERIES"; done
 		     echo 5.10 6.2 6.10 6.11 6.120 7.3 | tr ' ' '\n') | sort -uV); do
-		for rel in "$v.0-1-x" "$v.117+deb12-x"; do
+		# Debian names a 16k arm64 kernel's release "...-arm64-16k".
+		rels=("$v.0-1-x" "$v.117+deb12-x")
+		[ "$a" = arm64 ] && rels+=("$v.117+deb12-arm64-16k")
+		for rel in "${rels[@]}"; do
+			case $rel in *-16k) p=16k ;; *) p=4k ;; esac
 			took=no
 			[[ $rel =~ $kre ]] && [[ $m =~ $are ]] && took=yes
-			echo "$tested" | grep -qx "$a/$v" && want=yes || want=no
+			echo "$tested" | grep -qx "$a/$v/$p" && want=yes || want=no
 			[ $took = $want ] || wrong="$wrong $m:$rel($took)"
 		done
 	done
@@ -95,7 +107,8 @@ for g in "${names[@]}"; do
 		tap 1 "refuse $g: a test row of guests.table"
 		continue
 	fi
-	case " $(guest_names test | while read -r t; do guest_get "$t"; echo "$G_ARCH"; done | xargs) " in
+	case " $(guest_names test | while read -r t; do guest_get "$t"; echo "$G_ARCH/$G_SERIES $G_ARCH"; done | xargs) " in
+	*" $G_ARCH/$G_SERIES "*) this="Linux $G_SERIES with $G_PAGE pages" ;;
 	*" $G_ARCH "*) this="Linux $G_SERIES" ;;
 	*) this=$G_ARCH ;;
 	esac

@@ -942,7 +942,8 @@ static void check_translate(struct __test_metadata *_metadata, pid_t pid,
 	/* the path from CR3 */
 	path = jstr(r.json, "path");
 	ASSERT_NE(NULL, path) TH_LOG("%s: no path: %s", what, r.out);
-	snprintf(want, sizeof(want), "cr3 0x%llx ", jhex(r.json, "cr3"));
+	snprintf(want, sizeof(want), "%s 0x%llx ", VMV_ROOT_REG,
+		 jhex(r.json, "cr3"));
 	EXPECT_EQ(0, strncmp(path, want, strlen(want))) TH_LOG("%s: %s", what, path);
 	pm = vmv_pagemap_entry(pid, addr);
 	if (pm & PM_PRESENT) {
@@ -1005,17 +1006,32 @@ TEST_F(cli, translate_vs_pagemap)
 	EXPECT_STREQ("no vma", jstr(r.json, "stop"));
 	EXPECT_EQ(NULL, jget(r.json, "vma"));
 	run_free(&r);
-	/* the picture: CR3 and an arrow a level */
+	/*
+	 * The picture: the root register and an arrow a level, named as
+	 * the architecture names them (arm64: the last level is L3, the
+	 * top L0, or L-1 with LPA2's fifth).
+	 */
 	snprintf(a, sizeof(a), "0x%lx", vmv_wl_page(wl, VMV_WL_ANON, 0));
 	r = CLI("translate", self->pid, a);
 	EXPECT_EQ(0, r.status);
+	EXPECT_NE(NULL, strstr(r.out, "phys = frame"));
+#ifdef __aarch64__
+	EXPECT_NE(NULL, strstr(r.out, vmv_expected_levels() == 5 ?
+			       "TTBR0_EL1 -> L-1 table at" :
+			       "TTBR0_EL1 -> L0 table at")) TH_LOG("%s", r.out);
+	EXPECT_NE(NULL, strstr(r.out, "L3["));
+	EXPECT_NE(NULL, strstr(r.out, "path ttbr0_el1 0x")) TH_LOG("%s", r.out);
+	EXPECT_EQ(vmv_expected_levels() == 5, !!strstr(r.out, "L-1["));
+	EXPECT_EQ(vmv_expected_levels() >= 4, !!strstr(r.out, "L0["));
+	EXPECT_NE(NULL, strstr(r.out, "L2["));
+#else
 	EXPECT_NE(NULL, strstr(r.out, "CR3 -> PGD table at"));
 	EXPECT_NE(NULL, strstr(r.out, "PTE["));
-	EXPECT_NE(NULL, strstr(r.out, "phys = frame"));
 	EXPECT_NE(NULL, strstr(r.out, "path cr3 0x")) TH_LOG("%s", r.out);
 	EXPECT_EQ(vmv_expected_levels() == 5, !!strstr(r.out, "P4D["));
 	EXPECT_EQ(vmv_expected_levels() >= 4, !!strstr(r.out, "PUD["));
 	EXPECT_EQ(vmv_expected_levels() >= 3, !!strstr(r.out, "PMD["));
+#endif
 	run_free(&r);
 }
 

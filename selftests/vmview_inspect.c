@@ -122,10 +122,34 @@ struct cmp {
 /* The physical address a table entry points to. */
 static unsigned long long entry_table(unsigned long long entry)
 {
+#ifdef __aarch64__
+	/*
+	 * arm64: bits PAGE_SHIFT..49; with LPA2 (52-bit addresses) bits
+	 * 50..51 are kept in bits 8..9.
+	 */
+	unsigned long long a = entry & ((1ULL << 50) - 1) & ~(PG - 1);
+
+	if (vmv_expected_va_bits() == 52)
+		a |= (entry & (3ULL << 8)) << 42;
+	return a;
+#else
 	/* 32-bit entries without PAE, else bits 12..51 */
 	if (vmv_paging_once()->levels == 2)
 		return entry & 0xfffff000ULL;
 	return entry & 0x000ffffffffff000ULL;
+#endif
+}
+
+/* The size of the top-level table, as aligned: a page but on arm64. */
+static unsigned long long top_table_bytes(void)
+{
+#ifdef __aarch64__
+	unsigned long long n = 8ULL << vmv_paging_once()->bits[VMVIEW_LEVEL_PGD];
+
+	return n < 64 ? 64 : n > PG ? PG : n;
+#else
+	return PG;
+#endif
 }
 
 /* --- PID/ptes ------------------------------------------------------------- */
@@ -840,8 +864,10 @@ static const char *bin_diff(const struct vmv_pte *t,
 	if (b.has_swap != t->has_swap || b.swap_type != t->swap_type ||
 	    (t->kind == VMVIEW_KIND_SWAP && b.swap_off != t->swap_off))
 		return "swap";
-	if (b.flags != t->flags)
-		return "flags";
+	if (b.flags != t->flags || b.mt != t->mt)
+		return "flags or mt";
+	if (b.arch != VMV_ARCH_SELF)
+		return "arch";
 	if (b.has_page != t->has_page)
 		return "page (valid)";
 	if (t->has_page && (b.pflags != t->pflags || b.order != t->order ||
@@ -1399,9 +1425,15 @@ static void cmp_mm(struct cmp *c, struct snap *s,
 	if (vmv_kv_num(s->mm, "levels") != levels)
 		MISMATCH(c, "mm levels %lld, this guest %d",
 			 vmv_kv_num(s->mm, "levels"), levels);
+	/*
+	 * The top-level table is a page, or on arm64 a table smaller than
+	 * a page (LPA2's 16-entry pgd, from a slab), aligned to its size
+	 * and at least 64 bytes, as TTBR0_EL1 needs.
+	 */
 	pgd = vmv_kv_num(s->mm, "pgd");
-	if (pgd <= 0 || (pgd & (PG - 1)))
-		MISMATCH(c, "mm pgd %#llx: not a page-aligned address", pgd);
+	if (pgd <= 0 || (pgd & (top_table_bytes() - 1)))
+		MISMATCH(c, "mm pgd %#llx: not aligned to its table (%llu bytes)",
+			 pgd, top_table_bytes());
 
 	/* pgtables_bytes is VmPTE. */
 	want = vmv_kv_num(s->status, "VmPTE") * 1024;
@@ -1643,7 +1675,7 @@ static void want_path(char *buf, size_t len, const struct tcase *t,
 	const struct vmv_paging *pg = vmv_paging_once();
 	int i, lv, n;
 
-	n = snprintf(buf, len, "path: cr3 0x%llx", cr3);
+	n = snprintf(buf, len, "path: %s 0x%llx", VMV_ROOT_REG, cr3);
 	for (i = 0; i < w->nlevels && n < (int)len; i++) {
 		lv = w->level[i];
 		n += snprintf(buf + n, len - n, " -> %s[0x%03x] ",
@@ -1655,14 +1687,14 @@ static void want_path(char *buf, size_t len, const struct tcase *t,
 		else if (!l)
 			n += snprintf(buf + n, len - n, "none");
 		else if (l->kind == VMVIEW_KIND_PRESENT)
-			n += snprintf(buf + n, len - n, "0x%llx", l->pfn << 12);
+			n += snprintf(buf + n, len - n, "0x%llx", l->pfn * PG);
 		else
 			n += snprintf(buf + n, len - n, "%s",
 				      vmv_kind_names[l->kind]);
 	}
 	if (l && l->kind == VMVIEW_KIND_PRESENT && n < (int)len)
 		snprintf(buf + n, len - n, " -> phys 0x%llx",
-			 (l->pfn << 12) + (t->va - l->va));
+			 (l->pfn * PG) + (t->va - l->va));
 }
 
 /* Check one translate output for va against the snapshot. */
@@ -1738,11 +1770,11 @@ static void cmp_one_translate(struct cmp *c, struct snap *s,
 		snprintf(want, sizeof(want), "leaf: %.*s", l->len, l->text);
 		expect_tline(c, t, &o, k++, want);
 		if (vmv_pte_present(l)) {
-			phys = (l->pfn << 12) + (t->va - l->va);
+			phys = (l->pfn * PG) + (t->va - l->va);
 			snprintf(want, sizeof(want), "phys: 0x%016llx", phys);
 			expect_tline(c, t, &o, k++, want);
 			if (!(pm & PM_PRESENT) ||
-			    ((pm & PM_PFN_MASK) << 12 | (t->va & (PG - 1))) !=
+			    ((pm & PM_PFN_MASK) * PG | (t->va & (PG - 1))) !=
 			    phys)
 				BAD("phys %#llx, pagemap %#llx", phys, pm);
 		} else {

@@ -1150,7 +1150,7 @@ TEST_F_TIMEOUT(stress, storm, STRESS_TIMEOUT)
 #define GAPS_THPS	4
 #define GAPS_LEN	(GAPS_THPS * huge)
 #define GAPS_PAGES	(GAPS_LEN / PG)
-#define GAPS_PAGES_MAX	(GAPS_THPS * HUGE_MAX / PG)
+#define GAPS_PAGES_MAX	(GAPS_THPS * HUGE_MAX / 4096)	/* the smallest page */
 #define GAPS_FILLER	(16UL << 20)
 #define GAPS_RESERVE	(GAPS_FILLER + GAPS_LEN + 2 * huge)
 #define GAPS_SECONDS	3	/* default of VMVIEW_GAPS_SECONDS */

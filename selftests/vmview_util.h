@@ -32,7 +32,8 @@
 #ifndef BIT_ULL
 #define BIT_ULL(n)	(1ULL << (n))
 #endif
-#define PG		4096UL
+/* The base page: 4 KiB, or 16 KiB on arm64's 16k kernels. */
+#define PG		((unsigned long)sysconf(_SC_PAGESIZE))
 
 /* /proc/PID/pagemap (Documentation/admin-guide/mm/pagemap.rst). */
 #define PM_PFN_MASK	((1ULL << 55) - 1)
@@ -237,7 +238,9 @@ static inline int vmv_expected_levels(void)
  * into the level above) and the shift of the range one entry maps.
  *   x86-64, 4 or 5 levels: 9 bits a level, pgd at 39 or 48;
  *   i386 with PAE (3):     pgd 2 bits at 30, pmd 9 at 21, pte 9 at 12;
- *   i386 without (2):      pgd 10 bits at 22, pte 10 at 12.
+ *   i386 without (2):      pgd 10 bits at 22, pte 10 at 12;
+ *   arm64: page_shift - 3 bits a level (9 with 4 KiB pages, 11 with 16
+ *          KiB), the top level the rest of the address (48 or 52 bits).
  * Huge leaves: at the pmd level (2 MiB), the pgd without PAE (4 MiB);
  * vmv_huge_shift() is their shift.
  */
@@ -246,6 +249,27 @@ struct vmv_paging {
 	unsigned int bits[VMVIEW_NR_LEVELS];
 	unsigned int shift[VMVIEW_NR_LEVELS];
 };
+
+/*
+ * The bits of a user address at this boot: VMVIEW_EXPECT_VA_BITS from
+ * the harness (guests.table), else what the levels imply (arm64: 52 with
+ * 5 levels, else 48; x86-64: 56 or 47; i386: 32).
+ */
+static inline int vmv_expected_va_bits(void)
+{
+	const char *e = getenv("VMVIEW_EXPECT_VA_BITS");
+	int levels = vmv_expected_levels();
+
+	if (e && *e)
+		return atoi(e);
+	if (sizeof(long) == 4)
+		return 32;
+#ifdef __aarch64__
+	return levels == 5 ? 52 : 48;
+#else
+	return levels == 5 ? 56 : 47;
+#endif
+}
 
 static inline struct vmv_paging vmv_paging(void)
 {
@@ -257,6 +281,22 @@ static inline struct vmv_paging vmv_paging(void)
 				   p.levels == 3 ? pae : x86_64;
 	unsigned int shift = 12;
 	int l;
+#ifdef __aarch64__
+	/*
+	 * arm64: a granule of 2^page_shift bytes, page_shift - 3 bits a
+	 * level; the top level takes what is left of the address (4 bits
+	 * with LPA2's 52 on 4 KiB, 5 with 16 KiB).
+	 */
+	unsigned int page_shift = __builtin_ctzl(sysconf(_SC_PAGESIZE));
+	unsigned int arm64[VMVIEW_NR_LEVELS] = { 0 };
+
+	for (l = VMVIEW_LEVEL_PTE; l < p.levels - 1; l++)
+		arm64[l] = page_shift - 3;
+	arm64[VMVIEW_LEVEL_PGD] = vmv_expected_va_bits() - page_shift -
+				  (p.levels - 1) * (page_shift - 3);
+	bits = arm64;
+	shift = page_shift;
+#endif
 
 	for (l = VMVIEW_LEVEL_PTE; l <= VMVIEW_LEVEL_PGD; l++) {
 		p.bits[l] = bits[l];
@@ -305,14 +345,17 @@ static inline unsigned int vmv_huge_shift(void)
 
 /*
  * The end of user space (TASK_SIZE; PID/mm says it too): 3 GiB on i386,
- * 2^47 or 2^56 less a guard page on x86-64.
+ * 2^47 or 2^56 less a guard page on x86-64, 2^48 or 2^52 on arm64.
  */
 static inline unsigned long long vmv_task_size(void)
 {
 	if (sizeof(long) == 4)
 		return 0xc0000000ULL;
-	return vmv_expected_levels() == 5 ? (1ULL << 56) - PG :
-					    (1ULL << 47) - PG;
+#ifdef __aarch64__
+	return 1ULL << vmv_expected_va_bits();	/* TASK_SIZE_64, no guard */
+#else
+	return (1ULL << vmv_expected_va_bits()) - PG;
+#endif
 }
 
 /*
@@ -590,13 +633,29 @@ static inline int vmv_split(char *buf, char **tok, int max)
 /* The words of include/uapi/vmview.h, indexed by VMVIEW_KIND_* etc. */
 static const char * const vmv_kind_names[] = VMVIEW_NAMES(VMVIEW_KINDS);
 static const char * const vmv_level_names[] = VMVIEW_NAMES(VMVIEW_LEVELS);
-static const char * const vmv_flag_names[] = VMVIEW_NAMES(VMVIEW_FLAGS);
 static const char * const vmv_pflag_names[] = VMVIEW_NAMES(VMVIEW_PFLAGS);
+static const char * const vmv_mt_names[] = VMVIEW_NAMES(VMVIEW_MTS);
 
-/* Flags a non-present (swap format) entry may have. */
+/*
+ * This architecture's flag words (the uapi header: both vocabularies
+ * give the flags they share the same numbers, so the tests ask those by
+ * their VMVIEW_F_* names), the architecture records must name, and the
+ * flags a non-present (swap format) entry may have.
+ */
+#ifdef __aarch64__
+static const char * const vmv_flag_names[] = VMVIEW_NAMES(VMVIEW_ARM64_FLAGS);
+#define VMV_ARCH_SELF		VMVIEW_ARCH_ARM64
+#define VMV_ROOT_REG		"ttbr0_el1"
+#define VMV_F_NONPRESENT	(BIT_ULL(VMVIEW_F_EXCLUSIVE) |		\
+				 BIT_ULL(VMVIEW_F_UFFD_WP))
+#else
+static const char * const vmv_flag_names[] = VMVIEW_NAMES(VMVIEW_FLAGS);
+#define VMV_ARCH_SELF		VMVIEW_ARCH_X86
+#define VMV_ROOT_REG		"cr3"
 #define VMV_F_NONPRESENT	(BIT_ULL(VMVIEW_F_EXCLUSIVE) |		\
 				 BIT_ULL(VMVIEW_F_SOFTDIRTY) |		\
 				 BIT_ULL(VMVIEW_F_UFFD_WP))
+#endif
 
 #define VMV_PTE_LINE_MAX	512
 
@@ -617,6 +676,8 @@ struct vmv_pte {
 	int swap_type;
 	unsigned long long swap_off;
 	unsigned long long flags;	/* BIT_ULL(VMVIEW_F_*) */
+	int mt;				/* mt=, VMVIEW_MT_* (0: none) */
+	int arch;			/* VMVIEW_ARCH_* */
 	bool has_page;			/* page= order= mapcount= */
 	unsigned long long pflags;	/* BIT_ULL(VMVIEW_P_*) */
 	int order;
@@ -671,6 +732,7 @@ static inline const char *vmv_pte_parse(const char *text, int len,
 	memset(l, 0, sizeof(*l));
 	l->text = text;
 	l->len = len;
+	l->arch = VMV_ARCH_SELF;
 	if (len >= VMV_PTE_LINE_MAX)
 		return "line too long";
 	memcpy(buf, text, len);
@@ -730,6 +792,16 @@ static inline const char *vmv_pte_parse(const char *text, int len,
 	    vmv_pte_has_flag(l, VMVIEW_F_EXCLUSIVE))
 		return "flag not allowed for this kind";
 	i++;
+	/* mt=: a present entry's memory type, where the arch has one */
+	if (i < n && !strncmp(tok[i], "mt=", 3)) {
+		l->mt = vmv_lookup(tok[i] + 3, vmv_mt_names, VMVIEW_NR_MTS);
+		if (l->mt <= VMVIEW_MT_NONE || swap_fmt ||
+		    VMV_ARCH_SELF != VMVIEW_ARCH_ARM64)
+			return "bad mt=";
+		i++;
+	} else if (!swap_fmt && VMV_ARCH_SELF == VMVIEW_ARCH_ARM64) {
+		return "no mt= for a present entry";
+	}
 	if (i == n)
 		return NULL;
 	if (n - i != 3 || strncmp(tok[i], "page=", 5) ||
@@ -778,6 +850,7 @@ static inline void vmv_pte_from_rec(const struct vmview_pte *r,
 	l->va = r->vaddr;
 	l->entry = r->entry;
 	l->kind = VMV_META(r, KIND);
+	l->arch = VMV_META(r, ARCH);
 	l->level = VMV_META(r, LEVEL);
 	l->flags = VMV_META(r, FLAGS);
 	if (l->kind == VMVIEW_KIND_SWAP) {
@@ -789,6 +862,8 @@ static inline void vmv_pte_from_rec(const struct vmview_pte *r,
 	if (!vmv_pte_present(l)) {
 		l->has_swap = true;
 		l->swap_type = VMV_META(r, SWAP);
+	} else {
+		l->mt = VMV_META(r, MT);
 	}
 	if (r->meta & VMVIEW_META_PAGE) {
 		l->has_page = true;

@@ -56,7 +56,7 @@
 
 #define VMV_WL_ENV	"VMVIEW_WORKLOAD"
 #define VMV_WL_COMM	"vmv_workload"
-#define VMV_WL_PAGE	4096UL
+#define VMV_WL_PAGE	((unsigned long)sysconf(_SC_PAGESIZE))
 #define VMV_WL_NR_FILES	3	/* FILE_PRIVATE, FILE_SHARED, FILE_RO */
 
 /* Pages in each small region, and which of them are touched how. */
