@@ -272,7 +272,7 @@ int vmv_layout_init(void)
 	if (ret)
 		return ret;
 	vmv_decode_init();
-	memset(l, 0xff, sizeof(*l));	/* every type VMV_NO_TYPE */
+	memset(l, 0, sizeof(*l));	/* vmv_swap_types(): VMV_NO_TYPE */
 	vmv_swap_types(l);
 	l->swp_pfn_bits = VMV_SWP_PFN_BITS;
 	l->devmap_mask = VMV_PAGE_DEVMAP;
