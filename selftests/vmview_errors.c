@@ -149,7 +149,7 @@ static int tracked_dirs(int *pids, int max)
  */
 static pid_t spawn_target(const char *comm)
 {
-	static char touched[64 * 4096];
+	static char touched[64 * 16384];	/* 64 pages of up to 16 KiB */
 	int sync[2];
 	pid_t pid;
 	char c;
@@ -160,7 +160,7 @@ static pid_t spawn_target(const char *comm)
 	if (pid == 0) {
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		prctl(PR_SET_NAME, comm);
-		memset(touched, 1, sizeof(touched));
+		memset(touched, 1, 64 * PG);
 		close(sync[0]);
 		if (write(sync[1], "r", 1) != 1)
 			_exit(1);

@@ -68,7 +68,7 @@
 #define NR_READERS	4
 #define NR_TRACKERS	2
 #define NR_SLOTS	12
-#define HUGE_MAX	(4UL << 20)	/* the largest THP (i386 without PAE) */
+#define HUGE_MAX	(32UL << 20)	/* the largest THP (arm64 16 KiB pages) */
 #define NO_HOLE		(~0UL)
 #define MAX_ERRNO	160	/* errnos above it are counted together */
 #define QUIESCE_MS	60000
