@@ -86,6 +86,7 @@ TEST_F_TIMEOUT(mthp, folios_64k, 120)
 	long long cont_ptes, cont_runs, run_ptes;
 	unsigned long base, i, j;
 	int folios = 0, cont_folios = 0;
+	char first[VMV_PTE_LINE_MAX] = "";
 	struct vmv_pte l;
 	char *ptes, *mm;
 
@@ -122,6 +123,9 @@ TEST_F_TIMEOUT(mthp, folios_64k, 120)
 			ASSERT_EQ(VMVIEW_KIND_PRESENT, l.kind);
 			ASSERT_EQ(VMVIEW_LEVEL_PTE, l.level);
 			ASSERT_TRUE(l.has_page);
+			if (!first[0])
+				snprintf(first, sizeof(first), "%.*s", l.len,
+					 l.text);
 			/* the frame pagemap gives (root sees PFNs) */
 			ASSERT_TRUE(!!(pm >> 63));
 			EXPECT_EQ(pm & ((1ULL << 55) - 1), l.pfn);
@@ -163,10 +167,12 @@ TEST_F_TIMEOUT(mthp, folios_64k, 120)
 	cont_runs = vmv_kv_num(mm, "cont_runs");
 	run_ptes = vmv_kv_num(mm, "cont_run_ptes");
 	free(mm);
+	ksft_print_msg("mthp: %s\n", first);
 	ksft_print_msg("mthp: %d of %d chunks 64 KiB folios (order %u), %d in contiguous runs\n",
 		       folios, MTHP_CHUNKS, order, cont_folios);
 	ksft_print_msg("mthp: PID/mm cont_ptes %lld, cont_runs %lld of %lld PTEs\n",
 		       cont_ptes, cont_runs, run_ptes);
+	fflush(stdout);		/* the test runs in a child of the harness */
 #ifdef __aarch64__
 	/*
 	 * A folio as large as a contiguous run is folded into one (all

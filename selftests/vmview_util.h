@@ -716,7 +716,7 @@ static inline bool vmv_pte_has_pflag(const struct vmv_pte *l, int p)
 /*
  * Parse one PID/ptes line of len bytes (without its newline) per the
  * contract (Documentation/vmview.rst):
- *   VADDR LEVEL ENTRY KIND pfn=PFN [swap=TYPE:OFFSET] flags=F,...
+ *   VADDR LEVEL ENTRY KIND pfn=PFN [swap=TYPE:OFFSET] flags=F,... [mt=M]
  *         [page=P,... order=N mapcount=N]
  * Returns NULL, or what is wrong with the line.
  */
