@@ -159,6 +159,14 @@ static inline enum vmview_kind vmv_swap_kind(const struct vmv_layout *l,
 	return VMVIEW_KIND_MARKER;	/* marker, swapin error */
 }
 
+/* What an empty entry decodes to; every decoder starts from it. */
+static inline void vmv_decoded_none(struct vmv_decoded *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->kind = VMVIEW_KIND_NONE;
+	d->pfn = VMVIEW_NO_PFN;
+}
+
 /*
  * Decode one entry found at a level (its Linux name: the level of a
  * folded one is the level above).  A pte is a leaf; an entry at another

@@ -17,6 +17,20 @@
 struct vmv_layout vmv_layout;
 const char *vmv_entry_format = "unknown";
 
+/*
+ * The start of every probe: the decoder's tables made, then a layout
+ * that holds only what no architecture decides (the kernel's special
+ * swap types, VMV_NO_TYPE where it has none, and the bits a PFN takes
+ * in a swap offset); the probe fills the rest.
+ */
+void vmv_layout_start(struct vmv_layout *l)
+{
+	vmv_decode_init();
+	memset(l, 0, sizeof(*l));
+	vmv_swap_types(l);
+	l->swp_pfn_bits = VMV_SWP_PFN_BITS;
+}
+
 bool vmv_fact(bool holds, const char *fact)
 {
 	if (!holds)
@@ -50,6 +64,28 @@ int vmv_layout_check(const char *what, u64 entry, enum vmview_kind kind,
 {
 	return vmv_check_at(what, entry, VMVIEW_LEVEL_PTE, kind, pfn, flags,
 			    flags, type, offset);
+}
+
+/*
+ * A present PTE the kernel made: the dump's inline path (vmv_pte_pfn(),
+ * vmv_pte_present_flags()) must read it as the decoder does, and the
+ * decoder must give its frame and, of the flags in @mask, exactly @want
+ * (what the kernel's own pte_write() and friends say).
+ */
+int vmv_check_present_pte(const char *what, pte_t pte, u32 mask, u32 want)
+{
+	u64 e = pte_val(pte);
+	struct vmv_decoded d;
+
+	vmv_decode(&vmv_layout, e, VMVIEW_LEVEL_PTE, &d);
+	if (vmv_pte_pfn(&vmv_layout, e) != pte_pfn(pte) ||
+	    vmv_pte_present_flags(&vmv_layout, e) != d.flags) {
+		pr_err("refusing to load: the fast path reads a %s entry 0x%016llx unlike the decoder\n",
+		       what, e);
+		return -EOPNOTSUPP;
+	}
+	return vmv_check_at(what, e, VMVIEW_LEVEL_PTE, VMVIEW_KIND_PRESENT,
+			    pte_pfn(pte), mask, want, -1, 0);
 }
 
 /*

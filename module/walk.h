@@ -120,12 +120,14 @@ extern const char *vmv_entry_format;
  * so, refusing to load), and decoding checks of entries the kernel made;
  * each returns 0 or -EOPNOTSUPP with the entry in dmesg.
  */
+void vmv_layout_start(struct vmv_layout *l);
 bool vmv_fact(bool holds, const char *fact);
 int vmv_check_at(const char *what, u64 entry, enum vmview_level level,
 		 enum vmview_kind kind, u64 pfn, u32 mask, u32 flags, int type,
 		 u64 offset);
 int vmv_layout_check(const char *what, u64 entry, enum vmview_kind kind,
 		     u64 pfn, u32 flags, int type, u64 offset);
+int vmv_check_present_pte(const char *what, pte_t pte, u32 mask, u32 want);
 int vmv_check_swap(const char *what, unsigned int type, unsigned long offset);
 int vmv_check_swap_entries(void);
 

@@ -138,22 +138,19 @@ static int vmv_check_present(const char *what, pte_t pte)
 	const u32 mask = VMV_FLAG(VMVIEW_ARM64_F_DBM) |
 			 VMV_FLAG(VMVIEW_ARM64_F_DIRTY) |
 			 VMV_FLAG(VMVIEW_ARM64_F_UXN);
-	u64 e = pte_val(pte);
 	u32 want = (pte_write(pte) ? VMV_FLAG(VMVIEW_ARM64_F_DBM) : 0) |
 		   (pte_dirty(pte) ? VMV_FLAG(VMVIEW_ARM64_F_DIRTY) : 0) |
 		   (pte_user_exec(pte) ? 0 : VMV_FLAG(VMVIEW_ARM64_F_UXN));
-	struct vmv_decoded d;
+	u64 e = pte_val(pte);
 
-	vmv_decode(&vmv_layout, e, VMVIEW_LEVEL_PTE, &d);
-	if (vmv_pte_pfn(&vmv_layout, e) != pte_pfn(pte) ||
-	    vmv_pte_present_flags(&vmv_layout, e) != d.flags ||
-	    vmv_flags_mt(d.flags) != VMVIEW_MT_NORMAL) {
-		pr_err("refusing to load: the fast path reads a %s entry 0x%016llx unlike the decoder\n",
+	/* PAGE_* are normal memory: MAIR slot MT_NORMAL */
+	if (vmv_flags_mt(vmv_pte_present_flags(&vmv_layout, e)) !=
+	    VMVIEW_MT_NORMAL) {
+		pr_err("refusing to load: a %s entry 0x%016llx is not normal memory for the decoder\n",
 		       what, e);
 		return -EOPNOTSUPP;
 	}
-	return vmv_check_at(what, e, VMVIEW_LEVEL_PTE, VMVIEW_KIND_PRESENT,
-			    pte_pfn(pte), mask, want, -1, 0);
+	return vmv_check_present_pte(what, pte, mask, want);
 }
 
 /* The AttrIndx of a protection: its MAIR_EL1 slot. */
@@ -220,10 +217,7 @@ int vmv_layout_init(void)
 	ret = vmv_platform_check();
 	if (ret)
 		return ret;
-	vmv_decode_init();
-	memset(l, 0, sizeof(*l));
-	vmv_swap_types(l);
-	l->swp_pfn_bits = VMV_SWP_PFN_BITS;
+	vmv_layout_start(l);
 	l->devmap_mask = VMV_DEVMAP;
 	l->pfn_mask = PTE_ADDR_LOW;
 	if (vmv_lpa2()) {

@@ -83,9 +83,7 @@ void vmv_decode(const struct vmv_layout *l, u64 entry, enum vmview_level level,
 {
 	unsigned int shift = level < VMVIEW_NR_LEVELS ? l->leaf_shift[level] : 0;
 
-	memset(d, 0, sizeof(*d));
-	d->kind = VMVIEW_KIND_NONE;
-	d->pfn = VMVIEW_NO_PFN;
+	vmv_decoded_none(d);
 	/* As pte_none() and friends: A and D alone (a KNL erratum) are none. */
 	if (!(entry & ~l->none_mask))
 		return;

@@ -168,26 +168,16 @@ static void vmv_swap_layout(struct vmv_layout *l)
 }
 
 /*
- * A present PTE the kernel made: the decoder, and the dump's inline
- * path (vmv_pte_pfn(), vmv_pte_present_flags()), must read its frame,
- * its writability and NX (pte_exec()) as the kernel does.
+ * A present PTE the kernel made: read as the kernel reads its frame, its
+ * writability and NX (pte_exec()), by the decoder and the fast path.
  */
 static int vmv_check_present(const char *what, pte_t pte)
 {
 	const u32 nx = VMV_FLAG(VMVIEW_F_NX), rw = VMV_FLAG(VMVIEW_F_RW);
-	u64 e = pte_val(pte);
-	u32 want = (pte_exec(pte) ? 0 : nx) | (pte_write(pte) ? rw : 0);
-	struct vmv_decoded d;
 
-	vmv_decode(&vmv_layout, e, VMVIEW_LEVEL_PTE, &d);
-	if (vmv_pte_pfn(&vmv_layout, e) != pte_pfn(pte) ||
-	    vmv_pte_present_flags(&vmv_layout, e) != d.flags) {
-		pr_err("refusing to load: the fast path reads a %s entry 0x%016llx unlike the decoder\n",
-		       what, e);
-		return -EOPNOTSUPP;
-	}
-	return vmv_check_at(what, e, VMVIEW_LEVEL_PTE, VMVIEW_KIND_PRESENT,
-			    pte_pfn(pte), nx | rw, want, -1, 0);
+	return vmv_check_present_pte(what, pte, nx | rw,
+				     (pte_exec(pte) ? 0 : nx) |
+				     (pte_write(pte) ? rw : 0));
 }
 
 /*
@@ -271,17 +261,13 @@ int vmv_layout_init(void)
 	ret = vmv_platform_check();
 	if (ret)
 		return ret;
-	vmv_decode_init();
-	memset(l, 0, sizeof(*l));	/* vmv_swap_types(): VMV_NO_TYPE */
-	vmv_swap_types(l);
-	l->swp_pfn_bits = VMV_SWP_PFN_BITS;
+	vmv_layout_start(l);
 	l->devmap_mask = VMV_PAGE_DEVMAP;
 	l->saved_dirty_mask = VMV_PAGE_SAVED_DIRTY;
 	l->pfn_mask = PTE_PFN_MASK;
 	l->nx_mask = _PAGE_NX;
 	l->none_mask = _PAGE_KNL_ERRATUM_MASK;
 	/* Leaves: 4 KiB PTEs, the pmd stage's THPs, 1 GiB puds (x86-64). */
-	memset(l->leaf_shift, 0, sizeof(l->leaf_shift));
 	l->leaf_shift[VMVIEW_LEVEL_PTE] = PAGE_SHIFT;
 	l->leaf_shift[vmv_pmd_level()] = PMD_SHIFT;
 	if (PTRS_PER_PUD > 1)
