@@ -145,11 +145,12 @@ static int tracked_dirs(int *pids, int max)
  * A child that does nothing until killed (or until its parent dies),
  * returned once it runs: a child that has not run yet maps only what fork
  * copied (a few dozen entries), and the tests want its own pages: its
- * stack, its name, and 64 pages it wrote.
+ * stack, its name, and 256 pages it wrote (enough that its ptes runs
+ * over more than one page even with 16 KiB pages).
  */
 static pid_t spawn_target(const char *comm)
 {
-	static char touched[64 * 16384];	/* 64 pages of up to 16 KiB */
+	static char touched[256 * 16384];	/* up to 16 KiB pages */
 	int sync[2];
 	pid_t pid;
 	char c;
@@ -160,7 +161,7 @@ static pid_t spawn_target(const char *comm)
 	if (pid == 0) {
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		prctl(PR_SET_NAME, comm);
-		memset(touched, 1, 64 * PG);
+		memset(touched, 1, 256 * PG);
 		close(sync[0]);
 		if (write(sync[1], "r", 1) != 1)
 			_exit(1);

@@ -1231,10 +1231,10 @@ static void cmp_vmas(struct cmp *c, struct snap *s,
 				 l->name, v->name, v->range);
 		if (!v->smaps)
 			continue;
-		if (l->rss != v->rss / 4)
+		if (l->rss * PG_KB != v->rss)
 			MISMATCH(c, "vmas rss=%lld, smaps Rss %lld kB (VMA %s)",
 				 l->rss, v->rss, v->range);
-		if (v->anon_private && l->swap != v->swap / 4)
+		if (v->anon_private && l->swap * PG_KB != v->swap)
 			MISMATCH(c,
 				 "vmas swap=%lld, smaps Swap %lld kB (VMA %s)",
 				 l->swap, v->swap, v->range);
@@ -1454,7 +1454,7 @@ static void cmp_mm(struct cmp *c, struct snap *s,
 			want += v;
 		}
 		got = vmv_kv_num(s->mm, kb[i].mm);
-		if (got * 4 != want)
+		if (got * PG_KB != want)
 			MISMATCH(c, "mm %s %lld pages, status %s%s%s %lld kB",
 				 kb[i].mm, got, kb[i].status[0],
 				 kb[i].status[1] ? "+" : "",
@@ -1731,7 +1731,7 @@ static void cmp_one_translate(struct cmp *c, struct snap *s,
 	expect_tline(c, t, &o, k++, want);
 	/* A leaf ends the split at its level: its page offset is wider. */
 	want_split(want, sizeof(want), t->va,
-		   l ? vmv_paging_once()->shift[l->level] : 12);
+		   vmv_paging_once()->shift[l ? l->level : VMVIEW_LEVEL_PTE]);
 	expect_tline(c, t, &o, k++, want);
 
 	read_levels(c, t, &o, &k, &w);

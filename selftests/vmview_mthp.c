@@ -3,16 +3,17 @@
  * mthp: multi-size THP folios (6.8+) and, on arm64, the contiguous runs
  * the kernel folds them into (ARM64_CONTPTE, 6.9+).
  *
- * With the 64 KiB mTHP size enabled ("always" in
- * /sys/kernel/mm/transparent_hugepage/hugepages-64kB/enabled, restored
- * afterwards), the first write to each 64 KiB of a fresh anonymous
- * mapping faults in a 64 KiB folio.  PID/ptes must show it as the kernel
- * does elsewhere: sixteen present 4 KiB PTEs (four with 16 KiB pages) of
- * order=log2(64 KiB / page) on consecutive frames aligned to the folio,
+ * The size tested is the one the hardware can fold: a contiguous run of
+ * PTEs on arm64 (64 KiB with 4 KiB pages, 2 MiB with 16 KiB pages), and
+ * 64 KiB on x86-64.  With that mTHP size enabled ("always" in
+ * /sys/kernel/mm/transparent_hugepage/hugepages-<size>kB/enabled,
+ * restored afterwards), the first write to each chunk of that size of a
+ * fresh anonymous mapping faults in one folio.  PID/ptes must show it as
+ * the kernel does elsewhere: present PTEs (sixteen of 4 KiB for 64 KiB)
+ * of order=log2(size / page) on consecutive frames aligned to the folio,
  * the frames pagemap gives, kpageflags saying compound head then tails,
- * all THP.  On arm64, where a folio spans a contiguous run (64 KiB with
- * 4 KiB pages), every entry of the run carries "cont" and PID/mm counts
- * the run.
+ * all THP.  On arm64 every entry of such a folio carries "cont" and
+ * PID/mm counts the run.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -24,9 +25,29 @@
 #include "kselftest_harness.h"
 #include "vmview_util.h"
 
-#define MTHP_SIZE	(64UL << 10)
-#define MTHP_CHUNKS	16		/* 1 MiB: no 2 MiB THP fits */
-#define MTHP_CTL	"/sys/kernel/mm/transparent_hugepage/hugepages-64kB/enabled"
+#define MTHP_CTL	"/sys/kernel/mm/transparent_hugepage/hugepages-%lukB/enabled"
+
+/* The mTHP size under test: a contiguous run on arm64, else 64 KiB. */
+static unsigned long mthp_size(void)
+{
+#ifdef __aarch64__
+	if (PG == 16384)
+		return 2UL << 20;	/* CONT_PTES: 128 of 16 KiB */
+#endif
+	return 64UL << 10;		/* 16 of 4 KiB */
+}
+
+/* Chunks of that size: half a PMD, so no PMD THP fits (16 with 4 KiB). */
+static unsigned long mthp_chunks(void)
+{
+	return (1UL << vmv_huge_shift()) / mthp_size() / 2;
+}
+
+static char *mthp_ctl(char *buf, size_t len)
+{
+	snprintf(buf, len, MTHP_CTL, mthp_size() >> 10);
+	return buf;
+}
 
 #define KPF_COMPOUND_HEAD	15
 #define KPF_COMPOUND_TAIL	16
@@ -47,41 +68,44 @@ static unsigned long long page_flags(unsigned long long pfn)
 
 FIXTURE(mthp) {
 	char saved[32];		/* the size's setting before, e.g. "never" */
+	char ctl[96];		/* its control file */
 	char *map;
 	bool skip;
 };
 
 FIXTURE_SETUP(mthp)
 {
-	char *t = vmv_read_file(MTHP_CTL, NULL), *b, *e;
+	char *t = vmv_read_file(mthp_ctl(self->ctl, sizeof(self->ctl)), NULL);
+	char *b, *e;
 
 	self->map = NULL;
 	self->saved[0] = '\0';
 	self->skip = !t;
 	if (!t)
-		SKIP(return, "no %s: multi-size THP came with 6.8", MTHP_CTL);
+		SKIP(return, "no %s: multi-size THP came with 6.8", self->ctl);
 	b = strchr(t, '[');
 	e = b ? strchr(b, ']') : NULL;
-	ASSERT_NE(NULL, e) TH_LOG("%s says \"%s\"", MTHP_CTL, t);
+	ASSERT_NE(NULL, e) TH_LOG("%s says \"%s\"", self->ctl, t);
 	*e = '\0';
 	snprintf(self->saved, sizeof(self->saved), "%s", b + 1);
 	free(t);
 	ASSERT_EQ(0, vmv_ensure_loaded());
-	ASSERT_EQ(0, vmv_write_file(MTHP_CTL, "always"));
+	ASSERT_EQ(0, vmv_write_file(self->ctl, "always"));
 }
 
 FIXTURE_TEARDOWN(mthp)
 {
 	if (self->map)
-		munmap(self->map, MTHP_CHUNKS * MTHP_SIZE + 2 * MTHP_SIZE);
+		munmap(self->map, (mthp_chunks() + 2) * mthp_size());
 	if (self->saved[0])
-		vmv_write_file(MTHP_CTL, self->saved);
+		vmv_write_file(self->ctl, self->saved);
 	vmv_untrack(getpid());
 }
 
-TEST_F_TIMEOUT(mthp, folios_64k, 120)
+TEST_F_TIMEOUT(mthp, folios, 120)
 {
-	unsigned long pg = getpagesize(), per = MTHP_SIZE / pg;
+	unsigned long size = mthp_size(), chunks = mthp_chunks();
+	unsigned long pg = getpagesize(), per = size / pg;
 	unsigned int order = __builtin_ctzl(per);
 	long long cont_ptes, cont_runs, run_ptes;
 	unsigned long base, i, j;
@@ -93,24 +117,25 @@ TEST_F_TIMEOUT(mthp, folios_64k, 120)
 	if (self->skip)
 		return;
 	/*
-	 * 1 MiB aligned to 64 KiB, a VMA of its own between PROT_NONE
-	 * guards: too small for a 2 MiB THP, whatever THP's mode.
+	 * Half a PMD aligned to the size, a VMA of its own between PROT_NONE
+	 * guards: too small for a PMD THP, whatever THP's mode.  One byte is
+	 * written in each chunk, not at its start.
 	 */
-	self->map = mmap(NULL, MTHP_CHUNKS * MTHP_SIZE + 2 * MTHP_SIZE,
-			 PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	self->map = mmap(NULL, (chunks + 2) * size, PROT_NONE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, self->map);
-	base = ((unsigned long)self->map + MTHP_SIZE) & ~(MTHP_SIZE - 1);
-	ASSERT_EQ(0, mprotect((void *)base, MTHP_CHUNKS * MTHP_SIZE,
+	base = ((unsigned long)self->map + size) & ~(size - 1);
+	ASSERT_EQ(0, mprotect((void *)base, chunks * size,
 			      PROT_READ | PROT_WRITE));
-	for (i = 0; i < MTHP_CHUNKS; i++)
-		__atomic_store_n((char *)base + i * MTHP_SIZE + 5 * pg, (char)i,
-				 __ATOMIC_RELAXED);
+	for (i = 0; i < chunks; i++)
+		__atomic_store_n((char *)base + i * size + (per / 2 + 1) * pg,
+				 (char)i, __ATOMIC_RELAXED);
 
 	ASSERT_EQ(0, vmv_track(getpid()));
 	ptes = vmv_pid_read(getpid(), "ptes", NULL);
 	ASSERT_NE(NULL, ptes);
-	for (i = 0; i < MTHP_CHUNKS; i++) {
-		unsigned long va = base + i * MTHP_SIZE;
+	for (i = 0; i < chunks; i++) {
+		unsigned long va = base + i * size;
 		unsigned long long pfn0 = 0;
 		bool folio = true, cont = true;
 
@@ -140,8 +165,8 @@ TEST_F_TIMEOUT(mthp, folios_64k, 120)
 #endif
 		}
 		if (!folio) {
-			TH_LOG("0x%lx: not one 64 KiB folio (order=%d, fallback?)",
-			       va, l.order);
+			TH_LOG("0x%lx: not one %lu KiB folio (order=%d, fallback?)",
+			       va, size >> 10, l.order);
 			continue;
 		}
 		folios++;
@@ -159,7 +184,7 @@ TEST_F_TIMEOUT(mthp, folios_64k, 120)
 	}
 	free(ptes);
 	/* A fresh guest has the memory: most folios must be 64 KiB ones. */
-	EXPECT_LE(MTHP_CHUNKS / 2, folios);
+	EXPECT_LE(chunks / 2, (unsigned long)folios);
 
 	mm = vmv_pid_read(getpid(), "mm", NULL);
 	ASSERT_NE(NULL, mm);
@@ -168,19 +193,18 @@ TEST_F_TIMEOUT(mthp, folios_64k, 120)
 	run_ptes = vmv_kv_num(mm, "cont_run_ptes");
 	free(mm);
 	ksft_print_msg("mthp: %s\n", first);
-	ksft_print_msg("mthp: %d of %d chunks 64 KiB folios (order %u), %d in contiguous runs\n",
-		       folios, MTHP_CHUNKS, order, cont_folios);
+	ksft_print_msg("mthp: %d of %lu chunks %lu KiB folios (order %u), %d in contiguous runs\n",
+		       folios, chunks, size >> 10, order, cont_folios);
 	ksft_print_msg("mthp: PID/mm cont_ptes %lld, cont_runs %lld of %lld PTEs\n",
 		       cont_ptes, cont_runs, run_ptes);
 	fflush(stdout);		/* the test runs in a child of the harness */
 #ifdef __aarch64__
 	/*
-	 * A folio as large as a contiguous run is folded into one (all
-	 * sixteen entries "cont"); PID/mm counts whole runs.
+	 * A folio as large as a contiguous run is folded into one (all its
+	 * entries "cont"); PID/mm counts whole runs.
 	 */
-	ASSERT_LT(0, run_ptes);
-	if ((unsigned long)run_ptes == per)
-		EXPECT_EQ(folios, cont_folios);
+	ASSERT_EQ((long long)per, run_ptes);
+	EXPECT_EQ(folios, cont_folios);
 	EXPECT_LE((long long)cont_folios, cont_runs);
 	EXPECT_EQ(cont_runs * run_ptes, cont_ptes);
 #else

@@ -34,6 +34,8 @@
 #endif
 /* The base page: 4 KiB, or 16 KiB on arm64's 16k kernels. */
 #define PG		((unsigned long)sysconf(_SC_PAGESIZE))
+/* A page in kB, as smaps and status count: 4, 16 or 64. */
+#define PG_KB		((long long)(PG / 1024))
 
 /* /proc/PID/pagemap (Documentation/admin-guide/mm/pagemap.rst). */
 #define PM_PFN_MASK	((1ULL << 55) - 1)

@@ -18,7 +18,7 @@
  *                  address kill a child with SIGSEGV, and why
  *   7 soft-dirty   clear_refs 4 clears the bit, a write sets it again
  *                  (skipped where the kernel has no soft-dirty bit:
- *                  CONFIG_MEM_SOFT_DIRTY, which 32-bit x86 lacks)
+ *                  CONFIG_MEM_SOFT_DIRTY, which 32-bit x86 and arm64 lack)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -524,7 +524,7 @@ static void sc_soft_dirty(struct fctx *x)
 		return;
 	}
 	if (!ret) {
-		vmv_skip(x, "this kernel has no soft-dirty bits (no CONFIG_MEM_SOFT_DIRTY, which 32-bit x86 lacks): the new VMA at 0x%" PRIx64 " has no 'sd' in /proc/%d/smaps VmFlags",
+		vmv_skip(x, "this kernel has no soft-dirty bits (no CONFIG_MEM_SOFT_DIRTY, which 32-bit x86 and arm64 lack): the new VMA at 0x%" PRIx64 " has no 'sd' in /proc/%d/smaps VmFlags",
 			 a, (int)pid);
 		return;
 	}
