@@ -110,6 +110,23 @@ static int vmv_ptes_leaf(struct vmv_walk *w, unsigned long addr,
 }
 
 /*
+ * Any other PTE: decoded, its page read by the walker.  Out of line, so
+ * that the inline path does not set up (zero) its struct vmv_decoded.
+ */
+static noinline int vmv_ptes_pte_slow(struct vmv_walk *w, pte_t *ptep,
+				      unsigned long addr, u64 e,
+				      struct vmv_page_info *pi)
+{
+	struct vmv_ptes_walk *pw = w->private;
+	struct vmv_decoded dec;
+
+	vmv_decode(&vmv_layout, e, VMVIEW_LEVEL_PTE, &dec);
+	vmv_walk_pte_info(w, ptep, e, &dec, pi);
+	vmv_dump_put(pw->d, addr, VMVIEW_LEVEL_PTE, e, &dec, pi);
+	return 0;
+}
+
+/*
  * One PTE, under its table's lock, written straight into the buffer.  A
  * present PTE mapping a normal page (nearly every one) takes the inline
  * path: its flags and page state without decoding, its line or record
@@ -121,7 +138,6 @@ static __always_inline int vmv_ptes_pte(struct vmv_walk *w, pte_t *ptep,
 	struct vmv_ptes_walk *pw = w->private;
 	struct vmv_dump *d = pw->d;
 	struct vmv_page_info pi;
-	struct vmv_decoded dec;
 
 	if (vmv_pte_info_fast(w->vma, e, &pi)) {
 		u32 flags = vmv_pte_present_flags(&vmv_layout, e);
@@ -139,10 +155,7 @@ static __always_inline int vmv_ptes_pte(struct vmv_walk *w, pte_t *ptep,
 		}
 		return 0;
 	}
-	vmv_decode(&vmv_layout, e, VMVIEW_LEVEL_PTE, &dec);
-	vmv_walk_pte_info(w, ptep, e, &dec, &pi);
-	vmv_dump_put(d, addr, VMVIEW_LEVEL_PTE, e, &dec, &pi);
-	return 0;
+	return vmv_ptes_pte_slow(w, ptep, addr, e, &pi);
 }
 
 /*
@@ -233,16 +246,21 @@ static int vmv_dump_fill(struct vmv_dump *d)
 }
 
 /*
- * copy_to_user() moves bytes with "rep movsb" on CPUs with ERMS, which
- * QEMU's TCG (where the selftests and `make bench` run) executes one
- * byte at a time, about six times slower than a loop of 8-byte stores;
- * on hardware the two cost about the same, and by guest instruction
- * count the loop saves 2-3.5 % of a dump (Documentation/bench.rst,
- * "Speed tricks").  Returns the bytes not copied.
+ * x86's copy_to_user() moves bytes with "rep movsb" on CPUs with ERMS,
+ * which QEMU's TCG (where the selftests and `make bench` run) executes
+ * one byte at a time, about six times slower than a loop of 8-byte
+ * stores; on hardware the two cost about the same, and by guest
+ * instruction count the loop saves 2-3.5 % of a dump (Documentation/
+ * bench.rst, "Speed tricks").  arm64's copy_to_user() is such a loop
+ * already, unrolled, while its unsafe_copy_to_user() masks the address
+ * of each 8-byte store: there copy_to_user() is the cheaper.  Returns
+ * the bytes not copied.
  */
 static unsigned long vmv_copy_out(char __user *dst, const char *src,
 				  unsigned long n)
 {
+	if (!IS_ENABLED(CONFIG_X86))
+		return copy_to_user(dst, src, n);
 	if (!user_access_begin(dst, n))
 		return n;
 	unsafe_copy_to_user(dst, src, n, efault);

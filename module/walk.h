@@ -329,6 +329,22 @@ static __always_inline bool vmv_pte_info_fast(struct vm_area_struct *vma,
 	return true;
 }
 
+/* Empty entries the PTE loop tests at a time, past an empty one. */
+#define VMV_PTE_SKIP	8
+
+/*
+ * Are the VMV_PTE_SKIP entries from @p all zero, so all none?  Plain
+ * loads of the raw values, unrolled, that the compiler may pair (not
+ * pte_val(): a paravirt call on x86, as pte_none() knows): a zero entry
+ * is none on every architecture, and the loop reads an entry that is not
+ * zero again with ptep_get().
+ */
+static __always_inline bool vmv_ptes_zero(const pte_t *p)
+{
+	return !(p[0].pte | p[1].pte | p[2].pte | p[3].pte | p[4].pte |
+		 p[5].pte | p[6].pte | p[7].pte);
+}
+
 /**
  * vmv_walk_ptes - the one PTE loop, for a ->pte_table op
  * @w: the walk
@@ -340,8 +356,9 @@ static __always_inline bool vmv_pte_info_fast(struct vm_area_struct *vma,
  *	non-zero stops the loop (and the walk, if positive)
  *
  * Always inline, and @fn a function the compiler sees at each use: the
- * loop and @fn become one, with no call per entry.  Runs under the PTE
- * table's lock, with the table mapped, as ->pte_table does.
+ * loop and @fn become one, with no call per entry.  A mostly empty table
+ * (a sparse mapping) costs a test per VMV_PTE_SKIP empty entries.  Runs
+ * under the PTE table's lock, with the table mapped, as ->pte_table does.
  */
 static __always_inline int vmv_walk_ptes(struct vmv_walk *w, pte_t *ptep,
 					 unsigned long addr, unsigned long end,
@@ -356,8 +373,15 @@ static __always_inline int vmv_walk_ptes(struct vmv_walk *w, pte_t *ptep,
 	for (; addr != end; ptep++, addr += PAGE_SIZE) {
 		pte_t pte = ptep_get(ptep);
 
-		if (pte_none(pte))
+		if (pte_none(pte)) {
+			/* Past an empty entry, skip whole runs of them. */
+			while (end - addr > VMV_PTE_SKIP * PAGE_SIZE &&
+			       vmv_ptes_zero(ptep + 1)) {
+				ptep += VMV_PTE_SKIP;
+				addr += VMV_PTE_SKIP * PAGE_SIZE;
+			}
 			continue;
+		}
 		ret = fn(w, ptep, addr, pte_val(pte));
 		if (ret) {
 			*resume = addr;

@@ -2013,6 +2013,7 @@ UNIT_TEST(fast_path_matches_decode)
 	const struct fmt *f;
 	unsigned int cls, i, bad = 0;
 
+	vmv_decode_init();
 	FOR_EACH_FMT(f) {
 		const struct vmv_layout *l = &f->l;
 
@@ -2097,6 +2098,42 @@ UNIT_TEST(fast_path_helpers)
 				user_prot(f, P_SHARED) | D_DEVMAP | D_SPECIAL)));
 		EXPECT(!vmv_pte_maps_normal(l, pfn_pte(f, 1,
 				user_prot(f, P_SHARED) | D_SPECIAL)));
+	}
+	EXPECT_EQ(bad, 0);
+}
+
+/*
+ * The fast path's flag tables (vmv_decode_init()) give what the decoder's
+ * bit-by-bit vmv_arm64_leaf_flags() gives, in every format: for every
+ * combination of bits 0..11 and 51..58, the bits in between (the frame)
+ * and above (software, ignored) random.
+ */
+UNIT_TEST(flag_tables_match_leaf_flags)
+{
+	uint64_t seed = 0x082efa98ec4e6c89ULL;
+	const struct fmt *f;
+	unsigned int hi, lo, bad = 0;
+
+	vmv_decode_init();
+	FOR_EACH_FMT(f) {
+		const struct vmv_layout *l = &f->l;
+
+		for (hi = 0; hi < 256; hi++) {
+			for (lo = 0; lo < 4096; lo++) {
+				u64 r = unit_xorshift(&seed);
+				u64 e = (u64)hi << 51 | lo |
+					(r & (GENMASK64(50, 12) |
+					      GENMASK64(63, 59)));
+				u32 want = vmv_arm64_leaf_flags(l, e, false);
+				u32 got = vmv_pte_present_flags(l, e);
+
+				if (got != want && !bad++)
+					UNIT_FAIL("%s: 0x%016llx: tables 0x%x, leaf flags 0x%x",
+						  f->name,
+						  (unsigned long long)e, got,
+						  want);
+			}
+		}
 	}
 	EXPECT_EQ(bad, 0);
 }

@@ -9,8 +9,31 @@
  */
 #include "vmv_arch.h"
 
+u16 vmv_arm64_pte_low_flags[4096];
+u16 vmv_arm64_pte_high_flags[2048];
+
 void vmv_decode_init(void)
 {
+	/* Every bit a layout may have, at its place; no memory types. */
+	static const struct vmv_layout all = {
+		.sh_mask = ARM64_SH,
+		.devmap_mask = ARM64_DEVMAP,
+		.uffd_wp_mask = ARM64_UFFD_WP,
+	};
+	unsigned int i;
+	u64 e;
+
+	for (i = 0; i < ARRAY_SIZE(vmv_arm64_pte_low_flags); i++)
+		vmv_arm64_pte_low_flags[i] = vmv_arm64_leaf_flags(&all, i,
+								  false);
+	/* What the high bits add to the flags of valid, user and rdonly. */
+	for (i = 0; i < ARRAY_SIZE(vmv_arm64_pte_high_flags); i++) {
+		e = (u64)(i >> 3) << (ARM64_HIGH_FLAG_SHIFT + 3) |
+		    (i & 1 ? ARM64_VALID : 0) | (u64)(i & 6) << 5;
+		vmv_arm64_pte_high_flags[i] =
+			vmv_arm64_leaf_flags(&all, e, false) &
+			~vmv_arm64_leaf_flags(&all, e & 0xfff, false);
+	}
 }
 
 /* The low @bits bits set (@bits up to 64). */

@@ -67,6 +67,7 @@
 #define ARM64_SW_DIRTY		VMV_BIT(55)
 #define ARM64_SPECIAL		VMV_BIT(56)
 #define ARM64_DEVMAP		VMV_BIT(57)
+#define ARM64_UFFD_WP		VMV_BIT(58)	/* 6.12; 6.1: PTE_PROT_NONE */
 /* The output address: bits PAGE_SHIFT..49 (PTE_ADDR_LOW). */
 #define ARM64_ADDR_LOW(page_shift)	((VMV_BIT(50) - 1) &		\
 					 ~(VMV_BIT(page_shift) - 1))
@@ -105,7 +106,7 @@
 	VMV_ARM64_OA_##lpa2,						\
 	VMV_ARM64_COMMON_ENTRIES,					\
 	.present_invalid_mask = ARM64_NG,				\
-	.uffd_wp_mask = VMV_BIT(58),					\
+	.uffd_wp_mask = ARM64_UFFD_WP,					\
 	.swp_type_shift = 6,						\
 	.swp_offset_shift = 12,						\
 	.swp_uffd_wp_mask = ARM64_SWP_UFFD_WP
@@ -215,11 +216,55 @@ static __always_inline u32 vmv_arm64_leaf_flags(const struct vmv_layout *l,
 				ARM64_ATTRINDX_SHIFT]);
 }
 
-/* The flags of a present 4 KiB (or 16 KiB) PTE, as vmv_decode() gives. */
+/*
+ * The flags of a leaf's bits 0..11 and of its bits 51..58, made from
+ * vmv_arm64_leaf_flags() by vmv_decode_init(): the dump reads a PTE's
+ * flags with two loads instead of a test a bit (measured with
+ * BENCH_ICOUNT=1, Documentation/bench.rst).  The low table is indexed by
+ * bits 0..11; the high one by bits 51..58 in index bits 3..10, with
+ * valid, user and rdonly in index bits 0..2 for the flags that depend on
+ * bits of both halves (dirty: dbm without rdonly; protnone: not valid,
+ * not user, uxn).  Both are made with every bit the layout may have at
+ * its place (SH in bits 8..9, devmap 57, uffd-wp 58), and a layout
+ * without one clears it from the index (vmv_arm64_flag_bits()):
+ * vmv_check_format() holds every layout to the formats above, where
+ * these bits are there or 0.  The memory type comes from the layout.
+ */
+#define ARM64_LOW_FLAG_BITS	(0xfffULL & ~ARM64_SH)
+#define ARM64_HIGH_FLAG_BITS	(ARM64_DBM | ARM64_CONT | ARM64_PXN |	\
+				 ARM64_UXN | ARM64_SW_DIRTY | ARM64_SPECIAL)
+#define ARM64_HIGH_FLAG_SHIFT	48
+extern u16 vmv_arm64_pte_low_flags[4096];
+extern u16 vmv_arm64_pte_high_flags[2048];
+
+/* The bits of an entry the tables read, for layout @l. */
+static __always_inline u64 vmv_arm64_flag_bits(const struct vmv_layout *l)
+{
+	return ARM64_LOW_FLAG_BITS | ARM64_HIGH_FLAG_BITS | l->sh_mask |
+	       l->devmap_mask | l->uffd_wp_mask;
+}
+
+/* The high table's index of @e, its bits the tables read. */
+static __always_inline unsigned int vmv_arm64_high_index(u64 e)
+{
+	return e >> ARM64_HIGH_FLAG_SHIFT |
+	       (e & ARM64_VALID) |
+	       (e & (ARM64_USER | ARM64_RDONLY)) >> 5;
+}
+
+/*
+ * The flags of a present 4 KiB (or 16 KiB) PTE, valid or not, as
+ * vmv_decode() gives them (vmv_arm64_leaf_flags(), not huge).
+ */
 static __always_inline u32 vmv_pte_present_flags(const struct vmv_layout *l,
 						 u64 e)
 {
-	return vmv_arm64_leaf_flags(l, e, false);
+	u64 b = e & vmv_arm64_flag_bits(l);
+
+	return vmv_arm64_pte_low_flags[b & 0xfff] |
+	       vmv_arm64_pte_high_flags[vmv_arm64_high_index(b)] |
+	       VMV_MT(l->mt[(e & ARM64_ATTRINDX_MASK) >>
+			    ARM64_ATTRINDX_SHIFT]);
 }
 
 /*
