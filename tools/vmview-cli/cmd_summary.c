@@ -2,7 +2,9 @@
 /*
  * cmd_summary.c: "summary PID" (or just "PID"): the process from PID/mm
  * (paging, page-table pages per level and what the kernel counts for
- * them, RSS by kind, swap, THP), then one row a VMA from PID/vmas.
+ * them, RSS by kind, swap, THP), the TLB's reach and the entries the
+ * process needs (tlb_report.c, from PID/ptes), then one row a VMA from
+ * PID/vmas.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -66,8 +68,11 @@ static bool pgtables_agree(const struct vmv_kvs *mm, int pmds)
 }
 
 static void print_text(pid_t pid, const struct vmv_kvs *mm,
-		       const struct vmv_vmas *vmas)
+		       const struct vmv_vmas *vmas,
+		       const struct vmv_tlb_need *need)
 {
+	struct vmv_tlb_info tlb;
+	char why[160];
 	static const char * const lv[] = { "p4d", "pud", "pmd", "pte" };
 	const char *comm = vmv_kv_get(mm, "comm"), *thp;
 	uint64_t pgt = vmv_kv_u64(mm, "pgtables_bytes", 0);
@@ -131,12 +136,18 @@ static void print_text(pid_t pid, const struct vmv_kvs *mm,
 	       sz(a, thp_pmd << vmv_level_shift(huge)), thp ? thp : "?");
 	printf(KEY "locked %s, pinned %s\n", "", sz(a, pages(mm, "locked_vm")),
 	       sz(b, pages(mm, "pinned_vm")));
-	printf(KEY "%zu\n\n", "vmas", vmas->n);
+	printf(KEY "%zu\n", "vmas", vmas->n);
+	vmv_cpu_tlb(&tlb, why, sizeof(why));
+	vmv_tlb_print(&tlb, why, need, "vmview's ptes", VMV_PAGE_SIZE);
+	printf("\n");
 }
 
 static void print_json(pid_t pid, const struct vmv_kvs *mm,
-		       const struct vmv_vmas *vmas)
+		       const struct vmv_vmas *vmas,
+		       const struct vmv_tlb_need *need)
 {
+	struct vmv_tlb_info tlb;
+	char why[160];
 	struct json_object *o = json_object_new_object(), *t, *a;
 	bool pti;
 	size_t i;
@@ -174,6 +185,9 @@ static void print_json(pid_t pid, const struct vmv_kvs *mm,
 	vmv_json_add_str(o, "thp_enabled", vmv_kv_get(mm, "thp_enabled"));
 	vmv_json_add_u64(o, "map_count", vmv_kv_u64(mm, "map_count", 0));
 	vmv_json_add(o, "mm", vmv_json_kvs(mm));
+	vmv_cpu_tlb(&tlb, why, sizeof(why));
+	vmv_json_add(o, "tlb", vmv_tlb_json(&tlb, why, need, "ptes",
+					    VMV_PAGE_SIZE));
 	a = json_object_new_array();
 	for (i = 0; i < vmas->n; i++)
 		json_object_array_add(a, vmv_vma_json(&vmas->v[i]));
@@ -186,6 +200,7 @@ int vmv_cmd_summary(int argc, char **argv)
 {
 	struct vmv_kvs mm = { 0 };
 	struct vmv_vmas vmas = { 0 };
+	struct vmv_tlb_need need;
 	pid_t pid;
 	int ret;
 
@@ -195,10 +210,12 @@ int vmv_cmd_summary(int argc, char **argv)
 	ret = vmv_load_mm(pid, &mm);
 	if (!ret)
 		ret = vmv_load_vmas(pid, &vmas);
+	if (!ret)
+		ret = vmv_tlb_need_of_pid(pid, &need);
 	if (!ret && vmv_opts.json) {
-		print_json(pid, &mm, &vmas);
+		print_json(pid, &mm, &vmas, &need);
 	} else if (!ret) {
-		print_text(pid, &mm, &vmas);
+		print_text(pid, &mm, &vmas, &need);
 		ret = vmv_print_vma_table(&vmas,
 					  "START,SIZE,RSS,SWAP,THP,PERM,NAME");
 	}

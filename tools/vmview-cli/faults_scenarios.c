@@ -35,8 +35,6 @@
 #define P		WHO_PARENT
 #define C		WHO_CHILD
 #define PAGE		VMV_PAGE_SIZE
-#define TMPFS_MAGIC	0x01021994
-#define RAMFS_MAGIC	0x858458f6
 #define FILE_PAGES	16
 
 static char scratch[VMV_PATH_MAX];	/* a file we made for scenario 4 */
@@ -235,48 +233,11 @@ static void sc_swap(struct fctx *x)
 		vmv_note(x, "the page went to swap and came back with a major fault");
 }
 
-static bool droppable(const char *path)
-{
-	struct statfs sf;
-
-	if (statfs(path, &sf))
-		return false;
-	return sf.f_type != TMPFS_MAGIC && sf.f_type != (typeof(sf.f_type))RAMFS_MAGIC;
-}
-
 /* A scratch file of FILE_PAGES pages on a filesystem that can drop them. */
 static int make_scratch(char *why, size_t len)
 {
-	const char *const dirs[] = { getenv("TMPDIR"), "/var/tmp", "/tmp", "." };
-	static char buf[64 << 10];	/* a page: 4K, 16K */
-	size_t i, k;
-	int fd;
-
-	for (i = 0; i < ARRAY_SIZE(dirs); i++) {
-		if (!dirs[i] || access(dirs[i], W_OK) || !droppable(dirs[i]))
-			continue;
-		snprintf(scratch, sizeof(scratch), "%s/vmview-faults.XXXXXX",
-			 dirs[i]);
-		fd = mkstemp(scratch);
-		if (fd < 0)
-			continue;
-		vmv_track_tmpfile(scratch);
-		for (k = 0; k < FILE_PAGES; k++) {
-			memset(buf, 'a' + k, PAGE);
-			if (write(fd, buf, PAGE) != (ssize_t)PAGE)
-				break;
-		}
-		if (k < FILE_PAGES || fsync(fd)) {
-			close(fd);
-			unlink(scratch);
-			scratch[0] = '\0';
-			continue;
-		}
-		close(fd);
-		return 0;
-	}
-	snprintf(why, len, "no directory on a disk filesystem ($TMPDIR, /var/tmp, /tmp and . are tmpfs/ramfs or not writable; their pages cannot be dropped from the page cache): pass --file FILE on a disk filesystem, or a block device");
-	return -1;
+	return vmv_make_scratch(scratch, sizeof(scratch), "vmview-faults",
+				FILE_PAGES, PAGE, why, len);
 }
 
 static void sc_file(struct fctx *x)
@@ -297,7 +258,7 @@ static void sc_file(struct fctx *x)
 				 path, FILE_PAGES);
 			return;
 		}
-		if (!S_ISBLK(sb.st_mode) && !droppable(path)) {
+		if (!S_ISBLK(sb.st_mode) && !vmv_droppable(path)) {
 			vmv_skip(x, "--file %s is on tmpfs/ramfs, whose pages cannot be dropped from the page cache",
 				 path);
 			return;

@@ -7,6 +7,7 @@
  * command table ({name, func}, any unique prefix matches, as bpftool's).
  * A bare PID means "summary PID".  Each command lives in cmd_NAME.c.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,7 +16,7 @@
 
 #include "vmview-cli.h"
 
-struct vmv_opts vmv_opts = { .root = "", .interval_ms = 200 };
+struct vmv_opts vmv_opts = { .root = "", .interval_ms = 200, .rounds = 1 };
 
 /* Per-command options, as bits of struct cmd.opts. */
 #define O_RANGE		(1U << 0)
@@ -25,6 +26,9 @@ struct vmv_opts vmv_opts = { .root = "", .interval_ms = 200 };
 #define O_OUTPUT	(1U << 4)
 #define O_FILE		(1U << 5)
 #define O_SCENARIO	(1U << 6)
+#define O_ROUNDS	(1U << 7)
+#define O_QUICK		(1U << 8)
+#define O_LAST		O_QUICK
 
 static int cmd_help(int argc, char **argv);
 
@@ -54,6 +58,12 @@ static const struct cmd {
 	{ "faults", vmv_cmd_faults, O_FILE | O_SCENARIO,
 	  "[--file FILE] [--scenario N,...]",
 	  "make page faults happen and show them" },
+	{ "latency", vmv_cmd_latency, O_QUICK | O_FILE,
+	  "[--quick] [--file FILE]",
+	  "the textbook's latencies, measured here" },
+	{ "wss", vmv_cmd_wss, O_INTERVAL | O_ROUNDS,
+	  "PID --interval S [--rounds N]",
+	  "the working set, by the accessed bits" },
 	{ "help", cmd_help, 0, "[COMMAND]",
 	  "this text, or one command's" },
 };
@@ -72,6 +82,8 @@ enum {
 	OPT_INTERVAL,
 	OPT_FILE,
 	OPT_SCENARIO,
+	OPT_ROUNDS,
+	OPT_QUICK,
 };
 
 static const struct option long_opts[] = {
@@ -90,6 +102,8 @@ static const struct option long_opts[] = {
 	{ "output",	required_argument,	NULL, 'o' },
 	{ "file",	required_argument,	NULL, OPT_FILE },
 	{ "scenario",	required_argument,	NULL, OPT_SCENARIO },
+	{ "rounds",	required_argument,	NULL, OPT_ROUNDS },
+	{ "quick",	no_argument,		NULL, OPT_QUICK },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -159,6 +173,23 @@ static const char * const cmd_details[] = {
 		"                    dropped from the page cache, for scenario 4\n"
 		"  --scenario N,...  run only these scenarios (1-7)\n"
 		"Exits 1 when any scenario FAILED.\n",
+	"latency", "Measures here, each many times (median and p10..p90): a load\n"
+		"from L1, random loads over a region larger than the last-level\n"
+		"cache on 2M and on 4K pages, minor, zero-page and COW faults,\n"
+		"major faults from swap and from a file, a context switch and a\n"
+		"system call; each next to the textbook's figure, checked by the\n"
+		"fault counters and (module loaded) vmview's ptes.  Then the TLB.\n"
+		"  --quick       fewer repetitions (emulators)\n"
+		"  --file FILE   a file (or block device) whose pages can be\n"
+		"                dropped from the page cache, for the file row\n",
+	"wss", "Clears the accessed bits (writes 1 to /proc/PID/clear_refs),\n"
+		"waits S seconds, counts the pages whose accessed bit is set\n"
+		"again, per VMA and in all; N rounds (default 1).  Clearing\n"
+		"the bits makes reclaim see those pages as unreferenced, and\n"
+		"flushes no TLB: a page used only through a cached translation\n"
+		"is not counted.\n"
+		"  --interval S   seconds to wait, 0.01 to 3600 (decimals allowed)\n"
+		"  --rounds N     rounds, 1 to 1000\n",
 	"help", "",
 };
 
@@ -231,6 +262,8 @@ static const char *opt_name(unsigned int bit)
 	case O_INTERVAL: return "--interval";
 	case O_OUTPUT: return "--output";
 	case O_FILE: return "--file";
+	case O_ROUNDS: return "--rounds";
+	case O_QUICK: return "--quick";
 	default: return "--scenario";
 	}
 }
@@ -274,14 +307,57 @@ static bool want_color(const char *when)
 	       !(term && !strcmp(term, "dumb"));
 }
 
+/*
+ * --interval is milliseconds for events, seconds (decimals allowed) for
+ * wss; --rounds a count for wss.
+ */
+static int interval_rounds(const struct cmd *cmd, const char *interval,
+			   const char *rounds)
+{
+	unsigned long n;
+	char *end;
+	double s;
+
+	if (interval && cmd->func == vmv_cmd_wss) {
+		errno = 0;
+		s = strtod(interval, &end);
+		if (*end || !*interval || errno || !(s >= 0.01 && s <= 3600) ||
+		    !strchr("0123456789.", *interval))
+			return vmv_err(VMV_EXIT_USAGE,
+				       "--interval takes seconds from 0.01 to 3600, not '%s'",
+				       interval);
+		vmv_opts.interval_s = s;
+	} else if (interval) {
+		errno = 0;
+		n = strtoul(interval, &end, 10);
+		if (*end || !*interval || errno || *interval == '-' ||
+		    n < 10 || n > 60000)
+			return vmv_err(VMV_EXIT_USAGE,
+				       "--interval takes milliseconds from 10 to 60000, not '%s'",
+				       interval);
+		vmv_opts.interval_ms = n;
+	}
+	if (rounds) {
+		errno = 0;
+		n = strtoul(rounds, &end, 10);
+		if (*end || !*rounds || errno || *rounds == '-' || n < 1 ||
+		    n > 1000)
+			return vmv_err(VMV_EXIT_USAGE,
+				       "--rounds takes a count from 1 to 1000, not '%s'",
+				       rounds);
+		vmv_opts.rounds = n;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *color = "auto", *env = getenv("VMVIEW_ROOT");
 	unsigned int given = 0, bit;
 	bool help = false, version = false;
+	const char *interval = NULL, *rounds = NULL;
 	const struct cmd *cmd;
 	int c, ret;
-	char *end;
 
 	if (env)
 		vmv_opts.root = env;
@@ -322,14 +398,17 @@ int main(int argc, char **argv)
 			vmv_opts.follow = true;
 			given |= O_FOLLOW;
 			break;
-		case OPT_INTERVAL:
-			vmv_opts.interval_ms = strtoul(optarg, &end, 10);
-			if (*end || !*optarg || vmv_opts.interval_ms < 10 ||
-			    vmv_opts.interval_ms > 60000)
-				return vmv_err(VMV_EXIT_USAGE,
-					       "--interval takes milliseconds from 10 to 60000, not '%s'",
-					       optarg);
+		case OPT_INTERVAL:	/* read once the command is known */
+			interval = optarg;
 			given |= O_INTERVAL;
+			break;
+		case OPT_ROUNDS:
+			rounds = optarg;
+			given |= O_ROUNDS;
+			break;
+		case OPT_QUICK:
+			vmv_opts.quick = true;
+			given |= O_QUICK;
 			break;
 		default:
 			if (set_str_opt(c, &given))
@@ -379,11 +458,14 @@ int main(int argc, char **argv)
 	}
 	if (help)
 		return cmd_help(1, (char *[]){ (char *)cmd->name, NULL });
-	for (bit = 1; bit <= O_SCENARIO; bit <<= 1)
+	for (bit = 1; bit <= O_LAST; bit <<= 1)
 		if ((given & bit) && !(cmd->opts & bit))
 			return vmv_err(VMV_EXIT_USAGE,
 				       "%s does not apply to '%s': see 'vmview-cli help %s'",
 				       opt_name(bit), cmd->name, cmd->name);
+	ret = interval_rounds(cmd, interval, rounds);
+	if (ret)
+		return ret;
 
 	if (cmd != &target_cmd)
 		vmv_track_signals();

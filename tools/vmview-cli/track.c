@@ -14,7 +14,8 @@
  * SIGTERM, SIGHUP and SIGPIPE, which then re-raises the signal.  A PID
  * that was tracked already (EEXIST) belongs to someone else and is left
  * alone.  The handler only uses async-signal-safe calls on paths built
- * beforehand.
+ * beforehand.  So is a scratch file (vmv_make_scratch(), for faults and
+ * latency) removed.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -25,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "vmview-cli.h"
@@ -326,4 +328,61 @@ int vmv_begin(const char *cmd, const char *synopsis, int argc, char **argv,
 	if (ret)
 		return ret;
 	return vmv_track(*pid);
+}
+
+#define TMPFS_MAGIC	0x01021994
+#define RAMFS_MAGIC	0x858458f6
+
+/* Can the page cache of files at path be dropped (not tmpfs, ramfs)? */
+bool vmv_droppable(const char *path)
+{
+	struct statfs sf;
+
+	if (statfs(path, &sf))
+		return false;
+	return sf.f_type != TMPFS_MAGIC &&
+	       sf.f_type != (typeof(sf.f_type))RAMFS_MAGIC;
+}
+
+/*
+ * A scratch file of pages pages (each filled with its own letter, made
+ * durable) in $TMPDIR, /var/tmp, /tmp or ".", the first on a filesystem
+ * whose pages can be dropped from the page cache: named NAME.XXXXXX,
+ * its path in path, removed at exit or on a signal
+ * (vmv_track_tmpfile()).  Returns 0, or -1 with why.
+ */
+int vmv_make_scratch(char *path, size_t len, const char *name, size_t pages,
+		     size_t page, char *why, size_t wlen)
+{
+	const char *const dirs[] = { getenv("TMPDIR"), "/var/tmp", "/tmp", "." };
+	static char buf[64 << 10];	/* a page: 4K, 16K */
+	size_t i, k;
+	int fd;
+
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]) && page <= sizeof(buf);
+	     i++) {
+		if (!dirs[i] || access(dirs[i], W_OK) || !vmv_droppable(dirs[i]))
+			continue;
+		snprintf(path, len, "%s/%s.XXXXXX", dirs[i], name);
+		fd = mkstemp(path);
+		if (fd < 0)
+			continue;
+		vmv_track_tmpfile(path);
+		for (k = 0; k < pages; k++) {
+			memset(buf, 'a' + k % 26, page);
+			if (write(fd, buf, page) != (ssize_t)page)
+				break;
+		}
+		if (k < pages || fsync(fd)) {
+			close(fd);
+			unlink(path);
+			path[0] = '\0';
+			vmv_track_tmpfile(NULL);
+			continue;
+		}
+		close(fd);
+		return 0;
+	}
+	snprintf(why, wlen, "no directory on a disk filesystem ($TMPDIR, /var/tmp, /tmp and . are tmpfs/ramfs or not writable; their pages cannot be dropped from the page cache): pass --file FILE on a disk filesystem, or a block device");
+	return -1;
 }

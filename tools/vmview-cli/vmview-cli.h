@@ -64,6 +64,9 @@ struct vmv_opts {
 	const char *only;	/* faults: --scenario N[,N...] */
 	bool follow;		/* events */
 	unsigned int interval_ms; /* events --follow */
+	double interval_s;	/* wss --interval */
+	unsigned int rounds;	/* wss --rounds */
+	bool quick;		/* latency --quick */
 };
 extern struct vmv_opts vmv_opts;
 
@@ -111,6 +114,9 @@ int vmv_each_record(const char *path, size_t size, size_t nr,
 		    int (*fn)(const void *rec, void *arg), void *arg);
 int vmv_write_path(const char *path, const char *s);
 bool vmv_exists(const char *path);
+bool vmv_droppable(const char *path);
+int vmv_make_scratch(char *path, size_t len, const char *name, size_t pages,
+		     size_t page, char *why, size_t wlen);
 
 /* track.c: the PID a command looks at. */
 int vmv_preflight(void);
@@ -363,6 +369,8 @@ int vmv_cmd_events(int argc, char **argv);
 int vmv_cmd_translate(int argc, char **argv);
 int vmv_cmd_map(int argc, char **argv);
 int vmv_cmd_faults(int argc, char **argv);
+int vmv_cmd_latency(int argc, char **argv);
+int vmv_cmd_wss(int argc, char **argv);
 int vmv_cmd_target(int argc, char **argv);	/* hidden: faults' target */
 /*
  * faults_child.c: one line from fd, unbuffered (-1 at EOF); one line to
@@ -371,6 +379,67 @@ int vmv_cmd_target(int argc, char **argv);	/* hidden: faults' target */
 int vmv_read_line(int fd, char *buf, size_t len);
 int vmv_write_line(int fd, char *buf, size_t len, const char *fmt,
 		   va_list ap) __printf(4, 0);
+
+/* stats.c: latency's statistics and number formats. */
+struct vmv_stats {
+	size_t n;
+	double min, p10, median, p90, max;
+};
+void vmv_stats(double *v, size_t n, struct vmv_stats *s);
+double vmv_percentile(const double *sorted, size_t n, unsigned int p);
+int vmv_ns_unit(double ns);
+char *vmv_fmt_ns_in(char *buf, size_t len, double ns, int unit);
+char *vmv_fmt_ns(char *buf, size_t len, double ns);
+char *vmv_fmt_ns_range(char *buf, size_t len, double lo, double hi, int unit);
+char *vmv_fmt_ratio(char *buf, size_t len, double ratio);
+size_t vmv_text_width(const char *s);
+void vmv_print_cell(const char *s, size_t width, bool right);
+
+/* tlb.c: the TLBs as CPUID describes them, their reach, a process's needs. */
+enum vmv_tlb_size { VMV_TLB_4K, VMV_TLB_2M, VMV_TLB_4M, VMV_TLB_1G,
+		    VMV_TLB_NR_SIZES };
+extern const char * const vmv_tlb_size_names[VMV_TLB_NR_SIZES];
+extern const uint64_t vmv_tlb_size_bytes[VMV_TLB_NR_SIZES];
+struct vmv_tlb_info {
+	bool known;			/* the CPU said anything */
+	bool leaf2_says_leaf18;		/* leaf 0x2 had descriptor 0xff */
+	char source[96];		/* "CPUID leaf 0x18", ... */
+	unsigned int l1d[VMV_TLB_NR_SIZES];	/* data TLB; 0 unknown */
+	unsigned int l2[VMV_TLB_NR_SIZES];	/* second level; 0 unknown */
+};
+void vmv_tlb_leaf2(struct vmv_tlb_info *t, const uint32_t regs[4]);
+bool vmv_tlb_leaf18(struct vmv_tlb_info *t, const uint32_t regs[4]);
+void vmv_tlb_amd(struct vmv_tlb_info *t, const uint32_t *l5,
+		 const uint32_t *l6, const uint32_t *l19);
+uint64_t vmv_tlb_reach(unsigned int entries, enum vmv_tlb_size size);
+/* What a process's present leaves need, as mapped and if all base pages. */
+struct vmv_tlb_need {
+	uint64_t entries;		/* one a leaf, huge or not */
+	uint64_t base_entries;		/* one a base page */
+	uint64_t huge_leaves, huge_bytes, bytes;
+};
+void vmv_tlb_need_add(struct vmv_tlb_need *n, uint64_t leaf_bytes,
+		      uint64_t base_page);
+
+/*
+ * cpu.c: this machine's CPU: its TLBs (CPUID on x86; unknown elsewhere),
+ * whether it reports a hypervisor (what, or why it cannot tell), the
+ * size of the last-level cache.
+ */
+void vmv_cpu_tlb(struct vmv_tlb_info *t, char *why, size_t len);
+int vmv_cpu_hypervisor(char *what, size_t len);	/* 1 yes, 0 no, -1 unknown */
+uint64_t vmv_cpu_llc_bytes(void);		/* 0 when unknown */
+/* tlb_report.c: the TLB section of summary and latency. */
+int vmv_tlb_need_of_pid(pid_t pid, struct vmv_tlb_need *n);
+int vmv_tlb_need_of_smaps(const char *path, struct vmv_tlb_need *n,
+			  uint64_t base_page, uint64_t huge_page);
+void vmv_tlb_print(const struct vmv_tlb_info *t, const char *why,
+		   const struct vmv_tlb_need *n, const char *need_source,
+		   uint64_t base_page);
+struct json_object *vmv_tlb_json(const struct vmv_tlb_info *t,
+				 const char *why,
+				 const struct vmv_tlb_need *n,
+				 const char *need_source, uint64_t base_page);
 
 /* cmd_maps.c: the VMA table, also summary's. */
 int vmv_print_vma_table(const struct vmv_vmas *vmas, const char *columns);

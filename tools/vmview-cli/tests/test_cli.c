@@ -2929,6 +2929,364 @@ UNIT_TEST(root_from_option_and_environment)
 	free(b);
 }
 
+/* --- latency's statistics, CPUID's TLBs, reach, wss ------------------------ */
+
+UNIT_TEST(stats_median_and_spread)
+{
+	double odd[] = { 5, 1, 4, 2, 3 }, ten[10], one[] = { 7 };
+	struct vmv_stats st;
+	size_t i;
+
+	vmv_stats(odd, ARRAY_SIZE(odd), &st);
+	EXPECT(st.median == 3 && st.min == 1 && st.max == 5);
+	EXPECT(st.p10 == 1 && st.p90 == 5);
+	for (i = 0; i < 10; i++)
+		ten[i] = 10 - i;
+	vmv_stats(ten, 10, &st);
+	EXPECT(st.median == 5.5);
+	EXPECT(st.p10 == 1 && st.p90 == 9);	/* nearest rank: 1st, 9th */
+	vmv_stats(one, 1, &st);
+	EXPECT(st.median == 7 && st.p10 == 7 && st.p90 == 7);
+	vmv_stats(NULL, 0, &st);
+	EXPECT(st.n == 0 && st.median == 0);
+}
+
+UNIT_TEST(stats_units_and_ratios)
+{
+	static const struct {
+		double ns;
+		const char *text;
+	} t[] = {
+		{ 1, "1 ns" }, { 1.234, "1.23 ns" }, { 12.34, "12.3 ns" },
+		{ 123.4, "123 ns" }, { 100, "100 ns" },
+		{ 1234, "1.23 \xc2\xb5s" }, { 999.6, "1000 ns" },
+		{ 45678, "45.7 \xc2\xb5s" }, { 10e6, "10 ms" },
+		{ 2.5e9, "2.50 s" },
+	};
+	static const struct {
+		double r;
+		const char *text;
+	} q[] = {
+		{ 1.08, "1.1" }, { 0.95, "0.95" }, { 1, "1" }, { 15.4, "15" },
+		{ 3.1e-4, "1/3200" }, { 0.05, "1/20" }, { 0.0123, "1/81" },
+		{ 0, "-" }, { -1, "-" },
+	};
+	char buf[48];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(t); i++)
+		EXPECT_STREQ(vmv_fmt_ns(buf, sizeof(buf), t[i].ns), t[i].text);
+	for (i = 0; i < ARRAY_SIZE(q); i++)
+		EXPECT_STREQ(vmv_fmt_ratio(buf, sizeof(buf), q[i].r), q[i].text);
+	/* a row's spread in the unit of its median */
+	EXPECT_STREQ(vmv_fmt_ns_range(buf, sizeof(buf), 980, 3400,
+				      vmv_ns_unit(2000)), "0.98-3.40 \xc2\xb5s");
+	EXPECT_STREQ(vmv_fmt_ns_in(buf, sizeof(buf), 1500, vmv_ns_unit(1500)),
+		     "1.50 \xc2\xb5s");
+	EXPECT_EQ(vmv_text_width("1.23 \xc2\xb5s"), 7);
+	EXPECT_EQ(vmv_text_width(""), 0);
+}
+
+/* Haswell's leaf 0x2, as it is: 63 03 76 / ff b5 f0 / - / c1. */
+UNIT_TEST(tlb_cpuid_leaf2)
+{
+	const uint32_t haswell[4] = { 0x76036301, 0x00f0b5ff, 0, 0x00c10000 };
+	const uint32_t invalid[4] = { 0x76036301, 0, 0, 0x80c10000 };
+	/* a P6: 01 02 03 (ITLB, ITLB, DTLB 4K) / 43 08 04 0c (DTLB 4M) */
+	const uint32_t p6[4] = { 0x03020101, 0, 0, 0x0c040843 };
+	struct vmv_tlb_info t = { 0 };
+
+	vmv_tlb_leaf2(&t, haswell);
+	EXPECT(t.known);
+	EXPECT_STREQ(t.source, "CPUID leaf 0x2");
+	EXPECT_EQ(t.l1d[VMV_TLB_4K], 64);
+	EXPECT_EQ(t.l1d[VMV_TLB_2M], 32);
+	EXPECT_EQ(t.l1d[VMV_TLB_4M], 32);
+	EXPECT_EQ(t.l1d[VMV_TLB_1G], 4);
+	EXPECT_EQ(t.l2[VMV_TLB_4K], 1024);
+	EXPECT_EQ(t.l2[VMV_TLB_2M], 1024);
+	EXPECT_EQ(t.l2[VMV_TLB_1G], 0);
+	EXPECT(t.leaf2_says_leaf18);	/* the 0xff of EBX */
+
+	memset(&t, 0, sizeof(t));	/* bit 31: EDX holds nothing */
+	vmv_tlb_leaf2(&t, invalid);
+	EXPECT_EQ(t.l2[VMV_TLB_4K], 0);
+	EXPECT_EQ(t.l1d[VMV_TLB_4K], 64);
+	EXPECT(!t.leaf2_says_leaf18);
+
+	memset(&t, 0, sizeof(t));
+	vmv_tlb_leaf2(&t, p6);
+	EXPECT_EQ(t.l1d[VMV_TLB_4K], 64);
+	EXPECT_EQ(t.l1d[VMV_TLB_4M], 8);
+	EXPECT_EQ(t.l1d[VMV_TLB_2M], 0);
+
+	memset(&t, 0, sizeof(t));	/* caches only (QEMU's): nothing */
+	vmv_tlb_leaf2(&t, (const uint32_t[4]){ 1, 0, 0x4d, 0x2c307d });
+	EXPECT(!t.known);
+}
+
+UNIT_TEST(tlb_cpuid_leaf18)
+{
+	struct vmv_tlb_info t = { 0 };
+
+	/* L1 data, 4K, 4 ways x 16 sets; L1 data, 2M|4M, 4 x 8 */
+	EXPECT(vmv_tlb_leaf18(&t, (const uint32_t[4]){ 0, 4 << 16 | 0x1, 16, 0x21 }));
+	EXPECT(vmv_tlb_leaf18(&t, (const uint32_t[4]){ 0, 4 << 16 | 0x6, 8, 0x21 }));
+	/* L2 unified, 4K|2M, 8 x 256; L2 unified, 1G, 8 x 2 */
+	EXPECT(vmv_tlb_leaf18(&t, (const uint32_t[4]){ 0, 8 << 16 | 0x3, 256, 0x43 }));
+	EXPECT(vmv_tlb_leaf18(&t, (const uint32_t[4]){ 0, 8 << 16 | 0x8, 2, 0x43 }));
+	/* an instruction TLB is not a data TLB */
+	EXPECT(vmv_tlb_leaf18(&t, (const uint32_t[4]){ 0, 8 << 16 | 0x1, 64, 0x22 }));
+	/* a null subleaf ends nothing but says so */
+	EXPECT(!vmv_tlb_leaf18(&t, (const uint32_t[4]){ 0, 0, 0, 0 }));
+	EXPECT_STREQ(t.source, "CPUID leaf 0x18");
+	EXPECT_EQ(t.l1d[VMV_TLB_4K], 64);
+	EXPECT_EQ(t.l1d[VMV_TLB_2M], 32);
+	EXPECT_EQ(t.l1d[VMV_TLB_4M], 32);
+	EXPECT_EQ(t.l2[VMV_TLB_4K], 2048);
+	EXPECT_EQ(t.l2[VMV_TLB_2M], 2048);
+	EXPECT_EQ(t.l2[VMV_TLB_1G], 16);
+}
+
+UNIT_TEST(tlb_cpuid_amd)
+{
+	/* L1: 72 fully associative for 2M and for 4K */
+	const uint32_t l5[4] = { 0xff48ff40, 0xff48ff40, 0, 0 };
+	/* L2: 2048 2M (assoc 6), 3072 4K (assoc 6) */
+	const uint32_t l6[4] = { 0x68000000, 0x6c000000, 0, 0 };
+	/* QEMU's: L2 2M disabled (associativity 0), 512 4K */
+	const uint32_t q6[4] = { 0x00000000, 0x42004200, 0, 0 };
+	const uint32_t l19[4] = { 0xf0400000, 0xf4000000, 0, 0 };
+	struct vmv_tlb_info t = { 0 };
+
+	vmv_tlb_amd(&t, l5, l6, l19);
+	EXPECT_EQ(t.l1d[VMV_TLB_4K], 72);
+	EXPECT_EQ(t.l1d[VMV_TLB_2M], 72);
+	EXPECT_EQ(t.l2[VMV_TLB_4K], 3072);
+	EXPECT_EQ(t.l2[VMV_TLB_2M], 2048);
+	EXPECT_EQ(t.l1d[VMV_TLB_1G], 64);
+	EXPECT_EQ(t.l2[VMV_TLB_1G], 1024);
+	EXPECT_STREQ(t.source, "CPUID 0x80000005/6, CPUID 0x80000019");
+	memset(&t, 0, sizeof(t));
+	vmv_tlb_amd(&t, NULL, q6, NULL);
+	EXPECT_EQ(t.l2[VMV_TLB_4K], 512);
+	EXPECT_EQ(t.l2[VMV_TLB_2M], 0);
+}
+
+UNIT_TEST(tlb_reach_and_needs)
+{
+	struct vmv_tlb_need n = { 0 };
+	char path[] = "/tmp/vmview-smaps.XXXXXX";
+	int fd;
+
+	EXPECT_EQ(vmv_tlb_reach(64, VMV_TLB_4K), 256 << 10);
+	EXPECT_EQ(vmv_tlb_reach(32, VMV_TLB_2M), 64 << 20);
+	EXPECT_EQ(vmv_tlb_reach(16, VMV_TLB_1G), 16ULL << 30);
+	EXPECT_EQ(vmv_tlb_reach(0, VMV_TLB_1G), 0);
+	/* three 4K leaves and one 2M leaf: 4 entries, 515 if all 4K */
+	vmv_tlb_need_add(&n, 4096, 4096);
+	vmv_tlb_need_add(&n, 4096, 4096);
+	vmv_tlb_need_add(&n, 2 << 20, 4096);
+	vmv_tlb_need_add(&n, 4096, 4096);
+	EXPECT_EQ(n.entries, 4);
+	EXPECT_EQ(n.base_entries, 515);
+	EXPECT_EQ(n.huge_leaves, 1);
+	EXPECT_EQ(n.huge_bytes, 2 << 20);
+	EXPECT_EQ(n.bytes, (2 << 20) + 3 * 4096);
+	/* the same from smaps: Rss in base pages but PMD-mapped in 2M */
+	fd = mkstemp(path);
+	EXPECT(fd >= 0);
+	EXPECT(write(fd, "Rss:                4108 kB\nPss: 4108 kB\nAnonHugePages:      2048 kB\nShmemPmdMapped:        0 kB\nFilePmdMapped:  2048 kB\n", 117) == 117);
+	close(fd);
+	EXPECT_EQ(vmv_tlb_need_of_smaps(path, &n, 4096, 2 << 20), 0);
+	EXPECT_EQ(n.entries, 3 + 2);
+	EXPECT_EQ(n.base_entries, 1027);
+	EXPECT_EQ(n.huge_leaves, 2);
+	unlink(path);
+	EXPECT_EQ(vmv_tlb_need_of_smaps(path, &n, 4096, 2 << 20), -ENOENT);
+}
+
+/* The fixture's present leaves: 11 ptes and one 2M pmd. */
+UNIT_TEST(summary_tlb_needs)
+{
+	struct json_object *o;
+	struct run r;
+
+	new_tree();
+	r = RUN("-j", "summary", "1234");
+	EXPECT_EQ(r.status, 0);
+	o = parse_json(r.out);
+	EXPECT_EQ(jint(o, "tlb.process.entries"), 12);
+	EXPECT_EQ(jint(o, "tlb.process.base_page_entries"), 11 + 512);
+	EXPECT_EQ(jint(o, "tlb.process.huge_leaves"), 1);
+	EXPECT_EQ(jint(o, "tlb.process.resident_bytes"), (11 + 512) * 4096);
+	EXPECT_STREQ(jstr(o, "tlb.process.from"), "ptes");
+	EXPECT(jget(o, "tlb.known"));
+	json_object_put(o);
+	run_free(&r);
+	r = RUN("summary", "1234");
+	EXPECT_HAS(r.out, "TLB entries");
+	EXPECT_HAS(r.out, "the process needs 12 TLB entries for its 2M resident");
+	EXPECT(widest(r.out, "spaces") <= 80);
+	run_free(&r);
+}
+
+/* The fixture's ptes with the accessed bit cleared on some. */
+static void wss_tree(void)
+{
+	char *text;
+
+	new_tree();
+	put("proc/1234/clear_refs", "");
+	text = get(PTES);
+	/* 0x403000 (demo's data) and the 2M leaf were not touched again */
+	sh("sed -i -e '/^0x0000000000403000/s/accessed,//' -e '/ pmd /s/accessed,//' %s/%s",
+	   root, PTES);
+	free(text);
+	text = get(PTES);
+	put_ptes(text);
+	free(text);
+}
+
+UNIT_TEST(wss_counts_accessed_pages)
+{
+	struct json_object *o;
+	struct run r;
+
+	wss_tree();
+	r = RUN("-j", "wss", "1234", "--interval", "0.01", "--rounds", "2");
+	EXPECT_EQ(r.status, 0);
+	EXPECT_STREQ(get("proc/1234/clear_refs"), "1\n");
+	o = parse_json(r.out);
+	EXPECT_EQ(jlen(o, "rounds"), 2);
+	EXPECT_EQ(jint(o, "rounds.1.round"), 2);
+	EXPECT_EQ(jint(o, "rounds.0.resident_pages"), 11 + 512);
+	EXPECT_EQ(jint(o, "rounds.0.accessed_pages"), 10);
+	EXPECT_EQ(jint(o, "rounds.0.accessed_bytes"), 10 * 4096);
+	/* per VMA: demo's data 1 of 2, the heap 3 of 3, the THP 0 of 512 */
+	EXPECT_STREQ(jstr(o, "rounds.0.vmas.2.start"), "0x403000");
+	EXPECT_EQ(jint(o, "rounds.0.vmas.2.resident_pages"), 2);
+	EXPECT_EQ(jint(o, "rounds.0.vmas.2.accessed_pages"), 1);
+	EXPECT_STREQ(jstr(o, "rounds.0.vmas.3.name"), "[heap]");
+	EXPECT_EQ(jint(o, "rounds.0.vmas.3.accessed_pages"), 3);
+	EXPECT_EQ(jint(o, "rounds.0.vmas.4.resident_pages"), 512);
+	EXPECT_EQ(jint(o, "rounds.0.vmas.4.accessed_pages"), 0);
+	json_object_put(o);
+	run_free(&r);
+	r = RUN("wss", "--interval", "0.01", "1234");
+	EXPECT_EQ(r.status, 0);
+	EXPECT_HAS(r.out, "round 1 of 1: PID 1234 (demo), 0.01 s after");
+	EXPECT_HAS(r.out, "START           SIZE RESIDENT ACCESSED PAGES            NAME\n");
+	EXPECT_HAS(r.out, "000000403000      8K       8K       4K 1/2 (50%)        /usr/bin/demo\n");
+	EXPECT_HAS(r.out, "7f0000000000      4M       2M       0B 0/512 (0%)       [anon]\n");
+	EXPECT_HAS(r.out, "total                      2M      40K 10/523 (2%)\n");
+	EXPECT(widest(r.out, "spaces") <= 80);
+	run_free(&r);
+}
+
+UNIT_TEST(wss_and_latency_errors)
+{
+	static const char *const bad[][6] = {
+		{ "wss", "1234" },
+		{ "wss", "1234", "--interval", "0" },
+		{ "wss", "1234", "--interval", "abc" },
+		{ "wss", "1234", "--interval", "-1" },
+		{ "wss", "1234", "--interval", "3601" },
+		{ "wss", "1234", "--interval", "nan" },
+		{ "wss", "1234", "--interval", "1", "--rounds" },
+		{ "wss", "abc", "--interval", "1" },
+		{ "wss", "1234", "5", "--interval", "1" },
+		{ "wss", "1234", "--interval", "1", "--quick" },
+		{ "--rounds", "0", "wss", "1234", "--interval", "1" },
+		{ "--rounds", "x", "wss", "1234", "--interval", "1" },
+		{ "latency", "extra" },
+		{ "latency", "--rounds", "2" },
+		{ "latency", "--interval", "20" },
+		{ "summary", "1234", "--quick" },
+		{ "events", "1234", "--interval", "0.5" },
+	};
+	struct run r;
+	size_t i;
+
+	wss_tree();
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		r = run_ex(NULL, NULL, 0, 0, bad[i]);
+		if (r.status != 2 || lines(r.err) != 1 || *r.out)
+			UNIT_FAIL("'%s %s %s %s' should be a one-line usage error (2), got %d: %s",
+				  bad[i][0], bad[i][1] ? bad[i][1] : "",
+				  bad[i][1] && bad[i][2] ? bad[i][2] : "",
+				  bad[i][1] && bad[i][2] && bad[i][3] ? bad[i][3] : "",
+				  r.status, r.err);
+		run_free(&r);
+	}
+	r = RUN("-j", "wss", "1234", "--interval", "0");
+	check_json_error(&r, 2, "usage");
+	run_free(&r);
+	r = RUN("wss", "999", "--interval", "0.01");
+	check_error(&r, 6, "no_such_pid", "no process with PID 999");
+	run_free(&r);
+	rm("proc/1234/clear_refs");
+	r = RUN("wss", "1234", "--interval", "0.01");
+	check_error(&r, 9, "target_exited", "clear_refs");
+	run_free(&r);
+	EXPECT_STREQ(get("sys/kernel/debug/vmview/untrack"), "1234\n");
+}
+
+/*
+ * latency on this very host, without the module (the fake tree has no
+ * /proc/vmview): every row measured or skipped with a reason, the
+ * counters' claims hold, the page-table column says why it is empty.
+ */
+UNIT_TEST(latency_without_module)
+{
+	struct json_object *o;
+	char key[64];
+	struct run r;
+	size_t i;
+
+	new_tree();
+	rm("proc/vmview");
+	r = RUN("-j", "latency", "--quick");
+	EXPECT_EQ(r.status, 0);
+	o = parse_json(r.out);
+	EXPECT(!json_object_get_boolean(jget(o, "module")));
+	EXPECT_STREQ(jstr(o, "page_tables"), "module not loaded");
+	EXPECT_EQ(jlen(o, "rows"), 10);
+	for (i = 0; i < jlen(o, "rows"); i++) {
+		struct json_object *row = jget(o, (snprintf(key, sizeof(key), "rows.%zu", i), key));
+		const char *res = jstr(row, "result");
+		double med = json_object_get_double(jget(row, "median_ns"));
+
+		if (!res || !strcmp(res, "skipped")) {
+			EXPECT(jstr(row, "reason") && *jstr(row, "reason"));
+			continue;
+		}
+		EXPECT_STREQ(res, "ok");
+		EXPECT(med > 0);
+		EXPECT(json_object_get_double(jget(row, "p10_ns")) <= med);
+		EXPECT(json_object_get_double(jget(row, "p90_ns")) >= med);
+		if (jget(row, "faults.expected_minflt"))
+			EXPECT_EQ(jint(row, "faults.minflt"),
+				  jint(row, "faults.expected_minflt"));
+		if (strcmp(jstr(row, "name"), "context_switch") &&
+		    strcmp(jstr(row, "name"), "syscall"))
+			EXPECT_HAS(jstr(row, "page_tables"), "module not loaded");
+	}
+	EXPECT_STREQ(jstr(o, "rows.3.name"), "minor_fault");
+	EXPECT_EQ(jint(o, "rows.3.faults.minflt"), jint(o, "rows.3.repetitions"));
+	EXPECT_EQ(jint(o, "rows.3.repetitions"), 32);
+	EXPECT_EQ(jint(o, "rows.0.faults.minflt"), 0);
+	EXPECT(jint(o, "tlb.process.entries") > 0);
+	EXPECT_STREQ(jstr(o, "tlb.process.from"), "smaps_rollup");
+	json_object_put(o);
+	run_free(&r);
+	r = RUN("latency", "--quick");
+	EXPECT_HAS(r.out, "WHAT                             MEDIAN  P10-P90          TEXTBOOK   RATIO  CHECK\n");
+	EXPECT_HAS(r.out, "        1 ns");
+	EXPECT_HAS(r.out, "module not loaded");
+	run_free(&r);
+}
+
 /* --- the faults target, driven the way faults drives it ------------------- */
 
 struct target {
