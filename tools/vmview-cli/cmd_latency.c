@@ -1226,7 +1226,7 @@ static void print_text(void)
 {
 	struct vmv_tlb_info tlb;
 	char why[160], line[600], a[48];
-	size_t i;
+	size_t i, width = 37;
 
 	printf("Latencies measured in PID %d%s%s, %zu samples a row%s; the median, and 10%% of samples below P10, 10%% above P90.\n",
 	       (int)getpid(), L.cpu >= 0 ? " on CPU " : "",
@@ -1251,14 +1251,19 @@ static void print_text(void)
 	else if (rows[R_THP].n && rows[R_4K].n)
 		printf("\nA load over 4K pages cost no more than over 2M pages here: no page walk shows (an emulator, or too few samples).\n");
 	printf("\n");
+	/* The counters' column as wide as its widest cell, and a blank. */
+	for (i = 0; i < NR_ROWS; i++)
+		if (rows[i].result != RES_SKIPPED &&
+		    strlen(rows[i].faults) + 2 > width)
+			width = strlen(rows[i].faults) + 2;
 	if (!vmv_opts.noheadings)
-		printf("%-30s%-37s%s\n", "WHAT", "FAULTS COUNTED",
+		printf("%-30s%-*s%s\n", "WHAT", (int)width, "FAULTS COUNTED",
 		       "PAGE TABLES (vmview)");
 	for (i = 0; i < NR_ROWS; i++) {
 		if (rows[i].result == RES_SKIPPED)
 			continue;
 		vmv_print_cell(rows[i].title, 30, false);
-		vmv_print_cell(rows[i].faults, 37, false);
+		vmv_print_cell(rows[i].faults, width, false);
 		printf("%s\n", rows[i].pages);
 	}
 	for (i = 0; i < NR_ROWS; i++) {
