@@ -11,8 +11,10 @@
 #   (6.1.0-57-686-pae): see Documentation/vmview.rst, Supported kernels
 #
 # (one line; folded here).  An architecture some row of which has a page
-# size no test row of it has (arm64's 16k) is listed with the page sizes
-# tested: "arm64 with 4k pages on Linux 6.1 and 6.12".
+# size no test row of it has is listed with the page sizes tested:
+# "arm64 with 4k pages on Linux 6.1 and 6.12"; a page size tested on only
+# some of its series says which: "arm64 on Linux 6.1, 6.12 and 7.3 (16k
+# pages: 6.12 only)".
 
 # Version order of two "major.minor" series.
 function before(a, b,    x, y) {
@@ -64,6 +66,17 @@ END {
 			split(k, kp, SUBSEP)
 			if (kp[1] == name && !((name, kp[2]) in tpage))
 				with = " with " tpages[name] " pages"
+		}
+		# a page size tested on some series only: "(16k pages: 6.12 only)"
+		np = split(tpages[name], tp, " or ")
+		for (j = 1; j <= np; j++) {
+			only = ""
+			no = 0
+			for (i = 1; i <= nseries[name]; i++)
+				if ((name, series_of[name, i], tp[j]) in tested)
+					only = only (no++ ? ", " : "") series_of[name, i]
+			if (no < nseries[name])
+				list = list " (" tp[j] " pages: " only " only)"
 		}
 		line = line sep name with " on Linux " list
 	}

@@ -7,9 +7,9 @@
 # headers name gcc-10) nor trixie's gcc-14 (7.x: it needs a newer glibc,
 # and gcc-12 rejects 7.x's flags).  Made once with debootstrap (taken from
 # trixie with apt-get download, not installed), with that release's
-# compiler, make, the libraries the kernel's build programs link to, kmod
-# and dkms (for the DKMS test), in the cache outside the work tree;
-# prints its path.
+# compiler (trixie's also its arm64 cross compiler, for 7.x arm64), make,
+# the libraries the kernel's build programs link to, kmod and dkms (for
+# the DKMS test), in the cache outside the work tree; prints its path.
 #
 #   scripts/build-root.sh bullseye   ->  /var/cache/vmview/roots/bullseye-build
 #   scripts/build-root.sh trixie     ->  /var/cache/vmview/roots/trixie-build
@@ -43,35 +43,54 @@ bullseye)
 	include=gcc-10,make,libelf1,libssl1.1,zlib1g,kmod,sparse,dkms
 	opts=(--no-merged-usr)
 	need="gcc-10 make sparse dkms"
+	late="dkms:dkms"
 	size="about 100 s and 550 MB"
 	;;
 trixie)
-	include=gcc-14,make,libelf1t64,libssl3t64,zlib1g,kmod,pahole,dkms
-	need="gcc-14 make pahole dkms"
-	size="about 50 s and 450 MB"
+	# gcc-14-aarch64-linux-gnu: 7.x's arm64 headers, cross-built here.
+	include=gcc-14,make,libelf1t64,libssl3t64,zlib1g,kmod,pahole,dkms,gcc-14-aarch64-linux-gnu
+	need="gcc-14 make pahole dkms aarch64-linux-gnu-gcc-14"
+	late="dkms:dkms gcc-14-aarch64-linux-gnu:aarch64-linux-gnu-gcc-14"
+	size="about 70 s and 600 MB"
 	;;
 *) echo "build-root: no build root known for $suite (bullseye, trixie)" >&2; exit 2 ;;
 esac
 
-# DKMS in the root, for `make dkms-check` (a root made before dkms was in
-# its package list gets it added): the root's own apt, from its own sources.
-add_dkms() {
-	[ -f "$root/.vmview-dkms" ] && return 0
-	if [ ! -x "$root/usr/sbin/dkms" ]; then
-		echo "build-root: installing dkms in $root" >&2
-		unshare --mount --pid --fork --mount-proc="$root/proc" chroot "$root" \
-			sh -c 'export DEBIAN_FRONTEND=noninteractive
-			       apt-get update -qq &&
-			       apt-get install -y -q --no-install-recommends dkms' >&2 || true
-		if [ ! -x "$root/usr/sbin/dkms" ]; then
-			echo "build-root: dkms did not install in $root" >&2
-			return 1
-		fi
-	fi
-	touch "$root/.vmview-dkms"
+# Packages added to the list after roots were made with it (DKMS for
+# `make dkms-check`, the arm64 cross compiler), as PACKAGE:PROGRAM: a
+# root without them gets them from its own apt and its own sources.
+# A stamp per package says it is there.
+late_missing() {
+	local p
+	for p in $late; do
+		[ -f "$root/.vmview-late-${p%%:*}" ] || return 0
+	done
+	return 1
 }
 
-if [ -f "$root/.vmview-ready" ] && [ -f "$root/.vmview-dkms" ]; then
+add_late() {
+	local p prog
+	for p in $late; do
+		prog=${p#*:}
+		p=${p%%:*}
+		[ -f "$root/.vmview-late-$p" ] && continue
+		if ! chroot "$root" sh -c "command -v $prog" >/dev/null; then
+			echo "build-root: installing $p in $root" >&2
+			unshare --mount --pid --fork --mount-proc="$root/proc" chroot "$root" \
+				sh -c 'export DEBIAN_FRONTEND=noninteractive
+				       apt-get update -qq &&
+				       apt-get install -y -q --no-install-recommends "$0" &&
+				       apt-get clean' "$p" >&2 || true
+			if ! chroot "$root" sh -c "command -v $prog" >/dev/null; then
+				echo "build-root: $p did not install in $root" >&2
+				return 1
+			fi
+		fi
+		touch "$root/.vmview-late-$p"
+	done
+}
+
+if [ -f "$root/.vmview-ready" ] && ! late_missing; then
 	echo "$root"
 	exit 0
 fi
@@ -81,7 +100,7 @@ mkdir -p "$cache/roots"
 exec 9>"$cache/roots/.$suite-build.lock"
 flock 9
 if [ -f "$root/.vmview-ready" ]; then
-	add_dkms
+	add_late
 	echo "$root"
 	exit 0
 fi
@@ -104,6 +123,9 @@ for p in $need; do
 		{ echo "build-root: $p missing in $root" >&2; exit 1; }
 done
 chroot "$root" apt-get clean	# debootstrap leaves its .debs (100 MB)
-touch "$root/.vmview-ready" "$root/.vmview-dkms"
+for p in $late; do
+	touch "$root/.vmview-late-${p%%:*}"
+done
+touch "$root/.vmview-ready"
 echo "build-root: $root made in $(( $(date +%s) - t0 ))s" >&2
 echo "$root"

@@ -78,25 +78,31 @@ guest_origin() { # series
 	esac
 }
 
-# A kernel of such a series, amd64 flavour, fetched into the cache with
-# scripts/fetch.sh (a private apt configuration: the system's sources are
-# not touched, nothing is installed).  Sets what guest_kernel sets.
+# A kernel of such a series (amd64; arm64 and arm64-16k from trixie),
+# fetched into the cache with scripts/fetch.sh (a private apt
+# configuration: the system's sources are not touched, nothing is
+# installed).  Sets what guest_kernel sets.
 guest_fetched_kernel() { # image?
-	local origin layout suites re abi root broot
+	local origin layout suites re abi root broot darch
 	origin=$(guest_origin "$G_SERIES")
 	layout=${origin%%|*}
 	suites=${origin#*|}
-	[ "$G_FLAVOUR" = amd64 ] || { echo "guests: $G_SERIES is fetched for amd64 only, not $G_FLAVOUR" >&2; return 1; }
+	darch=$(guest_debarch "$G_ARCH")
+	case $layout/$G_FLAVOUR in
+	*/amd64 | trixie/arm64 | trixie/arm64-16k) ;;
+	*) echo "guests: $G_SERIES is not fetched for $G_FLAVOUR" >&2; return 1 ;;
+	esac
 	# The newest version the archive has: linux-image-5.10.0-46-amd64,
-	# linux-image-7.3.4+deb13-amd64.
-	re="^linux-image-(${G_SERIES//./\\.}\\.[0-9]+(-[0-9]+|\\+deb[0-9]+))-amd64\$"
+	# linux-image-7.3.4+deb13-arm64.
+	re="^linux-image-(${G_SERIES//./\\.}\\.[0-9]+(-[0-9]+|\\+deb[0-9]+))-$G_FLAVOUR\$"
 	abi=$(VMVIEW_SUITES=$suites "$top/scripts/fetch.sh" -l "linux-image-$G_SERIES." |
 	      sed -En "s/$re/\\1/p" | sort -V | tail -n 1)
-	[ -n "$abi" ] || { echo "guests: no $G_SERIES amd64 kernel in $suites" >&2; return 1; }
-	G_KVER=$abi-amd64
+	[ -n "$abi" ] || { echo "guests: no $G_SERIES $G_FLAVOUR kernel in $suites" >&2; return 1; }
+	G_KVER=$abi-$G_FLAVOUR
 	# The headers go into the release's build root (scripts/build-root.sh:
-	# its own gcc), at their real paths, with their kbuild.
-	local hpkgs=("linux-headers-$G_KVER" "linux-headers-$abi-common")
+	# its own gcc, and trixie's arm64 cross gcc), at their real paths,
+	# with their kbuild (the host's architecture: it runs on the host).
+	local hpkgs=("linux-headers-$G_KVER:$darch" "linux-headers-$abi-common")
 	case $layout in
 	bullseye) hpkgs+=("linux-kbuild-$G_SERIES") ;;
 	trixie) hpkgs+=("linux-kbuild-$abi") ;;
@@ -105,25 +111,31 @@ guest_fetched_kernel() { # image?
 	broot=$("$top/scripts/build-root.sh" "$layout") || return 1
 	[ "$(VMVIEW_SUITES=$suites "$top/scripts/fetch.sh" "${broot##*/}" "${hpkgs[@]}")" = "$broot" ] || return 1
 	G_HDRS=$broot/usr/src/linux-headers-$G_KVER
+	G_BUSYBOX=/bin/busybox
 	if [ "${1:-}" = image ]; then
 		case $layout in
 		bullseye)
-			root=$(VMVIEW_SUITES=$suites "$top/scripts/fetch.sh" "$layout-amd64" \
+			root=$(VMVIEW_SUITES=$suites "$top/scripts/fetch.sh" "$layout-$darch" \
 				"linux-image-$G_KVER") || return 1
 			G_KIMG=$root/boot/vmlinuz-$G_KVER
 			;;
 		trixie)
-			root=$(VMVIEW_SUITES=$suites "$top/scripts/fetch.sh" "$layout-amd64" \
-				"linux-binary-$G_KVER" "linux-modules-$G_KVER" "linux-base-$G_KVER") || return 1
+			root=$(VMVIEW_SUITES=$suites "$top/scripts/fetch.sh" "$layout-$darch" \
+				"linux-binary-$G_KVER:$darch" "linux-modules-$G_KVER:$darch" \
+				"linux-base-$G_KVER:$darch") || return 1
 			# merged /usr: depmod and vm.sh look in lib/modules
 			[ -e "$root/lib" ] || ln -s usr/lib "$root/lib"
 			G_KIMG=$root/usr/lib/modules/$G_KVER/vmlinuz
 			;;
 		esac
 		G_MODS=$root/lib/modules/$G_KVER
+		# Another architecture's guest runs bookworm's static busybox.
+		if [ "$darch" != amd64 ]; then
+			G_BUSYBOX=$("$top/scripts/fetch.sh" "bookworm-$darch" \
+				"busybox-static:$darch")/bin/busybox || return 1
+		fi
 	fi
 	[ -d "$G_HDRS" ] || { echo "guests: $G_HDRS missing after fetching" >&2; return 1; }
-	G_BUSYBOX=/bin/busybox
 	[ "${1:-}" = image ] || return 0
 	# The packages' postinst would run depmod; vm.sh reads modules.dep.
 	if [ ! -s "$G_MODS/modules.dep" ]; then

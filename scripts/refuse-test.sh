@@ -31,7 +31,7 @@ tap() { # status description
 # ARCH2 on Linux D]; this is ...", an architecture named "ARCH with P
 # pages" when a row of it has a page size none of its test rows has.
 supported_clause() {
-	local arch list out= n i=0 tp allp
+	local arch list out= n i=0 tp allp p only all
 	local archs
 	archs=$(guest_names test | while read -r g; do guest_get "$g"; echo "$G_ARCH"; done | awk '!s[$0]++')
 	n=$(echo "$archs" | wc -l)
@@ -44,6 +44,14 @@ supported_clause() {
 			guest_get "$g"; [ "$G_ARCH" = "$arch" ] && echo "$G_PAGE"; done | awk '!s[$0]++')
 		allp=$(guest_names | while read -r g; do
 			guest_get "$g"; [ "$G_ARCH" = "$arch" ] && echo "$G_PAGE"; done | awk '!s[$0]++')
+		# a page size tested on some of the series only
+		all=$(echo "$list" | sed 's/ and /, /')
+		for p in $tp; do
+			only=$(guest_names test | while read -r g; do
+				guest_get "$g"; [ "$G_ARCH" = "$arch" ] && [ "$G_PAGE" = "$p" ] &&
+					echo "$G_SERIES"; done | sort -uV | paste -sd, | sed 's/,/, /g')
+			[ "$only" = "$all" ] || list="$list ($p pages: $only only)"
+		done
 		if [ -n "$(comm -13 <(echo "$tp" | sort) <(echo "$allp" | sort))" ]; then
 			arch="$arch with $(echo "$tp" | paste -sd' ' | sed 's/ / or /g') pages"
 		fi

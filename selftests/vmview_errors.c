@@ -145,12 +145,14 @@ static int tracked_dirs(int *pids, int max)
  * A child that does nothing until killed (or until its parent dies),
  * returned once it runs: a child that has not run yet maps only what fork
  * copied (a few dozen entries), and the tests want its own pages: its
- * stack, its name, and 256 pages it wrote (enough that its ptes runs
- * over more than one page even with 16 KiB pages).
+ * stack, its name, and pages it wrote: as many as make its ptes.bin
+ * (32 bytes a page) run over 2 pages of its own size, 256 with 4 KiB
+ * pages, 1024 (16 MiB) with 16 KiB pages.
  */
+#define TARGET_PAGES	(256 * (PG / 4096))
 static pid_t spawn_target(const char *comm)
 {
-	static char touched[256 * 16384];	/* up to 16 KiB pages */
+	static char touched[1024 * 16384];	/* up to 16 KiB pages */
 	int sync[2];
 	pid_t pid;
 	char c;
@@ -161,7 +163,7 @@ static pid_t spawn_target(const char *comm)
 	if (pid == 0) {
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		prctl(PR_SET_NAME, comm);
-		memset(touched, 1, 256 * PG);
+		memset(touched, 1, TARGET_PAGES * PG);
 		close(sync[0]);
 		if (write(sync[1], "r", 1) != 1)
 			_exit(1);

@@ -1134,13 +1134,15 @@ TEST_F_TIMEOUT(stress, storm, STRESS_TIMEOUT)
  * The target of the gaps tests maps, in a reservation of its own, from
  * low to high addresses:
  *
- *   [filler: GAPS_FILLER]  4 KiB pages (MADV_NOHUGEPAGE), written on demand
+ *   [filler: GAPS_FILLER]  small pages (MADV_NOHUGEPAGE), written on demand
  *   [range: GAPS_LEN]      GAPS_THPS huge pages (MADV_HUGEPAGE), written whole
  *   [guard: huge]          PROT_NONE
  *   [spare: huge]          where a fresh THP is made before mremap() moves it
  *
- * (huge: 2 MiB, or 4 MiB at the pgd level on i386 without PAE, where a
- * "PMD" below is that pgd entry.)
+ * (huge: 2 MiB, 4 MiB at the pgd level on i386 without PAE, where a
+ * "PMD" below is that pgd entry, or 32 MiB with arm64's 16 KiB pages.
+ * The range and the spare slot start at a multiple of it: MADV_COLLAPSE
+ * of a range holding no whole aligned THP does nothing and succeeds.)
  *
  * Every page of the range stays mapped and present the whole time: the
  * range changes only under the mmap lock taken for writing (mprotect(),
@@ -1151,7 +1153,8 @@ TEST_F_TIMEOUT(stress, storm, STRESS_TIMEOUT)
 #define GAPS_LEN	(GAPS_THPS * huge)
 #define GAPS_PAGES	(GAPS_LEN / PG)
 #define GAPS_PAGES_MAX	(GAPS_THPS * HUGE_MAX / 4096)	/* the smallest page */
-#define GAPS_FILLER	(16UL << 20)
+/* 16 MiB, or one THP where that is larger: the range starts THP-aligned. */
+#define GAPS_FILLER	((16UL << 20) > huge ? 16UL << 20 : huge)
 #define GAPS_RESERVE	(GAPS_FILLER + GAPS_LEN + 2 * huge)
 #define GAPS_SECONDS	3	/* default of VMVIEW_GAPS_SECONDS */
 #define GAPS_WAIT_MS	60000	/* the longest a target's command may take */
