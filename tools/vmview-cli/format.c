@@ -4,7 +4,9 @@
  * commands: sizes in human units, the ptes row (with its ten-letter flag
  * mask, legend in Documentation/vmview-cli.rst, and on arm64 the memory
  * type last), the JSON objects of a ptes line and of a VMA, and colours
- * (only when vmv_opts.color is set).
+ * (only when vmv_opts.color is set).  The ptes row and an entry's
+ * streamed JSON (vmv_pte_jw()) are made for every entry of a process,
+ * so without printf and without allocating.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -50,25 +52,29 @@ char *vmv_size(char *buf, size_t len, uint64_t bytes)
 void vmv_flag_letters(char *buf, const struct vmv_pte *pte)
 {
 	/* the flag of each place; present and x are decided below */
-	static const char * const place_word[10] = {
-		NULL, "rw", "user", "accessed", "dirty", "pse", NULL,
-		"softdirty", "global", "exclusive",
+	static const signed char place_flag[10] = {
+		-1, VMVIEW_F_RW, VMVIEW_F_USER, VMVIEW_F_ACCESSED,
+		VMVIEW_F_DIRTY, VMVIEW_F_PSE, -1, VMVIEW_F_SOFTDIRTY,
+		VMVIEW_F_GLOBAL, VMVIEW_F_EXCLUSIVE,
 	};
 	bool arm64 = pte->arch == VMVIEW_ARCH_ARM64;
 	const char *letters = arm64 ? "pwuadhxcge" : "pwuadhxsge";
+	uint32_t x86 = vmv_pte_x86_flags(pte);
 	bool present = vmv_pte_present(pte);
 	int i;
 
 	for (i = 0; i < 10; i++) {
-		const char *w = arm64 && i == 7 ? "cont" : place_word[i];
+		bool set = place_flag[i] >= 0 && (x86 >> place_flag[i] & 1);
 
-		buf[i] = w && vmv_pte_flag(pte, w) ? letters[i] : '-';
+		if (arm64 && i == 7)
+			set = pte->flag_bits >> VMVIEW_ARM64_F_CONT & 1;
+		buf[i] = set ? letters[i] : '-';
 	}
 	buf[10] = '\0';
 	if (present)
-		buf[0] = vmv_pte_flag(pte, vmv_flag_names[VMVIEW_F_PROTNONE]) ||
+		buf[0] = (x86 >> VMVIEW_F_PROTNONE & 1) ||
 			 vmv_pte_kind_is(pte, VMVIEW_KIND_PROTNONE) ? 'n' : 'p';
-	if (present && !vmv_pte_flag(pte, vmv_flag_names[VMVIEW_F_NX]))
+	if (present && !(x86 >> VMVIEW_F_NX & 1))
 		buf[6] = 'x';
 }
 
@@ -83,21 +89,88 @@ static const char *page_kind(const struct vmv_pte *pte)
 	if (!pte->has_page)
 		return "";
 	for (i = 0; i < ARRAY_SIZE(kinds); i++)
-		if (vmv_has_word(pte->page, vmv_page_flag_names[kinds[i]]))
+		if (pte->page_bits >> kinds[i] & 1)
 			return vmv_page_flag_names[kinds[i]];
 	return "other";
+}
+
+/*
+ * The row is made by hand, not by snprintf(): ptes makes one for every
+ * entry, and printf's parsing of the format was most of its time.
+ */
+
+/* Hex digits of v, at least min of them (zeros in front); returns the end. */
+static char *put_hex(char *p, uint64_t v, int min)
+{
+	int n = v ? (67 - __builtin_clzll(v)) / 4 : 1, i;
+
+	if (n < min)
+		n = min;
+	for (i = n - 1; i >= 0; i--) {
+		p[i] = "0123456789abcdef"[v & 0xf];
+		v >>= 4;
+	}
+	return p + n;
+}
+
+/* s, then blanks to width (printf's %-*s); returns the end. */
+static char *put_left(char *p, const char *s, size_t width)
+{
+	const char *start = p;
+
+	/* words are short: by hand, not strlen() and memcpy() */
+	while (*s)
+		*p++ = *s++;
+	while ((size_t)(p - start) < width)
+		*p++ = ' ';
+	return p;
+}
+
+/* Blanks to width, then s (printf's %*s). */
+static char *put_right(char *p, const char *s, size_t width)
+{
+	size_t n = strlen(s);
+
+	for (; n < width; width--)
+		*p++ = ' ';
+	memcpy(p, s, n);
+	return p + n;
+}
+
+/* v in decimal (printf's %d); returns the end. */
+static char *put_dec(char *p, int v)
+{
+	char tmp[12];
+	unsigned int u = v < 0 ? -(unsigned int)v : (unsigned int)v;
+	int n = 0;
+
+	do {
+		tmp[n++] = '0' + u % 10;
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*p++ = '-';
+	while (n)
+		*p++ = tmp[--n];
+	return p;
 }
 
 /* The PFN/SWAP column: "1234a", "0:3f" (swap type:offset) or "-". */
 static void pfn_col(char *buf, size_t len, const struct vmv_pte *pte)
 {
-	if (pte->pfn != VMVIEW_NO_PFN)
-		snprintf(buf, len, "%" PRIx64, pte->pfn);
-	else if (pte->has_swap)
-		snprintf(buf, len, "%u:%" PRIx64, pte->swap_type,
-			 pte->swap_offset);
-	else
-		snprintf(buf, len, "-");
+	char *p = buf;
+
+	(void)len;	/* 32 bytes: 10 digits, ":", 16 hex digits */
+	if (pte->pfn != VMVIEW_NO_PFN) {
+		p = put_hex(p, pte->pfn, 1);
+	} else if (pte->has_swap) {
+		p = put_dec(p, pte->swap_type);	/* < 32 */
+		*p++ = ':';
+		p = put_hex(p, pte->swap_offset, 1);
+	} else {
+		*p++ = '-';
+	}
+	*p = '\0';
 }
 
 #define PTE_ROW "%-12s  %-3s %-16s %-8s %-11s %-10s %-7s %4s"
@@ -113,32 +186,65 @@ void vmv_pte_header(char *buf, size_t len)
 		 vmv_arch() == VMVIEW_ARCH_ARM64 ? " MT" : "");
 }
 
-/* One row under vmv_pte_header(), no newline. */
-void vmv_fmt_pte_row(char *buf, size_t len, const struct vmv_pte *pte)
+/*
+ * One row under vmv_pte_header(), no newline: its columns as PTE_ROW
+ * and the memory type, without trailing blanks.  Returns its length
+ * (cut to len - 1 as snprintf would).
+ */
+size_t vmv_fmt_pte_row(char *buf, size_t len, const struct vmv_pte *pte)
 {
-	char letters[11], pfn[24], page[24] = "", maps[12] = "";
+	char row[256], pfn[32], page[32], *p = row, *q;
+	size_t n;
 
-	vmv_flag_letters(letters, pte);
+	/* ADDRESS, LVL, ENTRY, KIND */
+	p = put_hex(p, pte->vaddr, 12);
+	*p++ = ' ';
+	*p++ = ' ';
+	p = put_left(p, pte->level, 3);
+	*p++ = ' ';
+	p = put_hex(p, pte->entry, 16);
+	*p++ = ' ';
+	p = put_left(p, pte->kind, 8);
+	*p++ = ' ';
+	/* PFN/SWAP, FLAGS */
 	pfn_col(pfn, sizeof(pfn), pte);
+	p = put_left(p, pfn, 11);
+	*p++ = ' ';
+	vmv_flag_letters(p, pte);
+	p += 10;
+	*p++ = ' ';
+	/* PAGE, MAPS: the kind, ":ORDER" for a large folio; the mapcount */
+	q = page;
 	if (pte->has_page) {
-		if (pte->order > 0)
-			snprintf(page, sizeof(page), "%s:%d", page_kind(pte),
-				 pte->order);
-		else
-			snprintf(page, sizeof(page), "%s", page_kind(pte));
-		if (pte->mapcount >= 0)
-			snprintf(maps, sizeof(maps), "%d", pte->mapcount);
+		q = put_left(q, page_kind(pte), 0);
+		if (pte->order > 0) {
+			*q++ = ':';
+			q = put_dec(q, pte->order);
+		}
 	}
-	char addr[24], entry[24];
-
-	snprintf(addr, sizeof(addr), "%012" PRIx64, pte->vaddr);
-	snprintf(entry, sizeof(entry), "%016" PRIx64, pte->entry);
-	snprintf(buf, len, PTE_ROW "%s%s", addr, pte->level, entry, pte->kind,
-		 pfn, letters, page, maps, *pte->mt ? " " : "", pte->mt);
+	*q = '\0';
+	p = put_left(p, page, 7);
+	*p++ = ' ';
+	q = pfn;
+	if (pte->has_page && pte->mapcount >= 0)
+		q = put_dec(q, pte->mapcount);
+	*q = '\0';
+	p = put_right(p, pfn, 4);
+	if (*pte->mt) {
+		*p++ = ' ';
+		p = put_left(p, pte->mt, 0);
+	}
 	/* no trailing blanks */
-	len = strlen(buf);
-	while (len && buf[len - 1] == ' ')
-		buf[--len] = '\0';
+	while (p > row && p[-1] == ' ')
+		p--;
+	n = p - row;
+	if (!len)
+		return 0;
+	if (n >= len)
+		n = len - 1;
+	memcpy(buf, row, n);
+	buf[n] = '\0';
+	return n;
 }
 
 /* In words, for the faults walk-through: "pte present pfn 0x1234a rw". */
@@ -187,6 +293,43 @@ struct json_object *vmv_pte_json(const struct vmv_pte *pte)
 		vmv_json_add(o, "page", NULL);
 	}
 	return o;
+}
+
+/*
+ * The members of vmv_pte_json()'s object, in its order, written by w
+ * into the object it has open (ptes adds "symbol", then closes it): the
+ * streamed form of ptes' entries (json.c).  The host tests hold the two
+ * to the same bytes for every kind of entry.
+ */
+void vmv_pte_jw(struct vmv_jw *w, const struct vmv_pte *pte)
+{
+	vmv_jw_hex(w, "vaddr", pte->vaddr);
+	vmv_jw_str(w, "level", pte->level);
+	vmv_jw_hex(w, "entry", pte->entry);
+	vmv_jw_str(w, "kind", pte->kind);
+	vmv_jw_u64(w, "size_bytes", vmv_pte_size(pte));
+	if (pte->pfn == VMVIEW_NO_PFN)
+		vmv_jw_null(w, "pfn");
+	else
+		vmv_jw_hex(w, "pfn", pte->pfn);
+	if (pte->has_swap) {
+		vmv_jw_open(w, "swap", '{');
+		vmv_jw_u64(w, "type", pte->swap_type);
+		vmv_jw_hex(w, "offset", pte->swap_offset);
+		vmv_jw_close(w, '}');
+	}
+	vmv_jw_words(w, "flags", pte->flags);
+	if (*pte->mt)
+		vmv_jw_str(w, "mt", pte->mt);
+	if (pte->has_page) {
+		vmv_jw_open(w, "page", '{');
+		vmv_jw_words(w, "flags", pte->page);
+		vmv_jw_i64(w, "order", pte->order);
+		vmv_jw_i64(w, "mapcount", pte->mapcount);
+		vmv_jw_close(w, '}');
+	} else {
+		vmv_jw_null(w, "page");
+	}
 }
 
 /* A verify's counts and mismatches, added to o. */

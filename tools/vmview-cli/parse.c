@@ -281,18 +281,82 @@ int vmv_word_index(const char * const *names, size_t nr, const char *word)
 	return -1;
 }
 
-/* names[i] for each bit i of mask, comma-separated; "-" for none. */
+/*
+ * A list of words (names[], nr of them) padded to 16 bytes each with
+ * their lengths, made at the first use: mask_words() copies each word
+ * with one 16-byte move.
+ */
+struct padded_words {
+	const char * const *names;
+	unsigned char len[32];
+	char word[32][16];
+};
+
+static const struct padded_words *padded_words(const char * const *names,
+					       size_t nr)
+{
+	static struct padded_words lists[4];
+	struct padded_words *l;
+	size_t i;
+
+	for (l = lists; l < lists + ARRAY_SIZE(lists) && l->names; l++)
+		if (l->names == names)
+			return l;
+	if (l == lists + ARRAY_SIZE(lists) || nr > ARRAY_SIZE(l->len))
+		return NULL;
+	for (i = 0; i < nr; i++) {
+		size_t n = strlen(names[i]);
+
+		if (n >= sizeof(l->word[i]))
+			return NULL;
+		l->len[i] = n;
+		memcpy(l->word[i], names[i], n);
+	}
+	l->names = names;
+	return l;
+}
+
+/*
+ * The words of mask's bits ("a,b"; "-" for none) in buf: a record's
+ * flags, for every entry of ptes, so without printf.
+ */
 static void mask_words(char *buf, size_t len, uint64_t mask,
 		       const char * const *names, size_t nr)
 {
+	const struct padded_words *l = padded_words(names, nr);
 	size_t i, n = 0;
+	const char *w;
 
-	for (i = 0; i < nr && n < len; i++)
-		if (mask & (1ULL << i))
-			n += snprintf(buf + n, len - n, "%s%s", n ? "," : "",
-				      names[i]);
+	for (i = 0; i < nr && mask; i++) {
+		if (!(mask & (1ULL << i)))
+			continue;
+		mask &= ~(1ULL << i);
+		if (n && n + 1 < len)
+			buf[n++] = ',';
+		if (l && n + sizeof(l->word[i]) < len) {
+			memcpy(buf + n, l->word[i], sizeof(l->word[i]));
+			n += l->len[i];
+			continue;
+		}
+		for (w = names[i]; *w && n + 1 < len; w++)
+			buf[n++] = *w;
+	}
 	if (!n)
-		snprintf(buf, len, "-");
+		buf[n++] = '-';
+	buf[n] = '\0';
+}
+
+/* The bits of the words of "a,b" that are names[] ("-": none). */
+static uint32_t words_bits(const char *commas, const char * const *names,
+			   size_t nr)
+{
+	uint32_t bits = 0;
+	size_t i;
+
+	for (i = 0; i < nr; i++)
+		if (vmv_has_word(commas, names[i]))
+			bits |= 1U << i;
+	return bits;
 }
 
 static uint64_t meta_field(uint64_t meta, unsigned int shift, uint64_t mask)
@@ -663,8 +727,11 @@ int vmv_pte_from_rec(const struct vmview_pte *rec, struct vmv_pte *pte)
 	pte->arch = arch;
 	pte->entry = rec->entry;
 	pte->pfn = rec->pfn;
-	snprintf(pte->level, sizeof(pte->level), "%s", vmv_level_names[level]);
-	snprintf(pte->kind, sizeof(pte->kind), "%s", vmv_kind_names[kind]);
+	pte->kind_nr = kind;
+	pte->level_nr = level;
+	/* the words are shorter than the fields (a test checks) */
+	strcpy(pte->level, vmv_level_names[level]);
+	strcpy(pte->kind, vmv_kind_names[kind]);
 	if (kind >= VMVIEW_KIND_SWAP && kind <= VMVIEW_KIND_MARKER) {
 		pte->has_swap = true;
 		pte->swap_type = swap;
@@ -679,22 +746,21 @@ int vmv_pte_from_rec(const struct vmview_pte *rec, struct vmv_pte *pte)
 		    kind == VMVIEW_KIND_PROTNONE) && swap) {
 		/* a type this CLI has no word for: its number */
 		if (swap < VMVIEW_NR_MTS)
-			snprintf(pte->mt, sizeof(pte->mt), "%s",
-				 vmv_mt_names[swap]);
+			strcpy(pte->mt, vmv_mt_names[swap]);
 		else
 			snprintf(pte->mt, sizeof(pte->mt), "%u", swap);
 	}
-	mask_words(pte->flags, sizeof(pte->flags),
-		   meta_field(m, VMVIEW_META_FLAGS_SHIFT,
-			      VMVIEW_META_FLAGS_MASK),
+	pte->flag_bits = meta_field(m, VMVIEW_META_FLAGS_SHIFT,
+				    VMVIEW_META_FLAGS_MASK);
+	mask_words(pte->flags, sizeof(pte->flags), pte->flag_bits,
 		   vmv_flag_names_of(arch), VMVIEW_NR_FLAGS);
 	pte->order = -1;
 	pte->mapcount = -1;
 	if (m & VMVIEW_META_PAGE) {
 		pte->has_page = true;
-		mask_words(pte->page, sizeof(pte->page),
-			   meta_field(m, VMVIEW_META_PFLAGS_SHIFT,
-				      VMVIEW_META_PFLAGS_MASK),
+		pte->page_bits = meta_field(m, VMVIEW_META_PFLAGS_SHIFT,
+					    VMVIEW_META_PFLAGS_MASK);
+		mask_words(pte->page, sizeof(pte->page), pte->page_bits,
 			   vmv_page_flag_names, VMVIEW_NR_PFLAGS);
 		pte->order = meta_field(m, VMVIEW_META_ORDER_SHIFT,
 					VMVIEW_META_ORDER_MASK);
@@ -775,6 +841,15 @@ int vmv_parse_pte_line(const char *line, struct vmv_pte *pte)
 		}
 		p += n;
 	}
+	pte->kind_nr = vmv_word_index(vmv_kind_names, VMVIEW_NR_KINDS,
+				      pte->kind);
+	pte->level_nr = vmv_word_index(vmv_level_names, VMVIEW_NR_LEVELS,
+				       pte->level);
+	pte->flag_bits = words_bits(pte->flags, vmv_flag_names_of(pte->arch),
+				    VMVIEW_NR_FLAGS);
+	if (pte->has_page)
+		pte->page_bits = words_bits(pte->page, vmv_page_flag_names,
+					    VMVIEW_NR_PFLAGS);
 	return 0;
 }
 
@@ -1095,12 +1170,12 @@ int vmv_parse_range(const char *s, uint64_t *start, uint64_t *end)
 /* The level's number (VMVIEW_LEVEL_*); -1 for none. */
 int vmv_pte_level(const struct vmv_pte *pte)
 {
-	return vmv_word_index(vmv_level_names, VMVIEW_NR_LEVELS, pte->level);
+	return pte->level_nr;
 }
 
 bool vmv_pte_kind_is(const struct vmv_pte *pte, enum vmview_kind kind)
 {
-	return !strcmp(pte->kind, vmv_kind_names[kind]);
+	return pte->kind_nr == (int)kind;
 }
 
 /* What the leaf maps: 4K, 2M (pmd), 1G (pud), 4M (pgd, 2 levels). */
@@ -1117,43 +1192,55 @@ bool vmv_pte_present(const struct vmv_pte *pte)
 	       vmv_pte_kind_is(pte, VMVIEW_KIND_PROTNONE);
 }
 
-/*
- * An arm64 entry that allows writes: PTE_WRITE (dbm: pte_write()), or a
- * valid one the hardware lets write (AP[2], rdonly, clear).
- */
-static bool arm64_writable(const struct vmv_pte *pte)
-{
-	const char *f = pte->flags;
+#define ARM64_F(name)	(1U << VMVIEW_ARM64_F_##name)
 
-	return vmv_has_word(f, "dbm") ||
-	       (vmv_has_word(f, "valid") && !vmv_has_word(f, "rdonly"));
+uint32_t vmv_pte_x86_flags(const struct vmv_pte *pte)
+{
+	/* the same number in both: user, dirty, special, ... exclusive */
+	const uint32_t same = 1U << VMVIEW_F_USER | 1U << VMVIEW_F_DIRTY |
+			      1U << VMVIEW_F_SPECIAL | 1U << VMVIEW_F_UFFD_WP |
+			      1U << VMVIEW_F_DEVMAP | 1U << VMVIEW_F_PROTNONE |
+			      1U << VMVIEW_F_EXCLUSIVE;
+	uint32_t b = pte->flag_bits, x86;
+
+	if (pte->arch != VMVIEW_ARCH_ARM64)
+		return b;
+	x86 = b & same;
+	if (b & ARM64_F(VALID))
+		x86 |= 1U << VMVIEW_F_PRESENT;
+	/*
+	 * PTE_WRITE (dbm: pte_write()), or a valid entry the hardware
+	 * lets write (AP[2], rdonly, clear)
+	 */
+	if ((b & ARM64_F(DBM)) ||
+	    ((b & ARM64_F(VALID)) && !(b & ARM64_F(RDONLY))))
+		x86 |= 1U << VMVIEW_F_RW;
+	if (b & ARM64_F(AF))
+		x86 |= 1U << VMVIEW_F_ACCESSED;
+	if (b & ARM64_F(BLOCK))
+		x86 |= 1U << VMVIEW_F_PSE;
+	if (b & ARM64_F(UXN))
+		x86 |= 1U << VMVIEW_F_NX;
+	/* nG marks a user (per-ASID) entry: global is its absence */
+	if ((b & ARM64_F(VALID)) && !(b & ARM64_F(NG)))
+		x86 |= 1U << VMVIEW_F_GLOBAL;
+	/* none on arm64: softdirty, pwt, pcd, pat */
+	return x86;
+}
+
+bool vmv_pte_flag_nr(const struct vmv_pte *pte, enum vmview_flag f)
+{
+	return vmv_pte_x86_flags(pte) >> f & 1;
 }
 
 bool vmv_pte_flag(const struct vmv_pte *pte, const char *x86_word)
 {
-	static const struct {
-		const char *x86, *arm64;
-	} same[] = {
-		{ "present", "valid" }, { "accessed", "af" },
-		{ "pse", "block" }, { "nx", "uxn" },
-		/* none on arm64 */
-		{ "softdirty", NULL }, { "pwt", NULL }, { "pcd", NULL },
-		{ "pat", NULL },
-	};
-	const char *f = pte->flags;
-	size_t i;
+	int f = vmv_word_index(vmv_flag_names, VMVIEW_NR_FLAGS, x86_word);
 
-	if (pte->arch != VMVIEW_ARCH_ARM64)
-		return vmv_has_word(f, x86_word);
-	if (!strcmp(x86_word, "rw"))
-		return arm64_writable(pte);
-	/* nG marks a user (per-ASID) entry: global is its absence */
-	if (!strcmp(x86_word, "global"))
-		return vmv_has_word(f, "valid") && !vmv_has_word(f, "ng");
-	for (i = 0; i < ARRAY_SIZE(same); i++)
-		if (!strcmp(x86_word, same[i].x86))
-			return same[i].arm64 && vmv_has_word(f, same[i].arm64);
-	return vmv_has_word(f, x86_word);
+	if (f >= 0)
+		return vmv_pte_flag_nr(pte, f);
+	/* not x86's ("cont", or a newer module's): asked as it is */
+	return vmv_has_word(pte->flags, x86_word);
 }
 
 const char *vmv_write_word(int arch)

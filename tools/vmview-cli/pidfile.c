@@ -168,7 +168,8 @@ struct each_pte {
 	int (*fn)(const struct vmv_pte *pte, void *arg);
 	void *arg;
 	size_t nr;			/* records read */
-	const struct vmview_pte *bad;	/* one the CLI cannot read */
+	bool bad;			/* bad_rec is one the CLI cannot read */
+	struct vmview_pte bad_rec;	/* a copy: the read buffer is freed */
 	int ret;			/* fn's */
 };
 
@@ -179,7 +180,8 @@ static int each_pte_rec(const void *rec, void *arg)
 
 	e->nr++;
 	if (vmv_pte_from_rec(rec, &pte)) {
-		e->bad = rec;
+		e->bad = true;
+		memcpy(&e->bad_rec, rec, sizeof(e->bad_rec));
 		return 1;
 	}
 	e->ret = e->fn(&pte, e->arg);
@@ -189,7 +191,7 @@ static int each_pte_rec(const void *rec, void *arg)
 /* A record of ptes.bin this CLI cannot read, reported. */
 static int bad_rec(pid_t pid, const struct each_pte *e)
 {
-	uint64_t meta = e->bad->meta;
+	uint64_t meta = e->bad_rec.meta;
 	unsigned int kind = meta >> VMVIEW_META_KIND_SHIFT &
 			    VMVIEW_META_KIND_MASK;
 	unsigned int arch = meta >> VMVIEW_META_ARCH_SHIFT &

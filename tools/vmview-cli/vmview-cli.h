@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include <json-c/json.h>
@@ -76,20 +77,47 @@ void vmv_warn(const char *fmt, ...) __printf(1, 2);
 const char *vmv_exit_name(int code);
 
 /* json.c: the one JSON writer. */
+int vmv_json_flags(void);		/* json-c's, for -j or -p */
 void vmv_json_print(struct json_object *obj);
+/*
+ * The streaming writer: values written into f's buffer as they come,
+ * byte for byte as vmv_json_print() prints the same tree (json.c says
+ * how), through a buffer of its own: vmv_jw_flush() before anything
+ * else writes to f.  level is how many objects and arrays are open (0:
+ * the next value is the document), first whether the innermost has no
+ * member yet.  key is NULL for an array's elements and the document.
+ */
+struct vmv_jw {
+	FILE *f;
+	bool pretty;
+	unsigned int level;
+	bool first;
+	size_t n;			/* bytes in buf */
+	char buf[8192];
+};
+void vmv_jw_flush(struct vmv_jw *w);
+void vmv_jw_key(struct vmv_jw *w, const char *key);	/* before a value */
+void vmv_jw_open(struct vmv_jw *w, const char *key, char bracket);
+void vmv_jw_close(struct vmv_jw *w, char bracket);
+void vmv_jw_str(struct vmv_jw *w, const char *key, const char *s);
+void vmv_jw_null(struct vmv_jw *w, const char *key);
+void vmv_jw_u64(struct vmv_jw *w, const char *key, uint64_t v);
+void vmv_jw_i64(struct vmv_jw *w, const char *key, int64_t v);
+void vmv_jw_hex(struct vmv_jw *w, const char *key, uint64_t v);
+void vmv_jw_words(struct vmv_jw *w, const char *key, const char *commas);
 /*
  * An object whose last member is a long array, printed as
  * vmv_json_print() would print it whole, one element at a time: begin
- * prints head (taking it) with an empty array named key, add prints and
- * frees one element, end closes both.
+ * prints head (taking it) with an empty array named key, up to its "[";
+ * each element is then written through w (vmv_jw_open(&s->w, NULL, ...)
+ * or any value with a NULL key); end closes both.
  */
 struct vmv_json_stream {
 	char *suffix;
-	size_t n;
+	struct vmv_jw w;
 };
 void vmv_json_stream_begin(struct vmv_json_stream *s, struct json_object *head,
 			   const char *key);
-void vmv_json_stream_add(struct vmv_json_stream *s, struct json_object *e);
 void vmv_json_stream_end(struct vmv_json_stream *s);
 struct json_object *vmv_json_hex(uint64_t v);
 void vmv_json_add(struct json_object *o, const char *key,
@@ -172,6 +200,16 @@ struct vmv_pte {
 	char page[160];			/* "anon,lru,..." */
 	int order;
 	int mapcount;
+	/*
+	 * The words above as numbers, set with them by vmv_pte_from_rec()
+	 * and vmv_parse_pte_line(): what the CLI asks (vmv_pte_flag() and
+	 * the row's letters), where the words are what it prints.  A word
+	 * this CLI does not know is -1, or no bit.
+	 */
+	int kind_nr;			/* VMVIEW_KIND_* */
+	int level_nr;			/* VMVIEW_LEVEL_* */
+	uint32_t flag_bits;		/* bit n: flag n of arch's words */
+	uint32_t page_bits;		/* bit n: VMVIEW_P_* n */
 };
 
 #define VMV_MAX_LEVELS 5
@@ -337,15 +375,19 @@ bool vmv_pte_present(const struct vmv_pte *pte);
  * they are ("cont", "special", "exclusive").
  */
 bool vmv_pte_flag(const struct vmv_pte *pte, const char *x86_word);
+/* The same, asked by the x86 flag's number; all of them as x86's bits. */
+bool vmv_pte_flag_nr(const struct vmv_pte *pte, enum vmview_flag f);
+uint32_t vmv_pte_x86_flags(const struct vmv_pte *pte);
 /* The word of the flag that makes an entry writable: "rw", "dbm". */
 const char *vmv_write_word(int arch);
 
 /* format.c: text output. */
 char *vmv_size(char *buf, size_t len, uint64_t bytes);
 void vmv_flag_letters(char *buf, const struct vmv_pte *pte);
-void vmv_fmt_pte_row(char *buf, size_t len, const struct vmv_pte *pte);
+size_t vmv_fmt_pte_row(char *buf, size_t len, const struct vmv_pte *pte);
 void vmv_fmt_pte_where(char *buf, size_t len, const struct vmv_pte *pte);
 struct json_object *vmv_pte_json(const struct vmv_pte *pte);
+void vmv_pte_jw(struct vmv_jw *w, const struct vmv_pte *pte);
 struct json_object *vmv_vma_json(const struct vmv_vma *vma);
 void vmv_verify_json_add(struct json_object *o, const struct vmv_verify *v);
 int vmv_addr_digits(const struct vmv_vmas *vmas);

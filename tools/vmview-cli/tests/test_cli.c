@@ -3405,6 +3405,701 @@ UNIT_TEST(faults_target_protocol)
 	EXPECT(WIFEXITED(status) && !WEXITSTATUS(status));
 }
 
+/* --- ptes streamed: the same bytes as before ---------------------------- */
+
+/*
+ * The streaming writer (json.c) and the lean ptes row (format.c) are
+ * held to what they replaced, byte for byte: json-c printing the whole
+ * tree with vmv_pte_json() (kept: translate and faults use it, and here
+ * it is the reference), and the row as snprintf() made it (old_row()
+ * below, the formatter as it was).
+ */
+
+/* A vmv_jw writing into memory; jw_text() ends it and gives the text. */
+struct jw_mem {
+	char *text;
+	size_t len;
+	FILE *f;
+	struct vmv_jw w;
+};
+
+static void jw_mem_open(struct jw_mem *m, bool pretty)
+{
+	memset(m, 0, sizeof(*m));
+	m->f = open_memstream(&m->text, &m->len);
+	m->w.f = m->f;
+	m->w.pretty = pretty;
+	m->w.first = true;
+}
+
+static char *jw_text(struct jw_mem *m)
+{
+	vmv_jw_flush(&m->w);
+	fclose(m->f);
+	return m->text;
+}
+
+/* json-c's flags for -j (pretty false) or -p. */
+static int jc_flags(bool pretty)
+{
+	bool was = vmv_opts.pretty;
+	int fl;
+
+	vmv_opts.pretty = pretty;
+	fl = vmv_json_flags();
+	vmv_opts.pretty = was;
+	return fl;
+}
+
+/* The writer's text is json-c's for o (which is freed); both freed. */
+static void expect_jc(char *got, struct json_object *o, bool pretty,
+		      const char *what)
+{
+	const char *want = json_object_to_json_string_ext(o, jc_flags(pretty));
+
+	if (strcmp(got, want))
+		UNIT_FAIL("%s (%s):\n#     got  \"%s\"\n#     want \"%s\"", what,
+			  pretty ? "pretty" : "plain", got, want);
+	free(got);
+	json_object_put(o);
+}
+
+/* Where two long texts first differ, reported; true when they do not. */
+static bool same_text(const char *got, const char *want, const char *what)
+{
+	size_t i = 0;
+
+	if (!got || !want) {
+		UNIT_FAIL("%s: no text", what);
+		return false;
+	}
+	while (got[i] && got[i] == want[i])
+		i++;
+	if (got[i] == want[i])
+		return true;
+	UNIT_FAIL("%s: differs at byte %zu of %zu (want %zu):\n#     got  \"%.60s\"\n#     want \"%.60s\"",
+		  what, i, strlen(got), strlen(want),
+		  got + (i > 20 ? i - 20 : 0), want + (i > 20 ? i - 20 : 0));
+	return false;
+}
+
+/*
+ * Strings (every byte value, as a value and as a key), integers at their
+ * limits, "0x" strings, null, lists of words, and objects and arrays
+ * nested and empty, pretty and not: the writer prints what json-c does.
+ */
+UNIT_TEST(json_writer_is_json_c)
+{
+	static const char * const lists[] = {
+		"-", "", "a", "present,rw", ",a,,b,", "a\"b,c\\d",
+		"x,\x01y\x7f",
+	};
+	static const uint64_t u[] = { 0, 1, 9, 10, 4096, 1ULL << 53,
+				      UINT64_MAX };
+	static const int64_t i64[] = { INT64_MIN, -1024, -1, 0, 1, 1023,
+				       INT64_MAX };
+	char s[4], all[256], *big;
+	struct json_object *o, *a, *b;
+	struct jw_mem m;
+	int pretty, c;
+	size_t i;
+
+	for (i = 1; i < 256; i++)
+		all[i - 1] = i;
+	all[255] = '\0';
+	big = malloc(20001);
+	for (i = 0; i < 20000; i++)
+		big[i] = "a\"\\\x01/\xc3\xa9z"[i % 8];
+	big[20000] = '\0';
+	for (pretty = 0; pretty < 2; pretty++) {
+		for (c = 1; c < 256; c++) {
+			snprintf(s, sizeof(s), "a%cb", c);
+			jw_mem_open(&m, pretty);
+			vmv_jw_str(&m.w, NULL, s);
+			expect_jc(jw_text(&m), json_object_new_string(s),
+				  pretty, "a byte");
+			jw_mem_open(&m, pretty);
+			vmv_jw_open(&m.w, NULL, '{');
+			vmv_jw_str(&m.w, s, s + 1);
+			vmv_jw_close(&m.w, '}');
+			o = json_object_new_object();
+			vmv_json_add_str(o, s, s + 1);
+			expect_jc(jw_text(&m), o, pretty, "a byte in a key");
+		}
+		jw_mem_open(&m, pretty);
+		vmv_jw_open(&m.w, NULL, '[');
+		vmv_jw_str(&m.w, NULL, all);
+		vmv_jw_str(&m.w, NULL, "");
+		vmv_jw_str(&m.w, NULL, NULL);
+		vmv_jw_null(&m.w, NULL);
+		vmv_jw_str(&m.w, NULL, big);	/* more than the buffer */
+		vmv_jw_close(&m.w, ']');
+		o = json_object_new_array();
+		json_object_array_add(o, json_object_new_string(all));
+		json_object_array_add(o, json_object_new_string(""));
+		json_object_array_add(o, NULL);
+		json_object_array_add(o, NULL);
+		json_object_array_add(o, json_object_new_string(big));
+		expect_jc(jw_text(&m), o, pretty, "every byte");
+
+		jw_mem_open(&m, pretty);
+		vmv_jw_open(&m.w, NULL, '{');
+		o = json_object_new_object();
+		for (i = 0; i < ARRAY_SIZE(u); i++) {
+			snprintf(s, sizeof(s), "u%zu", i);
+			vmv_jw_u64(&m.w, s, u[i]);
+			vmv_json_add_u64(o, s, u[i]);
+			snprintf(s, sizeof(s), "x%zu", i);
+			vmv_jw_hex(&m.w, s, u[i]);
+			vmv_json_add_hex(o, s, u[i]);
+			snprintf(s, sizeof(s), "i%zu", i);
+			vmv_jw_i64(&m.w, s, i64[i]);
+			vmv_json_add_i64(o, s, i64[i]);
+		}
+		for (i = 0; i < ARRAY_SIZE(lists); i++) {
+			snprintf(s, sizeof(s), "l%zu", i);
+			vmv_jw_words(&m.w, s, lists[i]);
+			vmv_json_add(o, s, vmv_json_list(lists[i]));
+		}
+		vmv_jw_words(&m.w, "lnull", NULL);
+		vmv_json_add(o, "lnull", vmv_json_list(NULL));
+		vmv_jw_close(&m.w, '}');
+		expect_jc(jw_text(&m), o, pretty, "numbers and lists");
+
+		/* {"a":[],"b":{},"c":[1,[2,{}],{"d":null,"e":[[]]}]} */
+		jw_mem_open(&m, pretty);
+		vmv_jw_open(&m.w, NULL, '{');
+		vmv_jw_open(&m.w, "a", '[');
+		vmv_jw_close(&m.w, ']');
+		vmv_jw_open(&m.w, "b", '{');
+		vmv_jw_close(&m.w, '}');
+		vmv_jw_open(&m.w, "c", '[');
+		vmv_jw_u64(&m.w, NULL, 1);
+		vmv_jw_open(&m.w, NULL, '[');
+		vmv_jw_u64(&m.w, NULL, 2);
+		vmv_jw_open(&m.w, NULL, '{');
+		vmv_jw_close(&m.w, '}');
+		vmv_jw_close(&m.w, ']');
+		vmv_jw_open(&m.w, NULL, '{');
+		vmv_jw_null(&m.w, "d");
+		vmv_jw_open(&m.w, "e", '[');
+		vmv_jw_open(&m.w, NULL, '[');
+		vmv_jw_close(&m.w, ']');
+		vmv_jw_close(&m.w, ']');
+		vmv_jw_close(&m.w, '}');
+		vmv_jw_close(&m.w, ']');
+		vmv_jw_close(&m.w, '}');
+		o = json_object_new_object();
+		vmv_json_add(o, "a", json_object_new_array());
+		vmv_json_add(o, "b", json_object_new_object());
+		a = json_object_new_array();
+		json_object_array_add(a, json_object_new_uint64(1));
+		b = json_object_new_array();
+		json_object_array_add(b, json_object_new_uint64(2));
+		json_object_array_add(b, json_object_new_object());
+		json_object_array_add(a, b);
+		b = json_object_new_object();
+		vmv_json_add(b, "d", NULL);
+		vmv_json_add(b, "e", json_object_new_array());
+		json_object_array_add(json_object_object_get(b, "e"),
+				      json_object_new_array());
+		json_object_array_add(a, b);
+		vmv_json_add(o, "c", a);
+		expect_jc(jw_text(&m), o, pretty, "nesting");
+
+		/* many members: the buffer fills and is flushed */
+		jw_mem_open(&m, pretty);
+		vmv_jw_open(&m.w, NULL, '[');
+		o = json_object_new_array();
+		for (i = 0; i < 5000; i++) {
+			vmv_jw_hex(&m.w, NULL, i * 0x1000);
+			json_object_array_add(o, vmv_json_hex(i * 0x1000));
+		}
+		vmv_jw_close(&m.w, ']');
+		expect_jc(jw_text(&m), o, pretty, "5000 members");
+		/* empty strings, at every place of the buffer's end */
+		jw_mem_open(&m, pretty);
+		vmv_jw_open(&m.w, NULL, '[');
+		o = json_object_new_array();
+		for (i = 0; i < 10000; i++) {
+			vmv_jw_str(&m.w, NULL, i % 3 ? "" : "x");
+			json_object_array_add(o, json_object_new_string(
+						      i % 3 ? "" : "x"));
+		}
+		vmv_jw_close(&m.w, ']');
+		expect_jc(jw_text(&m), o, pretty, "empty strings");
+	}
+	free(big);
+}
+
+/*
+ * A fake tree's PID/ptes of n entries of every kind, level and flag
+ * (x86's words), in address order: anonymous, file, zero and KSM
+ * pages, every flag and page flag at once, a page without flags, huge
+ * leaves at the pmd and pud, folios of orders 1 to 31, protnone, swap
+ * (types 0 and 31), migration (also at the pmd), device-private and
+ * -exclusive, hwpoison, markers.
+ */
+static char *big_ptes(size_t n)
+{
+	static const char * const tmpl[] = {
+		"pte 0x8000000012345867 present pfn=0x12345 flags=present,rw,user,accessed,dirty,nx page=anon,lru,swapbacked order=0 mapcount=1",
+		"pte 0x0000000012346025 present pfn=0x12346 flags=present,user,accessed,global page=file,lru,active,referenced order=2 mapcount=7",
+		"pte 0x8000000003c00225 present pfn=0x3c00 flags=present,user,accessed,nx,special page=zero order=0 mapcount=0",
+		"pte 0x8000000012347867 present pfn=0x12347 flags=present,rw,user,accessed,dirty,nx,softdirty page=ksm,anon,lru order=0 mapcount=1023",
+		"pte 0xffffffffffffffff present pfn=0xfffffffffffff flags=present,rw,user,pwt,pcd,accessed,dirty,pse,pat,global,nx,softdirty,special,uffd-wp,devmap,protnone,exclusive page=anon,file,ksm,zero,lru,active,referenced,unevictable,mlocked,swapcache,swapbacked,dirty,writeback,large order=31 mapcount=1023",
+		"pte 0x0000000002345025 present pfn=0x2345 flags=present,user,accessed page=- order=0 mapcount=1",
+		"pte 0x8000000012348867 present pfn=0x12348 flags=present,rw,user,accessed,dirty,nx page=anon,lru,swapbacked,large order=1 mapcount=2",
+		"pte 0x0000000000000001 present pfn=0x0 flags=present",
+		"pmd 0x80000000234008e7 present pfn=0x23400 flags=present,rw,user,accessed,dirty,pse,nx page=anon,swapbacked,large order=9 mapcount=1",
+		"pud 0x80000000400008e7 present pfn=0x40000 flags=present,rw,user,accessed,dirty,pse,nx page=anon,large order=18 mapcount=1",
+		"pte 0x8000000012345024 protnone pfn=0x12345 flags=user,accessed,nx,protnone page=file,lru,active,referenced order=2 mapcount=7",
+		"pte 0x7ffffffffffff900 swap pfn=- swap=0:0x3 flags=exclusive",
+		"pte 0xfffffe0000000200 swap pfn=- swap=31:0xffffffffff flags=softdirty,exclusive,uffd-wp",
+		"pte 0xeffffffcfb975d40 migration pfn=0x12345 swap=29:0x30000012345 flags=-",
+		"pmd 0xeffffffcfb975d40 migration pfn=0x12345 swap=29:0x30000012345 flags=exclusive",
+		"pte 0xd80000000007fc40 device-private pfn=0x777 swap=27:0x777 flags=uffd-wp",
+		"pte 0xe00000000007fc40 device-exclusive pfn=0x778 swap=28:0x778 flags=-",
+		"pte 0xf000000000b77b40 hwpoison pfn=0x4242 swap=30:0x4242 flags=-",
+		"pte 0xf800000000000000 marker pfn=- swap=31:0x1 flags=-",
+	};
+	char *text = malloc(n * 400 + 64), *p = text;
+	size_t i;
+
+	p += sprintf(p, "# vmview ptes: pid 1234\n");
+	for (i = 0; i < n; i++)
+		p += sprintf(p, "0x%016" PRIx64 " %s\n",
+			     (uint64_t)i << 12, tmpl[i % ARRAY_SIZE(tmpl)]);
+	return text;
+}
+
+/*
+ * ptes' document as json-c printed it whole before it was streamed:
+ * {"pid", "ptes": [vmv_pte_json() of each record of ptes.bin]}, with
+ * ptes' filters (kind: NULL for any) and --symbolize's "symbol".
+ */
+static char *ptes_json_c(bool pretty, const char *kind, uint64_t start,
+			 uint64_t end, bool symbolize)
+{
+	struct json_object *top = json_object_new_object();
+	struct json_object *a = json_object_new_array(), *e;
+	struct vmv_vmas vmas = { 0 };
+	const struct vmview_pte *rec;
+	char path[512], *bin, *text, sym[256];
+	struct vmv_pte p;
+	size_t len, i;
+
+	snprintf(path, sizeof(path), "%s/" PTES ".bin", root);
+	if (vmv_read_path(path, &bin, &len))
+		return strdup("");
+	if (symbolize) {
+		text = get("sys/kernel/debug/vmview/1234/vmas");
+		EXPECT_EQ(vmv_parse_vmas(text, &vmas), 0);
+		free(text);
+	}
+	vmv_opts.root = root;
+	vmv_json_add_i64(top, "pid", 1234);
+	for (i = 0; i + sizeof(*rec) <= len; i += sizeof(*rec)) {
+		rec = (const void *)(bin + i);
+		EXPECT_EQ(vmv_pte_from_rec(rec, &p), 0);
+		if (p.vaddr >= end)
+			break;
+		if (p.vaddr + vmv_pte_size(&p) <= start ||
+		    (kind && strcmp(kind, p.kind)))
+			continue;
+		e = vmv_pte_json(&p);
+		if (symbolize) {
+			vmv_symbolize_pte(1234, &vmas, p.vaddr, sym,
+					  sizeof(sym));
+			vmv_json_add_str(e, "symbol", *sym ? sym : NULL);
+		}
+		json_object_array_add(a, e);
+	}
+	vmv_opts.root = "";
+	vmv_json_add(top, "ptes", a);
+	if (asprintf(&text, "%s\n", json_object_to_json_string_ext(
+			top, jc_flags(pretty))) < 0)
+		text = NULL;
+	json_object_put(top);
+	vmv_vmas_free(&vmas);
+	vmv_symbolize_cleanup();
+	free(bin);
+	return text;
+}
+
+/* The CLI's -j or -p ptes (with args after "ptes") is ptes_json_c(). */
+static void expect_ptes_json(bool pretty, const char *kind, uint64_t start,
+			     uint64_t end, bool symbolize, const char *what)
+{
+	const char *argv[12];
+	char range[64], *want;
+	struct run r;
+	int n = 0;
+
+	argv[n++] = pretty ? "-p" : "-j";
+	if (symbolize)
+		argv[n++] = "--symbolize";
+	argv[n++] = "ptes";
+	argv[n++] = "1234";
+	if (kind) {
+		argv[n++] = "--kind";
+		argv[n++] = kind;
+	}
+	if (start || end != UINT64_MAX) {
+		snprintf(range, sizeof(range), "%" PRIx64 "-%" PRIx64, start,
+			 end);
+		argv[n++] = "--range";
+		argv[n++] = range;
+	}
+	argv[n] = NULL;
+	r = run_ex(NULL, NULL, 0, 0, argv);
+	EXPECT_EQ(r.status, 0);
+	want = ptes_json_c(pretty, kind, start, end, symbolize);
+	same_text(r.out, want, what);
+	free(want);
+	run_free(&r);
+}
+
+/*
+ * Each entry of the big tree (x86) and of arm64 lines, written by the
+ * writer as a document and as a member, is json-c's vmv_pte_json().
+ */
+UNIT_TEST(pte_json_streamed_is_json_c)
+{
+	static const char * const arm64[] = {
+		"0x0000aaaab0400000 pte 0x0020000041234fc3 present pfn=0x41234 flags=valid,user,rdonly,ng,af,sh,pxn mt=normal page=file,lru,referenced order=0 mapcount=2",
+		"0x0000ffff9a600000 pmd 0x0068000042400f41 present pfn=0x42400 flags=valid,dbm,user,ng,af,dirty,block,sh,pxn,uxn,cont mt=normal-tagged page=anon,large order=9 mapcount=1",
+		"0x0000ffff9b000000 pte 0x0068000010000703 present pfn=0x10000 flags=valid,dbm,ng,af,pxn,uxn mt=device-ngnrne",
+		"0x0000ffff9b001000 pte 0x0068000010000703 present pfn=0x10000 flags=valid mt=17",
+		"0x0000ffff9a403000 pte 0x0030000012345744 migration pfn=0x12345 swap=29:0x30000012345 flags=exclusive",
+	};
+	char *text = big_ptes(19), *line, *eol, why[256];
+	struct json_object *o;
+	struct vmv_pte p;
+	struct jw_mem m;
+	int pretty, n = 0;
+	size_t i;
+
+	for (line = strchr(text, '\n') + 1; *line; line = eol + 1, n++) {
+		eol = strchr(line, '\n');
+		*eol = '\0';
+		EXPECT_EQ(vmv_parse_pte_line(line, &p), 0);
+		for (pretty = 0; pretty < 2; pretty++) {
+			jw_mem_open(&m, pretty);
+			vmv_jw_open(&m.w, NULL, '{');
+			vmv_pte_jw(&m.w, &p);
+			vmv_jw_close(&m.w, '}');
+			expect_jc(jw_text(&m), vmv_pte_json(&p), pretty, line);
+			/* as translate's "leaf", with ptes' "symbol" */
+			jw_mem_open(&m, pretty);
+			vmv_jw_open(&m.w, NULL, '{');
+			vmv_jw_open(&m.w, "leaf", '{');
+			vmv_pte_jw(&m.w, &p);
+			vmv_jw_str(&m.w, "symbol", n % 2 ? NULL : ".text \"x\"");
+			vmv_jw_close(&m.w, '}');
+			vmv_jw_close(&m.w, '}');
+			o = json_object_new_object();
+			vmv_json_add(o, "leaf", vmv_pte_json(&p));
+			vmv_json_add_str(json_object_object_get(o, "leaf"),
+					 "symbol", n % 2 ? NULL : ".text \"x\"");
+			expect_jc(jw_text(&m), o, pretty, line);
+		}
+	}
+	free(text);
+	EXPECT_EQ(n, 19);
+	EXPECT_EQ(set_paging(ARM64_4K, why, sizeof(why)), 0);
+	for (i = 0; i < ARRAY_SIZE(arm64); i++) {
+		EXPECT_EQ(vmv_parse_pte_line(arm64[i], &p), 0);
+		for (pretty = 0; pretty < 2; pretty++) {
+			jw_mem_open(&m, pretty);
+			vmv_jw_open(&m.w, NULL, '{');
+			vmv_pte_jw(&m.w, &p);
+			vmv_jw_close(&m.w, '}');
+			expect_jc(jw_text(&m), vmv_pte_json(&p), pretty,
+				  arm64[i]);
+		}
+	}
+}
+
+/*
+ * The whole document, streamed by the CLI, is json-c's: on the fixture,
+ * on a tree of 2^14 + 3 entries of every kind (eight reads of ptes.bin),
+ * with and without --kind and --range, and on arm64's tree.
+ */
+UNIT_TEST(ptes_json_streamed_is_json_c)
+{
+	static const char * const kinds[] = {
+		"present", "protnone", "swap", "migration", "device-private",
+		"device-exclusive", "hwpoison", "marker",
+	};
+	char *text;
+	int pretty;
+	size_t i;
+
+	new_tree();
+	for (pretty = 0; pretty < 2; pretty++) {
+		expect_ptes_json(pretty, NULL, 0, UINT64_MAX, false, "fixture");
+		expect_ptes_json(pretty, "swap", 0, UINT64_MAX, false,
+				 "fixture, --kind swap");
+		expect_ptes_json(pretty, "marker", 0, UINT64_MAX, false,
+				 "fixture, no entry");
+	}
+	text = big_ptes((1 << 14) + 3);
+	put_ptes(text);
+	free(text);
+	for (pretty = 0; pretty < 2; pretty++) {
+		expect_ptes_json(pretty, NULL, 0, UINT64_MAX, false, "big tree");
+		expect_ptes_json(pretty, NULL, 0x5000, 0x123456, false,
+				 "big tree, --range");
+	}
+	for (i = 0; i < ARRAY_SIZE(kinds); i++)
+		expect_ptes_json(i % 2, kinds[i], 0, UINT64_MAX, false, kinds[i]);
+	drop_tree();
+	arm64_tree();
+	for (pretty = 0; pretty < 2; pretty++)
+		expect_ptes_json(pretty, NULL, 0, UINT64_MAX, false, "arm64");
+}
+
+/*
+ * A symbol whose name needs escaping (quote, backslash, slash, control
+ * bytes, DEL, UTF-8 and bytes that are not), in an ELF file whose path
+ * has a quote and a backslash: the symbol the CLI streams is json-c's.
+ */
+UNIT_TEST(ptes_json_symbol_escaped_as_json_c)
+{
+	static const char plain[] = "vmvjsonescape_0123456789ab";
+	/* as long as plain, no NUL, not starting with '$' */
+	static const char odd[] = "\"\\/\x01\x1f\x7f\xc3\xa9\t\n\b\f\r\xff\x80 q\"\\/e_nd!!";
+	char src[300], elf[300], cmd[1024], line[512], name[64], text[1024];
+	uint64_t addr, off, fn = 0, text_addr = 0, text_off = 0, page;
+	char *bin, *p;
+	size_t len, n = 0;
+	FILE *f;
+	int pretty;
+
+	_Static_assert(sizeof(odd) == sizeof(plain), "same length");
+	new_tree();
+	snprintf(src, sizeof(src), "%s/odd.c", root);
+	snprintf(elf, sizeof(elf), "%s/usr/bin/o\"dd\\x", root);
+	put("odd.c", "int vmvjsonescape_0123456789ab(int x) { return x + 1; }\n"
+		     "int main(int argc, char **argv)\n"
+		     "{\n\t(void)argv;\n\treturn vmvjsonescape_0123456789ab(argc);\n}\n");
+	sh("mkdir -p '%s/usr/bin' && cc -O0 -o '%s' '%s'", root, elf, src);
+	snprintf(cmd, sizeof(cmd), "nm '%s'; readelf -SW '%s'", elf, elf);
+	f = popen(cmd, "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		char *q = strchr(line, ']');
+
+		if (sscanf(line, "%" SCNx64 " T %63s", &addr, name) == 2 &&
+		    !strcmp(name, plain))
+			fn = addr;
+		if (q && sscanf(q + 1, " %63s %*s %" SCNx64 " %" SCNx64, name,
+				&addr, &off) == 3 && !strcmp(name, ".text")) {
+			text_addr = addr;
+			text_off = off;
+		}
+	}
+	if (f)
+		pclose(f);
+	if (!fn || !text_addr) {
+		UNIT_FAIL("could not build and inspect %s", elf);
+		return;
+	}
+	/* the symbol's name, made odd in every string table */
+	EXPECT_EQ(vmv_read_path(elf, &bin, &len), 0);
+	for (p = bin; (p = memmem(p, bin + len - p, plain, sizeof(plain) - 1));
+	     p += sizeof(plain) - 1, n++)
+		memcpy(p, odd, sizeof(odd) - 1);
+	EXPECT(n > 0);
+	f = fopen(elf, "w");
+	EXPECT(f && fwrite(bin, 1, len, f) == len);
+	if (f)
+		fclose(f);
+	free(bin);
+
+	off = text_off + (fn - text_addr);
+	page = off & ~0xfffULL;
+	snprintf(text, sizeof(text),
+		 "00400000-00401000 r-xp %08" PRIx64 " 00:1f 100 rss=1 swap=0 thp=0 flags=read,exec /usr/bin/o\"dd\\x\n",
+		 page);
+	put("sys/kernel/debug/vmview/1234/vmas", text);
+	snprintf(text, sizeof(text),
+		 "0x%016" PRIx64 " pte 0x0000000012346025 present pfn=0x12346 flags=present,user,accessed page=file order=0 mapcount=1\n"
+		 /* in no VMA: "symbol": null */
+		 "0x0000000000500000 pte 0x0000000012347025 present pfn=0x12347 flags=present,user,accessed page=anon order=0 mapcount=1\n",
+		 0x400000 + (off - page));
+	put_ptes(text);
+	for (pretty = 0; pretty < 2; pretty++) {
+		struct run r = pretty ? RUN("-p", "--symbolize", "ptes", "1234") :
+					RUN("-j", "--symbolize", "ptes", "1234");
+
+		EXPECT_EQ(r.status, 0);
+		EXPECT_HAS(r.out, "\\\"\\\\/\\u0001\\u001f\x7f\xc3\xa9\\t\\n\\b\\f\\r\xff\x80 q\\\"\\\\/e_nd!!");
+		EXPECT_HAS(r.out, pretty ? "\"symbol\": null" : "\"symbol\":null");
+		run_free(&r);
+		expect_ptes_json(pretty, NULL, 0, UINT64_MAX, true,
+				 "an odd symbol");
+	}
+}
+
+/* The ptes row as snprintf() made it before: the reference. */
+static void old_row(char *buf, size_t len, const struct vmv_pte *pte)
+{
+	static const enum vmview_pflag kinds[] = {
+		VMVIEW_P_ZERO, VMVIEW_P_KSM, VMVIEW_P_ANON, VMVIEW_P_FILE
+	};
+	char letters[11], pfn[24], page[24] = "", maps[12] = "";
+	char addr[24], entry[24];
+	const char *kind = "other";
+	size_t i;
+
+	vmv_flag_letters(letters, pte);
+	if (pte->pfn != VMVIEW_NO_PFN)
+		snprintf(pfn, sizeof(pfn), "%" PRIx64, pte->pfn);
+	else if (pte->has_swap)
+		snprintf(pfn, sizeof(pfn), "%u:%" PRIx64, pte->swap_type,
+			 pte->swap_offset);
+	else
+		snprintf(pfn, sizeof(pfn), "-");
+	if (pte->has_page) {
+		for (i = ARRAY_SIZE(kinds); i-- > 0;)
+			if (vmv_has_word(pte->page,
+					 vmv_page_flag_names[kinds[i]]))
+				kind = vmv_page_flag_names[kinds[i]];
+		if (pte->order > 0)
+			snprintf(page, sizeof(page), "%s:%d", kind, pte->order);
+		else
+			snprintf(page, sizeof(page), "%s", kind);
+		if (pte->mapcount >= 0)
+			snprintf(maps, sizeof(maps), "%d", pte->mapcount);
+	}
+	snprintf(addr, sizeof(addr), "%012" PRIx64, pte->vaddr);
+	snprintf(entry, sizeof(entry), "%016" PRIx64, pte->entry);
+	snprintf(buf, len, "%-12s  %-3s %-16s %-8s %-11s %-10s %-7s %4s%s%s",
+		 addr, pte->level, entry, pte->kind, pfn, letters, page, maps,
+		 *pte->mt ? " " : "", pte->mt);
+	len = strlen(buf);
+	while (len && buf[len - 1] == ' ')
+		buf[--len] = '\0';
+}
+
+/* A flag as vmv_pte_flag() read it from the words before the bits. */
+static bool old_flag(const struct vmv_pte *pte, const char *x86_word)
+{
+	static const struct {
+		const char *x86, *arm64;
+	} same[] = {
+		{ "present", "valid" }, { "accessed", "af" },
+		{ "pse", "block" }, { "nx", "uxn" },
+		{ "softdirty", NULL }, { "pwt", NULL }, { "pcd", NULL },
+		{ "pat", NULL },
+	};
+	const char *f = pte->flags;
+	size_t i;
+
+	if (pte->arch != VMVIEW_ARCH_ARM64)
+		return vmv_has_word(f, x86_word);
+	if (!strcmp(x86_word, "rw"))
+		return vmv_has_word(f, "dbm") ||
+		       (vmv_has_word(f, "valid") && !vmv_has_word(f, "rdonly"));
+	if (!strcmp(x86_word, "global"))
+		return vmv_has_word(f, "valid") && !vmv_has_word(f, "ng");
+	for (i = 0; i < ARRAY_SIZE(same); i++)
+		if (!strcmp(x86_word, same[i].x86))
+			return same[i].arm64 && vmv_has_word(f, same[i].arm64);
+	return vmv_has_word(f, x86_word);
+}
+
+/* Rows, letters and flag questions of every record of a tree: as before. */
+static void expect_old_rows(const char *what)
+{
+	const struct vmview_pte *rec;
+	char path[512], *bin, a[512], b[512];
+	struct vmv_pte p, t;
+	size_t len, i, w;
+
+	snprintf(path, sizeof(path), "%s/" PTES ".bin", root);
+	EXPECT_EQ(vmv_read_path(path, &bin, &len), 0);
+	for (i = 0; i + sizeof(*rec) <= len; i += sizeof(*rec)) {
+		rec = (const void *)(bin + i);
+		EXPECT_EQ(vmv_pte_from_rec(rec, &p), 0);
+		EXPECT_EQ(vmv_fmt_pte_row(a, sizeof(a), &p), strlen(a));
+		old_row(b, sizeof(b), &p);
+		if (strcmp(a, b)) {
+			UNIT_FAIL("%s: row %zu:\n#     got  \"%s\"\n#     want \"%s\"",
+				  what, i / sizeof(*rec), a, b);
+			break;
+		}
+		for (w = 0; w < VMVIEW_NR_FLAGS; w++) {
+			EXPECT_EQ(vmv_pte_flag(&p, vmv_flag_names[w]),
+				  old_flag(&p, vmv_flag_names[w]));
+			EXPECT_EQ(vmv_pte_flag(&p, vmv_arm64_flag_names[w]),
+				  old_flag(&p, vmv_arm64_flag_names[w]));
+		}
+		/* a record and its words, read back as a line, agree */
+		snprintf(a, sizeof(a), "0x%016" PRIx64 " %s 0x%016" PRIx64 " %s pfn=- flags=%s%s%s%s%s",
+			 p.vaddr, p.level, p.entry, p.kind, p.flags,
+			 *p.mt ? " mt=" : "", p.mt,
+			 p.has_page ? " page=" : "", p.has_page ? p.page : "");
+		EXPECT_EQ(vmv_parse_pte_line(a, &t), 0);
+		EXPECT_EQ(t.kind_nr, p.kind_nr);
+		EXPECT_EQ(t.level_nr, p.level_nr);
+		EXPECT_EQ(t.flag_bits, p.flag_bits);
+		EXPECT_EQ(t.page_bits, p.page_bits);
+	}
+	free(bin);
+}
+
+/*
+ * The text of ptes, made without printf now, is what it was: each row of
+ * the big tree (x86) and of arm64's is old_row()'s, vmv_pte_flag() says
+ * what it said from the words, and the CLI prints the header and old
+ * rows (2 MiB of them, through its 64 KiB buffer).
+ */
+UNIT_TEST(ptes_rows_as_before)
+{
+	char *text, *want, *p, row[512];
+	const struct vmview_pte *rec;
+	struct vmv_pte pte;
+	size_t len, i;
+	struct run r;
+
+	/* vmv_pte_from_rec() copies these words with strcpy() */
+	for (i = 0; i < VMVIEW_NR_KINDS; i++)
+		EXPECT(strlen(vmv_kind_names[i]) < sizeof(pte.kind));
+	for (i = 0; i < VMVIEW_NR_LEVELS; i++)
+		EXPECT(strlen(vmv_level_names[i]) < sizeof(pte.level));
+	for (i = 0; i < VMVIEW_NR_MTS; i++)
+		EXPECT(strlen(vmv_mt_names[i]) < sizeof(pte.mt));
+
+	new_tree();
+	text = big_ptes((1 << 14) + 3);
+	put_ptes(text);
+	free(text);
+	expect_old_rows("x86");
+	snprintf(row, sizeof(row), "%s/" PTES ".bin", root);
+	EXPECT_EQ(vmv_read_path(row, &text, &len), 0);
+	want = malloc(len / sizeof(*rec) * 128 + 256);
+	p = want;
+	vmv_pte_header(row, sizeof(row));
+	p += sprintf(p, "%s\n", row);
+	for (i = 0; i + sizeof(*rec) <= len; i += sizeof(*rec)) {
+		rec = (const void *)(text + i);
+		vmv_pte_from_rec(rec, &pte);
+		old_row(row, sizeof(row), &pte);
+		p += sprintf(p, "%s\n", row);
+	}
+	free(text);
+	r = RUN("ptes", "1234");
+	EXPECT_EQ(r.status, 0);
+	same_text(r.out, want, "ptes text");
+	run_free(&r);
+	free(want);
+	drop_tree();
+	arm64_tree();
+	expect_old_rows("arm64");
+}
+
 /* After each test: no fake tree, and x86-64's paging again. */
 static void after_test(void)
 {
