@@ -166,26 +166,30 @@ for k in "${kernels[@]}"; do
 		# -m32), told the architecture and where the headers are.
 		hdrs=$(scripts/guests.sh hdrs "${guest_of[$k]}" 2>>"$log")
 		dkargs=(-a i686 --kernelsourcedir "$hdrs")
-	elif [ ! -e "/lib/modules/$k/build" ] && [ "$garch" = arm64 ]; then
-		# arm64 headers, extracted: the same, cross-compiled (6.12's
-		# headers name aarch64-linux-gnu- themselves, 6.1's take it
-		# from the environment).
-		hdrs=$(scripts/guests.sh hdrs "${guest_of[$k]}" 2>>"$log")
-		dkargs=(-a aarch64 --kernelsourcedir "$hdrs")
-		cross=aarch64-linux-gnu-
 	elif [ ! -e "/lib/modules/$k/build" ]; then
 		hdrs=$(scripts/guests.sh hdrs "${guest_of[$k]}" 2>>"$log")
 		root=${hdrs%/usr/src/linux-headers-"$k"}
-		if [ "$root" = "$hdrs" ] || [ ! -x "$root/usr/sbin/dkms" ]; then
+		[ -x "$root/usr/sbin/dkms" ] || root=''
+		if [ "$garch" = arm64 ]; then
+			# arm64 headers, extracted: the same, cross-compiled
+			# (6.12's headers name aarch64-linux-gnu- themselves,
+			# 6.1's take it from the environment); 7.x's by the
+			# DKMS of the build root that has their gcc-14.
+			dkargs=(-a aarch64 --kernelsourcedir "${hdrs#"$root"}")
+			cross=aarch64-linux-gnu-
+		elif [ -z "$root" ]; then
 			tap 1 "dkms build $k: its headers are neither installed here nor in a build root with dkms (see $log)"
 			continue
 		fi
+	fi
+	if [ -n "$root" ]; then
 		dkroot_of[$k]=$root
 		dkv=$(dk "$root" --version 2>/dev/null | head -n 1)
 		mkdir -p "$root/lib/modules/$k"
 		ln -sfn "/usr/src/linux-headers-$k" "$root/lib/modules/$k/build"
 		if ! { rm -rf "$root$src" && cp -a "$src" "$root/usr/src/" &&
-		       dk "$root" add "vmview/$ver" >>"$log" 2>&1; }; then
+		       { dk "$root" status "vmview/$ver" 2>/dev/null | grep -q . ||
+			 dk "$root" add "vmview/$ver"; } >>"$log" 2>&1; }; then
 			tap 1 "dkms add in $root for $k (see $log)"
 			continue
 		fi
