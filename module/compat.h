@@ -89,18 +89,20 @@ static __always_inline unsigned long vmv_folio_flags_word(struct vmv_folio *foli
  * has it (5.10, 6.1: it adds a compound page's entire mapcount itself),
  * folio_precise_page_mapcount() in fs/proc on kernels with typed pages
  * (6.12+), which needs per-page mapcounts (CONFIG_PAGE_MAPCOUNT).
+ * @large: folio_test_large(@folio), from the caller's read of its flags.
  */
 #if defined(VMV_HAVE_MAPCOUNT_IS_TYPE) && defined(CONFIG_NO_PAGE_MAPCOUNT)
 #error "vmview: CONFIG_NO_PAGE_MAPCOUNT: no per-page mapcount for PID/ptes"
 #endif
-static inline int vmv_page_mapcount(struct vmv_folio *folio, struct page *page)
+static __always_inline int vmv_page_mapcount(struct vmv_folio *folio,
+					     struct page *page, bool large)
 {
 #ifdef VMV_HAVE_MAPCOUNT_IS_TYPE
 	int mapcount = atomic_read(&page->_mapcount) + 1;
 
 	if (page_mapcount_is_type(mapcount))
 		mapcount = 0;
-	if (folio_test_large(folio))
+	if (large)
 		mapcount += atomic_read(&folio->_entire_mapcount) + 1;
 	return mapcount;
 #else

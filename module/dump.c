@@ -110,20 +110,46 @@ static int vmv_ptes_leaf(struct vmv_walk *w, unsigned long addr,
 }
 
 /*
- * Any other PTE: decoded, its page read by the walker.  Out of line, so
- * that the inline path does not set up (zero) its struct vmv_decoded.
+ * The entries of one PTE table, as the inline path sees them: where the
+ * next record or line goes, and what it reads of the layout and of the
+ * VMA, taken once (vmv_ptes_entries()).  A local of that function, which
+ * the compiler keeps in registers: a store into the buffer may alias any
+ * memory, and fields read through the dump, the walk or vmv_layout would
+ * be loaded again after each.  What only the general path needs is in
+ * @cold, in memory, so that it takes no register in the loop.  d->count
+ * is behind while the loop runs, and brought up to date around
+ * vmv_ptes_pte_slow() and at the end.  All of it under the PTE table's
+ * lock, as ->pte_table runs (walk.h).
  */
-static noinline int vmv_ptes_pte_slow(struct vmv_walk *w, pte_t *ptep,
-				      unsigned long addr, u64 e,
-				      struct vmv_page_info *pi)
+struct vmv_ptes_cold {
+	struct vmv_walk *w;
+	struct vmv_dump *d;
+};
+
+struct vmv_ptes_run {
+	const struct vmv_ptes_cold *cold;
+	char *pos;
+	struct vmv_pte_fast f;
+};
+
+/*
+ * Any other PTE, at @pos: decoded, its page read by the walker.  Out of
+ * line, so that the inline path does not set up (zero) its struct
+ * vmv_decoded.  Returns where the next one goes.
+ */
+static noinline char *vmv_ptes_pte_slow(const struct vmv_ptes_cold *c,
+					char *pos, pte_t *ptep,
+					unsigned long addr, u64 e)
 {
-	struct vmv_ptes_walk *pw = w->private;
+	struct vmv_dump *d = c->d;
+	struct vmv_page_info pi;
 	struct vmv_decoded dec;
 
+	d->count = pos - d->buf;
 	vmv_decode(&vmv_layout, e, VMVIEW_LEVEL_PTE, &dec);
-	vmv_walk_pte_info(w, ptep, e, &dec, pi);
-	vmv_dump_put(pw->d, addr, VMVIEW_LEVEL_PTE, e, &dec, pi);
-	return 0;
+	vmv_walk_pte_info(c->w, ptep, e, &dec, &pi);
+	vmv_dump_put(d, addr, VMVIEW_LEVEL_PTE, e, &dec, &pi);
+	return d->buf + d->count;
 }
 
 /*
@@ -132,30 +158,90 @@ static noinline int vmv_ptes_pte_slow(struct vmv_walk *w, pte_t *ptep,
  * path: its flags and page state without decoding, its line or record
  * built without a call.
  */
-static __always_inline int vmv_ptes_pte(struct vmv_walk *w, pte_t *ptep,
-					unsigned long addr, u64 e)
+static __always_inline int vmv_ptes_pte(struct vmv_ptes_run *r, pte_t *ptep,
+					unsigned long addr, u64 e, bool binary)
 {
-	struct vmv_ptes_walk *pw = w->private;
-	struct vmv_dump *d = pw->d;
 	struct vmv_page_info pi;
 
-	if (vmv_pte_info_fast(w->vma, e, &pi)) {
-		u32 flags = vmv_pte_present_flags(&vmv_layout, e);
-		u64 pfn = vmv_pte_pfn(&vmv_layout, e);
+	if (likely(vmv_pte_info_fast(&r->f, e, &pi))) {
+		u32 flags = vmv_fast_pte_flags(&r->f, e);
+		u64 pfn = vmv_fast_pte_pfn(&r->f, e);
 
-		if (d->binary) {
-			vmv_rec_present_pte(vmv_dump_rec(d), addr, e, pfn,
-					    flags, &pi);
-			d->count += sizeof(struct vmview_pte);
+		if (binary) {
+			vmv_rec_present_pte((struct vmview_pte *)r->pos, addr,
+					    e, pfn, flags, &pi);
+			r->pos += sizeof(struct vmview_pte);
 		} else {
-			d->count += vmv_fmt_present_pte(&d->cache,
-							d->buf + d->count,
-							addr, e, pfn, flags,
-							&pi);
+			r->pos += vmv_fmt_present_pte(&r->cold->d->cache,
+						      r->pos, addr, e, pfn,
+						      flags, &pi);
 		}
 		return 0;
 	}
-	return vmv_ptes_pte_slow(w, ptep, addr, e, &pi);
+	r->pos = vmv_ptes_pte_slow(r->cold, r->pos, ptep, addr, e);
+	return 0;
+}
+
+/* vmv_ptes_pte() for ptes.bin and for ptes. */
+static __always_inline int vmv_ptes_pte_bin(struct vmv_walk *w, void *arg,
+					    pte_t *ptep, unsigned long addr,
+					    u64 e)
+{
+	return vmv_ptes_pte(arg, ptep, addr, e, true);
+}
+
+static __always_inline int vmv_ptes_pte_text(struct vmv_walk *w, void *arg,
+					     pte_t *ptep, unsigned long addr,
+					     u64 e)
+{
+	return vmv_ptes_pte(arg, ptep, addr, e, false);
+}
+
+/*
+ * The entries [@addr, @end) of a PTE table into d's buffer, as records
+ * or as lines: a function each, so that the compiler gives each loop the
+ * registers it needs (the text loop's would take them from the binary
+ * one's).
+ */
+static __always_inline int vmv_ptes_entries(struct vmv_walk *w,
+					    struct vmv_dump *d, pte_t *ptep,
+					    unsigned long addr,
+					    unsigned long end,
+					    unsigned long *resume, bool binary)
+{
+	struct vmv_ptes_cold cold = { .w = w, .d = d };
+	struct vmv_ptes_run r;
+	int ret;
+
+	r.cold = &cold;
+	r.pos = d->buf + d->count;
+	r.f = vmv_pte_fast(&vmv_layout);
+	/* vm_normal_page(): such a VMA may map anything; not inline. */
+	if (w->vma->vm_flags & (VM_PFNMAP | VM_MIXEDMAP))
+		r.f.normal_mask = 0;
+	if (binary)
+		ret = vmv_walk_ptes(w, ptep, addr, end, resume,
+				    vmv_ptes_pte_bin, &r);
+	else
+		ret = vmv_walk_ptes(w, ptep, addr, end, resume,
+				    vmv_ptes_pte_text, &r);
+	/* Through cold, as the loop sees it: d takes no register there. */
+	cold.d->count = r.pos - cold.d->buf;
+	return ret;
+}
+
+static noinline int vmv_ptes_records(struct vmv_walk *w, struct vmv_dump *d,
+				     pte_t *ptep, unsigned long addr,
+				     unsigned long end, unsigned long *resume)
+{
+	return vmv_ptes_entries(w, d, ptep, addr, end, resume, true);
+}
+
+static noinline int vmv_ptes_lines(struct vmv_walk *w, struct vmv_dump *d,
+				   pte_t *ptep, unsigned long addr,
+				   unsigned long end, unsigned long *resume)
+{
+	return vmv_ptes_entries(w, d, ptep, addr, end, resume, false);
 }
 
 /*
@@ -193,7 +279,9 @@ static int vmv_ptes_table(struct vmv_walk *w, pte_t *ptep, unsigned long addr,
 		pw->pmd_addr = addr;
 		pw->pmd_count = d->count;
 	}
-	return vmv_walk_ptes(w, ptep, addr, end, resume, vmv_ptes_pte);
+	if (d->binary)
+		return vmv_ptes_records(w, d, ptep, addr, end, resume);
+	return vmv_ptes_lines(w, d, ptep, addr, end, resume);
 }
 
 static const struct vmv_walk_ops vmv_ptes_ops = {

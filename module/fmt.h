@@ -71,7 +71,7 @@ void vmv_fmt_rec(struct vmview_pte *rec, u64 vaddr, enum vmview_level level,
 /* The page fields of a record's meta (pi valid). */
 static inline u64 vmv_rec_page_meta(const struct vmv_page_info *pi)
 {
-	u64 mapcount = pi->mapcount < 0 ? 0 : pi->mapcount;
+	u32 mapcount = pi->mapcount < 0 ? 0 : pi->mapcount;
 
 	if (mapcount > VMVIEW_META_MAPCOUNT_MASK)
 		mapcount = VMVIEW_META_MAPCOUNT_MASK;
@@ -80,7 +80,7 @@ static inline u64 vmv_rec_page_meta(const struct vmv_page_info *pi)
 	       VMVIEW_META_ORDER_SHIFT |
 	       ((u64)pi->flags & VMVIEW_META_PFLAGS_MASK) <<
 	       VMVIEW_META_PFLAGS_SHIFT |
-	       mapcount << VMVIEW_META_MAPCOUNT_SHIFT;
+	       (u64)mapcount << VMVIEW_META_MAPCOUNT_SHIFT;
 }
 
 /* A record's meta without the page fields. */

@@ -87,8 +87,9 @@ static int vmv_count_leaf(struct vmv_walk *w, unsigned long addr,
  * whole aligned run of CONT_PTES entries in one TLB entry (the kernel
  * sets the hint on every entry of a run, contpte_convert(), or none).
  */
-static __always_inline int vmv_count_pte(struct vmv_walk *w, pte_t *ptep,
-					 unsigned long addr, u64 e)
+static __always_inline int vmv_count_pte(struct vmv_walk *w, void *arg,
+					 pte_t *ptep, unsigned long addr,
+					 u64 e)
 {
 	struct vmv_count *c = w->private;
 
@@ -105,7 +106,8 @@ static int vmv_count_pte_table(struct vmv_walk *w, pte_t *ptep,
 			       unsigned long addr, unsigned long end,
 			       unsigned long *resume)
 {
-	return vmv_walk_ptes(w, ptep, addr, end, resume, vmv_count_pte);
+	return vmv_walk_ptes(w, ptep, addr, end, resume, vmv_count_pte,
+			     NULL);
 }
 #else
 /* PTE tables are counted by ->table; their entries do not matter. */
@@ -316,8 +318,8 @@ static int vmv_vma_leaf(struct vmv_walk *w, unsigned long addr,
  * One PTE: present and protnone entries (nearly all) counted inline, the
  * rest decoded and counted as leaves are.
  */
-static __always_inline int vmv_vma_pte(struct vmv_walk *w, pte_t *ptep,
-				       unsigned long addr, u64 e)
+static __always_inline int vmv_vma_pte(struct vmv_walk *w, void *arg,
+				       pte_t *ptep, unsigned long addr, u64 e)
 {
 	struct vmv_vma_count *c = w->private;
 	struct vmv_decoded d;
@@ -335,7 +337,8 @@ static int vmv_vma_table(struct vmv_walk *w, pte_t *ptep, unsigned long addr,
 {
 	if (is_vm_hugetlb_page(w->vma))
 		return 0;
-	return vmv_walk_ptes(w, ptep, addr, end, resume, vmv_vma_pte);
+	return vmv_walk_ptes(w, ptep, addr, end, resume, vmv_vma_pte,
+			     NULL);
 }
 
 static const struct vmv_walk_ops vmv_vma_ops = {

@@ -67,18 +67,21 @@ int vmv_layout_check(const char *what, u64 entry, enum vmview_kind kind,
 }
 
 /*
- * A present PTE the kernel made: the dump's inline path (vmv_pte_pfn(),
- * vmv_pte_present_flags()) must read it as the decoder does, and the
- * decoder must give its frame and, of the flags in @mask, exactly @want
- * (what the kernel's own pte_write() and friends say).
+ * A present PTE the kernel made: the dump's inline path (vmv_pte_fast()
+ * and its helpers) must read it as the decoder does, and the decoder
+ * must give its frame and, of the flags in @mask, exactly @want (what
+ * the kernel's own pte_write() and friends say).
  */
 int vmv_check_present_pte(const char *what, pte_t pte, u32 mask, u32 want)
 {
+	struct vmv_pte_fast f = vmv_pte_fast(&vmv_layout);
 	u64 e = pte_val(pte);
 	struct vmv_decoded d;
 
 	vmv_decode(&vmv_layout, e, VMVIEW_LEVEL_PTE, &d);
 	if (vmv_pte_pfn(&vmv_layout, e) != pte_pfn(pte) ||
+	    vmv_fast_pte_pfn(&f, e) != pte_pfn(pte) ||
+	    vmv_fast_pte_flags(&f, e) != d.flags ||
 	    vmv_pte_present_flags(&vmv_layout, e) != d.flags) {
 		pr_err("refusing to load: the fast path reads a %s entry 0x%016llx unlike the decoder\n",
 		       what, e);

@@ -92,6 +92,7 @@ static int __init vmview_init(void)
 	if (ret)
 		return ret;
 	vmv_fmt_init();
+	vmv_folio_flags_init();
 
 	ret = vmv_debugfs_init();
 	if (ret)

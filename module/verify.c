@@ -112,8 +112,9 @@ static int vmv_verify_leaf(struct vmv_walk *w, unsigned long addr,
  * found once a table): plain present entries are compared inline,
  * anything else goes through vmv_verify_leaf().  Under the table's lock.
  */
-static __always_inline int vmv_verify_pte(struct vmv_walk *w, pte_t *ptep,
-					  unsigned long addr, u64 e)
+static __always_inline int vmv_verify_pte(struct vmv_walk *w, void *arg,
+					  pte_t *ptep, unsigned long addr,
+					  u64 e)
 {
 	struct vmv_verify *v = w->private;
 	bool writable, live_writable;
@@ -150,7 +151,8 @@ static int vmv_verify_table(struct vmv_walk *w, pte_t *ptep,
 	if (!vmv_mirrorable_vma(w->vma))
 		return 0;
 	vmv_shadow_ptes(&v->m->shadow, addr, &v->sp);
-	return vmv_walk_ptes(w, ptep, addr, end, resume, vmv_verify_pte);
+	return vmv_walk_ptes(w, ptep, addr, end, resume, vmv_verify_pte,
+			     NULL);
 }
 
 /* A huge leaf; the piece ends after it when it is full. */

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Types and a few helpers for vmview's kernel-independent C (decode.c,
- * fmt.c, shadow.c), which builds both into the module and into the host
- * unit tests (tests/) and fuzzers.  Nothing here may reach kernel state.
+ * fmt.c, pageflags.c, shadow.c), which builds both into the module and
+ * into the host unit tests (tests/) and fuzzers.  Nothing here may reach
+ * kernel state.
  */
 #ifndef _VMV_TYPES_H
 #define _VMV_TYPES_H

@@ -14,6 +14,45 @@
 #include "compat.h"
 #include "walk.h"
 
+/*
+ * The page flags' tables (walk.h, vmv_folio_flags()): the flags word's
+ * bits below PG_swapcache index the low one, its bits PG_swapcache to
+ * PG_mlocked the high one.  Where the kernel keeps its flags is fixed when
+ * it is built; a kernel that keeps one vmview reads elsewhere stops the
+ * build here.  Written once at load (vmv_folio_flags_init()), read-only
+ * after: no locking.
+ */
+static_assert(PG_lru < PG_mlocked && PG_active < PG_mlocked &&
+	      PG_referenced < PG_mlocked && PG_unevictable < PG_mlocked &&
+	      PG_dirty < PG_mlocked && PG_writeback < PG_mlocked &&
+	      PG_head < PG_mlocked,
+	      "vmview: a page flag it reports is above PG_mlocked: vmv_pg_tables.high does not cover it");
+static_assert(PG_swapbacked > PG_swapcache,
+	      "vmview: PG_swapbacked is below PG_swapcache: the two are not in one of the page flags' tables");
+static_assert(VMV_PG_SPLIT <= 11 && VMV_PG_HIGH_BITS <= 12,
+	      "vmview: the page flags' tables would be larger than 4 KiB and 8 KiB");
+
+struct vmv_pg_tables vmv_pg_tables __ro_after_init;
+
+void __init vmv_folio_flags_init(void)
+{
+	static const struct vmv_pg_bits pg = {
+		.lru = PG_lru,
+		.active = PG_active,
+		.referenced = PG_referenced,
+		.unevictable = PG_unevictable,
+		.mlocked = PG_mlocked,
+		.swapcache = PG_swapcache,
+		.swapbacked = PG_swapbacked,
+		.dirty = PG_dirty,
+		.writeback = PG_writeback,
+		.head = PG_head,
+	};
+
+	vmv_pg_tables_init(&pg, vmv_pg_tables.low, VMV_PG_SPLIT,
+			   vmv_pg_tables.high, VMV_PG_HIGH_BITS);
+}
+
 static int vmv_walk_stop(struct vmv_walk *w, int ret, unsigned long next)
 {
 	if (ret > 0)

@@ -56,6 +56,7 @@
 #include "compat.h"
 #include "decode.h"
 #include "fmt.h"
+#include "pageflags.h"
 
 struct vmv_walk;
 
@@ -260,39 +261,46 @@ void vmv_walk_pte_info(struct vmv_walk *w, pte_t *ptep, u64 entry,
 
 /*
  * The folio's flags from one read of its flags word (as kpageflags
- * does).  Inline, with vmv_folio_info() and vmv_pte_info_fast(): under
- * TCG every call and return costs a lookup of the translated code, and
- * this runs for every leaf of a dump.
+ * does), with two table loads (pageflags.h): the word's bits below
+ * PG_swapcache index one table, its bits PG_swapcache to PG_mlocked the
+ * other (walk.c checks at build time that every flag read is in one of
+ * them, and made them at load: vmv_folio_flags_init()).  Inline, with
+ * vmv_folio_info() and vmv_pte_info_fast(): under TCG every call and
+ * return costs a lookup of the translated code, and this runs for every
+ * leaf of a dump.
  */
-#define VMV_PG(fl, pg, vmv)	((((fl) >> (pg)) & 1UL) << (vmv))
+#define VMV_PG_SPLIT		PG_swapcache
+#define VMV_PG_HIGH_BITS	(PG_mlocked - PG_swapcache + 1)
+struct vmv_pg_tables {
+	u16 low[1 << VMV_PG_SPLIT];
+	u16 high[1 << VMV_PG_HIGH_BITS];
+};
 
-static __always_inline u32 vmv_folio_flags(struct vmv_folio *folio)
+extern struct vmv_pg_tables vmv_pg_tables;
+void vmv_folio_flags_init(void);
+
+static __always_inline u32 vmv_folio_flags(unsigned long fl)
 {
-	unsigned long fl = vmv_folio_flags_word(folio);
-
-	return VMV_PG(fl, PG_lru, VMVIEW_P_LRU) |
-	       VMV_PG(fl, PG_active, VMVIEW_P_ACTIVE) |
-	       VMV_PG(fl, PG_referenced, VMVIEW_P_REFERENCED) |
-	       VMV_PG(fl, PG_unevictable, VMVIEW_P_UNEVICTABLE) |
-	       VMV_PG(fl, PG_mlocked, VMVIEW_P_MLOCKED) |
-	       /* PG_swapcache means it only with PG_swapbacked. */
-	       (VMV_PG(fl, PG_swapcache, VMVIEW_P_SWAPCACHE) &
-		(VMV_PG(fl, PG_swapbacked, VMVIEW_P_SWAPCACHE))) |
-	       VMV_PG(fl, PG_swapbacked, VMVIEW_P_SWAPBACKED) |
-	       VMV_PG(fl, PG_dirty, VMVIEW_P_DIRTY) |
-	       VMV_PG(fl, PG_writeback, VMVIEW_P_WRITEBACK) |
-	       VMV_PG(fl, PG_head, VMVIEW_P_LARGE);
+	return vmv_pg_flags_lookup(vmv_pg_tables.low, VMV_PG_SPLIT,
+				   vmv_pg_tables.high, VMV_PG_HIGH_BITS, fl);
 }
 
-/* A folio that stays mapped while we look (entry locked or referenced). */
+/*
+ * A folio that stays mapped while we look (entry locked or referenced).
+ * Whether it is large (PG_head) comes from the same read of its flags
+ * word as the flags, not from another (folio_test_large()).
+ */
 static __always_inline void vmv_folio_info(struct vmv_folio *folio,
 					   struct page *page,
 					   struct vm_area_struct *vma,
 					   enum vmview_level level,
 					   struct vmv_page_info *pi)
 {
+	unsigned long fl = vmv_folio_flags_word(folio);
+	bool large = fl & BIT(PG_head);
+
 	pi->valid = true;
-	pi->flags = vmv_folio_flags(folio);
+	pi->flags = vmv_folio_flags(fl);
 	if (vmv_folio_test_anon(folio)) {
 		pi->flags |= VMV_FLAG(VMVIEW_P_ANON);
 		if (vmv_folio_test_ksm(folio))
@@ -303,29 +311,35 @@ static __always_inline void vmv_folio_info(struct vmv_folio *folio,
 	} else if (folio->mapping) {
 		pi->flags |= VMV_FLAG(VMVIEW_P_FILE);
 	}
-	pi->order = vmv_folio_order(folio);
-	pi->mapcount = vmv_page_mapcount(folio, page);
+	pi->order = large ? vmv_folio_order(folio) : 0;
+	pi->mapcount = vmv_page_mapcount(folio, page, large);
 }
 
 /*
  * vmv_walk_pte_info() for the common case, from ->pte_table (the table's
- * lock held, the table mapped): a present PTE that is neither special nor devmap, in a VMA
- * that is neither VM_PFNMAP nor VM_MIXEDMAP, maps a normal page
- * (vm_normal_page()'s rule), unless it is the zero page.  False: not that
+ * lock held, the table mapped): a present PTE that is neither special
+ * nor devmap, in a VMA that is neither VM_PFNMAP nor VM_MIXEDMAP, maps a
+ * normal page (vm_normal_page()'s rule).  Not the zero page: with
+ * pte_special() the kernel maps it special only, as vm_normal_page()
+ * relies on (it asks is_zero_pfn() of special entries alone).
+ * @f: the layout's part the inline helpers read (vmv_pte_fast()), in
+ * the caller's locals; for a VM_PFNMAP or VM_MIXEDMAP VMA the caller
+ * sets its normal_mask to 0, which no entry matches.  False: not that
  * case, ask vmv_walk_pte_info().
  */
-static __always_inline bool vmv_pte_info_fast(struct vm_area_struct *vma,
+static_assert(IS_ENABLED(CONFIG_ARCH_HAS_PTE_SPECIAL),
+	      "vmview: no pte_special(): the zero page may be mapped as a normal page");
+
+static __always_inline bool vmv_pte_info_fast(const struct vmv_pte_fast *f,
 					      u64 entry,
 					      struct vmv_page_info *pi)
 {
-	unsigned long pfn = vmv_pte_pfn(&vmv_layout, entry);
 	struct page *page;
 
-	if (!vmv_pte_present_normal(&vmv_layout, entry) ||
-	    (vma->vm_flags & (VM_PFNMAP | VM_MIXEDMAP)) || is_zero_pfn(pfn))
+	if (!vmv_fast_pte_normal(f, entry))
 		return false;
-	page = pfn_to_page(pfn);
-	vmv_folio_info(vmv_page_folio(page), page, vma, VMVIEW_LEVEL_PTE, pi);
+	page = pfn_to_page(vmv_fast_pte_pfn(f, entry));
+	vmv_folio_info(vmv_page_folio(page), page, NULL, VMVIEW_LEVEL_PTE, pi);
 	return true;
 }
 
@@ -352,8 +366,10 @@ static __always_inline bool vmv_ptes_zero(const pte_t *p)
  * @addr: the first address of the range
  * @end: its end, in the same PTE table
  * @resume: where the walk goes on if @fn stops it
- * @fn: called for each non-empty entry with its address and value;
- *	non-zero stops the loop (and the walk, if positive)
+ * @fn: called for each non-empty entry with @arg, its address and its
+ *	value; non-zero stops the loop (and the walk, if positive)
+ * @arg: the caller's, for @fn: state of this table that the compiler
+ *	may keep in registers when it is a local of the caller's
  *
  * Always inline, and @fn a function the compiler sees at each use: the
  * loop and @fn become one, with no call per entry.  A mostly empty table
@@ -364,9 +380,10 @@ static __always_inline int vmv_walk_ptes(struct vmv_walk *w, pte_t *ptep,
 					 unsigned long addr, unsigned long end,
 					 unsigned long *resume,
 					 int (*fn)(struct vmv_walk *w,
-						   pte_t *ptep,
+						   void *arg, pte_t *ptep,
 						   unsigned long addr,
-						   u64 entry))
+						   u64 entry),
+					 void *arg)
 {
 	int ret;
 
@@ -382,7 +399,7 @@ static __always_inline int vmv_walk_ptes(struct vmv_walk *w, pte_t *ptep,
 			}
 			continue;
 		}
-		ret = fn(w, ptep, addr, pte_val(pte));
+		ret = fn(w, arg, ptep, addr, pte_val(pte));
 		if (ret) {
 			*resume = addr;
 			return ret;

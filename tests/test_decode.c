@@ -1374,8 +1374,12 @@ UNIT_TEST(l2_swap)
 }
 
 /*
- * The dump's inline path (vmv_pte_present_flags(), vmv_pte_pfn()) reads
- * every present PTE of every format as vmv_decode() does.
+ * The dump's inline path (vmv_pte_present_flags(), vmv_pte_pfn(), and
+ * vmv_fast_pte_flags(), vmv_fast_pte_pfn() from the layout's fast part
+ * that its loop reads) reads every present PTE of every format as
+ * vmv_decode() does; vmv_fast_pte_normal() is vmv_pte_present_normal(),
+ * and takes no entry with the fast part's normal_mask cleared (the dump
+ * clears it for VM_PFNMAP and VM_MIXEDMAP VMAs).
  */
 UNIT_TEST(fast_path_all_formats)
 {
@@ -1388,7 +1392,10 @@ UNIT_TEST(fast_path_all_formats)
 	vmv_decode_init();
 	for (i = 0; i < ARRAY_SIZE(ts); i++) {
 		const struct vmv_layout *l = &ts[i]->l;
+		const struct vmv_pte_fast fast = vmv_pte_fast(l);
+		struct vmv_pte_fast none = vmv_pte_fast(l);
 
+		none.normal_mask = 0;
 		for (lo = 0; lo < 4096; lo++) {
 			u64 r = unit_xorshift(&seed);
 			u64 e = (r & l->pfn_mask) | lo | E_PRESENT;
@@ -1396,10 +1403,17 @@ UNIT_TEST(fast_path_all_formats)
 
 			if (l->nx_mask)
 				e |= r & E_NX;
+			if (r & 1)	/* devmap on the layouts that have it */
+				e |= l->devmap_mask;
 			vmv_decode(l, e, VMVIEW_LEVEL_PTE, &d);
 			if (d.kind != VMVIEW_KIND_PRESENT ||
 			    d.pfn != vmv_pte_pfn(l, e) ||
-			    d.flags != vmv_pte_present_flags(l, e)) {
+			    d.flags != vmv_pte_present_flags(l, e) ||
+			    d.pfn != vmv_fast_pte_pfn(&fast, e) ||
+			    d.flags != vmv_fast_pte_flags(&fast, e) ||
+			    vmv_fast_pte_normal(&fast, e) !=
+			    vmv_pte_present_normal(l, e) ||
+			    vmv_fast_pte_normal(&none, e)) {
 				if (!bad++)
 					UNIT_FAIL("%s: 0x%016llx", ts[i]->name,
 						  (unsigned long long)e);

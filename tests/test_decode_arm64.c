@@ -1865,6 +1865,7 @@ UNIT_TEST(memory_types)
 	const struct fmt *f;
 	unsigned int i;
 
+	vmv_decode_init();	/* the fast path's tables hold the types */
 	FOR_EACH_FMT(f) {
 		u64 shared = user_prot(f, P_SHARED);
 		u32 fl = F(VALID) | F(DBM) | F(USER) | F(RDONLY) | F(NG) |
@@ -2005,7 +2006,9 @@ UNIT_TEST(random_entries_match_kernel)
  * The inline fast path of vmv_arch.h that the dump uses instead of
  * vmv_decode() for present ptes: vmv_pte_pfn() and
  * vmv_pte_present_flags() give what vmv_decode() gives, for valid and
- * not-valid present ptes; vmv_entry_maps_frame() is pte_present().
+ * not-valid present ptes, and so do vmv_fast_pte_pfn() and
+ * vmv_fast_pte_flags() from the layout's fast part (vmv_pte_fast(), what
+ * the dump's loop reads); vmv_entry_maps_frame() is pte_present().
  */
 UNIT_TEST(fast_path_matches_decode)
 {
@@ -2016,6 +2019,7 @@ UNIT_TEST(fast_path_matches_decode)
 	vmv_decode_init();
 	FOR_EACH_FMT(f) {
 		const struct vmv_layout *l = &f->l;
+		const struct vmv_pte_fast fast = vmv_pte_fast(l);
 
 		for (cls = 0; cls < 3; cls++) {
 			for (i = 0; i < 20000; i++) {
@@ -2033,7 +2037,11 @@ UNIT_TEST(fast_path_matches_decode)
 				    (maps && (d.pfn != vmv_pte_pfn(l, e) ||
 					      d.flags !=
 					      vmv_pte_present_flags(l, e) ||
-					      d.pfn != pte_pfn(f, e)))) {
+					      d.pfn != pte_pfn(f, e) ||
+					      d.pfn !=
+					      vmv_fast_pte_pfn(&fast, e) ||
+					      d.flags !=
+					      vmv_fast_pte_flags(&fast, e)))) {
 					if (!bad++)
 						UNIT_FAIL("%s: 0x%016llx: kind %s pfn 0x%llx flags 0x%x; fast pfn 0x%llx flags 0x%x maps %d",
 							  f->name,
@@ -2053,9 +2061,12 @@ UNIT_TEST(fast_path_matches_decode)
 
 /*
  * The other inline helpers: vmv_pte_present_normal() is vm_normal_page()'s
- * rule on a valid pte (not pte_special(), not pte_devmap());
- * vmv_pte_maps_normal() the same counting protnone ptes (pte_present());
- * vmv_pte_present_plain() a valid, not special pte and pte_write().
+ * rule on a valid pte (not pte_special(), not pte_devmap()), and so is
+ * vmv_fast_pte_normal() from the layout's fast part, which with its
+ * normal_mask cleared (the dump's, in a VM_PFNMAP or VM_MIXEDMAP VMA)
+ * takes none; vmv_pte_maps_normal() the same counting protnone ptes
+ * (pte_present()); vmv_pte_present_plain() a valid, not special pte and
+ * pte_write().
  */
 UNIT_TEST(fast_path_helpers)
 {
@@ -2065,6 +2076,10 @@ UNIT_TEST(fast_path_helpers)
 
 	FOR_EACH_FMT(f) {
 		const struct vmv_layout *l = &f->l;
+		const struct vmv_pte_fast fast = vmv_pte_fast(l);
+		struct vmv_pte_fast none = vmv_pte_fast(l);
+
+		none.normal_mask = 0;
 
 		for (cls = 0; cls < 3; cls++) {
 			for (i = 0; i < 5000; i++) {
@@ -2076,6 +2091,9 @@ UNIT_TEST(fast_path_helpers)
 
 				if (vmv_pte_present_normal(l, e) !=
 				    (valid && normal) ||
+				    vmv_fast_pte_normal(&fast, e) !=
+				    (valid && normal) ||
+				    vmv_fast_pte_normal(&none, e) ||
 				    vmv_pte_maps_normal(l, e) !=
 				    (k_pte_present(f, e) && normal) ||
 				    plain != (valid && !(e & D_SPECIAL)) ||

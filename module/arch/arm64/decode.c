@@ -9,30 +9,36 @@
  */
 #include "vmv_arch.h"
 
-u16 vmv_arm64_pte_low_flags[4096];
-u16 vmv_arm64_pte_high_flags[2048];
+struct vmv_arm64_pte_flags vmv_arm64_pte_flags;
+/* The low table's key is above every flag and the memory type. */
+static_assert(!((VMV_FLAGS_MASK | VMV_MT(VMV_MT_MASK)) >>
+		ARM64_FLAG_KEY_SHIFT));
 
 void vmv_decode_init(void)
 {
-	/* Every bit a layout may have, at its place; no memory types. */
+	/*
+	 * Every bit a layout may have, at its place; the memory types of
+	 * every layout.
+	 */
 	static const struct vmv_layout all = {
 		.sh_mask = ARM64_SH,
 		.devmap_mask = ARM64_DEVMAP,
 		.uffd_wp_mask = ARM64_UFFD_WP,
+		VMV_ARM64_MAIR,
 	};
+	struct vmv_arm64_pte_flags *t = &vmv_arm64_pte_flags;
 	unsigned int i;
 	u64 e;
 
-	for (i = 0; i < ARRAY_SIZE(vmv_arm64_pte_low_flags); i++)
-		vmv_arm64_pte_low_flags[i] = vmv_arm64_leaf_flags(&all, i,
-								  false);
+	for (i = 0; i < ARRAY_SIZE(t->low); i++)
+		t->low[i] = vmv_arm64_leaf_flags(&all, i, false) |
+			    vmv_arm64_flag_key(i);
 	/* What the high bits add to the flags of valid, user and rdonly. */
-	for (i = 0; i < ARRAY_SIZE(vmv_arm64_pte_high_flags); i++) {
+	for (i = 0; i < ARRAY_SIZE(t->high); i++) {
 		e = (u64)(i >> 3) << (ARM64_HIGH_FLAG_SHIFT + 3) |
 		    (i & 1 ? ARM64_VALID : 0) | (u64)(i & 6) << 5;
-		vmv_arm64_pte_high_flags[i] =
-			vmv_arm64_leaf_flags(&all, e, false) &
-			~vmv_arm64_leaf_flags(&all, e & 0xfff, false);
+		t->high[i] = vmv_arm64_leaf_flags(&all, e, false) &
+			     ~vmv_arm64_leaf_flags(&all, e & 0xfff, false);
 	}
 }
 

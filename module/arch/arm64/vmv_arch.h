@@ -165,14 +165,6 @@
 
 /* --- what the decoder and the generic code ask of an entry -------------- */
 
-/* The frame a valid (or present-invalid) descriptor points to. */
-static __always_inline u64 vmv_pte_pfn(const struct vmv_layout *l, u64 e)
-{
-	return ((e & l->pfn_mask) |
-		(e & l->pfn_high_mask) << l->pfn_high_shift) >>
-	       l->leaf_shift[VMVIEW_LEVEL_PTE];
-}
-
 /* The entry maps a frame: valid, or not valid but present (protnone). */
 static inline bool vmv_entry_maps_frame(const struct vmv_layout *l, u64 e)
 {
@@ -221,21 +213,31 @@ static __always_inline u32 vmv_arm64_leaf_flags(const struct vmv_layout *l,
  * vmv_arm64_leaf_flags() by vmv_decode_init(): the dump reads a PTE's
  * flags with two loads instead of a test a bit (measured with
  * BENCH_ICOUNT=1, Documentation/bench.rst).  The low table is indexed by
- * bits 0..11; the high one by bits 51..58 in index bits 3..10, with
- * valid, user and rdonly in index bits 0..2 for the flags that depend on
- * bits of both halves (dirty: dbm without rdonly; protnone: not valid,
- * not user, uxn).  Both are made with every bit the layout may have at
- * its place (SH in bits 8..9, devmap 57, uffd-wp 58), and a layout
- * without one clears it from the index (vmv_arm64_flag_bits()):
+ * bits 0..11 and holds the memory type too (AttrIndx is bits 2..4); the
+ * high one by bits 51..58 in index bits 3..10, with valid, user and
+ * rdonly in index bits 0..2 for the flags that depend on bits of both
+ * halves (dirty: dbm without rdonly; protnone: not valid, not user,
+ * uxn).  Those three come from the low table's entry, which keeps them
+ * in bits 29..31, the key (no flag or memory type is there): the high
+ * index is then one shift and one or.  Both tables are made with every
+ * bit the layout may have at its place (SH in bits 8..9, devmap 57,
+ * uffd-wp 58), and a layout without one clears it from the index
+ * (vmv_arm64_flag_bits()), and with the memory types of VMV_ARM64_MAIR:
  * vmv_check_format() holds every layout to the formats above, where
- * these bits are there or 0.  The memory type comes from the layout.
+ * these bits are there or 0 and the memory types are those.  One
+ * object, so that a loop keeps one address for both.
  */
 #define ARM64_LOW_FLAG_BITS	(0xfffULL & ~ARM64_SH)
 #define ARM64_HIGH_FLAG_BITS	(ARM64_DBM | ARM64_CONT | ARM64_PXN |	\
 				 ARM64_UXN | ARM64_SW_DIRTY | ARM64_SPECIAL)
 #define ARM64_HIGH_FLAG_SHIFT	48
-extern u16 vmv_arm64_pte_low_flags[4096];
-extern u16 vmv_arm64_pte_high_flags[2048];
+#define ARM64_FLAG_KEY_SHIFT	29
+struct vmv_arm64_pte_flags {
+	u32 low[4096];
+	u16 high[2048];
+};
+
+extern struct vmv_arm64_pte_flags vmv_arm64_pte_flags;
 
 /* The bits of an entry the tables read, for layout @l. */
 static __always_inline u64 vmv_arm64_flag_bits(const struct vmv_layout *l)
@@ -244,27 +246,83 @@ static __always_inline u64 vmv_arm64_flag_bits(const struct vmv_layout *l)
 	       l->devmap_mask | l->uffd_wp_mask;
 }
 
-/* The high table's index of @e, its bits the tables read. */
-static __always_inline unsigned int vmv_arm64_high_index(u64 e)
+/* The key of the low table's entry for bits 0..11 @e: the high index's. */
+static __always_inline u32 vmv_arm64_flag_key(u64 e)
 {
-	return e >> ARM64_HIGH_FLAG_SHIFT |
-	       (e & ARM64_VALID) |
-	       (e & (ARM64_USER | ARM64_RDONLY)) >> 5;
+	return ((e & ARM64_VALID) | (e & (ARM64_USER | ARM64_RDONLY)) >> 5) <<
+	       ARM64_FLAG_KEY_SHIFT;
+}
+
+/*
+ * What the inline helpers of a dump's loop read of a layout, taken once a
+ * PTE table (vmv_pte_fast()) into a local: the loop then keeps it in
+ * registers, where through vmv_layout it would load each field again
+ * after every store into its buffer (which may alias anything).
+ */
+struct vmv_pte_fast {
+	u64 normal_mask;	/* valid, special, devmap; 0: none is normal */
+	u64 flag_bits;		/* vmv_arm64_flag_bits() */
+	u64 pfn_mask;
+	u64 pfn_high_mask;	/* moved by ARM64_LPA2_HIGH_SHIFT */
+	u8 page_shift;
+};
+
+static __always_inline struct vmv_pte_fast
+vmv_pte_fast(const struct vmv_layout *l)
+{
+	return (struct vmv_pte_fast){
+		.normal_mask = ARM64_VALID | ARM64_SPECIAL | l->devmap_mask,
+		.flag_bits = vmv_arm64_flag_bits(l),
+		.pfn_mask = l->pfn_mask,
+		.pfn_high_mask = l->pfn_high_mask,
+		.page_shift = l->leaf_shift[VMVIEW_LEVEL_PTE],
+	};
+}
+
+/* The frame a valid (or present-invalid) descriptor points to. */
+static __always_inline u64 vmv_pte_pfn(const struct vmv_layout *l, u64 e)
+{
+	return ((e & l->pfn_mask) |
+		(e & l->pfn_high_mask) << l->pfn_high_shift) >>
+	       l->leaf_shift[VMVIEW_LEVEL_PTE];
+}
+
+/*
+ * The same from the fast part: where a format has a high part it is
+ * LPA2's, moved by ARM64_LPA2_HIGH_SHIFT (a constant: one register less
+ * in the loop).
+ */
+static __always_inline u64 vmv_fast_pte_pfn(const struct vmv_pte_fast *f,
+					    u64 e)
+{
+	return ((e & f->pfn_mask) |
+		(e & f->pfn_high_mask) << ARM64_LPA2_HIGH_SHIFT) >>
+	       f->page_shift;
 }
 
 /*
  * The flags of a present 4 KiB (or 16 KiB) PTE, valid or not, as
- * vmv_decode() gives them (vmv_arm64_leaf_flags(), not huge).
+ * vmv_decode() gives them (vmv_arm64_leaf_flags(), not huge), for a
+ * layout with the memory types of VMV_ARM64_MAIR (every one vmview
+ * accepts).
  */
+static __always_inline u32 vmv_fast_pte_flags(const struct vmv_pte_fast *f,
+					      u64 e)
+{
+	u64 b = e & f->flag_bits;
+	u32 low = vmv_arm64_pte_flags.low[b & 0xfff];
+
+	return (low | vmv_arm64_pte_flags.high[b >> ARM64_HIGH_FLAG_SHIFT |
+					       low >> ARM64_FLAG_KEY_SHIFT]) &
+	       ~(~0U << ARM64_FLAG_KEY_SHIFT);
+}
+
 static __always_inline u32 vmv_pte_present_flags(const struct vmv_layout *l,
 						 u64 e)
 {
-	u64 b = e & vmv_arm64_flag_bits(l);
+	struct vmv_pte_fast f = vmv_pte_fast(l);
 
-	return vmv_arm64_pte_low_flags[b & 0xfff] |
-	       vmv_arm64_pte_high_flags[vmv_arm64_high_index(b)] |
-	       VMV_MT(l->mt[(e & ARM64_ATTRINDX_MASK) >>
-			    ARM64_ATTRINDX_SHIFT]);
+	return vmv_fast_pte_flags(&f, e);
 }
 
 /*
@@ -272,10 +330,17 @@ static __always_inline u32 vmv_pte_present_flags(const struct vmv_layout *l,
  * can tell: neither special (the zero page, PFN maps) nor devmap
  * (vm_normal_page()'s rule).
  */
+static __always_inline bool vmv_fast_pte_normal(const struct vmv_pte_fast *f,
+						u64 e)
+{
+	return (e & f->normal_mask) == ARM64_VALID;
+}
+
 static inline bool vmv_pte_present_normal(const struct vmv_layout *l, u64 e)
 {
-	return (e & (ARM64_VALID | ARM64_SPECIAL | l->devmap_mask)) ==
-	       ARM64_VALID;
+	struct vmv_pte_fast f = vmv_pte_fast(l);
+
+	return vmv_fast_pte_normal(&f, e);
 }
 
 /* The same, counting protnone entries as mapped (smaps' Rss). */

@@ -214,9 +214,40 @@ static inline u32 vmv_x86_swap_flags(const struct vmv_layout *l, u64 e)
 /* --- what the generic code asks of an entry ------------------------------ */
 
 /*
- * The frame of a present 4 KiB PTE, in any of the three formats (the
- * same bits in each: @l is for the architectures where they differ).
+ * What the inline helpers of a dump's loop read of a layout, taken once a
+ * PTE table (vmv_pte_fast()) into a local: the loop then keeps it in
+ * registers, where through vmv_layout it would load each field again
+ * after every store into its buffer (which may alias anything).
  */
+struct vmv_pte_fast {
+	u64 normal_mask;	/* present, special, devmap; 0: none is normal */
+	u64 nx_mask;
+	u64 saved_dirty_mask;
+	u64 devmap_mask;
+};
+
+static __always_inline struct vmv_pte_fast
+vmv_pte_fast(const struct vmv_layout *l)
+{
+	return (struct vmv_pte_fast){
+		.normal_mask = X86_PRESENT | X86_SPECIAL | l->devmap_mask,
+		.nx_mask = l->nx_mask,
+		.saved_dirty_mask = l->saved_dirty_mask,
+		.devmap_mask = l->devmap_mask,
+	};
+}
+
+/*
+ * The frame of a present 4 KiB PTE, in any of the three formats (the
+ * same bits in each: @f and @l are for the architectures where they
+ * differ).
+ */
+static __always_inline u64 vmv_fast_pte_pfn(const struct vmv_pte_fast *f,
+					    u64 e)
+{
+	return (e & X86_PFN_MASK) >> 12;
+}
+
 static __always_inline u64 vmv_pte_pfn(const struct vmv_layout *l, u64 e)
 {
 	return (e & X86_PFN_MASK) >> 12;
@@ -232,13 +263,21 @@ static __always_inline u64 vmv_pte_pfn(const struct vmv_layout *l, u64 e)
 extern u32 vmv_x86_pte_low_flags[4096];
 
 /* The flags of a present 4 KiB PTE (vmv_decode() gives the same). */
+static __always_inline u32 vmv_fast_pte_flags(const struct vmv_pte_fast *f,
+					      u64 e)
+{
+	return vmv_x86_pte_low_flags[e & 0xfff] |
+	       (u32)!!(e & f->nx_mask) << VMVIEW_F_NX |
+	       (u32)!!(e & f->saved_dirty_mask) << VMVIEW_F_DIRTY |
+	       (u32)!!(e & f->devmap_mask) << VMVIEW_F_DEVMAP;
+}
+
 static __always_inline u32 vmv_pte_present_flags(const struct vmv_layout *l,
 						 u64 e)
 {
-	return vmv_x86_pte_low_flags[e & 0xfff] |
-	       (u32)!!(e & l->nx_mask) << VMVIEW_F_NX |
-	       (u32)!!(e & l->saved_dirty_mask) << VMVIEW_F_DIRTY |
-	       (u32)!!(e & l->devmap_mask) << VMVIEW_F_DEVMAP;
+	struct vmv_pte_fast f = vmv_pte_fast(l);
+
+	return vmv_fast_pte_flags(&f, e);
 }
 
 /* The entry maps a frame (present or protnone), at any level. */
@@ -252,10 +291,17 @@ static inline bool vmv_entry_maps_frame(const struct vmv_layout *l, u64 e)
  * can tell: neither special (the zero page, PFN maps) nor devmap
  * (vm_normal_page()'s rule; the devmap bit is kernel-dependent).
  */
+static __always_inline bool vmv_fast_pte_normal(const struct vmv_pte_fast *f,
+						u64 e)
+{
+	return (e & f->normal_mask) == X86_PRESENT;
+}
+
 static inline bool vmv_pte_present_normal(const struct vmv_layout *l, u64 e)
 {
-	return (e & (X86_PRESENT | X86_SPECIAL | l->devmap_mask)) ==
-	       X86_PRESENT;
+	struct vmv_pte_fast f = vmv_pte_fast(l);
+
+	return vmv_fast_pte_normal(&f, e);
 }
 
 /* The same, counting protnone entries as mapped (smaps' Rss). */
