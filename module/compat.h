@@ -84,6 +84,41 @@ static __always_inline unsigned long vmv_folio_flags_word(struct vmv_folio *foli
 }
 
 /*
+ * The folio's generation on the multi-generational LRU (MGLRU, 6.1+),
+ * from a flags word already read with vmv_folio_flags_word(), so that it
+ * is of the same moment as the other flags: 1 + the generation, as the
+ * kernel stores it, or 0 when the folio is on no MGLRU list.  This is
+ * folio_lru_gen() (<linux/mm_inline.h>) plus one, on our word instead of
+ * a second read of folio->flags, with the kernel's own mask and offset.
+ * Without CONFIG_LRU_GEN the kernel has no such field (LRU_GEN_WIDTH is
+ * 0) and the answer is always 0.  When MGLRU is built in but switched
+ * off (/sys/kernel/mm/lru_gen/enabled 0, CONFIG_LRU_GEN_ENABLED unset)
+ * the kernel keeps folios on the classic lists with the field zero, and
+ * on switching it off moves every folio back there and clears it
+ * (lru_gen_change_state()): 0 again, so no check of the switch (a static
+ * key modules cannot read) is needed.  A kernel with CONFIG_LRU_GEN but
+ * without folio_lru_gen() keeps the generation somewhere else, and one
+ * with more than VMVIEW_NR_GENS generations breaks the contract: refuse
+ * to build rather than print a wrong one.
+ */
+#ifdef CONFIG_LRU_GEN
+#ifndef VMV_HAVE_FOLIO_LRU_GEN
+#error "vmview: CONFIG_LRU_GEN without folio_lru_gen(): where is a folio's generation?"
+#endif
+/* gen= is documented (and read by the CLI) as below this */
+static_assert(MAX_NR_GENS == VMVIEW_NR_GENS);
+static __always_inline u8 vmv_flags_lru_gen(unsigned long flags)
+{
+	return (flags & LRU_GEN_MASK) >> LRU_GEN_PGOFF;
+}
+#else
+static __always_inline u8 vmv_flags_lru_gen(unsigned long flags)
+{
+	return 0;
+}
+#endif
+
+/*
  * How many times this page of the folio is mapped, as pagemap's
  * "exclusively mapped" bit counts it: page_mapcount() where the kernel
  * has it (5.10, 6.1: it adds a compound page's entire mapcount itself),

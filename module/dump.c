@@ -289,7 +289,7 @@ static const struct vmv_walk_ops vmv_ptes_ops = {
 	.leaf		= vmv_ptes_leaf,
 };
 
-#define VMV_PTES_HEADER "# VADDR LEVEL ENTRY KIND pfn=PFN [swap=TYPE:OFFSET] flags=F,... [mt=M] [page=P,... order=N mapcount=N]\n"
+#define VMV_PTES_HEADER "# VADDR LEVEL ENTRY KIND pfn=PFN [swap=TYPE:OFFSET] flags=F,... [mt=M] [page=P,... order=N mapcount=N [gen=G]]\n"
 
 /*
  * Fill the (drained) buffer with the leaves from d->next on, as many as

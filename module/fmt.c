@@ -159,6 +159,10 @@ static size_t vmv_fmt_tail(char *buf, u32 flags,
 		} else {
 			p += vmv_fmt_dec(p, pi->mapcount);
 		}
+		if (pi->lru_gen) {
+			p += vmv_fmt_str(p, " gen=");
+			p += vmv_fmt_dec(p, pi->lru_gen - 1);
+		}
 	}
 	*p++ = '\n';
 	return p - buf;
@@ -173,6 +177,7 @@ void vmv_fmt_cache_fill(struct vmv_fmt_cache *c, u32 flags,
 	c->pflags = c->pvalid ? pi->flags : 0;
 	c->order = c->pvalid ? pi->order : 0;
 	c->mapcount = c->pvalid ? pi->mapcount : 0;
+	c->lru_gen = c->pvalid ? pi->lru_gen : 0;
 	c->valid = true;
 }
 

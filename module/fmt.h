@@ -5,7 +5,7 @@
  *
  * A ptes line (Documentation/vmview.rst has the full contract):
  *   VADDR LEVEL ENTRY KIND pfn=PFN [swap=TYPE:OFFSET] flags=F,... [mt=M]
- *         [page=P,... order=N mapcount=N]
+ *         [page=P,... order=N mapcount=N [gen=G]]
  * for example
  *   0x00007f1234560000 pte 0x8000000012345867 present pfn=0x12345
  *     flags=present,rw,user,accessed,dirty,nx,softdirty
@@ -13,7 +13,8 @@
  * (one line).  VADDR and ENTRY are 0x and 16 hex digits; PFN is 0x-hex
  * or "-"; TYPE is decimal and OFFSET 0x-hex; an empty flag list is "-";
  * M, a present entry's memory type, only where the architecture has one
- * (arm64).
+ * (arm64); G, the folio's generation on the multi-generational LRU, only
+ * for a folio on one of its lists.
  */
 #ifndef _VMV_FMT_H
 #define _VMV_FMT_H
@@ -32,6 +33,13 @@ struct vmv_page_info {
 	u32 flags;		/* VMV_FLAG(VMVIEW_P_*) */
 	u8 order;		/* folio order */
 	int mapcount;		/* the page's mapcount */
+	/*
+	 * 1 + the folio's MGLRU generation (0..MAX_NR_GENS - 1), as the
+	 * kernel keeps it in the flags word; 0: on no MGLRU list (MGLRU
+	 * off or not built, or the folio is off the LRU), and gen= is
+	 * left out.
+	 */
+	u8 lru_gen;
 };
 
 /*
@@ -42,10 +50,10 @@ struct vmv_page_info {
 struct vmv_fmt_cache {
 	u32 flags, pflags;
 	int mapcount;
-	u8 order;
+	u8 order, lru_gen;
 	bool valid, pvalid;
 	u16 len;
-	char tail[256];
+	char tail[288];	/* the longest tail vmv_fmt_tail() can make: 279 */
 };
 
 /* Longest line vmv_fmt_pte() can produce, newline included. */
@@ -172,7 +180,8 @@ static inline bool vmv_fmt_cache_hit(const struct vmv_fmt_cache *c, u32 flags,
 
 	return c->valid && c->flags == flags && c->pvalid == pvalid &&
 	       (!pvalid || (c->pflags == pi->flags && c->order == pi->order &&
-			    c->mapcount == pi->mapcount));
+			    c->mapcount == pi->mapcount &&
+			    c->lru_gen == pi->lru_gen));
 }
 
 /* Make the cached tail the one of these flags and this page (pi: NULL). */

@@ -289,6 +289,15 @@ static __always_inline u32 vmv_folio_flags(unsigned long fl)
  * A folio that stays mapped while we look (entry locked or referenced).
  * Whether it is large (PG_head) comes from the same read of its flags
  * word as the flags, not from another (folio_test_large()).
+ *
+ * Locking: the folio cannot be freed or split under us (its mapping
+ * entry is locked, or we hold a reference), but its flags are not ours:
+ * reclaim, the LRU code and MGLRU's aging change them under the lruvec
+ * lock or with atomic bit operations, which we do not take.  So the
+ * flags word is read once (READ_ONCE, as kpageflags and folio_lru_gen()
+ * read it) and every page flag and the MGLRU generation come from that
+ * one read: a consistent snapshot of one moment, possibly stale the next.
+ * That is all a report needs; no decision is taken on it.
  */
 static __always_inline void vmv_folio_info(struct vmv_folio *folio,
 					   struct page *page,
@@ -301,6 +310,7 @@ static __always_inline void vmv_folio_info(struct vmv_folio *folio,
 
 	pi->valid = true;
 	pi->flags = vmv_folio_flags(fl);
+	pi->lru_gen = vmv_flags_lru_gen(fl);
 	if (vmv_folio_test_anon(folio)) {
 		pi->flags |= VMV_FLAG(VMVIEW_P_ANON);
 		if (vmv_folio_test_ksm(folio))

@@ -684,6 +684,8 @@ struct vmv_pte {
 	unsigned long long pflags;	/* BIT_ULL(VMVIEW_P_*) */
 	int order;
 	long long mapcount;
+	bool has_gen;			/* gen=: MGLRU generation (text only) */
+	int gen;
 	const char *text;		/* the line, without its newline */
 	int len;
 };
@@ -719,13 +721,13 @@ static inline bool vmv_pte_has_pflag(const struct vmv_pte *l, int p)
  * Parse one PID/ptes line of len bytes (without its newline) per the
  * contract (Documentation/vmview.rst):
  *   VADDR LEVEL ENTRY KIND pfn=PFN [swap=TYPE:OFFSET] flags=F,... [mt=M]
- *         [page=P,... order=N mapcount=N]
+ *         [page=P,... order=N mapcount=N [gen=G]]
  * Returns NULL, or what is wrong with the line.
  */
 static inline const char *vmv_pte_parse(const char *text, int len,
 					struct vmv_pte *l)
 {
-	char buf[VMV_PTE_LINE_MAX], *tok[12], *colon;
+	char buf[VMV_PTE_LINE_MAX], *tok[13], *colon;
 	bool swap_fmt, no_pfn;
 	unsigned long long v;
 	int n, i = 4;
@@ -739,8 +741,8 @@ static inline const char *vmv_pte_parse(const char *text, int len,
 		return "line too long";
 	memcpy(buf, text, len);
 	buf[len] = '\0';
-	n = vmv_split(buf, tok, 11);
-	if (n < 6 || n > 10)
+	n = vmv_split(buf, tok, 12);
+	if (n < 6 || n > 11)
 		return "wrong number of fields";
 	if (!vmv_parse_hex(tok[0], &v, 16))
 		return "VADDR is not 0x and 16 hex digits";
@@ -806,10 +808,11 @@ static inline const char *vmv_pte_parse(const char *text, int len,
 	}
 	if (i == n)
 		return NULL;
-	if (n - i != 3 || strncmp(tok[i], "page=", 5) ||
+	if ((n - i != 3 && n - i != 4) || strncmp(tok[i], "page=", 5) ||
 	    strncmp(tok[i + 1], "order=", 6) ||
-	    strncmp(tok[i + 2], "mapcount=", 9))
-		return "trailing fields are not page= order= mapcount=";
+	    strncmp(tok[i + 2], "mapcount=", 9) ||
+	    (n - i == 4 && strncmp(tok[i + 3], "gen=", 4)))
+		return "trailing fields are not page= order= mapcount= [gen=]";
 	if (!vmv_parse_words(tok[i] + 5, vmv_pflag_names,
 			     VMVIEW_NR_PFLAGS, &l->pflags))
 		return "unknown or repeated page flag";
@@ -818,6 +821,13 @@ static inline const char *vmv_pte_parse(const char *text, int len,
 	l->order = d;
 	if (!vmv_parse_dec(tok[i + 2] + 9, &l->mapcount))
 		return "bad mapcount=";
+	if (n - i == 4) {
+		if (!vmv_parse_dec(tok[i + 3] + 4, &d) || d < 0 ||
+		    d >= VMVIEW_NR_GENS)
+			return "bad gen=";
+		l->has_gen = true;
+		l->gen = d;
+	}
 	l->has_page = true;
 	return NULL;
 }

@@ -46,6 +46,7 @@ UNIT_TEST(cached_lines_equal_plain_lines)
 		struct vmv_page_info pi = {
 			.valid = next() & 1, .flags = (i / 64) & 0x3fff,
 			.order = (i / 128) & 9, .mapcount = (int)(i / 256) - 2,
+			.lru_gen = (i / 512) % 5,
 		};
 		enum vmview_level level = (enum vmview_level)(i % 3);
 		struct vmv_decoded d;
@@ -87,6 +88,7 @@ UNIT_TEST(present_lines_equal_plain_lines)
 			.order = (i / 128) & 9,
 			.mapcount = (i % 5 == 0) ? (int)next() :
 						   (int)(i / 256) - 2,
+			.lru_gen = (i % 7 == 0) ? (int)(next() % 5) : (i / 512) % 5,
 		};
 		u32 flags = vmv_pte_present_flags(&l612, e);
 		struct vmv_decoded d;

@@ -43,6 +43,11 @@
  *                         VMVIEW_ARM64_F_* (arm64)
  *   bits 40..53  pflags   VMVIEW_P_* of the page (bit 40 + n for flag n)
  *   bits 54..63  mapcount the page's mapcount, saturating at 1023
+ *
+ * PID/ptes's gen= (a folio's MGLRU generation, 0 to VMVIEW_NR_GENS - 1)
+ * is not in the record: all 64 bits of meta are taken, and a wider
+ * record would break every reader for a value that only matters while
+ * reclaim is watched.
  */
 struct vmview_pte {
 	__u64 vaddr;
@@ -52,6 +57,8 @@ struct vmview_pte {
 };
 
 #define VMVIEW_NO_PFN			(~0ULL)
+/* MGLRU's generations at a time (the kernel's MAX_NR_GENS): gen= < this */
+#define VMVIEW_NR_GENS			4
 
 #define VMVIEW_META_KIND_SHIFT		0
 #define VMVIEW_META_KIND_MASK		0xfULL

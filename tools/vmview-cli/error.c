@@ -25,6 +25,7 @@ static const char * const exit_names[] = {
 	[VMV_EXIT_BAD_ADDR]	= "bad_address",
 	[VMV_EXIT_EXITED]	= "target_exited",
 	[VMV_EXIT_NO_FEATURE]	= "module_lacks_feature",
+	[VMV_EXIT_NO_KERNEL_FEATURE] = "kernel_lacks_feature",
 };
 
 const char *vmv_exit_name(int code)

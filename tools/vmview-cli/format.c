@@ -288,6 +288,8 @@ struct json_object *vmv_pte_json(const struct vmv_pte *pte)
 		vmv_json_add(pg, "flags", vmv_json_list(pte->page));
 		vmv_json_add_i64(pg, "order", pte->order);
 		vmv_json_add_i64(pg, "mapcount", pte->mapcount);
+		if (pte->has_gen)
+			vmv_json_add_u64(pg, "gen", pte->gen);
 		vmv_json_add(o, "page", pg);
 	} else {
 		vmv_json_add(o, "page", NULL);

@@ -64,6 +64,8 @@ static const struct cmd {
 	{ "wss", vmv_cmd_wss, O_INTERVAL | O_ROUNDS,
 	  "PID --interval S [--rounds N]",
 	  "the working set, by the accessed bits" },
+	{ "reclaim", vmv_cmd_reclaim, O_ROUNDS, "[--rounds N]",
+	  "the clock: hot pages kept, cold ones swapped" },
 	{ "help", cmd_help, 0, "[COMMAND]",
 	  "this text, or one command's" },
 };
@@ -190,6 +192,15 @@ static const char * const cmd_details[] = {
 		"is not counted.\n"
 		"  --interval S   seconds to wait, 0.01 to 3600 (decimals allowed)\n"
 		"  --rounds N     rounds, 1 to 1000\n",
+	"reclaim", "Starts a child in a memory cgroup of its own (cgroup v2,\n"
+		"memory.max) with swap (zram, set up if no swap is active), that\n"
+		"keeps touching a hot set of pages and leaves a cold set idle;\n"
+		"lowers memory.max round by round and shows each set's accessed\n"
+		"bits, active/referenced page flags, MGLRU generations (gen=)\n"
+		"and which pages became swap entries.  Needs root and the\n"
+		"module; undoes all it set up.  Exits 1 when fewer than 90% of\n"
+		"the evicted pages were cold.\n"
+		"  --rounds N     pressure rounds, 1 to 1000 (default 4)\n",
 	"help", "",
 };
 
@@ -405,6 +416,7 @@ int main(int argc, char **argv)
 		case OPT_ROUNDS:
 			rounds = optarg;
 			given |= O_ROUNDS;
+			vmv_opts.rounds_given = true;
 			break;
 		case OPT_QUICK:
 			vmv_opts.quick = true;

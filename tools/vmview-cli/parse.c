@@ -772,7 +772,7 @@ int vmv_pte_from_rec(const struct vmview_pte *rec, struct vmv_pte *pte)
 
 /*
  * VADDR LEVEL ENTRY KIND pfn=PFN [swap=T:O] flags=F [mt=M]
- *   [page=P order=N mapcount=N]
+ *   [page=P order=N mapcount=N [gen=G]]
  * A line says nothing of its architecture: its flags are words of the
  * running kernel's (vmv_arch()).
  */
@@ -838,6 +838,9 @@ int vmv_parse_pte_line(const char *line, struct vmv_pte *pte)
 			pte->order = atoi(p + 6);
 		} else if (!strncmp(p, "mapcount=", 9)) {
 			pte->mapcount = atoi(p + 9);
+		} else if (!strncmp(p, "gen=", 4)) {
+			pte->gen = strtoul(p + 4, NULL, 10);
+			pte->has_gen = true;
 		}
 		p += n;
 	}

@@ -45,6 +45,7 @@ static volatile sig_atomic_t nr_tracked;
 static volatile pid_t children[MAX_CHILDREN];
 static volatile sig_atomic_t nr_children;
 static char tmpfile_path[VMV_PATH_MAX];
+static void (*volatile cleanup_fn)(void);
 
 static const int cleanup_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
 
@@ -278,12 +279,23 @@ void vmv_track_tmpfile(const char *path)
 	sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
+void vmv_track_cleanup(void (*fn)(void))
+{
+	sigset_t old;
+
+	block_signals(&old);
+	cleanup_fn = fn;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
 static void cleanup_handler(int sig)
 {
 	int i, saved = errno;
 
 	for (i = 0; i < nr_children; i++)
 		kill(children[i], SIGKILL);
+	if (cleanup_fn)
+		cleanup_fn();
 	if (tmpfile_path[0])
 		unlink(tmpfile_path);
 	untrack_all_unsafe();

@@ -48,6 +48,8 @@ enum vmv_exit {
 	VMV_EXIT_BAD_ADDR	= 8,	/* not a user address or range */
 	VMV_EXIT_EXITED		= 9,	/* the target exited (ESRCH) */
 	VMV_EXIT_NO_FEATURE	= 10,	/* the module lacks a file */
+	/* reclaim: no cgroup v2, memory controller or swap (zram) */
+	VMV_EXIT_NO_KERNEL_FEATURE = 11,
 };
 
 /* Global options and the few per-command ones (main.c fills it). */
@@ -68,6 +70,7 @@ struct vmv_opts {
 	double interval_s;	/* wss --interval */
 	unsigned int rounds;	/* wss --rounds */
 	bool quick;		/* latency --quick */
+	bool rounds_given;	/* --rounds was given (reclaim's default 4) */
 };
 extern struct vmv_opts vmv_opts;
 
@@ -154,6 +157,12 @@ void vmv_untrack_all(void);
 void vmv_track_signals(void);
 void vmv_track_add_child(pid_t pid);
 void vmv_track_tmpfile(const char *path);
+/*
+ * A function the signal handler calls after killing the children (only
+ * async-signal-safe calls in it): reclaim's undoing of its cgroup, swap
+ * and mounts.  NULL: none.
+ */
+void vmv_track_cleanup(void (*fn)(void));
 int vmv_begin(const char *cmd, const char *synopsis, int argc, char **argv,
 	      int nargs, pid_t *pid);
 
@@ -210,6 +219,12 @@ struct vmv_pte {
 	int level_nr;			/* VMVIEW_LEVEL_* */
 	uint32_t flag_bits;		/* bit n: flag n of arch's words */
 	uint32_t page_bits;		/* bit n: VMVIEW_P_* n */
+	/*
+	 * gen=: the folio's generation on the multi-generational LRU
+	 * (text PID/ptes only: ptes.bin has no field for it)
+	 */
+	bool has_gen;
+	unsigned int gen;
 };
 
 #define VMV_MAX_LEVELS 5
@@ -413,6 +428,7 @@ int vmv_cmd_map(int argc, char **argv);
 int vmv_cmd_faults(int argc, char **argv);
 int vmv_cmd_latency(int argc, char **argv);
 int vmv_cmd_wss(int argc, char **argv);
+int vmv_cmd_reclaim(int argc, char **argv);
 int vmv_cmd_target(int argc, char **argv);	/* hidden: faults' target */
 /*
  * faults_child.c: one line from fd, unbuffered (-1 at EOF); one line to

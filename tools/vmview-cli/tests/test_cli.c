@@ -437,6 +437,16 @@ UNIT_TEST(parse_pte_lines)
 	EXPECT_EQ(p.order, 9);
 	EXPECT_EQ(p.mapcount, 1);
 	EXPECT(vmv_pte_present(&p));
+	EXPECT(!p.has_gen);
+
+	/* MGLRU's generation, after mapcount; absent is not gen 0 */
+	EXPECT_EQ(0, vmv_parse_pte_line("0x00007f1234560000 pte 0x8000000012345867 present pfn=0x12345 flags=present,rw,user,accessed page=anon,lru,swapbacked order=0 mapcount=1 gen=2\n", &p));
+	EXPECT(p.has_gen);
+	EXPECT_EQ(p.gen, 2);
+	EXPECT_EQ(p.mapcount, 1);
+	EXPECT_EQ(0, vmv_parse_pte_line("0x00007f1234560000 pte 0x8000000012345867 present pfn=0x12345 flags=present page=anon order=0 mapcount=1 gen=0", &p));
+	EXPECT(p.has_gen);
+	EXPECT_EQ(p.gen, 0);
 
 	EXPECT(vmv_parse_pte_line("7f1234600000 pmd 0x1 present", &p));
 	EXPECT(vmv_parse_pte_line("0x00007f1234600000 pmd", &p));
