@@ -209,6 +209,13 @@ echo "# took $(( $(date +%s) - started ))s"
 if [ "$failed" -gt 0 ]; then
 	echo "# failures:"
 	grep '^not ok ' "$all" | sed 's/^/#   /'
+	# What a guest's kernel said, where a reader of only the run's
+	# tail (CI's record) still sees it.
+	for f in "$logs"/guest-*.log; do
+		[ -e "$f" ] && grep -q '^not ok .*: dmesg clean' "$f" || continue
+		echo "# $(basename "$f" .log), first lines of its kernel's complaint:"
+		grep -E '^# (dmesg|console): ' "$f" | head -n 24 | sed 's/^/#   /'
+	done
 fi
 echo "$passed passed, $failed failed, $skipped skipped" | tee "$logs/summary"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
