@@ -8,7 +8,8 @@
 #   scripts/deps.sh test    all of "build", plus the two Debian guest kernels
 #                           (6.1 and 6.12, images and headers), QEMU, busybox,
 #                           cpio, kmod, sparse, clang/libFuzzer,
-#                           linux-source-6.1 (kselftest headers, checkpatch)
+#                           linux-source-6.1 (kselftest headers, checkpatch),
+#                           tmux (the CLI's watch tests)
 #                           and the arm64 cross compiler with its C
 #                           library (static arm64 guest programs); kernels of other
 #                           architectures are fetched by scripts/fetch.sh,
@@ -36,7 +37,8 @@ test_pkgs=(qemu-system-x86 qemu-system-arm busybox-static cpio kmod sparse clang
 	   # (scripts/guest-progs.sh); gcc-aarch64-linux-gnu only recommends it
 	   gcc-12-multilib # i386 guests: gcc -m32 (scripts/guest-progs.sh);
 	   # never the gcc-multilib metapackage: it conflicts with cross compilers
-	   wget) # wget: debootstrap (scripts/build-root.sh)
+	   wget # wget: debootstrap (scripts/build-root.sh)
+	   tmux) # tmux: the terminal the CLI's host tests drive watch in
 pkg_pkgs=(dkms debhelper dh-dkms lintian python3-sphinx python3-docutils
 	  dpkg-dev fakeroot kmod)
 

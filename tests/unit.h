@@ -4,11 +4,12 @@
  *
  * Tests register themselves with UNIT_TEST(name) { ... } and check with
  * EXPECT*() (record a failure, carry on) or ASSERT*() (record and leave
- * the test).  main() comes from UNIT_MAIN() (or UNIT_MAIN_AFTER(fn), which
- * calls fn after each test, to clean up what a failed test left) and
- * prints TAP:
+ * the test); UNIT_SKIP(why) leaves a test that cannot run here.  main()
+ * comes from UNIT_MAIN() (or UNIT_MAIN_AFTER(fn), which calls fn after
+ * each test, to clean up what a failed test left) and prints TAP:
  *   ok 3 decode_swap_entry
  *   not ok 4 decode_pmd_leaf
+ *   ok 5 watch_in_tmux # SKIP no tmux
  * exiting 1 when any test failed.  An argument runs only the tests whose
  * names contain it.
  */
@@ -56,6 +57,17 @@ static inline void unit_register(const char *name, void (*fn)(void))
 		unit_register(#fn, fn);					\
 	}								\
 	static void fn(void)
+
+/*
+ * Leave the test, reported as skipped ("ok N name # SKIP why") unless
+ * it failed already: for what this machine cannot run.
+ */
+extern char unit_skip_why[256];
+#define UNIT_SKIP(...)							\
+	do {								\
+		snprintf(unit_skip_why, sizeof(unit_skip_why), __VA_ARGS__); \
+		return;							\
+	} while (0)
 
 #define UNIT_FAIL(...)							\
 	do {								\
@@ -155,6 +167,7 @@ static inline int unit_selected(int i, int argc, char **argv)
 	struct unit_test unit_tests[UNIT_MAX_TESTS];			\
 	int unit_nr_tests;						\
 	int unit_failed_now;						\
+	char unit_skip_why[256];					\
 	int main(int argc, char **argv)					\
 	{								\
 		void (*after_fn)(void) = after;				\
@@ -167,11 +180,16 @@ static inline int unit_selected(int i, int argc, char **argv)
 			if (!unit_selected(i, argc, argv))		\
 				continue;				\
 			unit_failed_now = 0;				\
+			unit_skip_why[0] = '\0';			\
 			unit_tests[i].fn();				\
 			if (after_fn)					\
 				after_fn();				\
-			printf("%sok %d %s\n", unit_failed_now ? "not " : "", \
-			       ++n, unit_tests[i].name);		\
+			printf("%sok %d %s%s%s\n",			\
+			       unit_failed_now ? "not " : "", ++n,	\
+			       unit_tests[i].name,			\
+			       *unit_skip_why && !unit_failed_now ?	\
+			       " # SKIP " : "",				\
+			       unit_failed_now ? "" : unit_skip_why);	\
 			fflush(stdout);					\
 			failed += unit_failed_now;			\
 		}							\

@@ -6,7 +6,8 @@
  * many were lost when the ring overtook it; it ends when the process
  * exits (a "release" event, or /proc/PID gone or a zombie: exit 0) or on
  * a signal.  With --json, --follow prints one JSON
- * object a line.
+ * object a line.  Reading the ring, the rows and telling that the
+ * process is gone are watch's too.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -29,10 +30,25 @@ static struct json_object *event_json(const struct vmv_event *e)
 	return o;
 }
 
-static void print_event(const struct vmv_event *e)
+/* An event as a text row, and the header over such rows (unless -n). */
+void vmv_event_fprint(FILE *f, const struct vmv_event *e)
 {
 	char s[24];
 
+	fprintf(f, "%8" PRIu64 " %-16s %012" PRIx64 "  %012" PRIx64 " %6s\n",
+		e->seq, e->event, e->start, e->end,
+		vmv_size(s, sizeof(s), e->end - e->start));
+}
+
+void vmv_events_header(FILE *f)
+{
+	if (!vmv_opts.noheadings)
+		fprintf(f, "%8s %-16s %-12s  %-12s %6s\n", "SEQ", "EVENT",
+			"START", "END", "SIZE");
+}
+
+static void print_event(const struct vmv_event *e)
+{
 	if (vmv_opts.json) {
 		struct json_object *o = event_json(e);
 
@@ -40,19 +56,21 @@ static void print_event(const struct vmv_event *e)
 		json_object_put(o);
 		return;
 	}
-	printf("%8" PRIu64 " %-16s %012" PRIx64 "  %012" PRIx64 " %6s\n",
-	       e->seq, e->event, e->start, e->end,
-	       vmv_size(s, sizeof(s), e->end - e->start));
+	vmv_event_fprint(stdout, e);
 }
 
 static void print_header(void)
 {
-	if (!vmv_opts.json && !vmv_opts.noheadings)
-		printf("%8s %-16s %-12s  %-12s %6s\n", "SEQ", "EVENT", "START",
-		       "END", "SIZE");
+	if (!vmv_opts.json)
+		vmv_events_header(stdout);
 }
 
-static int read_events(pid_t pid, struct vmv_events *ev, bool quiet_exit)
+/*
+ * Read and parse PID/events into ev.  With quiet_exit, a process that is
+ * gone (ESRCH, EIO, ENOENT) is -ESRCH, unreported; any other failure is
+ * reported, and its exit code returned.
+ */
+int vmv_events_read(pid_t pid, struct vmv_events *ev, bool quiet_exit)
 {
 	char *text;
 	int ret;
@@ -73,7 +91,7 @@ static int read_events(pid_t pid, struct vmv_events *ev, bool quiet_exit)
 }
 
 /* Gone, or a zombie whose mm is released: nothing more will happen. */
-static bool pid_gone(pid_t pid)
+bool vmv_pid_gone(pid_t pid)
 {
 	char path[VMV_PATH_MAX], *text, *p;
 	bool gone;
@@ -127,12 +145,12 @@ static int follow(pid_t pid, struct seen *s)
 	int ret;
 
 	for (;;) {
-		bool gone = s->released || pid_gone(pid);
+		bool gone = s->released || vmv_pid_gone(pid);
 
 		if (!gone)
 			nanosleep(&ts, NULL);
 		memset(&ev, 0, sizeof(ev));
-		ret = read_events(pid, &ev, true);
+		ret = vmv_events_read(pid, &ev, true);
 		if (ret == -ESRCH)
 			gone = true;
 		else if (ret)
@@ -157,7 +175,7 @@ int vmv_cmd_events(int argc, char **argv)
 	ret = vmv_begin("events", "PID [--follow]", argc, argv, 1, &pid);
 	if (ret)
 		return ret;
-	ret = read_events(pid, &ev, false);
+	ret = vmv_events_read(pid, &ev, false);
 	if (ret)
 		return ret;
 	if (vmv_opts.json && !vmv_opts.follow) {

@@ -826,7 +826,7 @@ int vmv_cmd_reclaim(int argc, char **argv)
 	ret = vmv_preflight();
 	if (ret)
 		return ret;
-	vmv_track_cleanup(undo);
+	vmv_track_on_signal(undo);
 	ret = setup_cgroup();
 	if (ret)
 		goto out;
@@ -990,6 +990,6 @@ out:
 		json_object_put(out);
 	free(pages);
 	undo();
-	vmv_track_cleanup(NULL);
+	vmv_track_on_signal(NULL);
 	return ret;
 }

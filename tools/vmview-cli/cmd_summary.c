@@ -4,7 +4,7 @@
  * (paging, page-table pages per level and what the kernel counts for
  * them, RSS by kind, swap, THP), the TLB's reach and the entries the
  * process needs (tlb_report.c, from PID/ptes), then one row a VMA from
- * PID/vmas.
+ * PID/vmas.  The head, to the number of VMAs, is watch's counts too.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -67,12 +67,13 @@ static bool pgtables_agree(const struct vmv_kvs *mm, int pmds)
 	return walk == pgt;
 }
 
-static void print_text(pid_t pid, const struct vmv_kvs *mm,
-		       const struct vmv_vmas *vmas,
-		       const struct vmv_tlb_need *need)
+/*
+ * The process in a few lines (to "vmas"), from PID/mm, the wrapped line
+ * to width columns: summary's head, and watch's counts.
+ */
+void vmv_summary_fprint(FILE *f, pid_t pid, const struct vmv_kvs *mm,
+			size_t nr_vmas, int width)
 {
-	struct vmv_tlb_info tlb;
-	char why[160];
 	static const char * const lv[] = { "p4d", "pud", "pmd", "pte" };
 	const char *comm = vmv_kv_get(mm, "comm"), *thp;
 	uint64_t pgt = vmv_kv_u64(mm, "pgtables_bytes", 0);
@@ -89,23 +90,23 @@ static void print_text(pid_t pid, const struct vmv_kvs *mm,
 	agree = pgtables_agree(mm, pmds);
 	rss = pages(mm, "rss_anon") + pages(mm, "rss_file") +
 	      pages(mm, "rss_shmem");
-	printf(KEY "%d (%s)\n", "pid", (int)pid, comm ? comm : "?");
-	printf(KEY "%d-level, pgd (%s) at %s\n", "paging", levels,
-	       vmv_top_register(),
-	       vmv_kv_get(mm, "pgd") ? vmv_kv_get(mm, "pgd") : "?");
-	printf(KEY "%s in tables:", "page tables", sz(a, pgt));
+	fprintf(f, KEY "%d (%s)\n", "pid", (int)pid, comm ? comm : "?");
+	fprintf(f, KEY "%d-level, pgd (%s) at %s\n", "paging", levels,
+		vmv_top_register(),
+		vmv_kv_get(mm, "pgd") ? vmv_kv_get(mm, "pgd") : "?");
+	fprintf(f, KEY "%s in tables:", "page tables", sz(a, pgt));
 	/* the levels below the pgd that are not folded */
 	for (i = 0, n = 0; i < ARRAY_SIZE(lv); i++) {
 		snprintf(key, sizeof(key), "table_%s", lv[i]);
 		if (vmv_level_bits(vmv_word_index(vmv_level_names,
 						  VMVIEW_NR_LEVELS, lv[i])))
-			printf("%s %s %" PRIu64, n++ ? "," : "", lv[i],
-			       vmv_kv_u64(mm, key, 0));
+			fprintf(f, "%s %s %" PRIu64, n++ ? "," : "", lv[i],
+				vmv_kv_u64(mm, key, 0));
 	}
 	if (vmv_kv_u64(mm, "table_deposited", 0))
-		printf(", +%" PRIu64 " deposited",
-		       vmv_kv_u64(mm, "table_deposited", 0));
-	printf("\n");
+		fprintf(f, ", +%" PRIu64 " deposited",
+			vmv_kv_u64(mm, "table_deposited", 0));
+	fprintf(f, "\n");
 	if (walk == pgt || pmds <= 0 || !agree) {
 		snprintf(line, sizeof(line),
 			 "walk finds %s, the kernel counts %s: %s", sz(a, walk),
@@ -121,22 +122,32 @@ static void print_text(pid_t pid, const struct vmv_kvs *mm,
 			 pti ? "4, and 1 for PTI's user pgd" :
 			 "the user half's 3, the kernel's is shared", found);
 	}
-	vmv_print_wrapped("             ", line, 80);
-	printf(KEY "%s: data %s, stack %s, exec %s\n", "size",
-	       sz(a, pages(mm, "total_vm")), sz(b, pages(mm, "data_vm")),
-	       sz(c, pages(mm, "stack_vm")), sz(d, pages(mm, "exec_vm")));
-	printf(KEY "%s: anon %s, file %s, shmem %s\n", "resident",
-	       sz(a, rss), sz(b, pages(mm, "rss_anon")),
-	       sz(c, pages(mm, "rss_file")), sz(d, pages(mm, "rss_shmem")));
-	printf(KEY "%s\n", "swap", sz(a, pages(mm, "swapents")));
+	vmv_fprint_wrapped(f, "             ", line, width);
+	fprintf(f, KEY "%s: data %s, stack %s, exec %s\n", "size",
+		sz(a, pages(mm, "total_vm")), sz(b, pages(mm, "data_vm")),
+		sz(c, pages(mm, "stack_vm")), sz(d, pages(mm, "exec_vm")));
+	fprintf(f, KEY "%s: anon %s, file %s, shmem %s\n", "resident",
+		sz(a, rss), sz(b, pages(mm, "rss_anon")),
+		sz(c, pages(mm, "rss_file")), sz(d, pages(mm, "rss_shmem")));
+	fprintf(f, KEY "%s\n", "swap", sz(a, pages(mm, "swapents")));
 	thp = vmv_kv_get(mm, "thp_enabled");
-	printf(KEY "%" PRIu64 " %s lea%s (%s); THP mode: %s\n", "huge pages",
-	       thp_pmd, huge == VMVIEW_LEVEL_PMD ? "PMD" : "PGD",
-	       thp_pmd == 1 ? "f" : "ves",
-	       sz(a, thp_pmd << vmv_level_shift(huge)), thp ? thp : "?");
-	printf(KEY "locked %s, pinned %s\n", "", sz(a, pages(mm, "locked_vm")),
-	       sz(b, pages(mm, "pinned_vm")));
-	printf(KEY "%zu\n", "vmas", vmas->n);
+	fprintf(f, KEY "%" PRIu64 " %s lea%s (%s); THP mode: %s\n",
+		"huge pages", thp_pmd, huge == VMVIEW_LEVEL_PMD ? "PMD" : "PGD",
+		thp_pmd == 1 ? "f" : "ves",
+		sz(a, thp_pmd << vmv_level_shift(huge)), thp ? thp : "?");
+	fprintf(f, KEY "locked %s, pinned %s\n", "",
+		sz(a, pages(mm, "locked_vm")), sz(b, pages(mm, "pinned_vm")));
+	fprintf(f, KEY "%zu\n", "vmas", nr_vmas);
+}
+
+static void print_text(pid_t pid, const struct vmv_kvs *mm,
+		       const struct vmv_vmas *vmas,
+		       const struct vmv_tlb_need *need)
+{
+	struct vmv_tlb_info tlb;
+	char why[160];
+
+	vmv_summary_fprint(stdout, pid, mm, vmas->n, 80);
 	vmv_cpu_tlb(&tlb, why, sizeof(why));
 	vmv_tlb_print(&tlb, why, need, "vmview's ptes", VMV_PAGE_SIZE);
 	printf("\n");

@@ -422,11 +422,17 @@ const char *vmv_color(const char *what)
 	return "";
 }
 
-/*
- * Print text after indent, broken at spaces to fit width columns; the
- * lines after the first are indented two more.
- */
 void vmv_print_wrapped(const char *indent, const char *text, int width)
+{
+	vmv_fprint_wrapped(stdout, indent, text, width);
+}
+
+/*
+ * Print text to f after indent, broken at spaces to fit width columns;
+ * the lines after the first are indented two more.
+ */
+void vmv_fprint_wrapped(FILE *f, const char *indent, const char *text,
+			int width)
 {
 	int room = width - (int)strlen(indent), first = 1;
 	const char *p = text;
@@ -440,7 +446,7 @@ void vmv_print_wrapped(const char *indent, const char *text, int width)
 			if (!cut)
 				cut = strcspn(p, " ");
 		}
-		printf("%s%s%.*s\n", indent, first ? "" : "  ", cut, p);
+		fprintf(f, "%s%s%.*s\n", indent, first ? "" : "  ", cut, p);
 		p += cut;
 		while (*p == ' ')
 			p++;

@@ -66,6 +66,9 @@ static const struct cmd {
 	  "the working set, by the accessed bits" },
 	{ "reclaim", vmv_cmd_reclaim, O_ROUNDS, "[--rounds N]",
 	  "the clock: hot pages kept, cold ones swapped" },
+	{ "watch", vmv_cmd_watch, O_RANGE | O_INTERVAL,
+	  "PID [--range A-B] [--interval S]",
+	  "a live full-screen view: map, counts, events" },
 	{ "help", cmd_help, 0, "[COMMAND]",
 	  "this text, or one command's" },
 };
@@ -201,6 +204,15 @@ static const char * const cmd_details[] = {
 		"module; undoes all it set up.  Exits 1 when fewer than 90% of\n"
 		"the evicted pages were cold.\n"
 		"  --rounds N     pressure rounds, 1 to 1000 (default 4)\n",
+	"watch", "A full-screen view on the terminal, redrawn every S seconds\n"
+		"and as soon as PID/events has a new event: summary's counts,\n"
+		"map's picture (its bar as wide as the window leaves) and the\n"
+		"latest events.  q or Ctrl-C quits (exit 0); any other key\n"
+		"redraws now.  Ends by itself when the process exits (exit 0)\n"
+		"or the module is unloaded (exit 4), saying so.  Standard input\n"
+		"and output must be a terminal; there is no JSON form.\n"
+		"  --range A-B    only the VMAs, pages and events of A to B (hex)\n"
+		"  --interval S   seconds between redraws, 0.1 to 3600 (default 1)\n",
 	"help", "",
 };
 
@@ -320,23 +332,25 @@ static bool want_color(const char *when)
 
 /*
  * --interval is milliseconds for events, seconds (decimals allowed) for
- * wss; --rounds a count for wss.
+ * wss and watch (at least 0.1 for watch: each redraw reads every leaf
+ * entry); --rounds a count for wss.
  */
 static int interval_rounds(const struct cmd *cmd, const char *interval,
 			   const char *rounds)
 {
+	bool watch = cmd->func == vmv_cmd_watch;
+	double s, min = watch ? 0.1 : 0.01;
 	unsigned long n;
 	char *end;
-	double s;
 
-	if (interval && cmd->func == vmv_cmd_wss) {
+	if (interval && (cmd->func == vmv_cmd_wss || watch)) {
 		errno = 0;
 		s = strtod(interval, &end);
-		if (*end || !*interval || errno || !(s >= 0.01 && s <= 3600) ||
+		if (*end || !*interval || errno || !(s >= min && s <= 3600) ||
 		    !strchr("0123456789.", *interval))
 			return vmv_err(VMV_EXIT_USAGE,
-				       "--interval takes seconds from 0.01 to 3600, not '%s'",
-				       interval);
+				       "--interval takes seconds from %g to 3600, not '%s'",
+				       min, interval);
 		vmv_opts.interval_s = s;
 	} else if (interval) {
 		errno = 0;

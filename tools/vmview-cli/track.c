@@ -15,7 +15,9 @@
  * that was tracked already (EEXIST) belongs to someone else and is left
  * alone.  The handler only uses async-signal-safe calls on paths built
  * beforehand.  So is a scratch file (vmv_make_scratch(), for faults and
- * latency) removed.
+ * latency) removed, and after killing the children the handler calls
+ * the function of vmv_track_on_signal() (watch's: the terminal put
+ * back; reclaim's: its cgroup, swap and mounts undone).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -45,7 +47,7 @@ static volatile sig_atomic_t nr_tracked;
 static volatile pid_t children[MAX_CHILDREN];
 static volatile sig_atomic_t nr_children;
 static char tmpfile_path[VMV_PATH_MAX];
-static void (*volatile cleanup_fn)(void);
+static void (*volatile on_signal)(void);
 
 static const int cleanup_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
 
@@ -279,12 +281,17 @@ void vmv_track_tmpfile(const char *path)
 	sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
-void vmv_track_cleanup(void (*fn)(void))
+/*
+ * fn (async-signal-safe only) is called by the handler of the signals
+ * above, after the children are killed: what must be undone before the
+ * CLI dies of one.
+ */
+void vmv_track_on_signal(void (*fn)(void))
 {
 	sigset_t old;
 
 	block_signals(&old);
-	cleanup_fn = fn;
+	on_signal = fn;
 	sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
@@ -294,8 +301,8 @@ static void cleanup_handler(int sig)
 
 	for (i = 0; i < nr_children; i++)
 		kill(children[i], SIGKILL);
-	if (cleanup_fn)
-		cleanup_fn();
+	if (on_signal)
+		on_signal();
 	if (tmpfile_path[0])
 		unlink(tmpfile_path);
 	untrack_all_unsafe();

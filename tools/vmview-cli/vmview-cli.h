@@ -60,14 +60,14 @@ struct vmv_opts {
 	bool color;		/* resolved from --color, isatty, NO_COLOR */
 	bool noheadings;
 	const char *root;	/* "" or the --root / VMVIEW_ROOT prefix */
-	const char *range;	/* ptes, verify: "A-B" */
+	const char *range;	/* ptes, verify, watch: "A-B" */
 	const char *kind;	/* ptes: a KIND */
 	const char *output;	/* maps: -o columns */
 	const char *file;	/* faults: --file */
 	const char *only;	/* faults: --scenario N[,N...] */
 	bool follow;		/* events */
 	unsigned int interval_ms; /* events --follow */
-	double interval_s;	/* wss --interval */
+	double interval_s;	/* wss, watch --interval */
 	unsigned int rounds;	/* wss --rounds */
 	bool quick;		/* latency --quick */
 	bool rounds_given;	/* --rounds was given (reclaim's default 4) */
@@ -158,11 +158,12 @@ void vmv_track_signals(void);
 void vmv_track_add_child(pid_t pid);
 void vmv_track_tmpfile(const char *path);
 /*
- * A function the signal handler calls after killing the children (only
- * async-signal-safe calls in it): reclaim's undoing of its cgroup, swap
- * and mounts.  NULL: none.
+ * A function the signal handler calls after killing the children and
+ * before untracking (only async-signal-safe calls in it): what must be
+ * undone before the CLI dies of a signal (watch's terminal, reclaim's
+ * cgroup, swap and mounts).  NULL: none.
  */
-void vmv_track_cleanup(void (*fn)(void));
+void vmv_track_on_signal(void (*fn)(void));
 int vmv_begin(const char *cmd, const char *synopsis, int argc, char **argv,
 	      int nargs, pid_t *pid);
 
@@ -408,6 +409,8 @@ void vmv_verify_json_add(struct json_object *o, const struct vmv_verify *v);
 int vmv_addr_digits(const struct vmv_vmas *vmas);
 const char *vmv_color(const char *what);
 void vmv_print_wrapped(const char *indent, const char *text, int width);
+void vmv_fprint_wrapped(FILE *f, const char *indent, const char *text,
+			int width);
 void vmv_pte_header(char *buf, size_t len);
 
 /* symbolize.c: section and nearest symbol of a file offset in an ELF. */
@@ -429,6 +432,7 @@ int vmv_cmd_faults(int argc, char **argv);
 int vmv_cmd_latency(int argc, char **argv);
 int vmv_cmd_wss(int argc, char **argv);
 int vmv_cmd_reclaim(int argc, char **argv);
+int vmv_cmd_watch(int argc, char **argv);
 int vmv_cmd_target(int argc, char **argv);	/* hidden: faults' target */
 /*
  * faults_child.c: one line from fd, unbuffered (-1 at EOF); one line to
@@ -498,6 +502,40 @@ struct json_object *vmv_tlb_json(const struct vmv_tlb_info *t,
 				 const char *why,
 				 const struct vmv_tlb_need *n,
 				 const char *need_source, uint64_t base_page);
+
+/*
+ * cmd_map.c: the picture of the address space, also watch's: the VMAs
+ * that meet [start, end), clipped to it, and the present and swap leaves
+ * in it (state: 0 huge, 1 resident, 2 zero page, 3 swap), with their
+ * pages counted; printed with a bar of bar cells.
+ */
+#define VMV_MAP_MAX_BAR	256
+struct vmv_map {
+	struct vmv_vmas vmas;
+	struct vmv_map_leaf {
+		uint64_t start, end;
+		int state;
+	} *v;
+	size_t n, cap;
+	uint64_t start, end;
+	size_t total_vmas;			/* before the range */
+	uint64_t mapped;			/* bytes of the VMAs */
+	uint64_t huge, resident, zero, swap;	/* pages */
+};
+int vmv_map_load(pid_t pid, uint64_t start, uint64_t end, struct vmv_map *m);
+void vmv_map_free(struct vmv_map *m);
+void vmv_map_fprint(FILE *f, const struct vmv_map *m, pid_t pid,
+		    const char *comm, int bar);
+
+/* cmd_events.c: the ring, its rows, and whether the process is gone. */
+int vmv_events_read(pid_t pid, struct vmv_events *ev, bool quiet_exit);
+void vmv_event_fprint(FILE *f, const struct vmv_event *e);
+void vmv_events_header(FILE *f);
+bool vmv_pid_gone(pid_t pid);
+
+/* cmd_summary.c: summary's head, also watch's counts. */
+void vmv_summary_fprint(FILE *f, pid_t pid, const struct vmv_kvs *mm,
+			size_t nr_vmas, int width);
 
 /* cmd_maps.c: the VMA table, also summary's. */
 int vmv_print_vma_table(const struct vmv_vmas *vmas, const char *columns);

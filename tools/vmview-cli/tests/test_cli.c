@@ -4,13 +4,15 @@
  * directly, then the binary run against fake trees of plain files (a
  * copy of fixtures/tree per test, pointed to by VMVIEW_ROOT), with
  * fakeerr.so preloaded where a module file has to answer with an errno.
- * JSON output is parsed back with json-c.  Prints TAP (tests/unit.h, the
- * runner of every host test, which drops the fake tree after each test);
- * exits 1 when a test failed.
+ * JSON output is parsed back with json-c.  watch, which needs a terminal,
+ * runs in a tmux pane the tests type into and read (skipped without
+ * tmux).  Prints TAP (tests/unit.h, the runner of every host test, which
+ * drops the fake tree after each test); exits 1 when a test failed.
  *
  * Built and run by "make -C tools/vmview-cli check" (tests/Makefile),
  * which passes CLI, SHIM and FIXTURES as absolute paths.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -77,20 +79,30 @@ static void drop_tree(void)
 	root[0] = '\0';
 }
 
-/* Write a file of the fake tree (path relative to the root). */
-static void put(const char *rel, const char *text)
+/*
+ * Write (mode "w") or append ("a") bytes to a file of the fake tree
+ * (path relative to the root).  A file written whole is replaced by a
+ * rename: a CLI reading it meanwhile (watch) sees it before or after.
+ */
+static void put_bytes(const char *rel, const void *buf, size_t len,
+		      const char *mode)
 {
-	char path[512];
+	char path[512], tmp[520];
+	bool whole = *mode == 'w';
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	f = fopen(path, "w");
-	if (!f) {
+	snprintf(tmp, sizeof(tmp), "%s%s", path, whole ? ".new" : "");
+	f = fopen(tmp, mode);
+	if (!f || fwrite(buf, 1, len, f) != len)
 		UNIT_FAIL("%s: %s", path, strerror(errno));
-		return;
-	}
-	fputs(text, f);
-	fclose(f);
+	if (f && (fclose(f) || (whole && rename(tmp, path))))
+		UNIT_FAIL("%s: %s", path, strerror(errno));
+}
+
+static void put(const char *rel, const char *text)
+{
+	put_bytes(rel, text, strlen(text), "w");
 }
 
 static char *slurp(const char *path)
@@ -158,21 +170,6 @@ static struct vmview_pte rec_of(const struct vmv_pte *p)
 			    VMVIEW_META_PFLAGS_SHIFT |
 			    (uint64_t)p->mapcount << VMVIEW_META_MAPCOUNT_SHIFT;
 	return rec;
-}
-
-/* Write (mode "w") or append ("a") bytes to a file of the fake tree. */
-static void put_bytes(const char *rel, const void *buf, size_t len,
-		      const char *mode)
-{
-	char path[512];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	f = fopen(path, mode);
-	if (!f || fwrite(buf, 1, len, f) != len)
-		UNIT_FAIL("%s: %s", path, strerror(errno));
-	if (f)
-		fclose(f);
 }
 
 /* PID/ptes (text) and PID/ptes.bin, the same entries. */
@@ -4108,6 +4105,552 @@ UNIT_TEST(ptes_rows_as_before)
 	drop_tree();
 	arm64_tree();
 	expect_old_rows("arm64");
+}
+
+/* --- watch, driven in tmux ------------------------------------------------ */
+
+/*
+ * watch needs a terminal: tmux gives it one (a server of the test's own,
+ * on a socket beside the fake tree), types into it (send-keys) and reads
+ * the screen back (capture-pane).  The pane runs a shell, so that what
+ * watch leaves behind (its exit status, the terminal's settings, the
+ * shell's prompt) is read on the screen too.
+ */
+static char tmux_sock[300];
+
+/* Run tmux with args on the test's server; its stdout, or NULL. */
+static char *tmux(const char *const *args)
+{
+	const char *argv[24] = { "tmux", "-S", tmux_sock, "-f", "/dev/null" };
+	char path[320], *out;
+	int i, fd, status;
+	pid_t pid;
+
+	for (i = 0; args[i] && i < 18; i++)
+		argv[5 + i] = args[i];
+	snprintf(path, sizeof(path), "%s.cap", tmux_sock);
+	fflush(stdout);
+	pid = fork();
+	if (!pid) {
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		dup2(fd, 1);
+		unsetenv("TMUX");
+		execvp("tmux", (char **)argv);
+		_exit(127);
+	}
+	waitpid(pid, &status, 0);
+	out = slurp(path);
+	unlink(path);
+	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+#define TMUX(...) tmux((const char *const[]){ __VA_ARGS__, NULL })
+
+static void tmux_do(const char *const *args)
+{
+	char *out = tmux(args);
+
+	if (!out)
+		UNIT_FAIL("tmux %s %s failed", args[0], args[1] ? args[1] : "");
+	free(out);
+}
+
+#define TMUX_DO(...) tmux_do((const char *const[]){ __VA_ARGS__, NULL })
+
+/* Type a line into the pane's shell. */
+static void type_line(const char *line)
+{
+	TMUX_DO("send-keys", "-t", "w", "-l", line);
+	TMUX_DO("send-keys", "-t", "w", "Enter");
+}
+
+/*
+ * The screen once it shows want (and, with gone, no longer shows gone),
+ * within 10 s; else the last one seen, with the failure recorded.
+ */
+static char *screen_until(const char *want, const char *gone)
+{
+	char *s = NULL;
+	int i;
+
+	for (i = 0; i < 200; i++) {
+		free(s);
+		s = TMUX("capture-pane", "-p", "-t", "w");
+		if (!s)
+			s = strdup("");
+		if (strstr(s, want) && !(gone && strstr(s, gone)))
+			return s;
+		usleep(50000);
+	}
+	UNIT_FAIL("the screen never showed \"%s\"%s%s; it is:\n%s", want,
+		  gone ? " without " : "", gone ? gone : "", s);
+	return s;
+}
+
+static char *screen_with(const char *want)
+{
+	return screen_until(want, NULL);
+}
+
+static bool alternate_on(void)
+{
+	char *s = TMUX("display", "-p", "-t", "w", "#{alternate_on}");
+	bool on = s && *s == '1';
+
+	free(s);
+	return on;
+}
+
+/* Every watch test begins so: skipped where there is no tmux. */
+#define NEED_TMUX()							\
+	do {								\
+		if (system("command -v tmux >/dev/null 2>&1"))		\
+			UNIT_SKIP("tmux is not installed (scripts/deps.sh test installs it)"); \
+	} while (0)
+
+/* A shell in a 100x30 pane, with a fake tree as the root. */
+static bool tmux_start(void)
+{
+	char cmd[600];
+	char *s;
+
+	new_tree();
+	snprintf(tmux_sock, sizeof(tmux_sock), "%s.tmux", root);
+	snprintf(cmd, sizeof(cmd),
+		 "exec env -u NO_COLOR VMVIEW_ROOT=%s ENV= PS1='sh$ ' sh",
+		 root);
+	s = TMUX("new-session", "-d", "-s", "w", "-x", "100", "-y", "30",
+		 cmd);
+	if (!s) {
+		UNIT_FAIL("tmux new-session failed");
+		return false;
+	}
+	free(s);
+	free(screen_with("sh$"));
+	return true;
+}
+
+static void tmux_stop(void)
+{
+	free(TMUX("kill-server"));
+	unlink(tmux_sock);
+}
+
+/* Start watch in the pane; its status is printed when it ends. */
+static char *start_watch(const char *args)
+{
+	char line[600];
+
+	snprintf(line, sizeof(line), "%s watch 1234 %s; echo status=$?", CLI,
+		 args);
+	type_line(line);
+	return screen_with("vmview-cli watch: PID 1234 (demo)");
+}
+
+/* After watch: the status, the main screen, a terminal as it was. */
+static void expect_restored(const char *status)
+{
+	char want[64], *s;
+
+	snprintf(want, sizeof(want), "status=%s\n", status);
+	s = screen_with(want);
+	EXPECT_HASNT(s, "q quits");
+	free(s);
+	EXPECT(!alternate_on());
+	type_line("echo tty=$(stty -a | tr ' ;' '\\n\\n' | grep -E -x -e '-?(isig|icanon|echo)' | paste -sd, -)");
+	free(screen_with("tty=isig,icanon,echo\n"));
+	/* and the shell answers */
+	type_line("echo $((6 * 7))");
+	free(screen_with("\n42\n"));
+}
+
+/* Lines of text without their trailing blanks. */
+static char *rtrim_lines(const char *text)
+{
+	char *out = malloc(strlen(text) + 1), *o = out;
+	const char *p = text, *e;
+
+	while (*p) {
+		e = strchrnul(p, '\n');
+		o = mempcpy(o, p, e - p);
+		while (o > out && o[-1] == ' ')
+			o--;
+		if (*e)
+			*o++ = '\n';
+		p = *e ? e + 1 : e;
+	}
+	*o = '\0';
+	return out;
+}
+
+/*
+ * Every line of want (up to stop, if found; not its "#" notes) is a line
+ * of screen, cropped to cols columns as the screen crops it.
+ */
+static void expect_lines_of(const char *screen, const char *want,
+			    const char *stop, int cols)
+{
+	char *scr = rtrim_lines(screen), *w = rtrim_lines(want), line[512];
+	const char *p = w, *e, *end = stop ? strstr(w, stop) : NULL;
+	int n;
+
+	while (*p && (!end || p < end)) {
+		e = strchrnul(p, '\n');
+		n = e - p < cols ? e - p : cols;
+		while (n && p[n - 1] == ' ')
+			n--;
+		snprintf(line, sizeof(line), "\n%.*s\n", n, p);
+		if (n && *p != '#' && !strstr(scr, line))
+			UNIT_FAIL("the screen has no line \"%.*s\"; it is:\n%s",
+				  n, p, screen);
+		p = *e ? e + 1 : e;
+	}
+	free(scr);
+	free(w);
+}
+
+/* A map row without its bar, runs of blanks as one: "ADDR SIZE PERM NAME". */
+static void unbar(char *out, size_t len, const char *row, size_t n)
+{
+	size_t i, o = 0;
+	bool bar = false;
+
+	for (i = 0; i < n && o + 1 < len; i++) {
+		if (row[i] == '|')
+			bar = !bar;
+		else if (!bar && !(row[i] == ' ' && o && out[o - 1] == ' '))
+			out[o++] = row[i];
+	}
+	while (o && out[o - 1] == ' ')
+		o--;
+	out[o] = '\0';
+}
+
+/*
+ * map's rows (from its START line on) are rows of the screen but for
+ * their bars, the names cropped where the screen crops them.
+ */
+static void expect_rows_but_bars(const char *screen, const char *map)
+{
+	const char *p = strstr(map, "START"), *e, *q, *qe;
+	char want[512], got[512];
+	bool found;
+
+	for (p = p ? p : ""; *p; p = *e ? e + 1 : e) {
+		e = strchrnul(p, '\n');
+		unbar(want, sizeof(want), p, e - p);
+		found = false;
+		for (q = screen; *q && !found; q = *qe ? qe + 1 : qe) {
+			qe = strchrnul(q, '\n');
+			unbar(got, sizeof(got), q, qe - q);
+			found = strlen(got) > 24 &&
+				!strncmp(want, got, strlen(got));
+		}
+		if (!found)
+			UNIT_FAIL("the screen has no row \"%s\"; it is:\n%s",
+				  want, screen);
+	}
+}
+
+/* A resident page more in the heap, after its last (PID/ptes, ptes.bin). */
+static void add_heap_page(void)
+{
+	char *text = get(PTES), *p = strstr(text, "\n0x00007f0000000000 ");
+	char *t;
+
+	if (!p) {
+		UNIT_FAIL("the fixture's ptes changed");
+		free(text);
+		return;
+	}
+	if (asprintf(&t, "%.*s\n0x0000000001e6e000 pte 0x800000001234f867 present pfn=0x1234f flags=present,rw,user,accessed,dirty,nx page=anon,lru,swapbacked order=0 mapcount=1%s",
+		     (int)(p - text), text, p) > 0) {
+		put_ptes(t);
+		free(t);
+	}
+	free(text);
+}
+
+UNIT_TEST(watch_first_frame_resize_and_quit)
+{
+	struct run map, summary, events;
+	char *s;
+
+	NEED_TMUX();
+	if (!tmux_start())
+		return;
+	map = RUN("map", "1234");
+	summary = RUN("summary", "1234");
+	events = RUN("events", "1234");
+	s = start_watch("--interval 0.3");
+	EXPECT(alternate_on());
+	/* summary's counts, map's header and legend, the events */
+	expect_lines_of(s, summary.out, "TLB", 100);
+	expect_lines_of(s, map.out, "START", 100);
+	expect_lines_of(s, events.out, NULL, 100);
+	EXPECT(widest(s, NULL) <= 100);
+	/* map's rows, with a bar as wide as 100 columns leave: 56 cells */
+	expect_rows_but_bars(s, map.out);
+	EXPECT_HAS(s, "|HHHHHHHHHHHHHHHHHHHHHHHHHHH...........................|   [anon]\n");
+	free(s);
+	/* 76 columns leave map's 32 cells: its very rows */
+	TMUX_DO("resize-window", "-t", "w", "-x", "76", "-y", "30");
+	s = screen_until("|HHHHHHHHHHHHHHHH................|", "HHHHHHHHHHHHHHHHHH");
+	expect_lines_of(s, strstr(map.out, "START"), NULL, 76);
+	EXPECT(widest(s, NULL) <= 76);
+	free(s);
+	/* a changed ptes.bin: one page more in the heap, on the next redraw */
+	add_heap_page();
+	free(screen_with("PID 1234 (demo): 9 VMAs, 1G mapped, 48K resident"));
+	TMUX_DO("send-keys", "-t", "w", "q");
+	expect_restored("0");
+	EXPECT_STREQ(get("sys/kernel/debug/vmview/untrack"), "1234\n");
+	run_free(&map);
+	run_free(&summary);
+	run_free(&events);
+	tmux_stop();
+}
+
+UNIT_TEST(watch_redraws_on_events_and_keys)
+{
+	char *s;
+
+	NEED_TMUX();
+	if (!tmux_start())
+		return;
+	/* an hour between redraws: only events and keys redraw */
+	s = start_watch("--interval 3600");
+	EXPECT_HASNT(s, "       7 clear");
+	free(s);
+	sh("echo '7 clear 0x00007ffd12340000-0x00007ffd12341000' >> %s/sys/kernel/debug/vmview/1234/events",
+	   root);
+	free(screen_with("       7 clear            7ffd12340000  7ffd12341000     4K"));
+	/*
+	 * a key other than q redraws: the ptes read again, and a name
+	 * with an escape in it shown, not obeyed
+	 */
+	add_heap_page();
+	sh("sed -i 's/\\[heap\\]/he\\x1b[2Jap/' %s/sys/kernel/debug/vmview/1234/vmas",
+	   root);
+	TMUX_DO("send-keys", "-t", "w", "Space");
+	s = screen_with("48K resident");
+	EXPECT_HAS(s, " he?[2Jap\n");
+	EXPECT_HAS(s, "vmview-cli watch: PID 1234");
+	free(s);
+	TMUX_DO("send-keys", "-t", "w", "C-c");
+	expect_restored("0");
+	tmux_stop();
+}
+
+/* The PID of watch: the child of the pane's shell named vmview-cli. */
+static pid_t watch_pid(void)
+{
+	char *s = TMUX("display", "-p", "-t", "w", "#{pane_pid}");
+	int shell = s ? atoi(s) : 0, ppid;
+	DIR *proc = opendir("/proc");
+	char path[300], *text, *p;
+	struct dirent *d;
+	pid_t found = 0;
+
+	free(s);
+	while (proc && shell && !found && (d = readdir(proc))) {
+		if (!atoi(d->d_name))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/stat", d->d_name);
+		text = slurp(path);
+		p = strrchr(text, ')');
+		if (strstr(text, "(vmview-cli)") && p &&
+		    sscanf(p + 2, "%*c %d", &ppid) == 1 && ppid == shell)
+			found = atoi(d->d_name);
+		free(text);
+	}
+	if (proc)
+		closedir(proc);
+	if (!found)
+		UNIT_FAIL("no vmview-cli under the pane's shell %d", shell);
+	return found;
+}
+
+/* Signals: SIGINT quits as q does; SIGTERM kills, the terminal put back. */
+UNIT_TEST(watch_signals)
+{
+	char *s;
+	pid_t pid;
+
+	NEED_TMUX();
+	if (!tmux_start())
+		return;
+	free(start_watch(""));
+	pid = watch_pid();
+	if (pid)
+		kill(pid, SIGINT);
+	expect_restored("0");
+	EXPECT_STREQ(get("sys/kernel/debug/vmview/untrack"), "1234\n");
+	put("sys/kernel/debug/vmview/untrack", "");
+	free(start_watch(""));
+	pid = watch_pid();
+	if (pid)
+		kill(pid, SIGTERM);
+	expect_restored("143");
+	EXPECT_STREQ(get("sys/kernel/debug/vmview/untrack"), "1234\n");
+	/* the window resized under it: redrawn at once, at the new width */
+	s = start_watch("--interval 3600");
+	free(s);
+	TMUX_DO("resize-window", "-t", "w", "-x", "60", "-y", "30");
+	s = screen_until("|HHHHHHHH........|", "HHHHHHHHH");
+	EXPECT(widest(s, NULL) <= 60);
+	free(s);
+	TMUX_DO("send-keys", "-t", "w", "Q");
+	expect_restored("0");
+	tmux_stop();
+}
+
+/*
+ * The process exits, the module goes, a file goes bad: said on the
+ * screen (the first two), then on the terminal once it is back.
+ */
+UNIT_TEST(watch_ends_by_itself)
+{
+	char *s;
+
+	NEED_TMUX();
+	if (!tmux_start())
+		return;
+	free(start_watch("--interval 0.2"));
+	sh("sed -i 's/) S /) Z /' %s/proc/1234/stat", root);
+	s = screen_with("PID 1234 exited: watch ends");
+	EXPECT(alternate_on());
+	free(s);
+	expect_restored("0");
+	free(screen_with("vmview-cli: PID 1234 exited\n"));
+	drop_tree();
+	tmux_stop();
+
+	if (!tmux_start())
+		return;
+	/* a release event: shown, then the end */
+	free(start_watch("--interval 3600"));
+	sh("echo '7 release 0x0000000000000000-0xffffffffffffffff' >> %s/sys/kernel/debug/vmview/1234/events",
+	   root);
+	s = screen_with("PID 1234 exited: watch ends");
+	EXPECT_HAS(s, "       7 release");
+	free(s);
+	TMUX_DO("send-keys", "-t", "w", "x");	/* any key leaves now */
+	expect_restored("0");
+	drop_tree();
+	tmux_stop();
+
+	if (!tmux_start())
+		return;
+	free(start_watch("--interval 0.2"));
+	rm("proc/vmview");
+	rm("sys/kernel/debug/vmview/1234");
+	free(screen_with("the vmview module was unloaded: watch ends"));
+	expect_restored("4");
+	s = screen_with("vmview-cli: the vmview module was unloaded");
+	/* what the failed reads said is not repeated */
+	EXPECT_HASNT(s, "vanished");
+	free(s);
+	drop_tree();
+	tmux_stop();
+
+	/* an error: the screen left first, the message after it */
+	if (!tmux_start())
+		return;
+	free(start_watch("--interval 0.2"));
+	put("sys/kernel/debug/vmview/1234/vmas", "garbage\n");
+	expect_restored("1");
+	free(screen_with("vmview-cli: PID 1234: cannot parse"));
+	EXPECT_STREQ(get("sys/kernel/debug/vmview/untrack"), "1234\n");
+	tmux_stop();
+}
+
+/* --range: the VMAs, pages and events of the range; a short window. */
+UNIT_TEST(watch_range_and_short_window)
+{
+	char *s;
+
+	NEED_TMUX();
+	if (!tmux_start())
+		return;
+	s = start_watch("--range 7f0000100000-7ffd12400000");
+	EXPECT_HAS(s, ", range 7f0000100000-7ffd12400000,");
+	EXPECT_HAS(s, "PID 1234 (demo): 4 VMAs, 1G mapped, 12K resident, 1M huge, 0B swapped\n");
+	EXPECT_HAS(s, "7f0000100000     3M rw-p |");
+	EXPECT_HASNT(s, "[heap]");
+	EXPECT_HASNT(s, "[vdso]");
+	EXPECT_HASNT(s, "       4 clear");
+	EXPECT_HAS(s, "       5 protection_vma");
+	EXPECT_HAS(s, "vmas         9\n");
+	free(s);
+	/* shorter: the counts go first (the map's head has the totals) */
+	TMUX_DO("resize-window", "-t", "w", "-x", "100", "-y", "22");
+	s = screen_until("[stack]", "vmas         9");
+	EXPECT_HASNT(s, "pid          1234 (demo)");
+	EXPECT_HAS(s, "       6 unmap");
+	free(s);
+	/* then rows of the map, saying how many */
+	TMUX_DO("resize-window", "-t", "w", "-x", "100", "-y", "9");
+	s = screen_with("... 5 more rows: a taller window shows them");
+	EXPECT_HAS(s, "PID 1234 (demo): 4 VMAs");
+	EXPECT_HAS(s, "       6 unmap");
+	EXPECT_EQ(lines(s), 9);
+	free(s);
+	TMUX_DO("send-keys", "-t", "w", "q");
+	expect_restored("0");
+	tmux_stop();
+}
+
+UNIT_TEST(watch_refuses)
+{
+	static const char *const bad[][6] = {
+		{ "watch" },
+		{ "watch", "abc" },
+		{ "watch", "1234", "5" },
+		{ "watch", "1234", "--interval", "0.05" },
+		{ "watch", "1234", "--interval", "x" },
+		{ "watch", "1234", "--interval", "3601" },
+		{ "watch", "1234", "--rounds", "2" },
+		{ "watch", "1234", "--kind", "swap" },
+		{ "watch", "1234", "-f" },
+		{ "-j", "watch", "1234" },
+	};
+	struct run r;
+	size_t i;
+
+	new_tree();
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		r = run_ex(NULL, NULL, 0, 0, bad[i]);
+		if (r.status != 2 || lines(r.err) + lines(r.out) != 1)
+			UNIT_FAIL("'%s %s %s %s' should be a one-line usage error (2), got %d: %s%s",
+				  bad[i][0], bad[i][1] ? bad[i][1] : "",
+				  bad[i][1] && bad[i][2] ? bad[i][2] : "",
+				  bad[i][1] && bad[i][2] && bad[i][3] ? bad[i][3] : "",
+				  r.status, r.out, r.err);
+		run_free(&r);
+	}
+	r = RUN("watch", "1234", "--range", "zz");
+	EXPECT_EQ(r.status, 8);
+	EXPECT_HAS(r.err, "bad range 'zz'");
+	run_free(&r);
+	/* not a terminal: said, and nothing tracked */
+	r = RUN("watch", "1234");
+	EXPECT_EQ(r.status, 2);
+	EXPECT_HAS(r.err, "watch needs a terminal: standard output is not one");
+	EXPECT_STREQ(r.out, "");
+	EXPECT_STREQ(get("sys/kernel/debug/vmview/track"), "");
+	run_free(&r);
+	r = RUN("help", "watch");
+	EXPECT_EQ(r.status, 0);
+	EXPECT_HAS(r.out, "Usage: vmview-cli [OPTIONS] watch PID [--range A-B] [--interval S]\n");
+	run_free(&r);
+	r = RUN("--help");
+	EXPECT_HAS(r.out, "  watch PID [--range A-B] [--interval S]");
+	run_free(&r);
 }
 
 /* After each test: no fake tree, and x86-64's paging again. */
