@@ -9,7 +9,9 @@
 #                           (6.1 and 6.12, images and headers), QEMU, busybox,
 #                           cpio, kmod, sparse, clang/libFuzzer,
 #                           linux-source-6.1 (kselftest headers, checkpatch),
-#                           tmux (the CLI's watch tests)
+#                           tmux (the CLI's watch tests),
+#                           prometheus (promtool) and prometheus-node-exporter
+#                           with curl (the CLI's export --prometheus test),
 #                           and the arm64 cross compiler with its C
 #                           library (static arm64 guest programs); kernels of other
 #                           architectures are fetched by scripts/fetch.sh,
@@ -21,7 +23,10 @@
 #                           /var/cache/vmview, never installed
 #   scripts/deps.sh pkg     all of "build", plus what packaging and the docs
 #                           use: dkms, debhelper, dh-dkms, lintian, Sphinx,
-#                           docutils (rst2man), dpkg-dev, fakeroot, kmod
+#                           docutils (rst2man), dpkg-dev, fakeroot, kmod,
+#                           and what the CLI's host tests, run by the package
+#                           build, need: prometheus, prometheus-node-exporter,
+#                           curl
 #
 # Without root it prints the apt-get command to run and fails.
 set -euo pipefail
@@ -38,9 +43,14 @@ test_pkgs=(qemu-system-x86 qemu-system-arm busybox-static cpio kmod sparse clang
 	   gcc-12-multilib # i386 guests: gcc -m32 (scripts/guest-progs.sh);
 	   # never the gcc-multilib metapackage: it conflicts with cross compilers
 	   wget # wget: debootstrap (scripts/build-root.sh)
-	   tmux) # tmux: the terminal the CLI's host tests drive watch in
+	   tmux # tmux: the terminal the CLI's host tests drive watch in
+	   prometheus prometheus-node-exporter # export --prometheus: promtool
+	   # check metrics and a textfile-collector scrape (CLI host tests)
+	   curl) # the scrape of that node_exporter
 pkg_pkgs=(dkms debhelper dh-dkms lintian python3-sphinx python3-docutils
-	  dpkg-dev fakeroot kmod)
+	  dpkg-dev fakeroot kmod
+	  prometheus prometheus-node-exporter curl) # the CLI's host tests,
+	  # which the package build runs (Build-Depends <!nocheck>)
 
 case "$profile" in
 build) want=("${build_pkgs[@]}") ;;

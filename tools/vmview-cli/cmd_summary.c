@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * cmd_summary.c: "summary PID" (or just "PID"): the process from PID/mm
- * (paging, page-table pages per level and what the kernel counts for
- * them, RSS by kind, swap, THP), the TLB's reach and the entries the
- * process needs (tlb_report.c, from PID/ptes), then one row a VMA from
- * PID/vmas.  The head, to the number of VMAs, is watch's counts too.
+ * cmd_summary.c: "summary PID" (or just "PID"): the process's figures
+ * (figures.c: paging, page-table pages per level and what the kernel
+ * counts for them, RSS by kind, swap, THP, from PID/mm), the TLB's
+ * reach and the entries the process needs (tlb_report.c, from the
+ * figures' pass over PID/ptes), then one row a VMA from PID/vmas.  The
+ * head, to the number of VMAs, is watch's counts too.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -15,56 +16,9 @@
 
 #define KEY "%-12s "
 
-static uint64_t pages(const struct vmv_kvs *mm, const char *key)
-{
-	return vmv_kv_u64(mm, key, 0) * VMV_PAGE_SIZE;
-}
-
 static const char *sz(char *buf, uint64_t bytes)
 {
 	return vmv_size(buf, 24, bytes);
-}
-
-/*
- * With PAE the kernel allocates every pmd table with the pgd
- * (pgd_alloc(), arch/x86/mm/pgtable.c): the 4 of the user and kernel
- * halves when PTI keeps the kernel's pmd per process, 3 when it is
- * shared, and with PTI 1 more for the user copy of the pgd
- * (PREALLOCATED_USER_PMDS).  All are in pgtables_bytes (VmPTE); the
- * walk reaches only those under a VMA.  PTI is on when
- * /sys/devices/system/cpu/vulnerabilities/meltdown says so.  Returns
- * the preallocated pmd tables (5 or 3), 0 when not PAE, -1 when PTI's
- * state cannot be read.
- */
-static int pae_pmds(const struct vmv_kvs *mm, bool *pti)
-{
-	char path[VMV_PATH_MAX], *text;
-
-	*pti = false;
-	if (vmv_kv_u64(mm, "levels", vmv_levels()) != 3)
-		return 0;
-	vmv_path(path, sizeof(path),
-		 "/sys/devices/system/cpu/vulnerabilities/meltdown");
-	if (vmv_read_path(path, &text, NULL))
-		return -1;
-	*pti = strstr(text, "PTI") != NULL;
-	free(text);
-	return *pti ? 5 : 3;
-}
-
-/*
- * Does the walk account for pgtables_bytes?  Exactly, or (PAE) once the
- * preallocated pmd tables the walk does not reach are added.
- */
-static bool pgtables_agree(const struct vmv_kvs *mm, int pmds)
-{
-	uint64_t pgt = vmv_kv_u64(mm, "pgtables_bytes", 0);
-	uint64_t walk = vmv_kv_u64(mm, "walk_pgtables_bytes", 0);
-	uint64_t found = vmv_kv_u64(mm, "table_pmd", 0);
-
-	if (pmds > 0 && found <= (uint64_t)pmds)
-		walk += VMV_PAGE_SIZE * (pmds - found);
-	return walk == pgt;
 }
 
 /*
@@ -86,10 +40,10 @@ void vmv_summary_fprint(FILE *f, pid_t pid, const struct vmv_kvs *mm,
 	size_t i, n;
 
 	huge = vmv_huge_level();
-	pmds = pae_pmds(mm, &pti);
-	agree = pgtables_agree(mm, pmds);
-	rss = pages(mm, "rss_anon") + pages(mm, "rss_file") +
-	      pages(mm, "rss_shmem");
+	pmds = vmv_pae_pmds(mm, &pti);
+	agree = vmv_pgtables_agree(mm, pmds);
+	rss = vmv_mm_bytes(mm, "rss_anon") + vmv_mm_bytes(mm, "rss_file") +
+	      vmv_mm_bytes(mm, "rss_shmem");
 	fprintf(f, KEY "%d (%s)\n", "pid", (int)pid, comm ? comm : "?");
 	fprintf(f, KEY "%d-level, pgd (%s) at %s\n", "paging", levels,
 		vmv_top_register(),
@@ -98,8 +52,9 @@ void vmv_summary_fprint(FILE *f, pid_t pid, const struct vmv_kvs *mm,
 	/* the levels below the pgd that are not folded */
 	for (i = 0, n = 0; i < ARRAY_SIZE(lv); i++) {
 		snprintf(key, sizeof(key), "table_%s", lv[i]);
-		if (vmv_level_bits(vmv_word_index(vmv_level_names,
-						  VMVIEW_NR_LEVELS, lv[i])))
+		if (vmv_level_has_tables(vmv_word_index(vmv_level_names,
+							VMVIEW_NR_LEVELS,
+							lv[i])))
 			fprintf(f, "%s %s %" PRIu64, n++ ? "," : "", lv[i],
 				vmv_kv_u64(mm, key, 0));
 	}
@@ -124,47 +79,43 @@ void vmv_summary_fprint(FILE *f, pid_t pid, const struct vmv_kvs *mm,
 	}
 	vmv_fprint_wrapped(f, "             ", line, width);
 	fprintf(f, KEY "%s: data %s, stack %s, exec %s\n", "size",
-		sz(a, pages(mm, "total_vm")), sz(b, pages(mm, "data_vm")),
-		sz(c, pages(mm, "stack_vm")), sz(d, pages(mm, "exec_vm")));
+		sz(a, vmv_mm_bytes(mm, "total_vm")), sz(b, vmv_mm_bytes(mm, "data_vm")),
+		sz(c, vmv_mm_bytes(mm, "stack_vm")), sz(d, vmv_mm_bytes(mm, "exec_vm")));
 	fprintf(f, KEY "%s: anon %s, file %s, shmem %s\n", "resident",
-		sz(a, rss), sz(b, pages(mm, "rss_anon")),
-		sz(c, pages(mm, "rss_file")), sz(d, pages(mm, "rss_shmem")));
-	fprintf(f, KEY "%s\n", "swap", sz(a, pages(mm, "swapents")));
+		sz(a, rss), sz(b, vmv_mm_bytes(mm, "rss_anon")),
+		sz(c, vmv_mm_bytes(mm, "rss_file")), sz(d, vmv_mm_bytes(mm, "rss_shmem")));
+	fprintf(f, KEY "%s\n", "swap", sz(a, vmv_mm_bytes(mm, "swapents")));
 	thp = vmv_kv_get(mm, "thp_enabled");
 	fprintf(f, KEY "%" PRIu64 " %s lea%s (%s); THP mode: %s\n",
 		"huge pages", thp_pmd, huge == VMVIEW_LEVEL_PMD ? "PMD" : "PGD",
 		thp_pmd == 1 ? "f" : "ves",
 		sz(a, thp_pmd << vmv_level_shift(huge)), thp ? thp : "?");
 	fprintf(f, KEY "locked %s, pinned %s\n", "",
-		sz(a, pages(mm, "locked_vm")), sz(b, pages(mm, "pinned_vm")));
+		sz(a, vmv_mm_bytes(mm, "locked_vm")), sz(b, vmv_mm_bytes(mm, "pinned_vm")));
 	fprintf(f, KEY "%zu\n", "vmas", nr_vmas);
 }
 
-static void print_text(pid_t pid, const struct vmv_kvs *mm,
-		       const struct vmv_vmas *vmas,
-		       const struct vmv_tlb_need *need)
+static void print_text(const struct vmv_figures *f)
 {
 	struct vmv_tlb_info tlb;
 	char why[160];
 
-	vmv_summary_fprint(stdout, pid, mm, vmas->n, 80);
+	vmv_summary_fprint(stdout, f->pid, &f->mm, f->vmas.n, 80);
 	vmv_cpu_tlb(&tlb, why, sizeof(why));
-	vmv_tlb_print(&tlb, why, need, "vmview's ptes", VMV_PAGE_SIZE);
+	vmv_tlb_print(&tlb, why, &f->leaves.need, "vmview's ptes",
+		      VMV_PAGE_SIZE);
 	printf("\n");
 }
 
-static void print_json(pid_t pid, const struct vmv_kvs *mm,
-		       const struct vmv_vmas *vmas,
-		       const struct vmv_tlb_need *need)
+static void print_json(const struct vmv_figures *f)
 {
+	const struct vmv_kvs *mm = &f->mm;
 	struct vmv_tlb_info tlb;
 	char why[160];
 	struct json_object *o = json_object_new_object(), *t, *a;
-	bool pti;
 	size_t i;
-	int pmds;
 
-	vmv_json_add_i64(o, "pid", pid);
+	vmv_json_add_i64(o, "pid", f->pid);
 	vmv_json_add_str(o, "comm", vmv_kv_get(mm, "comm"));
 	vmv_json_add_i64(o, "levels", vmv_kv_u64(mm, "levels", vmv_levels()));
 	vmv_json_add_str(o, "pgd", vmv_kv_get(mm, "pgd"));
@@ -172,10 +123,9 @@ static void print_json(pid_t pid, const struct vmv_kvs *mm,
 			 vmv_kv_u64(mm, "pgtables_bytes", 0));
 	vmv_json_add_u64(o, "walk_pgtables_bytes",
 			 vmv_kv_u64(mm, "walk_pgtables_bytes", 0));
-	pmds = pae_pmds(mm, &pti);
-	vmv_json_add(o, "pae_preallocated_pmds",
-		     pmds > 0 ? json_object_new_int(pmds) : NULL);
-	vmv_json_add_bool(o, "pgtables_agree", pgtables_agree(mm, pmds));
+	vmv_json_add(o, "pae_preallocated_pmds", f->pae_pmds > 0 ?
+		     json_object_new_int(f->pae_pmds) : NULL);
+	vmv_json_add_bool(o, "pgtables_agree", f->pgtables_agree);
 	t = json_object_new_object();
 	vmv_json_add_u64(t, "p4d", vmv_kv_u64(mm, "table_p4d", 0));
 	vmv_json_add_u64(t, "pud", vmv_kv_u64(mm, "table_pud", 0));
@@ -184,24 +134,24 @@ static void print_json(pid_t pid, const struct vmv_kvs *mm,
 	vmv_json_add_u64(t, "deposited", vmv_kv_u64(mm, "table_deposited", 0));
 	vmv_json_add(o, "tables", t);
 	t = json_object_new_object();
-	vmv_json_add_u64(t, "anon_bytes", pages(mm, "rss_anon"));
-	vmv_json_add_u64(t, "file_bytes", pages(mm, "rss_file"));
-	vmv_json_add_u64(t, "shmem_bytes", pages(mm, "rss_shmem"));
-	vmv_json_add_u64(t, "total_bytes", pages(mm, "rss_anon") +
-			 pages(mm, "rss_file") + pages(mm, "rss_shmem"));
+	vmv_json_add_u64(t, "anon_bytes", vmv_mm_bytes(mm, "rss_anon"));
+	vmv_json_add_u64(t, "file_bytes", vmv_mm_bytes(mm, "rss_file"));
+	vmv_json_add_u64(t, "shmem_bytes", vmv_mm_bytes(mm, "rss_shmem"));
+	vmv_json_add_u64(t, "total_bytes", vmv_mm_bytes(mm, "rss_anon") +
+			 vmv_mm_bytes(mm, "rss_file") + vmv_mm_bytes(mm, "rss_shmem"));
 	vmv_json_add(o, "rss", t);
-	vmv_json_add_u64(o, "swap_bytes", pages(mm, "swapents"));
-	vmv_json_add_u64(o, "size_bytes", pages(mm, "total_vm"));
+	vmv_json_add_u64(o, "swap_bytes", vmv_mm_bytes(mm, "swapents"));
+	vmv_json_add_u64(o, "size_bytes", vmv_mm_bytes(mm, "total_vm"));
 	vmv_json_add_u64(o, "thp_pmds", vmv_kv_u64(mm, "thp_pmd", 0));
 	vmv_json_add_str(o, "thp_enabled", vmv_kv_get(mm, "thp_enabled"));
 	vmv_json_add_u64(o, "map_count", vmv_kv_u64(mm, "map_count", 0));
 	vmv_json_add(o, "mm", vmv_json_kvs(mm));
 	vmv_cpu_tlb(&tlb, why, sizeof(why));
-	vmv_json_add(o, "tlb", vmv_tlb_json(&tlb, why, need, "ptes",
-					    VMV_PAGE_SIZE));
+	vmv_json_add(o, "tlb", vmv_tlb_json(&tlb, why, &f->leaves.need,
+					    "ptes", VMV_PAGE_SIZE));
 	a = json_object_new_array();
-	for (i = 0; i < vmas->n; i++)
-		json_object_array_add(a, vmv_vma_json(&vmas->v[i]));
+	for (i = 0; i < f->vmas.n; i++)
+		json_object_array_add(a, vmv_vma_json(&f->vmas.v[i]));
 	vmv_json_add(o, "vmas", a);
 	vmv_json_print(o);
 	json_object_put(o);
@@ -209,28 +159,21 @@ static void print_json(pid_t pid, const struct vmv_kvs *mm,
 
 int vmv_cmd_summary(int argc, char **argv)
 {
-	struct vmv_kvs mm = { 0 };
-	struct vmv_vmas vmas = { 0 };
-	struct vmv_tlb_need need;
+	struct vmv_figures f;
 	pid_t pid;
 	int ret;
 
 	ret = vmv_begin("summary", "PID", argc, argv, 1, &pid);
 	if (ret)
 		return ret;
-	ret = vmv_load_mm(pid, &mm);
-	if (!ret)
-		ret = vmv_load_vmas(pid, &vmas);
-	if (!ret)
-		ret = vmv_tlb_need_of_pid(pid, &need);
+	ret = vmv_figures_load(pid, &f);
 	if (!ret && vmv_opts.json) {
-		print_json(pid, &mm, &vmas, &need);
+		print_json(&f);
 	} else if (!ret) {
-		print_text(pid, &mm, &vmas, &need);
-		ret = vmv_print_vma_table(&vmas,
+		print_text(&f);
+		ret = vmv_print_vma_table(&f.vmas,
 					  "START,SIZE,RSS,SWAP,THP,PERM,NAME");
 	}
-	vmv_kvs_free(&mm);
-	vmv_vmas_free(&vmas);
+	vmv_figures_free(&f);
 	return ret;
 }

@@ -453,3 +453,67 @@ void vmv_fprint_wrapped(FILE *f, const char *indent, const char *text,
 		first = 0;
 	}
 }
+
+/*
+ * How long the UTF-8 sequence at s is when it is a valid one (no
+ * overlong form, no surrogate, nothing above U+10FFFF), else 0.
+ */
+static size_t utf8_len(const unsigned char *s)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t n, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	if (s[0] == 0xe0)
+		lo = 0xa0;
+	else if (s[0] == 0xed)
+		hi = 0x9f;
+	else if (s[0] == 0xf0)
+		lo = 0x90;
+	else if (s[0] == 0xf4)
+		hi = 0x8f;
+	if (s[1] < lo || s[1] > hi)
+		return 0;
+	for (i = 2; i < n; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return n;
+}
+
+/*
+ * A label value of Prometheus's text format: backslash, double quote and
+ * newline escaped (\\, \", \n), the rest as it is; a byte that is not
+ * part of valid UTF-8 (a comm cut in the middle of a character, say),
+ * which the format does not allow, becomes U+FFFD.
+ */
+void vmv_prom_label_value(FILE *f, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n;
+
+	while (*p) {
+		n = utf8_len(p);
+		if (*p == '\\' || *p == '"') {
+			fputc('\\', f);
+			fputc(*p++, f);
+		} else if (*p == '\n') {
+			fputs("\\n", f);
+			p++;
+		} else if (n) {
+			fwrite(p, 1, n, f);
+			p += n;
+		} else {
+			fputs("\xef\xbf\xbd", f);
+			p++;
+		}
+	}
+}

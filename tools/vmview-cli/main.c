@@ -28,7 +28,8 @@ struct vmv_opts vmv_opts = { .root = "", .interval_ms = 200, .rounds = 1 };
 #define O_SCENARIO	(1U << 6)
 #define O_ROUNDS	(1U << 7)
 #define O_QUICK		(1U << 8)
-#define O_LAST		O_QUICK
+#define O_PROMETHEUS	(1U << 9)
+#define O_LAST		O_PROMETHEUS
 
 static int cmd_help(int argc, char **argv);
 
@@ -69,6 +70,9 @@ static const struct cmd {
 	{ "watch", vmv_cmd_watch, O_RANGE | O_INTERVAL,
 	  "PID [--range A-B] [--interval S]",
 	  "a live full-screen view: map, counts, events" },
+	{ "export", vmv_cmd_export, O_PROMETHEUS | O_OUTPUT,
+	  "--prometheus [PID...] [--output FILE]",
+	  "figures of processes for Prometheus" },
 	{ "help", cmd_help, 0, "[COMMAND]",
 	  "this text, or one command's" },
 };
@@ -89,6 +93,7 @@ enum {
 	OPT_SCENARIO,
 	OPT_ROUNDS,
 	OPT_QUICK,
+	OPT_PROMETHEUS,
 };
 
 static const struct option long_opts[] = {
@@ -109,6 +114,7 @@ static const struct option long_opts[] = {
 	{ "scenario",	required_argument,	NULL, OPT_SCENARIO },
 	{ "rounds",	required_argument,	NULL, OPT_ROUNDS },
 	{ "quick",	no_argument,		NULL, OPT_QUICK },
+	{ "prometheus",	no_argument,		NULL, OPT_PROMETHEUS },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -213,6 +219,15 @@ static const char * const cmd_details[] = {
 		"and output must be a terminal; there is no JSON form.\n"
 		"  --range A-B    only the VMAs, pages and events of A to B (hex)\n"
 		"  --interval S   seconds between redraws, 0.1 to 3600 (default 1)\n",
+	"export", "Page tables, resident pages, huge pages, swap and verify's\n"
+		"mismatches of each process, as Prometheus gauges labelled by pid\n"
+		"and comm, in the text format of node_exporter's textfile\n"
+		"collector.  No PID: every process vmview tracks now; PIDs\n"
+		"named are tracked for the export and untracked after it.\n"
+		"  --prometheus      the format (the only one)\n"
+		"  -o, --output FILE write FILE atomically (a temporary file\n"
+		"                    beside it, fsync, rename) instead of stdout\n"
+		"Metrics: man vmview-cli, EXPORT.\n",
 	"help", "",
 };
 
@@ -287,6 +302,7 @@ static const char *opt_name(unsigned int bit)
 	case O_FILE: return "--file";
 	case O_ROUNDS: return "--rounds";
 	case O_QUICK: return "--quick";
+	case O_PROMETHEUS: return "--prometheus";
 	default: return "--scenario";
 	}
 }
@@ -435,6 +451,10 @@ int main(int argc, char **argv)
 		case OPT_QUICK:
 			vmv_opts.quick = true;
 			given |= O_QUICK;
+			break;
+		case OPT_PROMETHEUS:
+			vmv_opts.prometheus = true;
+			given |= O_PROMETHEUS;
 			break;
 		default:
 			if (set_str_opt(c, &given))

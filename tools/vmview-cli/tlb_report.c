@@ -18,39 +18,23 @@
 static const enum vmv_tlb_size shown[] = { VMV_TLB_4K, VMV_TLB_2M,
 					   VMV_TLB_1G };
 
-struct need {
-	struct vmv_tlb_need *n;
-	const struct vmv_vmas *vmas;
-};
-
-static int need_pte(const struct vmv_pte *pte, void *arg)
-{
-	struct need *x = arg;
-	const struct vmv_vma *v = vmv_vma_find(x->vmas, pte->vaddr);
-
-	/* [vvar] and other PFN maps: not the process's memory */
-	if (v && vmv_has_word(v->flags, "pfnmap"))
-		return 0;
-	if (vmv_pte_kind_is(pte, VMVIEW_KIND_PRESENT))
-		vmv_tlb_need_add(x->n, vmv_pte_size(pte), VMV_PAGE_SIZE);
-	return 0;
-}
-
 /*
  * A tracked PID's present leaves, but those of VM_PFNMAP VMAs (which
- * /proc/PID/pagemap does not show either); returns 0 or the (reported)
- * exit code.
+ * /proc/PID/pagemap does not show either; figures.c counts them);
+ * returns 0 or the (reported) exit code.
  */
 int vmv_tlb_need_of_pid(pid_t pid, struct vmv_tlb_need *n)
 {
 	struct vmv_vmas vmas = { 0 };
-	struct need x = { n, &vmas };
+	struct vmv_leaves l;
 	int ret;
 
 	memset(n, 0, sizeof(*n));
 	ret = vmv_load_vmas(pid, &vmas);
 	if (!ret)
-		ret = vmv_each_pte(pid, need_pte, NULL, &x);
+		ret = vmv_count_leaves(pid, &vmas, &l);
+	if (!ret)
+		*n = l.need;
 	vmv_vmas_free(&vmas);
 	return ret;
 }

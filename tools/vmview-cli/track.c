@@ -124,17 +124,21 @@ bad:
 		       s ? s : "");
 }
 
-/* Is this process a kernel thread?  From field 9 (flags) of its stat. */
-static int pid_kthread(pid_t pid, char *comm, size_t len)
+/*
+ * The comm of /proc/PID/stat (between the first "(" and the last ")",
+ * as the kernel wrote it: any byte but NUL, a newline or ")" included)
+ * and its flags (field 9).  Returns 0, or -1 when it cannot be read.
+ */
+int vmv_pid_stat(pid_t pid, char *comm, size_t len, unsigned long *flags)
 {
 	char path[VMV_PATH_MAX], *text, *p, *q;
-	unsigned long flags = 0;
-	int i, ret = 0;
+	int i, ret = -1;
 
 	comm[0] = '\0';
+	*flags = 0;
 	vmv_path(path, sizeof(path), "/proc/%d/stat", (int)pid);
 	if (vmv_read_path(path, &text, NULL))
-		return 0;
+		return -1;
 	p = strchr(text, '(');
 	q = strrchr(text, ')');
 	if (p && q && q > p) {
@@ -145,13 +149,23 @@ static int pid_kthread(pid_t pid, char *comm, size_t len)
 			while (*p == ' ')
 				p++;
 			if (i == 6)
-				flags = strtoul(p, NULL, 10);
+				*flags = strtoul(p, NULL, 10);
 			p = strchr(p, ' ');
 		}
-		ret = !!(flags & PF_KTHREAD);
+		ret = 0;
 	}
 	free(text);
 	return ret;
+}
+
+/* Is this process a kernel thread?  From the flags of its stat. */
+static int pid_kthread(pid_t pid, char *comm, size_t len)
+{
+	unsigned long flags;
+
+	if (vmv_pid_stat(pid, comm, len, &flags))
+		return 0;
+	return !!(flags & PF_KTHREAD);
 }
 
 static void block_signals(sigset_t *old)

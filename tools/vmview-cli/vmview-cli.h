@@ -62,7 +62,7 @@ struct vmv_opts {
 	const char *root;	/* "" or the --root / VMVIEW_ROOT prefix */
 	const char *range;	/* ptes, verify, watch: "A-B" */
 	const char *kind;	/* ptes: a KIND */
-	const char *output;	/* maps: -o columns */
+	const char *output;	/* maps: -o columns; export: --output FILE */
 	const char *file;	/* faults: --file */
 	const char *only;	/* faults: --scenario N[,N...] */
 	bool follow;		/* events */
@@ -71,6 +71,7 @@ struct vmv_opts {
 	unsigned int rounds;	/* wss --rounds */
 	bool quick;		/* latency --quick */
 	bool rounds_given;	/* --rounds was given (reclaim's default 4) */
+	bool prometheus;	/* export --prometheus */
 };
 extern struct vmv_opts vmv_opts;
 
@@ -153,6 +154,7 @@ int vmv_make_scratch(char *path, size_t len, const char *name, size_t pages,
 int vmv_preflight(void);
 int vmv_parse_pid(const char *s, pid_t *pid);
 int vmv_track(pid_t pid);
+int vmv_pid_stat(pid_t pid, char *comm, size_t len, unsigned long *flags);
 void vmv_untrack_all(void);
 void vmv_track_signals(void);
 void vmv_track_add_child(pid_t pid);
@@ -412,6 +414,8 @@ void vmv_print_wrapped(const char *indent, const char *text, int width);
 void vmv_fprint_wrapped(FILE *f, const char *indent, const char *text,
 			int width);
 void vmv_pte_header(char *buf, size_t len);
+/* A label value in Prometheus's text format (export): escaped, UTF-8. */
+void vmv_prom_label_value(FILE *f, const char *s);
 
 /* symbolize.c: section and nearest symbol of a file offset in an ELF. */
 int vmv_symbolize(const char *path, uint64_t file_off, char *buf,
@@ -433,6 +437,7 @@ int vmv_cmd_latency(int argc, char **argv);
 int vmv_cmd_wss(int argc, char **argv);
 int vmv_cmd_reclaim(int argc, char **argv);
 int vmv_cmd_watch(int argc, char **argv);
+int vmv_cmd_export(int argc, char **argv);
 int vmv_cmd_target(int argc, char **argv);	/* hidden: faults' target */
 /*
  * faults_child.c: one line from fd, unbuffered (-1 at EOF); one line to
@@ -536,6 +541,45 @@ bool vmv_pid_gone(pid_t pid);
 /* cmd_summary.c: summary's head, also watch's counts. */
 void vmv_summary_fprint(FILE *f, pid_t pid, const struct vmv_kvs *mm,
 			size_t nr_vmas, int width);
+
+/*
+ * figures.c: a tracked process's figures, what summary and export show.
+ * The leaves of one pass over PID/ptes.bin, but those of VM_PFNMAP VMAs:
+ */
+struct vmv_leaves {
+	uint64_t kinds[VMVIEW_NR_KINDS];	/* leaf entries by kind */
+	uint64_t huge[VMVIEW_NR_LEVELS];	/* present leaves above the pte */
+	uint64_t zero_pages;			/* pages of the zero page mapped */
+	struct vmv_tlb_need need;		/* present leaves: the TLB's */
+};
+struct vmv_figures {
+	pid_t pid;
+	struct vmv_kvs mm;			/* PID/mm */
+	struct vmv_vmas vmas;			/* PID/vmas */
+	struct vmv_leaves leaves;
+	int pae_pmds;		/* PAE: pmd tables made with the pgd (5 or 3,
+				 * -1 unknown); 0 without PAE */
+	bool pti;		/* PAE: PTI on, so 5 */
+	bool pgtables_agree;	/* the walk accounts for pgtables_bytes */
+};
+/* Returns 0 or the (reported) exit code; free the figures either way. */
+int vmv_figures_load(pid_t pid, struct vmv_figures *f);
+void vmv_figures_free(struct vmv_figures *f);
+int vmv_count_leaves(pid_t pid, const struct vmv_vmas *vmas,
+		     struct vmv_leaves *l);
+/*
+ * PAE: the pmd tables pgd_alloc() makes with the pgd (5 with PTI, else
+ * 3), 0 without PAE, -1 when PTI's state cannot be read; and whether the
+ * walk accounts for pgtables_bytes once they are counted.
+ */
+int vmv_pae_pmds(const struct vmv_kvs *mm, bool *pti);
+bool vmv_pgtables_agree(const struct vmv_kvs *mm, int pmds);
+/* A count of pages of PID/mm, in bytes. */
+uint64_t vmv_mm_bytes(const struct vmv_kvs *mm, const char *key);
+/* A level below the top that is not folded: table_LEVEL counts its tables. */
+bool vmv_level_has_tables(int level);
+/* A level whose leaves are huge pages: pmd (pgd with 2 levels), and pud. */
+bool vmv_level_has_huge(int level);
 
 /* cmd_maps.c: the VMA table, also summary's. */
 int vmv_print_vma_table(const struct vmv_vmas *vmas, const char *columns);

@@ -12,15 +12,19 @@
  * Built and run by "make -C tools/vmview-cli check" (tests/Makefile),
  * which passes CLI, SHIM and FIXTURES as absolute paths.
  */
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <math.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -170,6 +174,17 @@ static struct vmview_pte rec_of(const struct vmv_pte *p)
 			    VMVIEW_META_PFLAGS_SHIFT |
 			    (uint64_t)p->mapcount << VMVIEW_META_MAPCOUNT_SHIFT;
 	return rec;
+}
+
+/* Write text to a file outside the fake tree (an absolute path). */
+static void put_bytes_abs(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f || fputs(text, f) < 0)
+		UNIT_FAIL("%s: %s", path, strerror(errno));
+	if (f)
+		fclose(f);
 }
 
 /* PID/ptes (text) and PID/ptes.bin, the same entries. */
@@ -4651,6 +4666,499 @@ UNIT_TEST(watch_refuses)
 	r = RUN("--help");
 	EXPECT_HAS(r.out, "  watch PID [--range A-B] [--interval S]");
 	run_free(&r);
+}
+
+/* --- export --prometheus: promtool and a real node_exporter ------------- */
+
+/*
+ * What the export of a fake tree's PID should say, worked out here from
+ * the tree's own files: its mm, its verify, and its ptes lines (the
+ * leaves of VMAs flagged pfnmap left out), never from the CLI's output.
+ */
+struct prom_want {
+	uint64_t mm_pgt, mm_walk, pud, pmd, pte, deposited;
+	uint64_t anon, file, shmem, swapents;
+	uint64_t zero, kinds[VMVIEW_NR_KINDS], huge_pmd, huge_pud;
+	uint64_t mapped, huge_mapped, checked, mismatches;
+};
+
+/* "key: N" of a tree's file, N decimal. */
+static uint64_t file_num(const char *text, const char *key)
+{
+	char pat[64];
+	const char *p;
+
+	snprintf(pat, sizeof(pat), "\n%s: ", key);
+	p = strstr(text, pat);
+	if (!p && !strncmp(text, pat + 1, strlen(pat + 1)))
+		p = text - 1;
+	if (!p) {
+		UNIT_FAIL("no %s in the tree's file", key);
+		return 0;
+	}
+	return strtoull(p + strlen(pat), NULL, 10);
+}
+
+/* The word w is in the comma-separated list after "name=" on line. */
+static bool line_word(const char *line, const char *name, const char *w)
+{
+	char pat[32], list[256], *tok, *save;
+	const char *p;
+
+	snprintf(pat, sizeof(pat), " %s=", name);
+	p = strstr(line, pat);
+	if (!p || sscanf(p + strlen(pat), "%255s", list) != 1)
+		return false;
+	for (tok = strtok_r(list, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save))
+		if (!strcmp(tok, w))
+			return true;
+	return false;
+}
+
+static void prom_want_of(pid_t pid, struct prom_want *w)
+{
+	uint64_t pfnmap[16][2], a, b, va, size;
+	char rel[128], level[8], kind[32], *mm, *vmas, *ptes, *ver, *line;
+	char *save;
+	size_t npfn = 0, i;
+	int k;
+
+	memset(w, 0, sizeof(*w));
+	snprintf(rel, sizeof(rel), "sys/kernel/debug/vmview/%d/mm", (int)pid);
+	mm = get(rel);
+	w->mm_pgt = file_num(mm, "pgtables_bytes");
+	w->mm_walk = file_num(mm, "walk_pgtables_bytes");
+	w->pud = file_num(mm, "table_pud");
+	w->pmd = file_num(mm, "table_pmd");
+	w->pte = file_num(mm, "table_pte");
+	w->deposited = file_num(mm, "table_deposited");
+	w->anon = file_num(mm, "rss_anon");
+	w->file = file_num(mm, "rss_file");
+	w->shmem = file_num(mm, "rss_shmem");
+	w->swapents = file_num(mm, "swapents");
+	free(mm);
+	snprintf(rel, sizeof(rel), "sys/kernel/debug/vmview/%d/verify",
+		 (int)pid);
+	ver = get(rel);
+	line = strstr(ver, "verify: ");
+	if (!line || sscanf(line, "verify: checked=%" SCNu64 " mismatches=%" SCNu64,
+			    &w->checked, &w->mismatches) != 2)
+		UNIT_FAIL("no verify line in the tree");
+	free(ver);
+	snprintf(rel, sizeof(rel), "sys/kernel/debug/vmview/%d/vmas", (int)pid);
+	vmas = get(rel);
+	for (line = strtok_r(vmas, "\n", &save); line && npfn < 16;
+	     line = strtok_r(NULL, "\n", &save))
+		if (line_word(line, "flags", "pfnmap") &&
+		    sscanf(line, "%" SCNx64 "-%" SCNx64, &a, &b) == 2) {
+			pfnmap[npfn][0] = a;
+			pfnmap[npfn++][1] = b;
+		}
+	free(vmas);
+	snprintf(rel, sizeof(rel), "sys/kernel/debug/vmview/%d/ptes", (int)pid);
+	ptes = get(rel);
+	for (line = strtok_r(ptes, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (*line == '#' ||
+		    sscanf(line, "%" SCNx64 " %7s %*s %31s", &va, level,
+			   kind) != 3)
+			continue;
+		for (i = 0; i < npfn; i++)
+			if (va >= pfnmap[i][0] && va < pfnmap[i][1])
+				break;
+		if (i < npfn)
+			continue;
+		for (k = 0; k < VMVIEW_NR_KINDS; k++)
+			if (!strcmp(kind, vmv_kind_names[k]))
+				w->kinds[k]++;
+		if (strcmp(kind, "present"))
+			continue;
+		/* x86-64 with 4 KiB pages, as the fixture's /proc/vmview */
+		size = !strcmp(level, "pmd") ? 2ULL << 20 :
+		       !strcmp(level, "pud") ? 1ULL << 30 : 4096;
+		w->mapped += size;
+		if (size > 4096)
+			w->huge_mapped += size;
+		w->huge_pmd += !strcmp(level, "pmd");
+		w->huge_pud += !strcmp(level, "pud");
+		if (line_word(line, "page", "zero"))
+			w->zero += size / 4096;
+	}
+	free(ptes);
+}
+
+/*
+ * The value of the one sample of name whose labels include want (pairs
+ * of label name and value, NULL-ended), parsed from exposition text with
+ * label values unescaped; NAN (and a failure) unless exactly one.
+ */
+static double prom_get(const char *text, const char *name,
+		       const char *const *want)
+{
+	double v = NAN;
+	int found = 0;
+	const char *p = text, *eol;
+
+	for (; *p; p = *eol ? eol + 1 : eol) {
+		char lnames[8][32], lvals[8][128];
+		size_t nl = strcspn(p, "{ "), n = 0, j, m;
+		const char *q = p + nl;
+		bool ok = true;
+
+		eol = strchrnul(p, '\n');
+		if (*p == '#' || nl != strlen(name) || strncmp(p, name, nl))
+			continue;
+		if (*q == '{') {
+			for (q++; *q && *q != '}' && n < 8; n++) {
+				m = strcspn(q, "=");
+				snprintf(lnames[n], sizeof(lnames[n]), "%.*s",
+					 (int)m, q);
+				q += m + 2;	/* =" */
+				for (j = 0; *q && *q != '"'; q++) {
+					char c = *q;
+
+					if (c == '\\') {
+						c = *++q;
+						if (c == 'n')
+							c = '\n';
+					}
+					if (j + 1 < sizeof(lvals[n]))
+						lvals[n][j++] = c;
+				}
+				lvals[n][j] = '\0';
+				q++;			/* the closing " */
+				if (*q == ',')
+					q++;
+			}
+			q++;				/* } */
+		}
+		for (j = 0; want[j]; j += 2) {
+			for (m = 0; m < n; m++)
+				if (!strcmp(lnames[m], want[j]))
+					break;
+			if (m == n || strcmp(lvals[m], want[j + 1]))
+				ok = false;
+		}
+		if (!ok)
+			continue;
+		found++;
+		v = strtod(q, NULL);
+	}
+	if (found != 1) {
+		UNIT_FAIL("%d samples of %s with those labels", found, name);
+		return NAN;
+	}
+	return v;
+}
+
+#define PROM(text, name, ...) \
+	prom_get(text, name, (const char *const[]){ __VA_ARGS__, NULL })
+#define PROM0(text, name) prom_get(text, name, (const char *const[]){ NULL })
+
+/* Every figure of PID in text (the CLI's, or node_exporter's scrape). */
+static void expect_figures(const char *text, pid_t pid, const char *comm)
+{
+	struct prom_want w;
+	char p[16];
+	int k;
+
+	snprintf(p, sizeof(p), "%d", (int)pid);
+	prom_want_of(pid, &w);
+#define ONE(name, want) \
+	EXPECT_EQ(PROM(text, name, "pid", p, "comm", comm), want)
+#define BY(name, label, value, want) \
+	EXPECT_EQ(PROM(text, name, "pid", p, "comm", comm, label, value), want)
+	ONE("vmview_page_tables_bytes", w.mm_pgt);
+	ONE("vmview_page_tables_walk_bytes", w.mm_walk);
+	BY("vmview_page_tables", "level", "pud", w.pud);
+	BY("vmview_page_tables", "level", "pmd", w.pmd);
+	BY("vmview_page_tables", "level", "pte", w.pte);
+	ONE("vmview_page_tables_deposited", w.deposited);
+	BY("vmview_resident_pages", "kind", "anon", w.anon);
+	BY("vmview_resident_pages", "kind", "file", w.file);
+	BY("vmview_resident_pages", "kind", "shmem", w.shmem);
+	BY("vmview_resident_pages", "kind", "zero", w.zero);
+	ONE("vmview_swap_pages", w.swapents);
+	for (k = VMVIEW_KIND_PRESENT; k < VMVIEW_NR_KINDS; k++)
+		BY("vmview_leaf_entries", "kind", vmv_kind_names[k],
+		   w.kinds[k]);
+	BY("vmview_huge_leaves", "level", "pmd", w.huge_pmd);
+	BY("vmview_huge_leaves", "level", "pud", w.huge_pud);
+	ONE("vmview_mapped_bytes", w.mapped);
+	ONE("vmview_huge_mapped_bytes", w.huge_mapped);
+	EXPECT(fabs(PROM(text, "vmview_thp_coverage_ratio", "pid", p, "comm",
+			 comm) - (double)w.huge_mapped / w.mapped) < 1e-8);
+	ONE("vmview_verify_checked_pages", w.checked);
+	ONE("vmview_verify_mismatches", w.mismatches);
+#undef ONE
+#undef BY
+}
+
+/* promtool's lint of text: silent, and exit 0. */
+static void expect_promtool_ok(const char *text)
+{
+	char path[300], cmd[700], *out;
+
+	snprintf(path, sizeof(path), "%s.prom-in", root);
+	put_bytes_abs(path, text);
+	snprintf(cmd, sizeof(cmd),
+		 "promtool check metrics < '%s' > '%s.lint' 2>&1", path, root);
+	if (system(cmd))
+		UNIT_FAIL("promtool check metrics failed (promtool is in Debian's prometheus package: scripts/deps.sh test)");
+	snprintf(path, sizeof(path), "%s.lint", root);
+	out = slurp(path);
+	EXPECT_STREQ(out, "");
+	free(out);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s.prom-in", root);
+	unlink(path);
+}
+
+UNIT_TEST(prom_label_values_escaped)
+{
+	static const char * const cases[][2] = {
+		{ "demo", "demo" },
+		{ "a\\b\"c\nd", "a\\\\b\\\"c\\nd" },
+		{ "caf\xc3\xa9 \xe2\x82\xac", "caf\xc3\xa9 \xe2\x82\xac" },
+		/* cut inside a character; bytes UTF-8 never has */
+		{ "ab\xe2\x82", "ab\xef\xbf\xbd\xef\xbf\xbd" },
+		{ "\xff}\xc0\xaf", "\xef\xbf\xbd}\xef\xbf\xbd\xef\xbf\xbd" },
+		{ "\xed\xa0\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" },
+		{ "\xf0\x9f\x98\x80\t", "\xf0\x9f\x98\x80\t" },
+	};
+	size_t i, len;
+	char *buf;
+	FILE *f;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		f = open_memstream(&buf, &len);
+		vmv_prom_label_value(f, cases[i][0]);
+		fclose(f);
+		EXPECT_STREQ(buf, cases[i][1]);
+		free(buf);
+	}
+}
+
+UNIT_TEST(export_prometheus_text)
+{
+	struct run r;
+	char *t;
+
+	new_tree();
+	r = RUN("export", "--prometheus", "1234");
+	EXPECT_EQ(r.status, 0);
+	EXPECT_STREQ(r.err, "");
+	EXPECT_HAS(r.out, "# HELP vmview_page_tables_bytes ");
+	EXPECT_HAS(r.out, "# TYPE vmview_thp_coverage_ratio gauge\n");
+	EXPECT_HAS(r.out, "vmview_export_processes 1\n");
+	/* no folded level (p4d with 4 levels), no kind a leaf cannot be */
+	EXPECT_HASNT(r.out, "kind=\"table\"");
+	EXPECT_HASNT(r.out, "level=\"p4d\"");
+	expect_figures(r.out, 1234, "demo");
+	expect_promtool_ok(r.out);
+	/* tracked for the export, untracked after it */
+	t = get("sys/kernel/debug/vmview/untrack");
+	EXPECT_STREQ(t, "1234\n");
+	free(t);
+	run_free(&r);
+	/* nothing tracked: the families, no sample, still lint clean */
+	rm("sys/kernel/debug/vmview/1234");
+	r = RUN("export", "--prometheus");
+	EXPECT_EQ(r.status, 0);
+	EXPECT_HAS(r.out, "vmview_export_processes 0\n");
+	EXPECT_HASNT(r.out, "pid=");
+	expect_promtool_ok(r.out);
+	run_free(&r);
+}
+
+UNIT_TEST(export_errors)
+{
+	char path[300], *t;
+	struct stat st;
+	mode_t mask;
+	struct run r;
+
+	new_tree();
+	r = RUN("export", "1234");
+	EXPECT_EQ(r.status, 2);
+	EXPECT_HAS(r.err, "--prometheus");
+	run_free(&r);
+	r = RUN("-j", "export", "--prometheus", "1234");
+	EXPECT_EQ(r.status, 2);
+	run_free(&r);
+	r = RUN("ptes", "--prometheus", "1234");
+	EXPECT_EQ(r.status, 2);
+	EXPECT_HAS(r.err, "--prometheus does not apply to 'ptes'");
+	run_free(&r);
+	r = RUN("export", "--prometheus", "12x");
+	EXPECT_EQ(r.status, 2);
+	run_free(&r);
+	/* a PID named that fails: its exit code, the file left alone */
+	snprintf(path, sizeof(path), "%s/out.prom", root);
+	put("out.prom", "old\n");
+	r = RUN("export", "--prometheus", "--output", path, "1234", "5555");
+	EXPECT_EQ(r.status, 6);
+	EXPECT_HAS(r.err, "5555");
+	t = get("out.prom");
+	EXPECT_STREQ(t, "old\n");
+	free(t);
+	run_free(&r);
+	/* replaced whole, as readable as a new file, no temporary left */
+	mask = umask(022);
+	r = run_ex(NULL, NULL, 0, 0, (const char *const[]){
+		"export", "--prometheus", "-o", path, "1234", NULL });
+	umask(mask);
+	EXPECT_EQ(r.status, 0);
+	EXPECT_STREQ(r.out, "");
+	t = get("out.prom");
+	EXPECT_HAS(t, "vmview_export_processes 1\n");
+	free(t);
+	EXPECT(stat(path, &st) == 0 && (st.st_mode & 0777) == 0644);
+	run_free(&r);
+	sh("test \"$(ls -A '%s' | grep -c '^\\.out\\.prom')\" = 0", root);
+	/* a directory that is not there */
+	snprintf(path, sizeof(path), "%s/nodir/out.prom", root);
+	r = RUN("export", "--prometheus", "--output", path, "1234");
+	EXPECT_EQ(r.status, 1);
+	EXPECT_HAS(r.err, "cannot create a file in");
+	run_free(&r);
+}
+
+/* A port on 127.0.0.1 that nothing listens on now. */
+static int free_port(void)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t len = sizeof(a);
+	int fd = socket(AF_INET, SOCK_STREAM, 0), port = 0;
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd >= 0 && !bind(fd, (struct sockaddr *)&a, sizeof(a)) &&
+	    !getsockname(fd, (struct sockaddr *)&a, &len))
+		port = ntohs(a.sin_port);
+	if (fd >= 0)
+		close(fd);
+	return port;
+}
+
+/*
+ * node_exporter with only its textfile collector, reading dir, on a
+ * loopback port (another, up to 3 tries, if it exits at once: someone
+ * took the port meanwhile); its /metrics scraped with curl once it
+ * answers (10 s at most).  Returns the scrape ("" on failure); the
+ * exporter is ended (by its PID).
+ */
+static char *node_exporter_scrape(const char *dir)
+{
+	char listen[64], tdir[400], log[300], out[300], cmd[800];
+	int i, status, port, tries = 0;
+	char *text = strdup("");
+	pid_t pid;
+
+again:
+	port = free_port();
+
+	snprintf(listen, sizeof(listen), "--web.listen-address=127.0.0.1:%d",
+		 port);
+	snprintf(tdir, sizeof(tdir), "--collector.textfile.directory=%s", dir);
+	snprintf(log, sizeof(log), "%s.node-exporter.log", root);
+	snprintf(out, sizeof(out), "%s.scrape", root);
+	fflush(stdout);
+	pid = fork();
+	if (!pid) {
+		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+		dup2(fd, 1);
+		dup2(fd, 2);
+		execlp("prometheus-node-exporter", "prometheus-node-exporter",
+		       listen, "--collector.disable-defaults",
+		       "--collector.textfile", tdir,
+		       "--web.disable-exporter-metrics", (char *)NULL);
+		_exit(127);
+	}
+	snprintf(cmd, sizeof(cmd),
+		 "curl -sf --max-time 2 http://127.0.0.1:%d/metrics -o '%s'",
+		 port, out);
+	for (i = 0; i < 100; i++) {
+		if (waitpid(pid, &status, WNOHANG) == pid) {
+			pid = 0;
+			break;
+		}
+		if (!system(cmd))
+			break;
+		usleep(100000);
+	}
+	if (pid > 0) {
+		kill(pid, SIGTERM);
+		waitpid(pid, &status, 0);
+	}
+	if (i < 100 && pid > 0) {
+		free(text);
+		text = slurp(out);
+	} else if (!pid && ++tries < 3) {
+		goto again;	/* the port was taken meanwhile? */
+	} else {
+		char *l = slurp(log);
+
+		UNIT_FAIL("no scrape of prometheus-node-exporter on port %d (Debian's prometheus-node-exporter and curl: scripts/deps.sh test); its log:\n%s",
+			  port, l);
+		free(l);
+	}
+	unlink(out);
+	unlink(log);
+	return text;
+}
+
+UNIT_TEST(export_node_exporter_scrape)
+{
+	static const char comm[] = "we\"ird\\ na\nme";
+	char dir[300], path[320], stat_line[256], *t;
+	struct run r;
+
+	new_tree();
+	/* 1234 with a comm to escape, a [vvar] PFN map left out */
+	snprintf(stat_line, sizeof(stat_line),
+		 "1234 (%s) S 1 1234 1234 0 -1 4194560 120 0 3 0 5 2 0 0 20 0 1 0 100 1077248000 521 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0\n",
+		 comm);
+	put("proc/1234/stat", stat_line);
+	sh("cd '%s/sys/kernel/debug/vmview/1234' && "
+	   "echo '7ffd12402000-7ffd12404000 r--p 00000000 00:00 0 rss=0 swap=0 thp=0 flags=read,mayread,maywrite,mayexec,io,dontexpand,pfnmap,dontdump [vvar]' >> vmas && "
+	   "echo '0x00007ffd12402000 pte 0x8000000000ffd125 present pfn=0xffd flags=present,user,accessed,nx,special' >> ptes",
+	   root);
+	t = get(PTES);
+	put_ptes(t);
+	free(t);
+	/* 4321 another, 999 exited (ESRCH) but still tracked: left out */
+	sh("cd '%s' && cp -a sys/kernel/debug/vmview/1234 sys/kernel/debug/vmview/4321 && "
+	   "sed -i 's/^pgtables_bytes: .*/pgtables_bytes: 40960/; s/^walk_pgtables_bytes: .*/walk_pgtables_bytes: 40960/; s/^table_pte: .*/table_pte: 3/' sys/kernel/debug/vmview/4321/mm && "
+	   "mkdir -p proc/4321 sys/kernel/debug/vmview/999 && "
+	   "sed 's/^1234 (demo)/4321 (worker)/' '%s/proc/1234/stat' > proc/4321/stat && "
+	   "cp sys/kernel/debug/vmview/1234/mm sys/kernel/debug/vmview/999/",
+	   root, FIXTURES);
+	snprintf(dir, sizeof(dir), "%s/textfile", root);
+	mkdir(dir, 0755);
+	snprintf(path, sizeof(path), "%s/vmview.prom", dir);
+	r = RUN_FAKE("vmview/999/mm:open:ESRCH", "export", "--prometheus",
+		     "--output", path);
+	EXPECT_EQ(r.status, 0);
+	EXPECT_HAS(r.err, "999");
+	run_free(&r);
+	t = slurp(path);
+	expect_promtool_ok(t);
+	free(t);
+	/* nothing tracked by the export, nothing untracked */
+	t = get("sys/kernel/debug/vmview/untrack");
+	EXPECT_STREQ(t, "");
+	free(t);
+
+	t = node_exporter_scrape(dir);
+	EXPECT_EQ(PROM0(t, "node_textfile_scrape_error"), 0);
+	EXPECT_EQ(PROM0(t, "vmview_export_processes"), 2);
+	expect_figures(t, 1234, comm);
+	expect_figures(t, 4321, "worker");
+	EXPECT_HASNT(t, "pid=\"999\"");
+	EXPECT_HAS(t, "# TYPE vmview_resident_pages gauge\n");
+	free(t);
 }
 
 /* After each test: no fake tree, and x86-64's paging again. */
