@@ -197,15 +197,24 @@ function fmt(x) {
 	if (x >= 10) return sprintf("%.1f", x)
 	return sprintf("%.2f", x)
 }
-function row(t, m,   r) {
+function row(t, m,   r, x) {
 	if (!((t, m) in med)) return
 	r = ratio(t, m, "pagemap")
-	r = r == "" ? "-" : sprintf("%.2fx%s", r, np[t, m] ? "" : "*")
-	printf "| %s | %d | %s | %s | %s-%s | %s | %d |\n", t, pages[t], m,
+	r = r == "" ? "-" : sprintf("%.2fx%s", r, np[t, m, "pagemap"] ? "" : "*")
+	# The CLI ptes against the raw PID/ptes read just before each run.
+	x = np[t, m, "ptes"] ? sprintf("%.2fx", ratio(t, m, "ptes")) : "-"
+	printf "| %s | %d | %s | %s | %s-%s | %s | %s | %d |\n", t, pages[t], m,
 		fmt(ns(t, m)), fmt(lo[t, m] / pages[t]), fmt(hi[t, m] / pages[t]),
-		r, n[t, m] > md
-	printf "%-7s %7d  %-18s %10s ns/page  (%s-%s)  %8s  x%d\n", t, pages[t], m,
-		fmt(ns(t, m)), fmt(lo[t, m] / pages[t]), fmt(hi[t, m] / pages[t]), r, n[t, m]
+		r, x, n[t, m] > md
+	printf "%-7s %7d  %-18s %10s ns/page  (%s-%s)  %8s  x%d%s\n", t, pages[t], m,
+		fmt(ns(t, m)), fmt(lo[t, m] / pages[t]), fmt(hi[t, m] / pages[t]), r, n[t, m],
+		x == "-" ? "" : "  " x " raw ptes"
+}
+# A ratio reported beside the goals, judged by none.
+function report(what, t, got) {
+	if (got == "") return
+	printf "| %s | %s | %sx | - | - |\n", what, t, fmt(got) > md
+	printf "      %-50s %-9s %sx (not a goal)\n", what, t, fmt(got)
 }
 function goal(what, t, got, limit, unit,   ok) {
 	if (got == "") {
@@ -282,19 +291,21 @@ function ifgoals(   i, s, G, a, b) {
 		if (b) fails++
 	}
 }
-# The median of the ratios of the pairs (a read right after a pagemap
-# read) when there are pairs, else the ratio of the medians.
+# The median of the ratios of the pairs (a read right after a read of
+# b: pagemap, or ptes for the CLI) when there are pairs, else the ratio
+# of the medians.
 function ratio(t, a, b,   i, j, k, x, v) {
-	if (b == "pagemap" && np[t, a] > 0) {
-		k = np[t, a]
-		for (i = 1; i <= k; i++) v[i] = pr[t, a, i]
+	if (np[t, a, b] > 0) {
+		k = np[t, a, b]
+		for (i = 1; i <= k; i++) v[i] = pr[t, a, b, i]
 		for (i = 2; i <= k; i++)
 			for (j = i; j > 1 && v[j - 1] > v[j]; j--) { x = v[j]; v[j] = v[j - 1]; v[j - 1] = x }
 		return k % 2 ? v[(k + 1) / 2] : (v[k / 2] + v[k / 2 + 1]) / 2
 	}
 	return ((t, a) in med) && ((t, b) in med) && med[t, b] > 0 ? med[t, a] / med[t, b] : ""
 }
-$1 == "pair" { np[$2, $3]++; pr[$2, $3, np[$2, $3]] = $6 > 0 ? $5 / $6 : 0 }
+# pair NAME METHOD REP NS ANCHOR_NS [ANCHOR]: the anchor, pagemap unless named
+$1 == "pair" { a = NF >= 7 ? $7 : "pagemap"; np[$2, $3, a]++; pr[$2, $3, a, np[$2, $3, a]] = $6 > 0 ? $5 / $6 : 0 }
 $1 == "target" { for (i = 3; i <= NF; i++) { split($i, kv, "="); info[$2, kv[1]] = kv[2] } }
 $1 == "result" {
 	t = $2; m = $3
@@ -317,7 +328,7 @@ END {
 	n0 = split(want_targets, T0, " ")
 	for (i = 1; i <= n0; i++)
 		if (T0[i] == "interfere") wantif = 1; else T[++nt] = T0[i]
-	main = "pagemap ptes.bin ptes verify track verify_cow verify_cow_open read_floor cli_summary cli_ptes_json cli_summary_cold"
+	main = "pagemap ptes.bin ptes verify track verify_cow verify_cow_open read_floor ptes_raw cli_version cli_summary cli_ptes cli_ptes_json cli_summary_cold"
 	nmain = split(main, M, " ")
 	print "# vmview benchmark\n" > md
 	printf "Run %s, guest kernel %s (QEMU TCG, 2 vCPUs, 4096 MiB).  \n", date, kver > md
@@ -330,9 +341,11 @@ END {
 		print "runs, then the fastest and the slowest run.  `x pagemap` compares with" > md
 		print "reading /proc/PID/pagemap over every VMA of the same process: for" > md
 		print "ptes.bin, ptes and verify it is the median of the ratios of pairs (each" > md
-		print "read right after a pagemap read); marked `*`, the ratio of the medians.\n" > md
-		print "| target | pages | method | median ns/page | fastest-slowest | x pagemap | runs |" > md
-		print "| --- | ---: | --- | ---: | --- | ---: | ---: |" > md
+		print "read right after a pagemap read); marked `*`, the ratio of the medians." > md
+		print "`x raw ptes`: for the ptes of the CLI, text and JSON, the median of the ratios" > md
+		print "of pairs, each run right after a read of PID/ptes (`ptes_raw`).\n" > md
+		print "| target | pages | method | median ns/page | fastest-slowest | x pagemap | x raw ptes | runs |" > md
+		print "| --- | ---: | --- | ---: | --- | ---: | ---: | ---: |" > md
 		print "\n== results (ns per resident page, median; spread; ratio to pagemap) =="
 		for (i = 1; i <= nt; i++) {
 			t = T[i]; sub(/ .*/, "", t)
@@ -374,6 +387,28 @@ END {
 	for (i = 1; i <= nt; i++) if (T[i] == "p18")
 		goal("verify after one COW fault / full verify", T[i],
 		     ratio(T[i], "verify_cow", "verify") == "" ? "" : 100 * ratio(T[i], "verify_cow", "verify"), "1.0", "%")
+	# The CLI ptes against the raw file (issue 19), judged on p16 (2^16
+	# pages); the ratios of the other targets for scale.
+	for (i = 1; i <= nt; i++) if (T[i] == "p16") {
+		goal("CLI ptes text / raw PID/ptes read", T[i], ratio(T[i], "cli_ptes", "ptes"), "1.5", "x")
+		goal("CLI ptes --json / raw PID/ptes read", T[i], ratio(T[i], "cli_ptes_json", "ptes"), "3.0", "x")
+	}
+	for (i = 1; i <= nt; i++) if (T[i] != "p16") {
+		report("CLI ptes text / raw PID/ptes read", T[i], ratio(T[i], "cli_ptes", "ptes"))
+		report("CLI ptes --json / raw PID/ptes read", T[i], ratio(T[i], "cli_ptes_json", "ptes"))
+	}
+	# The same less the start of the program (cli_version), in the
+	# fastest runs (interference only adds time): what the entries cost
+	# the CLI against what they cost the module, and what it pays first.
+	for (i = 1; i <= nt; i++) {
+		t = T[i]
+		if (!((t, "cli_version") in lo) || !((t, "ptes_raw") in lo) || lo[t, "ptes_raw"] <= 0) continue
+		if ((t, "cli_ptes") in lo)
+			report("fastest: CLI ptes text less -V / raw PID/ptes", t, (lo[t, "cli_ptes"] - lo[t, "cli_version"]) / lo[t, "ptes_raw"])
+		if ((t, "cli_ptes_json") in lo)
+			report("fastest: CLI ptes --json less -V / raw PID/ptes", t, (lo[t, "cli_ptes_json"] - lo[t, "cli_version"]) / lo[t, "ptes_raw"])
+		report("fastest: CLI -V (its start) / raw PID/ptes", t, lo[t, "cli_version"] / lo[t, "ptes_raw"])
+	}
 	for (i = 1; i <= nt; i++) {
 		t = T[i]
 		r = ((t, "shadow_bytes") in val) && val[t, "pgtables_bytes"] > 0 ? val[t, "shadow_bytes"] / val[t, "pgtables_bytes"] : ""
@@ -406,15 +441,15 @@ END {
 	if (vmrc != 0) { print "\nthe guest run was not healthy (see " outdir "/guest.log)"; fails++ }
 	printf "\n%d goal(s) or check(s) failed\n", fails
 	# Plot data: pages, then one column a method (ns/page).
-	split("pagemap ptes.bin ptes verify track cli_summary cli_ptes_json", P, " ")
+	split("pagemap ptes.bin ptes verify track cli_summary cli_ptes cli_ptes_json", P, " ")
 	printf "pages" > dat
-	for (j = 1; j <= 7; j++) printf " %s", P[j] > dat
+	for (j = 1; j <= 8; j++) printf " %s", P[j] > dat
 	printf "\n" > dat
 	split("p14 p16 p18", R, " ")
 	for (i = 1; i <= 3; i++) {
 		if (!(R[i] in pages)) continue
 		printf "%d", pages[R[i]] > dat
-		for (j = 1; j <= 7; j++) printf " %s", ((R[i], P[j]) in med) ? ns(R[i], P[j]) : "NaN" > dat
+		for (j = 1; j <= 8; j++) printf " %s", ((R[i], P[j]) in med) ? ns(R[i], P[j]) : "NaN" > dat
 		printf "\n" > dat
 	}
 	exit fails ? 1 : 0
@@ -446,7 +481,7 @@ set key autotitle columnhead
 set datafile missing "NaN"
 set xrange [12000:350000]
 set xtics ("16384" 16384, "65536" 65536, "262144" 262144)
-plot for [i=2:8] "$out/cost.dat" using 1:i with linespoints
+plot for [i=2:9] "$out/cost.dat" using 1:i with linespoints
 EOF
 	[ -s "$out/cost.png" ] && echo "# plot: $out/cost.png"
 fi

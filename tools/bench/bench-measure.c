@@ -11,7 +11,9 @@
  *   -R  repetitions of the reads paired with pagemap (default 11)
  *   -b  read size for PID/ptes and PID/ptes.bin (default 65536, the CLI's)
  *   -B  read size for /proc/PID/pagemap (default 1 MiB)
- *   -c  the CLI; its summary and ptes --json are timed end to end
+ *   -c  the CLI; -V, summary, ptes and ptes --json are timed end to
+ *       end, ptes and ptes --json each right after a read of PID/ptes
+ *       (ptes_raw; its pair printed with "ptes" at the end)
  *   -f  after the full verifies, write "changed" to PID/verify and time a
  *       verify after each of RR_REPS COW faults in the target (after one
  *       untimed round); then the same with the file opened and closed
@@ -37,6 +39,7 @@
  *   target NAME pid=PID pages=N vmas=V span_pages=S
  *   sample NAME METHOD REP NS BYTES
  *   pair NAME METHOD REP NS PAGEMAP_NS   (the pagemap read just before)
+ *   pair NAME METHOD REP NS RAW_NS ptes  (the PID/ptes read just before)
  *   result NAME METHOD pages=N reps=R median_ns=M min_ns=A max_ns=B bytes=X
  *   value NAME KEY VALUE
  *   skip NAME METHOD REASON...
@@ -306,7 +309,10 @@ static int paired(struct method *pm, struct method *m, const char *file,
 	return ret;
 }
 
-/* Run the CLI with its output to /dev/null; 0 when it exits 0. */
+/*
+ * Run the CLI (with opt, then cmd and the target's PID; cmd NULL: opt
+ * alone) with its output to /dev/null; 0 when it exits 0.
+ */
 static int run_cli(const char *cli, const char *cmd, const char *opt)
 {
 	posix_spawn_file_actions_t fa;
@@ -319,8 +325,10 @@ static int run_cli(const char *cli, const char *cmd, const char *opt)
 	argv[i++] = (char *)cli;
 	if (opt)
 		argv[i++] = (char *)opt;
-	argv[i++] = (char *)cmd;
-	argv[i++] = pidstr;
+	if (cmd) {
+		argv[i++] = (char *)cmd;
+		argv[i++] = pidstr;
+	}
 	argv[i] = NULL;
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
@@ -334,10 +342,18 @@ static int run_cli(const char *cli, const char *cmd, const char *opt)
 	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
 }
 
+/*
+ * Time the CLI end to end (spawn to exit), reps times.  cold: the PID
+ * untracked before each run (the CLI tracks and untracks).  raw: each
+ * run right after a read of PID/ptes (64 KiB reads, method raw), and
+ * the pair printed ("pair NAME METHOD REP NS RAW_NS ptes"): what the
+ * CLI's ptes costs beside the file it prints, at the same moment.
+ */
 static void time_cli(const char *cli, const char *method, const char *cmd,
-		     const char *opt, bool cold)
+		     const char *opt, bool cold, struct method *raw)
 {
 	struct method m = { .name = method };
+	char path[96];
 	int r;
 
 	if (!want("cli"))
@@ -347,10 +363,13 @@ static void time_cli(const char *cli, const char *method, const char *cmd,
 		return;
 	}
 	for (r = 0; r < reps; r++) {
-		uint64_t t0, t1;
+		uint64_t t0, t1, a = 0;
 
 		if (cold)
 			track(false);	/* the CLI tracks and untracks */
+		if (raw && timed_read(raw, pidpath(path, sizeof(path), "ptes"),
+				      rdsize, &a))
+			break;
 		t0 = bench_now_ns();
 		if (run_cli(cli, cmd, opt)) {
 			printf("skip %s %s the CLI failed (exit status not 0)\n",
@@ -359,6 +378,9 @@ static void time_cli(const char *cli, const char *method, const char *cmd,
 		}
 		t1 = bench_now_ns();
 		sample(&m, t1 - t0, 0);
+		if (raw)
+			printf("pair %s %s %d %" PRIu64 " %" PRIu64 " ptes\n",
+			       name, method, m.n, t1 - t0, a);
 	}
 	result(&m);
 	if (cold && track(true))
@@ -553,10 +575,22 @@ int main(int argc, char **argv)
 		printf("value %s ptes_lines %lld\n", name, lines);
 	}
 
-	/* 5. the CLI, with the PID tracked (warm) and not (cold). */
-	time_cli(cli, "cli_summary", "summary", NULL, false);
-	time_cli(cli, "cli_ptes_json", "ptes", "--json", false);
-	time_cli(cli, "cli_summary_cold", "summary", NULL, true);
+	/*
+	 * 5. the CLI, with the PID tracked (warm) and not (cold); first
+	 * the floor, a run that starts, prints its version and exits.
+	 * Its ptes, text and JSON, each paired with a read of the file.
+	 */
+	if (want("cli")) {
+		struct method raw = { .name = "ptes_raw" };
+
+		time_cli(cli, "cli_version", NULL, "-V", false, NULL);
+		time_cli(cli, "cli_summary", "summary", NULL, false, NULL);
+		time_cli(cli, "cli_ptes", "ptes", NULL, false, &raw);
+		time_cli(cli, "cli_ptes_json", "ptes", "--json", false, &raw);
+		result(&raw);
+		time_cli(cli, "cli_summary_cold", "summary", NULL, true, NULL);
+	}
+
 
 	track(false);
 	stop_target();

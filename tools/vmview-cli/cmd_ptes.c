@@ -10,7 +10,10 @@
  * and no printf: its row is made by hand (vmv_fmt_pte_row()), its JSON
  * streamed into stdout's buffer (vmv_pte_jw(), json.c says why not
  * json-c), and stdout's buffer is 64 KiB (stdio's default for a pipe or
- * a file is 4 KiB: a write() for every 50 rows).
+ * a file is 4 KiB: a write() for every 50 rows).  What an entry prints
+ * that follows from its kind, level and flags alone (most of its JSON,
+ * half its row) is kept from the entry before (struct vmv_pte_cache):
+ * a process's entries mostly share them.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -43,8 +46,35 @@ struct ptes_out {
 	int kind;			/* --kind's VMVIEW_KIND_*, or -1 */
 	struct vmv_vmas vmas;
 	struct vmv_json_stream js;
+	struct vmv_pte_cache cache;	/* what the entry before printed */
+	/*
+	 * The record's meta, as ptes_rec() saw it, and the last one that
+	 * ptes_one() printed (again_ok): a record with that meta prints as
+	 * that one did but for its address, entry and PFN, and spans size.
+	 */
+	uint64_t meta, again_meta;
+	uint64_t again_size;
+	bool again_ok;
 	bool begun;
+	/* text rows, to stdout a buffer at a time (out_flush()) */
+	size_t out_n;
+	char out[16384];
 };
+
+/* The text rows made so far, to stdout (before anything else is printed). */
+static void out_flush(struct ptes_out *po)
+{
+	fwrite_unlocked(po->out, 1, po->out_n, stdout);
+	po->out_n = 0;
+}
+
+/* Room for a row (256 bytes) and its newline at the end of po->out. */
+static char *out_room(struct ptes_out *po)
+{
+	if (po->out_n + 512 > sizeof(po->out))
+		out_flush(po);
+	return po->out + po->out_n;
+}
 
 /*
  * The JSON head or the column headings, at the first entry: an error
@@ -90,19 +120,63 @@ static int ptes_one(const struct vmv_pte *p, void *arg)
 		struct vmv_jw *w = &po->js.w;
 
 		vmv_jw_open(w, NULL, '{');
-		vmv_pte_jw(w, p);
+		vmv_pte_jw_cached(w, p, &po->cache);
 		if (vmv_opts.symbolize)
 			vmv_jw_str(w, "symbol", *sym ? sym : NULL);
 		vmv_jw_close(w, '}');
+	} else if (*sym) {
+		vmv_fmt_pte_row_cached(row, sizeof(row), p, &po->cache);
+		out_flush(po);
+		printf("%-80s %s\n", row, sym);
 	} else {
-		size_t n = vmv_fmt_pte_row(row, sizeof(row), p);
+		char *o = out_room(po);
+		size_t n = vmv_fmt_pte_row_cached(o, 512, p, &po->cache);
 
-		if (*sym) {
-			printf("%-80s %s\n", row, sym);
-		} else {
-			row[n] = '\n';
-			fwrite_unlocked(row, 1, n + 1, stdout);
-		}
+		o[n] = '\n';
+		po->out_n += n + 1;
+	}
+	/*
+	 * The cache now holds what p printed, unless p is of a swap kind,
+	 * has a symbol, or its JSON did not fit in the cache.
+	 */
+	po->again_ok = !p->has_swap && !vmv_opts.symbolize &&
+		       (vmv_opts.json ? po->cache.json_ok : po->cache.row_ok);
+	po->again_meta = po->meta;
+	po->again_size = vmv_pte_size(p);
+	return 0;
+}
+
+/*
+ * A record as it is in ptes.bin: one with the meta of the last entry
+ * printed is printed here from what that one left in the cache (the
+ * same kind, level, flags and page: the same filters' answers and the
+ * same words); any other goes to ptes_one() as a struct vmv_pte.
+ */
+static int ptes_rec(const struct vmview_pte *rec, void *arg)
+{
+	struct ptes_out *po = arg;
+
+	po->meta = rec->meta;
+	if (!po->again_ok || rec->meta != po->again_meta)
+		return VMV_EACH_AS_PTE;
+	if (rec->vaddr >= po->end)
+		return VMV_EACH_STOP;
+	if (rec->vaddr + po->again_size <= po->start)
+		return 0;
+	if (vmv_opts.json) {
+		struct vmv_jw *w = &po->js.w;
+
+		vmv_jw_open(w, NULL, '{');
+		vmv_pte_jw_again(w, &po->cache, rec->vaddr, rec->entry,
+				 rec->pfn);
+		vmv_jw_close(w, '}');
+	} else {
+		char *o = out_room(po);
+		size_t n = vmv_fmt_pte_row_again(o, &po->cache, rec->vaddr,
+						 rec->entry, rec->pfn);
+
+		o[n] = '\n';
+		po->out_n += n + 1;
 	}
 	return 0;
 }
@@ -115,6 +189,7 @@ static void ptes_end(void *arg)
 {
 	struct ptes_out *po = arg;
 
+	out_flush(po);
 	if (vmv_opts.json && po->begun) {
 		vmv_json_stream_end(&po->js);
 		po->begun = false;
@@ -152,7 +227,7 @@ int vmv_cmd_ptes(int argc, char **argv)
 		if (ret)
 			return ret;
 	}
-	ret = vmv_each_pte(po.pid, ptes_one, ptes_end, &po);
+	ret = vmv_each_pte_rec(po.pid, ptes_rec, ptes_one, ptes_end, &po);
 	if (!ret) {
 		ptes_begin(&po);	/* no entry: still the head */
 		ptes_end(&po);

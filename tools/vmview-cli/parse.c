@@ -346,6 +346,35 @@ static void mask_words(char *buf, size_t len, uint64_t mask,
 	buf[n] = '\0';
 }
 
+/*
+ * mask_words() with its last answer kept (one memo for a record's flags,
+ * one for its page's): the entries of a process mostly have the same
+ * flags, and ptes reads them all.
+ */
+struct words_memo {
+	const char * const *names;
+	uint64_t mask;
+	size_t n;			/* strlen(text) */
+	char text[160];
+};
+
+static void mask_words_memo(struct words_memo *m, char *buf, size_t len,
+			    uint64_t mask, const char * const *names,
+			    size_t nr)
+{
+	if (len != sizeof(m->text)) {
+		mask_words(buf, len, mask, names, nr);
+		return;
+	}
+	if (m->names != names || m->mask != mask) {
+		mask_words(m->text, sizeof(m->text), mask, names, nr);
+		m->names = names;
+		m->mask = mask;
+		m->n = strlen(m->text);
+	}
+	memcpy(buf, m->text, m->n + 1);
+}
+
 /* The bits of the words of "a,b" that are names[] ("-": none). */
 static uint32_t words_bits(const char *commas, const char * const *names,
 			   size_t nr)
@@ -709,6 +738,7 @@ static uint64_t swap_offset(int arch, uint64_t entry, unsigned int level)
  */
 int vmv_pte_from_rec(const struct vmview_pte *rec, struct vmv_pte *pte)
 {
+	static struct words_memo flags_memo, page_memo;
 	uint64_t m = rec->meta;
 	unsigned int kind = meta_field(m, VMVIEW_META_KIND_SHIFT,
 				       VMVIEW_META_KIND_MASK);
@@ -752,16 +782,18 @@ int vmv_pte_from_rec(const struct vmview_pte *rec, struct vmv_pte *pte)
 	}
 	pte->flag_bits = meta_field(m, VMVIEW_META_FLAGS_SHIFT,
 				    VMVIEW_META_FLAGS_MASK);
-	mask_words(pte->flags, sizeof(pte->flags), pte->flag_bits,
-		   vmv_flag_names_of(arch), VMVIEW_NR_FLAGS);
+	mask_words_memo(&flags_memo, pte->flags, sizeof(pte->flags),
+			pte->flag_bits, vmv_flag_names_of(arch),
+			VMVIEW_NR_FLAGS);
 	pte->order = -1;
 	pte->mapcount = -1;
 	if (m & VMVIEW_META_PAGE) {
 		pte->has_page = true;
 		pte->page_bits = meta_field(m, VMVIEW_META_PFLAGS_SHIFT,
 					    VMVIEW_META_PFLAGS_MASK);
-		mask_words(pte->page, sizeof(pte->page), pte->page_bits,
-			   vmv_page_flag_names, VMVIEW_NR_PFLAGS);
+		mask_words_memo(&page_memo, pte->page, sizeof(pte->page),
+				pte->page_bits, vmv_page_flag_names,
+				VMVIEW_NR_PFLAGS);
 		pte->order = meta_field(m, VMVIEW_META_ORDER_SHIFT,
 					VMVIEW_META_ORDER_MASK);
 		pte->mapcount = meta_field(m, VMVIEW_META_MAPCOUNT_SHIFT,

@@ -165,6 +165,7 @@ int vmv_load_events(pid_t pid, struct vmv_events *ev)
 }
 
 struct each_pte {
+	int (*rec_fn)(const struct vmview_pte *rec, void *arg);
 	int (*fn)(const struct vmv_pte *pte, void *arg);
 	void *arg;
 	size_t nr;			/* records read */
@@ -179,6 +180,12 @@ static int each_pte_rec(const void *rec, void *arg)
 	struct vmv_pte pte;
 
 	e->nr++;
+	if (e->rec_fn) {
+		e->ret = e->rec_fn(rec, e->arg);
+		if (e->ret != VMV_EACH_AS_PTE)
+			return e->ret ? 1 : 0;
+		e->ret = 0;
+	}
 	if (vmv_pte_from_rec(rec, &pte)) {
 		e->bad = true;
 		memcpy(&e->bad_rec, rec, sizeof(e->bad_rec));
@@ -210,7 +217,15 @@ static int bad_rec(pid_t pid, const struct each_pte *e)
 int vmv_each_pte(pid_t pid, int (*fn)(const struct vmv_pte *pte, void *arg),
 		 void (*before_error)(void *arg), void *arg)
 {
-	struct each_pte e = { .fn = fn, .arg = arg };
+	return vmv_each_pte_rec(pid, NULL, fn, before_error, arg);
+}
+
+int vmv_each_pte_rec(pid_t pid,
+		     int (*rec_fn)(const struct vmview_pte *rec, void *arg),
+		     int (*fn)(const struct vmv_pte *pte, void *arg),
+		     void (*before_error)(void *arg), void *arg)
+{
+	struct each_pte e = { .rec_fn = rec_fn, .fn = fn, .arg = arg };
 	char path[VMV_PATH_MAX];
 	int ret;
 

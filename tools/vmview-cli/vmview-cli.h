@@ -403,9 +403,52 @@ const char *vmv_write_word(int arch);
 char *vmv_size(char *buf, size_t len, uint64_t bytes);
 void vmv_flag_letters(char *buf, const struct vmv_pte *pte);
 size_t vmv_fmt_pte_row(char *buf, size_t len, const struct vmv_pte *pte);
+/*
+ * What an entry's row and JSON print that follows from its numbers
+ * alone (kind, level, flags, page, memory type: all but the address,
+ * the entry, the PFN and a swap offset), kept from one entry to the
+ * next: a process's entries mostly share them, and ptes then copies
+ * them instead of making them again.  Only for entries whose words
+ * follow from their numbers, as vmv_pte_from_rec()'s do (a line of
+ * PID/ptes may have words this CLI has no number for).  Zero it first.
+ */
+struct vmv_pte_key {
+	int arch, kind_nr, level_nr, order, mapcount;
+	uint32_t flag_bits, page_bits;
+	bool has_page, has_swap, has_gen;
+	unsigned int gen;
+	char mt[24];
+};
+struct vmv_pte_cache {
+	bool row_ok, json_ok;
+	struct vmv_pte_key row_key, json_key;
+	/* the row: "  LVL ", " KIND ", and from FLAGS to its end */
+	unsigned char lvl_len, kind_len, tail_len;
+	char lvl[8], kind[32], tail[128];
+	/* the JSON: before the address, the entry, the PFN, and after it */
+	bool pretty;
+	unsigned int level;
+	unsigned short seg_len[4];
+	char seg[4][1024];
+};
+size_t vmv_fmt_pte_row_cached(char *buf, size_t len, const struct vmv_pte *pte,
+			      struct vmv_pte_cache *c);
+/*
+ * The row (in buf, of at least 256 bytes) and the JSON members of an
+ * entry with the numbers of the last one given to
+ * vmv_fmt_pte_row_cached() or vmv_pte_jw_cached() (c's row_ok or
+ * json_ok), that was not of a swap kind: only its address, entry and
+ * PFN (VMVIEW_NO_PFN: none) are its own.
+ */
+size_t vmv_fmt_pte_row_again(char *buf, const struct vmv_pte_cache *c,
+			     uint64_t vaddr, uint64_t entry, uint64_t pfn);
 void vmv_fmt_pte_where(char *buf, size_t len, const struct vmv_pte *pte);
 struct json_object *vmv_pte_json(const struct vmv_pte *pte);
 void vmv_pte_jw(struct vmv_jw *w, const struct vmv_pte *pte);
+void vmv_pte_jw_cached(struct vmv_jw *w, const struct vmv_pte *pte,
+		       struct vmv_pte_cache *c);
+void vmv_pte_jw_again(struct vmv_jw *w, const struct vmv_pte_cache *c,
+		      uint64_t vaddr, uint64_t entry, uint64_t pfn);
 struct json_object *vmv_vma_json(const struct vmv_vma *vma);
 void vmv_verify_json_add(struct json_object *o, const struct vmv_verify *v);
 int vmv_addr_digits(const struct vmv_vmas *vmas);
@@ -602,6 +645,17 @@ int vmv_load_vmas(pid_t pid, struct vmv_vmas *vmas);
 #define VMV_EACH_STOP (-1)
 int vmv_each_pte(pid_t pid, int (*fn)(const struct vmv_pte *pte, void *arg),
 		 void (*before_error)(void *arg), void *arg);
+/*
+ * The same, each record first offered to rec_fn as it is in ptes.bin:
+ * it returns as fn does, or VMV_EACH_AS_PTE to have the record made a
+ * struct vmv_pte (checked) and given to fn (ptes: what an entry shares
+ * with the one before is printed without making it again).
+ */
+#define VMV_EACH_AS_PTE (-2)
+int vmv_each_pte_rec(pid_t pid,
+		     int (*rec_fn)(const struct vmview_pte *rec, void *arg),
+		     int (*fn)(const struct vmv_pte *pte, void *arg),
+		     void (*before_error)(void *arg), void *arg);
 int vmv_load_mm(pid_t pid, struct vmv_kvs *mm);
 int vmv_load_verify(pid_t pid, struct vmv_verify *v);
 int vmv_load_events(pid_t pid, struct vmv_events *ev);

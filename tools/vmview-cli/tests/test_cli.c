@@ -3662,7 +3662,12 @@ UNIT_TEST(json_writer_is_json_c)
  * (types 0 and 31), migration (also at the pmd), device-private and
  * -exclusive, hwpoison, markers.
  */
-static char *big_ptes(size_t n)
+/*
+ * n entries of every kind and level, run entries in a row of each (ptes
+ * prints a run's second and later entries from what the first left in
+ * its cache; --range's start cuts into a run), then the next.
+ */
+static char *big_ptes_runs(size_t n, size_t run)
 {
 	static const char * const tmpl[] = {
 		"pte 0x8000000012345867 present pfn=0x12345 flags=present,rw,user,accessed,dirty,nx page=anon,lru,swapbacked order=0 mapcount=1",
@@ -3691,8 +3696,13 @@ static char *big_ptes(size_t n)
 	p += sprintf(p, "# vmview ptes: pid 1234\n");
 	for (i = 0; i < n; i++)
 		p += sprintf(p, "0x%016" PRIx64 " %s\n",
-			     (uint64_t)i << 12, tmpl[i % ARRAY_SIZE(tmpl)]);
+			     (uint64_t)i << 12, tmpl[i / run % ARRAY_SIZE(tmpl)]);
 	return text;
+}
+
+static char *big_ptes(size_t n)
+{
+	return big_ptes_runs(n, 1);
 }
 
 /*
@@ -3873,6 +3883,19 @@ UNIT_TEST(ptes_json_streamed_is_json_c)
 		expect_ptes_json(pretty, NULL, 0, UINT64_MAX, false, "big tree");
 		expect_ptes_json(pretty, NULL, 0x5000, 0x123456, false,
 				 "big tree, --range");
+	}
+	text = big_ptes_runs((1 << 14) + 3, 7);
+	put_ptes(text);
+	free(text);
+	for (pretty = 0; pretty < 2; pretty++) {
+		expect_ptes_json(pretty, NULL, 0, UINT64_MAX, false,
+				 "big tree in runs");
+		expect_ptes_json(pretty, NULL, 0x5000, 0x123456, false,
+				 "big tree in runs, --range");
+		expect_ptes_json(pretty, "present", 0x3000, UINT64_MAX, false,
+				 "big tree in runs, --kind present");
+		expect_ptes_json(pretty, "swap", 0, UINT64_MAX, false,
+				 "big tree in runs, --kind swap");
 	}
 	for (i = 0; i < ARRAY_SIZE(kinds); i++)
 		expect_ptes_json(i % 2, kinds[i], 0, UINT64_MAX, false, kinds[i]);
@@ -4072,13 +4095,8 @@ static void expect_old_rows(const char *what)
 	free(bin);
 }
 
-/*
- * The text of ptes, made without printf now, is what it was: each row of
- * the big tree (x86) and of arm64's is old_row()'s, vmv_pte_flag() says
- * what it said from the words, and the CLI prints the header and old
- * rows (2 MiB of them, through its 64 KiB buffer).
- */
-UNIT_TEST(ptes_rows_as_before)
+/* ptes of the tree is the header and old_row() of each record of ptes.bin. */
+static void expect_ptes_old_rows(const char *what)
 {
 	char *text, *want, *p, row[512];
 	const struct vmview_pte *rec;
@@ -4086,19 +4104,6 @@ UNIT_TEST(ptes_rows_as_before)
 	size_t len, i;
 	struct run r;
 
-	/* vmv_pte_from_rec() copies these words with strcpy() */
-	for (i = 0; i < VMVIEW_NR_KINDS; i++)
-		EXPECT(strlen(vmv_kind_names[i]) < sizeof(pte.kind));
-	for (i = 0; i < VMVIEW_NR_LEVELS; i++)
-		EXPECT(strlen(vmv_level_names[i]) < sizeof(pte.level));
-	for (i = 0; i < VMVIEW_NR_MTS; i++)
-		EXPECT(strlen(vmv_mt_names[i]) < sizeof(pte.mt));
-
-	new_tree();
-	text = big_ptes((1 << 14) + 3);
-	put_ptes(text);
-	free(text);
-	expect_old_rows("x86");
 	snprintf(row, sizeof(row), "%s/" PTES ".bin", root);
 	EXPECT_EQ(vmv_read_path(row, &text, &len), 0);
 	want = malloc(len / sizeof(*rec) * 128 + 256);
@@ -4114,13 +4119,48 @@ UNIT_TEST(ptes_rows_as_before)
 	free(text);
 	r = RUN("ptes", "1234");
 	EXPECT_EQ(r.status, 0);
-	same_text(r.out, want, "ptes text");
+	same_text(r.out, want, what);
 	run_free(&r);
 	free(want);
+}
+
+/*
+ * The text of ptes, made without printf now, is what it was: each row of
+ * the big tree (x86) and of arm64's is old_row()'s, vmv_pte_flag() says
+ * what it said from the words, and the CLI prints the header and old
+ * rows (2 MiB of them, through its 64 KiB buffer), also where entries
+ * come in runs of the same kind and flags (the run's later rows are
+ * made from what its first left in the cache).
+ */
+UNIT_TEST(ptes_rows_as_before)
+{
+	struct vmv_pte pte;
+	char *text;
+	size_t i;
+
+	/* vmv_pte_from_rec() copies these words with strcpy() */
+	for (i = 0; i < VMVIEW_NR_KINDS; i++)
+		EXPECT(strlen(vmv_kind_names[i]) < sizeof(pte.kind));
+	for (i = 0; i < VMVIEW_NR_LEVELS; i++)
+		EXPECT(strlen(vmv_level_names[i]) < sizeof(pte.level));
+	for (i = 0; i < VMVIEW_NR_MTS; i++)
+		EXPECT(strlen(vmv_mt_names[i]) < sizeof(pte.mt));
+
+	new_tree();
+	text = big_ptes((1 << 14) + 3);
+	put_ptes(text);
+	free(text);
+	expect_old_rows("x86");
+	expect_ptes_old_rows("big tree");
+	text = big_ptes_runs((1 << 14) + 3, 7);
+	put_ptes(text);
+	free(text);
+	expect_ptes_old_rows("big tree in runs");
 	drop_tree();
 	arm64_tree();
 	expect_old_rows("arm64");
 }
+
 
 /* --- watch, driven in tmux ------------------------------------------------ */
 
