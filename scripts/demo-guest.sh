@@ -7,7 +7,9 @@
 # walks through minor, major and copy-on-write faults one at a time, and
 # "latency --quick" puts a price on them: the textbook's latency table,
 # measured in this guest (about 2 s under TCG; the figures are the
-# emulator's, and the table says so).
+# emulator's, and the table says so), and "reclaim --rounds 2" shows the
+# clock choosing what to evict: a hot and a cold set of pages in a memory
+# cgroup whose limit is lowered twice (about 2 s under TCG).
 say() { printf '\n$ %s\n' "$*"; }
 D=/sys/kernel/debug/vmview
 
@@ -57,6 +59,10 @@ rc=$?
 printf "\n# What each of these costs, next to the textbook's figure\n"
 say "vmview-cli latency --quick${n:+ --file /dev/zram$n}"
 vmview-cli latency --quick ${n:+--file /dev/zram$n} || rc=$?
+
+printf '\n# The clock: under memory pressure, the pages whose accessed bits stay clear go first\n'
+say "vmview-cli reclaim --rounds 2"
+vmview-cli reclaim --rounds 2 || rc=$?
 
 kill $P
 say rmmod vmview

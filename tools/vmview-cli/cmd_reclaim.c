@@ -646,7 +646,7 @@ static void lru_window(struct lru_window *w)
 }
 
 static int take_round(const struct child *c, struct page_state *pages,
-		      struct round *r, int nr, int64_t max)
+		      struct round *r, int nr, int64_t max, bool mglru)
 {
 	int ret = read_pages(c, pages);
 
@@ -656,7 +656,11 @@ static int take_round(const struct child *c, struct page_state *pages,
 	r->max = max;
 	r->current = cg_u64("memory.current");
 	r->swap_current = cg_u64("memory.swap.current");
-	lru_window(&r->win);
+	/* lru_gen lists every memcg, with empty generations, when MGLRU is off */
+	if (mglru)
+		lru_window(&r->win);
+	else
+		memset(&r->win, 0, sizeof(r->win));
 	count_set(pages, HOT_PAGES, nr, &r->hot, r->hot_strip);
 	count_set(pages + HOT_PAGES, COLD_PAGES, nr, &r->cold, r->cold_strip);
 	return 0;
@@ -892,7 +896,7 @@ int vmv_cmd_reclaim(int argc, char **argv)
 		       si.set_up ? ", set up for this run" : "", mglru_word);
 	}
 
-	ret = take_round(&c, pages, &r, 0, -1);
+	ret = take_round(&c, pages, &r, 0, -1, mglru);
 	if (ret)
 		goto out;
 	if (out)
@@ -925,7 +929,7 @@ int vmv_cmd_reclaim(int argc, char **argv)
 				      WEXITSTATUS(st));
 			goto out;
 		}
-		ret = take_round(&c, pages, &r, i, max);
+		ret = take_round(&c, pages, &r, i, max, mglru);
 		if (ret)
 			goto out;
 		if (out)
