@@ -20,8 +20,10 @@
  *
  * Invalidation: the notifier callback, under m->lock, bumps the
  * sequence (mmu_interval_set_seq()), drops the range from the shadow,
- * records the event in a ring and remembers the range as dirty.  Dirty
- * ranges are refilled lazily, before the next verify.
+ * records the event in a ring (PID/events) and in the vmview_invalidate
+ * tracepoint, and remembers the range as dirty.  Dirty ranges are
+ * refilled lazily, before the next verify; each chunk filled fires
+ * vmview_fill (vmview_trace.h).
  *
  * Locking order: m->verify_lock, m->fill_lock, mmap_lock, m->lock.  The
  * callback runs with the mutator's locks held (mmap_lock, and for
@@ -39,6 +41,7 @@
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
+#include <linux/timekeeping.h>
 
 #include "compat.h"
 #include "mirror.h"
@@ -46,6 +49,7 @@
 #include "shadow.h"
 #include "target.h"
 #include "vmview.h"
+#include "vmview_trace.h"
 #include "walk.h"
 
 static const char * const vmv_event_names[] = {
@@ -125,6 +129,9 @@ static bool vmv_invalidate(struct mmu_interval_notifier *mni,
 	ev->event = range->event;
 	ev->start = range->start;
 	ev->end = range->end;
+	/* Under m->lock: the events' seq order is the tracepoint's order. */
+	trace_vmview_invalidate(m->pid, ev->seq, range->event, range->start,
+				range->end);
 	mutex_unlock(&m->lock);
 	return true;
 }
@@ -142,7 +149,8 @@ static const struct mmu_interval_notifier_ops vmv_notifier_ops = {
  * again (what was stored before it, it invalidated itself).
  */
 static int vmv_store(struct vmv_mirror *m, unsigned long start,
-		     unsigned long end, unsigned long seq)
+		     unsigned long end, unsigned long seq,
+		     unsigned long *leaves)
 {
 	unsigned long npages = (end - start) >> PAGE_SHIFT, i, step;
 	unsigned int slice = 0;
@@ -178,6 +186,7 @@ static int vmv_store(struct vmv_mirror *m, unsigned long start,
 				     p & HMM_PFN_WRITE);
 		if (ret)
 			return ret;
+		(*leaves)++;
 		step = min(npages - i, (base + (1UL << shift) - va) >> PAGE_SHIFT);
 		m->resynced += step;
 	}
@@ -187,7 +196,9 @@ static int vmv_store(struct vmv_mirror *m, unsigned long start,
 /*
  * Fill [addr, end) of one chunk; *next is the address to go on from.
  * Holes before the next VMA are skipped.  (An address is not returned in
- * a long: on 32-bit, user addresses reach 0xc0000000.)
+ * a long: on 32-bit, user addresses reach 0xc0000000.)  A chunk stored
+ * fires vmview_fill with the leaves stored and the time it took from
+ * the first try, retries included.
  */
 static int vmv_fill_chunk(struct vmv_mirror *m, struct mm_struct *mm,
 			  unsigned long addr, unsigned long end,
@@ -198,7 +209,8 @@ static int vmv_fill_chunk(struct vmv_mirror *m, struct mm_struct *mm,
 		.hmm_pfns = m->pfns,
 	};
 	struct vm_area_struct *vma;
-	unsigned long skip;
+	unsigned long skip, leaves = 0;
+	u64 t0 = ktime_get_ns();
 	int ret, tries = 0;
 	bool empty;
 
@@ -253,13 +265,16 @@ again:
 		vmv_shadow_invalidate(&m->shadow, range.start, range.end);
 	} else {
 		ret = vmv_store(m, range.start, range.end,
-				range.notifier_seq);
+				range.notifier_seq, &leaves);
 		if (!ret)
 			m->fills++;
 		else
 			vmv_mark_dirty(m, range.start, range.end);
 	}
 	mutex_unlock(&m->lock);
+	if (!empty && !ret)
+		trace_vmview_fill(m->pid, range.start, range.end, leaves,
+				  ktime_get_ns() - t0);
 	*next = range.end;
 	return ret;
 }
@@ -364,7 +379,7 @@ static const char *vmv_mirror_geom(struct vmv_shadow_geom *g,
 	return vmv_shadow_geom_check(g);
 }
 
-struct vmv_mirror *vmv_mirror_create(struct mm_struct *mm)
+struct vmv_mirror *vmv_mirror_create(struct mm_struct *mm, pid_t pid)
 {
 	struct vmv_shadow_geom g;
 	struct vmv_mirror *m;
@@ -377,6 +392,7 @@ struct vmv_mirror *vmv_mirror_create(struct mm_struct *mm)
 	mutex_init(&m->lock);
 	mutex_init(&m->fill_lock);
 	mutex_init(&m->verify_lock);
+	m->pid = pid;
 	why = vmv_mirror_geom(&g, m->level_names);
 	if (why) {
 		pr_warn_ratelimited("no shadow page table for %u-level tables of %u/%u/%u/%u/%u index bits (pte up), %u-bit addresses, %u-bit PFNs: %s\n",

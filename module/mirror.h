@@ -13,8 +13,11 @@
 struct mm_struct;
 struct vmv_mirror;
 
-/* Register the notifier and fill the shadow; ERR_PTR on failure. */
-struct vmv_mirror *vmv_mirror_create(struct mm_struct *mm);
+/*
+ * Register the notifier and fill the shadow; ERR_PTR on failure.  @pid
+ * names the process in the tracepoints (vmview_trace.h).
+ */
+struct vmv_mirror *vmv_mirror_create(struct mm_struct *mm, pid_t pid);
 void vmv_mirror_destroy(struct vmv_mirror *m);
 
 /* PID/verify: refill what was invalidated, then compare. */

@@ -70,6 +70,7 @@ struct vmv_mirror {
 	struct mmu_interval_notifier notifier;
 	/* the shadow's levels, pte up, by the kernel's names; read-only */
 	const char *level_names[VMV_SHADOW_MAX_LEVELS];
+	pid_t pid;			/* the tracepoints' pid; read-only */
 	struct mutex lock;		/* protects everything below */
 	struct vmv_shadow shadow;
 	struct vmv_ranges dirty;	/* to refill before the next verify */

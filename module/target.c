@@ -190,7 +190,7 @@ int vmv_target_track(pid_t nr)
 	get_task_comm(t->comm, task);
 	mmgrab(mm);
 	t->mm = mm;
-	t->mirror = vmv_mirror_create(mm);
+	t->mirror = vmv_mirror_create(mm, nr);
 	if (IS_ERR(t->mirror)) {
 		ret = PTR_ERR(t->mirror);
 		t->mirror = NULL;

@@ -26,6 +26,7 @@
 #include "mirror_priv.h"
 #include "target.h"
 #include "vmview.h"
+#include "vmview_trace.h"
 
 /* One side of a mismatch line; the size as PID/shadow names it (4k, 4m). */
 static void vmv_side(struct seq_file *seq, const char *name, bool present,
@@ -43,10 +44,19 @@ static void vmv_side(struct seq_file *seq, const char *name, bool present,
 		   size);
 }
 
-static void vmv_mismatch(struct vmv_verify *v, unsigned long addr,
+/*
+ * One mismatch: a PID/verify line (the first VMV_MISMATCH_LINES) and a
+ * vmview_mismatch event (every one).  @entry is the live entry the walk
+ * read (0 without @d).
+ */
+static void vmv_mismatch(struct vmv_verify *v, unsigned long addr, u64 entry,
 			 const struct vmv_decoded *d,
 			 const struct vmv_shadow_leaf *sl)
 {
+	trace_vmview_mismatch(v->m->pid, addr, !!d, d ? entry : 0,
+			      d ? d->pfn : 0, d && d->writable,
+			      d ? d->page_shift : 0, !!sl, sl ? sl->pfn : 0,
+			      sl && sl->writable, sl ? sl->shift : 0);
 	if (++v->mismatches > VMV_MISMATCH_LINES)
 		return;
 	seq_printf(v->seq, "mismatch 0x%016lx", addr);
@@ -100,7 +110,7 @@ static int vmv_verify_leaf(struct vmv_walk *w, unsigned long addr,
 	}
 	if (!have || sl.pfn != d->pfn || sl.writable != d->writable ||
 	    sl.shift != d->page_shift) {
-		vmv_mismatch(v, addr, d, have ? &sl : NULL);
+		vmv_mismatch(v, addr, entry, d, have ? &sl : NULL);
 		return 0;
 	}
 	v->matched++;
@@ -204,7 +214,7 @@ static int vmv_verify_extra(void *priv, u64 va,
 	if (!x->v->last_try)
 		vmv_ranges_add(&x->v->missing, va, va + (1ULL << sl->shift));
 	else
-		vmv_mismatch(x->v, va, NULL, sl);
+		vmv_mismatch(x->v, va, 0, NULL, sl);
 	return 0;
 }
 

@@ -8,7 +8,10 @@
 # failure.  Logs: build/check/.
 #
 #   GUESTS="g61-4l g612-5l"   which test guests to boot (default: all)
-#   VMVIEW_ONLY=vmview_load   run only these selftests (a glob)
+#   VMVIEW_ONLY=vmview_load   run only these selftests (a glob; the
+#                             tracing tools' boot is "vmview_trace_tools")
+#   VMVIEW_TOOLS_GUESTS=g612-5l  the guests (of GUESTS) where trace-cmd,
+#                             perf and bpftrace record the tracepoints
 #   VMVIEW_CHECK=guests       only the builds and the guests (a developer's
 #                             quick loop; CI always runs everything)
 set -u
@@ -200,6 +203,41 @@ for g in ${GUESTS:-$(guest_names test)}; do
 		echo "not ok - $g is not a test guest of guests.table" | record
 	fi
 done
+
+# The tracepoints recorded by the real tools from Debian (trace-cmd, perf,
+# bpftrace: scripts/deps.sh) while vmview-cli faults runs, in one boot of
+# its own (scripts/guest-tools.sh): the tools and their libraries (about
+# 230 MB, LLVM's for bpftrace) would slow every selftest's boot.  On the
+# x86-64 guests of VMVIEW_TOOLS_GUESTS only (default g612-5l): the host's
+# binaries are x86-64 ones, and vm.sh brings their libraries along as it
+# does the CLI's.  Run when VMVIEW_ONLY (a glob) matches vmview_trace_tools.
+tools_guest() { # name
+	local name=$1 pl=$top/build/guest/$1-tools/payload t p
+	guest_kernel "$name" image || return 1
+	rm -rf "$pl" && mkdir -p "$pl/bin" || return 1
+	cp "build/kmod/$G_KVER/module/vmview.ko" "${progs_of[$G_ARCH]}/vmview-cli" "$pl/" || return 1
+	for t in trace-cmd perf bpftrace; do
+		p=$(command -v "$t") && cp "$p" "$pl/bin/"
+	done
+	echo "# guest $name: tracepoints with trace-cmd, perf and bpftrace"
+	scripts/vm.sh -g "$name" -p "$pl" -s scripts/guest-tools.sh -n "$name-tools" \
+		-o "build/guest/$name-tools" -t "${VM_TIMEOUT:-900}" >"$logs/guest-$name-tools.log" 2>&1
+	grep -E '^(not )?ok ' "$logs/guest-$name-tools.log" |
+		sed "s/^\(\(not \)\?ok [0-9-]*\)/\1 [$name-tools]/" | record
+	grep -E '^# (dmesg|console)|^#  ' "$logs/guest-$name-tools.log" | head -n 60
+}
+# shellcheck disable=SC2053 # VMVIEW_ONLY is a glob
+if [[ vmview_trace_tools == ${VMVIEW_ONLY:-*} ]]; then
+	for g in ${VMVIEW_TOOLS_GUESTS:-g612-5l}; do
+		echo " ${GUESTS:-$(guest_names test)} " | grep -q " $g " || continue
+		guest_get "$g" || continue
+		if [ "$G_ARCH" = x86-64 ] && [ -n "${progs_of[$G_ARCH]:-}" ]; then
+			tools_guest "$g"
+		else
+			echo "ok - tracing tools in $g # SKIP only x86-64 guests get the host's trace-cmd, perf and bpftrace" | record
+		fi
+	done
+fi
 
 # --- the count ---------------------------------------------------------------
 skipped=$(grep -Ec '^ok .*# SKIP' "$all")
