@@ -8,9 +8,14 @@
  *                      every page it lists as a swap entry is one in
  *                      /proc/PID/pagemap, with the same type and offset
  *                      (a hot page may have been faulted back in since);
- *                      pagemap's own count of swapped pages gives at
- *                      least 90% cold; round 0 showed no accessed bit in
- *                      the cold set and the hot set's bits set again;
+ *                      the kernel's own counts (pagemap's swapped pages,
+ *                      the child's major faults and its cgroup's
+ *                      workingset_refault_anon for hot pages evicted and
+ *                      read back) give at least 90% cold, and the CLI's
+ *                      count of hot pages read back (clean entries) is
+ *                      not blind to those faults; round 0 showed no
+ *                      accessed bit in the cold set, the hot set's bits
+ *                      set again and no page read back;
  *                      gen= in vmview's ptes of the child: on every LRU
  *                      page and within the cgroup's generations of
  *                      /sys/kernel/debug/lru_gen (min_seq..max_seq mod
@@ -204,6 +209,42 @@ static void end_held(struct held *h)
 	}
 }
 
+/* The major faults of pid (/proc/PID/stat, field 12), or -1. */
+static long long majflt(pid_t pid)
+{
+	char path[48], *t, *p;
+	long long v = -1;
+	int f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	t = vmv_read_file(path, NULL);
+	p = t ? strrchr(t, ')') : NULL;
+	for (f = 2; p && f < 12; f++)
+		p = strchr(p + 1, ' ');
+	if (p)
+		v = strtoll(p + 1, NULL, 10);
+	free(t);
+	return v;
+}
+
+/* A key of a cgroup's memory.stat, or -1. */
+static long long memcg_stat(const char *cg, const char *key)
+{
+	char path[256], *t, *p;
+	long long v = -1;
+	size_t n = strlen(key);
+
+	snprintf(path, sizeof(path), "%s/memory.stat", cg);
+	t = vmv_read_file(path, NULL);
+	for (p = t; p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		if (!strncmp(p, key, n) && p[n] == ' ') {
+			v = strtoll(p + n + 1, NULL, 10);
+			break;
+		}
+	free(t);
+	return v;
+}
+
 /* What pagemap says of the n pages from addr: swapped ones counted. */
 static int pagemap_swapped(pid_t pid, unsigned long addr, int n)
 {
@@ -293,7 +334,8 @@ static void claims(struct __test_metadata *_metadata)
 	char swaps_before[1024], swaps_after[1024], *t;
 	bool mounted_before = cgroup2_mounted();
 	struct held h = { 0 };
-	long long hot_sw, cold_sw, n;
+	long long hot_sw, cold_sw, n, faults, refaults, back, hot_out;
+	char key[64];
 	unsigned long hot, cold;
 	struct jv *json, *sw, *e;
 	pid_t child;
@@ -336,6 +378,8 @@ static void claims(struct __test_metadata *_metadata)
 	EXPECT_LE(jnum(json, "hot.pages") / 2, jnum(json, "rounds.0.hot.accessed"));
 	EXPECT_EQ(0, jnum(json, "rounds.0.hot.swapped") +
 		     jnum(json, "rounds.0.cold.swapped"));
+	EXPECT_EQ(0, jnum(json, "rounds.0.hot.read_back") +
+		     jnum(json, "rounds.0.cold.read_back"));
 
 	/* every swap entry it names is one in pagemap, the same one */
 	sw = jget(json, "swapped");
@@ -363,10 +407,38 @@ static void claims(struct __test_metadata *_metadata)
 	/* the kernel's own count: most swapped pages are cold */
 	hot_sw = pagemap_swapped(child, hot, jnum(json, "hot.pages"));
 	cold_sw = pagemap_swapped(child, cold, jnum(json, "cold.pages"));
+	/*
+	 * A hot page evicted and read back is no swap entry now: the
+	 * child's major faults count it (it reads only its hot set since
+	 * the start), and its cgroup's refaults (it is alone there).  Hot
+	 * evictions are those plus the hot swap entries now.
+	 */
+	faults = majflt(child);
+	refaults = memcg_stat(jstr(json, "cgroup") ?: "", "workingset_refault_anon");
+	ASSERT_LE(0, faults);
+	ASSERT_LE(0, refaults);
+	hot_out = hot_sw + (faults > refaults ? faults : refaults);
 	TH_LOG("pagemap: %lld hot and %lld cold pages swapped", hot_sw,
 	       cold_sw);
+	TH_LOG("the child's major faults %lld, its cgroup's workingset_refault_anon %lld",
+	       faults, refaults);
 	EXPECT_LT(0, cold_sw);
-	EXPECT_LE(hot_sw + cold_sw, cold_sw * 10 / 9);
+	EXPECT_LE(hot_out + cold_sw, cold_sw * 10 / 9);
+	/*
+	 * The CLI's own count is not blind to them: it saw each read-back
+	 * hot page it had not seen as a swap entry (a clean entry) by its
+	 * last round, when the child's major faults were as many
+	 * (counters only grow: at most ours now).
+	 */
+	sw = jget(json, "rounds");
+	snprintf(key, sizeof(key), "rounds.%zu.child_major_faults",
+		 sw && sw->n ? sw->n - 1 : 0);
+	n = jnum(json, key);
+	back = jnum(json, "evicted.hot");
+	EXPECT_LE(n, faults);
+	if (n > 0)
+		EXPECT_LT(0, back) TH_LOG("%lld major faults, no hot page evicted",
+					  n);
 	check_gens(_metadata, child, json);
 
 	end_held(&h);

@@ -5,8 +5,11 @@
  * a cold set idle; memory.max is lowered round by round, and each round
  * shows, from the child's PID/ptes, each set's accessed bits, its pages'
  * active and referenced flags, their MGLRU generations (gen=, where the
- * multi-generational LRU is on) and which pages became swap entries.
- * The claim checked at the end: most evicted pages were cold.
+ * multi-generational LRU is on), which pages became swap entries and
+ * which were read back (present again with a clean entry).  The claim
+ * checked at the end: most evicted pages were cold.  With MGLRU on, the
+ * cgroup is aged twice before round 0 (see age_cgroup()), as a workload
+ * that has run for a while would have been.
  *
  * What it sets up, and undoes at exit, on error and on SIGINT, SIGTERM,
  * SIGHUP or SIGPIPE (the undoing runs in the signal handler too, so it
@@ -68,6 +71,7 @@
 #define CGROUP2_MAGIC	0x63677270
 #define TMPFS_MAGIC	0x01021994
 #define HOLD_ENV	"VMVIEW_RECLAIM_HOLD"
+#define AGINGS_ENV	"VMVIEW_RECLAIM_AGINGS"
 
 /* What was set up, for undo() (also from the signal handler). */
 static struct {
@@ -368,9 +372,68 @@ static int setup_zram(struct swapinfo *si)
 struct child {
 	pid_t pid;
 	uint64_t hot, cold;		/* first addresses */
+	/* the child's passes over the hot set: a shared page it counts in */
+	unsigned int *passes;
+	int64_t majflt0, refault0;	/* at round 0 */
 };
 
-static void child_main(int rfd, int wfd)
+/*
+ * The child's major faults (/proc/PID/stat, field 12), or -1.  After
+ * setup it reads only its hot set: each one is a hot page evicted and
+ * read back from swap.
+ */
+static int64_t child_majflt(pid_t pid)
+{
+	char path[48], *text, *p;
+	int64_t v = -1;
+	int f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if (vmv_read_path(path, &text, NULL))
+		return -1;
+	p = strrchr(text, ')');		/* comm may hold blanks */
+	for (f = 2; p && f < 12; f++)
+		p = strchr(p + 1, ' ');
+	if (p)
+		v = strtoll(p + 1, NULL, 10);
+	free(text);
+	return v;
+}
+
+/* A key of our cgroup's memory.stat, or -1. */
+static int64_t cg_stat(const char *key)
+{
+	char path[VMV_PATH_MAX], *text, *p;
+	size_t n = strlen(key);
+	int64_t v = -1;
+
+	cg_file("memory.stat", path, sizeof(path));
+	if (vmv_read_path(path, &text, NULL))
+		return -1;
+	for (p = text; p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		if (!strncmp(p, key, n) && p[n] == ' ') {
+			v = strtoll(p + n + 1, NULL, 10);
+			break;
+		}
+	free(text);
+	return v;
+}
+
+/* Wait until the child has made n more passes over its hot set. */
+static bool wait_passes(const struct child *c, unsigned int n)
+{
+	unsigned int from = __atomic_load_n(c->passes, __ATOMIC_ACQUIRE);
+	int i;
+
+	for (i = 0; i < 1000; i++) {
+		if (__atomic_load_n(c->passes, __ATOMIC_ACQUIRE) - from >= n)
+			return true;
+		sleep_ms(5);
+	}
+	return false;
+}
+
+static void child_main(int rfd, int wfd, unsigned int *passes)
 {
 	size_t pg = sysconf(_SC_PAGESIZE), i;
 	uint64_t addr[2];
@@ -405,6 +468,7 @@ static void child_main(int rfd, int wfd)
 			sink = hot[i * pg + (pass % 64) * 8];
 		(void)sink;
 		pass++;
+		__atomic_add_fetch(passes, 1, __ATOMIC_RELEASE);
 		/*
 		 * The CPU sets an accessed bit again only when it walks the
 		 * tables, and neither clear_refs nor reclaim on x86 flushes
@@ -425,6 +489,14 @@ static int start_child(struct child *c)
 	uint64_t addr[2];
 	pid_t pid;
 
+	/* touched here first: charged to our cgroup, not the child's */
+	c->passes = mmap(NULL, VMV_PAGE_SIZE, PROT_READ | PROT_WRITE,
+			 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (c->passes == MAP_FAILED) {
+		c->passes = NULL;
+		return vmv_err(VMV_EXIT_FAIL, "mmap: %s", strerror(errno));
+	}
+	*c->passes = 0;
 	if (pipe2(to, O_CLOEXEC))
 		return vmv_err(VMV_EXIT_FAIL, "pipe: %s", strerror(errno));
 	if (pipe2(from, O_CLOEXEC)) {
@@ -438,7 +510,7 @@ static int start_child(struct child *c)
 	if (!pid) {
 		close(to[1]);
 		close(from[0]);
-		child_main(to[0], from[1]);
+		child_main(to[0], from[1], c->passes);
 	}
 	close(to[0]);
 	close(from[1]);
@@ -479,26 +551,37 @@ enum { ST_NONE, ST_PRESENT, ST_SWAP };
 
 struct page_state {
 	uint8_t st;
-	bool accessed, active, referenced, has_gen;
+	bool accessed, dirty, active, referenced, has_gen;
 	uint8_t gen;
 	unsigned int swap_type;
 	uint64_t swap_offset;
 	int evicted;			/* first round seen as swap, or -1 */
+	int back;			/* first round seen read back, or -1 */
 };
 
+/*
+ * "back": present with a clean entry.  The child wrote every page once,
+ * at the start, and only reads them since; a page read back from swap
+ * by a read fault is mapped clean.  So a clean page was evicted and
+ * faulted in again, even between two rounds, when no round saw it as a
+ * swap entry.
+ */
 struct set_count {
 	unsigned int present, accessed, active, referenced, swapped, fresh;
+	unsigned int back, fresh_back;
 	unsigned int gens[VMVIEW_NR_GENS], no_gen;
 };
 
 struct lru_window {
 	bool known;
+	unsigned int memcg_id;
 	uint64_t min_seq, max_seq;
 };
 
 struct round {
 	int nr;
 	int64_t max, current, swap_current;
+	int64_t majflt, refault;	/* since round 0, or -1 */
 	struct lru_window win;
 	struct set_count hot, cold;
 	char hot_strip[65], cold_strip[65];
@@ -513,7 +596,7 @@ static int read_pages(const struct child *c, struct page_state *pages)
 
 	for (i = 0; i < NR_PAGES; i++) {
 		pages[i].st = ST_NONE;
-		pages[i].accessed = pages[i].active = false;
+		pages[i].accessed = pages[i].dirty = pages[i].active = false;
 		pages[i].referenced = pages[i].has_gen = false;
 	}
 	ret = vmv_read_pid_file(c->pid, "ptes", &text);
@@ -541,6 +624,7 @@ static int read_pages(const struct child *c, struct page_state *pages)
 		} else if (vmv_pte_present(&pte)) {
 			p->st = ST_PRESENT;
 			p->accessed = vmv_pte_flag(&pte, "accessed");
+			p->dirty = vmv_pte_flag(&pte, "dirty");
 			p->active = pte.has_page &&
 				    vmv_has_word(pte.page, "active");
 			p->referenced = pte.has_page &&
@@ -591,6 +675,13 @@ static void count_set(struct page_state *p, int n, int round,
 		if (p[i].st != ST_PRESENT)
 			continue;
 		sc->present++;
+		if (!p[i].dirty) {
+			sc->back++;
+			if (p[i].back < 0) {
+				p[i].back = round;
+				sc->fresh_back++;
+			}
+		}
 		sc->accessed += p[i].accessed;
 		sc->active += p[i].active;
 		sc->referenced += p[i].referenced;
@@ -621,17 +712,19 @@ static void lru_window(struct lru_window *w)
 		return;
 	for (line = text; line && *line; line = nl ? nl + 1 : NULL) {
 		char path[VMV_PATH_MAX];
+		unsigned int id;
 		int node;
 
 		nl = strchr(line, '\n');
 		if (nl)
 			*nl = '\0';
-		if (sscanf(line, "memcg %*u %4095s", path) == 1 ||
-		    !strncmp(line, "memcg", 5)) {
+		if (!strncmp(line, "memcg", 5)) {
 			if (ours && w->known)
 				break;
-			ours = sscanf(line, "memcg %*u %4095s", path) == 1 &&
+			ours = sscanf(line, "memcg %u %4095s", &id, path) == 2 &&
 			       !strcmp(path, name);
+			if (ours)
+				w->memcg_id = id;
 			node0 = false;
 		} else if (sscanf(line, " node %d", &node) == 1) {
 			node0 = ours && node == 0;
@@ -645,7 +738,45 @@ static void lru_window(struct lru_window *w)
 	free(text);
 }
 
-static int take_round(const struct child *c, struct page_state *pages,
+/*
+ * MGLRU: age the cgroup's lruvec (node 0) AGINGS times through
+ * /sys/kernel/debug/lru_gen ("+ memcg_id node_id max_gen can_swap
+ * force_scan": a walk of the page tables), the child making a full pass
+ * over its hot set before each and after the last.  A workload running
+ * for a while has been aged so; a fresh cgroup has not, and its first
+ * pressure finds every page in one generation: the aging it then runs
+ * clears the hot pages' accessed bits and ages again at once, before
+ * the child can touch them, and evicts the hot set (mapped first) with
+ * the cold one.  After these agings the hot pages are younger than the
+ * cold ones by a generation at least.  VMVIEW_RECLAIM_AGINGS (0 to 4)
+ * asks for another number, 0 to show the first pressure of a fresh
+ * cgroup.  The agings done, or -errno.
+ */
+#define AGINGS		2
+static int age_cgroup(const struct child *c, int agings)
+{
+	struct lru_window w;
+	char cmd[96];
+	int i, ret;
+
+	for (i = 0; i < agings; i++) {
+		if (!wait_passes(c, 2))
+			return -ETIMEDOUT;
+		lru_window(&w);
+		if (!w.known)
+			return i ? i : -ENOENT;
+		snprintf(cmd, sizeof(cmd), "+ %u 0 %" PRIu64 " 1 1\n",
+			 w.memcg_id, w.max_seq);
+		ret = put("/sys/kernel/debug/lru_gen", cmd);
+		if (ret)
+			return i ? i : ret;
+	}
+	if (!wait_passes(c, 2))
+		return -ETIMEDOUT;
+	return i;
+}
+
+static int take_round(struct child *c, struct page_state *pages,
 		      struct round *r, int nr, int64_t max, bool mglru)
 {
 	int ret = read_pages(c, pages);
@@ -656,6 +787,17 @@ static int take_round(const struct child *c, struct page_state *pages,
 	r->max = max;
 	r->current = cg_u64("memory.current");
 	r->swap_current = cg_u64("memory.swap.current");
+	r->majflt = child_majflt(c->pid);
+	r->refault = cg_stat("workingset_refault_anon");
+	if (nr == 0) {
+		/* the baselines: before any pressure */
+		c->majflt0 = r->majflt;
+		c->refault0 = r->refault;
+	}
+	r->majflt = r->majflt >= 0 && c->majflt0 >= 0 ?
+		    r->majflt - c->majflt0 : -1;
+	r->refault = r->refault >= 0 && c->refault0 >= 0 ?
+		     r->refault - c->refault0 : -1;
 	/* lru_gen lists every memcg, with empty generations, when MGLRU is off */
 	if (mglru)
 		lru_window(&r->win);
@@ -688,9 +830,9 @@ static void print_set(const char *name, const struct set_count *sc,
 	char gens[64];
 
 	gens_text(gens, sizeof(gens), sc);
-	printf("  %-5s %5u %7u %8u %6u %10u %7u %5u  %s\n", name, pages,
+	printf("  %-5s %5u %7u %8u %6u %10u %7u %5u %5u  %s\n", name, pages,
 	       sc->present, sc->accessed, sc->active, sc->referenced,
-	       sc->swapped, sc->fresh, mglru ? gens : "-");
+	       sc->swapped, sc->fresh, sc->back, mglru ? gens : "-");
 }
 
 static void print_round(const struct round *r, bool mglru)
@@ -711,12 +853,15 @@ static void print_round(const struct round *r, bool mglru)
 		       r->win.min_seq, r->win.max_seq,
 		       r->win.max_seq % VMVIEW_NR_GENS);
 	if (!vmv_opts.noheadings)
-		printf("  %-5s %5s %7s %8s %6s %10s %7s %5s  %s\n", "SET",
+		printf("  %-5s %5s %7s %8s %6s %10s %7s %5s %5s  %s\n", "SET",
 		       "PAGES", "PRESENT", "ACCESSED", "ACTIVE", "REFERENCED",
-		       "SWAPPED", "NEW", "GEN:PAGES");
+		       "SWAPPED", "NEW", "BACK", "GEN:PAGES");
 	print_set("hot", &r->hot, HOT_PAGES, mglru);
 	print_set("cold", &r->cold, COLD_PAGES, mglru);
 	printf("  hot  [%s]\n  cold [%s]\n", r->hot_strip, r->cold_strip);
+	if (r->nr && r->majflt >= 0 && r->refault >= 0)
+		printf("  since round 0: the child's major faults %" PRId64 ", the cgroup's workingset_refault_anon %" PRId64 "\n",
+		       r->majflt, r->refault);
 }
 
 static struct json_object *set_json(const struct set_count *sc, bool mglru)
@@ -730,6 +875,8 @@ static struct json_object *set_json(const struct set_count *sc, bool mglru)
 	vmv_json_add_u64(o, "referenced", sc->referenced);
 	vmv_json_add_u64(o, "swapped", sc->swapped);
 	vmv_json_add_u64(o, "newly_swapped", sc->fresh);
+	vmv_json_add_u64(o, "read_back", sc->back);
+	vmv_json_add_u64(o, "newly_read_back", sc->fresh_back);
 	if (mglru) {
 		g = json_object_new_array();
 		for (i = 0; i < VMVIEW_NR_GENS; i++)
@@ -754,6 +901,14 @@ static struct json_object *round_json(const struct round *r, bool mglru)
 		vmv_json_add(o, "memory_max", NULL);
 	vmv_json_add_i64(o, "memory_current", r->current);
 	vmv_json_add_i64(o, "memory_swap_current", r->swap_current);
+	if (r->majflt >= 0)
+		vmv_json_add_i64(o, "child_major_faults", r->majflt);
+	else
+		vmv_json_add(o, "child_major_faults", NULL);
+	if (r->refault >= 0)
+		vmv_json_add_i64(o, "workingset_refault_anon", r->refault);
+	else
+		vmv_json_add(o, "workingset_refault_anon", NULL);
 	if (r->win.known) {
 		w = json_object_new_object();
 		vmv_json_add_u64(w, "min_seq", r->win.min_seq);
@@ -809,7 +964,10 @@ int vmv_cmd_reclaim(int argc, char **argv)
 	struct json_object *out = NULL, *rounds = NULL, *sw, *o;
 	unsigned int nrounds = vmv_opts.rounds_given ? vmv_opts.rounds :
 			       ROUNDS_DEFAULT;
-	unsigned int evicted = 0, cold_evicted = 0, i;
+	unsigned int evicted = 0, cold_evicted = 0, hot_swapped = 0;
+	unsigned int hot_back = 0, i;
+	int agings, nagings = AGINGS;
+	const char *env;
 	struct swapinfo si = { 0 };
 	struct child c = { 0 };
 	struct round r;
@@ -823,6 +981,17 @@ int vmv_cmd_reclaim(int argc, char **argv)
 	(void)argv;
 	if (argc > 0)
 		return vmv_err(VMV_EXIT_USAGE, "usage: vmview-cli reclaim " SYNOPSIS);
+	env = getenv(AGINGS_ENV);
+	if (env && *env) {
+		char *end;
+		long n = strtol(env, &end, 10);
+
+		if (*end || n < 0 || n > 4)
+			return vmv_err(VMV_EXIT_USAGE,
+				       "%s=%s: the agings before round 0 are 0 to 4",
+				       AGINGS_ENV, env);
+		nagings = (int)n;
+	}
 	if (geteuid())
 		return vmv_err(VMV_EXIT_NOT_ROOT,
 			       "reclaim needs root (%s, errno %d): it makes a memory cgroup, may set up zram swap, and reads vmview's debugfs files",
@@ -851,8 +1020,20 @@ int vmv_cmd_reclaim(int argc, char **argv)
 		goto out;
 	}
 	for (i = 0; i < NR_PAGES; i++)
-		pages[i].evicted = -1;
+		pages[i].evicted = pages[i].back = -1;
 	mglru_word = mglru_state(&mglru);
+	agings = mglru ? age_cgroup(&c, nagings) : 0;
+	if (!mglru && !wait_passes(&c, 2))
+		agings = -ETIMEDOUT;
+	if (agings == -ETIMEDOUT) {
+		ret = vmv_err(VMV_EXIT_FAIL,
+			      "the child made no pass over its hot set in 5 s (%s, errno %d)",
+			      strerror(ETIMEDOUT), ETIMEDOUT);
+		goto out;
+	}
+	if (agings < 0)
+		vmv_warn("could not age the cgroup through /sys/kernel/debug/lru_gen: %s (errno %d); its first pressure may evict hot pages",
+			 strerror(-agings), -agings);
 
 	/* The hand has just passed: every accessed bit and referenced flag clear. */
 	snprintf(line, sizeof(line), "/proc/%d/clear_refs", (int)c.pid);
@@ -874,6 +1055,7 @@ int vmv_cmd_reclaim(int argc, char **argv)
 		vmv_json_add_bool(o, "set_up", si.set_up);
 		vmv_json_add(out, "swap", o);
 		vmv_json_add_str(out, "mglru", mglru_word);
+		vmv_json_add_i64(out, "agings", agings > 0 ? agings : 0);
 		o = json_object_new_object();
 		vmv_json_add_hex(o, "start", c.hot);
 		vmv_json_add_u64(o, "pages", HOT_PAGES);
@@ -891,9 +1073,14 @@ int vmv_cmd_reclaim(int argc, char **argv)
 		       COLD_PAGES,
 		       vmv_size(b, sizeof(b), COLD_PAGES * VMV_PAGE_SIZE),
 		       c.cold);
-		printf("Swap: %s%s%s.  MGLRU: %s.  Its accessed bits were cleared (clear_refs) 0.5 s before round 0.\n",
+		printf("Swap: %s%s%s.  MGLRU: %s.\n",
 		       si.dev, si.zram ? " (zram: compressed RAM)" : "",
 		       si.set_up ? ", set up for this run" : "", mglru_word);
+		if (agings > 0)
+			printf("The cgroup was aged %d times (/sys/kernel/debug/lru_gen), the child making a full pass over its hot set between; then its accessed bits were cleared (clear_refs) 0.5 s before round 0.\n",
+			       agings);
+		else
+			printf("Its accessed bits were cleared (clear_refs) 0.5 s before round 0.\n");
 	}
 
 	ret = take_round(&c, pages, &r, 0, -1, mglru);
@@ -938,11 +1125,14 @@ int vmv_cmd_reclaim(int argc, char **argv)
 			print_round(&r, mglru);
 	}
 
+	/* evicted: seen as a swap entry, or read back, in any round */
 	for (i = 0; i < NR_PAGES; i++) {
-		if (pages[i].evicted < 0)
+		if (pages[i].evicted < 0 && pages[i].back < 0)
 			continue;
 		evicted++;
 		cold_evicted += i >= HOT_PAGES;
+		hot_swapped += i < HOT_PAGES && pages[i].evicted >= 0;
+		hot_back += i < HOT_PAGES && pages[i].back >= 0;
 	}
 	share = evicted ? (double)cold_evicted / evicted : 0;
 	ok = evicted && share >= COLD_SHARE_MIN;
@@ -951,6 +1141,8 @@ int vmv_cmd_reclaim(int argc, char **argv)
 		vmv_json_add_u64(o, "pages", evicted);
 		vmv_json_add_u64(o, "cold", cold_evicted);
 		vmv_json_add_u64(o, "hot", evicted - cold_evicted);
+		vmv_json_add_u64(o, "hot_swapped", hot_swapped);
+		vmv_json_add_u64(o, "hot_read_back", hot_back);
 		json_object_object_add(o, "cold_share",
 				       json_object_new_double(share));
 		json_object_object_add(o, "threshold",
@@ -979,8 +1171,10 @@ int vmv_cmd_reclaim(int argc, char **argv)
 	} else {
 		printf("\nStrips: a character for %u hot or %u cold pages: A all accessed, a some, . none accessed, S all swap entries, s some.\n",
 		       HOT_PAGES / 64, COLD_PAGES / 64);
-		printf("Evicted (seen as swap entries in any round): %u pages, %u cold, %u hot.\n",
-		       evicted, cold_evicted, evicted - cold_evicted);
+		printf("BACK: present again with a clean entry: written once at the start, the page was evicted and read back from swap.\n");
+		printf("Evicted (seen as swap entries or read back in any round): %u pages, %u cold, %u hot (%u seen as swap entries, %u read back).\n",
+		       evicted, cold_evicted, evicted - cold_evicted,
+		       hot_swapped, hot_back);
 		printf("%s: %.0f%% of the evicted pages were cold (the claim needs %.0f%%: a reclaim blind to the accessed bits would take about %.0f%% from the hot set).\n",
 		       ok ? "PASS" : "FAILED", 100 * share,
 		       100 * COLD_SHARE_MIN,
