@@ -331,9 +331,12 @@ static void swap_names(char *buf, size_t len);
  * The clock's premise: before any pressure the kernel has told the hot
  * set from the cold (with MGLRU: the hot set in a younger generation).
  * False when round 0 shows most of the hot set in the generation that
- * holds most of the cold set, as seen on 7.3 arm64 after the two
- * agings: which set goes first is then not the clock's choice, and the
- * claim "cold first" is not one this test can make.
+ * holds most of the cold set, as on arm64 (no hardware access flag)
+ * after the two agings.  6.12 then still evicts cold first (the rmap
+ * finds the hot pages young at eviction), 7.3 did not (136 of 898
+ * evicted pages hot, vmview's counts agreeing with majflt and the
+ * refaults): there a FAILED verdict is the kernel's, and the claim is
+ * skipped with that reason; a PASS is held to the kernel's counts.
  */
 static bool hot_told_from_cold(struct jv *json)
 {
@@ -402,8 +405,8 @@ static void claims(struct __test_metadata *_metadata)
 	if (told) {
 		EXPECT_TRUE(ok);
 	} else {
-		TH_LOG("round 0: hot pages in the cold's generation; verdict %s not checked",
-		       ok ? "PASS" : "FAILED");
+		TH_LOG("round 0: hot pages in the cold's generation; verdict %s",
+		       ok ? "PASS" : "FAILED, not held against vmview");
 	}
 	TH_LOG("evicted %lld pages, %lld cold; swap %s; MGLRU %s", n,
 	       jnum(json, "evicted.cold"), jstr(json, "swap.device"),
@@ -459,7 +462,7 @@ static void claims(struct __test_metadata *_metadata)
 	TH_LOG("the child's major faults %lld, its cgroup's workingset_refault_anon %lld",
 	       faults, refaults);
 	EXPECT_LT(0, cold_sw);
-	EXPECT_TRUE(!told || hot_out + cold_sw <= cold_sw * 10 / 9)
+	EXPECT_TRUE((!told && !ok) || hot_out + cold_sw <= cold_sw * 10 / 9)
 		TH_LOG("%lld hot and %lld cold evicted: under 90%% cold",
 		       hot_out, cold_sw);
 	/*
@@ -488,9 +491,9 @@ static void claims(struct __test_metadata *_metadata)
 	swap_names(swaps_after, sizeof(swaps_after));
 	EXPECT_STREQ(swaps_before, swaps_after);
 	EXPECT_NE(0, kill(child, 0));
-	if (!told && _metadata->passed) {
+	if (!told && !ok && _metadata->passed) {
 		SKIP(goto skip, "%s",
-		     "hot and cold in one generation before the pressure: cold first not checked, the counts were");
+		     "one generation for hot and cold before the pressure, hot pages evicted: the kernel's choice");
 	}
 skip:
 	unlink(h.out);
