@@ -79,8 +79,6 @@
 #define TRIES		20
 #define LOG_MAX		10
 
-#define VMV_HOOKS	"/sys/module/vmview/parameters/test_hooks"
-
 /* --- the target ----------------------------------------------------------- */
 
 enum tgt_op {
@@ -327,32 +325,6 @@ FIXTURE(shadow) {
 	struct tgt t[2];	/* the target, and the child it forks */
 };
 
-static bool hooks_on(void)
-{
-	char *s = vmv_read_file(VMV_HOOKS, NULL);
-	bool on = s && (s[0] == 'Y' || s[0] == '1');
-
-	free(s);
-	return on;
-}
-
-/* Load the module as wanted: not at all, or with or without hooks. */
-static int module_state(bool loaded, bool hooks)
-{
-	int ret;
-
-	if (vmv_module_loaded()) {
-		if (loaded && hooks_on() == hooks)
-			return 0;
-		ret = vmv_unload();
-		if (ret)
-			return ret;
-	}
-	if (!loaded)
-		return 0;
-	return vmv_load_params(hooks ? "test_hooks=1" : "");
-}
-
 static int write_pid(const char *path, pid_t pid)
 {
 	char s[32];
@@ -428,9 +400,9 @@ FIXTURE_SETUP(shadow)
 	/* A target that died must fail a test, not kill it with SIGPIPE. */
 	signal(SIGPIPE, SIG_IGN);
 	self->was_loaded = vmv_module_loaded();
-	self->was_hooks = self->was_loaded && hooks_on();
-	ASSERT_EQ(0, module_state(true, true));
-	ASSERT_TRUE(hooks_on());
+	self->was_hooks = self->was_loaded && vmv_hooks_on();
+	ASSERT_EQ(0, vmv_module_state(true, true));
+	ASSERT_TRUE(vmv_hooks_on());
 	self->mirrors0 = vmv_status_num("alloc_mirrors");
 	ASSERT_LE(0, self->mirrors0);
 	/* The teardown does not run after a failed setup: undo here. */
@@ -444,7 +416,7 @@ FIXTURE_SETUP(shadow)
 			kill(self->t[0].pid, SIGKILL);
 			waitpid(self->t[0].pid, NULL, 0);
 		}
-		module_state(self->was_loaded, self->was_hooks);
+		vmv_module_state(self->was_loaded, self->was_hooks);
 	}
 	ASSERT_EQ(0, i) TH_LOG("target: %s", strerror(-i));
 }
@@ -467,7 +439,7 @@ FIXTURE_TEARDOWN(shadow)
 	}
 	if (self->t[0].pid > 0 && !self->t[0].reaped)
 		waitpid(self->t[0].pid, NULL, 0);
-	module_state(self->was_loaded, self->was_hooks);
+	vmv_module_state(self->was_loaded, self->was_hooks);
 }
 
 /* --- verify --------------------------------------------------------------- */
@@ -1693,9 +1665,9 @@ TEST_F(shadow, no_test_hooks)
 	char path[128];
 	int ret, err;
 
-	ASSERT_EQ(0, module_state(true, false));
+	ASSERT_EQ(0, vmv_module_state(true, false));
 	t->tracked = false;
-	ASSERT_FALSE(hooks_on());
+	ASSERT_FALSE(vmv_hooks_on());
 	track(_metadata, t);
 	EXPECT_EQ(0, access(vmv_pid_path(path, sizeof(path), t->pid, "verify"),
 			    F_OK));

@@ -33,7 +33,6 @@
 #include "vmview_harness.h"
 
 #define TRACEFS		"/sys/kernel/tracing"
-#define VMV_HOOKS	"/sys/module/vmview/parameters/test_hooks"
 #define NPAGES		16
 #define MAX_EVENTS	4096
 
@@ -66,32 +65,6 @@ FIXTURE(trace) {
 	struct tev *ev;
 	int nr;
 };
-
-static bool hooks_on(void)
-{
-	char *s = vmv_read_file(VMV_HOOKS, NULL);
-	bool on = s && (s[0] == 'Y' || s[0] == '1');
-
-	free(s);
-	return on;
-}
-
-/* Loaded as wanted: not at all, or with or without hooks. */
-static int module_state(bool loaded, bool hooks)
-{
-	int ret;
-
-	if (vmv_module_loaded()) {
-		if (loaded && hooks_on() == hooks)
-			return 0;
-		ret = vmv_unload();
-		if (ret)
-			return ret;
-	}
-	if (!loaded)
-		return 0;
-	return vmv_load_params(hooks ? "test_hooks=1" : "");
-}
 
 static int tracefs_write(const char *file, const char *s)
 {
@@ -303,14 +276,14 @@ FIXTURE_SETUP(trace)
 	self->c.pid = 0;
 	self->nr = 0;
 	self->was_loaded = vmv_module_loaded();
-	self->had_hooks = self->was_loaded && hooks_on();
+	self->had_hooks = self->was_loaded && vmv_hooks_on();
 	self->ev = calloc(MAX_EVENTS, sizeof(*self->ev));
 	ASSERT_NE(NULL, self->ev);
 	if (access(TRACEFS "/events", F_OK))
 		mount("tracefs", TRACEFS, "tracefs", 0, NULL);
 	if (access(TRACEFS "/events", F_OK))
 		SKIP(return, "no tracefs at " TRACEFS " (a kernel without CONFIG_TRACING)");
-	ASSERT_EQ(0, module_state(true, true));
+	ASSERT_EQ(0, vmv_module_state(true, true));
 	ASSERT_EQ(0, access(TRACEFS "/events/vmview/enable", W_OK))
 		TH_LOG("the module's events are not in tracefs: %s",
 		       strerror(errno));
@@ -332,7 +305,7 @@ FIXTURE_TEARDOWN(trace)
 		tracefs_write("tracing_on", "0");
 	trace_clear();
 	free(self->ev);
-	module_state(self->was_loaded, self->had_hooks);
+	vmv_module_state(self->was_loaded, self->had_hooks);
 }
 
 /* Stop recording and read what was recorded into self->ev. */

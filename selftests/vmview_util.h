@@ -204,6 +204,35 @@ static inline int vmv_unload(void)
 	return syscall(SYS_delete_module, "vmview", O_NONBLOCK) ? -errno : 0;
 }
 
+#define VMV_HOOKS	"/sys/module/vmview/parameters/test_hooks"
+
+/* Loaded with test_hooks=1? */
+static inline bool vmv_hooks_on(void)
+{
+	char *s = vmv_read_file(VMV_HOOKS, NULL);
+	bool on = s && (s[0] == 'Y' || s[0] == '1');
+
+	free(s);
+	return on;
+}
+
+/* Load the module as wanted: not at all, or with or without hooks. */
+static inline int vmv_module_state(bool loaded, bool hooks)
+{
+	int ret;
+
+	if (vmv_module_loaded()) {
+		if (loaded && vmv_hooks_on() == hooks)
+			return 0;
+		ret = vmv_unload();
+		if (ret)
+			return ret;
+	}
+	if (!loaded)
+		return 0;
+	return vmv_load_params(hooks ? "test_hooks=1" : "");
+}
+
 /* Make sure the module is loaded (no parameters); returns 0 or -errno. */
 static inline int vmv_ensure_loaded(void)
 {
