@@ -246,13 +246,23 @@ static long long memcg_stat(const char *cg, const char *key)
 }
 
 /* What pagemap says of the n pages from addr: swapped ones counted. */
-static int pagemap_swapped(pid_t pid, unsigned long addr, int n)
+/* The swap entries pagemap shows for n pages, one in every stride. */
+static int pagemap_swapped(pid_t pid, unsigned long addr, int n, int stride)
 {
 	int i, sw = 0;
 
 	for (i = 0; i < n; i++)
-		sw += !!(vmv_pagemap_entry(pid, addr + i * PG) & PM_SWAP);
+		sw += !!(vmv_pagemap_entry(pid, addr + i * stride * PG) &
+			 PM_SWAP);
 	return sw;
+}
+
+/* The hot set's spacing in pages (one page in every stride_pages). */
+static long long hot_stride(struct jv *json)
+{
+	long long n = jnum(json, "hot.stride_pages");
+
+	return n > 0 ? n : 1;
 }
 
 static void check_gens(struct __test_metadata *_metadata, pid_t pid,
@@ -261,7 +271,7 @@ static void check_gens(struct __test_metadata *_metadata, pid_t pid,
 	unsigned long long min0 = 0, max0 = 0, min1 = 0, max1 = 0, s;
 	unsigned long hot = jhex(json, "hot.start");
 	unsigned long cold = jhex(json, "cold.start");
-	long long nhot = jnum(json, "hot.pages");
+	long long nhot = jnum(json, "hot.pages"), stride = hot_stride(json);
 	long long ncold = jnum(json, "cold.pages");
 	const char *cg = jstr(json, "cgroup");
 	const char *memcg = cg ? cg + strlen("/sys/fs/cgroup") : "";
@@ -290,7 +300,8 @@ static void check_gens(struct __test_metadata *_metadata, pid_t pid,
 		if (*line == '#' || vmv_pte_parse(line, nl - line, &l))
 			continue;
 		va = l.va;
-		if (!((va >= hot && va < hot + nhot * PG) ||
+		if (!((va >= hot && va < hot + nhot * stride * PG &&
+		       !((va - hot) / PG % stride)) ||
 		      (va >= cold && va < cold + ncold * PG)))
 			continue;
 		if (!vmv_pte_has_pflag(&l, VMVIEW_P_LRU))
@@ -332,10 +343,11 @@ static void swap_names(char *buf, size_t len);
  * set from the cold (with MGLRU: the hot set in a younger generation).
  * False when round 0 shows most of the hot set in the generation that
  * holds most of the cold set, as on arm64 (no hardware access flag)
- * after the two agings.  6.12 then still evicts cold first (the rmap
- * finds the hot pages young at eviction), 7.3 did not (136 of 898
- * evicted pages hot, vmview's counts agreeing with majflt and the
- * refaults): there a FAILED verdict is the kernel's, and the claim is
+ * after the two agings.  Reclaim then still evicts cold first (it finds
+ * the hot pages young as it reaches them; on 7.3 only since the CLI
+ * spaces the hot pages out of each other's look-around: 136 of 898
+ * evicted pages were hot before).  A kernel that evicts hot pages
+ * there anyway makes a FAILED verdict the kernel's: the claim is then
  * skipped with that reason; a PASS is held to the kernel's counts.
  */
 static bool hot_told_from_cold(struct jv *json)
@@ -444,8 +456,9 @@ static void claims(struct __test_metadata *_metadata)
 	}
 	EXPECT_EQ(0, bad);
 	/* the kernel's own count: most swapped pages are cold */
-	hot_sw = pagemap_swapped(child, hot, jnum(json, "hot.pages"));
-	cold_sw = pagemap_swapped(child, cold, jnum(json, "cold.pages"));
+	hot_sw = pagemap_swapped(child, hot, jnum(json, "hot.pages"),
+				 hot_stride(json));
+	cold_sw = pagemap_swapped(child, cold, jnum(json, "cold.pages"), 1);
 	/*
 	 * A hot page evicted and read back is no swap entry now: the
 	 * child's major faults count it (it reads only its hot set since
