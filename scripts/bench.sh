@@ -388,26 +388,24 @@ END {
 		goal("verify after one COW fault / full verify", T[i],
 		     ratio(T[i], "verify_cow", "verify") == "" ? "" : 100 * ratio(T[i], "verify_cow", "verify"), "1.0", "%")
 	# The CLI ptes against the raw file (issue 19), judged on p16 (2^16
-	# pages); the ratios of the other targets for scale.
+	# pages) per entry: each run less the program's start (-V) timed
+	# right beside it, over the raw read timed right before.  The start
+	# is a fixed cost (exec, the dynamic loader, page faults) that TCG
+	# multiplies far beyond hardware; it is reported, not judged.
 	for (i = 1; i <= nt; i++) if (T[i] == "p16") {
-		goal("CLI ptes text / raw PID/ptes read", T[i], ratio(T[i], "cli_ptes", "ptes"), "1.5", "x")
-		goal("CLI ptes --json / raw PID/ptes read", T[i], ratio(T[i], "cli_ptes_json", "ptes"), "3.0", "x")
+		goal("CLI ptes text less its start / raw PID/ptes read", T[i], ratio(T[i], "cli_ptes-start", "ptes"), "1.5", "x")
+		goal("CLI ptes --json less its start / raw PID/ptes read", T[i], ratio(T[i], "cli_ptes_json-start", "ptes"), "3.0", "x")
 	}
-	for (i = 1; i <= nt; i++) if (T[i] != "p16") {
-		report("CLI ptes text / raw PID/ptes read", T[i], ratio(T[i], "cli_ptes", "ptes"))
-		report("CLI ptes --json / raw PID/ptes read", T[i], ratio(T[i], "cli_ptes_json", "ptes"))
-	}
-	# The same less the start of the program (cli_version), in the
-	# fastest runs (interference only adds time): what the entries cost
-	# the CLI against what they cost the module, and what it pays first.
 	for (i = 1; i <= nt; i++) {
+		if (T[i] != "p16") {
+			report("CLI ptes text less its start / raw PID/ptes read", T[i], ratio(T[i], "cli_ptes-start", "ptes"))
+			report("CLI ptes --json less its start / raw PID/ptes read", T[i], ratio(T[i], "cli_ptes_json-start", "ptes"))
+		}
+		report("CLI ptes text, whole run / raw PID/ptes read", T[i], ratio(T[i], "cli_ptes", "ptes"))
+		report("CLI ptes --json, whole run / raw PID/ptes read", T[i], ratio(T[i], "cli_ptes_json", "ptes"))
 		t = T[i]
-		if (!((t, "cli_version") in lo) || !((t, "ptes_raw") in lo) || lo[t, "ptes_raw"] <= 0) continue
-		if ((t, "cli_ptes") in lo)
-			report("fastest: CLI ptes text less -V / raw PID/ptes", t, (lo[t, "cli_ptes"] - lo[t, "cli_version"]) / lo[t, "ptes_raw"])
-		if ((t, "cli_ptes_json") in lo)
-			report("fastest: CLI ptes --json less -V / raw PID/ptes", t, (lo[t, "cli_ptes_json"] - lo[t, "cli_version"]) / lo[t, "ptes_raw"])
-		report("fastest: CLI -V (its start) / raw PID/ptes", t, lo[t, "cli_version"] / lo[t, "ptes_raw"])
+		if (((t, "cli_version") in med) && ((t, "ptes_raw") in med) && med[t, "ptes_raw"] > 0)
+			report("CLI -V (its start) / raw PID/ptes read", t, med[t, "cli_version"] / med[t, "ptes_raw"])
 	}
 	for (i = 1; i <= nt; i++) {
 		t = T[i]

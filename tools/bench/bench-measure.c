@@ -363,13 +363,23 @@ static void time_cli(const char *cli, const char *method, const char *cmd,
 		return;
 	}
 	for (r = 0; r < reps; r++) {
-		uint64_t t0, t1, a = 0;
+		uint64_t t0, t1, a = 0, v = 0;
 
 		if (cold)
 			track(false);	/* the CLI tracks and untracks */
 		if (raw && timed_read(raw, pidpath(path, sizeof(path), "ptes"),
 				      rdsize, &a))
 			break;
+		/*
+		 * Beside the raw read, the program's start alone (-V): what
+		 * the entries cost the CLI is the run less its start.
+		 */
+		if (raw) {
+			t0 = bench_now_ns();
+			if (run_cli(cli, NULL, "-V"))
+				break;
+			v = bench_now_ns() - t0;
+		}
 		t0 = bench_now_ns();
 		if (run_cli(cli, cmd, opt)) {
 			printf("skip %s %s the CLI failed (exit status not 0)\n",
@@ -378,9 +388,13 @@ static void time_cli(const char *cli, const char *method, const char *cmd,
 		}
 		t1 = bench_now_ns();
 		sample(&m, t1 - t0, 0);
-		if (raw)
+		if (raw) {
 			printf("pair %s %s %d %" PRIu64 " %" PRIu64 " ptes\n",
 			       name, method, m.n, t1 - t0, a);
+			printf("pair %s %s-start %d %" PRIu64 " %" PRIu64 " ptes\n",
+			       name, method, m.n,
+			       t1 - t0 > v ? t1 - t0 - v : 0, a);
+		}
 	}
 	result(&m);
 	if (cold && track(true))
