@@ -10,8 +10,9 @@
 #   GUESTS="g61-4l g612-5l"   which test guests to boot (default: all)
 #   VMVIEW_ONLY=vmview_load   run only these selftests (a glob; the
 #                             tracing tools' boot is "vmview_trace_tools")
-#   VMVIEW_TOOLS_GUESTS=g612-5l  the guests (of GUESTS) where trace-cmd,
-#                             perf and bpftrace record the tracepoints
+#   VMVIEW_TOOLS_GUESTS="g612-5l i386-pae arm64-612"  the guests (of
+#                             GUESTS) where trace-cmd, perf and bpftrace
+#                             record the tracepoints (the default)
 #   VMVIEW_CHECK=guests       only the builds and the guests (a developer's
 #                             quick loop; CI always runs everything)
 set -u
@@ -205,36 +206,59 @@ for g in ${GUESTS:-$(guest_names test)}; do
 done
 
 # The tracepoints recorded by the real tools from Debian (trace-cmd, perf,
-# bpftrace: scripts/deps.sh) while vmview-cli faults runs, in one boot of
-# its own (scripts/guest-tools.sh): the tools and their libraries (about
-# 230 MB, LLVM's for bpftrace) would slow every selftest's boot.  On the
-# x86-64 guests of VMVIEW_TOOLS_GUESTS only (default g612-5l): the host's
-# binaries are x86-64 ones, and vm.sh brings their libraries along as it
-# does the CLI's.  Run when VMVIEW_ONLY (a glob) matches vmview_trace_tools.
+# bpftrace) while vmview-cli faults runs, in one boot of its own
+# (scripts/guest-tools.sh): the tools and their libraries (about 230 MB,
+# LLVM's for bpftrace) would slow every selftest's boot.  The tools are
+# Debian's packages of the guest's architecture, with the libraries they
+# need (scripts/fetch.sh -r, root "tools-ARCH" in the cache); vm.sh -r
+# takes each program's libraries from that root.  Debian builds no
+# bpftrace for i386: there, trace-cmd and perf only.  On the guests of
+# VMVIEW_TOOLS_GUESTS (default: one of each architecture).  Run when
+# VMVIEW_ONLY (a glob) matches vmview_trace_tools.
 tools_guest() { # name
-	local name=$1 pl=$top/build/guest/$1-tools/payload t p
+	local name=$1 pl=$top/build/guest/$1-tools/payload t a pkgs sysroot
 	guest_kernel "$name" image || return 1
+	case $G_ARCH in
+	x86-64) a= ;;			# the host's architecture: no suffix
+	i386) a=:i386 ;;
+	*) a=:$G_ARCH ;;
+	esac
+	pkgs="trace-cmd$a linux-perf$a"
+	[ "$G_ARCH" = i386 ] || pkgs="$pkgs bpftrace$a"
+	# The x86-64 CLI is the host's, linked dynamically: its libraries too.
+	[ "$G_ARCH" = x86-64 ] && pkgs="$pkgs libelf1 libjson-c5"
+	# shellcheck disable=SC2086 # a list of packages
+	sysroot=$(scripts/fetch.sh -r "tools-$G_ARCH" $pkgs 2>"$logs/tools-$name-fetch.log") || {
+		echo "not ok - tracing tools for $name fetched (see build/check/tools-$name-fetch.log)" | record
+		return 1
+	}
 	rm -rf "$pl" && mkdir -p "$pl/bin" || return 1
 	cp "build/kmod/$G_KVER/module/vmview.ko" "${progs_of[$G_ARCH]}/vmview-cli" "$pl/" || return 1
 	for t in trace-cmd perf bpftrace; do
-		p=$(command -v "$t") && cp "$p" "$pl/bin/"
+		[ "$G_ARCH/$t" = i386/bpftrace ] && continue
+		cp "$sysroot/usr/bin/$t" "$pl/bin/" ||
+			{ echo "not ok - tracing tools for $name: no $t in $sysroot" | record; return 1; }
 	done
-	echo "# guest $name: tracepoints with trace-cmd, perf and bpftrace"
-	scripts/vm.sh -g "$name" -p "$pl" -s scripts/guest-tools.sh -n "$name-tools" \
+	echo "# guest $name: tracepoints with $(cd "$pl/bin" && echo *)"
+	scripts/vm.sh -g "$name" -p "$pl" -r "$sysroot" -s scripts/guest-tools.sh -n "$name-tools" \
 		-o "build/guest/$name-tools" -t "${VM_TIMEOUT:-900}" >"$logs/guest-$name-tools.log" 2>&1
 	grep -E '^(not )?ok ' "$logs/guest-$name-tools.log" |
 		sed "s/^\(\(not \)\?ok [0-9-]*\)/\1 [$name-tools]/" | record
-	grep -E '^# (dmesg|console)|^#  ' "$logs/guest-$name-tools.log" | head -n 60
+	grep -E '^# (dmesg|console)|^#  |^vm.sh' "$logs/guest-$name-tools.log" | head -n 60
 }
 # shellcheck disable=SC2053 # VMVIEW_ONLY is a glob
 if [[ vmview_trace_tools == ${VMVIEW_ONLY:-*} ]]; then
-	for g in ${VMVIEW_TOOLS_GUESTS:-g612-5l}; do
-		echo " ${GUESTS:-$(guest_names test)} " | grep -q " $g " || continue
+	booted=" $(echo "${GUESTS:-$(guest_names test)}" | tr "\n" " ") "
+	for g in ${VMVIEW_TOOLS_GUESTS:-g612-5l i386-pae arm64-612}; do
+		case $booted in
+		*" $g "*) ;;
+		*) continue ;;
+		esac
 		guest_get "$g" || continue
-		if [ "$G_ARCH" = x86-64 ] && [ -n "${progs_of[$G_ARCH]:-}" ]; then
+		if [ -n "${progs_of[$G_ARCH]:-}" ]; then
 			tools_guest "$g"
 		else
-			echo "ok - tracing tools in $g # SKIP only x86-64 guests get the host's trace-cmd, perf and bpftrace" | record
+			echo "not ok - tracing tools in $g: no programs built for $G_ARCH" | record
 		fi
 	done
 fi

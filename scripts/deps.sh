@@ -10,8 +10,6 @@
 #                           cpio, kmod, sparse, clang/libFuzzer,
 #                           linux-source-6.1 (kselftest headers, checkpatch),
 #                           tmux (the CLI's watch tests),
-#                           trace-cmd, linux-perf and bpftrace (the
-#                           tracepoints, recorded in an x86-64 guest),
 #                           prometheus (promtool) and prometheus-node-exporter
 #                           with curl (the CLI's export --prometheus test),
 #                           and the arm64 cross compiler with its C
@@ -48,9 +46,7 @@ test_pkgs=(qemu-system-x86 qemu-system-arm busybox-static cpio kmod sparse clang
 	   tmux # tmux: the terminal the CLI's host tests drive watch in
 	   prometheus prometheus-node-exporter # export --prometheus: promtool
 	   # check metrics and a textfile-collector scrape (CLI host tests)
-	   curl # the scrape of that node_exporter
-	   trace-cmd linux-perf bpftrace) # the tracepoints recorded by the
-	   # real tools in an x86-64 guest (scripts/guest-tools.sh)
+	   curl) # the scrape of that node_exporter
 pkg_pkgs=(dkms debhelper dh-dkms lintian python3-sphinx python3-docutils
 	  dpkg-dev fakeroot kmod
 	  prometheus prometheus-node-exporter curl) # the CLI's host tests,

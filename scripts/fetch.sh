@@ -21,6 +21,14 @@
 # arm64.  The lists are refreshed when they are a day old or a package is
 # not found.  Prints the root's path on success.
 #
+#   scripts/fetch.sh -r ROOT PKG:ARCH...
+#
+# the same, each package with the shared libraries its programs need to
+# run: the lib* packages of its Depends closure, of its architecture
+# (not interpreters' standard libraries, data or development packages,
+# nor the rest of a system: dpkg, perl, python), for a guest of that
+# architecture to run the programs from its initramfs.
+#
 #   scripts/fetch.sh -l PREFIX
 #
 # prints the names of the packages beginning with PREFIX that the suites
@@ -28,12 +36,15 @@
 # line, and nothing else.
 set -euo pipefail
 
-list=
+list= libs=
 if [ "${1:-}" = -l ]; then
 	list=${2:?usage: fetch.sh -l PREFIX}
 	set -- list
+elif [ "${1:-}" = -r ]; then
+	libs=1
+	shift
 fi
-root_name=${1:?usage: fetch.sh ROOT PKG[:ARCH]... | -l PREFIX}
+root_name=${1:?usage: fetch.sh [-r] ROOT PKG[:ARCH]... | -l PREFIX}
 shift
 cache=${VMVIEW_CACHE:-/var/cache/vmview}
 default_suites="bookworm bookworm-updates bookworm-security"
@@ -107,6 +118,26 @@ if [ -n "$list" ]; then
 	fi
 	cat "$names"
 	exit 0
+fi
+
+# -r: the library packages of the closure, each of its package's
+# architecture ("libc6:arm64"; a package without one is the host's).
+if [ -n "$libs" ]; then
+	want=()
+	for p in "$@"; do
+		a=${p#"${p%%:*}"}
+		mapfile -t -O ${#want[@]} want < <(APT_CONFIG=$apt/apt.conf apt-cache depends \
+			--recurse --no-recommends --no-suggests --no-conflicts \
+			--no-breaks --no-replaces --no-enhances "$p" |
+			awk -v a="$a" -v p="$p" '
+			/^[ <]/ { next }
+			{ n = $1; x = "" }
+			n ~ /:/ { x = substr(n, index(n, ":")); n = substr(n, 1, index(n, ":") - 1) }
+			x != a { next }
+			$1 == p || (n ~ /^(lib|zlib1g$)/ && n !~ /-(stdlib|minimal|common|dev|bin)$/) { print $1 }')
+	done
+	mapfile -t want < <(printf "%s\n" "${want[@]}" | sort -u)
+	set -- "${want[@]}"
 fi
 
 mkdir -p "$cache/debs" "$root/.extracted"

@@ -17,7 +17,11 @@
 #   -M  take modules.dep (for zram) from this directory instead of
 #       /lib/modules/KVER (an empty modules.dep: everything is built in)
 #   -p  directory copied to /vmview in the guest (module, CLI, selftests);
-#       the shared libraries of every ELF program in it come along
+#       the shared libraries of every ELF program in it come along (their
+#       NEEDED entries, recursively, and the program interpreter, found
+#       with readelf as the loader would find them, so any architecture)
+#   -r  find those libraries under this root instead of the host's /: a
+#       root of the guest's architecture (scripts/fetch.sh -r)
 #   -s  script run with busybox sh from /vmview (default: PAYLOAD/run.sh)
 #   -a  extra kernel command line (for example "no5lvl")
 #   -n  name used in the TAP lines (default: KVER)
@@ -53,8 +57,8 @@
 set -u
 
 kver= payload= outdir= name= kargs= timeout=900 mem=2048 script=
-kimg= mdir= qemu=x86_64 cpu=max busybox=/bin/busybox extra=
-while getopts "g:k:K:M:p:o:n:a:t:m:s:Q:C:B:X:" opt; do
+kimg= mdir= qemu=x86_64 cpu=max busybox=/bin/busybox extra= sysroot=
+while getopts "g:k:K:M:p:o:n:a:t:m:s:Q:C:B:X:r:" opt; do
 	case $opt in
 	g)
 		top=$(cd "$(dirname "$0")/.." && pwd)
@@ -77,6 +81,7 @@ while getopts "g:k:K:M:p:o:n:a:t:m:s:Q:C:B:X:" opt; do
 	C) cpu=$OPTARG ;;
 	B) busybox=$OPTARG ;;
 	X) extra=$OPTARG ;;
+	r) sysroot=$OPTARG ;;
 	*) exit 2 ;;
 	esac
 done
@@ -125,14 +130,41 @@ echo 'root:x:0:0:root:/root:/bin/sh' >"$root/etc/passwd"
 echo 'nobody:x:65534:65534:nobody:/:/bin/sh' >>"$root/etc/passwd"
 printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
 
-# Shared libraries (and the dynamic loader) of every ELF file in the payload.
+# Shared libraries (and the dynamic loader) of every ELF file in the
+# payload, from the host's / or the -r root: each NEEDED name looked up in
+# the architecture's multiarch directories, then /lib and /usr/lib, as the
+# loader does without an ld.so.cache; each library's own NEEDED in turn.
+# A library that is not there stops the boot with its name.
+declare -A have_lib
 copy_libs() {
-	local f lib
-	for f in "$@"; do
-		ldd "$f" 2>/dev/null | grep -o '/[^ ]*' | while read -r lib; do
+	local f n d lib t todo=("$@")
+	while [ ${#todo[@]} -gt 0 ]; do
+		f=${todo[0]}
+		todo=("${todo[@]:1}")
+		case $(readelf -hW "$f" | sed -n 's/^ *Machine: *//p') in
+		AArch64) t=aarch64-linux-gnu ;;
+		"Intel 80386") t=i386-linux-gnu ;;
+		*X86-64) t=x86_64-linux-gnu ;;
+		*) t=none ;;
+		esac
+		for n in $(readelf -lW "$f" | sed -n 's/.*program interpreter: \(.*\)]$/\1/p') \
+			 $(readelf -dW "$f" | sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1/p'); do
+			[ -n "${have_lib[$n]:-}" ] && continue
+			lib=
+			case $n in
+			/*) [ -e "$sysroot$n" ] && lib=$n ;;
+			*)
+				for d in /lib/$t /usr/lib/$t /lib /usr/lib; do
+					[ -e "$sysroot$d/$n" ] && { lib=$d/$n; break; }
+				done
+				;;
+			esac
+			[ -n "$lib" ] || { echo "vm.sh: ${f#"$root"} needs $n, not in ${sysroot:-/}" >&2; exit 2; }
+			have_lib[$n]=1
 			[ -e "$root$lib" ] && continue
 			mkdir -p "$root$(dirname "$lib")"
-			cp -L "$lib" "$root$lib"
+			cp -L "$sysroot$lib" "$root$lib"
+			todo+=("$root$lib")
 		done
 	done
 }
