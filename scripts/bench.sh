@@ -388,7 +388,7 @@ END {
 		goal("verify after one COW fault / full verify", T[i],
 		     ratio(T[i], "verify_cow", "verify") == "" ? "" : 100 * ratio(T[i], "verify_cow", "verify"), "1.0", "%")
 	# The CLI ptes against the raw file (issue 19), judged on p16 (2^16
-	# pages) per entry: each run less the program's start (-V) timed
+	# pages) per entry: each run less the start of the program (-V) timed
 	# right beside it, over the raw read timed right before.  The start
 	# is a fixed cost (exec, the dynamic loader, page faults) that TCG
 	# multiplies far beyond hardware; it is reported, not judged.

@@ -272,12 +272,15 @@ chmod +x "$root/init"
 boot() {
 	: >"$outdir/console.log"
 	: >"$outdir/output.log"
+	# A soft lockup panics (softlockup_panic=1): the guest stops at once
+	# instead of at the timeout, and the panic prints the stuck CPU's
+	# stack on the console, which "quiet" otherwise keeps off it.
 	# shellcheck disable=SC2086 # -X: split on blanks
 	timeout -k 10 "$timeout" "qemu-system-$qemu" "${qmachine[@]}" \
 		-accel tcg -cpu "$cpu" -smp 2 -m "$mem" \
 		-nodefaults -display none -no-reboot \
 		-kernel "$kimg" -initrd "$outdir/initramfs.cpio" \
-		-append "console=$console quiet panic=-1 oops=panic $kargs" \
+		-append "console=$console quiet panic=-1 oops=panic softlockup_panic=1 $kargs" \
 		-serial "file:$outdir/console.log" \
 		"${qchannel[@]}" $extra </dev/null
 }
