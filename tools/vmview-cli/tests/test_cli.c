@@ -3259,6 +3259,14 @@ UNIT_TEST(wss_and_latency_errors)
  * /proc/vmview): every row measured or skipped with a reason, the
  * counters' claims hold, the page-table column says why it is empty.
  */
+/* A row's minor faults: at least the key's count, at most 1 + 1/16 more. */
+static bool minflt_within(struct json_object *row, const char *key)
+{
+	long long got = jint(row, "faults.minflt"), want = jint(row, key);
+
+	return got >= want && got - want <= 1 + want / 16;
+}
+
 UNIT_TEST(latency_without_module)
 {
 	struct json_object *o;
@@ -3287,15 +3295,19 @@ UNIT_TEST(latency_without_module)
 		EXPECT(med > 0);
 		EXPECT(json_object_get_double(jget(row, "p10_ns")) <= med);
 		EXPECT(json_object_get_double(jget(row, "p90_ns")) >= med);
+		/*
+		 * The process may count a fault or two the row did not
+		 * cause (a stack or libc page first touched meanwhile): the
+		 * CLI allows 1 plus 1/16 of the touches and says so.
+		 */
 		if (jget(row, "faults.expected_minflt"))
-			EXPECT_EQ(jint(row, "faults.minflt"),
-				  jint(row, "faults.expected_minflt"));
+			EXPECT(minflt_within(row, "faults.expected_minflt"));
 		if (strcmp(jstr(row, "name"), "context_switch") &&
 		    strcmp(jstr(row, "name"), "syscall"))
 			EXPECT_HAS(jstr(row, "page_tables"), "module not loaded");
 	}
 	EXPECT_STREQ(jstr(o, "rows.3.name"), "minor_fault");
-	EXPECT_EQ(jint(o, "rows.3.faults.minflt"), jint(o, "rows.3.repetitions"));
+	EXPECT(minflt_within(jget(o, "rows.3"), "repetitions"));
 	EXPECT_EQ(jint(o, "rows.3.repetitions"), 32);
 	EXPECT_EQ(jint(o, "rows.0.faults.minflt"), 0);
 	EXPECT(jint(o, "tlb.process.entries") > 0);
