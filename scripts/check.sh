@@ -217,14 +217,17 @@ done
 # VMVIEW_ONLY (a glob) matches vmview_trace_tools.
 tools_guest() { # name
 	local name=$1 pl=$top/build/guest/$1-tools/payload t a pkgs sysroot
+	local tools="trace-cmd perf bpftrace"
 	guest_kernel "$name" image || return 1
-	case $G_ARCH in
-	x86-64) a= ;;			# the host's architecture: no suffix
-	i386) a=:i386 ;;
-	*) a=:$G_ARCH ;;
-	esac
-	pkgs="trace-cmd$a linux-perf$a"
-	[ "$G_ARCH" = i386 ] || pkgs="$pkgs bpftrace$a"
+	# apt names the host's architecture's packages without a suffix
+	a=:$(guest_debarch "$G_ARCH")
+	[ "$a" = ":$(dpkg --print-architecture)" ] && a=
+	[ "$G_ARCH" = i386 ] && tools="trace-cmd perf"
+	pkgs=
+	for t in $tools; do
+		[ "$t" = perf ] && t=linux-perf
+		pkgs="$pkgs $t$a"
+	done
 	# The x86-64 CLI is the host's, linked dynamically: its libraries too.
 	[ "$G_ARCH" = x86-64 ] && pkgs="$pkgs libelf1 libjson-c5"
 	# shellcheck disable=SC2086 # a list of packages
@@ -234,8 +237,7 @@ tools_guest() { # name
 	}
 	rm -rf "$pl" && mkdir -p "$pl/bin" || return 1
 	cp "build/kmod/$G_KVER/module/vmview.ko" "${progs_of[$G_ARCH]}/vmview-cli" "$pl/" || return 1
-	for t in trace-cmd perf bpftrace; do
-		[ "$G_ARCH/$t" = i386/bpftrace ] && continue
+	for t in $tools; do
 		cp "$sysroot/usr/bin/$t" "$pl/bin/" ||
 			{ echo "not ok - tracing tools for $name: no $t in $sysroot" | record; return 1; }
 	done
