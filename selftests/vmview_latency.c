@@ -15,7 +15,13 @@
  *                      zero page, the COW row's child got frames of its
  *                      own, the swap row's pages were swap entries, the
  *                      2M region is huge leaves only (and smaps agrees)
- *                      and the 4K region has none
+ *                      and the 4K region has none; a load row that
+ *                      faulted says DAMON (kdamond running, at most a
+ *                      fault a page it chases)
+ *  loads_without_damon the same with DAMON_STAT turned off (or where no
+ *                      kdamond runs): the load rows take no fault at
+ *                      all, so what the CLI puts down to DAMON is
+ *                      DAMON's
  *  wss_vs_referenced   a child that keeps reading 16 of its 64 pages
  *                      (and flushing its TLB: clear_refs does not):
  *                      wss counts those 16 and none of the other 48 in
@@ -29,6 +35,7 @@
  *                      huge leaf
  *  bad_input           one-line usage errors, as JSON too
  */
+#include <dirent.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <time.h>
@@ -38,6 +45,12 @@
 
 #define WSS_PAGES	64
 #define WSS_HOT		16
+#define DAMON_STAT	"/sys/module/damon_stat/parameters/enabled"
+#define DAMON_SLACK	16	/* the CLI's: code, stack, samples */
+
+static const char * const load_rows[] = {
+	"l1_load", "dram_load_2m", "dram_load_4k"
+};
 
 FIXTURE(latency) {
 	bool was_loaded;
@@ -79,6 +92,60 @@ static struct jv *row_of(struct jv *json, const char *name)
 		    !strcmp(jstr(rows->items[i], "name"), name))
 			return rows->items[i];
 	return NULL;
+}
+
+/* kdamond threads running: DAMON samples accesses by clearing A bits. */
+static int damon_threads(void)
+{
+	char path[64], *comm;
+	struct dirent *d;
+	int n = 0;
+	DIR *dp = opendir("/proc");
+
+	while (dp && (d = readdir(dp))) {
+		if (d->d_name[0] < '1' || d->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/comm", d->d_name);
+		comm = vmv_read_file(path, NULL);
+		n += comm && !strncmp(comm, "kdamond", 7);
+		free(comm);
+	}
+	if (dp)
+		closedir(dp);
+	return n;
+}
+
+/*
+ * A load row's faults: none, or (kdamond running) up to one a page it
+ * chases plus the CLI's slack, each put down to DAMON by the CLI.
+ */
+static void check_load_row(struct __test_metadata *_metadata,
+			   struct jv *json, const char *name, bool damon_ok)
+{
+	struct jv *row = row_of(json, name);
+	long long pages, minflt;
+	const char *why;
+
+	ASSERT_NE(NULL, row) TH_LOG("no row %s", name);
+	if (jstr(row, "result") && !strcmp(jstr(row, "result"), "skipped"))
+		return;
+	minflt = jnum(row, "faults.minflt");
+	why = jstr(row, "faults.explained_by");
+	pages = strcmp(name, "l1_load") ?
+		jnum(json, "region_bytes") / jnum(json, "page_bytes") : 1;
+	EXPECT_EQ(0, jnum(row, "faults.majflt")) TH_LOG("%s", name);
+	if (!minflt) {
+		EXPECT_EQ(NULL, why) TH_LOG("%s: no fault to explain", name);
+		return;
+	}
+	TH_LOG("%s: %lld minor faults while timed, put down to %s", name,
+	       minflt, why ? why : "nothing");
+	EXPECT_TRUE(damon_ok) TH_LOG("%s: %lld faults with no kdamond running",
+				     name, minflt);
+	ASSERT_NE(NULL, why);
+	EXPECT_STREQ("damon", why);
+	EXPECT_LT(0, jnum(json, "damon_threads"));
+	EXPECT_LE(minflt, pages + DAMON_SLACK) TH_LOG("%s", name);
 }
 
 /*
@@ -225,7 +292,9 @@ TEST_F_TIMEOUT(latency, latency_claims, 900)
 	EXPECT_EQ(0, jnum(row, "ptes.huge_leaves"));
 	EXPECT_EQ(region / page, jnum(row, "ptes.pte_leaves"));
 	EXPECT_EQ(0, jnum(row, "ptes.smaps_anon_huge_bytes"));
-	EXPECT_EQ(0, jnum(row_of(r.json, "l1_load"), "faults.minflt"));
+	for (i = 0; i < ARRAY_SIZE(load_rows); i++)
+		check_load_row(_metadata, r.json, load_rows[i],
+			       jnum(r.json, "damon_threads") > 0);
 
 	/* the process's TLB needs, with both regions mapped */
 	EXPECT_LT(0, jnum(r.json, "tlb.process.entries"));
@@ -246,6 +315,59 @@ TEST_F_TIMEOUT(latency, latency_claims, 900)
 	EXPECT_NE(NULL, strstr(r.out, "PAGE TABLES (vmview)"));
 	EXPECT_NE(NULL, strstr(r.out, "TLB entries"));
 	TH_LOG("latency --quick in this guest:\n%s", r.out);
+	run_free(&r);
+}
+
+/*
+ * DAMON_STAT (6.17+, on by default in Debian's kernels) turned off for
+ * one run: no kdamond, and the load rows take no fault at all.  Where
+ * DAMON_STAT is not built, the run is just as strict unless some other
+ * DAMON user keeps a kdamond running.
+ */
+TEST_F_TIMEOUT(latency, loads_without_damon, 600)
+{
+	bool was_on = false;
+	struct run r = { 0 };
+	char *v = vmv_read_file(DAMON_STAT, NULL);
+	size_t i;
+	int k;
+
+	if (v && v[0] == 'Y') {
+		was_on = true;
+		ASSERT_EQ(0, vmv_write_file(DAMON_STAT, "N"))
+			TH_LOG("could not turn DAMON_STAT off: %s",
+			       strerror(errno));
+	}
+	free(v);
+	for (k = 0; k < 50 && damon_threads(); k++)
+		usleep(100 * 1000);
+	if (damon_threads()) {
+		if (was_on)
+			vmv_write_file(DAMON_STAT, "Y");
+		SKIP(return, "a kdamond keeps running without DAMON_STAT (another DAMON user)");
+	}
+	r = CLI("-j", "latency", "--quick");
+	if (was_on)
+		EXPECT_EQ(0, vmv_write_file(DAMON_STAT, "Y"));
+	ASSERT_EQ(0, r.status) TH_LOG("%.2000s%s", r.out, r.err);
+	ASSERT_NE(NULL, r.json);
+	EXPECT_EQ(0, jnum(r.json, "damon_threads"));
+	for (i = 0; i < ARRAY_SIZE(load_rows); i++) {
+		struct jv *row = row_of(r.json, load_rows[i]);
+
+		ASSERT_NE(NULL, row);
+		if (jstr(row, "result") &&
+		    !strcmp(jstr(row, "result"), "skipped"))
+			continue;
+		EXPECT_STREQ("ok", jstr(row, "result"))
+			TH_LOG("%s: %s", load_rows[i], jstr(row, "reason"));
+		EXPECT_EQ(0, jnum(row, "faults.minflt"))
+			TH_LOG("%s", load_rows[i]);
+		EXPECT_EQ(0, jnum(row, "faults.majflt"))
+			TH_LOG("%s", load_rows[i]);
+	}
+	TH_LOG("DAMON_STAT %s for the run; load rows fault-free",
+	       was_on ? "turned off" : "not on");
 	run_free(&r);
 }
 
