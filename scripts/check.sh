@@ -58,10 +58,12 @@ if ! scripts/deps.sh test; then
 	echo "0 passed, 1 failed"
 	exit 1
 fi
-# The kernels of the test guests, each built for once.
+# The kernels of the test guests, each built for once; their images
+# fetched now too, before the DKMS and refusal tests fetch beside the
+# guests.
 declare -A hdrs=()
 for g in $(guest_names test); do
-	guest_kernel "$g" || { echo "not ok - kernel of guest $g" | record; continue; }
+	guest_kernel "$g" image || { echo "not ok - kernel of guest $g" | record; continue; }
 	hdrs[$G_KVER]=$G_HDRS
 done
 echo "# kernels: $(printf '%s\n' "${!hdrs[@]}" | sort -V | xargs)"
@@ -167,10 +169,23 @@ echo "# refusal: the build and the load on kernels guests.table does not test"
 tapstep refuse scripts/refuse-test.sh
 
 }
+# The host steps run beside the guests: a guest's QEMU keeps about one of
+# the two cores busy, the host steps the other (about 6 minutes less in
+# all).  Their TAP goes to a file of its own (two writers appending to one
+# file could split a line) and their output follows the guests'.
+host_steps_apart() {
+	local all=$logs/host.tap	# what record appends to, here
+
+	: >"$all"
+	host_steps
+}
+hpid=
 if [ "${VMVIEW_CHECK:-all}" = guests ] && [ -z "${CI:-}" ]; then
 	echo "# VMVIEW_CHECK=guests: host tests, checkpatch, packaging and refusal skipped"
 else
-	host_steps
+	echo "# host tests, checkpatch, packaging and refusal: beside the guests, shown after them"
+	host_steps_apart >"$logs/host-steps.out" 2>&1 &
+	hpid=$!
 fi
 
 # --- kselftests in the guests -------------------------------------------------
@@ -263,6 +278,13 @@ if [[ vmview_trace_tools == ${VMVIEW_ONLY:-*} ]]; then
 			echo "not ok - tracing tools in $g: no programs built for $G_ARCH" | record
 		fi
 	done
+fi
+
+if [ -n "$hpid" ]; then
+	wait "$hpid"
+	echo "# host steps"
+	cat "$logs/host-steps.out"
+	cat "$logs/host.tap" >>"$all"
 fi
 
 # --- the count ---------------------------------------------------------------

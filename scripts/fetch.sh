@@ -53,6 +53,12 @@ suites=${VMVIEW_SUITES:-$default_suites}
 apt=$cache/apt
 [ "$suites" = "$default_suites" ] || apt=$cache/apt-${suites%% *}
 root=$cache/roots/$root_name
+# One fetch at a time per cache: make check fetches for its guests while
+# the DKMS and refusal tests fetch beside them, and apt, the debs and the
+# roots are shared.  Nothing here calls fetch.sh again.
+mkdir -p "$cache"
+exec 8>"$cache/.fetch.lock"
+flock 8
 
 # The mirror the system's sources name (deb822 or one-line format).
 mirror() { # suffix: "" for the main archive, "-security"

@@ -194,6 +194,8 @@ build_module() { # hdrs dir [make args...]
 	local hdrs=$1 dir broot
 	dir=$(realpath -m "$2")
 	shift 2
+	# every core: the module's files compile independently
+	set -- -j"$(nproc)" "$@"
 	rm -rf "$dir" && mkdir -p "$dir" &&
 	cp -r "$top/Kbuild" "$top/guests.table" "$top/module" "$top/include" "$dir/" &&
 	find "$dir" \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' -o -name '*.mod*' \) -delete || return 1
