@@ -8,13 +8,15 @@
  *
  * A process has millions of entries, so an entry costs no allocation
  * and no printf: its row is made by hand (vmv_fmt_pte_row()), its JSON
- * streamed into stdout's buffer (vmv_pte_jw(), json.c says why not
- * json-c), and stdout's buffer is 64 KiB (stdio's default for a pipe or
- * a file is 4 KiB: a write() for every 50 rows).  What an entry prints
+ * streamed (vmv_pte_jw(), json.c says why not json-c); rows and JSON
+ * are made 64 KiB at a time in buffers of their own and written with
+ * write(2) (vmv_write_out(): stdio would copy them once more; a write
+ * error is reported, and the exit status says so).  What an entry prints
  * that follows from its kind, level and flags alone (most of its JSON,
  * half its row) is kept from the entry before (struct vmv_pte_cache):
  * a process's entries mostly share them.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -56,15 +58,19 @@ struct ptes_out {
 	uint64_t again_size;
 	bool again_ok;
 	bool begun;
+	int werr;			/* the first write error, or 0 */
 	/* text rows, to stdout a buffer at a time (out_flush()) */
 	size_t out_n;
-	char out[16384];
+	char out[1 << 16];
 };
 
 /* The text rows made so far, to stdout (before anything else is printed). */
 static void out_flush(struct ptes_out *po)
 {
-	fwrite_unlocked(po->out, 1, po->out_n, stdout);
+	int err = po->out_n ? vmv_write_out(stdout, po->out, po->out_n) : 0;
+
+	if (err && !po->werr)
+		po->werr = err;
 	po->out_n = 0;
 }
 
@@ -233,5 +239,9 @@ int vmv_cmd_ptes(int argc, char **argv)
 		ptes_end(&po);
 	}
 	vmv_vmas_free(&po.vmas);
+	if (!ret && (po.werr || po.js.w.err || fflush(stdout)))
+		ret = vmv_err(VMV_EXIT_FAIL, "writing the entries: %s",
+			      strerror(po.werr ? po.werr : po.js.w.err ?
+				       po.js.w.err : errno));
 	return ret;
 }

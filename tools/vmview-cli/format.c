@@ -519,7 +519,7 @@ void vmv_pte_jw_again(struct vmv_jw *w, const struct vmv_pte_cache *c,
 		      c->seg_len[3] + 3 * 24 + 8;
 	char *p;
 
-	/* straight into w's buffer (less than 4.2 KiB of its 8 KiB) */
+	/* straight into w's buffer (less than 4.2 KiB of its 64 KiB) */
 	if (w->n + need > sizeof(w->buf))
 		vmv_jw_flush(w);
 	p = w->buf + w->n;

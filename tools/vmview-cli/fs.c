@@ -87,6 +87,35 @@ out_close:
 }
 
 /*
+ * n bytes of output made in a buffer of the caller's own, written to
+ * f's file descriptor with write(2) after what f holds: the rows of a
+ * large dump (ptes) are made 64 KiB at a time, and stdio would only
+ * copy them into its own buffer once more before writing them.
+ * Returns 0 or the errno of the failed write.
+ */
+int vmv_write_out(FILE *f, const void *buf, size_t n)
+{
+	const char *p = buf;
+	int fd = fileno(f);
+	ssize_t k;
+
+	if (fd < 0)	/* a memory stream (the host tests'): no descriptor */
+		return fwrite(buf, 1, n, f) == n ? 0 : EIO;
+	if (fflush(f))
+		return errno;
+	while (n) {
+		k = write(fd, p, n);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return k < 0 ? errno : EIO;
+		p += k;
+		n -= k;
+	}
+	return 0;
+}
+
+/*
  * Call fn for each record of size bytes of a file as the file is read,
  * nr records at a time: a file of millions of records is never held
  * whole, a record split between two reads is put back together, and a

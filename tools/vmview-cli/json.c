@@ -170,23 +170,32 @@ struct json_object *vmv_json_kvs(const struct vmv_kvs *kvs)
 
 /* --- the streaming writer ----------------------------------------------- */
 
-/* What w holds so far, into its FILE's buffer. */
+/* Write n bytes out, after what w's FILE holds; keep the first error. */
+static void jw_write(struct vmv_jw *w, const void *s, size_t n)
+{
+	int err = vmv_write_out(w->f, s, n);
+
+	if (err && !w->err)
+		w->err = err;
+}
+
+/* What w holds so far, out (vmv_write_out(): no copy through stdio). */
 void vmv_jw_flush(struct vmv_jw *w)
 {
-	fwrite_unlocked(w->buf, 1, w->n, w->f);
+	jw_write(w, w->buf, w->n);
 	w->n = 0;
 }
 
 /*
  * Into w's own buffer: a call of fwrite() for every few bytes was a third
- * of the time; one for 8 KiB is not.
+ * of the time; a write() for 64 KiB is not.
  */
 static inline void jw_put(struct vmv_jw *w, const char *s, size_t n)
 {
 	if (w->n + n > sizeof(w->buf)) {
 		vmv_jw_flush(w);
 		if (n > sizeof(w->buf)) {
-			fwrite_unlocked(s, 1, n, w->f);
+			jw_write(w, s, n);
 			return;
 		}
 	}

@@ -96,8 +96,9 @@ struct vmv_jw {
 	bool pretty;
 	unsigned int level;
 	bool first;
+	int err;			/* the first write error, or 0 */
 	size_t n;			/* bytes in buf */
-	char buf[8192];
+	char buf[1 << 16];
 };
 void vmv_jw_flush(struct vmv_jw *w);
 void vmv_jw_key(struct vmv_jw *w, const char *key);	/* before a value */
@@ -145,6 +146,7 @@ int vmv_read_path(const char *path, char **out, size_t *lenp);
 int vmv_each_record(const char *path, size_t size, size_t nr,
 		    int (*fn)(const void *rec, void *arg), void *arg);
 int vmv_write_path(const char *path, const char *s);
+int vmv_write_out(FILE *f, const void *buf, size_t n);
 bool vmv_exists(const char *path);
 bool vmv_droppable(const char *path);
 int vmv_make_scratch(char *path, size_t len, const char *name, size_t pages,

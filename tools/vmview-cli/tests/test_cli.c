@@ -1780,6 +1780,33 @@ UNIT_TEST(maps_columns)
 }
 
 /*
+ * ptes writes its rows and its JSON with write(2), not through stdio: a
+ * write that fails (ENOSPC on /dev/full) is an error with its reason and
+ * exit status 1, not a silent success.  (With -j the error is an object
+ * on stdout, which is full: the exit status says it.)
+ */
+UNIT_TEST(ptes_write_error)
+{
+	const char *mode[] = { "", "-j" };
+	char cmd[1024];
+	int i, status;
+
+	new_tree();
+	for (i = 0; i < 2; i++) {
+		snprintf(cmd, sizeof(cmd),
+			 "VMVIEW_ROOT=%s %s %s ptes 1234 >/dev/full 2>%s.err",
+			 root, CLI, mode[i], root);
+		status = system(cmd);
+		EXPECT(WIFEXITED(status));
+		EXPECT_EQ(WEXITSTATUS(status), 1);
+		snprintf(cmd, sizeof(cmd), "%s.err", root);
+		if (!*mode[i])
+			EXPECT_HAS(slurp(cmd), "writing the entries: No space left on device");
+	}
+	sh("rm -f %s.err", root);
+}
+
+/*
  * ptes prints entries as it reads them from ptes.bin, 64 KiB (2048
  * records) at a time: 3000 records (94 KiB, two reads) all come out, in
  * order; --range stops early; a read that fails half-way (ESRCH on the
