@@ -1877,7 +1877,7 @@ fail:
 static bool aged_word(const char *w, size_t n)
 {
 	static const char * const aged[] = {
-		"accessed", "referenced", "active", "lru",
+		"accessed", "af", "referenced", "active", "lru",
 	};
 	size_t i;
 
@@ -1888,12 +1888,24 @@ static bool aged_word(const char *w, size_t n)
 }
 
 /*
+ * The entry's accessed bit: x86's A (bit 5), arm64's AF (bit 10).  On an
+ * arm64 CPU without hardware access flags the kernel sets AF in a fault,
+ * and anything that ages pages clears it again.
+ */
+#ifdef __aarch64__
+#define ACCESSED_BIT	BIT_ULL(10)
+#else
+#define ACCESSED_BIT	BIT_ULL(5)
+#endif
+
+/*
  * A ptes text without what the kernel may change between two reads of a
- * quiet process: reclaim's aging (MGLRU's walks, kswapd) clears accessed
- * bits and moves pages between LRU lists.  The entry's accessed bit
- * (bit 5) and the words accessed, referenced, active and lru go from
- * each line; everything else stays to be compared.  In place; returns
- * the new length.
+ * quiet process: reclaim's aging (MGLRU's walks, kswapd) and DAMON's
+ * sampling (a kdamond runs from boot on 7.x kernels with DAMON_STAT)
+ * clear accessed bits, and pages move between LRU lists.  The entry's
+ * accessed bit (ACCESSED_BIT) and the words accessed, af, referenced,
+ * active and lru go from each line; everything else stays to be
+ * compared.  In place; returns the new length.
  */
 static size_t canon_ptes(char *text, size_t len)
 {
@@ -1911,7 +1923,7 @@ static size_t canon_ptes(char *text, size_t len)
 			memcpy(hex, in, 18);
 			hex[18] = '\0';
 			snprintf(hex, sizeof(hex), "0x%016llx",
-				 strtoull(hex, NULL, 16) & ~(1ULL << 5));
+				 strtoull(hex, NULL, 16) & ~ACCESSED_BIT);
 			memcpy(out, hex, 18);
 			out += 18;
 			in += n;

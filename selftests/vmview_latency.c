@@ -97,7 +97,7 @@ static struct jv *row_of(struct jv *json, const char *name)
 /* kdamond threads running: DAMON samples accesses by clearing A bits. */
 static int damon_threads(void)
 {
-	char path[64], *comm;
+	char path[300], *comm;	/* "/proc/" and a d_name */
 	struct dirent *d;
 	int n = 0;
 	DIR *dp = opendir("/proc");
