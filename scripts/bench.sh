@@ -21,7 +21,7 @@
 # Interference).
 #
 # Knobs (environment):
-#   BENCH_REPS=5          repetitions of track, the COW verify and the CLI
+#   BENCH_REPS=5          repetitions of track, the COW verify and the CLI (the CLI at least 15)
 #                         (at least 5)
 #   BENCH_PAIRS=11        repetitions of pagemap + ptes.bin, pagemap + ptes,
 #                         pagemap + verify (at least 5)
@@ -38,7 +38,13 @@
 #   BENCH_KO=path         another vmview.ko for the 6.12 guest (prototypes)
 #   BENCH_OUT=dir         where the results go (default build/bench)
 #   BENCH_ANALYZE=file    no guest: analyse a guest.log from an earlier run
-#   BENCH_GUEST=g612-5l   the guest of guests.table to run in
+#   BENCH_GUEST=g612-5l   the guest of guests.table to run in (one)
+#   BENCH_GUESTS="g612-5l g61-4l i386-pae arm64-612"
+#                         several, one after the other (issue 20: one of
+#                         each architecture, and the oldest x86-64), each
+#                         into BENCH_OUT/GUEST, then every guest's goals
+#                         side by side; the default when BENCH_GUEST is
+#                         not set (about 12 minutes a guest)
 #   BENCH_ICOUNT=1        run the guest with QEMU's -icount shift=0: its
 #                         clock then counts guest instructions (1 ns each),
 #                         so every "ns" below is a guest instruction count,
@@ -49,6 +55,27 @@
 set -u
 cd "$(dirname "$0")/.."
 top=$PWD
+
+# Several guests: this script once a guest, then their goals together.
+if [ -z "${BENCH_GUEST:-}" ] && [ -z "${BENCH_ANALYZE:-}" ]; then
+	guests=${BENCH_GUESTS:-g612-5l g61-4l i386-pae arm64-612}
+	base=${BENCH_OUT:-$top/build/bench}
+	rc=0
+	for g in $guests; do
+		echo "# === make bench on $g (results in $base/$g)"
+		mkdir -p "$base/$g"
+		BENCH_GUEST=$g BENCH_OUT=$base/$g "$top/scripts/bench.sh" | tee "$base/$g/bench.out"
+		[ "${PIPESTATUS[0]}" -eq 0 ] || rc=1
+	done
+	echo
+	echo "== goals on every guest =="
+	for g in $guests; do
+		printf '%-16s %3d passed, %d failed\n' "$g" \
+			"$(grep -c '^PASS' "$base/$g/bench.out")" "$(grep -c '^FAIL' "$base/$g/bench.out")"
+		grep '^FAIL' "$base/$g/bench.out" | sed "s/^/    /"
+	done
+	exit $rc
+fi
 . scripts/guests.sh
 out=${BENCH_OUT:-$top/build/bench}
 reps=${BENCH_REPS:-5}
@@ -62,10 +89,15 @@ else
 	if_pages=${BENCH_IF_PAGES:-262144} if_warm=1
 fi
 timeout=${BENCH_TIMEOUT:-720}
+# The guest's memory: 4 GiB, but 2 GiB for i386 (QEMU's i386 pc machine
+# with 4 GiB printed nothing at all from Debian's 686-pae kernel in 720 s,
+# 2026-12-03); the largest target, p18, is 1 GiB.
+mem=${BENCH_MEM:-4096}
 started=$(date +%s)
 # The benchmarked guest, from guests.table (BENCH_GUEST; default g612-5l).
 guest=${BENCH_GUEST:-g612-5l}
 guest_kernel "$guest" 2>/dev/null && K612=$G_KVER || K612=
+[ "${G_ARCH:-}" = i386 ] && mem=${BENCH_MEM:-2048}
 mkdir -p "$out"
 
 load() { # the host's load and how many QEMU guests others run
@@ -140,7 +172,7 @@ if [ -z "${BENCH_ANALYZE:-}" ]; then
 		echo 'exit $rc'
 	} >"$pay/run.sh"
 
-	echo "# vmview make bench: $(date -u '+%F %T') UTC, guest $K612 (TCG, 2 vCPUs, 4096 MiB)${BENCH_ICOUNT:+; -icount: every ns is one guest instruction}"
+	echo "# vmview make bench: $(date -u '+%F %T') UTC, guest $K612 (TCG, 2 vCPUs, $mem MiB)${BENCH_ICOUNT:+; -icount: every ns is one guest instruction}"
 	echo "# source: $src${BENCH_KO:+; module $BENCH_KO}"
 	case " $targets " in
 	*" interfere "*)
@@ -156,7 +188,7 @@ if [ -z "${BENCH_ANALYZE:-}" ]; then
 		echo "$(cut -d' ' -f1 /proc/loadavg) $(pgrep -c -f "^qemu-system-" || true)"
 	  done ) >"$out/load.log" &
 	sampler=$!
-	scripts/vm.sh -g "$guest" -p "$pay" -o "$out/guest" -m 4096 -t "$timeout" \
+	scripts/vm.sh -g "$guest" -p "$pay" -o "$out/guest" -m "$mem" -t "$timeout" \
 		${BENCH_ICOUNT:+-X "-icount shift=0,sleep=off"} \
 		-n bench >"$out/guest.log" 2>&1
 	vmrc=$?
@@ -189,7 +221,7 @@ rm -f "$out/interfere.dat" "$out/cost.png" "$out/interfere.png"
 awk -v md="$out/results.md" -v dat="$out/cost.dat" -v idat="$out/interfere.dat" \
     -v outdir="$out" -v kver="$K612" \
     -v date="$(date -u '+%F %T UTC')" -v lb="$load_before" -v la="$load_after" \
-    -v secs="$secs" -v vmrc="$vmrc" -v want_targets="$targets" \
+    -v secs="$secs" -v vmrc="$vmrc" -v want_targets="$targets" -v mem="$mem" \
     -v src="$src${BENCH_KO:+; module $BENCH_KO}" '
 function ns(t, m) { return med[t, m] / pages[t] }
 function fmt(x) {
@@ -331,7 +363,7 @@ END {
 	main = "pagemap ptes.bin ptes verify track verify_cow verify_cow_open read_floor ptes_raw cli_version cli_summary cli_ptes cli_ptes_json cli_summary_cold"
 	nmain = split(main, M, " ")
 	print "# vmview benchmark\n" > md
-	printf "Run %s, guest kernel %s (QEMU TCG, 2 vCPUs, 4096 MiB).  \n", date, kver > md
+	printf "Run %s, guest kernel %s (QEMU TCG, 2 vCPUs, %d MiB).  \n", date, kver, mem > md
 	printf "Source: %s.  \n", src > md
 	if (guest != "") printf "Guest: %s.  \n", guest > md
 	printf "Host load before: %s; after: %s.  \n", lb, la > md
@@ -384,9 +416,22 @@ END {
 		goal("ptes text / pagemap", T[i], ratio(T[i], "ptes", "pagemap"), "5.0", "x")
 	for (i = 1; i <= nt; i++)
 		goal("full verify / pagemap", T[i], ratio(T[i], "verify", "pagemap"), "2.0", "x")
-	for (i = 1; i <= nt; i++) if (T[i] == "p18")
-		goal("verify after one COW fault / full verify", T[i],
-		     ratio(T[i], "verify_cow", "verify") == "" ? "" : 100 * ratio(T[i], "verify_cow", "verify"), "1.0", "%")
+	# verify after one COW fault: what it costs above the floor of any
+	# read (a small file of the same directory read right after a fault,
+	# read_floor, measured beside it), against a full verify timed right
+	# before each (verify_full_beside); the plain pairs are printed too.
+	# On arm64 under TCG the floor alone is 1.1 % of a full verify of p18.
+	for (i = 1; i <= nt; i++) if (T[i] == "p18") {
+		t = T[i]
+		x = ((t, "verify_full_beside") in med) ? med[t, "verify_full_beside"] : med[t, "verify"]
+		if (((t, "verify_cow") in med) && ((t, "read_floor") in med) && x > 0) {
+			printf "      %-50s %-9s %.2f%% and %.2f%% (not goals)\n", "COW verify and the read floor / full verify", t,
+				100 * med[t, "verify_cow"] / x, 100 * med[t, "read_floor"] / x
+			goal("verify after one COW fault less the floor / full", t, 100 * (med[t, "verify_cow"] - med[t, "read_floor"]) / x, "1.0", "%")
+		} else {
+			goal("verify after one COW fault less the floor / full", t, "", "1.0", "%")
+		}
+	}
 	# The CLI ptes against the raw file (issue 19), judged on p16 (2^16
 	# pages) per entry: each run less the start of the program (-V) timed
 	# right beside it, over the raw read timed right before.  The start
@@ -412,27 +457,37 @@ END {
 		r = ((t, "shadow_bytes") in val) && val[t, "pgtables_bytes"] > 0 ? val[t, "shadow_bytes"] / val[t, "pgtables_bytes"] : ""
 		goal("shadow bytes / pgtables_bytes", t, r, "1.0", "x")
 	}
-	have = ("p14", "pagemap") in med && ("p16", "pagemap") in med && ("p18", "pagemap") in med
-	# Flatness is judged when p14, p16 and p18 are all asked for.
+	# Flatness is judged when p14, p16 and p18 are all asked for: the
+	# growth of the ratio to pagemap of each size (the median of its pairs: each read right
+	# after a pagemap read of the same process), not on absolute times of
+	# targets measured minutes apart: a busy host, or the cache effects
+	# that make pagemap itself dearer a page at 2^18, move both reads of
+	# a pair alike.  The absolute spread of the fastest runs is reported.
 	for (i = 1; i <= nt; i++) flat += T[i] == "p14" || T[i] == "p16" || T[i] == "p18"
 	split("ptes.bin ptes verify track pagemap", F, " ")
 	for (j = 1; j <= 5 && flat == 3; j++) {
 		m = F[j]
-		if (!have || !(("p14", m) in med) || !(("p16", m) in med) || !(("p18", m) in med)) {
-			if (m != "pagemap") goal("flat per page 2^14..2^18 (fastest run): " m, "p14-p18", "", "20", "%")
-			continue
+		if (m != "pagemap") {
+			a = ratio("p14", m, "pagemap"); b = ratio("p16", m, "pagemap"); c = ratio("p18", m, "pagemap")
+			if (a == "" || b == "" || c == "" || a <= 0 || b <= 0 || c <= 0) {
+				goal("flat per page 2^14..2^18 (x pagemap, growth): " m, "p14-p18", "", "20", "%")
+				continue
+			}
+			# growth: how much dearer a page is at a larger size than
+			# at a smaller one; cheaper (a fixed cost spread over more
+			# pages) is not growth
+			g = b / a; if (c / a > g) g = c / a; if (c / b > g) g = c / b
+			printf "      %-50s %-9s %.2fx / %.2fx / %.2fx\n", m " x pagemap at p14 / p16 / p18", "p14-p18", a, b, c
+			goal("flat per page 2^14..2^18 (x pagemap, growth): " m, "p14-p18", g > 1 ? 100 * (g - 1) : 0, "20", "%")
 		}
-		# The fastest run: on a shared host interference only adds time.
+		if (!(("p14", m) in lo) || !(("p16", m) in lo) || !(("p18", m) in lo))
+			continue
 		a = lo["p14", m] / pages["p14"]; b = lo["p16", m] / pages["p16"]; c = lo["p18", m] / pages["p18"]
 		mx = a; mn = a
 		if (b > mx) mx = b; if (c > mx) mx = c
 		if (b < mn) mn = b; if (c < mn) mn = c
-		if (m == "pagemap") {
-			printf "\n(pagemap itself, for scale: %s / %s / %s ns/page, %.0f%% apart)\n", fmt(a), fmt(b), fmt(c), 100 * (mx / mn - 1)
-			printf "| (pagemap, for scale: not a goal) | p14-p18 | %.0f%% | - | - |\n", 100 * (mx / mn - 1) > md
-			continue
-		}
-		goal("flat per page 2^14..2^18 (fastest run): " m, "p14-p18", 100 * (mx / mn - 1), "20", "%")
+		printf "      %-50s %-9s %s / %s / %s ns/page, %.0f%% apart (not a goal)\n", "fastest run, " m, "p14-p18", fmt(a), fmt(b), fmt(c), 100 * (mx / mn - 1)
+		printf "| fastest run, %s: %s / %s / %s ns/page (not a goal) | p14-p18 | %.0f%% | - | - |\n", m, fmt(a), fmt(b), fmt(c), 100 * (mx / mn - 1) > md
 	}
 	if (wantif) ifgoals()
 	if (skips != "") { print "\nnot measured:" skips; print "\nNot measured:\n```" skips "\n```" > md }
