@@ -295,8 +295,6 @@ static int write_file(const char *path, const char *text, size_t len)
 	char tmp[VMV_PATH_MAX], dir[VMV_PATH_MAX];
 	mode_t mask;
 	int fd, err = 0, dfd;
-	size_t off = 0;
-	ssize_t n;
 
 	if (slash)
 		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path + 1),
@@ -317,15 +315,8 @@ static int write_file(const char *path, const char *text, size_t len)
 	umask(mask);
 	if (fchmod(fd, 0666 & ~mask))
 		err = errno;
-	while (!err && off < len) {
-		n = write(fd, text + off, len - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			err = errno;
-		else
-			off += n;
-	}
+	if (!err)
+		err = vmv_write_fd(fd, text, len);
 	if (!err && fsync(fd))
 		err = errno;
 	if (close(fd) && !err)

@@ -67,10 +67,7 @@ struct ptes_out {
 /* The text rows made so far, to stdout (before anything else is printed). */
 static void out_flush(struct ptes_out *po)
 {
-	int err = po->out_n ? vmv_write_out(stdout, po->out, po->out_n) : 0;
-
-	if (err && !po->werr)
-		po->werr = err;
+	vmv_write_out(stdout, po->out, po->out_n, &po->werr);
 	po->out_n = 0;
 }
 

@@ -91,20 +91,10 @@ static int64_t now_ms(void)
 	return ts.tv_sec * (int64_t)1000 + ts.tv_nsec / 1000000;
 }
 
-/* Write it all (a frame is larger than a tty's buffer). */
+/* Write it all (a frame is larger than a tty's buffer); errors ignored. */
 static void write_all(int fd, const char *s, size_t len)
 {
-	ssize_t n;
-
-	while (len) {
-		n = write(fd, s, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return;
-		s += n;
-		len -= n;
-	}
+	vmv_write_fd(fd, s, len);
 }
 
 /*

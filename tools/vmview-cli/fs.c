@@ -90,19 +90,30 @@ out_close:
  * n bytes of output made in a buffer of the caller's own, written to
  * f's file descriptor with write(2) after what f holds: the rows of a
  * large dump (ptes) are made 64 KiB at a time, and stdio would only
- * copy them into its own buffer once more before writing them.
- * Returns 0 or the errno of the failed write.
+ * copy them into its own buffer once more before writing them.  The
+ * errno of a failed write goes to *err unless *err holds one already
+ * (the first error is the one to report, after the last write).
  */
-int vmv_write_out(FILE *f, const void *buf, size_t n)
+void vmv_write_out(FILE *f, const void *buf, size_t n, int *err)
+{
+	int fd = fileno(f), e;
+
+	if (!n)
+		return;
+	if (fd < 0)	/* a memory stream (the host tests'): no descriptor */
+		e = fwrite(buf, 1, n, f) == n ? 0 : EIO;
+	else
+		e = fflush(f) ? errno : vmv_write_fd(fd, buf, n);
+	if (e && !*err)
+		*err = e;
+}
+
+/* All n bytes to fd, however many write(2)s it takes; 0 or the errno. */
+int vmv_write_fd(int fd, const void *buf, size_t n)
 {
 	const char *p = buf;
-	int fd = fileno(f);
 	ssize_t k;
 
-	if (fd < 0)	/* a memory stream (the host tests'): no descriptor */
-		return fwrite(buf, 1, n, f) == n ? 0 : EIO;
-	if (fflush(f))
-		return errno;
 	while (n) {
 		k = write(fd, p, n);
 		if (k < 0 && errno == EINTR)

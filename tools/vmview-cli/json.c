@@ -170,19 +170,10 @@ struct json_object *vmv_json_kvs(const struct vmv_kvs *kvs)
 
 /* --- the streaming writer ----------------------------------------------- */
 
-/* Write n bytes out, after what w's FILE holds; keep the first error. */
-static void jw_write(struct vmv_jw *w, const void *s, size_t n)
-{
-	int err = vmv_write_out(w->f, s, n);
-
-	if (err && !w->err)
-		w->err = err;
-}
-
 /* What w holds so far, out (vmv_write_out(): no copy through stdio). */
 void vmv_jw_flush(struct vmv_jw *w)
 {
-	jw_write(w, w->buf, w->n);
+	vmv_write_out(w->f, w->buf, w->n, &w->err);
 	w->n = 0;
 }
 
@@ -195,7 +186,7 @@ static inline void jw_put(struct vmv_jw *w, const char *s, size_t n)
 	if (w->n + n > sizeof(w->buf)) {
 		vmv_jw_flush(w);
 		if (n > sizeof(w->buf)) {
-			jw_write(w, s, n);
+			vmv_write_out(w->f, s, n, &w->err);
 			return;
 		}
 	}

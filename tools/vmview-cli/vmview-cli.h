@@ -146,7 +146,8 @@ int vmv_read_path(const char *path, char **out, size_t *lenp);
 int vmv_each_record(const char *path, size_t size, size_t nr,
 		    int (*fn)(const void *rec, void *arg), void *arg);
 int vmv_write_path(const char *path, const char *s);
-int vmv_write_out(FILE *f, const void *buf, size_t n);
+void vmv_write_out(FILE *f, const void *buf, size_t n, int *err);
+int vmv_write_fd(int fd, const void *buf, size_t n);
 bool vmv_exists(const char *path);
 bool vmv_droppable(const char *path);
 int vmv_make_scratch(char *path, size_t len, const char *name, size_t pages,
