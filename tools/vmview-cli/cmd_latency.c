@@ -19,10 +19,10 @@
  * batch, and the ping-pong's two processes switch on one CPU.
  * /proc/self is this process's own and is read without --root.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <dirent.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -333,22 +333,15 @@ static int damon_threads(void)
 	struct dirent *d;
 	int n = 0;
 	DIR *dp;
-	FILE *f;
 
 	dp = opendir(vmv_path(path, sizeof(path), "/proc"));
 	if (!dp)
 		return 0;
-	while ((d = readdir(dp))) {
-		if (d->d_name[0] < '1' || d->d_name[0] > '9')
-			continue;
-		vmv_path(path, sizeof(path), "/proc/%s/comm", d->d_name);
-		f = fopen(path, "r");
-		if (!f)
-			continue;
-		if (fgets(comm, sizeof(comm), f) && !strncmp(comm, "kdamond", 7))
+	while ((d = readdir(dp)))
+		if (d->d_name[0] >= '1' && d->d_name[0] <= '9' &&
+		    !vmv_pid_comm(atoi(d->d_name), comm, sizeof(comm)) &&
+		    !strncmp(comm, "kdamond", 7))
 			n++;
-		fclose(f);
-	}
 	closedir(dp);
 	return n;
 }
