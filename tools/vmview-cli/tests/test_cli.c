@@ -4337,12 +4337,31 @@ static void tmux_stop(void)
 /* Start watch in the pane; its status is printed when it ends. */
 static char *start_watch(const char *args)
 {
-	char line[600];
+	char line[600], *s, *t;
+	int i;
 
 	snprintf(line, sizeof(line), "%s watch 1234 %s; echo status=$?", CLI,
 		 args);
 	type_line(line);
-	return screen_with("vmview-cli watch: PID 1234 (demo)");
+	s = screen_with("vmview-cli watch: PID 1234 (demo)");
+	/*
+	 * The first frame whole: the title shows before tmux has drawn the
+	 * rest (seen: a capture cut inside the events' heading), so wait
+	 * until two captures 50 ms apart agree.
+	 */
+	for (i = 0; i < 100; i++) {
+		usleep(50000);
+		t = TMUX("capture-pane", "-p", "-t", "w");
+		if (t && !strcmp(s, t)) {
+			free(t);
+			break;
+		}
+		if (t) {
+			free(s);
+			s = t;
+		}
+	}
+	return s;
 }
 
 /* After watch: the status, the main screen, a terminal as it was. */
